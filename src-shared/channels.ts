@@ -1,0 +1,62 @@
+/**
+ * The names of every channel, with no dependencies: the sandboxed preload
+ * imports this list to refuse unknown channels without bundling zod.
+ * contract.ts must define exactly these (checked by the compiler).
+ */
+export const CHANNEL_NAMES = [
+  'auth.signIn',
+  'auth.signOut',
+  'auth.me',
+  'auth.firstRun',
+  'auth.createFirstAdmin',
+  'auth.changePassword',
+  'organizations.list',
+  'organizations.get',
+  'organizations.create',
+  'organizations.update',
+  'organizations.changeTier',
+  'organizations.delete',
+  'users.list',
+  'users.get',
+  'users.create',
+  'users.update',
+  'users.confirm',
+  'users.setPassword',
+  'users.delete',
+  'agents.list',
+  'agents.get',
+  'agents.create',
+  'agents.update',
+  'agents.transition',
+  'agents.history',
+  'agents.delete',
+  'skills.list',
+  'skills.get',
+  'skills.create',
+  'skills.update',
+  'skills.delete',
+  'tenancy.status',
+  'tenancy.migrateAll',
+  'audit.list',
+] as const;
+
+export type ChannelName = (typeof CHANNEL_NAMES)[number];
+
+export function isChannelName(name: unknown): name is ChannelName {
+  return typeof name === 'string' && (CHANNEL_NAMES as readonly string[]).includes(name);
+}
+
+/** Events the main process pushes to the page (start-up and migration progress). */
+export interface ProgressEvent {
+  type: 'migration-progress';
+  done: number;
+  total: number;
+  slug: string;
+  failed: boolean;
+}
+
+/** What the preload (Electron) and the bridge script (headless) put on window.fleet. */
+export interface FleetBridge {
+  invoke(channel: ChannelName, input?: unknown): Promise<unknown>;
+  onEvent(listener: (event: ProgressEvent) => void): () => void;
+}

@@ -1,0 +1,294 @@
+import { z } from 'zod';
+import {
+  agentConfigField,
+  agentEventField,
+  agentStatusField,
+  billingStatusField,
+  descriptionField,
+  emailField,
+  listInput,
+  nameField,
+  passwordField,
+  promptField,
+  roleField,
+  skillCategoryField,
+  slugField,
+  tierField,
+  toolField,
+  uuidField,
+  versionField,
+} from './domain/fields.ts';
+import type { AgentEvent } from './domain/agent-machine.ts';
+import type { Role } from './domain/enums.ts';
+import type {
+  AgentDto,
+  AgentTransitionDto,
+  OrganizationDto,
+  Page,
+  SkillDto,
+  UserDto,
+} from './dto.ts';
+import { CHANNEL_NAMES, isChannelName, type ChannelName } from './channels.ts';
+import type { AppErrorShape } from './errors.ts';
+
+/**
+ * The main process's whole public surface. Every channel has a zod input
+ * schema (unknown keys rejected, strings bounded) and an output type; the
+ * router's handler table is typed from this object, so a channel without a
+ * handler does not compile.
+ */
+
+const out = <T>() => undefined as unknown as T;
+const none = z.strictObject({});
+const byId = z.strictObject({ id: uuidField });
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string | null;
+  role: Role;
+  organizationId: string;
+  organizationName: string;
+}
+
+export interface TenantStatus {
+  organizationId: string;
+  slug: string;
+  schema: string;
+  appliedMigrations: number;
+  pendingMigrations: string[];
+  agentCount: number;
+  /** Set when the schema could not be read or migrated. */
+  problem: string | null;
+}
+
+export interface MigrateAllResult {
+  total: number;
+  migrated: number;
+  failed: { slug: string; schema: string; message: string }[];
+}
+
+export interface AuditEventDto {
+  id: string;
+  at: string;
+  actorId: string | null;
+  actorLabel: string;
+  organizationId: string | null;
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  changes: Record<string, { from: unknown; to: unknown }>;
+}
+
+export interface AgentHistory {
+  agentId: string;
+  status: AgentDto['status'];
+  allowedEvents: AgentEvent[];
+  transitions: AgentTransitionDto[];
+}
+
+const agentUpdate = z.strictObject({
+  organizationId: uuidField,
+  id: uuidField,
+  version: versionField,
+  name: nameField.optional(),
+  description: descriptionField.nullable().optional(),
+  systemPrompt: promptField.optional(),
+  config: agentConfigField.optional(),
+  maxConcurrentRequests: z.number().int().min(1).max(1_000).optional(),
+  timeoutSeconds: z.number().int().min(1).max(3_600).optional(),
+});
+
+const skillFields = {
+  name: nameField,
+  slug: slugField,
+  description: descriptionField.nullable().optional(),
+  category: skillCategoryField.nullable().optional(),
+  tierRequired: tierField.default('free'),
+  systemPromptEnhancement: promptField,
+  tools: z.array(toolField).max(50).default([]),
+  isOfficial: z.boolean().default(false),
+};
+
+export const contract = {
+  'auth.signIn': {
+    input: z.strictObject({ email: z.string().trim().max(254), password: z.string().max(1_000) }),
+    output: out<SessionUser>(),
+  },
+  'auth.signOut': { input: none, output: out<null>() },
+  'auth.me': { input: none, output: out<SessionUser | null>() },
+  'auth.firstRun': { input: none, output: out<boolean>() },
+  'auth.createFirstAdmin': {
+    input: z.strictObject({
+      organizationName: nameField,
+      slug: slugField,
+      email: emailField,
+      name: nameField,
+      password: passwordField,
+    }),
+    output: out<SessionUser>(),
+  },
+  'auth.changePassword': {
+    input: z.strictObject({ currentPassword: z.string().max(1_000), newPassword: passwordField }),
+    output: out<null>(),
+  },
+
+  'organizations.list': {
+    input: listInput(['name', 'slug', 'tier', 'billingStatus', 'agentCount', 'createdAt']),
+    output: out<Page<OrganizationDto>>(),
+  },
+  'organizations.get': { input: byId, output: out<OrganizationDto>() },
+  'organizations.create': {
+    input: z.strictObject({ name: nameField, slug: slugField, tier: tierField.default('free') }),
+    output: out<OrganizationDto>(),
+  },
+  'organizations.update': {
+    input: z.strictObject({
+      id: uuidField,
+      version: versionField,
+      name: nameField.optional(),
+      billingStatus: billingStatusField.optional(),
+    }),
+    output: out<OrganizationDto>(),
+  },
+  'organizations.changeTier': {
+    input: z.strictObject({ id: uuidField, version: versionField, tier: tierField }),
+    output: out<OrganizationDto>(),
+  },
+  'organizations.delete': {
+    input: z.strictObject({ id: uuidField, confirmSlug: z.string().max(64) }),
+    output: out<null>(),
+  },
+
+  'users.list': {
+    input: listInput(['email', 'name', 'role', 'confirmedAt', 'createdAt']).extend({
+      organizationId: uuidField.optional(),
+    }),
+    output: out<Page<UserDto>>(),
+  },
+  'users.get': { input: byId, output: out<UserDto>() },
+  'users.create': {
+    input: z.strictObject({
+      organizationId: uuidField,
+      email: emailField,
+      name: nameField,
+      role: roleField.default('user'),
+      password: passwordField,
+    }),
+    output: out<UserDto>(),
+  },
+  'users.update': {
+    input: z.strictObject({
+      id: uuidField,
+      email: emailField.optional(),
+      name: nameField.optional(),
+      role: roleField.optional(),
+    }),
+    output: out<UserDto>(),
+  },
+  'users.confirm': { input: byId, output: out<UserDto>() },
+  'users.setPassword': {
+    input: z.strictObject({ id: uuidField, password: passwordField }),
+    output: out<null>(),
+  },
+  'users.delete': { input: byId, output: out<null>() },
+
+  'agents.list': {
+    input: listInput(['name', 'status', 'agentVersion', 'totalExecutions', 'createdAt']).extend({
+      organizationId: uuidField,
+      status: agentStatusField.optional(),
+    }),
+    output: out<Page<AgentDto>>(),
+  },
+  'agents.get': {
+    input: z.strictObject({ organizationId: uuidField, id: uuidField }),
+    output: out<AgentDto>(),
+  },
+  'agents.create': {
+    input: z.strictObject({
+      organizationId: uuidField,
+      name: nameField,
+      description: descriptionField.nullable().optional(),
+      systemPrompt: promptField,
+      config: agentConfigField.partial().optional(),
+    }),
+    output: out<AgentDto>(),
+  },
+  'agents.update': { input: agentUpdate, output: out<AgentDto>() },
+  'agents.transition': {
+    input: z.strictObject({
+      organizationId: uuidField,
+      id: uuidField,
+      version: versionField,
+      event: agentEventField,
+    }),
+    output: out<AgentDto>(),
+  },
+  'agents.history': {
+    input: z.strictObject({ organizationId: uuidField, id: uuidField }),
+    output: out<AgentHistory>(),
+  },
+  'agents.delete': {
+    input: z.strictObject({ organizationId: uuidField, id: uuidField }),
+    output: out<null>(),
+  },
+
+  'skills.list': {
+    input: listInput(['name', 'slug', 'category', 'tierRequired', 'isOfficial']),
+    output: out<Page<SkillDto>>(),
+  },
+  'skills.get': { input: byId, output: out<SkillDto>() },
+  'skills.create': { input: z.strictObject(skillFields), output: out<SkillDto>() },
+  'skills.update': {
+    input: z.strictObject({
+      id: uuidField,
+      name: skillFields.name.optional(),
+      slug: skillFields.slug.optional(),
+      description: skillFields.description,
+      category: skillFields.category,
+      tierRequired: tierField.optional(),
+      systemPromptEnhancement: promptField.optional(),
+      tools: z.array(toolField).max(50).optional(),
+      isOfficial: z.boolean().optional(),
+    }),
+    output: out<SkillDto>(),
+  },
+  'skills.delete': { input: byId, output: out<null>() },
+
+  'tenancy.status': { input: none, output: out<TenantStatus[]>() },
+  'tenancy.migrateAll': { input: none, output: out<MigrateAllResult>() },
+
+  'audit.list': {
+    input: z.strictObject({
+      organizationId: uuidField.optional(),
+      page: z.number().int().min(1).max(1_000_000).default(1),
+      pageSize: z.number().int().min(1).max(200).default(50),
+    }),
+    output: out<Page<AuditEventDto>>(),
+  },
+} as const;
+
+type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+/** Fails to compile when contract.ts and channels.ts disagree on the channel names. */
+export const channelsMatch: Exactly<keyof typeof contract, ChannelName> = true;
+
+export type Contract = typeof contract;
+export type Channel = keyof Contract;
+export type ChannelInput<C extends Channel> = z.input<Contract[C]['input']>;
+export type ParsedInput<C extends Channel> = z.output<Contract[C]['input']>;
+export type ChannelOutput<C extends Channel> = Contract[C]['output'];
+
+export const CHANNELS: readonly Channel[] = CHANNEL_NAMES;
+
+/** Channels a caller may use before signing in. */
+export const PUBLIC_CHANNELS: ReadonlySet<Channel> = new Set<Channel>([
+  'auth.signIn',
+  'auth.firstRun',
+  'auth.createFirstAdmin',
+  'auth.me',
+  'auth.signOut',
+]);
+
+export const isChannel: (name: unknown) => name is Channel = isChannelName;
+
+export type Result<T> = { ok: true; data: T } | { ok: false; error: AppErrorShape };

@@ -1,0 +1,24 @@
+export interface AgentConfig {
+  model: string;
+  max_tokens: number;
+  temperature: number;
+}
+
+export const DEFAULT_AGENT_CONFIG: Readonly<AgentConfig> = Object.freeze({
+  model: 'claude-sonnet-4',
+  max_tokens: 4096,
+  temperature: 0.7,
+});
+
+export const AGENT_DEFAULTS = Object.freeze({
+  version: '1.0.0',
+  maxConcurrentRequests: 5,
+  timeoutSeconds: 30,
+});
+
+export const TEMPERATURE_MIN = 0;
+export const TEMPERATURE_MAX = 2;
+
+export function agentConfigWithDefaults(config: Partial<AgentConfig> | undefined): AgentConfig {
+  return { ...DEFAULT_AGENT_CONFIG, ...config };
+}

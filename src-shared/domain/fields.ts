@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { TEMPERATURE_MAX, TEMPERATURE_MIN } from './agent-config.ts';
+import { AGENT_EVENTS, AGENT_STATUSES } from './agent-machine.ts';
+import { BILLING_STATUSES, ROLES, SKILL_CATEGORIES } from './enums.ts';
+import { passwordProblem } from './password.ts';
+import { slugProblem } from './slug.ts';
+import { TIERS } from './tiers.ts';
+
+/*
+ * One source of validation for both sides: the contract builds its channel
+ * schemas from these, services re-check with them when called directly
+ * (seed, CLI), and the renderer's forms use them.
+ */
+
+export const MAX_NAME = 200;
+export const MAX_TEXT = 2_000;
+export const MAX_PROMPT = 100_000;
+
+export const uuidField = z.uuid({ error: 'must be a UUID' });
+export const nameField = z
+  .string()
+  .trim()
+  .min(1, { error: 'is required' })
+  .max(MAX_NAME, { error: `must be at most ${MAX_NAME} characters` });
+export const slugField = z
+  .string()
+  .max(64, { error: 'must be at most 40 characters' })
+  .superRefine((value, ctx) => {
+    const problem = slugProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+export const emailField = z
+  .string()
+  .trim()
+  .max(254, { error: 'must be at most 254 characters' })
+  .pipe(z.email({ error: 'must be an email address' }));
+export const passwordField = z
+  .string()
+  .max(1_000, { error: 'must be at most 72 bytes (bcrypt limit)' })
+  .superRefine((value, ctx) => {
+    const problem = passwordProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+export const descriptionField = z
+  .string()
+  .max(MAX_TEXT, { error: `must be at most ${MAX_TEXT} characters` });
+export const promptField = z
+  .string()
+  .min(1, { error: 'is required' })
+  .max(MAX_PROMPT, { error: `must be at most ${MAX_PROMPT} characters` });
+
+export const tierField = z.enum(TIERS);
+export const roleField = z.enum(ROLES);
+export const billingStatusField = z.enum(BILLING_STATUSES);
+export const skillCategoryField = z.enum(SKILL_CATEGORIES);
+export const agentStatusField = z.enum(AGENT_STATUSES);
+export const agentEventField = z.enum(AGENT_EVENTS);
+export const versionField = z.number().int().min(1);
+
+export const agentConfigField = z.strictObject({
+  model: z.string().trim().min(1, { error: 'is required' }).max(100),
+  max_tokens: z.number().int().min(1).max(1_000_000),
+  temperature: z.number().min(TEMPERATURE_MIN).max(TEMPERATURE_MAX),
+});
+
+export const toolField = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9_.:-]+$/, { error: 'may contain letters, digits, _ . : and -' });
+
+export const MAX_PAGE_SIZE = 200;
+
+/**
+ * Paging, sorting and search of a list: `sort` is a column name, with a
+ * leading "-" for descending (`-name`), so that it fits in a URL as is.
+ */
+export function listInput<const F extends readonly [string, ...string[]]>(sortFields: F) {
+  const sorts = [...sortFields, ...sortFields.map((f) => `-${f}`)] as [string, ...string[]];
+  return z.strictObject({
+    page: z.number().int().min(1).max(1_000_000).default(1),
+    pageSize: z.number().int().min(1).max(MAX_PAGE_SIZE).default(25),
+    sort: z.enum(sorts).optional(),
+    search: z.string().trim().max(200).optional(),
+  });
+}
+
+export interface ListQuery {
+  page: number;
+  pageSize: number;
+  sort?: string | undefined;
+  search?: string | undefined;
+}

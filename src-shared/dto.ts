@@ -1,0 +1,86 @@
+import type { AgentConfig } from './domain/agent-config.ts';
+import type { AgentEvent, AgentStatus } from './domain/agent-machine.ts';
+import type { BillingStatus, Role, SkillCategory } from './domain/enums.ts';
+import type { Tier } from './domain/tiers.ts';
+
+/** What crosses the process boundary: camelCase, ISO dates, never a password hash. */
+
+export interface OrganizationDto {
+  id: string;
+  name: string;
+  slug: string;
+  schema: string;
+  tier: Tier;
+  billingStatus: BillingStatus;
+  monthlyTokenLimit: number;
+  agentLimit: number;
+  workflowLimit: number;
+  agentCount: number;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface UserDto {
+  id: string;
+  email: string;
+  name: string | null;
+  role: Role;
+  confirmedAt: string | null;
+  organizationId: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SkillDto {
+  id: string;
+  name: string;
+  slug: string;
+  description: string | null;
+  category: SkillCategory | null;
+  tierRequired: Tier;
+  systemPromptEnhancement: string;
+  tools: string[];
+  isOfficial: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AgentDto {
+  id: string;
+  organizationId: string;
+  name: string;
+  description: string | null;
+  /** The agent's release string, "1.0.0" by default. */
+  agentVersion: string;
+  status: AgentStatus;
+  config: AgentConfig;
+  systemPrompt: string;
+  maxConcurrentRequests: number;
+  timeoutSeconds: number;
+  totalExecutions: number;
+  totalTokensUsed: number;
+  avgLatencyMs: number | null;
+  /** Optimistic lock: send it back with every write. */
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AgentTransitionDto {
+  id: string;
+  agentId: string;
+  from: AgentStatus;
+  to: AgentStatus;
+  event: AgentEvent;
+  actorId: string | null;
+  actorLabel: string;
+  at: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}

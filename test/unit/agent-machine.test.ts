@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import {
+  AGENT_EVENTS,
+  AGENT_STATUSES,
+  allowedAgentEvents,
+  nextAgentStatus,
+  type AgentEvent,
+  type AgentStatus,
+} from '../../src-shared/domain/agent-machine.ts';
+
+const ALLOWED: [AgentStatus, AgentEvent, AgentStatus][] = [
+  ['draft', 'deploy', 'deploying'],
+  ['deploying', 'activate', 'active'],
+  ['active', 'pause', 'paused'],
+  ['paused', 'resume', 'active'],
+  ['deploying', 'fail', 'error'],
+  ['active', 'fail', 'error'],
+  ['error', 'redeploy', 'deploying'],
+];
+
+describe('agent state machine', () => {
+  it.each(ALLOWED)('%s -%s-> %s', (from, event, to) => {
+    expect(nextAgentStatus(from, event)).toBe(to);
+  });
+
+  const forbidden = AGENT_STATUSES.flatMap((from) =>
+    AGENT_EVENTS.filter((event) => !ALLOWED.some(([f, e]) => f === from && e === event)).map(
+      (event) => [from, event] as const,
+    ),
+  );
+
+  it.each(forbidden)('refuses %s -%s->', (from, event) => {
+    expect(nextAgentStatus(from, event)).toBeNull();
+  });
+
+  it('lists the events allowed from each status', () => {
+    expect(allowedAgentEvents('draft')).toEqual(['deploy']);
+    expect(allowedAgentEvents('deploying')).toEqual(['activate', 'fail']);
+    expect(allowedAgentEvents('active')).toEqual(['pause', 'fail']);
+    expect(allowedAgentEvents('paused')).toEqual(['resume']);
+    expect(allowedAgentEvents('error')).toEqual(['redeploy']);
+  });
+});
