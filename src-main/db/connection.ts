@@ -1,0 +1,55 @@
+import pg from 'pg';
+import { openEmbedded, type EmbeddedLog } from './embedded.ts';
+
+export const MIN_SERVER_VERSION_NUM = 140000;
+
+export interface DatabaseTarget {
+  url: string;
+  /** Where the URL came from, for start-up messages. */
+  source: 'DATABASE_URL' | 'embedded';
+  /** Releases what opening the target started (the embedded server, when this process owns it). */
+  release(): Promise<void>;
+}
+
+export class DatabaseVersionError extends Error {
+  constructor(version: string) {
+    super(
+      `PostgreSQL ${version} is too old: FleetPrompt needs PostgreSQL 14 or newer. ` +
+        'Point DATABASE_URL at a newer server, or unset it to use the embedded one.',
+    );
+    this.name = 'DatabaseVersionError';
+  }
+}
+
+/** DATABASE_URL when set; otherwise the embedded PostgreSQL of the data directory. */
+export async function openDatabaseTarget(options: {
+  dataDir: string;
+  env?: NodeJS.ProcessEnv;
+  log?: EmbeddedLog;
+}): Promise<DatabaseTarget> {
+  const url = (options.env ?? process.env).DATABASE_URL;
+  if (url) return { url, source: 'DATABASE_URL', release: async () => undefined };
+  const server = await openEmbedded(options.dataDir, options.log);
+  return { url: server.url, source: 'embedded', release: () => server.stop() };
+}
+
+/** Refuses servers older than PostgreSQL 14 with a message naming the version found. */
+export async function assertServerVersion(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ num: string; version: string }>(
+      "select current_setting('server_version_num') as num, current_setting('server_version') as version",
+    );
+    const row = rows[0];
+    if (!row) throw new Error('The server did not report its version');
+    checkServerVersion(Number(row.num), row.version);
+    return row.version;
+  } finally {
+    await client.end();
+  }
+}
+
+export function checkServerVersion(versionNum: number, version: string): void {
+  if (versionNum < MIN_SERVER_VERSION_NUM) throw new DatabaseVersionError(version);
+}

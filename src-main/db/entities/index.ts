@@ -1,0 +1,9 @@
+import { Agent } from './agent.ts';
+import { AgentTransition } from './agent-transition.ts';
+import { Organization } from './organization.ts';
+import { Skill } from './skill.ts';
+import { User } from './user.ts';
+
+export { Agent, AgentTransition, Organization, Skill, User };
+
+export const ENTITIES = [Organization, User, Skill, Agent, AgentTransition];

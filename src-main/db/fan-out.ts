@@ -1,0 +1,123 @@
+import type { MigrationsOptions } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { tenantSchemaName } from '../../src-shared/domain/slug.ts';
+import { quotedTenantSchema } from './identifiers.ts';
+import { TENANT_MIGRATIONS } from '../../migrations/tenant/index.ts';
+import type { Orm } from './orm.ts';
+import { TenantMigrator, transactionOf } from './tenant-migrator.ts';
+
+export interface FanOutProgress {
+  done: number;
+  total: number;
+  /** The tenant just finished, and whether it failed. */
+  slug: string;
+  failed: boolean;
+}
+
+export interface TenantFailure {
+  slug: string;
+  schema: string;
+  message: string;
+}
+
+export interface FanOutResult {
+  total: number;
+  migrated: number;
+  failed: TenantFailure[];
+}
+
+export interface FanOutOptions {
+  concurrency?: number;
+  onProgress?: (progress: FanOutProgress) => void;
+  /** The tenant migration set; tests pass a longer one to simulate a release. */
+  migrations?: MigrationsOptions['migrationsList'];
+}
+
+export const DEFAULT_FAN_OUT_CONCURRENCY = 4;
+
+/**
+ * Organizations whose schema is behind, decided from public alone: each
+ * organization row carries the number of tenant migrations its schema has.
+ */
+export async function tenantsBehind(em: EntityManager, latest: number): Promise<string[]> {
+  const rows = await em
+    .fork()
+    .execute<{ slug: string }[]>(
+      'select slug from public.organizations where tenant_schema_version < ? order by slug',
+      [latest],
+    );
+  return rows.map((row) => row.slug);
+}
+
+async function migrateOne(
+  em: EntityManager,
+  migrator: TenantMigrator,
+  slug: string,
+  latest: number,
+): Promise<void> {
+  await em.transactional(
+    async (tx) => {
+      await tx.execute(`select 1 from public.organizations where slug = ? for update`, [slug]);
+      quotedTenantSchema(slug);
+      await migrator.upIn(tenantSchemaName(slug), transactionOf(tx));
+      await tx.execute('update public.organizations set tenant_schema_version = ? where slug = ?', [
+        latest,
+        slug,
+      ]);
+    },
+    { clear: true },
+  );
+}
+
+/**
+ * Brings every tenant schema up to the latest tenant migration with bounded
+ * concurrency. A tenant that fails is reported by name and rolled back; the
+ * others still migrate.
+ */
+export async function migrateAllTenants(
+  em: EntityManager,
+  options: FanOutOptions = {},
+): Promise<FanOutResult> {
+  const migrations = options.migrations ?? TENANT_MIGRATIONS;
+  const latest = migrations.length;
+  const slugs = await tenantsBehind(em, latest);
+  const total = slugs.length;
+  const failed: TenantFailure[] = [];
+  let next = 0;
+  let done = 0;
+
+  const worker = async () => {
+    const fork = em.fork();
+    const migrator = new TenantMigrator(fork, migrations);
+    for (;;) {
+      const slug = slugs[next++];
+      if (slug === undefined) return;
+      let didFail = false;
+      try {
+        await migrateOne(fork, migrator, slug, latest);
+      } catch (error) {
+        didFail = true;
+        failed.push({
+          slug,
+          schema: tenantSchemaName(slug),
+          message: error instanceof Error ? error.message : String(error),
+        });
+      }
+      done += 1;
+      options.onProgress?.({ done, total, slug, failed: didFail });
+    }
+  };
+  const concurrency = Math.max(
+    1,
+    Math.min(options.concurrency ?? DEFAULT_FAN_OUT_CONCURRENCY, total),
+  );
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  failed.sort((a, b) => a.slug.localeCompare(b.slug));
+  return { total, migrated: total - failed.length, failed };
+}
+
+/** Migrates the public schema with the ORM's own (public-set) migrator. */
+export async function migratePublic(orm: Orm): Promise<string[]> {
+  const applied = await orm.migrator.up();
+  return applied.map((m) => m.name);
+}

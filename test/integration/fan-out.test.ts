@@ -1,0 +1,80 @@
+import { Migration } from '@mikro-orm/migrations';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  migrateAllTenants,
+  tenantsBehind,
+  type FanOutProgress,
+} from '../../src-main/db/fan-out.ts';
+import { TENANT_MIGRATIONS } from '../../migrations/tenant/index.ts';
+import { createOrganization } from '../../src-main/services/organizations.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { contextFor, input } from '../support/services.ts';
+
+class AddNotes extends Migration {
+  override name = 'Migration29990101000001_agent_notes';
+  override up(): void {
+    this.addSql('alter table agents add column notes text');
+  }
+}
+const NEXT_RELEASE = [...TENANT_MIGRATIONS, AddNotes];
+const SLUGS = ['fan-a', 'fan-b', 'fan-broken', 'fan-c', 'fan-d'];
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  for (const slug of SLUGS) {
+    await createOrganization(
+      contextFor(db),
+      input('organizations.create', { name: slug, slug, tier: 'free' }),
+    );
+  }
+  // damage one tenant by hand: its agents table is gone, so the new migration cannot apply
+  await db.sql('drop table "org_fan-broken".agents cascade');
+});
+afterAll(() => db.drop());
+
+describe('tenant migration fan-out', () => {
+  it('knows from public alone that nothing is behind after provisioning', async () => {
+    expect(await tenantsBehind(db.orm.em, TENANT_MIGRATIONS.length)).toEqual([]);
+  });
+
+  it('applies a new tenant migration to every tenant, reports the broken one by name and migrates the rest', async () => {
+    const progress: FanOutProgress[] = [];
+    const result = await migrateAllTenants(db.orm.em, {
+      migrations: NEXT_RELEASE,
+      concurrency: 3,
+      onProgress: (p) => progress.push(p),
+    });
+
+    expect(result.total).toBe(5);
+    expect(result.migrated).toBe(4);
+    expect(result.failed.map((f) => f.schema)).toEqual(['org_fan-broken']);
+    expect(result.failed[0]?.message).toMatch(/agents/);
+    expect(progress.map((p) => p.done)).toEqual([1, 2, 3, 4, 5]);
+    expect(progress.every((p) => p.total === 5)).toBe(true);
+
+    const columns = await db.sql<{ table_schema: string }>(
+      "select table_schema from information_schema.columns where column_name = 'notes' order by 1",
+    );
+    expect(columns.map((c) => c.table_schema)).toEqual([
+      'org_fan-a',
+      'org_fan-b',
+      'org_fan-c',
+      'org_fan-d',
+    ]);
+  });
+
+  it('leaves the failed tenant behind, at its old level, for the next run', async () => {
+    expect(await tenantsBehind(db.orm.em, NEXT_RELEASE.length)).toEqual(['fan-broken']);
+    const [row] = await db.sql<{ tenant_schema_version: number }>(
+      "select tenant_schema_version from organizations where slug = 'fan-broken'",
+    );
+    expect(row?.tenant_schema_version).toBe(TENANT_MIGRATIONS.length);
+  });
+
+  it('does nothing for tenants already up to date', async () => {
+    const result = await migrateAllTenants(db.orm.em, { migrations: NEXT_RELEASE });
+    expect(result.total).toBe(1);
+    expect(result.failed.map((f) => f.slug)).toEqual(['fan-broken']);
+  });
+});

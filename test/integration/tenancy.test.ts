@@ -1,0 +1,141 @@
+import { Migration } from '@mikro-orm/migrations';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Agent } from '../../src-main/db/entities/index.ts';
+import {
+  deprovisionOrganization,
+  provisionOrganization,
+  tenantEm,
+} from '../../src-main/db/tenancy.ts';
+import { TENANT_MIGRATIONS } from '../../migrations/tenant/index.ts';
+import { createAgent, transitionAgent } from '../../src-main/services/agents.ts';
+import { createOrganization } from '../../src-main/services/organizations.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { contextFor, input } from '../support/services.ts';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(() => db.drop());
+
+const schemas = async () =>
+  (
+    await db.sql<{ nspname: string }>(
+      "select nspname from pg_namespace where nspname like 'org\\_%' order by 1",
+    )
+  ).map((r) => r.nspname);
+
+async function newOrg(slug: string, tier: 'free' | 'pro' | 'enterprise' = 'pro') {
+  return createOrganization(
+    contextFor(db),
+    input('organizations.create', { name: `Org ${slug}`, slug, tier }),
+  );
+}
+
+async function newAgent(organizationId: string, name = 'Test Agent') {
+  return createAgent(
+    contextFor(db),
+    input('agents.create', {
+      organizationId,
+      name,
+      description: 'A test agent',
+      systemPrompt: 'You are helpful.',
+    }),
+  );
+}
+
+describe('tenancy', () => {
+  it('creates an agent in the tenant context with status draft (spec test 1)', async () => {
+    const org = await newOrg('spec-one');
+    const agent = await newAgent(org.id);
+    expect(agent.name).toBe('Test Agent');
+    expect(agent.status).toBe('draft');
+    const rows = await db.sql('select name, status from "org_spec-one".agents');
+    expect(rows).toEqual([{ name: 'Test Agent', status: 'draft' }]);
+  });
+
+  it('deploys an agent to deploying (spec test 2)', async () => {
+    const org = await newOrg('spec-two');
+    const agent = await newAgent(org.id);
+    const deployed = await transitionAgent(
+      contextFor(db),
+      input('agents.transition', {
+        organizationId: org.id,
+        id: agent.id,
+        version: agent.version,
+        event: 'deploy',
+      }),
+    );
+    expect(deployed.status).toBe('deploying');
+  });
+
+  it('works end to end with a hyphenated slug (org_test-org)', async () => {
+    const org = await newOrg('test-org');
+    expect(org.schema).toBe('org_test-org');
+    expect(await schemas()).toContain('org_test-org');
+    await newAgent(org.id, 'Hyphen Agent');
+    const agents = await tenantEm(db.orm.em, 'test-org').find(Agent, {});
+    expect(agents.map((a) => a.name)).toEqual(['Hyphen Agent']);
+    const tables = await db.sql<{ tablename: string }>(
+      "select tablename from pg_tables where schemaname = 'org_test-org' order by 1",
+    );
+    expect(tables.map((t) => t.tablename)).toEqual([
+      'agent_transitions',
+      'agents',
+      'mikro_orm_migrations',
+    ]);
+  });
+
+  it('keeps an agent written in org A invisible through org B', async () => {
+    const a = await newOrg('iso-a');
+    await newOrg('iso-b');
+    await newAgent(a.id, 'Only In A');
+    expect(await tenantEm(db.orm.em, 'iso-a').count(Agent, {})).toBe(1);
+    expect(await tenantEm(db.orm.em, 'iso-b').count(Agent, {})).toBe(0);
+  });
+
+  it('records the tenant migration level on the organization row', async () => {
+    const org = await newOrg('level');
+    const [row] = await db.sql<{ tenant_schema_version: number }>(
+      'select tenant_schema_version from organizations where id = $1',
+      [org.id],
+    );
+    expect(row?.tenant_schema_version).toBe(TENANT_MIGRATIONS.length);
+  });
+
+  it('leaves no row and no schema when a tenant migration fails half-way', async () => {
+    class HalfApplied extends Migration {
+      override name = 'Migration29990101000000_half_applied';
+      override up(): void {
+        this.addSql('create table half_done (id int)');
+        this.addSql('select * from table_that_does_not_exist');
+      }
+    }
+    await expect(
+      provisionOrganization(db.orm.em, { name: 'Broken', slug: 'broken-tenant', tier: 'free' }, [
+        ...TENANT_MIGRATIONS,
+        HalfApplied,
+      ]),
+    ).rejects.toThrow(/table_that_does_not_exist/);
+    expect(await db.sql("select 1 from organizations where slug = 'broken-tenant'")).toEqual([]);
+    expect(await schemas()).not.toContain('org_broken-tenant');
+  });
+
+  it('drops the schema, the users and the row when deprovisioning', async () => {
+    const org = await newOrg('going-away');
+    await db.sql(
+      "insert into users (email, hashed_password, organization_id) values ('leaver@example.com', 'x', $1)",
+      [org.id],
+    );
+    await deprovisionOrganization(db.orm.em, org.id);
+    expect(await schemas()).not.toContain('org_going-away');
+    expect(await db.sql('select 1 from organizations where id = $1', [org.id])).toEqual([]);
+    expect(await db.sql("select 1 from users where email = 'leaver@example.com'")).toEqual([]);
+  });
+
+  it('refuses a fork for something that is not a slug', () => {
+    expect(() => tenantEm(db.orm.em, 'x"; drop schema public; --')).toThrow(
+      /Not a valid organization slug/,
+    );
+  });
+});

@@ -1,0 +1,33 @@
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { openEmbedded } from '../../src-main/db/embedded.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** A server URL whose user may create databases; each test file makes its own. */
+    serverUrl: string;
+  }
+}
+
+/**
+ * FLEETPROMPT_TEST_DATABASE_URL when set (CI's PostgreSQL 15 leg); otherwise
+ * one embedded PostgreSQL for the whole run, in a throwaway data directory.
+ */
+export default async function setup(project: TestProject) {
+  const external = process.env.FLEETPROMPT_TEST_DATABASE_URL;
+  if (external) {
+    project.provide('serverUrl', external);
+    return;
+  }
+  const home = await mkdtemp(join(tmpdir(), 'fleetprompt-test-'));
+  // the server runs as the postgres user, which must be able to enter the directory
+  await chmod(home, 0o755);
+  const server = await openEmbedded(home);
+  project.provide('serverUrl', server.url);
+  return async () => {
+    await server.stop();
+    await rm(home, { recursive: true, force: true });
+  };
+}
