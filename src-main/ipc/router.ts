@@ -1,0 +1,135 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import {
+  contract,
+  isChannel,
+  PUBLIC_CHANNELS,
+  type Channel,
+  type Result,
+} from '../../src-shared/contract.ts';
+import { AppError, isAppError } from '../../src-shared/errors.ts';
+import { sessionUser } from '../services/auth.ts';
+import { ANONYMOUS_ACTOR, type Actor, type ServiceContext } from '../services/context.ts';
+import type { PasswordHasher } from '../services/password-hasher.ts';
+import type { SessionStore } from '../services/sessions.ts';
+import { fieldErrorsOf, validationError } from '../services/validation.ts';
+import type { ProgressEvent } from '../../src-shared/channels.ts';
+import { handlers } from './handlers.ts';
+import type { SessionSlot } from './session-slot.ts';
+
+export interface RouterDeps {
+  em: EntityManager;
+  passwords: PasswordHasher;
+  sessions: SessionStore;
+  /** Where INTERNAL errors go with their full detail; the caller only sees a reference. */
+  logError: (message: string, error: unknown) => void;
+  emit?: (event: ProgressEvent) => void;
+}
+
+export interface Router {
+  dispatch(slot: SessionSlot, channel: string, rawInput: unknown): Promise<Result<unknown>>;
+}
+
+function isConnectionFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  const name = (error as { name?: unknown } | null)?.name;
+  return (
+    name === 'ConnectionException' ||
+    code === 'ECONNREFUSED' ||
+    code === 'ECONNRESET' ||
+    code === '57P01' || // admin_shutdown: pg_terminate_backend
+    code === '57P03' || // cannot_connect_now
+    (typeof code === 'string' && code.startsWith('08'))
+  );
+}
+
+/**
+ * Transport-free dispatch: validate the input with the contract, resolve the
+ * actor from the slot's session, call the service, and shape every outcome
+ * as {ok, data} or {ok, error}. No SQL, stack or driver text leaves here.
+ */
+export function createRouter(deps: RouterDeps): Router {
+  let incident = 0;
+
+  const actorFor = async (slot: SessionSlot): Promise<Actor | null> => {
+    const userId = deps.sessions.touch(slot.sessionId);
+    if (!userId) {
+      slot.sessionId = undefined;
+      return null;
+    }
+    const found = await sessionUser(deps.em, userId);
+    if (!found) {
+      deps.sessions.end(slot.sessionId);
+      slot.sessionId = undefined;
+      return null;
+    }
+    return found.actor;
+  };
+
+  const run = async (slot: SessionSlot, channel: Channel, rawInput: unknown): Promise<unknown> => {
+    const parsed = contract[channel].input.safeParse(rawInput ?? {});
+    if (!parsed.success) throw validationError(fieldErrorsOf(parsed.error));
+    const actor = await actorFor(slot);
+    if (!actor && !PUBLIC_CHANNELS.has(channel)) {
+      throw new AppError('UNAUTHENTICATED', 'Sign in to continue');
+    }
+    const ctx: ServiceContext = {
+      em: deps.em,
+      actor: actor ?? ANONYMOUS_ACTOR,
+      passwords: deps.passwords,
+      revokeSessions: (userId) => deps.sessions.endAllOf(userId),
+    };
+    const handler = handlers[channel] as (
+      ctx: ServiceContext,
+      input: unknown,
+      call: Parameters<(typeof handlers)[Channel]>[2],
+    ) => Promise<unknown>;
+    return handler(ctx, parsed.data, {
+      slot,
+      signedIn: (result) => {
+        deps.sessions.end(slot.sessionId);
+        slot.sessionId = deps.sessions.create(result.user.id);
+      },
+      signOut: () => {
+        deps.sessions.end(slot.sessionId);
+        slot.sessionId = undefined;
+      },
+      emit: (event) => deps.emit?.(event),
+    });
+  };
+
+  return {
+    async dispatch(slot, channel, rawInput) {
+      if (!isChannel(channel)) {
+        return {
+          ok: false,
+          error: { code: 'NOT_FOUND', message: `Unknown channel: ${channel.slice(0, 100)}` },
+        };
+      }
+      try {
+        return { ok: true, data: await run(slot, channel, rawInput) };
+      } catch (error) {
+        if (isAppError(error)) return { ok: false, error: error.toShape() };
+        if (isConnectionFailure(error)) {
+          deps.logError(`${channel}: database unavailable`, error);
+          return {
+            ok: false,
+            error: {
+              code: 'UNAVAILABLE',
+              message: 'The database is not reachable right now; try again',
+            },
+          };
+        }
+        incident += 1;
+        const reference = `${Date.now().toString(36)}-${incident}`;
+        deps.logError(`${channel}: internal error ${reference}`, error);
+        return {
+          ok: false,
+          error: {
+            code: 'INTERNAL',
+            message: `Something went wrong (reference ${reference}); see the log`,
+          },
+        };
+      }
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import { join } from 'node:path';
+import { assertServerVersion, openDatabaseTarget, type DatabaseTarget } from './db/connection.ts';
+import { resolveDataDir } from './db/data-dir.ts';
+import {
+  migrateAllTenants,
+  migratePublic,
+  type FanOutProgress,
+  type FanOutResult,
+} from './db/fan-out.ts';
+import { openOrm, type Orm } from './db/orm.ts';
+import { createRouter, type Router } from './ipc/router.ts';
+import type { ProgressEvent } from '../src-shared/channels.ts';
+import { fileLog, type Log } from './log.ts';
+import { createPasswordHasher, type PasswordHasher } from './services/password-hasher.ts';
+import { SessionStore } from './services/sessions.ts';
+import { rememberFailures } from './services/tenancy.ts';
+
+export interface Runtime {
+  dataDir: string;
+  log: Log;
+  target: DatabaseTarget;
+  orm: Orm;
+  passwords: PasswordHasher;
+  sessions: SessionStore;
+  router: Router;
+  startup: FanOutResult;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  env?: NodeJS.ProcessEnv;
+  dataDir?: string;
+  /** Echo log lines to stderr (CLI). */
+  echo?: boolean;
+  onProgress?: (progress: FanOutProgress) => void;
+  onEvent?: (event: ProgressEvent) => void;
+}
+
+/**
+ * Start-up shared by the app, headless mode and the CLI: data directory,
+ * database (DATABASE_URL or embedded), version check, public migrations,
+ * tenant fan-out, router. close() undoes it in reverse.
+ */
+export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
+  const env = options.env ?? process.env;
+  const dataDir = options.dataDir ?? resolveDataDir(env);
+  const log = fileLog(join(dataDir, 'logs', 'fleetprompt.log'), { echo: options.echo ?? false });
+  const target = await openDatabaseTarget({ dataDir, env, log });
+  const cleanups: (() => Promise<void>)[] = [() => target.release()];
+  const close = async () => {
+    for (const cleanup of cleanups.reverse())
+      await cleanup().catch((e) => log('shutdown step failed', e));
+  };
+  try {
+    const version = await assertServerVersion(target.url);
+    log(`database: ${target.source}, PostgreSQL ${version}`);
+    const orm = await openOrm(target.url);
+    cleanups.push(() => orm.close(true));
+    const passwords = createPasswordHasher();
+    cleanups.push(() => passwords.close());
+    await migratePublic(orm);
+    const startup = await migrateAllTenants(
+      orm.em,
+      options.onProgress ? { onProgress: options.onProgress } : {},
+    );
+    rememberFailures(startup);
+    for (const failure of startup.failed)
+      log(`tenant ${failure.schema} failed to migrate: ${failure.message}`);
+    const sessions = new SessionStore();
+    const router = createRouter({
+      em: orm.em,
+      passwords,
+      sessions,
+      logError: log,
+      ...(options.onEvent ? { emit: options.onEvent } : {}),
+    });
+    return { dataDir, log, target, orm, passwords, sessions, router, startup, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

@@ -1,0 +1,73 @@
+import type { MigrateAllResult, TenantStatus } from '../../src-shared/contract.ts';
+import { tenantSchemaName } from '../../src-shared/domain/slug.ts';
+import { migrateAllTenants, type FanOutProgress } from '../db/fan-out.ts';
+import { TENANT_MIGRATION_COUNT, TENANT_MIGRATION_NAMES } from '../db/tenant-migrator.ts';
+import { recordAudit } from './audit.ts';
+import type { ServiceContext } from './context.ts';
+import { requireAdmin } from './policy.ts';
+
+/** Failures of the last fan-out, kept so Tenancy can show them until the tenant migrates. */
+const lastFailures = new Map<string, string>();
+
+export function rememberFailures(result: MigrateAllResult): void {
+  for (const failure of result.failed) lastFailures.set(failure.slug, failure.message);
+}
+
+/**
+ * Every tenant from public alone: its migration level is on the
+ * organization row, so this never opens the tenants' own ledgers.
+ */
+export async function tenancyStatus(ctx: ServiceContext): Promise<TenantStatus[]> {
+  requireAdmin(ctx.actor);
+  const rows = await ctx.em.fork().execute<
+    {
+      id: string;
+      slug: string;
+      tenant_schema_version: number;
+      agent_count: number;
+      has_schema: boolean;
+    }[]
+  >(
+    `select o.id, o.slug, o.tenant_schema_version, o.agent_count,
+            exists (select 1 from pg_namespace n where n.nspname = 'org_' || o.slug) as has_schema
+       from public.organizations o order by o.slug`,
+  );
+  return rows.map((row) => {
+    const applied = Number(row.tenant_schema_version);
+    const problem = row.has_schema
+      ? (lastFailures.get(row.slug) ?? null)
+      : 'The tenant schema is missing';
+    return {
+      organizationId: row.id,
+      slug: row.slug,
+      schema: tenantSchemaName(row.slug),
+      appliedMigrations: applied,
+      pendingMigrations: TENANT_MIGRATION_NAMES.slice(Math.min(applied, TENANT_MIGRATION_COUNT)),
+      agentCount: Number(row.agent_count),
+      problem,
+    };
+  });
+}
+
+export async function migrateAll(
+  ctx: ServiceContext,
+  onProgress?: (progress: FanOutProgress) => void,
+): Promise<MigrateAllResult> {
+  requireAdmin(ctx.actor);
+  const result = await migrateAllTenants(ctx.em, onProgress ? { onProgress } : {});
+  lastFailures.clear();
+  rememberFailures(result);
+  if (result.total > 0) {
+    await recordAudit(ctx.em.fork(), ctx.actor, {
+      action: 'tenancy.migrateAll',
+      organizationId: null,
+      targetType: 'tenancy',
+      targetId: null,
+      changes: {
+        migrated: { from: null, to: result.migrated },
+        failed: { from: null, to: result.failed.length },
+      },
+    });
+  }
+  return result;
+}
