@@ -1,0 +1,138 @@
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type * as Electron from 'electron';
+import type { ProgressEvent } from '../../src-shared/channels.ts';
+import { resolveDataDir } from '../db/data-dir.ts';
+import type { Router } from '../ipc/router.ts';
+import { openRuntime, type Runtime } from '../runtime.ts';
+import { bindIpc } from './ipc-binding.ts';
+import {
+  APP_ORIGIN,
+  APP_SCHEME,
+  denyAllPermissions,
+  hardenWebContents,
+  secureWebPreferences,
+} from './security.ts';
+import { loadWindowState, saveWindowState } from './window-state.ts';
+
+export type ElectronModule = Pick<
+  typeof Electron,
+  'app' | 'BrowserWindow' | 'ipcMain' | 'Menu' | 'protocol' | 'net' | 'session'
+>;
+
+export const EVENT_CHANNEL = 'fleet:event';
+
+export interface AppPaths {
+  /** Folder of the built main bundle (out/main). */
+  mainDir: string;
+  /** Set by electron-vite in development: the renderer dev server. */
+  devServerUrl?: string;
+}
+
+/**
+ * The Electron application: single instance, one hardened window, the
+ * renderer from a privileged app:// protocol, every channel bound to the
+ * router, and a clean shutdown of the runtime (and its embedded database).
+ */
+export function runElectronApp(electron: ElectronModule, paths: AppPaths): void {
+  const { app, BrowserWindow, ipcMain, Menu, protocol, net } = electron;
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  protocol.registerSchemesAsPrivileged([
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  ]);
+
+  const dataDir = resolveDataDir();
+  const appOrigin = paths.devServerUrl ?? APP_ORIGIN;
+  let window: Electron.BrowserWindow | null = null;
+  let runtime: Runtime | null = null;
+
+  const broadcast = (event: ProgressEvent) => {
+    for (const w of BrowserWindow.getAllWindows()) w.webContents.send(EVENT_CHANNEL, event);
+  };
+  const ready: Promise<Router> = app.whenReady().then(async () => {
+    runtime = await openRuntime({
+      dataDir,
+      onProgress: (p) => broadcast({ type: 'migration-progress', ...p }),
+      onEvent: broadcast,
+    });
+    return runtime.router;
+  });
+  const binding = bindIpc(ipcMain, () => ready, appOrigin);
+
+  const createWindow = () => {
+    const state = loadWindowState(dataDir);
+    window = new BrowserWindow({
+      ...(state.x !== undefined ? { x: state.x, y: state.y } : {}),
+      width: state.width,
+      height: state.height,
+      minWidth: 960,
+      minHeight: 600,
+      show: false,
+      title: 'FleetPrompt Console',
+      webPreferences: secureWebPreferences(join(paths.mainDir, '../preload/preload.cjs')),
+    });
+    if (state.maximized) window.maximize();
+    hardenWebContents(window.webContents, appOrigin);
+    const id = window.webContents.id;
+    window.once('ready-to-show', () => window?.show());
+    window.on('close', () => {
+      if (!window) return;
+      saveWindowState(dataDir, { ...window.getNormalBounds(), maximized: window.isMaximized() });
+    });
+    window.on('closed', () => {
+      binding.forgetWindow(id);
+      window = null;
+    });
+    void window.loadURL(paths.devServerUrl ?? `${APP_ORIGIN}/index.html`);
+  };
+
+  app.on('second-instance', () => {
+    if (!window) return;
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, appOrigin));
+  app.on('window-all-closed', () => app.quit());
+
+  let quitting = false;
+  app.on('before-quit', (event) => {
+    if (quitting || !runtime) return;
+    event.preventDefault();
+    quitting = true;
+    void runtime.close().finally(() => app.quit());
+  });
+
+  void app.whenReady().then(() => {
+    denyAllPermissions(electron.session.defaultSession);
+    const rendererDir = join(paths.mainDir, '../renderer');
+    protocol.handle(APP_SCHEME, (request) => {
+      const path = decodeURIComponent(new URL(request.url).pathname);
+      const file = join(rendererDir, path === '/' ? 'index.html' : path);
+      if (!file.startsWith(rendererDir)) return new Response('Not found', { status: 404 });
+      return net.fetch(pathToFileURL(file).toString());
+    });
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate([
+        ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
+        { role: 'fileMenu' },
+        { role: 'editMenu' },
+        { role: 'viewMenu' },
+        { role: 'windowMenu' },
+      ]),
+    );
+    createWindow();
+  });
+  ready.catch((error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    broadcast({
+      type: 'migration-progress',
+      done: 0,
+      total: 0,
+      slug: `start-up failed: ${message}`,
+      failed: true,
+    });
+  });
+}

@@ -1,0 +1,44 @@
+import type { IpcMain, IpcMainInvokeEvent } from 'electron';
+import { CHANNEL_NAMES } from '../../src-shared/channels.ts';
+import type { Result } from '../../src-shared/contract.ts';
+import type { Router } from '../ipc/router.ts';
+import type { SessionSlot } from '../ipc/session-slot.ts';
+import { isAppUrl } from './security.ts';
+
+type Event = Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>;
+
+export interface IpcBinding {
+  /** Forgets a closed window's session. */
+  forgetWindow(webContentsId: number): void;
+}
+
+const FOREIGN: Result<never> = {
+  ok: false,
+  error: { code: 'FORBIDDEN', message: 'Calls are accepted only from the console itself' },
+};
+
+/**
+ * Binds every contract channel to ipcMain through the router. Only the app's
+ * own top frame may call; each window has its own session, as each headless
+ * window id has.
+ */
+export function bindIpc(
+  ipcMain: Pick<IpcMain, 'handle'>,
+  router: () => Promise<Router>,
+  appOrigin: string,
+): IpcBinding {
+  const slots = new Map<number, SessionSlot>();
+  const slotOf = (id: number) => {
+    let slot = slots.get(id);
+    if (!slot) slots.set(id, (slot = {}));
+    return slot;
+  };
+  for (const channel of CHANNEL_NAMES) {
+    ipcMain.handle(channel, async (event: Event, input: unknown) => {
+      const frame = event.senderFrame;
+      if (!frame || frame.parent !== null || !isAppUrl(frame.url, appOrigin)) return FOREIGN;
+      return (await router()).dispatch(slotOf(event.sender.id), channel, input);
+    });
+  }
+  return { forgetWindow: (id) => void slots.delete(id) };
+}
