@@ -5,7 +5,7 @@ const jsonReport = process.env.VITEST_JSON;
 
 export default defineConfig({
   test: {
-    reporters: jsonReport ? ['default', 'json'] : ['default'],
+    reporters: ['default', './test/support/tally-reporter.ts', ...(jsonReport ? ['json'] : [])],
     ...(jsonReport ? { outputFile: { json: jsonReport } } : {}),
     projects: [
       {

@@ -2,17 +2,20 @@ import type { z } from 'zod';
 import { AppError, type FieldErrors } from '../../src-shared/errors.ts';
 
 export function fieldErrorsOf(error: z.ZodError): FieldErrors {
-  const fields: FieldErrors = {};
+  // a Map, then fromEntries: a key such as "__proto__" stays a plain field name
+  const fields = new Map<string, string>();
+  const add = (path: PropertyKey[], message: string) => {
+    const name = path.length > 0 ? path.map(String).join('.') : '(input)';
+    if (!fields.has(name)) fields.set(name, message);
+  };
   for (const issue of error.issues) {
-    const path = issue.path.length > 0 ? issue.path.join('.') : '(input)';
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys)
-        fields[[...issue.path, key].join('.')] ??= 'is not a known field';
-      continue;
+      for (const key of issue.keys) add([...issue.path, key], 'is not a known field');
+    } else {
+      add(issue.path, issue.message);
     }
-    fields[path] ??= issue.message;
   }
-  return fields;
+  return Object.fromEntries(fields);
 }
 
 export function validationError(fields: FieldErrors): AppError {

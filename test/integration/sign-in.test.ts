@@ -1,0 +1,178 @@
+import bcrypt from 'bcryptjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IDLE_TIMEOUT_MS } from '../../src-main/services/sessions.ts';
+import { createHarness, PASSWORD, type Harness } from '../support/harness.ts';
+import { passwords } from '../support/services.ts';
+
+let clock = Date.now();
+let h: Harness;
+let orgId: string;
+beforeAll(async () => {
+  h = await createHarness({ now: () => clock });
+  orgId = (await h.org('signin-co')).id;
+  await h.user(orgId, 'developer', 'dev@signin.test');
+});
+afterAll(() => h.close());
+
+const signIn = (email: string, password: string, slot = {}) =>
+  h.call(slot, 'auth.signIn', { email, password });
+const codeOf = (r: { ok: boolean; error?: { code: string } }) => (r.ok ? 'ok' : r.error?.code);
+
+describe('sign-in', () => {
+  it('signs in with the right password and answers auth.me with the user', async () => {
+    const slot = {};
+    const result = await signIn('dev@signin.test', PASSWORD, slot);
+    expect(result).toMatchObject({
+      ok: true,
+      data: { email: 'dev@signin.test', role: 'developer', organizationName: 'Org signin-co' },
+    });
+    expect(await h.call(slot, 'auth.me', {})).toMatchObject({
+      ok: true,
+      data: { email: 'dev@signin.test' },
+    });
+  });
+
+  it('matches emails case-insensitively', async () => {
+    expect(codeOf(await signIn('DEV@Signin.Test', PASSWORD))).toBe('ok');
+  });
+
+  it('gives the same answer for an unknown email and a wrong password', async () => {
+    const unknown = await signIn('nobody@signin.test', 'whatever-password');
+    const wrong = await signIn('dev@signin.test', 'wrong-password');
+    expect(unknown).toEqual(wrong);
+    expect(unknown).toMatchObject({
+      ok: false,
+      error: { code: 'UNAUTHENTICATED', message: 'Email or password is incorrect' },
+    });
+  });
+
+  it('does the same bcrypt work for an unknown email as for a wrong password', async () => {
+    const hasher = passwords();
+    let compares = 0;
+    const original = hasher.compare;
+    hasher.compare = async (password, hash) => {
+      compares += 1;
+      return original(password, hash);
+    };
+    try {
+      await signIn('ghost@signin.test', 'whatever-password');
+      expect(compares).toBe(1);
+      await signIn('dev@signin.test', 'wrong-password');
+      expect(compares).toBe(2);
+    } finally {
+      hasher.compare = original;
+    }
+  });
+
+  it('refuses an unconfirmed user', async () => {
+    const user = await h.user(orgId, 'user', 'fresh@signin.test');
+    await h.db.sql('update users set confirmed_at = null where id = $1', [user.id]);
+    expect(await signIn('fresh@signin.test', PASSWORD)).toMatchObject({
+      ok: false,
+      error: { code: 'UNAUTHENTICATED', message: expect.stringMatching(/not confirmed/) },
+    });
+  });
+
+  it('refuses users of a canceled organization', async () => {
+    const canceled = await h.org('canceled-co');
+    await h.user(canceled.id, 'user', 'gone@canceled.test');
+    await h.db.sql("update organizations set billing_status = 'canceled' where id = $1", [
+      canceled.id,
+    ]);
+    expect(await signIn('gone@canceled.test', PASSWORD)).toMatchObject({
+      ok: false,
+      error: { code: 'UNAUTHENTICATED', message: expect.stringMatching(/canceled/) },
+    });
+  });
+
+  it('locks the email after five failures, even for the right password, and says so', async () => {
+    await h.user(orgId, 'user', 'lock@signin.test');
+    const codes: (string | undefined)[] = [];
+    for (let i = 0; i < 5; i++)
+      codes.push(codeOf(await signIn('lock@signin.test', `wrong-${i}-password`)));
+    expect(codes).toEqual([
+      'UNAUTHENTICATED',
+      'UNAUTHENTICATED',
+      'UNAUTHENTICATED',
+      'UNAUTHENTICATED',
+      'LOCKED',
+    ]);
+    const locked = await signIn('lock@signin.test', PASSWORD);
+    expect(locked).toMatchObject({
+      ok: false,
+      error: { code: 'LOCKED', message: expect.stringMatching(/try again in 15 minutes/) },
+    });
+    const [audit] = await h.db.sql(
+      "select count(*)::int as n from audit_events where action = 'auth.lockout' and target_id = 'lock@signin.test'",
+    );
+    expect(audit).toEqual({ n: 1 });
+  });
+
+  it('keeps the lock in the database, so a new router (a restart) still refuses', async () => {
+    const restarted = await createHarnessOnSameDb();
+    expect(
+      codeOf(
+        await restarted.dispatch({}, 'auth.signIn', {
+          email: 'lock@signin.test',
+          password: PASSWORD,
+        }),
+      ),
+    ).toBe('LOCKED');
+  });
+
+  it('lets the email sign in again once the lock has expired', async () => {
+    await h.db.sql(
+      "update sign_in_locks set locked_until = now() - interval '1 second' where email = 'lock@signin.test'",
+    );
+    expect(codeOf(await signIn('lock@signin.test', PASSWORD))).toBe('ok');
+  });
+
+  it('ends a session after 30 minutes idle', async () => {
+    const slot = {};
+    await signIn('dev@signin.test', PASSWORD, slot);
+    clock += IDLE_TIMEOUT_MS - 1_000;
+    expect(codeOf(await h.call(slot, 'organizations.list', { page: 1, pageSize: 5 }))).toBe('ok');
+    clock += IDLE_TIMEOUT_MS + 1_000;
+    expect(codeOf(await h.call(slot, 'organizations.list', { page: 1, pageSize: 5 }))).toBe(
+      'UNAUTHENTICATED',
+    );
+  });
+
+  it('ends a session at sign-out', async () => {
+    const slot = {};
+    await signIn('dev@signin.test', PASSWORD, slot);
+    await h.call(slot, 'auth.signOut', {});
+    expect(codeOf(await h.call(slot, 'organizations.list', { page: 1, pageSize: 5 }))).toBe(
+      'UNAUTHENTICATED',
+    );
+  });
+
+  it('rehashes a hash below cost 12 at sign-in', async () => {
+    const user = await h.user(orgId, 'user', 'old@signin.test');
+    await h.db.sql('update users set hashed_password = $1 where id = $2', [
+      bcrypt.hashSync(PASSWORD, 4),
+      user.id,
+    ]);
+    expect(codeOf(await signIn('old@signin.test', PASSWORD))).toBe('ok');
+    const [row] = await h.db.sql<{ hashed_password: string }>(
+      'select hashed_password from users where id = $1',
+      [user.id],
+    );
+    expect(row?.hashed_password).toMatch(/^\$2[aby]\$12\$/);
+  });
+
+  it('answers firstRun false once a user exists', async () => {
+    expect(await h.call({}, 'auth.firstRun', {})).toEqual({ ok: true, data: false });
+  });
+});
+
+async function createHarnessOnSameDb() {
+  const { createRouter } = await import('../../src-main/ipc/router.ts');
+  const { SessionStore } = await import('../../src-main/services/sessions.ts');
+  return createRouter({
+    em: h.db.orm.em,
+    passwords: passwords(),
+    sessions: new SessionStore(),
+    logError: () => undefined,
+  });
+}

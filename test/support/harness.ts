@@ -1,0 +1,114 @@
+import type { Channel, ChannelInput, ChannelOutput, Result } from '../../src-shared/contract.ts';
+import type { Role } from '../../src-shared/domain/enums.ts';
+import { createRouter, type Router } from '../../src-main/ipc/router.ts';
+import type { SessionSlot } from '../../src-main/ipc/session-slot.ts';
+import { SYSTEM_ACTOR } from '../../src-main/services/context.ts';
+import { createOrganization } from '../../src-main/services/organizations.ts';
+import { SessionStore } from '../../src-main/services/sessions.ts';
+import { insertUser } from '../../src-main/services/users.ts';
+import { createTestDatabase, type TestDatabase } from './database.ts';
+import { contextFor, input, passwords } from './services.ts';
+
+export const PASSWORD = 'correct horse battery';
+
+export interface Harness {
+  db: TestDatabase;
+  router: Router;
+  sessions: SessionStore;
+  errors: unknown[];
+  call<C extends Channel>(
+    slot: SessionSlot,
+    channel: C,
+    raw: ChannelInput<C> | Record<string, unknown>,
+  ): Promise<Result<ChannelOutput<C>>>;
+  /** Calls and unwraps, failing the test on an error result. */
+  ok<C extends Channel>(
+    slot: SessionSlot,
+    channel: C,
+    raw: ChannelInput<C>,
+  ): Promise<ChannelOutput<C>>;
+  /** A confirmed user with PASSWORD, created as the system. */
+  user(organizationId: string, role: Role, email: string): Promise<{ id: string; email: string }>;
+  org(slug: string, tier?: 'free' | 'pro' | 'enterprise'): Promise<{ id: string; slug: string }>;
+  /** A slot already signed in as the user (no bcrypt work). */
+  slotFor(userId: string): SessionSlot;
+  close(): Promise<void>;
+}
+
+export async function createHarness(options: { now?: () => number } = {}): Promise<Harness> {
+  const db = await createTestDatabase();
+  const sessions = new SessionStore(options.now);
+  const errors: unknown[] = [];
+  const router = createRouter({
+    em: db.orm.em,
+    passwords: passwords(),
+    sessions,
+    logError: (_message, error) => errors.push(error),
+  });
+  const call = (async (slot: SessionSlot, channel: string, raw: unknown) =>
+    router.dispatch(slot, channel, raw)) as Harness['call'];
+  return {
+    db,
+    router,
+    sessions,
+    errors,
+    call,
+    ok: async (slot, channel, raw) => {
+      const result = await router.dispatch(slot, channel, raw);
+      if (!result.ok) throw new Error(`${channel} failed: ${JSON.stringify(result.error)}`);
+      return result.data as never;
+    },
+    user: async (organizationId, role, email) => {
+      const ctx = contextFor(db, SYSTEM_ACTOR);
+      const user = await db.orm.em.fork().transactional((tx) =>
+        insertUser(ctx, tx, {
+          organizationId,
+          email,
+          name: `${role} user`,
+          role,
+          password: PASSWORD,
+          confirmed: true,
+        }),
+      );
+      return { id: user.id, email: user.email };
+    },
+    org: async (slug, tier = 'pro') => {
+      const org = await createOrganization(
+        contextFor(db),
+        input('organizations.create', { name: `Org ${slug}`, slug, tier }),
+      );
+      return { id: org.id, slug: org.slug };
+    },
+    slotFor: (userId) => ({ sessionId: sessions.create(userId) }),
+    close: () => db.drop(),
+  };
+}
+
+/**
+ * A digest of every table the console can write, to prove that a refused
+ * call wrote nothing: row counts catch deletes, the newest row version
+ * (xmin) catches inserts and updates. One query, whatever the table sizes.
+ */
+export async function fingerprint(db: TestDatabase): Promise<string> {
+  const schemas = await db.sql<{ nspname: string }>(
+    "select nspname from pg_namespace where nspname like 'org\\_%' order by 1",
+  );
+  const tables = [
+    'public.organizations',
+    'public.users',
+    'public.skills',
+    'public.audit_events',
+    ...schemas.flatMap((s) => [`"${s.nspname}".agents`, `"${s.nspname}".agent_transitions`]),
+  ];
+  const rows = await db.sql<{ t: string; n: string; x: string | null }>(
+    tables
+      .map(
+        (table) =>
+          `select '${table}' as t, count(*) as n, max(xmin::text::bigint) as x from ${table}`,
+      )
+      .join(' union all '),
+  );
+  return [schemas.map((s) => s.nspname).join(','), ...rows.map((r) => `${r.t}:${r.n}:${r.x}`)].join(
+    '\n',
+  );
+}

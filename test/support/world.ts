@@ -1,0 +1,152 @@
+import { randomBytes } from 'node:crypto';
+import type { ChannelName } from '../../src-shared/channels.ts';
+import type { SessionSlot } from '../../src-main/ipc/session-slot.ts';
+import { PASSWORD, type Harness } from './harness.ts';
+
+/*
+ * A world for channel-wide tests: organization A ("own", where the admin,
+ * developer and user live) and B ("other"), each with a target user and
+ * agent, one skill, and a valid input for every channel aimed at either.
+ */
+
+export type Scope = 'own' | 'other';
+export type SignedInRole = 'admin' | 'developer' | 'user';
+export const SCOPES: Scope[] = ['own', 'other'];
+
+export interface World {
+  org: Record<Scope, { id: string; slug: string }>;
+  userIds: Record<SignedInRole, string>;
+  target: Record<Scope, { userId: string; agentId: string }>;
+  skillId: string;
+  /** A new admin session each time: some calls (changePassword) end the admin's other sessions. */
+  admin(): SessionSlot;
+  inputs: Record<ChannelName, (scope: Scope) => Promise<Record<string, unknown>>>;
+}
+
+const unique = () => randomBytes(4).toString('hex');
+
+export async function buildWorld(h: Harness, prefix: string): Promise<World> {
+  const org = { own: await h.org(`${prefix}-a`), other: await h.org(`${prefix}-b`) };
+  const userIds = {
+    admin: (await h.user(org.own.id, 'admin', `admin@${prefix}-a.test`)).id,
+    developer: (await h.user(org.own.id, 'developer', `dev@${prefix}-a.test`)).id,
+    user: (await h.user(org.own.id, 'user', `user@${prefix}-a.test`)).id,
+  };
+  const admin = () => h.slotFor(userIds.admin);
+  const target = {} as World['target'];
+  for (const scope of SCOPES) {
+    const other = await h.user(org[scope].id, 'user', `target-${scope}@${prefix}.test`);
+    const agent = await h.ok(admin(), 'agents.create', {
+      organizationId: org[scope].id,
+      name: `Target ${scope}`,
+      systemPrompt: 'p',
+    });
+    target[scope] = { userId: other.id, agentId: agent.id };
+  }
+  const skillId = (
+    await h.ok(admin(), 'skills.create', {
+      name: 'World',
+      slug: `${prefix}-skill`,
+      systemPromptEnhancement: 'x',
+    })
+  ).id;
+  const freshAgent = async (scope: Scope) =>
+    h.ok(admin(), 'agents.create', {
+      organizationId: org[scope].id,
+      name: `fresh-${unique()}`,
+      systemPrompt: 'p',
+    });
+  const orgVersion = async (scope: Scope) =>
+    (await h.ok(admin(), 'organizations.get', { id: org[scope].id })).version;
+
+  const inputs: World['inputs'] = {
+    'auth.signIn': async () => ({ email: `user@${prefix}-a.test`, password: PASSWORD }),
+    'auth.signOut': async () => ({}),
+    'auth.me': async () => ({}),
+    'auth.firstRun': async () => ({}),
+    'auth.createFirstAdmin': async () => ({
+      organizationName: 'Late',
+      slug: `late-${unique()}`,
+      email: `late-${unique()}@x.test`,
+      name: 'Late',
+      password: PASSWORD,
+    }),
+    'auth.changePassword': async () => ({ currentPassword: PASSWORD, newPassword: PASSWORD }),
+    'organizations.list': async () => ({ page: 1, pageSize: 10 }),
+    'organizations.get': async (s) => ({ id: org[s].id }),
+    'organizations.create': async () => ({ name: 'New', slug: `new-${unique()}`, tier: 'free' }),
+    'organizations.update': async (s) => ({
+      id: org[s].id,
+      version: await orgVersion(s),
+      name: `Renamed ${unique()}`,
+    }),
+    'organizations.changeTier': async (s) => ({
+      id: org[s].id,
+      version: await orgVersion(s),
+      tier: 'enterprise',
+    }),
+    'organizations.delete': async (s) => {
+      if (s === 'own') return { id: org.own.id, confirmSlug: org.own.slug };
+      const doomed = await h.org(`doomed-${unique()}`);
+      return { id: doomed.id, confirmSlug: doomed.slug };
+    },
+    'users.list': async (s) => ({ organizationId: org[s].id, page: 1, pageSize: 10 }),
+    'users.get': async (s) => ({ id: target[s].userId }),
+    'users.create': async (s) => ({
+      organizationId: org[s].id,
+      email: `new-${unique()}@x.test`,
+      name: 'New',
+      role: 'user',
+      password: PASSWORD,
+    }),
+    'users.update': async (s) => ({ id: target[s].userId, name: `Name ${unique()}` }),
+    'users.confirm': async (s) => ({ id: target[s].userId }),
+    'users.setPassword': async (s) => ({ id: target[s].userId, password: PASSWORD }),
+    'users.delete': async (s) => ({
+      id: (await h.user(org[s].id, 'user', `doomed-${unique()}@x.test`)).id,
+    }),
+    'agents.list': async (s) => ({ organizationId: org[s].id, page: 1, pageSize: 10 }),
+    'agents.get': async (s) => ({ organizationId: org[s].id, id: target[s].agentId }),
+    'agents.create': async (s) => ({
+      organizationId: org[s].id,
+      name: `A ${unique()}`,
+      systemPrompt: 'p',
+    }),
+    'agents.update': async (s) => {
+      const agent = await freshAgent(s);
+      return {
+        organizationId: org[s].id,
+        id: agent.id,
+        version: agent.version,
+        description: 'changed',
+      };
+    },
+    'agents.transition': async (s) => {
+      const agent = await freshAgent(s);
+      return { organizationId: org[s].id, id: agent.id, version: agent.version, event: 'deploy' };
+    },
+    'agents.history': async (s) => ({ organizationId: org[s].id, id: target[s].agentId }),
+    'agents.delete': async (s) => ({ organizationId: org[s].id, id: (await freshAgent(s)).id }),
+    'skills.list': async () => ({ page: 1, pageSize: 10 }),
+    'skills.get': async () => ({ id: skillId }),
+    'skills.create': async () => ({
+      name: 'S',
+      slug: `s-${unique()}`,
+      systemPromptEnhancement: 'x',
+    }),
+    'skills.update': async () => ({ id: skillId, description: `d ${unique()}` }),
+    'skills.delete': async () => ({
+      id: (
+        await h.ok(admin(), 'skills.create', {
+          name: 'D',
+          slug: `d-${unique()}`,
+          systemPromptEnhancement: 'x',
+        })
+      ).id,
+    }),
+    'tenancy.status': async () => ({}),
+    'tenancy.migrateAll': async () => ({}),
+    'audit.list': async (s) => ({ organizationId: org[s].id }),
+  };
+  return { org, userIds, target, skillId, admin, inputs };
+}
