@@ -19,6 +19,8 @@ export default defineConfig({
   },
   renderer: {
     root: resolve('src-renderer'),
+    // absolute asset paths: deep links (/organizations/…) load the same bundle
+    base: '/',
     plugins: [react()],
     build: {
       outDir: resolve('out/renderer'),

@@ -13,6 +13,7 @@ import type { ProgressEvent } from '../src-shared/channels.ts';
 import { fileLog, type Log } from './log.ts';
 import { createPasswordHasher, type PasswordHasher } from './services/password-hasher.ts';
 import { SessionStore } from './services/sessions.ts';
+import { APP_VERSION } from './version.ts';
 import { rememberFailures } from './services/tenancy.ts';
 
 export interface Runtime {
@@ -72,6 +73,7 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
       passwords,
       sessions,
       logError: log,
+      environment: { dataDir, appVersion: APP_VERSION, databaseSource: target.source },
       ...(options.onEvent ? { emit: options.onEvent } : {}),
     });
     return { dataDir, log, target, orm, passwords, sessions, router, startup, close };

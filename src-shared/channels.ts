@@ -38,6 +38,9 @@ export const CHANNEL_NAMES = [
   'tenancy.status',
   'tenancy.migrateAll',
   'audit.list',
+  'settings.get',
+  'settings.testDatabase',
+  'settings.saveDatabase',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

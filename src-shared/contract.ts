@@ -80,6 +80,27 @@ export interface AuditEventDto {
   changes: Record<string, { from: unknown; to: unknown }>;
 }
 
+export interface DatabaseSettingsDto {
+  mode: 'embedded' | 'url';
+  /** The saved URL with its password masked; null for the embedded database. */
+  url: string | null;
+}
+
+export interface SettingsDto {
+  /** What is saved; it takes effect at the next start. */
+  database: DatabaseSettingsDto;
+  /** Where the database in use now came from. */
+  databaseSource: 'DATABASE_URL' | 'settings' | 'embedded';
+  dataDir: string;
+  appVersion: string;
+}
+
+const databaseUrlField = z
+  .string()
+  .trim()
+  .max(2_000)
+  .regex(/^postgres(ql)?:\/\/\S+$/, { error: 'must be a postgres:// URL' });
+
 export interface AgentHistory {
   agentId: string;
   status: AgentDto['status'];
@@ -257,6 +278,19 @@ export const contract = {
 
   'tenancy.status': { input: none, output: out<TenantStatus[]>() },
   'tenancy.migrateAll': { input: none, output: out<MigrateAllResult>() },
+
+  'settings.get': { input: none, output: out<SettingsDto>() },
+  'settings.testDatabase': {
+    input: z.strictObject({ url: databaseUrlField }),
+    output: out<{ version: string }>(),
+  },
+  'settings.saveDatabase': {
+    input: z.discriminatedUnion('mode', [
+      z.strictObject({ mode: z.literal('embedded') }),
+      z.strictObject({ mode: z.literal('url'), url: databaseUrlField }),
+    ]),
+    output: out<SettingsDto>(),
+  },
 
   'audit.list': {
     input: z.strictObject({

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { readStoredSettings } from '../services/settings.ts';
 import { openEmbedded, type EmbeddedLog } from './embedded.ts';
 
 export const MIN_SERVER_VERSION_NUM = 140000;
@@ -6,7 +7,7 @@ export const MIN_SERVER_VERSION_NUM = 140000;
 export interface DatabaseTarget {
   url: string;
   /** Where the URL came from, for start-up messages. */
-  source: 'DATABASE_URL' | 'embedded';
+  source: 'DATABASE_URL' | 'settings' | 'embedded';
   /** Releases what opening the target started (the embedded server, when this process owns it). */
   release(): Promise<void>;
 }
@@ -21,7 +22,7 @@ export class DatabaseVersionError extends Error {
   }
 }
 
-/** DATABASE_URL when set; otherwise the embedded PostgreSQL of the data directory. */
+/** DATABASE_URL when set; else the URL saved in Settings; else the embedded PostgreSQL of the data directory. */
 export async function openDatabaseTarget(options: {
   dataDir: string;
   env?: NodeJS.ProcessEnv;
@@ -29,6 +30,9 @@ export async function openDatabaseTarget(options: {
 }): Promise<DatabaseTarget> {
   const url = (options.env ?? process.env).DATABASE_URL;
   if (url) return { url, source: 'DATABASE_URL', release: async () => undefined };
+  const saved = (await readStoredSettings(options.dataDir)).database;
+  if (saved?.mode === 'url')
+    return { url: saved.url, source: 'settings', release: async () => undefined };
   const server = await openEmbedded(options.dataDir, options.log);
   return { url: server.url, source: 'embedded', release: () => server.stop() };
 }

@@ -4,7 +4,7 @@ import type * as Electron from 'electron';
 import type { ProgressEvent } from '../../src-shared/channels.ts';
 import { resolveDataDir } from '../db/data-dir.ts';
 import type { Router } from '../ipc/router.ts';
-import { openRuntime, type Runtime } from '../runtime.ts';
+import { openRuntime, type Runtime, type RuntimeOptions } from '../runtime.ts';
 import { bindIpc } from './ipc-binding.ts';
 import {
   APP_ORIGIN,
@@ -22,11 +22,13 @@ export type ElectronModule = Pick<
 
 export const EVENT_CHANNEL = 'fleet:event';
 
-export interface AppPaths {
+export interface AppOptions {
   /** Folder of the built main bundle (out/main). */
   mainDir: string;
   /** Set by electron-vite in development: the renderer dev server. */
   devServerUrl?: string;
+  /** Start-up of the database and router; tests pass a stand-in. */
+  openRuntime?: (options: RuntimeOptions) => Promise<Pick<Runtime, 'router' | 'close'>>;
 }
 
 /**
@@ -34,7 +36,7 @@ export interface AppPaths {
  * renderer from a privileged app:// protocol, every channel bound to the
  * router, and a clean shutdown of the runtime (and its embedded database).
  */
-export function runElectronApp(electron: ElectronModule, paths: AppPaths): void {
+export function runElectronApp(electron: ElectronModule, paths: AppOptions): void {
   const { app, BrowserWindow, ipcMain, Menu, protocol, net } = electron;
   if (!app.requestSingleInstanceLock()) {
     app.quit();
@@ -47,13 +49,13 @@ export function runElectronApp(electron: ElectronModule, paths: AppPaths): void 
   const dataDir = resolveDataDir();
   const appOrigin = paths.devServerUrl ?? APP_ORIGIN;
   let window: Electron.BrowserWindow | null = null;
-  let runtime: Runtime | null = null;
+  let runtime: Pick<Runtime, 'router' | 'close'> | null = null;
 
   const broadcast = (event: ProgressEvent) => {
     for (const w of BrowserWindow.getAllWindows()) w.webContents.send(EVENT_CHANNEL, event);
   };
   const ready: Promise<Router> = app.whenReady().then(async () => {
-    runtime = await openRuntime({
+    runtime = await (paths.openRuntime ?? openRuntime)({
       dataDir,
       onProgress: (p) => broadcast({ type: 'migration-progress', ...p }),
       onEvent: broadcast,

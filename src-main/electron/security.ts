@@ -25,7 +25,10 @@ export function secureWebPreferences(preload: string): WebPreferences {
 /** Whether a URL belongs to the app itself (its own origin), as opposed to remote content. */
 export function isAppUrl(url: string, appOrigin: string): boolean {
   try {
-    return new URL(url).origin === new URL(appOrigin).origin;
+    // URL.origin is "null" for custom schemes outside Electron: compare the parts
+    const candidate = new URL(url);
+    const app = new URL(appOrigin);
+    return candidate.protocol === app.protocol && candidate.host === app.host;
   } catch {
     return false;
   }

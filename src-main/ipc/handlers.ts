@@ -7,6 +7,7 @@ import type { ServiceContext } from '../services/context.ts';
 import * as organizations from '../services/organizations.ts';
 import * as skills from '../services/skills.ts';
 import * as tenancy from '../services/tenancy.ts';
+import * as settings from '../services/settings.ts';
 import * as users from '../services/users.ts';
 import type { SessionSlot } from './session-slot.ts';
 import type { ProgressEvent } from '../../src-shared/channels.ts';
@@ -17,6 +18,7 @@ export interface CallContext {
   signedIn(result: auth.SignInResult): void;
   signOut(): void;
   emit(event: ProgressEvent): void;
+  environment: settings.Environment;
 }
 
 type Handler<C extends Channel> = (
@@ -91,4 +93,9 @@ export const handlers: Handlers = {
     tenancy.migrateAll(ctx, (p) => call.emit({ type: 'migration-progress', ...p })),
 
   'audit.list': listAudit,
+
+  'settings.get': (ctx, _input, call) => settings.getSettings(ctx, call.environment),
+  'settings.testDatabase': settings.testDatabase,
+  'settings.saveDatabase': (ctx, input, call) =>
+    settings.saveDatabase(ctx, call.environment, input),
 };

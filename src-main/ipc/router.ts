@@ -11,6 +11,7 @@ import { sessionUser } from '../services/auth.ts';
 import { ANONYMOUS_ACTOR, type Actor, type ServiceContext } from '../services/context.ts';
 import type { PasswordHasher } from '../services/password-hasher.ts';
 import type { SessionStore } from '../services/sessions.ts';
+import type { Environment } from '../services/settings.ts';
 import { fieldErrorsOf, validationError } from '../services/validation.ts';
 import type { ProgressEvent } from '../../src-shared/channels.ts';
 import { handlers } from './handlers.ts';
@@ -23,6 +24,7 @@ export interface RouterDeps {
   /** Where INTERNAL errors go with their full detail; the caller only sees a reference. */
   logError: (message: string, error: unknown) => void;
   emit?: (event: ProgressEvent) => void;
+  environment: Environment;
 }
 
 export interface Router {
@@ -94,6 +96,7 @@ export function createRouter(deps: RouterDeps): Router {
         slot.sessionId = undefined;
       },
       emit: (event) => deps.emit?.(event),
+      environment: deps.environment,
     });
   };
 

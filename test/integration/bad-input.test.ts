@@ -43,8 +43,11 @@ function describeField(key: string, schema: z.ZodType): Field {
 }
 
 function fieldsOf(channel: ChannelName): Field[] {
-  const schema = contract[channel].input as unknown as { shape: Record<string, z.ZodType> };
-  return Object.entries(schema.shape).map(([key, field]) => describeField(key, field));
+  type Shaped = { shape?: Record<string, z.ZodType>; options?: Shaped[] };
+  const schema = contract[channel].input as unknown as Shaped;
+  // a discriminated union (settings.saveDatabase): its widest variant
+  const shape = schema.shape ?? schema.options?.at(-1)?.shape ?? {};
+  return Object.entries(shape).map(([key, field]) => describeField(key, field));
 }
 
 const WRONG_TYPE: Record<Kind, unknown> = {

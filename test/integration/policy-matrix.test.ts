@@ -47,6 +47,9 @@ const ADMIN_ONLY = new Set<ChannelName>([
   'skills.delete',
   'tenancy.status',
   'tenancy.migrateAll',
+  'settings.get',
+  'settings.testDatabase',
+  'settings.saveDatabase',
 ]);
 const TENANT_READS = new Set<ChannelName>([
   'organizations.get',

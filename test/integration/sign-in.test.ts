@@ -174,5 +174,6 @@ async function createHarnessOnSameDb() {
     passwords: passwords(),
     sessions: new SessionStore(),
     logError: () => undefined,
+    environment: { dataDir: '/nonexistent', appVersion: 'test', databaseSource: 'DATABASE_URL' },
   });
 }

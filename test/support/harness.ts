@@ -1,3 +1,6 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Channel, ChannelInput, ChannelOutput, Result } from '../../src-shared/contract.ts';
 import type { Role } from '../../src-shared/domain/enums.ts';
 import { createRouter, type Router } from '../../src-main/ipc/router.ts';
@@ -44,6 +47,11 @@ export async function createHarness(options: { now?: () => number } = {}): Promi
     passwords: passwords(),
     sessions,
     logError: (_message, error) => errors.push(error),
+    environment: {
+      dataDir: await mkdtemp(join(tmpdir(), 'fleetprompt-settings-')),
+      appVersion: 'test',
+      databaseSource: 'DATABASE_URL',
+    },
   });
   const call = (async (slot: SessionSlot, channel: string, raw: unknown) =>
     router.dispatch(slot, channel, raw)) as Harness['call'];

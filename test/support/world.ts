@@ -147,6 +147,9 @@ export async function buildWorld(h: Harness, prefix: string): Promise<World> {
     'tenancy.status': async () => ({}),
     'tenancy.migrateAll': async () => ({}),
     'audit.list': async (s) => ({ organizationId: org[s].id }),
+    'settings.get': async () => ({}),
+    'settings.testDatabase': async () => ({ url: h.db.url }),
+    'settings.saveDatabase': async () => ({ mode: 'url', url: h.db.url }),
   };
   return { org, userIds, target, skillId, admin, inputs };
 }

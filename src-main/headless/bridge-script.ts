@@ -1,0 +1,71 @@
+/**
+ * The headless page's window.fleet: the same shape as Electron's preload,
+ * over same-origin fetch. Served as /bridge.js (CSP allows only 'self'
+ * scripts). The token comes from the URL fragment once, then lives in
+ * sessionStorage; the window id is per tab, so reload keeps the session.
+ */
+export const BRIDGE_SCRIPT = `(() => {
+  const store = window.sessionStorage;
+  const match = /(?:^|[#&])token=([A-Za-z0-9_-]+)/.exec(location.hash);
+  if (match) {
+    store.setItem('fleet.token', match[1]);
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+  let windowId = store.getItem('fleet.window');
+  if (!windowId) {
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    windowId = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+    store.setItem('fleet.window', windowId);
+  }
+  const headers = () => ({
+    'Authorization': 'Bearer ' + (store.getItem('fleet.token') || ''),
+    'X-Fleet-Window': windowId,
+    'Content-Type': 'application/json',
+  });
+  const listeners = new Set();
+  let streaming = false;
+  const stream = async () => {
+    if (streaming) return;
+    streaming = true;
+    try {
+      const response = await fetch('/events', { headers: headers() });
+      const reader = response.body.getReader();
+      const decoder = new TextDecoder();
+      let buffer = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += decoder.decode(value, { stream: true });
+        let end;
+        while ((end = buffer.indexOf('\\n\\n')) >= 0) {
+          const chunk = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = chunk.split('\\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\\n');
+          if (data) for (const listener of listeners) listener(JSON.parse(data));
+        }
+      }
+    } catch (_) {
+      /* the stream ends when the server stops */
+    }
+    streaming = false;
+  };
+  window.fleet = Object.freeze({
+    async invoke(channel, input) {
+      const response = await fetch('/rpc/' + encodeURIComponent(channel), {
+        method: 'POST',
+        headers: headers(),
+        body: JSON.stringify(input === undefined ? {} : input),
+      });
+      if (response.status !== 200) {
+        return { ok: false, error: { code: response.status === 401 ? 'UNAUTHENTICATED' : 'UNAVAILABLE', message: 'The console server refused the call (' + response.status + '); reopen the URL it printed' } };
+      }
+      return response.json();
+    },
+    onEvent(listener) {
+      listeners.add(listener);
+      void stream();
+      return () => listeners.delete(listener);
+    },
+  });
+})();
+`;

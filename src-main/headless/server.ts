@@ -1,0 +1,234 @@
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize } from 'node:path';
+import type { ProgressEvent } from '../../src-shared/channels.ts';
+import type { Result } from '../../src-shared/contract.ts';
+import { CONTENT_SECURITY_POLICY } from '../electron/security.ts';
+import type { Router } from '../ipc/router.ts';
+import type { SessionSlot } from '../ipc/session-slot.ts';
+import { BRIDGE_SCRIPT } from './bridge-script.ts';
+import { checkRequest, MAX_BODY_BYTES, windowIdOf } from './guards.ts';
+
+export interface HeadlessOptions {
+  router: Router;
+  /** The built renderer (out/renderer). */
+  rendererDir: string;
+  host?: '127.0.0.1' | '::1';
+  port?: number;
+  token?: string;
+}
+
+export interface HeadlessServer {
+  url: string;
+  port: number;
+  token: string;
+  /** Pushes an event to every open /events stream. */
+  broadcast(event: ProgressEvent): void;
+  close(): Promise<void>;
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+};
+
+const BASE_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: string | Buffer,
+  type: string,
+  extra: Record<string, string> = {},
+) {
+  res.writeHead(status, {
+    ...BASE_HEADERS,
+    'Content-Type': type,
+    'Cache-Control': 'no-store',
+    ...extra,
+  });
+  res.end(body);
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown) {
+  send(res, status, JSON.stringify(value), 'application/json; charset=utf-8');
+}
+
+const validation = (message: string): Result<never> => ({
+  ok: false,
+  error: { code: 'VALIDATION', message },
+});
+
+/** Reads a body up to the limit; null when it is larger (the caller answers 413). */
+function readBody(req: IncomingMessage): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > MAX_BODY_BYTES) {
+      req.resume();
+      resolve(null);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        req.removeAllListeners('data');
+        req.resume();
+        resolve(null);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > MAX_BODY_BYTES ? null : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * The console over loopback HTTP for machines without Electron: the built
+ * renderer plus POST /rpc/<channel> and GET /events, each request checked
+ * for Host, Origin, the per-run token and a window id (one session each).
+ */
+export async function startHeadless(options: HeadlessOptions): Promise<HeadlessServer> {
+  const token = options.token ?? randomBytes(16).toString('base64url');
+  const host = options.host ?? '127.0.0.1';
+  const slots = new Map<string, SessionSlot>();
+  const streams = new Set<ServerResponse>();
+  let port = 0;
+
+  const serveStatic = async (req: IncomingMessage, res: ServerResponse) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    if (path === '/bridge.js') return send(res, 200, BRIDGE_SCRIPT, MIME['.js']!);
+    const file = normalize(join(options.rendererDir, path));
+    const isAsset =
+      file.startsWith(options.rendererDir) && extname(file) !== '' && path !== '/index.html';
+    if (isAsset) {
+      try {
+        return send(
+          res,
+          200,
+          await readFile(file),
+          MIME[extname(file)] ?? 'application/octet-stream',
+          {
+            'Cache-Control': 'public, max-age=31536000, immutable',
+          },
+        );
+      } catch {
+        return send(res, 404, 'Not found', 'text/plain');
+      }
+    }
+    // every other path is a screen of the single-page app
+    const html = (await readFile(join(options.rendererDir, 'index.html'), 'utf8')).replace(
+      '<script type="module"',
+      '<script src="/bridge.js"></script>\n    <script type="module"',
+    );
+    return send(res, 200, html, MIME['.html']!, {
+      'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+    });
+  };
+
+  const handleRpc = async (req: IncomingMessage, res: ServerResponse, channel: string) => {
+    const body = await readBody(req);
+    if (body === null)
+      return sendJson(res, 413, validation('The request body is larger than 1 MiB'));
+    let input: unknown = {};
+    if (body.length > 0) {
+      try {
+        // JSON.parse defines "__proto__" as a plain key; the contract then rejects it as unknown
+        input = JSON.parse(body.toString('utf8')) as unknown;
+      } catch {
+        return sendJson(res, 200, validation('The request body is not valid JSON'));
+      }
+    }
+    const windowId = windowIdOf(req.headers) as string;
+    let slot = slots.get(windowId);
+    if (!slot) slots.set(windowId, (slot = {}));
+    sendJson(res, 200, await options.router.dispatch(slot, channel, input));
+  };
+
+  const handleEvents = (res: ServerResponse) => {
+    res.writeHead(200, {
+      ...BASE_HEADERS,
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+    });
+    res.write(': connected\n\n');
+    streams.add(res);
+    res.on('close', () => streams.delete(res));
+  };
+
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const rpc = /^\/rpc\/([A-Za-z]+\.[A-Za-z]+)$/.exec(url.pathname);
+    const isApi = url.pathname.startsWith('/rpc/') || url.pathname === '/events';
+    const work = async () => {
+      if (!isApi) {
+        if (req.method !== 'GET' && req.method !== 'HEAD')
+          return send(res, 405, 'Method not allowed', 'text/plain');
+        return serveStatic(req, res);
+      }
+      const failure = checkRequest(req.headers, port, token);
+      if (failure)
+        return sendJson(res, failure.status, {
+          ok: false,
+          error: {
+            code: failure.status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN',
+            message: failure.message,
+          },
+        });
+      if (url.pathname === '/events' && req.method === 'GET') return handleEvents(res);
+      if (rpc && req.method === 'POST') return handleRpc(req, res, rpc[1]!);
+      return sendJson(res, 404, {
+        ok: false,
+        error: { code: 'NOT_FOUND', message: 'Unknown endpoint' },
+      });
+    };
+    work().catch(() => {
+      if (!res.headersSent)
+        sendJson(res, 500, {
+          ok: false,
+          error: { code: 'INTERNAL', message: 'The request failed' },
+        });
+      else res.end();
+    });
+  });
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  const urlHost = host === '::1' ? '[::1]' : host;
+
+  return {
+    url: `http://${urlHost}:${port}/#token=${token}`,
+    port,
+    token,
+    broadcast(event) {
+      const frame = `data: ${JSON.stringify(event)}\n\n`;
+      for (const stream of streams) stream.write(frame);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const stream of streams) stream.end();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

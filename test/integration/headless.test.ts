@@ -1,0 +1,185 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProgressEvent } from '../../src-shared/channels.ts';
+import { startHeadless, type HeadlessServer } from '../../src-main/headless/server.ts';
+import { createRouter } from '../../src-main/ipc/router.ts';
+import { SessionStore } from '../../src-main/services/sessions.ts';
+import { createHarness, PASSWORD, type Harness } from '../support/harness.ts';
+import { passwords } from '../support/services.ts';
+
+let h: Harness;
+let server: HeadlessServer;
+let rendererDir: string;
+let base: string;
+
+beforeAll(async () => {
+  h = await createHarness();
+  const org = await h.org('headless-co');
+  await h.user(org.id, 'admin', 'admin@headless.test');
+  await h.user(org.id, 'developer', 'dev@headless.test');
+  rendererDir = await mkdtemp(join(tmpdir(), 'fleetprompt-renderer-'));
+  await writeFile(
+    join(rendererDir, 'index.html'),
+    '<html><head><script type="module" src="/assets/app.js"></script></head></html>',
+  );
+  let broadcast: (event: ProgressEvent) => void = () => undefined;
+  const router = createRouter({
+    em: h.db.orm.em,
+    passwords: passwords(),
+    sessions: new SessionStore(),
+    logError: () => undefined,
+    emit: (event) => broadcast(event),
+    environment: { dataDir: rendererDir, appVersion: 'test', databaseSource: 'DATABASE_URL' },
+  });
+  server = await startHeadless({ router, rendererDir });
+  broadcast = server.broadcast;
+  base = `http://127.0.0.1:${server.port}`;
+});
+afterAll(async () => {
+  await server.close();
+  await rm(rendererDir, { recursive: true, force: true });
+  await h.close();
+});
+
+const headers = (windowId = 'window-aaaaaaaa', extra: Record<string, string> = {}) => ({
+  Authorization: `Bearer ${server.token}`,
+  'X-Fleet-Window': windowId,
+  'Content-Type': 'application/json',
+  ...extra,
+});
+
+const rpc = (channel: string, body: unknown, init: { headers?: Record<string, string> } = {}) =>
+  fetch(`${base}/rpc/${channel}`, {
+    method: 'POST',
+    headers: init.headers ?? headers(),
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+
+describe('headless transport', () => {
+  it('announces a loopback URL carrying a 128-bit token', () => {
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/#token=${server.token}`);
+    expect(Buffer.from(server.token, 'base64url')).toHaveLength(16);
+  });
+
+  it('serves the renderer with the bridge script and a strict CSP', async () => {
+    const response = await fetch(`${base}/organizations`);
+    expect(response.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+    const html = await response.text();
+    expect(html).toContain('<script src="/bridge.js"></script>');
+    expect(await (await fetch(`${base}/bridge.js`)).text()).toContain('window.fleet');
+  });
+
+  it('answers 401 without the token and with a wrong one', async () => {
+    expect(
+      (await rpc('auth.firstRun', {}, { headers: { 'X-Fleet-Window': 'window-aaaaaaaa' } })).status,
+    ).toBe(401);
+    expect(
+      (
+        await rpc(
+          'auth.firstRun',
+          {},
+          { headers: headers('window-aaaaaaaa', { Authorization: 'Bearer wrong' }) },
+        )
+      ).status,
+    ).toBe(401);
+  });
+
+  it('answers 403 to a Host that is not loopback and to a foreign Origin', async () => {
+    expect(
+      (
+        await rpc(
+          'auth.firstRun',
+          {},
+          { headers: headers('window-aaaaaaaa', { Origin: 'http://evil.example' }) },
+        )
+      ).status,
+    ).toBe(403);
+    const { request } = await import('node:http');
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: server.port,
+          path: '/rpc/auth.firstRun',
+          method: 'POST',
+          headers: { ...headers(), Host: 'evil.example' },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      req.end('{}');
+    });
+    expect(status).toBe(403);
+  });
+
+  it('answers 413 to a body over 1 MiB', async () => {
+    const response = await rpc(
+      'auth.signIn',
+      JSON.stringify({ email: 'x', password: 'y'.repeat(1024 * 1024) }),
+    );
+    expect(response.status).toBe(413);
+  });
+
+  it('answers malformed JSON with a VALIDATION error', async () => {
+    const response = await rpc('auth.firstRun', '{"oops":');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+  });
+
+  it('rejects a __proto__ key in the body as an unknown field', async () => {
+    const response = await rpc('auth.firstRun', '{"__proto__": {"polluted": true}}');
+    expect(await response.json()).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', fields: { __proto__: 'is not a known field' } },
+    });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('keeps one session per window: two windows signed in as two users at once', async () => {
+    await rpc(
+      'auth.signIn',
+      { email: 'admin@headless.test', password: PASSWORD },
+      { headers: headers('window-admin01') },
+    );
+    await rpc(
+      'auth.signIn',
+      { email: 'dev@headless.test', password: PASSWORD },
+      { headers: headers('window-dev0001') },
+    );
+    const me = async (id: string) =>
+      (
+        (await (await rpc('auth.me', {}, { headers: headers(id) })).json()) as {
+          data: { email: string } | null;
+        }
+      ).data;
+    expect((await me('window-admin01'))?.email).toBe('admin@headless.test');
+    expect((await me('window-dev0001'))?.email).toBe('dev@headless.test');
+    expect(await me('window-nobody1')).toBeNull();
+  });
+
+  it('streams progress events over /events', async () => {
+    const controller = new AbortController();
+    const response = await fetch(`${base}/events`, {
+      headers: headers('window-admin01'),
+      signal: controller.signal,
+    });
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    const reader = response.body!.getReader();
+    await reader.read();
+    await h.db.sql("update organizations set tenant_schema_version = 0 where slug = 'headless-co'");
+    const migrated = await (
+      await rpc('tenancy.migrateAll', {}, { headers: headers('window-admin01') })
+    ).json();
+    expect(migrated).toMatchObject({ ok: true, data: { total: 1, migrated: 1 } });
+    const { value } = await reader.read();
+    expect(new TextDecoder().decode(value)).toContain(
+      '"type":"migration-progress","done":1,"total":1,"slug":"headless-co"',
+    );
+    controller.abort();
+  });
+});
