@@ -29,9 +29,11 @@ export interface HeadlessServer {
   close(): Promise<void>;
 }
 
+const JS = 'text/javascript; charset=utf-8';
+const HTML = 'text/html; charset=utf-8';
 const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
+  '.html': HTML,
+  '.js': JS,
   '.css': 'text/css; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
@@ -111,7 +113,7 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessS
 
   const serveStatic = async (req: IncomingMessage, res: ServerResponse) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    if (path === '/bridge.js') return send(res, 200, BRIDGE_SCRIPT, MIME['.js']!);
+    if (path === '/bridge.js') return send(res, 200, BRIDGE_SCRIPT, JS);
     const file = normalize(join(options.rendererDir, path));
     const isAsset =
       file.startsWith(options.rendererDir) && extname(file) !== '' && path !== '/index.html';
@@ -135,7 +137,7 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessS
       '<script type="module"',
       '<script src="/bridge.js"></script>\n    <script type="module"',
     );
-    return send(res, 200, html, MIME['.html']!, {
+    return send(res, 200, html, HTML, {
       'Content-Security-Policy': CONTENT_SECURITY_POLICY,
     });
   };
@@ -173,7 +175,7 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessS
 
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
-    const rpc = /^\/rpc\/([A-Za-z]+\.[A-Za-z]+)$/.exec(url.pathname);
+    const channel = /^\/rpc\/([A-Za-z]+\.[A-Za-z]+)$/.exec(url.pathname)?.[1];
     const isApi = url.pathname.startsWith('/rpc/') || url.pathname === '/events';
     const work = async () => {
       if (!isApi) {
@@ -191,7 +193,7 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessS
           },
         });
       if (url.pathname === '/events' && req.method === 'GET') return handleEvents(res);
-      if (rpc && req.method === 'POST') return handleRpc(req, res, rpc[1]!);
+      if (channel && req.method === 'POST') return handleRpc(req, res, channel);
       return sendJson(res, 404, {
         ok: false,
         error: { code: 'NOT_FOUND', message: 'Unknown endpoint' },
