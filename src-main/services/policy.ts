@@ -1,4 +1,5 @@
 import { AppError } from '../../src-shared/errors.ts';
+import { roleCan } from '../../src-shared/domain/permissions.ts';
 import type { Actor } from './context.ts';
 
 /*
@@ -8,7 +9,9 @@ import type { Actor } from './context.ts';
  */
 
 export function isAdmin(actor: Actor): boolean {
-  return actor.kind === 'system' || (actor.kind === 'user' && actor.role === 'admin');
+  return (
+    actor.kind === 'system' || (actor.kind === 'user' && roleCan(actor.role, 'seeAllOrganizations'))
+  );
 }
 
 function requireSignedIn(actor: Actor): asserts actor is Exclude<Actor, { kind: 'anonymous' }> {
@@ -38,7 +41,7 @@ export function requireOrganizationVisible(
 
 export function requireAgentWriter(actor: Actor, organizationId: string): void {
   requireOrganizationVisible(actor, organizationId);
-  if (actor.kind === 'user' && actor.role === 'user') {
+  if (actor.kind === 'user' && !roleCan(actor.role, 'writeAgents')) {
     throw new AppError('FORBIDDEN', 'Your role can read agents but not change them');
   }
 }
@@ -48,7 +51,7 @@ export function requireAuditReader(
   organizationId: string | undefined,
 ): string | null {
   requireSignedIn(actor);
-  if (actor.kind === 'user' && actor.role === 'user') {
+  if (actor.kind === 'user' && !roleCan(actor.role, 'readAudit')) {
     throw new AppError('FORBIDDEN', 'Your role cannot read the audit log');
   }
   const scope = organizationScope(actor);

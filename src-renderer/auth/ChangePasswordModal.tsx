@@ -1,0 +1,66 @@
+import { Button, Group, Modal, PasswordInput, Stack } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { zod4Resolver } from 'mantine-form-zod-resolver';
+import { z } from 'zod';
+import { contract } from '../../src-shared/contract.ts';
+import { useWrite } from '../api/hooks.ts';
+
+const schema = contract['auth.changePassword'].input
+  .extend({ confirmPassword: z.string() })
+  .refine((v) => v.newPassword === v.confirmPassword, {
+    path: ['confirmPassword'],
+    message: 'does not match',
+  });
+
+export function ChangePasswordModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
+  const form = useForm({
+    initialValues: { currentPassword: '', newPassword: '', confirmPassword: '' },
+    validate: zod4Resolver(schema),
+  });
+  const change = useWrite('auth.changePassword', {
+    success: () => 'Password changed',
+    invalidates: [],
+  });
+  const submit = form.onSubmit(async ({ confirmPassword: _c, ...values }) => {
+    try {
+      await change.mutateAsync(values);
+      form.reset();
+      onClose();
+    } catch (e) {
+      const fields = (e as { fields?: Record<string, string> }).fields;
+      if (fields) form.setErrors(fields);
+    }
+  });
+  return (
+    <Modal opened={opened} onClose={onClose} title="Change password">
+      <form onSubmit={submit}>
+        <Stack>
+          <PasswordInput
+            label="Current password"
+            autoComplete="current-password"
+            {...form.getInputProps('currentPassword')}
+          />
+          <PasswordInput
+            label="New password"
+            description="8 to 72 bytes"
+            autoComplete="new-password"
+            {...form.getInputProps('newPassword')}
+          />
+          <PasswordInput
+            label="New password again"
+            autoComplete="new-password"
+            {...form.getInputProps('confirmPassword')}
+          />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={change.isPending}>
+              Change password
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,120 @@
+import {
+  Alert,
+  Button,
+  Center,
+  Code,
+  Group,
+  Paper,
+  PasswordInput,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { IconInfoCircle } from '@tabler/icons-react';
+import { useQueryClient } from '@tanstack/react-query';
+import { zod4Resolver } from 'mantine-form-zod-resolver';
+import { useState } from 'react';
+import { z } from 'zod';
+import { contract } from '../../src-shared/contract.ts';
+import { suggestSlug, tenantSchemaName } from '../../src-shared/domain/slug.ts';
+import { ApiError, call } from '../api/client.ts';
+
+const schema = contract['auth.createFirstAdmin'].input
+  .extend({ confirmPassword: z.string() })
+  .refine((v) => v.password === v.confirmPassword, {
+    path: ['confirmPassword'],
+    message: 'does not match the password',
+  });
+
+export function FirstRunPage() {
+  const client = useQueryClient();
+  const [error, setError] = useState<string | null>(null);
+  const [slugEdited, setSlugEdited] = useState(false);
+  const form = useForm({
+    initialValues: {
+      organizationName: '',
+      slug: '',
+      email: '',
+      name: '',
+      password: '',
+      confirmPassword: '',
+    },
+    validate: zod4Resolver(schema),
+    validateInputOnChange: ['slug'],
+  });
+  const submit = form.onSubmit(async ({ confirmPassword: _c, ...values }) => {
+    setError(null);
+    try {
+      await call('auth.createFirstAdmin', values);
+      await client.invalidateQueries();
+    } catch (e) {
+      if (e instanceof ApiError && e.fields) form.setErrors(e.fields);
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  });
+  return (
+    <Center mih="100vh" p="md">
+      <Paper withBorder shadow="sm" p="xl" w={480} radius="md">
+        <form onSubmit={submit} aria-label="Create the first administrator">
+          <Stack>
+            <div>
+              <Title order={2}>Welcome to FleetPrompt</Title>
+              <Text c="dimmed" size="sm">
+                No one has signed in yet. Create the first organization and its administrator.
+              </Text>
+            </div>
+            <Alert icon={<IconInfoCircle size={18} />} color="blue" variant="light">
+              Want demo data instead? Run <Code>npm run seed</Code> and sign in as admin@demo.com.
+            </Alert>
+            {error && (
+              <Alert color="red" role="alert">
+                {error}
+              </Alert>
+            )}
+            <TextInput
+              label="Organization name"
+              {...form.getInputProps('organizationName')}
+              onChange={(e) => {
+                form.setFieldValue('organizationName', e.currentTarget.value);
+                if (!slugEdited) form.setFieldValue('slug', suggestSlug(e.currentTarget.value));
+              }}
+            />
+            <TextInput
+              label="Slug"
+              description={
+                form.values.slug
+                  ? `Schema: ${tenantSchemaName(form.values.slug)}`
+                  : 'lowercase letters, digits and hyphens'
+              }
+              {...form.getInputProps('slug')}
+              onChange={(e) => {
+                setSlugEdited(true);
+                form.setFieldValue('slug', e.currentTarget.value);
+              }}
+            />
+            <Group grow>
+              <TextInput label="Your name" {...form.getInputProps('name')} />
+              <TextInput label="Email" autoComplete="username" {...form.getInputProps('email')} />
+            </Group>
+            <PasswordInput
+              label="Password"
+              description="8 to 72 bytes"
+              autoComplete="new-password"
+              {...form.getInputProps('password')}
+            />
+            <PasswordInput
+              label="Password again"
+              autoComplete="new-password"
+              {...form.getInputProps('confirmPassword')}
+            />
+            <Button type="submit" loading={form.submitting}>
+              Create administrator
+            </Button>
+          </Stack>
+        </form>
+      </Paper>
+    </Center>
+  );
+}

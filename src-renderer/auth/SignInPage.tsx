@@ -1,0 +1,84 @@
+import {
+  Alert,
+  Button,
+  Center,
+  Paper,
+  PasswordInput,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { IconAlertCircle, IconLock } from '@tabler/icons-react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { ApiError, call } from '../api/client.ts';
+
+export function SignInPage() {
+  const client = useQueryClient();
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const form = useForm({
+    initialValues: { email: '', password: '' },
+    validate: {
+      email: (v) => (v.trim() ? null : 'Enter your email'),
+      password: (v) => (v ? null : 'Enter your password'),
+    },
+  });
+  const submit = form.onSubmit(async (values) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await call('auth.signIn', values);
+      await client.invalidateQueries();
+    } catch (e) {
+      setError(e instanceof ApiError ? e : new ApiError({ code: 'INTERNAL', message: String(e) }));
+    } finally {
+      setBusy(false);
+    }
+  });
+  return (
+    <Center mih="100vh" p="md">
+      <Paper withBorder shadow="sm" p="xl" w={400} radius="md">
+        <form onSubmit={submit} aria-label="Sign in">
+          <Stack>
+            <div>
+              <Title order={2}>FleetPrompt Console</Title>
+              <Text c="dimmed" size="sm">
+                Sign in to manage tenants, agents and skills.
+              </Text>
+            </div>
+            {error && (
+              <Alert
+                color={error.code === 'LOCKED' ? 'orange' : 'red'}
+                icon={
+                  error.code === 'LOCKED' ? <IconLock size={18} /> : <IconAlertCircle size={18} />
+                }
+                title={error.code === 'LOCKED' ? 'Temporarily locked' : 'Sign-in failed'}
+                role="alert"
+              >
+                {error.message}
+              </Alert>
+            )}
+            <TextInput
+              label="Email"
+              autoComplete="username"
+              data-autofocus
+              autoFocus
+              {...form.getInputProps('email')}
+            />
+            <PasswordInput
+              label="Password"
+              autoComplete="current-password"
+              {...form.getInputProps('password')}
+            />
+            <Button type="submit" loading={busy} fullWidth>
+              Sign in
+            </Button>
+          </Stack>
+        </form>
+      </Paper>
+    </Center>
+  );
+}

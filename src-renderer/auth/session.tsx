@@ -1,0 +1,41 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { createContext, useContext, type ReactNode } from 'react';
+import type { SessionUser } from '../../src-shared/contract.ts';
+import { roleCan, type Capability } from '../../src-shared/domain/permissions.ts';
+import { call } from '../api/client.ts';
+import { useChannel } from '../api/hooks.ts';
+
+interface Session {
+  user: SessionUser;
+  can(capability: Capability): boolean;
+  signOut(): Promise<void>;
+}
+
+const SessionContext = createContext<Session | null>(null);
+
+export function SessionProvider({ user, children }: { user: SessionUser; children: ReactNode }) {
+  const client = useQueryClient();
+  const session: Session = {
+    user,
+    can: (capability) => roleCan(user.role, capability),
+    signOut: async () => {
+      await call('auth.signOut', {});
+      // back to initial state: no screen keeps showing the previous user's data
+      await client.resetQueries();
+    },
+  };
+  return <SessionContext.Provider value={session}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): Session {
+  const session = useContext(SessionContext);
+  if (!session) throw new Error('useSession outside a signed-in screen');
+  return session;
+}
+
+/** Who is signed in (null when nobody), and whether the console has no user yet. */
+export function useAuthState() {
+  const me = useChannel('auth.me', {}, { retry: false });
+  const firstRun = useChannel('auth.firstRun', {}, { enabled: me.data === null, retry: false });
+  return { me, firstRun };
+}

@@ -1,0 +1,20 @@
+import { ApiError } from '../api/client.ts';
+
+/**
+ * Runs a write from a form: the server's field errors land on their fields;
+ * returns whether it succeeded (other errors are notified by the write hook).
+ */
+export async function submitWith<R>(
+  form: { setErrors: (errors: Record<string, string>) => void },
+  write: () => Promise<R>,
+): Promise<R | null> {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof ApiError && error.fields) form.setErrors(error.fields);
+    return null;
+  }
+}
+
+export const formatDate = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
+export const formatNumber = (n: number) => n.toLocaleString('en-US');

@@ -1,0 +1,171 @@
+import {
+  Button,
+  Group,
+  Modal,
+  NumberInput,
+  Slider,
+  Stack,
+  Text,
+  Textarea,
+  TextInput,
+} from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { zod4Resolver } from 'mantine-form-zod-resolver';
+import { useNavigate } from 'react-router';
+import { z } from 'zod';
+import {
+  DEFAULT_AGENT_CONFIG,
+  TEMPERATURE_MAX,
+  TEMPERATURE_MIN,
+} from '../../../src-shared/domain/agent-config.ts';
+import {
+  agentConfigField,
+  descriptionField,
+  nameField,
+  promptField,
+} from '../../../src-shared/domain/fields.ts';
+import type { AgentDto } from '../../../src-shared/dto.ts';
+import { useWrite } from '../../api/hooks.ts';
+import { submitWith } from '../../components/forms.ts';
+
+const schema = z.object({
+  name: nameField,
+  description: descriptionField,
+  systemPrompt: promptField,
+  config: agentConfigField,
+  maxConcurrentRequests: z.number().int().min(1).max(1_000),
+  timeoutSeconds: z.number().int().min(1).max(3_600),
+});
+type Values = z.infer<typeof schema>;
+
+function valuesOf(agent?: AgentDto): Values {
+  return {
+    name: agent?.name ?? '',
+    description: agent?.description ?? '',
+    systemPrompt: agent?.systemPrompt ?? '',
+    config: agent ? { ...agent.config } : { ...DEFAULT_AGENT_CONFIG },
+    maxConcurrentRequests: agent?.maxConcurrentRequests ?? 5,
+    timeoutSeconds: agent?.timeoutSeconds ?? 30,
+  };
+}
+
+/** Create or edit an agent: the config editor (model, max tokens, temperature) and the system prompt. */
+export function AgentFormModal({
+  organizationId,
+  agent,
+  opened,
+  onClose,
+}: {
+  organizationId: string;
+  agent?: AgentDto;
+  opened: boolean;
+  onClose: () => void;
+}) {
+  const navigate = useNavigate();
+  const form = useForm<Values>({ initialValues: valuesOf(agent), validate: zod4Resolver(schema) });
+  const create = useWrite('agents.create', {
+    success: (a) => `Created agent ${a.name}`,
+    invalidates: ['agents', 'organizations'],
+  });
+  const update = useWrite('agents.update', { success: (a) => `Saved agent ${a.name}` });
+  const submit = form.onSubmit(async (values) => {
+    const description = values.description.trim() ? values.description : null;
+    if (agent) {
+      const saved = await submitWith(form, () =>
+        update.mutateAsync({
+          organizationId,
+          id: agent.id,
+          version: agent.version,
+          ...values,
+          description,
+        }),
+      );
+      if (saved) onClose();
+      return;
+    }
+    const { maxConcurrentRequests: _m, timeoutSeconds: _t, ...rest } = values;
+    const created = await submitWith(form, () =>
+      create.mutateAsync({ organizationId, ...rest, description }),
+    );
+    if (created) {
+      form.reset();
+      onClose();
+      navigate(`/agents/${organizationId}/${created.id}`);
+    }
+  });
+  return (
+    <Modal
+      opened={opened}
+      onClose={onClose}
+      title={agent ? `Edit ${agent.name}` : 'New agent'}
+      size="lg"
+    >
+      <form onSubmit={submit}>
+        <Stack>
+          <TextInput label="Name" data-autofocus {...form.getInputProps('name')} />
+          <TextInput label="Description" {...form.getInputProps('description')} />
+          <Group grow align="flex-start">
+            <TextInput label="Model" {...form.getInputProps('config.model')} />
+            <NumberInput
+              label="Max tokens"
+              min={1}
+              max={1_000_000}
+              thousandSeparator=","
+              {...form.getInputProps('config.max_tokens')}
+            />
+          </Group>
+          <div>
+            <Text size="sm" fw={500}>
+              Temperature: {form.values.config.temperature.toFixed(2)}
+            </Text>
+            <Slider
+              aria-label="Temperature"
+              min={TEMPERATURE_MIN}
+              max={TEMPERATURE_MAX}
+              step={0.05}
+              marks={[
+                { value: 0, label: '0' },
+                { value: 1, label: '1' },
+                { value: 2, label: '2' },
+              ]}
+              mb="md"
+              {...form.getInputProps('config.temperature')}
+            />
+          </div>
+          {agent && (
+            <Group grow>
+              <NumberInput
+                label="Max concurrent requests"
+                min={1}
+                max={1000}
+                {...form.getInputProps('maxConcurrentRequests')}
+              />
+              <NumberInput
+                label="Timeout (seconds)"
+                min={1}
+                max={3600}
+                {...form.getInputProps('timeoutSeconds')}
+              />
+            </Group>
+          )}
+          <Textarea
+            label="System prompt"
+            autosize
+            minRows={6}
+            maxRows={16}
+            styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+            {...form.getInputProps('systemPrompt')}
+          />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={create.isPending || update.isPending}>
+              {agent ? 'Save' : 'Create agent'}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

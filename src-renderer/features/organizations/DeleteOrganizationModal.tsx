@@ -1,0 +1,62 @@
+import { Alert, Button, Code, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { useState } from 'react';
+import { useNavigate } from 'react-router';
+import type { OrganizationDto } from '../../../src-shared/dto.ts';
+import { useWrite } from '../../api/hooks.ts';
+
+/** Deleting drops the tenant schema and every user: the operator retypes the slug first. */
+export function DeleteOrganizationModal({
+  organization,
+  opened,
+  onClose,
+}: {
+  organization: OrganizationDto;
+  opened: boolean;
+  onClose: () => void;
+}) {
+  const navigate = useNavigate();
+  const [typed, setTyped] = useState('');
+  const remove = useWrite('organizations.delete', {
+    success: () => `Deleted ${organization.name} and dropped ${organization.schema}`,
+  });
+  return (
+    <Modal opened={opened} onClose={onClose} title={`Delete ${organization.name}`}>
+      <Stack>
+        <Alert color="red" title="This cannot be undone">
+          The schema <Code>{organization.schema}</Code> with its {organization.agentCount} agent(s),
+          and every user of this organization, will be deleted.
+        </Alert>
+        <TextInput
+          label={
+            <Text size="sm">
+              Type <Code>{organization.slug}</Code> to confirm
+            </Text>
+          }
+          value={typed}
+          onChange={(e) => setTyped(e.currentTarget.value)}
+          error={remove.error?.fields?.confirmSlug}
+          data-autofocus
+          autoComplete="off"
+        />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button
+            color="red"
+            disabled={typed !== organization.slug}
+            loading={remove.isPending}
+            onClick={() =>
+              remove.mutate(
+                { id: organization.id, confirmSlug: typed },
+                { onSuccess: () => navigate('/organizations') },
+              )
+            }
+          >
+            Delete organization
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}

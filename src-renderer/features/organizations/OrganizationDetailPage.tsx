@@ -1,0 +1,204 @@
+import { BarChart } from '@mantine/charts';
+import {
+  Alert,
+  Anchor,
+  Button,
+  Card,
+  Code,
+  Group,
+  Progress,
+  SimpleGrid,
+  Skeleton,
+  Stack,
+  Table,
+  Text,
+  Title,
+} from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { Link, useParams } from 'react-router';
+import { useChannel } from '../../api/hooks.ts';
+import { useSession } from '../../auth/session.tsx';
+import { BillingBadge, RoleBadge, TierBadge } from '../../components/badges.tsx';
+import { formatDate, formatNumber } from '../../components/forms.ts';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { ChangeTierModal } from './ChangeTierModal.tsx';
+import { DeleteOrganizationModal } from './DeleteOrganizationModal.tsx';
+import { EditOrganizationModal } from './OrganizationFormModal.tsx';
+
+export function OrganizationDetailPage() {
+  const { id = '' } = useParams();
+  const { can, user } = useSession();
+  const [editing, edit] = useDisclosure(false);
+  const [tiering, tier] = useDisclosure(false);
+  const [deleting, del] = useDisclosure(false);
+  const org = useChannel('organizations.get', { id });
+  const users = useChannel('users.list', {
+    organizationId: id,
+    page: 1,
+    pageSize: 50,
+    sort: 'email',
+  });
+  const agents = useChannel('agents.list', {
+    organizationId: id,
+    page: 1,
+    pageSize: 200,
+    sort: '-totalExecutions',
+  });
+
+  if (org.error)
+    return (
+      <Alert color="red" title="Could not load the organization">
+        {org.error.message}
+      </Alert>
+    );
+  if (!org.data) return <Skeleton height={240} />;
+  const o = org.data;
+  const tokensUsed = (agents.data?.items ?? []).reduce((sum, a) => sum + a.totalTokensUsed, 0);
+  const chart = (agents.data?.items ?? [])
+    .slice(0, 12)
+    .map((a) => ({ agent: a.name, tokens: a.totalTokensUsed }));
+
+  return (
+    <>
+      <PageHeader
+        title={o.name}
+        description={
+          <>
+            Schema <Code>{o.schema}</Code> · created {formatDate(o.createdAt)}
+          </>
+        }
+        actions={
+          can('manageOrganizations') && (
+            <>
+              <Button variant="default" onClick={edit.open}>
+                Edit
+              </Button>
+              <Button variant="default" onClick={tier.open}>
+                Change tier
+              </Button>
+              {user.organizationId !== o.id && (
+                <Button color="red" variant="light" onClick={del.open}>
+                  Delete
+                </Button>
+              )}
+            </>
+          )
+        }
+      />
+      <SimpleGrid cols={{ base: 1, md: 3 }} mb="lg">
+        <Card withBorder>
+          <Text size="sm" c="dimmed">
+            Tier and billing
+          </Text>
+          <Group mt="xs">
+            <TierBadge tier={o.tier} />
+            <BillingBadge status={o.billingStatus} />
+          </Group>
+          <Text size="sm" mt="xs">
+            {formatNumber(o.workflowLimit)} workflows allowed
+          </Text>
+        </Card>
+        <Card withBorder>
+          <Text size="sm" c="dimmed">
+            Agents
+          </Text>
+          <Title order={3}>
+            {o.agentCount}{' '}
+            <Text span c="dimmed" size="sm">
+              of {formatNumber(o.agentLimit)}
+            </Text>
+          </Title>
+          <Progress
+            mt="xs"
+            value={(o.agentCount / Math.max(1, o.agentLimit)) * 100}
+            color={o.agentCount >= o.agentLimit ? 'orange' : 'indigo'}
+            aria-label="Agents used"
+          />
+        </Card>
+        <Card withBorder>
+          <Text size="sm" c="dimmed">
+            Tokens this month
+          </Text>
+          <Title order={3}>
+            {formatNumber(tokensUsed)}{' '}
+            <Text span c="dimmed" size="sm">
+              of {formatNumber(o.monthlyTokenLimit)}
+            </Text>
+          </Title>
+          <Progress
+            mt="xs"
+            value={(tokensUsed / Math.max(1, o.monthlyTokenLimit)) * 100}
+            aria-label="Tokens used"
+          />
+        </Card>
+      </SimpleGrid>
+      <SimpleGrid cols={{ base: 1, lg: 2 }}>
+        <Card withBorder>
+          <Group justify="space-between" mb="sm">
+            <Title order={4}>Token use by agent</Title>
+            <Anchor component={Link} to={`/agents?org=${o.id}`} size="sm">
+              All agents
+            </Anchor>
+          </Group>
+          {chart.length === 0 ? (
+            <Text c="dimmed" size="sm">
+              No agents yet.
+            </Text>
+          ) : (
+            <BarChart
+              h={220}
+              data={chart}
+              dataKey="agent"
+              series={[{ name: 'tokens', color: 'indigo.6', label: 'Tokens used' }]}
+              referenceLines={[{ y: o.monthlyTokenLimit, label: 'Monthly limit', color: 'red.6' }]}
+              valueFormatter={formatNumber}
+            />
+          )}
+        </Card>
+        <Card withBorder>
+          <Group justify="space-between" mb="sm">
+            <Title order={4}>Users</Title>
+            <Anchor component={Link} to={`/users?org=${o.id}`} size="sm">
+              Manage users
+            </Anchor>
+          </Group>
+          <Table aria-label="Users of the organization">
+            <Table.Tbody>
+              {(users.data?.items ?? []).map((u) => (
+                <Table.Tr key={u.id}>
+                  <Table.Td>{u.email}</Table.Td>
+                  <Table.Td>{u.name}</Table.Td>
+                  <Table.Td>
+                    <RoleBadge role={u.role} />
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+          {users.data?.items.length === 0 && (
+            <Text c="dimmed" size="sm">
+              No users yet.
+            </Text>
+          )}
+        </Card>
+      </SimpleGrid>
+      {can('manageOrganizations') && (
+        <Stack>
+          <EditOrganizationModal
+            key={`edit-${o.version}`}
+            organization={o}
+            opened={editing}
+            onClose={edit.close}
+          />
+          <ChangeTierModal
+            key={`tier-${o.version}`}
+            organization={o}
+            opened={tiering}
+            onClose={tier.close}
+          />
+          <DeleteOrganizationModal organization={o} opened={deleting} onClose={del.close} />
+        </Stack>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,137 @@
+import { Button, Group, Modal, Select, Stack, TextInput } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { zod4Resolver } from 'mantine-form-zod-resolver';
+import { useState } from 'react';
+import { useNavigate } from 'react-router';
+import { contract } from '../../../src-shared/contract.ts';
+import { BILLING_STATUSES } from '../../../src-shared/domain/enums.ts';
+import { suggestSlug, tenantSchemaName } from '../../../src-shared/domain/slug.ts';
+import { TIERS, tierLimits } from '../../../src-shared/domain/tiers.ts';
+import type { OrganizationDto } from '../../../src-shared/dto.ts';
+import { useWrite } from '../../api/hooks.ts';
+import { formatNumber, submitWith } from '../../components/forms.ts';
+
+const createSchema = contract['organizations.create'].input;
+const editSchema = contract['organizations.update'].input.pick({ name: true, billingStatus: true });
+
+export function CreateOrganizationModal({
+  opened,
+  onClose,
+}: {
+  opened: boolean;
+  onClose: () => void;
+}) {
+  const navigate = useNavigate();
+  const [slugEdited, setSlugEdited] = useState(false);
+  const form = useForm({
+    initialValues: { name: '', slug: '', tier: 'free' as (typeof TIERS)[number] },
+    validate: zod4Resolver(createSchema),
+    validateInputOnChange: ['slug'],
+  });
+  const create = useWrite('organizations.create', {
+    success: (o) => `Created ${o.name} (${o.schema})`,
+  });
+  const limits = tierLimits(form.values.tier);
+  const submit = form.onSubmit(async (values) => {
+    const org = await submitWith(form, () => create.mutateAsync(values));
+    if (org) {
+      form.reset();
+      setSlugEdited(false);
+      onClose();
+      navigate(`/organizations/${org.id}`);
+    }
+  });
+  return (
+    <Modal opened={opened} onClose={onClose} title="New organization">
+      <form onSubmit={submit}>
+        <Stack>
+          <TextInput
+            label="Name"
+            data-autofocus
+            {...form.getInputProps('name')}
+            onChange={(e) => {
+              form.setFieldValue('name', e.currentTarget.value);
+              if (!slugEdited) form.setFieldValue('slug', suggestSlug(e.currentTarget.value));
+            }}
+          />
+          <TextInput
+            label="Slug"
+            description={
+              form.values.slug
+                ? `Tenant schema: ${tenantSchemaName(form.values.slug)} (cannot be changed later)`
+                : 'Lowercase letters, digits and single hyphens'
+            }
+            {...form.getInputProps('slug')}
+            onChange={(e) => {
+              setSlugEdited(true);
+              form.setFieldValue('slug', e.currentTarget.value);
+            }}
+          />
+          <Select
+            label="Tier"
+            data={TIERS.map((t) => ({ value: t, label: t }))}
+            description={`${formatNumber(limits.monthlyTokenLimit)} tokens/month · ${limits.agentLimit} agents · ${limits.workflowLimit} workflows`}
+            allowDeselect={false}
+            {...form.getInputProps('tier')}
+          />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={create.isPending}>
+              Create organization
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+export function EditOrganizationModal({
+  organization,
+  opened,
+  onClose,
+}: {
+  organization: OrganizationDto;
+  opened: boolean;
+  onClose: () => void;
+}) {
+  const form = useForm({
+    initialValues: { name: organization.name, billingStatus: organization.billingStatus },
+    validate: zod4Resolver(editSchema),
+  });
+  const update = useWrite('organizations.update', { success: (o) => `Saved ${o.name}` });
+  const submit = form.onSubmit(async (values) => {
+    if (
+      await submitWith(form, () =>
+        update.mutateAsync({ id: organization.id, version: organization.version, ...values }),
+      )
+    )
+      onClose();
+  });
+  return (
+    <Modal opened={opened} onClose={onClose} title={`Edit ${organization.name}`}>
+      <form onSubmit={submit}>
+        <Stack>
+          <TextInput label="Name" data-autofocus {...form.getInputProps('name')} />
+          <Select
+            label="Billing status"
+            description="Suspended and canceled organizations cannot deploy, activate, resume or redeploy agents; users of a canceled one cannot sign in."
+            data={BILLING_STATUSES.map((s) => ({ value: s, label: s }))}
+            allowDeselect={false}
+            {...form.getInputProps('billingStatus')}
+          />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={update.isPending}>
+              Save
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

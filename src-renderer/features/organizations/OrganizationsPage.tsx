@@ -1,0 +1,66 @@
+import { Button, Code, Text } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { IconPlus } from '@tabler/icons-react';
+import { useNavigate } from 'react-router';
+import type { OrganizationDto } from '../../../src-shared/dto.ts';
+import { useChannel } from '../../api/hooks.ts';
+import { useSession } from '../../auth/session.tsx';
+import { BillingBadge, TierBadge } from '../../components/badges.tsx';
+import { DataTable, type Column } from '../../components/DataTable.tsx';
+import { useListParams } from '../../components/list-params.ts';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { CreateOrganizationModal } from './OrganizationFormModal.tsx';
+
+const COLUMNS: Column<OrganizationDto>[] = [
+  { key: 'name', label: 'Name', sort: 'name', render: (o) => <Text fw={500}>{o.name}</Text> },
+  { key: 'slug', label: 'Slug', sort: 'slug', render: (o) => <Code>{o.slug}</Code> },
+  { key: 'tier', label: 'Tier', sort: 'tier', render: (o) => <TierBadge tier={o.tier} /> },
+  {
+    key: 'billing',
+    label: 'Billing status',
+    sort: 'billingStatus',
+    render: (o) => <BillingBadge status={o.billingStatus} />,
+  },
+  {
+    key: 'agents',
+    label: 'Agents',
+    sort: 'agentCount',
+    render: (o) => `${o.agentCount} / ${o.agentLimit}`,
+  },
+];
+
+export function OrganizationsPage() {
+  const navigate = useNavigate();
+  const { can } = useSession();
+  const [creating, create] = useDisclosure(false);
+  const params = useListParams({ sort: 'name' });
+  const query = useChannel('organizations.list', params.list, {
+    placeholderData: (previous) => previous,
+  });
+  return (
+    <>
+      <PageHeader
+        title="Organizations"
+        description="Tenants of the platform, each with its own PostgreSQL schema."
+        actions={
+          can('manageOrganizations') && (
+            <Button leftSection={<IconPlus size={16} />} onClick={create.open}>
+              New organization
+            </Button>
+          )
+        }
+      />
+      <DataTable
+        label="Organizations"
+        columns={COLUMNS}
+        query={query}
+        params={params}
+        rowKey={(o) => o.id}
+        onRowClick={(o) => navigate(`/organizations/${o.id}`)}
+        empty="No organizations yet."
+        searchPlaceholder="Search name or slug…"
+      />
+      <CreateOrganizationModal opened={creating} onClose={create.close} />
+    </>
+  );
+}

@@ -1,0 +1,111 @@
+import {
+  Alert,
+  Button,
+  Card,
+  Code,
+  Group,
+  SegmentedControl,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useEffect, useState } from 'react';
+import { useChannel, useWrite } from '../../api/hooks.ts';
+import { PageHeader } from '../../components/PageHeader.tsx';
+
+export function SettingsPage() {
+  const settings = useChannel('settings.get', {});
+  const [mode, setMode] = useState<'embedded' | 'url'>('embedded');
+  const [url, setUrl] = useState('');
+  useEffect(() => {
+    if (settings.data) setMode(settings.data.database.mode);
+  }, [settings.data]);
+  const test = useWrite('settings.testDatabase', {
+    success: (r) => `Connected: PostgreSQL ${r.version}`,
+    invalidates: [],
+  });
+  const save = useWrite('settings.saveDatabase', {
+    success: () => 'Saved; the console uses it from the next start',
+    invalidates: ['settings'],
+  });
+  const s = settings.data;
+  return (
+    <>
+      <PageHeader title="Settings" description="Where the console keeps its data." />
+      <Stack maw={720}>
+        <Card withBorder>
+          <Title order={4} mb="xs">
+            Database
+          </Title>
+          {s && (
+            <Text size="sm" c="dimmed" mb="sm">
+              In use now:{' '}
+              {s.databaseSource === 'embedded'
+                ? 'the embedded PostgreSQL'
+                : s.databaseSource === 'DATABASE_URL'
+                  ? 'DATABASE_URL from the environment'
+                  : 'the saved URL'}
+              {s.database.url && (
+                <>
+                  {' '}
+                  · saved: <Code>{s.database.url}</Code>
+                </>
+              )}
+            </Text>
+          )}
+          <Stack>
+            <SegmentedControl
+              aria-label="Database"
+              value={mode}
+              onChange={(v) => setMode(v as 'embedded' | 'url')}
+              data={[
+                { value: 'embedded', label: 'Embedded' },
+                { value: 'url', label: 'PostgreSQL URL' },
+              ]}
+            />
+            {mode === 'url' && (
+              <TextInput
+                label="Connection URL"
+                placeholder="postgres://user:password@host:5432/database"
+                value={url}
+                onChange={(e) => setUrl(e.currentTarget.value)}
+                error={test.error?.fields?.url ?? save.error?.fields?.url}
+                description="Tested before it is saved; the password is never shown back."
+              />
+            )}
+            {(test.error || save.error) && (
+              <Alert color="red">{(test.error ?? save.error)?.message}</Alert>
+            )}
+            <Group justify="flex-end">
+              {mode === 'url' && (
+                <Button
+                  variant="default"
+                  loading={test.isPending}
+                  onClick={() => test.mutate({ url })}
+                >
+                  Test connection
+                </Button>
+              )}
+              <Button
+                loading={save.isPending}
+                onClick={() => save.mutate(mode === 'url' ? { mode, url } : { mode })}
+              >
+                Save
+              </Button>
+            </Group>
+          </Stack>
+        </Card>
+        <Card withBorder>
+          <Title order={4} mb="xs">
+            About
+          </Title>
+          <Text size="sm">
+            Data directory: <Code>{s?.dataDir ?? '…'}</Code>
+          </Text>
+          <Text size="sm">Version: {s?.appVersion ?? '…'}</Text>
+        </Card>
+      </Stack>
+    </>
+  );
+}

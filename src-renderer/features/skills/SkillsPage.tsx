@@ -1,0 +1,227 @@
+import {
+  ActionIcon,
+  Badge,
+  Button,
+  Group,
+  Menu,
+  Modal,
+  Select,
+  Stack,
+  Switch,
+  TagsInput,
+  Text,
+  Textarea,
+  TextInput,
+} from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { modals } from '@mantine/modals';
+import {
+  IconDots,
+  IconPencil,
+  IconPlus,
+  IconRosetteDiscountCheck,
+  IconTrash,
+} from '@tabler/icons-react';
+import { zod4Resolver } from 'mantine-form-zod-resolver';
+import { useState } from 'react';
+import { contract } from '../../../src-shared/contract.ts';
+import { SKILL_CATEGORIES } from '../../../src-shared/domain/enums.ts';
+import { TIERS } from '../../../src-shared/domain/tiers.ts';
+import type { SkillDto } from '../../../src-shared/dto.ts';
+import { useChannel, useWrite } from '../../api/hooks.ts';
+import { useSession } from '../../auth/session.tsx';
+import { TierBadge } from '../../components/badges.tsx';
+import { DataTable, type Column } from '../../components/DataTable.tsx';
+import { submitWith } from '../../components/forms.ts';
+import { useListParams } from '../../components/list-params.ts';
+import { PageHeader } from '../../components/PageHeader.tsx';
+
+const schema = contract['skills.create'].input;
+const categoryLabel = (c: string) => c.replace('_', ' ');
+
+function SkillModal({ skill, onClose }: { skill?: SkillDto; onClose: () => void }) {
+  const form = useForm({
+    initialValues: {
+      name: skill?.name ?? '',
+      slug: skill?.slug ?? '',
+      description: skill?.description ?? '',
+      category: skill?.category ?? null,
+      tierRequired: skill?.tierRequired ?? 'free',
+      systemPromptEnhancement: skill?.systemPromptEnhancement ?? '',
+      tools: skill?.tools ?? [],
+      isOfficial: skill?.isOfficial ?? false,
+    },
+    validate: zod4Resolver(schema),
+  });
+  const create = useWrite('skills.create', { success: (s) => `Added ${s.name} to the catalog` });
+  const update = useWrite('skills.update', { success: (s) => `Saved ${s.name}` });
+  const submit = form.onSubmit(async (values) => {
+    const input = { ...values, description: values.description || null };
+    const saved = await submitWith(form, () =>
+      skill ? update.mutateAsync({ id: skill.id, ...input }) : create.mutateAsync(input),
+    );
+    if (saved) onClose();
+  });
+  return (
+    <Modal opened onClose={onClose} title={skill ? `Edit ${skill.name}` : 'New skill'} size="lg">
+      <form onSubmit={submit}>
+        <Stack>
+          <Group grow>
+            <TextInput label="Name" data-autofocus {...form.getInputProps('name')} />
+            <TextInput label="Slug" {...form.getInputProps('slug')} />
+          </Group>
+          <TextInput label="Description" {...form.getInputProps('description')} />
+          <Group grow>
+            <Select
+              label="Category"
+              data={SKILL_CATEGORIES.map((c) => ({ value: c, label: categoryLabel(c) }))}
+              clearable
+              {...form.getInputProps('category')}
+            />
+            <Select
+              label="Tier required"
+              data={[...TIERS]}
+              allowDeselect={false}
+              {...form.getInputProps('tierRequired')}
+            />
+          </Group>
+          <TagsInput
+            label="Tools"
+            description="Press Enter after each tool"
+            placeholder="web_search"
+            {...form.getInputProps('tools')}
+          />
+          <Textarea
+            label="System prompt enhancement"
+            autosize
+            minRows={5}
+            styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+            {...form.getInputProps('systemPromptEnhancement')}
+          />
+          <Switch
+            label="Official skill"
+            {...form.getInputProps('isOfficial', { type: 'checkbox' })}
+          />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={create.isPending || update.isPending}>
+              {skill ? 'Save' : 'Add skill'}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+export function SkillsPage() {
+  const { can } = useSession();
+  const admin = can('manageSkills');
+  const params = useListParams({ sort: 'name' });
+  const query = useChannel('skills.list', params.list, { placeholderData: (p) => p });
+  const [editing, setEditing] = useState<SkillDto | 'new' | null>(null);
+  const remove = useWrite('skills.delete', { success: () => 'Skill deleted' });
+  const askDelete = (skill: SkillDto) =>
+    modals.openConfirmModal({
+      title: `Delete ${skill.name}?`,
+      children: <Text size="sm">The skill leaves the global catalog for every organization.</Text>,
+      labels: { confirm: 'Delete skill', cancel: 'Cancel' },
+      confirmProps: { color: 'red' },
+      onConfirm: () => remove.mutate({ id: skill.id }),
+    });
+  const columns: Column<SkillDto>[] = [
+    { key: 'name', label: 'Name', sort: 'name', render: (s) => <Text fw={500}>{s.name}</Text> },
+    {
+      key: 'category',
+      label: 'Category',
+      sort: 'category',
+      render: (s) => (s.category ? categoryLabel(s.category) : '—'),
+    },
+    {
+      key: 'tier',
+      label: 'Tier required',
+      sort: 'tierRequired',
+      render: (s) => <TierBadge tier={s.tierRequired} />,
+    },
+    {
+      key: 'official',
+      label: 'Official',
+      sort: 'isOfficial',
+      render: (s) =>
+        s.isOfficial ? (
+          <Badge leftSection={<IconRosetteDiscountCheck size={12} />} variant="light" color="teal">
+            official
+          </Badge>
+        ) : (
+          '—'
+        ),
+    },
+    {
+      key: 'tools',
+      label: 'Tools',
+      render: (s) => (
+        <Text size="sm" c="dimmed">
+          {s.tools.join(', ') || '—'}
+        </Text>
+      ),
+    },
+    {
+      key: 'actions',
+      label: '',
+      render: (s) =>
+        admin && (
+          <Menu position="bottom-end" withinPortal>
+            <Menu.Target>
+              <ActionIcon variant="subtle" aria-label={`Actions for ${s.name}`}>
+                <IconDots size={16} />
+              </ActionIcon>
+            </Menu.Target>
+            <Menu.Dropdown>
+              <Menu.Item leftSection={<IconPencil size={14} />} onClick={() => setEditing(s)}>
+                Edit
+              </Menu.Item>
+              <Menu.Item
+                color="red"
+                leftSection={<IconTrash size={14} />}
+                onClick={() => askDelete(s)}
+              >
+                Delete
+              </Menu.Item>
+            </Menu.Dropdown>
+          </Menu>
+        ),
+    },
+  ];
+  return (
+    <>
+      <PageHeader
+        title="Skills"
+        description="The global catalog of skills agents can be composed from."
+        actions={
+          admin && (
+            <Button leftSection={<IconPlus size={16} />} onClick={() => setEditing('new')}>
+              New skill
+            </Button>
+          )
+        }
+      />
+      <DataTable
+        label="Skills"
+        columns={columns}
+        query={query}
+        params={params}
+        rowKey={(s) => s.id}
+        empty="The catalog is empty."
+        searchPlaceholder="Search skills…"
+      />
+      {editing && (
+        <SkillModal
+          skill={editing === 'new' ? undefined : editing}
+          onClose={() => setEditing(null)}
+        />
+      )}
+    </>
+  );
+}

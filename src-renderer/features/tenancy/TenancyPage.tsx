@@ -1,0 +1,106 @@
+import { Alert, Badge, Button, Code, Group, Progress, Stack, Table, Text } from '@mantine/core';
+import { IconRefresh } from '@tabler/icons-react';
+import { useEffect, useState } from 'react';
+import type { ProgressEvent } from '../../../src-shared/channels.ts';
+import { useChannel, useWrite } from '../../api/hooks.ts';
+import { PageHeader } from '../../components/PageHeader.tsx';
+
+export function TenancyPage() {
+  const status = useChannel('tenancy.status', {});
+  const [progress, setProgress] = useState<ProgressEvent | null>(null);
+  useEffect(() => window.fleet.onEvent(setProgress), []);
+  const migrate = useWrite('tenancy.migrateAll', {
+    success: (r) =>
+      r.total === 0 ? 'Every tenant is up to date' : `${r.migrated} of ${r.total} tenants migrated`,
+    invalidates: ['tenancy'],
+  });
+  const tenants = status.data ?? [];
+  const behind = tenants.filter((t) => t.pendingMigrations.length > 0).length;
+  return (
+    <>
+      <PageHeader
+        title="Tenancy"
+        description="Every tenant schema and its migrations."
+        actions={
+          <Button
+            leftSection={<IconRefresh size={16} />}
+            loading={migrate.isPending}
+            onClick={() => migrate.mutate({})}
+          >
+            Migrate all
+          </Button>
+        }
+      />
+      <Stack>
+        {migrate.isPending && progress && progress.total > 0 && (
+          <Progress
+            value={(progress.done / progress.total) * 100}
+            aria-label="Migration progress"
+          />
+        )}
+        {migrate.data && migrate.data.failed.length > 0 && (
+          <Alert color="red" title={`${migrate.data.failed.length} tenant(s) failed to migrate`}>
+            {migrate.data.failed.map((f) => (
+              <Text size="sm" key={f.slug}>
+                <Code>{f.schema}</Code>: {f.message}
+              </Text>
+            ))}
+          </Alert>
+        )}
+        {status.error && (
+          <Alert color="red" title="Could not load">
+            {status.error.message}
+          </Alert>
+        )}
+        <Text size="sm" c="dimmed">
+          {tenants.length} tenant schemas · {behind} behind
+        </Text>
+        <Table aria-label="Tenant schemas" verticalSpacing="sm">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Schema</Table.Th>
+              <Table.Th>Applied</Table.Th>
+              <Table.Th>Pending</Table.Th>
+              <Table.Th>Agents</Table.Th>
+              <Table.Th>State</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {tenants.map((t) => (
+              <Table.Tr key={t.organizationId}>
+                <Table.Td>
+                  <Code>{t.schema}</Code>
+                </Table.Td>
+                <Table.Td>{t.appliedMigrations}</Table.Td>
+                <Table.Td>
+                  {t.pendingMigrations.length === 0 ? '—' : t.pendingMigrations.join(', ')}
+                </Table.Td>
+                <Table.Td>{t.agentCount}</Table.Td>
+                <Table.Td>
+                  <Group gap="xs">
+                    {t.problem ? (
+                      <Badge color="red" title={t.problem}>
+                        problem
+                      </Badge>
+                    ) : t.pendingMigrations.length > 0 ? (
+                      <Badge color="orange">behind</Badge>
+                    ) : (
+                      <Badge color="teal" variant="light">
+                        up to date
+                      </Badge>
+                    )}
+                    {t.problem && (
+                      <Text size="xs" c="red">
+                        {t.problem}
+                      </Text>
+                    )}
+                  </Group>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Stack>
+    </>
+  );
+}

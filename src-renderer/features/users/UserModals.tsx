@@ -1,0 +1,204 @@
+import { Button, Group, Modal, PasswordInput, Select, Stack, TextInput } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { zod4Resolver } from 'mantine-form-zod-resolver';
+import { z } from 'zod';
+import { contract } from '../../../src-shared/contract.ts';
+import { ROLES } from '../../../src-shared/domain/enums.ts';
+import type { UserDto } from '../../../src-shared/dto.ts';
+import { useWrite } from '../../api/hooks.ts';
+import { submitWith } from '../../components/forms.ts';
+import { useOrganizationOptions } from '../organizations/organization-options.ts';
+
+const createSchema = contract['users.create'].input
+  .extend({ confirmPassword: z.string() })
+  .refine((v) => v.password === v.confirmPassword, {
+    path: ['confirmPassword'],
+    message: 'does not match the password',
+  });
+const roleOptions = ROLES.map((r) => ({ value: r, label: r }));
+
+export function CreateUserModal({
+  organizationId,
+  opened,
+  onClose,
+}: {
+  organizationId?: string;
+  opened: boolean;
+  onClose: () => void;
+}) {
+  const organizations = useOrganizationOptions();
+  const form = useForm({
+    initialValues: {
+      organizationId: organizationId ?? '',
+      email: '',
+      name: '',
+      role: 'user' as UserDto['role'],
+      password: '',
+      confirmPassword: '',
+    },
+    validate: zod4Resolver(createSchema),
+  });
+  const create = useWrite('users.create', {
+    success: (u) => `Created ${u.email}; confirm the account so it can sign in`,
+  });
+  const submit = form.onSubmit(async ({ confirmPassword: _c, ...values }) => {
+    if (await submitWith(form, () => create.mutateAsync(values))) {
+      form.reset();
+      onClose();
+    }
+  });
+  return (
+    <Modal opened={opened} onClose={onClose} title="New user">
+      <form onSubmit={submit}>
+        <Stack>
+          <Select
+            label="Organization"
+            data={organizations}
+            searchable
+            {...form.getInputProps('organizationId')}
+          />
+          <Group grow>
+            <TextInput label="Email" data-autofocus {...form.getInputProps('email')} />
+            <TextInput label="Name" {...form.getInputProps('name')} />
+          </Group>
+          <Select
+            label="Role"
+            data={roleOptions}
+            allowDeselect={false}
+            {...form.getInputProps('role')}
+          />
+          <PasswordInput
+            label="Password"
+            description="8 to 72 bytes"
+            autoComplete="new-password"
+            {...form.getInputProps('password')}
+          />
+          <PasswordInput
+            label="Password again"
+            autoComplete="new-password"
+            {...form.getInputProps('confirmPassword')}
+          />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={create.isPending}>
+              Create user
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+const editSchema = contract['users.update'].input.omit({ id: true });
+
+export function EditUserModal({
+  user,
+  canChangeRole,
+  opened,
+  onClose,
+}: {
+  user: UserDto;
+  canChangeRole: boolean;
+  opened: boolean;
+  onClose: () => void;
+}) {
+  const form = useForm({
+    initialValues: { email: user.email, name: user.name ?? '', role: user.role },
+    validate: zod4Resolver(editSchema),
+  });
+  const update = useWrite('users.update', { success: (u) => `Saved ${u.email}` });
+  const submit = form.onSubmit(async (values) => {
+    const input = canChangeRole ? { id: user.id, ...values } : { id: user.id, name: values.name };
+    if (await submitWith(form, () => update.mutateAsync(input))) onClose();
+  });
+  return (
+    <Modal opened={opened} onClose={onClose} title={`Edit ${user.email}`}>
+      <form onSubmit={submit}>
+        <Stack>
+          <TextInput label="Email" disabled={!canChangeRole} {...form.getInputProps('email')} />
+          <TextInput label="Name" data-autofocus {...form.getInputProps('name')} />
+          <Select
+            label="Role"
+            data={roleOptions}
+            disabled={!canChangeRole}
+            allowDeselect={false}
+            {...form.getInputProps('role')}
+          />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={update.isPending}>
+              Save
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+const passwordSchema = z
+  .object({
+    password: contract['users.setPassword'].input.shape.password,
+    confirmPassword: z.string(),
+  })
+  .refine((v) => v.password === v.confirmPassword, {
+    path: ['confirmPassword'],
+    message: 'does not match',
+  });
+
+export function SetPasswordModal({
+  user,
+  opened,
+  onClose,
+}: {
+  user: UserDto;
+  opened: boolean;
+  onClose: () => void;
+}) {
+  const form = useForm({
+    initialValues: { password: '', confirmPassword: '' },
+    validate: zod4Resolver(passwordSchema),
+  });
+  const set = useWrite('users.setPassword', {
+    success: () => `New password set for ${user.email}; their sessions were ended`,
+  });
+  const submit = form.onSubmit(async ({ password }) => {
+    if ((await submitWith(form, () => set.mutateAsync({ id: user.id, password }))) !== null) {
+      form.reset();
+      onClose();
+    }
+  });
+  return (
+    <Modal opened={opened} onClose={onClose} title={`Set password of ${user.email}`}>
+      <form onSubmit={submit}>
+        <Stack>
+          <PasswordInput
+            label="New password"
+            description="8 to 72 bytes"
+            data-autofocus
+            autoComplete="new-password"
+            {...form.getInputProps('password')}
+          />
+          <PasswordInput
+            label="New password again"
+            autoComplete="new-password"
+            {...form.getInputProps('confirmPassword')}
+          />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={set.isPending}>
+              Set password
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

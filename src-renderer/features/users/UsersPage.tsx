@@ -1,0 +1,167 @@
+import { ActionIcon, Button, Menu, Select, Text } from '@mantine/core';
+import { modals } from '@mantine/modals';
+import { IconCheck, IconDots, IconKey, IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
+import { useState } from 'react';
+import type { UserDto } from '../../../src-shared/dto.ts';
+import { useChannel, useWrite } from '../../api/hooks.ts';
+import { useSession } from '../../auth/session.tsx';
+import { RoleBadge } from '../../components/badges.tsx';
+import { DataTable, type Column } from '../../components/DataTable.tsx';
+import { formatDate } from '../../components/forms.ts';
+import { useListParams } from '../../components/list-params.ts';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { useOrganizationOptions } from '../organizations/organization-options.ts';
+import { CreateUserModal, EditUserModal, SetPasswordModal } from './UserModals.tsx';
+
+type Dialog = { kind: 'edit' | 'password'; user: UserDto } | { kind: 'create' } | null;
+
+export function UsersPage() {
+  const { can, user: me } = useSession();
+  const admin = can('manageUsers');
+  const params = useListParams({ sort: 'email' });
+  const organizationId = params.param('org');
+  const query = useChannel(
+    'users.list',
+    { ...params.list, ...(organizationId ? { organizationId } : {}) },
+    { placeholderData: (p) => p },
+  );
+  const organizations = useOrganizationOptions();
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const confirm = useWrite('users.confirm', { success: (u) => `${u.email} can now sign in` });
+  const remove = useWrite('users.delete', { success: () => 'User deleted' });
+
+  const askDelete = (user: UserDto) =>
+    modals.openConfirmModal({
+      title: `Delete ${user.email}?`,
+      children: <Text size="sm">The account and its sessions end now. This cannot be undone.</Text>,
+      labels: { confirm: 'Delete user', cancel: 'Cancel' },
+      confirmProps: { color: 'red' },
+      onConfirm: () => remove.mutate({ id: user.id }),
+    });
+
+  const columns: Column<UserDto>[] = [
+    { key: 'email', label: 'Email', sort: 'email', render: (u) => <Text fw={500}>{u.email}</Text> },
+    { key: 'name', label: 'Name', sort: 'name', render: (u) => u.name ?? '—' },
+    { key: 'role', label: 'Role', sort: 'role', render: (u) => <RoleBadge role={u.role} /> },
+    {
+      key: 'confirmed',
+      label: 'Confirmed at',
+      sort: 'confirmedAt',
+      render: (u) =>
+        u.confirmedAt ? (
+          formatDate(u.confirmedAt)
+        ) : (
+          <Text c="orange" size="sm">
+            not confirmed
+          </Text>
+        ),
+    },
+    {
+      key: 'actions',
+      label: '',
+      render: (u) =>
+        (admin || u.id === me.id) && (
+          <Menu position="bottom-end" withinPortal>
+            <Menu.Target>
+              <ActionIcon
+                variant="subtle"
+                aria-label={`Actions for ${u.email}`}
+                onClick={(e) => e.stopPropagation()}
+              >
+                <IconDots size={16} />
+              </ActionIcon>
+            </Menu.Target>
+            <Menu.Dropdown>
+              <Menu.Item
+                leftSection={<IconPencil size={14} />}
+                onClick={() => setDialog({ kind: 'edit', user: u })}
+              >
+                Edit
+              </Menu.Item>
+              {admin && !u.confirmedAt && (
+                <Menu.Item
+                  leftSection={<IconCheck size={14} />}
+                  onClick={() => confirm.mutate({ id: u.id })}
+                >
+                  Confirm
+                </Menu.Item>
+              )}
+              {admin && (
+                <Menu.Item
+                  leftSection={<IconKey size={14} />}
+                  onClick={() => setDialog({ kind: 'password', user: u })}
+                >
+                  Set password
+                </Menu.Item>
+              )}
+              {admin && (
+                <Menu.Item
+                  color="red"
+                  leftSection={<IconTrash size={14} />}
+                  onClick={() => askDelete(u)}
+                >
+                  Delete
+                </Menu.Item>
+              )}
+            </Menu.Dropdown>
+          </Menu>
+        ),
+    },
+  ];
+
+  return (
+    <>
+      <PageHeader
+        title="Users"
+        description="People who sign in to the console, by organization."
+        actions={
+          admin && (
+            <Button
+              leftSection={<IconPlus size={16} />}
+              onClick={() => setDialog({ kind: 'create' })}
+            >
+              New user
+            </Button>
+          )
+        }
+      />
+      <DataTable
+        label="Users"
+        columns={columns}
+        query={query}
+        params={params}
+        rowKey={(u) => u.id}
+        empty="No users yet."
+        searchPlaceholder="Search email or name…"
+        toolbar={
+          admin && (
+            <Select
+              aria-label="Filter by organization"
+              placeholder="All organizations"
+              data={organizations}
+              value={organizationId ?? null}
+              onChange={(value) => params.setParam('org', value ?? undefined)}
+              clearable
+              searchable
+              w={260}
+            />
+          )
+        }
+      />
+      {dialog?.kind === 'create' && (
+        <CreateUserModal organizationId={organizationId} opened onClose={() => setDialog(null)} />
+      )}
+      {dialog?.kind === 'edit' && (
+        <EditUserModal
+          user={dialog.user}
+          canChangeRole={admin}
+          opened
+          onClose={() => setDialog(null)}
+        />
+      )}
+      {dialog?.kind === 'password' && (
+        <SetPasswordModal user={dialog.user} opened onClose={() => setDialog(null)} />
+      )}
+    </>
+  );
+}

@@ -1,0 +1,163 @@
+import {
+  ActionIcon,
+  AppShell,
+  Avatar,
+  Group,
+  Kbd,
+  Menu,
+  NavLink,
+  SegmentedControl,
+  Text,
+  Tooltip,
+  UnstyledButton,
+  useMantineColorScheme,
+  type MantineColorScheme,
+} from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { Spotlight, spotlight, type SpotlightActionData } from '@mantine/spotlight';
+import { IconKey, IconLogout, IconRobot, IconBuilding, IconSearch } from '@tabler/icons-react';
+import { Link, Outlet, useLocation, useNavigate } from 'react-router';
+import { useChannel } from '../api/hooks.ts';
+import { ChangePasswordModal } from '../auth/ChangePasswordModal.tsx';
+import { useSession } from '../auth/session.tsx';
+import { useRememberedOrganization } from '../features/agents/remembered-organization.ts';
+import { SCREENS } from './nav.ts';
+
+function ColorSchemeSwitch() {
+  const { colorScheme, setColorScheme } = useMantineColorScheme();
+  return (
+    <SegmentedControl
+      size="xs"
+      aria-label="Colour scheme"
+      value={colorScheme}
+      onChange={(value) => setColorScheme(value as MantineColorScheme)}
+      data={[
+        { value: 'light', label: 'Light' },
+        { value: 'dark', label: 'Dark' },
+        { value: 'auto', label: 'Auto' },
+      ]}
+    />
+  );
+}
+
+function useSpotlightActions(): SpotlightActionData[] {
+  const navigate = useNavigate();
+  const { can } = useSession();
+  const [organizationId] = useRememberedOrganization();
+  const orgs = useChannel('organizations.list', { page: 1, pageSize: 200, sort: 'name' });
+  const agents = useChannel(
+    'agents.list',
+    { organizationId: organizationId ?? '', page: 1, pageSize: 200, sort: 'name' },
+    { enabled: Boolean(organizationId) },
+  );
+  return [
+    ...SCREENS.filter((s) => !s.needs || can(s.needs)).map((s) => ({
+      id: `screen:${s.path}`,
+      label: s.label,
+      description: 'Screen',
+      leftSection: <s.icon size={18} />,
+      onClick: () => navigate(s.path),
+    })),
+    ...(orgs.data?.items ?? []).map((o) => ({
+      id: `org:${o.id}`,
+      label: o.name,
+      description: `Organization · ${o.schema}`,
+      leftSection: <IconBuilding size={18} />,
+      onClick: () => navigate(`/organizations/${o.id}`),
+    })),
+    ...(agents.data?.items ?? []).map((a) => ({
+      id: `agent:${a.id}`,
+      label: a.name,
+      description: `Agent · ${a.status}`,
+      leftSection: <IconRobot size={18} />,
+      onClick: () => navigate(`/agents/${a.organizationId}/${a.id}`),
+    })),
+  ];
+}
+
+export function AppLayout() {
+  const { user, signOut } = useSession();
+  const { can } = useSession();
+  const location = useLocation();
+  const [passwordOpen, password] = useDisclosure(false);
+  const actions = useSpotlightActions();
+  return (
+    <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 'xs' }} padding="lg">
+      <AppShell.Header px="md">
+        <Group h="100%" justify="space-between" wrap="nowrap">
+          <Group gap="xs">
+            <IconRobot size={22} aria-hidden />
+            <Text fw={700}>FleetPrompt</Text>
+            <Text c="dimmed" size="sm">
+              Console
+            </Text>
+          </Group>
+          <Group gap="sm" wrap="nowrap">
+            <Tooltip label="Jump to… (Ctrl+K)">
+              <UnstyledButton onClick={() => spotlight.open()} aria-label="Search and jump">
+                <Group gap={6} c="dimmed">
+                  <IconSearch size={16} />
+                  <Text size="sm">Jump to…</Text>
+                  <Kbd size="xs">Ctrl K</Kbd>
+                </Group>
+              </UnstyledButton>
+            </Tooltip>
+            <ColorSchemeSwitch />
+            <Menu position="bottom-end" withinPortal>
+              <Menu.Target>
+                <ActionIcon
+                  variant="subtle"
+                  size="lg"
+                  radius="xl"
+                  aria-label={`Account of ${user.email}`}
+                >
+                  <Avatar size="sm" radius="xl" color="indigo">
+                    {(user.name ?? user.email).slice(0, 1).toUpperCase()}
+                  </Avatar>
+                </ActionIcon>
+              </Menu.Target>
+              <Menu.Dropdown>
+                <Menu.Label>
+                  {user.email} · {user.role} · {user.organizationName}
+                </Menu.Label>
+                <Menu.Item leftSection={<IconKey size={16} />} onClick={password.open}>
+                  Change password
+                </Menu.Item>
+                <Menu.Item leftSection={<IconLogout size={16} />} onClick={() => void signOut()}>
+                  Sign out
+                </Menu.Item>
+              </Menu.Dropdown>
+            </Menu>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" aria-label="Screens">
+        {SCREENS.filter((s) => !s.needs || can(s.needs)).map((s) => (
+          <NavLink
+            key={s.path}
+            component={Link}
+            to={s.path}
+            label={s.label}
+            leftSection={<s.icon size={18} />}
+            active={location.pathname.startsWith(s.path)}
+          />
+        ))}
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <Outlet />
+      </AppShell.Main>
+      <Spotlight
+        actions={actions}
+        shortcut={['mod + K']}
+        nothingFound="Nothing found"
+        highlightQuery
+        limit={12}
+        searchProps={{
+          leftSection: <IconSearch size={18} />,
+          placeholder: 'Screens, organizations, agents…',
+        }}
+      />
+      <ChangePasswordModal opened={passwordOpen} onClose={password.close} />
+    </AppShell>
+  );
+}

@@ -1,0 +1,32 @@
+import { Center, Loader, Progress, Stack, Text, Title } from '@mantine/core';
+import { useEffect, useState } from 'react';
+import type { ProgressEvent } from '../../src-shared/channels.ts';
+
+/** Shown while the main process opens the database and migrates the tenants. */
+export function StartupScreen() {
+  const [progress, setProgress] = useState<ProgressEvent | null>(null);
+  useEffect(() => window.fleet.onEvent(setProgress), []);
+  const percent = progress && progress.total > 0 ? (progress.done / progress.total) * 100 : 0;
+  return (
+    <Center mih="100vh">
+      <Stack align="center" w={360}>
+        <Title order={3}>FleetPrompt Console</Title>
+        {progress && progress.total > 0 ? (
+          <>
+            <Progress value={percent} w="100%" aria-label="Tenant migrations" />
+            <Text size="sm" c="dimmed">
+              Migrating tenant schemas: {progress.done} of {progress.total}
+            </Text>
+          </>
+        ) : (
+          <>
+            <Loader size="sm" />
+            <Text size="sm" c="dimmed">
+              Opening the database…
+            </Text>
+          </>
+        )}
+      </Stack>
+    </Center>
+  );
+}

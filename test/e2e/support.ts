@@ -1,0 +1,71 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { expect, type Browser, type Page } from '@playwright/test';
+
+export const SCREENS_DIR = 'test-results/screens';
+
+/** A new browser window on the console (its own window id, so its own session). */
+export async function openConsole(browser: Browser): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(process.env.E2E_URL ?? '');
+  return page;
+}
+
+/** Screenshots of the current screen in light and dark. */
+export async function snap(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENS_DIR, { recursive: true });
+  // not 'networkidle': the progress event stream stays open
+  await page.waitForTimeout(300);
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: `${SCREENS_DIR}/${name}-${scheme}.png`, fullPage: true });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+export async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+export async function signOut(page: Page): Promise<void> {
+  await page.getByRole('button', { name: /^Account of/ }).click();
+  await page.getByRole('menuitem', { name: 'Sign out' }).click();
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+}
+
+/** Picks an option of a Mantine Select by its label and the option's text. */
+export async function choose(
+  page: Page,
+  label: string | RegExp,
+  option: string | RegExp,
+): Promise<void> {
+  await page.getByRole('combobox', { name: label, exact: typeof label === 'string' }).click();
+  await page.getByRole('option', { name: option }).first().click();
+}
+
+export async function go(page: Page, screen: string): Promise<void> {
+  await page
+    .getByRole('navigation', { name: 'Screens' })
+    .getByRole('link', { name: screen })
+    .click();
+}
+
+/** `npm run seed` against the console's database, as a second process. */
+export function seed(): string {
+  const env: NodeJS.ProcessEnv = { ...process.env, FLEETPROMPT_HOME: process.env.E2E_HOME };
+  if (process.env.E2E_DATABASE_URL) env.DATABASE_URL = process.env.E2E_DATABASE_URL;
+  else delete env.DATABASE_URL;
+  const run = spawnSync(process.execPath, ['src-main/cli/seed.ts'], { env, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`seed failed: ${run.stderr}`);
+  return run.stdout;
+}
+
+export async function toast(page: Page, text: string | RegExp) {
+  await expect(
+    page.locator('.mantine-Notification-root').filter({ hasText: text }).first(),
+  ).toBeVisible();
+}
