@@ -18,7 +18,10 @@ export default defineConfig({
   fullyParallel: false,
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  reporter: [['list']],
+  // CI asks for a JSON report per leg (E2E_JSON) to print its counts
+  reporter: process.env.E2E_JSON
+    ? [['list'], ['json', { outputFile: process.env.E2E_JSON }]]
+    : [['list']],
   use: {
     viewport: { width: 1280, height: 800 },
     actionTimeout: 10_000,

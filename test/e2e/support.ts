@@ -20,7 +20,12 @@ export async function snap(page: Page, name: string): Promise<void> {
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     await page.waitForTimeout(150);
-    await page.screenshot({ path: `${SCREENS_DIR}/${name}-${scheme}.png`, fullPage: true });
+    await page.screenshot({
+      path: `${SCREENS_DIR}/${name}-${scheme}.png`,
+      fullPage: true,
+      // notifications of earlier steps would cover the screen
+      style: '.mantine-Notifications-root { display: none !important; }',
+    });
   }
   await page.emulateMedia({ colorScheme: 'light' });
 }
