@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { assertServerVersion, openDatabaseTarget, type DatabaseTarget } from './db/connection.ts';
-import { resolveDataDir } from './db/data-dir.ts';
+import { prepareDataDir, resolveDataDir } from './db/data-dir.ts';
 import {
   migrateAllTenants,
   migratePublic,
@@ -45,6 +45,7 @@ export interface RuntimeOptions {
 export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
   const env = options.env ?? process.env;
   const dataDir = options.dataDir ?? resolveDataDir(env);
+  await prepareDataDir(dataDir);
   const log = fileLog(join(dataDir, 'logs', 'fleetprompt.log'), { echo: options.echo ?? false });
   const target = await openDatabaseTarget({ dataDir, env, log });
   const cleanups: (() => Promise<void>)[] = [() => target.release()];

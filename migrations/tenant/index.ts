@@ -5,3 +5,6 @@ import { Migration20261128000101_agents } from './Migration20261128000101_agents
  * is the number of these its schema has applied.
  */
 export const TENANT_MIGRATIONS = [Migration20261128000101_agents];
+
+/** The tables every tenant schema must have once migrated; Tenancy reports a schema missing any. */
+export const TENANT_TABLES = ['agents', 'agent_transitions'] as const;

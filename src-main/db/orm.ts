@@ -1,7 +1,9 @@
 import { Migrator } from '@mikro-orm/migrations';
+import type { Pool } from 'pg';
 import { defineConfig, MikroORM } from '@mikro-orm/postgresql';
 import { PUBLIC_MIGRATIONS } from '../../migrations/public/index.ts';
 import { ENTITIES } from './entities/index.ts';
+import { guardPool } from './pool-guard.ts';
 
 export type Orm = MikroORM;
 
@@ -20,6 +22,7 @@ export async function openOrm(url: string, options: OrmOptions = {}): Promise<Or
       ensureDatabase: false,
       allowGlobalContext: false,
       pool: { min: 0, max: options.poolMax ?? 10 },
+      driverOptions: { onPoolCreated: (pool: Pool) => guardPool(pool) },
       migrations: {
         tableName: 'mikro_orm_migrations',
         migrationsList: PUBLIC_MIGRATIONS,

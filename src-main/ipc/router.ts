@@ -8,6 +8,7 @@ import {
 } from '../../src-shared/contract.ts';
 import { AppError, isAppError } from '../../src-shared/errors.ts';
 import { sessionUser } from '../services/auth.ts';
+import { appErrorOf } from '../services/db-errors.ts';
 import { ANONYMOUS_ACTOR, type Actor, type ServiceContext } from '../services/context.ts';
 import type { PasswordHasher } from '../services/password-hasher.ts';
 import type { SessionStore } from '../services/sessions.ts';
@@ -29,19 +30,6 @@ export interface RouterDeps {
 
 export interface Router {
   dispatch(slot: SessionSlot, channel: string, rawInput: unknown): Promise<Result<unknown>>;
-}
-
-function isConnectionFailure(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  const name = (error as { name?: unknown } | null)?.name;
-  return (
-    name === 'ConnectionException' ||
-    code === 'ECONNREFUSED' ||
-    code === 'ECONNRESET' ||
-    code === '57P01' || // admin_shutdown: pg_terminate_backend
-    code === '57P03' || // cannot_connect_now
-    (typeof code === 'string' && code.startsWith('08'))
-  );
 }
 
 /**
@@ -111,16 +99,10 @@ export function createRouter(deps: RouterDeps): Router {
       try {
         return { ok: true, data: await run(slot, channel, rawInput) };
       } catch (error) {
-        if (isAppError(error)) return { ok: false, error: error.toShape() };
-        if (isConnectionFailure(error)) {
-          deps.logError(`${channel}: database unavailable`, error);
-          return {
-            ok: false,
-            error: {
-              code: 'UNAVAILABLE',
-              message: 'The database is not reachable right now; try again',
-            },
-          };
+        const known = appErrorOf(error);
+        if (known) {
+          if (!isAppError(error)) deps.logError(`${channel}: ${known.code}`, error);
+          return { ok: false, error: known.toShape() };
         }
         incident += 1;
         const reference = `${Date.now().toString(36)}-${incident}`;

@@ -11,6 +11,7 @@ import type { BillingStatus } from '../../src-shared/domain/enums.ts';
 import type { AgentDto, Page } from '../../src-shared/dto.ts';
 import { AppError } from '../../src-shared/errors.ts';
 import { Agent, AgentTransition, Organization } from '../db/entities/index.ts';
+import { tenantSchemaName } from '../../src-shared/domain/slug.ts';
 import { tenantEm } from '../db/tenancy.ts';
 import { created, diff, recordAudit } from './audit.ts';
 import { actorId, actorLabel, type ServiceContext } from './context.ts';
@@ -31,7 +32,8 @@ const NOT_SERVING: ReadonlySet<BillingStatus> = new Set(['suspended', 'canceled'
 
 async function tenantOf(ctx: ServiceContext, organizationId: string) {
   const organization = await visibleOrganization(ctx, organizationId);
-  return { organization, em: tenantEm(ctx.em, organization.slug) };
+  const schema = { schema: tenantSchemaName(organization.slug) };
+  return { organization, em: tenantEm(ctx.em, organization.slug), schema };
 }
 
 /**
@@ -68,17 +70,21 @@ export async function listAgents(
   ctx: ServiceContext,
   input: ParsedInput<'agents.list'>,
 ): Promise<Page<AgentDto>> {
-  const { organization, em } = await tenantOf(ctx, input.organizationId);
+  const { organization, em, schema } = await tenantOf(ctx, input.organizationId);
   const sort = sortOf(input, 'name');
   const where = {
     ...(input.status ? { status: input.status } : {}),
     ...(input.search ? { name: { $ilike: containsPattern(input.search) } } : {}),
   };
-  const [items, total] = await em.findAndCount(Agent, where, {
-    orderBy: { [sort.field]: sort.direction, id: 'asc' },
-    limit: input.pageSize,
-    offset: offsetOf(input),
-  });
+  const [items, total] = await withDbErrors(
+    () =>
+      em.findAndCount(Agent, where, {
+        orderBy: { [sort.field]: sort.direction, id: 'asc' },
+        limit: input.pageSize,
+        offset: offsetOf(input),
+      }),
+    schema,
+  );
   return {
     items: items.map((a) => agentDto(a, organization.id)),
     total,
@@ -91,8 +97,8 @@ export async function getAgent(
   ctx: ServiceContext,
   input: ParsedInput<'agents.get'>,
 ): Promise<AgentDto> {
-  const { organization, em } = await tenantOf(ctx, input.organizationId);
-  return agentDto(await findAgent(em, input.id), organization.id);
+  const { organization, em, schema } = await tenantOf(ctx, input.organizationId);
+  return agentDto(await withDbErrors(() => findAgent(em, input.id), schema), organization.id);
 }
 
 /**
@@ -105,36 +111,38 @@ export async function createAgent(
   input: ParsedInput<'agents.create'>,
 ): Promise<AgentDto> {
   requireAgentWriter(ctx.actor, input.organizationId);
-  const { organization, em } = await tenantOf(ctx, input.organizationId);
-  return withDbErrors(() =>
-    em.transactional(async (tx) => {
-      const locked = await tx.findOneOrFail(Organization, organization.id, {
-        lockMode: LockMode.PESSIMISTIC_WRITE,
-      });
-      if (locked.agentCount >= locked.agentLimit) {
-        throw new AppError(
-          'LIMIT_REACHED',
-          `${locked.name} already has ${locked.agentCount} of ${locked.agentLimit} agents allowed on the ${locked.tier} tier; ` +
-            'upgrade the tier or delete an agent first',
-        );
-      }
-      const agent = tx.create(Agent, {
-        name: input.name,
-        description: input.description ?? null,
-        systemPrompt: input.systemPrompt,
-        config: agentConfigWithDefaults(input.config),
-      });
-      await tx.flush();
-      await adjustAgentCount(tx, locked.id, +1);
-      await recordAudit(tx, ctx.actor, {
-        action: 'agents.create',
-        organizationId: locked.id,
-        targetType: 'agent',
-        targetId: agent.id,
-        changes: created({ name: agent.name, status: agent.status }),
-      });
-      return agentDto(agent, locked.id);
-    }),
+  const { organization, em, schema } = await tenantOf(ctx, input.organizationId);
+  return withDbErrors(
+    () =>
+      em.transactional(async (tx) => {
+        const locked = await tx.findOneOrFail(Organization, organization.id, {
+          lockMode: LockMode.PESSIMISTIC_WRITE,
+        });
+        if (locked.agentCount >= locked.agentLimit) {
+          throw new AppError(
+            'LIMIT_REACHED',
+            `${locked.name} already has ${locked.agentCount} of ${locked.agentLimit} agents allowed on the ${locked.tier} tier; ` +
+              'upgrade the tier or delete an agent first',
+          );
+        }
+        const agent = tx.create(Agent, {
+          name: input.name,
+          description: input.description ?? null,
+          systemPrompt: input.systemPrompt,
+          config: agentConfigWithDefaults(input.config),
+        });
+        await tx.flush();
+        await adjustAgentCount(tx, locked.id, +1);
+        await recordAudit(tx, ctx.actor, {
+          action: 'agents.create',
+          organizationId: locked.id,
+          targetType: 'agent',
+          targetId: agent.id,
+          changes: created({ name: agent.name, status: agent.status }),
+        });
+        return agentDto(agent, locked.id);
+      }),
+    schema,
   );
 }
 
@@ -143,37 +151,39 @@ export async function updateAgent(
   input: ParsedInput<'agents.update'>,
 ): Promise<AgentDto> {
   requireAgentWriter(ctx.actor, input.organizationId);
-  const { organization, em } = await tenantOf(ctx, input.organizationId);
-  return withDbErrors(() =>
-    em.transactional(async (tx) => {
-      const agent = await findAgent(tx, input.id);
-      requireVersion(agent, input.version);
-      const fields = [
-        'name',
-        'description',
-        'systemPrompt',
-        'config',
-        'maxConcurrentRequests',
-        'timeoutSeconds',
-      ] as const;
-      const before = Object.fromEntries(fields.map((f) => [f, agent[f] ?? null]));
-      const after = Object.fromEntries(fields.map((f) => [f, input[f]]));
-      const changes = diff(before, after);
-      if (Object.keys(changes).length === 0) return agentDto(agent, organization.id);
-      tx.assign(
-        agent,
-        Object.fromEntries(Object.entries(after).filter(([, v]) => v !== undefined)),
-      );
-      await tx.flush();
-      await recordAudit(tx, ctx.actor, {
-        action: 'agents.update',
-        organizationId: organization.id,
-        targetType: 'agent',
-        targetId: agent.id,
-        changes,
-      });
-      return agentDto(agent, organization.id);
-    }),
+  const { organization, em, schema } = await tenantOf(ctx, input.organizationId);
+  return withDbErrors(
+    () =>
+      em.transactional(async (tx) => {
+        const agent = await findAgent(tx, input.id);
+        requireVersion(agent, input.version);
+        const fields = [
+          'name',
+          'description',
+          'systemPrompt',
+          'config',
+          'maxConcurrentRequests',
+          'timeoutSeconds',
+        ] as const;
+        const before = Object.fromEntries(fields.map((f) => [f, agent[f] ?? null]));
+        const after = Object.fromEntries(fields.map((f) => [f, input[f]]));
+        const changes = diff(before, after);
+        if (Object.keys(changes).length === 0) return agentDto(agent, organization.id);
+        tx.assign(
+          agent,
+          Object.fromEntries(Object.entries(after).filter(([, v]) => v !== undefined)),
+        );
+        await tx.flush();
+        await recordAudit(tx, ctx.actor, {
+          action: 'agents.update',
+          organizationId: organization.id,
+          targetType: 'agent',
+          targetId: agent.id,
+          changes,
+        });
+        return agentDto(agent, organization.id);
+      }),
+    schema,
   );
 }
 
@@ -186,45 +196,47 @@ export async function transitionAgent(
   input: ParsedInput<'agents.transition'>,
 ): Promise<AgentDto> {
   requireAgentWriter(ctx.actor, input.organizationId);
-  const { organization, em } = await tenantOf(ctx, input.organizationId);
+  const { organization, em, schema } = await tenantOf(ctx, input.organizationId);
   if (SERVING_EVENTS.has(input.event) && NOT_SERVING.has(organization.billingStatus)) {
     throw new AppError(
       'FORBIDDEN',
       `${organization.name} is ${organization.billingStatus}: its agents cannot ${input.event} until billing is active again`,
     );
   }
-  return withDbErrors(() =>
-    em.transactional(async (tx) => {
-      const agent = await findAgent(tx, input.id, true);
-      requireVersion(agent, input.version);
-      const from = agent.status;
-      const to = nextAgentStatus(from, input.event);
-      if (!to) {
-        const allowed = allowedAgentEvents(from);
-        throw new AppError(
-          'INVALID_TRANSITION',
-          `An agent that is ${from} cannot ${input.event}; allowed: ${allowed.join(', ') || 'none'}`,
-        );
-      }
-      agent.status = to;
-      tx.create(AgentTransition, {
-        agentId: agent.id,
-        fromStatus: from,
-        toStatus: to,
-        event: input.event,
-        actorId: actorId(ctx.actor),
-        actorLabel: actorLabel(ctx.actor),
-      });
-      await tx.flush();
-      await recordAudit(tx, ctx.actor, {
-        action: 'agents.transition',
-        organizationId: organization.id,
-        targetType: 'agent',
-        targetId: agent.id,
-        changes: diff({ status: from }, { status: to }),
-      });
-      return agentDto(agent, organization.id);
-    }),
+  return withDbErrors(
+    () =>
+      em.transactional(async (tx) => {
+        const agent = await findAgent(tx, input.id, true);
+        requireVersion(agent, input.version);
+        const from = agent.status;
+        const to = nextAgentStatus(from, input.event);
+        if (!to) {
+          const allowed = allowedAgentEvents(from);
+          throw new AppError(
+            'INVALID_TRANSITION',
+            `An agent that is ${from} cannot ${input.event}; allowed: ${allowed.join(', ') || 'none'}`,
+          );
+        }
+        agent.status = to;
+        tx.create(AgentTransition, {
+          agentId: agent.id,
+          fromStatus: from,
+          toStatus: to,
+          event: input.event,
+          actorId: actorId(ctx.actor),
+          actorLabel: actorLabel(ctx.actor),
+        });
+        await tx.flush();
+        await recordAudit(tx, ctx.actor, {
+          action: 'agents.transition',
+          organizationId: organization.id,
+          targetType: 'agent',
+          targetId: agent.id,
+          changes: diff({ status: from }, { status: to }),
+        });
+        return agentDto(agent, organization.id);
+      }),
+    schema,
   );
 }
 
@@ -232,8 +244,8 @@ export async function agentHistory(
   ctx: ServiceContext,
   input: ParsedInput<'agents.history'>,
 ): Promise<AgentHistory> {
-  const { em } = await tenantOf(ctx, input.organizationId);
-  const agent = await findAgent(em, input.id);
+  const { em, schema } = await tenantOf(ctx, input.organizationId);
+  const agent = await withDbErrors(() => findAgent(em, input.id), schema);
   const transitions = await em.find(
     AgentTransition,
     { agentId: agent.id },
@@ -252,24 +264,26 @@ export async function deleteAgent(
   input: ParsedInput<'agents.delete'>,
 ): Promise<null> {
   requireAgentWriter(ctx.actor, input.organizationId);
-  const { organization, em } = await tenantOf(ctx, input.organizationId);
-  await withDbErrors(() =>
-    em.transactional(async (tx) => {
-      const locked = await tx.findOneOrFail(Organization, organization.id, {
-        lockMode: LockMode.PESSIMISTIC_WRITE,
-      });
-      const agent = await findAgent(tx, input.id);
-      tx.remove(agent);
-      await tx.flush();
-      await adjustAgentCount(tx, locked.id, -1);
-      await recordAudit(tx, ctx.actor, {
-        action: 'agents.delete',
-        organizationId: organization.id,
-        targetType: 'agent',
-        targetId: input.id,
-        changes: diff({ name: agent.name }, { name: null }),
-      });
-    }),
+  const { organization, em, schema } = await tenantOf(ctx, input.organizationId);
+  await withDbErrors(
+    () =>
+      em.transactional(async (tx) => {
+        const locked = await tx.findOneOrFail(Organization, organization.id, {
+          lockMode: LockMode.PESSIMISTIC_WRITE,
+        });
+        const agent = await findAgent(tx, input.id);
+        tx.remove(agent);
+        await tx.flush();
+        await adjustAgentCount(tx, locked.id, -1);
+        await recordAudit(tx, ctx.actor, {
+          action: 'agents.delete',
+          organizationId: organization.id,
+          targetType: 'agent',
+          targetId: input.id,
+          changes: diff({ name: agent.name }, { name: null }),
+        });
+      }),
+    schema,
   );
   return null;
 }

@@ -1,5 +1,5 @@
 import {
-  ConnectionException,
+  DriverException,
   OptimisticLockError,
   UniqueConstraintViolationException,
 } from '@mikro-orm/core';
@@ -12,36 +12,83 @@ const UNIQUE_FIELDS: Record<string, string> = {
   skills_slug_unique: 'slug',
 };
 
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  '57P01',
+  '57P02',
+  '57P03',
+]);
+const CONNECTION_MESSAGES =
+  /Connection terminated|connection error|terminating connection|timeout exceeded when trying to connect|the database system is (starting up|shutting down|in recovery mode)/i;
+
+function codeOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
 function constraintOf(error: Error): string | undefined {
   const cause = error as Error & { constraint?: string; cause?: { constraint?: string } };
   return cause.constraint ?? cause.cause?.constraint;
 }
 
+/** The server went away, refused, or dropped the connection: the call may succeed when retried. */
+export function isConnectionFailure(error: unknown): boolean {
+  const code = codeOf(error);
+  if (code && (CONNECTION_CODES.has(code) || code.startsWith('08'))) return true;
+  if ((error as { name?: unknown } | null)?.name === 'ConnectionException') return true;
+  return error instanceof Error && CONNECTION_MESSAGES.test(error.message);
+}
+
+export interface ErrorContext {
+  /** The tenant schema the work ran in, to name it when its tables are missing. */
+  schema?: string;
+}
+
 /**
- * Turns the database failures that have a meaning for the operator into
- * AppErrors; anything else is rethrown for the router to report as INTERNAL.
+ * The database failures that mean something to the operator, as AppErrors;
+ * null for anything else (the router reports those as INTERNAL).
  */
-export function translateDbError(error: unknown): never {
-  if (error instanceof AppError) throw error;
+export function appErrorOf(error: unknown, context: ErrorContext = {}): AppError | null {
+  if (error instanceof AppError) return error;
   if (error instanceof UniqueConstraintViolationException) {
     const field = UNIQUE_FIELDS[constraintOf(error) ?? ''] ?? 'value';
-    throw new AppError('CONFLICT', `That ${field} is already taken`, {
+    return new AppError('CONFLICT', `That ${field} is already taken`, {
       [field]: 'is already taken',
     });
   }
   if (error instanceof OptimisticLockError) {
-    throw new AppError('CONFLICT', 'Someone else changed this record; reload it and try again');
+    return new AppError('CONFLICT', 'Someone else changed this record; reload it and try again');
   }
-  if (error instanceof ConnectionException) {
-    throw new AppError('UNAVAILABLE', 'The database is not reachable right now; try again');
+  if (isConnectionFailure(error)) {
+    return new AppError(
+      'UNAVAILABLE',
+      'The database is not reachable right now; try again in a moment',
+    );
   }
-  throw error;
+  const code = codeOf(error);
+  if (
+    error instanceof DriverException &&
+    (code === '42P01' || code === '3F000') &&
+    context.schema
+  ) {
+    return new AppError(
+      'UNAVAILABLE',
+      `The tenant schema ${context.schema} is damaged (a table or the schema is missing); see Tenancy and migrate it`,
+    );
+  }
+  return null;
 }
 
-export async function withDbErrors<T>(work: () => Promise<T>): Promise<T> {
+export async function withDbErrors<T>(
+  work: () => Promise<T>,
+  context: ErrorContext = {},
+): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    translateDbError(error);
+    throw appErrorOf(error, context) ?? error;
   }
 }

@@ -1,6 +1,7 @@
 import type { MigrateAllResult, TenantStatus } from '../../src-shared/contract.ts';
 import { tenantSchemaName } from '../../src-shared/domain/slug.ts';
 import { migrateAllTenants, type FanOutProgress } from '../db/fan-out.ts';
+import { TENANT_TABLES } from '../../migrations/tenant/index.ts';
 import { TENANT_MIGRATION_COUNT, TENANT_MIGRATION_NAMES } from '../db/tenant-migrator.ts';
 import { recordAudit } from './audit.ts';
 import type { ServiceContext } from './context.ts';

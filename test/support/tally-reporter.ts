@@ -6,6 +6,9 @@ const FILE = 'test-results/tally.ndjson';
 const LABELS: Record<string, string> = {
   matrix: 'policy-matrix cases',
   'bad-input': 'bad-input cases',
+  fault: 'faults injected and survived',
+  concurrency: 'concurrent scenarios',
+  fuzz: 'fuzzed inputs tried',
 };
 
 /** Prints, after the run, how many generated cases each kind ran (counted by test/support/tally.ts). */
@@ -22,7 +25,11 @@ export default class TallyReporter implements Reporter {
       const { kind } = JSON.parse(line) as { kind: string };
       counts.set(kind, (counts.get(kind) ?? 0) + 1);
     }
+    const wronglyAccepted = counts.get('fuzz-wrongly-accepted') ?? 0;
+    counts.delete('fuzz-wrongly-accepted');
+    if (counts.has('fuzz')) counts.set('fuzz', (counts.get('fuzz') ?? 0) + wronglyAccepted);
     const parts = [...counts].map(([kind, n]) => `${n} ${LABELS[kind] ?? kind}`);
+    if (counts.has('fuzz')) parts.push(`${wronglyAccepted} fuzzed inputs wrongly accepted`);
     process.stdout.write(`\nsummary: ${parts.join(', ')}\n`);
   }
 }

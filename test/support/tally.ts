@@ -13,3 +13,7 @@ function record(kind: string): void {
 
 export const recordMatrixCase = () => record('matrix');
 export const recordBadInputCase = () => record('bad-input');
+export const recordFault = () => record('fault');
+export const recordConcurrentScenario = () => record('concurrency');
+export const recordFuzzed = (wronglyAccepted: boolean) =>
+  record(wronglyAccepted ? 'fuzz-wrongly-accepted' : 'fuzz');

@@ -1,0 +1,269 @@
+import { spawnSync } from 'node:child_process';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Migration } from '@mikro-orm/migrations';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TENANT_MIGRATIONS } from '../../migrations/tenant/index.ts';
+import { migrateAllTenants } from '../../src-main/db/fan-out.ts';
+import { provisionOrganization } from '../../src-main/db/tenancy.ts';
+import { openRuntime, type Runtime } from '../../src-main/runtime.ts';
+import { rememberFailures } from '../../src-main/services/tenancy.ts';
+import { createHarness, type Harness } from '../support/harness.ts';
+import { recordFault } from '../support/tally.ts';
+
+/* Faults injected into a running console on real PostgreSQL; each must be survived. */
+
+let h: Harness;
+let admin: () => ReturnType<Harness['slotFor']>;
+beforeAll(async () => {
+  h = await createHarness();
+  const home = await h.org('faults-home');
+  const adminId = (await h.user(home.id, 'admin', 'admin@faults.test')).id;
+  admin = () => h.slotFor(adminId);
+});
+afterAll(() => h.close());
+
+const codeOf = (r: { ok: boolean; error?: { code: string } }) => (r.ok ? 'ok' : r.error?.code);
+const schemas = async (like: string) =>
+  (
+    await h.db.sql<{ nspname: string }>('select nspname from pg_namespace where nspname like $1', [
+      like,
+    ])
+  ).map((r) => r.nspname);
+
+/** Calls agents.create while its backend waits on a lock, and kills that backend. */
+async function createKilledMidRequest(organizationId: string) {
+  const blocker = new pg.Client({ connectionString: h.db.url });
+  await blocker.connect();
+  await blocker.query('begin');
+  await blocker.query('select 1 from organizations where id = $1 for update', [organizationId]);
+  const pending = h.call(admin(), 'agents.create', {
+    organizationId,
+    name: 'Interrupted',
+    systemPrompt: 'p',
+  });
+  let victim: number | undefined;
+  for (let i = 0; i < 100 && victim === undefined; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const rows = await blocker.query<{ pid: number }>(
+      "select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()",
+    );
+    victim = rows.rows[0]?.pid;
+  }
+  expect(victim).toBeDefined();
+  await blocker.query('select pg_terminate_backend($1)', [victim]);
+  await blocker.query('rollback');
+  await blocker.end();
+  return pending;
+}
+
+describe('a connection killed mid-request', () => {
+  it('answers UNAVAILABLE for that call, and the next call succeeds', async () => {
+    const org = await h.org('faults-kill');
+    expect(codeOf(await createKilledMidRequest(org.id))).toBe('UNAVAILABLE');
+    expect(
+      codeOf(
+        await h.call(admin(), 'agents.create', {
+          organizationId: org.id,
+          name: 'Next',
+          systemPrompt: 'p',
+        }),
+      ),
+    ).toBe('ok');
+    expect(await h.db.sql('select name from "org_faults-kill".agents')).toEqual([{ name: 'Next' }]);
+    recordFault();
+  });
+
+  it('leaks no pooled connection: more kills than the pool holds, and it still answers', async () => {
+    const org = await h.org('faults-many');
+    for (let i = 0; i < 12; i++) {
+      expect(codeOf(await createKilledMidRequest(org.id))).toBe('UNAVAILABLE');
+      recordFault();
+    }
+    expect(
+      codeOf(
+        await h.call(admin(), 'agents.create', {
+          organizationId: org.id,
+          name: 'Survivor',
+          systemPrompt: 'p',
+        }),
+      ),
+    ).toBe('ok');
+  });
+});
+
+describe('provisioning interrupted at each step', () => {
+  const failOn = async (tag: string, work: () => Promise<unknown>) => {
+    await h.db
+      .sql(`create or replace function fail_ddl() returns event_trigger language plpgsql as $$
+      begin raise exception 'injected fault at %', tg_tag; end $$`);
+    await h.db.sql(
+      `create event trigger injected_fault on ddl_command_start when tag in ('${tag}') execute function fail_ddl()`,
+    );
+    try {
+      await expect(work()).rejects.toThrow(/injected fault/);
+    } finally {
+      await h.db.sql('drop event trigger injected_fault');
+    }
+  };
+
+  it('after the row is inserted (CREATE SCHEMA fails): no row, no schema', async () => {
+    await failOn('CREATE SCHEMA', () =>
+      provisionOrganization(h.db.orm.em, { name: 'Step one', slug: 'step-one', tier: 'free' }),
+    );
+    expect(await h.db.sql("select 1 from organizations where slug = 'step-one'")).toEqual([]);
+    expect(await schemas('org_step-one')).toEqual([]);
+    recordFault();
+  });
+
+  it('after the schema is created (the first table fails): no row, no schema', async () => {
+    await failOn('CREATE TABLE', () =>
+      provisionOrganization(h.db.orm.em, { name: 'Step two', slug: 'step-two', tier: 'free' }),
+    );
+    expect(await h.db.sql("select 1 from organizations where slug = 'step-two'")).toEqual([]);
+    expect(await schemas('org_step-two')).toEqual([]);
+    recordFault();
+  });
+
+  it('with a tenant migration half applied: no row, no schema', async () => {
+    class HalfApplied extends Migration {
+      override name = 'Migration29990101000000_half';
+      override up(): void {
+        this.addSql('create table half_done (id int)');
+        this.addSql('select 1/0');
+      }
+    }
+    await expect(
+      provisionOrganization(h.db.orm.em, { name: 'Step three', slug: 'step-three', tier: 'free' }, [
+        ...TENANT_MIGRATIONS,
+        HalfApplied,
+      ]),
+    ).rejects.toThrow(/division by zero/);
+    expect(await h.db.sql("select 1 from organizations where slug = 'step-three'")).toEqual([]);
+    expect(await schemas('org_step-three')).toEqual([]);
+    recordFault();
+  });
+});
+
+describe('a tenant schema damaged by hand', () => {
+  it('is reported in Tenancy, answers a clear error, and does not stop the others migrating', async () => {
+    for (const slug of ['dmg-a', 'dmg-broken', 'dmg-c']) await h.org(slug);
+    await h.db.sql('drop table "org_dmg-broken".agents cascade');
+    class NextRelease extends Migration {
+      override name = 'Migration29990101000002_next';
+      override up(): void {
+        this.addSql('alter table agents add column next_release boolean');
+      }
+    }
+    const result = await migrateAllTenants(h.db.orm.em, {
+      migrations: [...TENANT_MIGRATIONS, NextRelease],
+    });
+    rememberFailures(result);
+    expect(result.failed.map((f) => f.schema)).toContain('org_dmg-broken');
+    expect(result.migrated).toBe(result.total - result.failed.length);
+
+    const status = await h.ok(admin(), 'tenancy.status', {});
+    const broken = status.find((t) => t.slug === 'dmg-broken');
+    expect(broken?.problem).toMatch(/agents/);
+    expect(status.find((t) => t.slug === 'dmg-a')?.problem).toBeNull();
+
+    const [org] = await h.db.sql<{ id: string }>(
+      "select id from organizations where slug = 'dmg-broken'",
+    );
+    const list = await h.call(admin(), 'agents.list', {
+      organizationId: org!.id,
+      page: 1,
+      pageSize: 10,
+    });
+    expect(list).toMatchObject({
+      ok: false,
+      error: { code: 'UNAVAILABLE', message: expect.stringContaining('org_dmg-broken') },
+    });
+    recordFault();
+  });
+});
+
+describe('the data directory', () => {
+  it('gives a clear message, not a stack trace, when it cannot be used', async () => {
+    const blocker = join(await mkdtemp(join(tmpdir(), 'fleetprompt-file-')), 'not-a-directory');
+    await writeFile(blocker, 'a file where the data directory should be');
+    const run = spawnSync(process.execPath, ['src-main/cli/migrate.ts'], {
+      env: { ...process.env, FLEETPROMPT_HOME: join(blocker, 'home'), DATABASE_URL: h.db.url },
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/The data directory .* cannot be used \(a file is in the way\)/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    recordFault();
+  });
+});
+
+describe('the embedded PostgreSQL killed while the app runs', () => {
+  let home: string;
+  let runtime: Runtime;
+  beforeAll(async () => {
+    home = await mkdtemp(join(tmpdir(), 'fleetprompt-crash-'));
+    await chmod(home, 0o755);
+    runtime = await openRuntime({ dataDir: home, env: {} });
+  });
+  afterAll(async () => {
+    await runtime.close();
+    await rm(home, { recursive: true, force: true });
+  });
+
+  it('answers UNAVAILABLE, restarts it, and resumes with nothing lost', async () => {
+    const slot = {};
+    const r = runtime.router;
+    const ok = async <T>(channel: string, input: unknown) => {
+      const result = await r.dispatch(slot, channel, input);
+      if (!result.ok) throw new Error(JSON.stringify(result.error));
+      return result.data as T;
+    };
+    await ok('auth.createFirstAdmin', {
+      organizationName: 'Crash Co',
+      slug: 'crash-co',
+      email: 'a@crash.test',
+      name: 'A',
+      password: 'crash-test-pw',
+    });
+    const org = (
+      await ok<{ items: { id: string }[] }>('organizations.list', { page: 1, pageSize: 5 })
+    ).items[0]!;
+    for (const name of ['Before 1', 'Before 2'])
+      await ok('agents.create', { organizationId: org.id, name, systemPrompt: 'p' });
+
+    const pid = Number(
+      (await readFile(join(home, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0],
+    );
+    process.kill(pid, 'SIGKILL');
+    const during = await r.dispatch(slot, 'agents.list', {
+      organizationId: org.id,
+      page: 1,
+      pageSize: 10,
+    });
+    expect(codeOf(during)).toBe('UNAVAILABLE');
+
+    let after: Awaited<ReturnType<typeof r.dispatch>> = during;
+    for (let i = 0; i < 150 && !after.ok; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      after = await r.dispatch(slot, 'agents.list', {
+        organizationId: org.id,
+        page: 1,
+        pageSize: 10,
+      });
+    }
+    expect(after).toMatchObject({ ok: true, data: { total: 2 } });
+    await ok('agents.create', { organizationId: org.id, name: 'After', systemPrompt: 'p' });
+    const names = (
+      await ok<{ items: { name: string }[] }>('agents.list', {
+        organizationId: org.id,
+        page: 1,
+        pageSize: 10,
+      })
+    ).items.map((a) => a.name);
+    expect(names.sort()).toEqual(['After', 'Before 1', 'Before 2']);
+    recordFault();
+  });
+});
