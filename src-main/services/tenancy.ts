@@ -27,17 +27,25 @@ export async function tenancyStatus(ctx: ServiceContext): Promise<TenantStatus[]
       tenant_schema_version: number;
       agent_count: number;
       has_schema: boolean;
+      missing: string[] | null;
     }[]
   >(
-    `select o.id, o.slug, o.tenant_schema_version, o.agent_count,
-            exists (select 1 from pg_namespace n where n.nspname = 'org_' || o.slug) as has_schema
-       from public.organizations o order by o.slug`,
+    // one catalog query for every tenant: is its schema there, and which expected tables are not
+    `select o.id, o.slug, o.tenant_schema_version, o.agent_count, n.oid is not null as has_schema,
+            (select array_agg(t order by t) from unnest(?::text[]) t
+              where not exists (select 1 from pg_class c where c.relnamespace = n.oid and c.relname = t)) as missing
+       from public.organizations o
+       left join pg_namespace n on n.nspname = 'org_' || o.slug
+      order by o.slug`,
+    [`{${TENANT_TABLES.join(',')}}`],
   );
   return rows.map((row) => {
     const applied = Number(row.tenant_schema_version);
-    const problem = row.has_schema
-      ? (lastFailures.get(row.slug) ?? null)
-      : 'The tenant schema is missing';
+    const problem = !row.has_schema
+      ? 'The tenant schema is missing'
+      : row.missing?.length
+        ? `Missing tables: ${row.missing.join(', ')}`
+        : (lastFailures.get(row.slug) ?? null);
     return {
       organizationId: row.id,
       slug: row.slug,
