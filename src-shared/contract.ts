@@ -3,6 +3,7 @@ import {
   agentConfigField,
   agentEventField,
   agentStatusField,
+  text,
   billingStatusField,
   descriptionField,
   emailField,
@@ -133,7 +134,7 @@ const skillFields = {
 
 export const contract = {
   'auth.signIn': {
-    input: z.strictObject({ email: z.string().trim().max(254), password: z.string().max(1_000) }),
+    input: z.strictObject({ email: text().trim().max(254), password: text().max(1_000) }),
     output: out<SessionUser>(),
   },
   'auth.signOut': { input: none, output: out<null>() },
@@ -150,7 +151,7 @@ export const contract = {
     output: out<SessionUser>(),
   },
   'auth.changePassword': {
-    input: z.strictObject({ currentPassword: z.string().max(1_000), newPassword: passwordField }),
+    input: z.strictObject({ currentPassword: text().max(1_000), newPassword: passwordField }),
     output: out<null>(),
   },
 
@@ -177,7 +178,7 @@ export const contract = {
     output: out<OrganizationDto>(),
   },
   'organizations.delete': {
-    input: z.strictObject({ id: uuidField, confirmSlug: z.string().max(64) }),
+    input: z.strictObject({ id: uuidField, confirmSlug: text().max(64) }),
     output: out<null>(),
   },
 

@@ -12,6 +12,12 @@ import { TIERS } from './tiers.ts';
  * (seed, CLI), and the renderer's forms use them.
  */
 
+/** A string PostgreSQL can store: text columns cannot hold NUL characters. */
+export const text = () =>
+  z
+    .string()
+    .refine((value) => !value.includes('\u0000'), { error: 'must not contain NUL characters' });
+
 export const MAX_NAME = 200;
 export const MAX_TEXT = 2_000;
 export const MAX_PROMPT = 100_000;
@@ -58,7 +64,7 @@ export const agentEventField = z.enum(AGENT_EVENTS);
 export const versionField = z.number().int().min(1);
 
 export const agentConfigField = z.strictObject({
-  model: z.string().trim().min(1, { error: 'is required' }).max(100),
+  model: text().trim().min(1, { error: 'is required' }).max(100),
   max_tokens: z.number().int().min(1).max(1_000_000),
   temperature: z.number().min(TEMPERATURE_MIN).max(TEMPERATURE_MAX),
 });
@@ -82,7 +88,7 @@ export function listInput<const F extends readonly [string, ...string[]]>(sortFi
     page: z.number().int().min(1).max(1_000_000).default(1),
     pageSize: z.number().int().min(1).max(MAX_PAGE_SIZE).default(25),
     sort: z.enum(sorts).optional(),
-    search: z.string().trim().max(200).optional(),
+    search: text().trim().max(200).optional(),
   });
 }
 

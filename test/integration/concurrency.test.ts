@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  allowedAgentEvents,
+  nextAgentStatus,
+  type AgentEvent,
+} from '../../src-shared/domain/agent-machine.ts';
 import { createHarness, type Harness } from '../support/harness.ts';
+import { recordConcurrentScenario } from '../support/tally.ts';
 
 let h: Harness;
 let admin: () => ReturnType<Harness['slotFor']>;
@@ -83,5 +89,110 @@ describe('concurrent writes on real PostgreSQL', () => {
       ),
     );
     expect(codes(results)).toEqual(['CONFLICT', 'ok']);
+  });
+
+  it('gives 1 success and 19 CONFLICT for 20 creates of one slug, with no orphan schema', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, n) =>
+        h.call(admin(), 'organizations.create', {
+          name: `Crowd ${n}`,
+          slug: 'crowd',
+          tier: 'free',
+        }),
+      ),
+    );
+    expect(codes(results)).toEqual([...Array(19).fill('CONFLICT'), 'ok']);
+    expect(
+      await h.db.sql("select nspname from pg_namespace where nspname like 'org_crowd%'"),
+    ).toEqual([{ nspname: 'org_crowd' }]);
+    recordConcurrentScenario();
+  });
+
+  it('creates exactly 3 of 20 concurrent agents on a free organization', async () => {
+    const free = await h.org('conc-twenty', 'free');
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        h.call(admin(), 'agents.create', {
+          organizationId: free.id,
+          name: `R${i}`,
+          systemPrompt: 'p',
+        }),
+      ),
+    );
+    expect(codes(results).filter((c) => c === 'ok')).toHaveLength(3);
+    expect(await h.db.sql('select count(*)::int as n from "org_conc-twenty".agents')).toEqual([
+      { n: 3 },
+    ]);
+    recordConcurrentScenario();
+  });
+
+  it('never lets parallel transitions on one agent break the machine, and the history matches the final state', async () => {
+    const org = await h.org('conc-machine');
+    const agent = await h.ok(admin(), 'agents.create', {
+      organizationId: org.id,
+      name: 'Contested',
+      systemPrompt: 'p',
+    });
+    const events: AgentEvent[] = ['deploy', 'activate', 'pause', 'resume', 'fail', 'redeploy'];
+    for (let round = 0; round < 6; round++) {
+      const current = await h.ok(admin(), 'agents.get', { organizationId: org.id, id: agent.id });
+      await Promise.all(
+        events.map((event) =>
+          h.call(admin(), 'agents.transition', {
+            organizationId: org.id,
+            id: agent.id,
+            version: current.version,
+            event,
+          }),
+        ),
+      );
+    }
+    const history = await h.ok(admin(), 'agents.history', { organizationId: org.id, id: agent.id });
+    let status = 'draft' as Parameters<typeof nextAgentStatus>[0];
+    for (const step of history.transitions) {
+      expect(step.from).toBe(status);
+      expect(nextAgentStatus(step.from, step.event)).toBe(step.to);
+      status = step.to;
+    }
+    expect(history.status).toBe(status);
+    expect(history.allowedEvents).toEqual(allowedAgentEvents(status));
+    recordConcurrentScenario();
+  });
+
+  it('never leaves more agents than the limit when tier changes and agent creates race', async () => {
+    const org = await h.org('conc-tiers', 'pro');
+    for (const n of [1, 2])
+      await h.ok(admin(), 'agents.create', {
+        organizationId: org.id,
+        name: `Base ${n}`,
+        systemPrompt: 'p',
+      });
+    for (let round = 0; round < 3; round++) {
+      const { version } = await h.ok(admin(), 'organizations.get', { id: org.id });
+      await Promise.all([
+        h.call(admin(), 'organizations.changeTier', {
+          id: org.id,
+          version,
+          tier: round % 2 === 0 ? 'free' : 'pro',
+        }),
+        ...Array.from({ length: 4 }, (_, i) =>
+          h.call(admin(), 'agents.create', {
+            organizationId: org.id,
+            name: `Race ${round}-${i}`,
+            systemPrompt: 'p',
+          }),
+        ),
+      ]);
+      const [row] = await h.db.sql<{ agent_count: number; agent_limit: number }>(
+        'select agent_count, agent_limit from organizations where id = $1',
+        [org.id],
+      );
+      const [actual] = await h.db.sql<{ n: number }>(
+        'select count(*)::int as n from "org_conc-tiers".agents',
+      );
+      expect(row!.agent_count).toBe(actual!.n);
+      expect(actual!.n).toBeLessThanOrEqual(row!.agent_limit);
+    }
+    recordConcurrentScenario();
   });
 });
