@@ -1,0 +1,154 @@
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHANNEL_NAMES } from '../../src-shared/channels.ts';
+import { openRuntime, type Runtime } from '../../src-main/runtime.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+
+/*
+ * A scenario touching every channel through the real runtime (log file
+ * included); afterwards no response and no log line may contain a password,
+ * a bcrypt hash or a session id.
+ */
+
+const PASSWORDS = [
+  'first-admin-secret',
+  'wrong-guess-secret',
+  'new-user-secret',
+  'reset-by-admin-secret',
+  'changed-by-self-secret',
+];
+let db: TestDatabase;
+let home: string;
+let runtime: Runtime;
+const responses: string[] = [];
+const sessionIds: string[] = [];
+
+beforeAll(async () => {
+  db = await createTestDatabase({ migrate: false });
+  home = await mkdtemp(join(tmpdir(), 'fleetprompt-secrets-'));
+  await chmod(home, 0o755);
+  runtime = await openRuntime({ dataDir: home, env: { DATABASE_URL: db.url } });
+  const create = runtime.sessions.create.bind(runtime.sessions);
+  runtime.sessions.create = (userId) => {
+    const id = create(userId);
+    sessionIds.push(id);
+    return id;
+  };
+});
+afterAll(async () => {
+  await runtime.close();
+  await rm(home, { recursive: true, force: true });
+  await db.drop();
+});
+
+describe('secrets never leave the main process', () => {
+  it('in any response or log line of a scenario over every channel', async () => {
+    const slot = {};
+    const called = new Set<string>();
+    const call = async (channel: string, input: unknown) => {
+      called.add(channel);
+      const result = await runtime.router.dispatch(slot, channel, input);
+      responses.push(JSON.stringify(result));
+      return result as { ok: boolean; data?: Record<string, never> };
+    };
+    const [p1, wrong, p2, p3, p4] = PASSWORDS as [string, string, string, string, string];
+    await call('auth.firstRun', {});
+    await call('auth.createFirstAdmin', {
+      organizationName: 'Secret Co',
+      slug: 'secret-co',
+      email: 'root@secret.test',
+      name: 'Root',
+      password: p1,
+    });
+    await call('auth.signOut', {});
+    await call('auth.signIn', { email: 'root@secret.test', password: wrong });
+    await call('auth.signIn', { email: 'root@secret.test', password: p1 });
+    await call('auth.me', {});
+    const orgs = (await call('organizations.list', { page: 1, pageSize: 10 })).data as unknown as {
+      items: { id: string; version: number }[];
+    };
+    const org = orgs.items[0]!;
+    await call('organizations.get', { id: org.id });
+    const other = (
+      await call('organizations.create', { name: 'Other', slug: 'other-co', tier: 'free' })
+    ).data as unknown as { id: string; version: number };
+    await call('organizations.update', { id: other.id, version: other.version, name: 'Other Co' });
+    await call('organizations.changeTier', {
+      id: other.id,
+      version: other.version + 1,
+      tier: 'pro',
+    });
+    const user = (
+      await call('users.create', {
+        organizationId: org.id,
+        email: 'member@secret.test',
+        name: 'Member',
+        role: 'developer',
+        password: p2,
+      })
+    ).data as unknown as { id: string };
+    await call('users.list', { page: 1, pageSize: 10 });
+    await call('users.get', { id: user.id });
+    await call('users.update', { id: user.id, name: 'Member Two' });
+    await call('users.confirm', { id: user.id });
+    await call('users.setPassword', { id: user.id, password: p3 });
+    await call('auth.changePassword', { currentPassword: p1, newPassword: p4 });
+    const agent = (
+      await call('agents.create', { organizationId: org.id, name: 'Agent', systemPrompt: 'p' })
+    ).data as unknown as { id: string; version: number };
+    await call('agents.list', { organizationId: org.id, page: 1, pageSize: 10 });
+    await call('agents.get', { organizationId: org.id, id: agent.id });
+    await call('agents.update', {
+      organizationId: org.id,
+      id: agent.id,
+      version: agent.version,
+      description: 'd',
+    });
+    await call('agents.transition', {
+      organizationId: org.id,
+      id: agent.id,
+      version: agent.version + 1,
+      event: 'deploy',
+    });
+    await call('agents.history', { organizationId: org.id, id: agent.id });
+    await call('agents.delete', { organizationId: org.id, id: agent.id });
+    const skill = (
+      await call('skills.create', { name: 'S', slug: 'secret-skill', systemPromptEnhancement: 'x' })
+    ).data as unknown as { id: string };
+    await call('skills.list', { page: 1, pageSize: 10 });
+    await call('skills.get', { id: skill.id });
+    await call('skills.update', { id: skill.id, description: 'd' });
+    await call('skills.delete', { id: skill.id });
+    await call('tenancy.status', {});
+    await call('tenancy.migrateAll', {});
+    await call('audit.list', { page: 1, pageSize: 200 });
+    await call('settings.get', {});
+    await call('settings.testDatabase', { url: db.url.replace('postgres@', `postgres:${p1}@`) });
+    await call('settings.saveDatabase', { mode: 'embedded' });
+    await call('users.delete', { id: user.id });
+    await call('organizations.delete', { id: other.id, confirmSlug: 'other-co' });
+    // an unexpected failure, so that the log holds a stack trace too
+    await db.sql('alter table skills rename to skills_gone');
+    await call('skills.list', { page: 1, pageSize: 10 });
+    await db.sql('alter table skills_gone rename to skills');
+    for (let i = 0; i < 5; i++)
+      await call('auth.signIn', { email: 'member@secret.test', password: `${wrong}-${i}` });
+
+    expect([...called].sort()).toEqual([...CHANNEL_NAMES].sort());
+    expect(sessionIds.length).toBeGreaterThan(0);
+
+    const log = await readFile(join(home, 'logs', 'fleetprompt.log'), 'utf8');
+    expect(log).toMatch(/internal error/);
+    for (const [where, text] of [
+      ['responses', responses.join('\n')],
+      ['log file', log],
+    ] as const) {
+      for (const password of PASSWORDS)
+        expect(text, `${where} contain a password`).not.toContain(password);
+      expect(text, `${where} contain a bcrypt hash`).not.toMatch(/\$2[aby]?\$\d{2}\$/);
+      for (const id of sessionIds) expect(text, `${where} contain a session id`).not.toContain(id);
+    }
+  });
+});
