@@ -36,6 +36,11 @@ async function tenantOf(ctx: ServiceContext, organizationId: string) {
   return { organization, em: tenantEm(ctx.em, organization.slug), schema };
 }
 
+/** Locks the organization row for the transaction: agent creates and deletes queue up behind it. */
+function lockOrganization(tx: EntityManager, id: string): Promise<Organization> {
+  return tx.findOneOrFail(Organization, id, { lockMode: LockMode.PESSIMISTIC_WRITE });
+}
+
 /**
  * The count changes with agents, not with what an operator edits on the
  * organization, so it bypasses the row's optimistic-lock version.
@@ -115,9 +120,7 @@ export async function createAgent(
   return withDbErrors(
     () =>
       em.transactional(async (tx) => {
-        const locked = await tx.findOneOrFail(Organization, organization.id, {
-          lockMode: LockMode.PESSIMISTIC_WRITE,
-        });
+        const locked = await lockOrganization(tx, organization.id);
         if (locked.agentCount >= locked.agentLimit) {
           throw new AppError(
             'LIMIT_REACHED',
@@ -268,9 +271,7 @@ export async function deleteAgent(
   await withDbErrors(
     () =>
       em.transactional(async (tx) => {
-        const locked = await tx.findOneOrFail(Organization, organization.id, {
-          lockMode: LockMode.PESSIMISTIC_WRITE,
-        });
+        const locked = await lockOrganization(tx, organization.id);
         const agent = await findAgent(tx, input.id);
         tx.remove(agent);
         await tx.flush();

@@ -1,16 +1,11 @@
 import { Button, Group, Modal, PasswordInput, Stack } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { zod4Resolver } from 'mantine-form-zod-resolver';
-import { z } from 'zod';
+import { NewPasswordFields, withConfirmation } from '../components/NewPasswordFields.tsx';
 import { contract } from '../../src-shared/contract.ts';
 import { useWrite } from '../api/hooks.ts';
 
-const schema = contract['auth.changePassword'].input
-  .extend({ confirmPassword: z.string() })
-  .refine((v) => v.newPassword === v.confirmPassword, {
-    path: ['confirmPassword'],
-    message: 'does not match',
-  });
+const schema = withConfirmation(contract['auth.changePassword'].input, 'newPassword');
 
 export function ChangePasswordModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   const form = useForm({
@@ -40,16 +35,10 @@ export function ChangePasswordModal({ opened, onClose }: { opened: boolean; onCl
             autoComplete="current-password"
             {...form.getInputProps('currentPassword')}
           />
-          <PasswordInput
+          <NewPasswordFields
+            field="newPassword"
             label="New password"
-            description="8 to 72 bytes"
-            autoComplete="new-password"
-            {...form.getInputProps('newPassword')}
-          />
-          <PasswordInput
-            label="New password again"
-            autoComplete="new-password"
-            {...form.getInputProps('confirmPassword')}
+            getInputProps={form.getInputProps}
           />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>

@@ -5,7 +5,6 @@ import {
   Code,
   Group,
   Paper,
-  PasswordInput,
   Stack,
   Text,
   TextInput,
@@ -15,18 +14,13 @@ import { useForm } from '@mantine/form';
 import { IconInfoCircle } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { zod4Resolver } from 'mantine-form-zod-resolver';
+import { NewPasswordFields, withConfirmation } from '../components/NewPasswordFields.tsx';
 import { useState } from 'react';
-import { z } from 'zod';
 import { contract } from '../../src-shared/contract.ts';
 import { suggestSlug, tenantSchemaName } from '../../src-shared/domain/slug.ts';
 import { ApiError, call } from '../api/client.ts';
 
-const schema = contract['auth.createFirstAdmin'].input
-  .extend({ confirmPassword: z.string() })
-  .refine((v) => v.password === v.confirmPassword, {
-    path: ['confirmPassword'],
-    message: 'does not match the password',
-  });
+const schema = withConfirmation(contract['auth.createFirstAdmin'].input, 'password');
 
 export function FirstRunPage() {
   const client = useQueryClient();
@@ -98,16 +92,10 @@ export function FirstRunPage() {
               <TextInput label="Your name" {...form.getInputProps('name')} />
               <TextInput label="Email" autoComplete="username" {...form.getInputProps('email')} />
             </Group>
-            <PasswordInput
+            <NewPasswordFields
+              field="password"
               label="Password"
-              description="8 to 72 bytes"
-              autoComplete="new-password"
-              {...form.getInputProps('password')}
-            />
-            <PasswordInput
-              label="Password again"
-              autoComplete="new-password"
-              {...form.getInputProps('confirmPassword')}
+              getInputProps={form.getInputProps}
             />
             <Button type="submit" loading={form.submitting}>
               Create administrator

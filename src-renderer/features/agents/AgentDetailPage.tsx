@@ -12,7 +12,6 @@ import {
   Title,
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { modals } from '@mantine/modals';
 import { IconArrowRight } from '@tabler/icons-react';
 import { useNavigate, useParams } from 'react-router';
 import { allowedAgentEvents, type AgentEvent } from '../../../src-shared/domain/agent-machine.ts';
@@ -20,6 +19,7 @@ import { useChannel, useWrite } from '../../api/hooks.ts';
 import { useSession } from '../../auth/session.tsx';
 import { StatusBadge } from '../../components/badges.tsx';
 import { formatDate, formatNumber } from '../../components/forms.ts';
+import { confirmDelete } from '../../components/confirm-delete.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { AgentFormModal } from './AgentFormModal.tsx';
 
@@ -58,15 +58,10 @@ export function AgentDetailPage() {
   const writer = can('writeAgents');
 
   const askDelete = () =>
-    modals.openConfirmModal({
+    confirmDelete({
       title: `Delete ${a.name}?`,
-      children: (
-        <Text size="sm">
-          The agent and its transition history are deleted. This cannot be undone.
-        </Text>
-      ),
-      labels: { confirm: 'Delete agent', cancel: 'Cancel' },
-      confirmProps: { color: 'red' },
+      consequence: 'The agent and its transition history are deleted. This cannot be undone.',
+      confirmLabel: 'Delete agent',
       onConfirm: () =>
         remove.mutate({ organizationId, id }, { onSuccess: () => navigate('/agents') }),
     });

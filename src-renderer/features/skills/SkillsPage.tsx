@@ -14,7 +14,6 @@ import {
   TextInput,
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { modals } from '@mantine/modals';
 import {
   IconDots,
   IconPencil,
@@ -34,6 +33,7 @@ import { TierBadge } from '../../components/badges.tsx';
 import { DataTable, type Column } from '../../components/DataTable.tsx';
 import { submitWith } from '../../components/forms.ts';
 import { useListParams } from '../../components/list-params.ts';
+import { confirmDelete } from '../../components/confirm-delete.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 
 const schema = contract['skills.create'].input;
@@ -124,11 +124,10 @@ export function SkillsPage() {
   const [editing, setEditing] = useState<SkillDto | 'new' | null>(null);
   const remove = useWrite('skills.delete', { success: () => 'Skill deleted' });
   const askDelete = (skill: SkillDto) =>
-    modals.openConfirmModal({
+    confirmDelete({
       title: `Delete ${skill.name}?`,
-      children: <Text size="sm">The skill leaves the global catalog for every organization.</Text>,
-      labels: { confirm: 'Delete skill', cancel: 'Cancel' },
-      confirmProps: { color: 'red' },
+      consequence: 'The skill leaves the global catalog for every organization.',
+      confirmLabel: 'Delete skill',
       onConfirm: () => remove.mutate({ id: skill.id }),
     });
   const columns: Column<SkillDto>[] = [

@@ -1,7 +1,7 @@
-import { Button, Group, Modal, PasswordInput, Select, Stack, TextInput } from '@mantine/core';
+import { Button, Group, Modal, Select, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { zod4Resolver } from 'mantine-form-zod-resolver';
-import { z } from 'zod';
+import { NewPasswordFields, withConfirmation } from '../../components/NewPasswordFields.tsx';
 import { contract } from '../../../src-shared/contract.ts';
 import { ROLES } from '../../../src-shared/domain/enums.ts';
 import type { UserDto } from '../../../src-shared/dto.ts';
@@ -9,12 +9,7 @@ import { useWrite } from '../../api/hooks.ts';
 import { submitWith } from '../../components/forms.ts';
 import { useOrganizationOptions } from '../organizations/organization-options.ts';
 
-const createSchema = contract['users.create'].input
-  .extend({ confirmPassword: z.string() })
-  .refine((v) => v.password === v.confirmPassword, {
-    path: ['confirmPassword'],
-    message: 'does not match the password',
-  });
+const createSchema = withConfirmation(contract['users.create'].input, 'password');
 const roleOptions = ROLES.map((r) => ({ value: r, label: r }));
 
 export function CreateUserModal({
@@ -67,17 +62,7 @@ export function CreateUserModal({
             allowDeselect={false}
             {...form.getInputProps('role')}
           />
-          <PasswordInput
-            label="Password"
-            description="8 to 72 bytes"
-            autoComplete="new-password"
-            {...form.getInputProps('password')}
-          />
-          <PasswordInput
-            label="Password again"
-            autoComplete="new-password"
-            {...form.getInputProps('confirmPassword')}
-          />
+          <NewPasswordFields field="password" label="Password" getInputProps={form.getInputProps} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel
@@ -141,15 +126,10 @@ export function EditUserModal({
   );
 }
 
-const passwordSchema = z
-  .object({
-    password: contract['users.setPassword'].input.shape.password,
-    confirmPassword: z.string(),
-  })
-  .refine((v) => v.password === v.confirmPassword, {
-    path: ['confirmPassword'],
-    message: 'does not match',
-  });
+const passwordSchema = withConfirmation(
+  contract['users.setPassword'].input.pick({ password: true }),
+  'password',
+);
 
 export function SetPasswordModal({
   user,
@@ -177,17 +157,10 @@ export function SetPasswordModal({
     <Modal opened={opened} onClose={onClose} title={`Set password of ${user.email}`}>
       <form onSubmit={submit}>
         <Stack>
-          <PasswordInput
+          <NewPasswordFields
+            field="password"
             label="New password"
-            description="8 to 72 bytes"
-            data-autofocus
-            autoComplete="new-password"
-            {...form.getInputProps('password')}
-          />
-          <PasswordInput
-            label="New password again"
-            autoComplete="new-password"
-            {...form.getInputProps('confirmPassword')}
+            getInputProps={form.getInputProps}
           />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>

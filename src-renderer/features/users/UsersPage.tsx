@@ -1,5 +1,4 @@
 import { ActionIcon, Button, Menu, Select, Text } from '@mantine/core';
-import { modals } from '@mantine/modals';
 import { IconCheck, IconDots, IconKey, IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { UserDto } from '../../../src-shared/dto.ts';
@@ -9,6 +8,7 @@ import { RoleBadge } from '../../components/badges.tsx';
 import { DataTable, type Column } from '../../components/DataTable.tsx';
 import { formatDate } from '../../components/forms.ts';
 import { useListParams } from '../../components/list-params.ts';
+import { confirmDelete } from '../../components/confirm-delete.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { useOrganizationOptions } from '../organizations/organization-options.ts';
 import { CreateUserModal, EditUserModal, SetPasswordModal } from './UserModals.tsx';
@@ -31,11 +31,10 @@ export function UsersPage() {
   const remove = useWrite('users.delete', { success: () => 'User deleted' });
 
   const askDelete = (user: UserDto) =>
-    modals.openConfirmModal({
+    confirmDelete({
       title: `Delete ${user.email}?`,
-      children: <Text size="sm">The account and its sessions end now. This cannot be undone.</Text>,
-      labels: { confirm: 'Delete user', cancel: 'Cancel' },
-      confirmProps: { color: 'red' },
+      consequence: 'The account and its sessions end now. This cannot be undone.',
+      confirmLabel: 'Delete user',
       onConfirm: () => remove.mutate({ id: user.id }),
     });
 
