@@ -155,7 +155,9 @@ try {
     `create table "${schema}".agent_transitions (id uuid primary key default gen_random_uuid(), agent_id uuid not null references "${schema}".agents (id) on delete cascade, from_status text not null, to_status text not null, event text not null, actor_id uuid, actor_label text not null, at timestamptz not null default now())`,
     `create index on "${schema}".agent_transitions (agent_id, at)`,
     `create table "${schema}".mikro_orm_migrations (id serial primary key, name varchar(255), executed_at timestamptz default current_timestamp)`,
-    ...TENANT_MIGRATIONS.map((m) => `insert into "${schema}".mikro_orm_migrations (name) values ('${m.name}')`),
+    ...TENANT_MIGRATIONS.map(
+      (m) => `insert into "${schema}".mikro_orm_migrations (name) values ('${m.name}')`,
+    ),
   ];
   const b1raw = await timed(async (i) => {
     const client = await raw.connect();
