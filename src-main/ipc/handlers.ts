@@ -1,4 +1,9 @@
-import type { Channel, ChannelOutput, ParsedInput } from '../../src-shared/contract.ts';
+import type {
+  Channel,
+  ChannelOutput,
+  ParsedInput,
+  SessionUser,
+} from '../../src-shared/contract.ts';
 import { AppError } from '../../src-shared/errors.ts';
 import * as agents from '../services/agents.ts';
 import { listAudit } from '../services/audit-log.ts';
@@ -15,6 +20,8 @@ import type { ProgressEvent } from '../../src-shared/channels.ts';
 /** What a handler gets besides the service context: the caller's session slot, for auth. */
 export interface CallContext {
   slot: SessionSlot;
+  /** The signed-in user the router resolved for this call, or null. */
+  user: SessionUser | null;
   signedIn(result: auth.SignInResult): void;
   signOut(): void;
   emit(event: ProgressEvent): void;
@@ -40,10 +47,7 @@ export const handlers: Handlers = {
     call.signOut();
     return null;
   },
-  'auth.me': async (ctx) =>
-    ctx.actor.kind === 'user'
-      ? ((await auth.sessionUser(ctx.em, ctx.actor.id))?.user ?? null)
-      : null,
+  'auth.me': async (_ctx, _input, call) => call.user,
   'auth.firstRun': (ctx) => auth.isFirstRun(ctx),
   'auth.createFirstAdmin': async (ctx, input, call) => {
     const result = await auth.createFirstAdmin(ctx, input);

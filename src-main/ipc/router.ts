@@ -7,9 +7,9 @@ import {
   type Result,
 } from '../../src-shared/contract.ts';
 import { AppError, isAppError } from '../../src-shared/errors.ts';
-import { sessionUser } from '../services/auth.ts';
+import { sessionUser, type SignInResult } from '../services/auth.ts';
 import { appErrorOf } from '../services/db-errors.ts';
-import { ANONYMOUS_ACTOR, type Actor, type ServiceContext } from '../services/context.ts';
+import { ANONYMOUS_ACTOR, type ServiceContext } from '../services/context.ts';
 import type { PasswordHasher } from '../services/password-hasher.ts';
 import type { SessionStore } from '../services/sessions.ts';
 import type { Environment } from '../services/settings.ts';
@@ -40,7 +40,8 @@ export interface Router {
 export function createRouter(deps: RouterDeps): Router {
   let incident = 0;
 
-  const actorFor = async (slot: SessionSlot): Promise<Actor | null> => {
+  /** The slot's signed-in user, read once per call; null when nobody is signed in. */
+  const signedInUser = async (slot: SessionSlot): Promise<SignInResult | null> => {
     const userId = deps.sessions.touch(slot.sessionId);
     if (!userId) {
       slot.sessionId = undefined;
@@ -52,19 +53,19 @@ export function createRouter(deps: RouterDeps): Router {
       slot.sessionId = undefined;
       return null;
     }
-    return found.actor;
+    return found;
   };
 
   const run = async (slot: SessionSlot, channel: Channel, rawInput: unknown): Promise<unknown> => {
     const parsed = contract[channel].input.safeParse(rawInput ?? {});
     if (!parsed.success) throw validationError(fieldErrorsOf(parsed.error));
-    const actor = await actorFor(slot);
-    if (!actor && !PUBLIC_CHANNELS.has(channel)) {
+    const signedIn = await signedInUser(slot);
+    if (!signedIn && !PUBLIC_CHANNELS.has(channel)) {
       throw new AppError('UNAUTHENTICATED', 'Sign in to continue');
     }
     const ctx: ServiceContext = {
       em: deps.em,
-      actor: actor ?? ANONYMOUS_ACTOR,
+      actor: signedIn?.actor ?? ANONYMOUS_ACTOR,
       passwords: deps.passwords,
       revokeSessions: (userId) => deps.sessions.endAllOf(userId),
     };
@@ -75,6 +76,7 @@ export function createRouter(deps: RouterDeps): Router {
     ) => Promise<unknown>;
     return handler(ctx, parsed.data, {
       slot,
+      user: signedIn?.user ?? null,
       signedIn: (result) => {
         deps.sessions.end(slot.sessionId);
         slot.sessionId = deps.sessions.create(result.user.id);

@@ -9,6 +9,7 @@ import { deprovisionOrganization, provisionOrganization } from '../db/tenancy.ts
 import { created, diff, recordAudit } from './audit.ts';
 import type { ServiceContext } from './context.ts';
 import { withDbErrors } from './db-errors.ts';
+import { inTransaction, requireVersion } from './transactions.ts';
 import { organizationDto } from './dto-mapping.ts';
 import { containsPattern, offsetOf, sortOf } from './paging.ts';
 import { organizationScope, requireAdmin, requireOrganizationVisible } from './policy.ts';
@@ -23,15 +24,6 @@ export async function visibleOrganization(
   const organization = await em.findOne(Organization, id);
   if (!organization) throw new AppError('NOT_FOUND', 'Organization not found');
   return organization;
-}
-
-function requireVersion(organization: Organization, version: number): void {
-  if (organization.version !== version) {
-    throw new AppError(
-      'CONFLICT',
-      `${organization.name} was changed by someone else (version ${organization.version}, yours ${version}); reload and try again`,
-    );
-  }
 }
 
 export async function listOrganizations(
@@ -90,29 +82,27 @@ export async function updateOrganization(
   input: ParsedInput<'organizations.update'>,
 ): Promise<OrganizationDto> {
   requireAdmin(ctx.actor);
-  return withDbErrors(() =>
-    ctx.em.fork().transactional(async (tx) => {
-      const organization = await visibleOrganization(ctx, input.id, tx);
-      requireVersion(organization, input.version);
-      const before = { name: organization.name, billingStatus: organization.billingStatus };
-      if (input.name !== undefined) organization.name = input.name;
-      if (input.billingStatus !== undefined) organization.billingStatus = input.billingStatus;
-      const changes = diff(before, {
-        name: organization.name,
-        billingStatus: organization.billingStatus,
-      });
-      if (Object.keys(changes).length === 0) return organizationDto(organization);
-      await tx.flush();
-      await recordAudit(tx, ctx.actor, {
-        action: 'organizations.update',
-        organizationId: organization.id,
-        targetType: 'organization',
-        targetId: organization.id,
-        changes,
-      });
-      return organizationDto(organization);
-    }),
-  );
+  return inTransaction(ctx.em.fork(), async (tx) => {
+    const organization = await visibleOrganization(ctx, input.id, tx);
+    requireVersion(organization.name, organization, input.version);
+    const before = { name: organization.name, billingStatus: organization.billingStatus };
+    if (input.name !== undefined) organization.name = input.name;
+    if (input.billingStatus !== undefined) organization.billingStatus = input.billingStatus;
+    const changes = diff(before, {
+      name: organization.name,
+      billingStatus: organization.billingStatus,
+    });
+    if (Object.keys(changes).length === 0) return organizationDto(organization);
+    await tx.flush();
+    await recordAudit(tx, ctx.actor, {
+      action: 'organizations.update',
+      organizationId: organization.id,
+      targetType: 'organization',
+      targetId: organization.id,
+      changes,
+    });
+    return organizationDto(organization);
+  });
 }
 
 /**
@@ -124,45 +114,43 @@ export async function changeTier(
   input: ParsedInput<'organizations.changeTier'>,
 ): Promise<OrganizationDto> {
   requireAdmin(ctx.actor);
-  return withDbErrors(() =>
-    ctx.em.fork().transactional(async (tx) => {
-      requireOrganizationVisible(ctx.actor, input.id);
-      const organization = await tx.findOne(Organization, input.id, {
-        lockMode: LockMode.PESSIMISTIC_WRITE,
-      });
-      if (!organization) throw new AppError('NOT_FOUND', 'Organization not found');
-      requireVersion(organization, input.version);
-      const limits = tierLimits(input.tier);
-      if (organization.agentCount > limits.agentLimit) {
-        throw new AppError(
-          'LIMIT_REACHED',
-          `${organization.name} has ${organization.agentCount} agents; the ${input.tier} tier allows ${limits.agentLimit}. ` +
-            `Delete ${organization.agentCount - limits.agentLimit} first.`,
-          {
-            tier: `allows ${limits.agentLimit} agents, the organization has ${organization.agentCount}`,
-          },
-        );
-      }
-      const before = {
-        tier: organization.tier,
-        monthlyTokenLimit: organization.monthlyTokenLimit,
-        agentLimit: organization.agentLimit,
-        workflowLimit: organization.workflowLimit,
-      };
-      Object.assign(organization, { tier: input.tier, ...limits });
-      const changes = diff(before, { tier: input.tier, ...limits });
-      if (Object.keys(changes).length === 0) return organizationDto(organization);
-      await tx.flush();
-      await recordAudit(tx, ctx.actor, {
-        action: 'organizations.changeTier',
-        organizationId: organization.id,
-        targetType: 'organization',
-        targetId: organization.id,
-        changes,
-      });
-      return organizationDto(organization);
-    }),
-  );
+  return inTransaction(ctx.em.fork(), async (tx) => {
+    requireOrganizationVisible(ctx.actor, input.id);
+    const organization = await tx.findOne(Organization, input.id, {
+      lockMode: LockMode.PESSIMISTIC_WRITE,
+    });
+    if (!organization) throw new AppError('NOT_FOUND', 'Organization not found');
+    requireVersion(organization.name, organization, input.version);
+    const limits = tierLimits(input.tier);
+    if (organization.agentCount > limits.agentLimit) {
+      throw new AppError(
+        'LIMIT_REACHED',
+        `${organization.name} has ${organization.agentCount} agents; the ${input.tier} tier allows ${limits.agentLimit}. ` +
+          `Delete ${organization.agentCount - limits.agentLimit} first.`,
+        {
+          tier: `allows ${limits.agentLimit} agents, the organization has ${organization.agentCount}`,
+        },
+      );
+    }
+    const before = {
+      tier: organization.tier,
+      monthlyTokenLimit: organization.monthlyTokenLimit,
+      agentLimit: organization.agentLimit,
+      workflowLimit: organization.workflowLimit,
+    };
+    Object.assign(organization, { tier: input.tier, ...limits });
+    const changes = diff(before, { tier: input.tier, ...limits });
+    if (Object.keys(changes).length === 0) return organizationDto(organization);
+    await tx.flush();
+    await recordAudit(tx, ctx.actor, {
+      action: 'organizations.changeTier',
+      organizationId: organization.id,
+      targetType: 'organization',
+      targetId: organization.id,
+      changes,
+    });
+    return organizationDto(organization);
+  });
 }
 
 export async function deleteOrganization(

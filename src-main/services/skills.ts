@@ -4,7 +4,7 @@ import { AppError } from '../../src-shared/errors.ts';
 import { Skill } from '../db/entities/index.ts';
 import { created, diff, recordAudit } from './audit.ts';
 import type { ServiceContext } from './context.ts';
-import { withDbErrors } from './db-errors.ts';
+import { inTransaction } from './transactions.ts';
 import { skillDto } from './dto-mapping.ts';
 import { containsPattern, offsetOf, sortOf } from './paging.ts';
 import { requireAdmin } from './policy.ts';
@@ -59,24 +59,22 @@ export async function createSkill(
   input: ParsedInput<'skills.create'>,
 ): Promise<SkillDto> {
   requireAdmin(ctx.actor);
-  return withDbErrors(() =>
-    ctx.em.fork().transactional(async (tx) => {
-      const skill = tx.create(Skill, {
-        ...input,
-        description: input.description ?? null,
-        category: input.category ?? null,
-      });
-      await tx.flush();
-      await recordAudit(tx, ctx.actor, {
-        action: 'skills.create',
-        organizationId: null,
-        targetType: 'skill',
-        targetId: skill.id,
-        changes: created(audited(skill)),
-      });
-      return skillDto(skill);
-    }),
-  );
+  return inTransaction(ctx.em.fork(), async (tx) => {
+    const skill = tx.create(Skill, {
+      ...input,
+      description: input.description ?? null,
+      category: input.category ?? null,
+    });
+    await tx.flush();
+    await recordAudit(tx, ctx.actor, {
+      action: 'skills.create',
+      organizationId: null,
+      targetType: 'skill',
+      targetId: skill.id,
+      changes: created(audited(skill)),
+    });
+    return skillDto(skill);
+  });
 }
 
 export async function updateSkill(
@@ -84,29 +82,24 @@ export async function updateSkill(
   input: ParsedInput<'skills.update'>,
 ): Promise<SkillDto> {
   requireAdmin(ctx.actor);
-  return withDbErrors(() =>
-    ctx.em.fork().transactional(async (tx) => {
-      const skill = await tx.findOne(Skill, input.id);
-      if (!skill) throw new AppError('NOT_FOUND', 'Skill not found');
-      const before = audited(skill);
-      const { id, ...fields } = input;
-      tx.assign(
-        skill,
-        Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)),
-      );
-      const changes = diff(before, audited(skill));
-      if (Object.keys(changes).length === 0) return skillDto(skill);
-      await tx.flush();
-      await recordAudit(tx, ctx.actor, {
-        action: 'skills.update',
-        organizationId: null,
-        targetType: 'skill',
-        targetId: skill.id,
-        changes,
-      });
-      return skillDto(skill);
-    }),
-  );
+  return inTransaction(ctx.em.fork(), async (tx) => {
+    const skill = await tx.findOne(Skill, input.id);
+    if (!skill) throw new AppError('NOT_FOUND', 'Skill not found');
+    const before = audited(skill);
+    const { id, ...fields } = input;
+    tx.assign(skill, Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)));
+    const changes = diff(before, audited(skill));
+    if (Object.keys(changes).length === 0) return skillDto(skill);
+    await tx.flush();
+    await recordAudit(tx, ctx.actor, {
+      action: 'skills.update',
+      organizationId: null,
+      targetType: 'skill',
+      targetId: skill.id,
+      changes,
+    });
+    return skillDto(skill);
+  });
 }
 
 export async function deleteSkill(
@@ -114,20 +107,18 @@ export async function deleteSkill(
   input: ParsedInput<'skills.delete'>,
 ): Promise<null> {
   requireAdmin(ctx.actor);
-  await withDbErrors(() =>
-    ctx.em.fork().transactional(async (tx) => {
-      const skill = await tx.findOne(Skill, input.id);
-      if (!skill) throw new AppError('NOT_FOUND', 'Skill not found');
-      tx.remove(skill);
-      await tx.flush();
-      await recordAudit(tx, ctx.actor, {
-        action: 'skills.delete',
-        organizationId: null,
-        targetType: 'skill',
-        targetId: input.id,
-        changes: diff({ slug: skill.slug }, { slug: null }),
-      });
-    }),
-  );
+  await inTransaction(ctx.em.fork(), async (tx) => {
+    const skill = await tx.findOne(Skill, input.id);
+    if (!skill) throw new AppError('NOT_FOUND', 'Skill not found');
+    tx.remove(skill);
+    await tx.flush();
+    await recordAudit(tx, ctx.actor, {
+      action: 'skills.delete',
+      organizationId: null,
+      targetType: 'skill',
+      targetId: input.id,
+      changes: diff({ slug: skill.slug }, { slug: null }),
+    });
+  });
   return null;
 }

@@ -5,7 +5,7 @@ import { AppError } from '../../src-shared/errors.ts';
 import { User } from '../db/entities/index.ts';
 import { created, diff, recordAudit } from './audit.ts';
 import type { ServiceContext } from './context.ts';
-import { withDbErrors } from './db-errors.ts';
+import { inTransaction } from './transactions.ts';
 import { userDto } from './dto-mapping.ts';
 import { visibleOrganization } from './organizations.ts';
 import { containsPattern, offsetOf, sortOf } from './paging.ts';
@@ -110,9 +110,7 @@ export async function createUser(
 ): Promise<UserDto> {
   requireAdmin(ctx.actor);
   await visibleOrganization(ctx, input.organizationId);
-  return withDbErrors(() =>
-    ctx.em.fork().transactional(async (tx) => userDto(await insertUser(ctx, tx, input))),
-  );
+  return inTransaction(ctx.em.fork(), async (tx) => userDto(await insertUser(ctx, tx, input)));
 }
 
 export async function updateUser(
@@ -126,29 +124,27 @@ export async function updateUser(
       throw new AppError('FORBIDDEN', 'Only administrators can change emails and roles');
     }
   }
-  return withDbErrors(() =>
-    ctx.em.fork().transactional(async (tx) => {
-      const user = await visibleUser(ctx, input.id, tx);
-      const before = { email: user.email, name: user.name ?? null, role: user.role };
-      const demoted = input.role !== undefined && user.role === 'admin' && input.role !== 'admin';
-      if (demoted && self) await requireAnotherAdmin(tx, user);
-      if (input.email !== undefined) user.email = input.email;
-      if (input.name !== undefined) user.name = input.name;
-      if (input.role !== undefined) user.role = input.role;
-      const changes = diff(before, { email: user.email, name: user.name ?? null, role: user.role });
-      if (Object.keys(changes).length === 0) return userDto(user);
-      await tx.flush();
-      await recordAudit(tx, ctx.actor, {
-        action: 'users.update',
-        organizationId: user.organization.id,
-        targetType: 'user',
-        targetId: user.id,
-        changes,
-      });
-      if (changes.role) ctx.revokeSessions?.(user.id);
-      return userDto(user);
-    }),
-  );
+  return inTransaction(ctx.em.fork(), async (tx) => {
+    const user = await visibleUser(ctx, input.id, tx);
+    const before = { email: user.email, name: user.name ?? null, role: user.role };
+    const demoted = input.role !== undefined && user.role === 'admin' && input.role !== 'admin';
+    if (demoted && self) await requireAnotherAdmin(tx, user);
+    if (input.email !== undefined) user.email = input.email;
+    if (input.name !== undefined) user.name = input.name;
+    if (input.role !== undefined) user.role = input.role;
+    const changes = diff(before, { email: user.email, name: user.name ?? null, role: user.role });
+    if (Object.keys(changes).length === 0) return userDto(user);
+    await tx.flush();
+    await recordAudit(tx, ctx.actor, {
+      action: 'users.update',
+      organizationId: user.organization.id,
+      targetType: 'user',
+      targetId: user.id,
+      changes,
+    });
+    if (changes.role) ctx.revokeSessions?.(user.id);
+    return userDto(user);
+  });
 }
 
 export async function confirmUser(
@@ -156,22 +152,20 @@ export async function confirmUser(
   input: ParsedInput<'users.confirm'>,
 ): Promise<UserDto> {
   requireAdmin(ctx.actor);
-  return withDbErrors(() =>
-    ctx.em.fork().transactional(async (tx) => {
-      const user = await visibleUser(ctx, input.id, tx);
-      if (user.confirmedAt) return userDto(user);
-      user.confirmedAt = new Date();
-      await tx.flush();
-      await recordAudit(tx, ctx.actor, {
-        action: 'users.confirm',
-        organizationId: user.organization.id,
-        targetType: 'user',
-        targetId: user.id,
-        changes: diff({ confirmedAt: null }, { confirmedAt: user.confirmedAt.toISOString() }),
-      });
-      return userDto(user);
-    }),
-  );
+  return inTransaction(ctx.em.fork(), async (tx) => {
+    const user = await visibleUser(ctx, input.id, tx);
+    if (user.confirmedAt) return userDto(user);
+    user.confirmedAt = new Date();
+    await tx.flush();
+    await recordAudit(tx, ctx.actor, {
+      action: 'users.confirm',
+      organizationId: user.organization.id,
+      targetType: 'user',
+      targetId: user.id,
+      changes: diff({ confirmedAt: null }, { confirmedAt: user.confirmedAt.toISOString() }),
+    });
+    return userDto(user);
+  });
 }
 
 export async function storePassword(
@@ -197,7 +191,7 @@ export async function setPassword(
   input: ParsedInput<'users.setPassword'>,
 ): Promise<null> {
   requireAdmin(ctx.actor);
-  await ctx.em.fork().transactional(async (tx) => {
+  await inTransaction(ctx.em.fork(), async (tx) => {
     await storePassword(ctx, tx, await visibleUser(ctx, input.id, tx), input.password);
   });
   return null;
@@ -208,24 +202,22 @@ export async function deleteUser(
   input: ParsedInput<'users.delete'>,
 ): Promise<null> {
   requireAdmin(ctx.actor);
-  await withDbErrors(() =>
-    ctx.em.fork().transactional(async (tx) => {
-      const user = await visibleUser(ctx, input.id, tx);
-      if (ctx.actor.kind === 'user' && ctx.actor.id === user.id && user.role === 'admin') {
-        await requireAnotherAdmin(tx, user);
-      }
-      const organizationId = user.organization.id;
-      tx.remove(user);
-      await tx.flush();
-      await recordAudit(tx, ctx.actor, {
-        action: 'users.delete',
-        organizationId,
-        targetType: 'user',
-        targetId: input.id,
-        changes: diff({ email: user.email }, { email: null }),
-      });
-    }),
-  );
+  await inTransaction(ctx.em.fork(), async (tx) => {
+    const user = await visibleUser(ctx, input.id, tx);
+    if (ctx.actor.kind === 'user' && ctx.actor.id === user.id && user.role === 'admin') {
+      await requireAnotherAdmin(tx, user);
+    }
+    const organizationId = user.organization.id;
+    tx.remove(user);
+    await tx.flush();
+    await recordAudit(tx, ctx.actor, {
+      action: 'users.delete',
+      organizationId,
+      targetType: 'user',
+      targetId: input.id,
+      changes: diff({ email: user.email }, { email: null }),
+    });
+  });
   ctx.revokeSessions?.(input.id);
   return null;
 }
