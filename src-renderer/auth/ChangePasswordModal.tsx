@@ -1,9 +1,10 @@
-import { Button, Group, Modal, PasswordInput, Stack } from '@mantine/core';
+import { Modal, PasswordInput, Stack } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { zod4Resolver } from 'mantine-form-zod-resolver';
 import { NewPasswordFields, withConfirmation } from '../components/NewPasswordFields.tsx';
 import { contract } from '../../src-shared/contract.ts';
 import { useWrite } from '../api/hooks.ts';
+import { FormActions } from '../components/FormActions.tsx';
 
 const schema = withConfirmation(contract['auth.changePassword'].input, 'newPassword');
 
@@ -40,14 +41,11 @@ export function ChangePasswordModal({ opened, onClose }: { opened: boolean; onCl
             label="New password"
             getInputProps={form.getInputProps}
           />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={change.isPending}>
-              Change password
-            </Button>
-          </Group>
+          <FormActions
+            onCancel={onClose}
+            loading={change.isPending}
+            submitLabel="Change password"
+          />
         </Stack>
       </form>
     </Modal>

@@ -1,14 +1,4 @@
-import {
-  Button,
-  Group,
-  Modal,
-  NumberInput,
-  Slider,
-  Stack,
-  Text,
-  Textarea,
-  TextInput,
-} from '@mantine/core';
+import { Group, Modal, NumberInput, Slider, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { zod4Resolver } from 'mantine-form-zod-resolver';
 import { useNavigate } from 'react-router';
@@ -27,6 +17,7 @@ import {
 import type { AgentDto } from '../../../src-shared/dto.ts';
 import { useWrite } from '../../api/hooks.ts';
 import { submitWith } from '../../components/forms.ts';
+import { FormActions } from '../../components/FormActions.tsx';
 
 const schema = z.object({
   name: nameField,
@@ -156,14 +147,11 @@ export function AgentFormModal({
             styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
             {...form.getInputProps('systemPrompt')}
           />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={create.isPending || update.isPending}>
-              {agent ? 'Save' : 'Create agent'}
-            </Button>
-          </Group>
+          <FormActions
+            onCancel={onClose}
+            loading={create.isPending || update.isPending}
+            submitLabel={agent ? 'Save' : 'Create agent'}
+          />
         </Stack>
       </form>
     </Modal>

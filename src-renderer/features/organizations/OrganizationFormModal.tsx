@@ -1,4 +1,4 @@
-import { Button, Group, Modal, Select, Stack, TextInput } from '@mantine/core';
+import { Modal, Select, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { zod4Resolver } from 'mantine-form-zod-resolver';
 import { useState } from 'react';
@@ -10,6 +10,7 @@ import { TIERS, tierLimits } from '../../../src-shared/domain/tiers.ts';
 import type { OrganizationDto } from '../../../src-shared/dto.ts';
 import { useWrite } from '../../api/hooks.ts';
 import { formatNumber, submitWith } from '../../components/forms.ts';
+import { FormActions } from '../../components/FormActions.tsx';
 
 const createSchema = contract['organizations.create'].input;
 const editSchema = contract['organizations.update'].input.pick({ name: true, billingStatus: true });
@@ -74,14 +75,11 @@ export function CreateOrganizationModal({
             allowDeselect={false}
             {...form.getInputProps('tier')}
           />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={create.isPending}>
-              Create organization
-            </Button>
-          </Group>
+          <FormActions
+            onCancel={onClose}
+            loading={create.isPending}
+            submitLabel="Create organization"
+          />
         </Stack>
       </form>
     </Modal>
@@ -122,14 +120,7 @@ export function EditOrganizationModal({
             allowDeselect={false}
             {...form.getInputProps('billingStatus')}
           />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={update.isPending}>
-              Save
-            </Button>
-          </Group>
+          <FormActions onCancel={onClose} loading={update.isPending} submitLabel="Save" />
         </Stack>
       </form>
     </Modal>

@@ -35,6 +35,7 @@ import { submitWith } from '../../components/forms.ts';
 import { useListParams } from '../../components/list-params.ts';
 import { confirmDelete } from '../../components/confirm-delete.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { FormActions } from '../../components/FormActions.tsx';
 
 const schema = contract['skills.create'].input;
 const categoryLabel = (c: string) => c.replace('_', ' ');
@@ -102,14 +103,11 @@ function SkillModal({ skill, onClose }: { skill?: SkillDto; onClose: () => void 
             label="Official skill"
             {...form.getInputProps('isOfficial', { type: 'checkbox' })}
           />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={create.isPending || update.isPending}>
-              {skill ? 'Save' : 'Add skill'}
-            </Button>
-          </Group>
+          <FormActions
+            onCancel={onClose}
+            loading={create.isPending || update.isPending}
+            submitLabel={skill ? 'Save' : 'Add skill'}
+          />
         </Stack>
       </form>
     </Modal>

@@ -1,4 +1,4 @@
-import { Button, Group, Modal, Select, Stack, TextInput } from '@mantine/core';
+import { Group, Modal, Select, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { zod4Resolver } from 'mantine-form-zod-resolver';
 import { NewPasswordFields, withConfirmation } from '../../components/NewPasswordFields.tsx';
@@ -8,6 +8,7 @@ import type { UserDto } from '../../../src-shared/dto.ts';
 import { useWrite } from '../../api/hooks.ts';
 import { submitWith } from '../../components/forms.ts';
 import { useOrganizationOptions } from '../organizations/organization-options.ts';
+import { FormActions } from '../../components/FormActions.tsx';
 
 const createSchema = withConfirmation(contract['users.create'].input, 'password');
 const roleOptions = ROLES.map((r) => ({ value: r, label: r }));
@@ -63,14 +64,7 @@ export function CreateUserModal({
             {...form.getInputProps('role')}
           />
           <NewPasswordFields field="password" label="Password" getInputProps={form.getInputProps} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={create.isPending}>
-              Create user
-            </Button>
-          </Group>
+          <FormActions onCancel={onClose} loading={create.isPending} submitLabel="Create user" />
         </Stack>
       </form>
     </Modal>
@@ -112,14 +106,7 @@ export function EditUserModal({
             allowDeselect={false}
             {...form.getInputProps('role')}
           />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={update.isPending}>
-              Save
-            </Button>
-          </Group>
+          <FormActions onCancel={onClose} loading={update.isPending} submitLabel="Save" />
         </Stack>
       </form>
     </Modal>
@@ -162,14 +149,7 @@ export function SetPasswordModal({
             label="New password"
             getInputProps={form.getInputProps}
           />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={set.isPending}>
-              Set password
-            </Button>
-          </Group>
+          <FormActions onCancel={onClose} loading={set.isPending} submitLabel="Set password" />
         </Stack>
       </form>
     </Modal>
