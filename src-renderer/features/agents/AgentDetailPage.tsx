@@ -164,14 +164,8 @@ export function AgentDetailPage() {
           </Timeline>
         </Card>
       </SimpleGrid>
-      {writer && (
-        <AgentFormModal
-          key={a.version}
-          organizationId={organizationId}
-          agent={a}
-          opened={editing}
-          onClose={edit.close}
-        />
+      {writer && editing && (
+        <AgentFormModal organizationId={organizationId} agent={a} opened onClose={edit.close} />
       )}
     </>
   );

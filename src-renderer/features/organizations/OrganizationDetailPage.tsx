@@ -9,7 +9,6 @@ import {
   Progress,
   SimpleGrid,
   Skeleton,
-  Stack,
   Table,
   Text,
   Title,
@@ -182,23 +181,11 @@ export function OrganizationDetailPage() {
           )}
         </Card>
       </SimpleGrid>
-      {can('manageOrganizations') && (
-        <Stack>
-          <EditOrganizationModal
-            key={`edit-${o.version}`}
-            organization={o}
-            opened={editing}
-            onClose={edit.close}
-          />
-          <ChangeTierModal
-            key={`tier-${o.version}`}
-            organization={o}
-            opened={tiering}
-            onClose={tier.close}
-          />
-          <DeleteOrganizationModal organization={o} opened={deleting} onClose={del.close} />
-        </Stack>
-      )}
+      {/* mounted while open, so each opening starts from the current record and a
+          refetch after saving does not remount a dialog that is closing */}
+      {editing && <EditOrganizationModal organization={o} opened onClose={edit.close} />}
+      {tiering && <ChangeTierModal organization={o} opened onClose={tier.close} />}
+      {deleting && <DeleteOrganizationModal organization={o} opened onClose={del.close} />}
     </>
   );
 }
