@@ -21,6 +21,7 @@ export const CHANNEL_NAMES = [
   'users.create',
   'users.update',
   'users.confirm',
+  'users.confirmMany',
   'users.setPassword',
   'users.delete',
   'agents.list',
@@ -28,8 +29,15 @@ export const CHANNEL_NAMES = [
   'agents.create',
   'agents.update',
   'agents.transition',
+  'agents.transitionMany',
   'agents.history',
   'agents.delete',
+  'agents.attachSkill',
+  'agents.detachSkill',
+  'agents.reorderSkills',
+  'agents.effectivePrompt',
+  'agents.export',
+  'agents.import',
   'skills.list',
   'skills.get',
   'skills.create',
@@ -41,6 +49,8 @@ export const CHANNEL_NAMES = [
   'settings.get',
   'settings.testDatabase',
   'settings.saveDatabase',
+  'csv.export',
+  'demo.load',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

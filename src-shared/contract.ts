@@ -19,8 +19,11 @@ import {
   uuidField,
   versionField,
 } from './domain/fields.ts';
-import type { AgentEvent } from './domain/agent-machine.ts';
+import type { AgentEvent, AgentStatus } from './domain/agent-machine.ts';
+import { agentDocumentField, type AgentDocument } from './domain/agent-document.ts';
+import type { EffectivePrompt } from './domain/effective-prompt.ts';
 import type { Role } from './domain/enums.ts';
+import type { Tier } from './domain/tiers.ts';
 import type {
   AgentDto,
   AgentTransitionDto,
@@ -121,6 +124,121 @@ const agentUpdate = z.strictObject({
   timeoutSeconds: z.number().int().min(1).max(3_600).optional(),
 });
 
+/** A catalog skill as attached to an agent, in the agent's order. */
+export interface AttachedSkillDto {
+  skillId: string;
+  name: string;
+  slug: string;
+  tierRequired: Tier;
+  systemPromptEnhancement: string;
+  tools: string[];
+  position: number;
+}
+
+/** An agent's attached skills and what it runs with: its prompt, then the skills' enhancements. */
+export interface AgentSkillsView extends EffectivePrompt {
+  agentId: string;
+  skills: AttachedSkillDto[];
+}
+
+/** One row of a bulk action: done, or refused with the reason. */
+export interface BulkOutcome {
+  id: string;
+  /** The agent's name or the user's email; null when the id matched nothing. */
+  label: string | null;
+  outcome: 'done' | 'refused';
+  error: AppErrorShape | null;
+}
+
+export interface BulkResult<T extends BulkOutcome = BulkOutcome> {
+  results: T[];
+  done: number;
+  refused: number;
+}
+
+export interface AgentImportOutcome {
+  /** The name in the document. */
+  name: string;
+  outcome: 'created' | 'renamed' | 'skipped';
+  /** The name it was created under; null when skipped. */
+  importedAs: string | null;
+  id: string | null;
+}
+
+export interface AgentImportResult {
+  created: number;
+  skipped: number;
+  agents: AgentImportOutcome[];
+}
+
+export interface SkillDeleteResult {
+  /** Where a forced delete detached the skill; empty when nothing used it. */
+  detachedFrom: { organizationId: string; organizationName: string; agents: number }[];
+}
+
+export interface SavedFileDto {
+  name: string;
+  bytes: number;
+  /** Where Electron saved it. */
+  path: string | null;
+  /** Headless mode: a one-time URL the page downloads the file from. */
+  downloadUrl: string | null;
+}
+
+export interface CsvExportResult {
+  rows: number;
+  /** Null when the operator cancelled the save dialog. */
+  file: SavedFileDto | null;
+}
+
+export interface DemoDataResult {
+  created: string[];
+  present: string[];
+  /** The demo administrator, public demo data printed by `npm run seed` as well. */
+  signInAs: { email: string; password: string };
+}
+
+const MAX_BULK = 200;
+const bulkIds = z
+  .array(uuidField)
+  .min(1, { error: 'select at least one' })
+  .max(MAX_BULK, { error: `at most ${MAX_BULK} at once` });
+
+const agentSkillInput = z.strictObject({
+  organizationId: uuidField,
+  agentId: uuidField,
+  skillId: uuidField,
+});
+
+const organizationsListInput = listInput([
+  'name',
+  'slug',
+  'tier',
+  'billingStatus',
+  'agentCount',
+  'createdAt',
+]);
+const usersListInput = listInput(['email', 'name', 'role', 'confirmedAt', 'createdAt']).extend({
+  organizationId: uuidField.optional(),
+});
+const agentsListInput = listInput([
+  'name',
+  'status',
+  'agentVersion',
+  'totalExecutions',
+  'createdAt',
+]).extend({ organizationId: uuidField, status: agentStatusField.optional() });
+const skillsListInput = listInput(['name', 'slug', 'category', 'tierRequired', 'isOfficial']);
+const auditListInput = z.strictObject({
+  organizationId: uuidField.optional(),
+  page: z.number().int().min(1).max(1_000_000).default(1),
+  pageSize: z.number().int().min(1).max(200).default(50),
+});
+const paging = { page: true, pageSize: true } as const;
+
+export const CSV_TABLES = ['organizations', 'users', 'agents', 'skills', 'audit'] as const;
+export type CsvTable = (typeof CSV_TABLES)[number];
+
 const skillFields = {
   name: nameField,
   slug: slugField,
@@ -156,7 +274,7 @@ export const contract = {
   },
 
   'organizations.list': {
-    input: listInput(['name', 'slug', 'tier', 'billingStatus', 'agentCount', 'createdAt']),
+    input: organizationsListInput,
     output: out<Page<OrganizationDto>>(),
   },
   'organizations.get': { input: byId, output: out<OrganizationDto>() },
@@ -183,9 +301,7 @@ export const contract = {
   },
 
   'users.list': {
-    input: listInput(['email', 'name', 'role', 'confirmedAt', 'createdAt']).extend({
-      organizationId: uuidField.optional(),
-    }),
+    input: usersListInput,
     output: out<Page<UserDto>>(),
   },
   'users.get': { input: byId, output: out<UserDto>() },
@@ -209,6 +325,7 @@ export const contract = {
     output: out<UserDto>(),
   },
   'users.confirm': { input: byId, output: out<UserDto>() },
+  'users.confirmMany': { input: z.strictObject({ ids: bulkIds }), output: out<BulkResult>() },
   'users.setPassword': {
     input: z.strictObject({ id: uuidField, password: passwordField }),
     output: out<null>(),
@@ -216,10 +333,7 @@ export const contract = {
   'users.delete': { input: byId, output: out<null>() },
 
   'agents.list': {
-    input: listInput(['name', 'status', 'agentVersion', 'totalExecutions', 'createdAt']).extend({
-      organizationId: uuidField,
-      status: agentStatusField.optional(),
-    }),
+    input: agentsListInput,
     output: out<Page<AgentDto>>(),
   },
   'agents.get': {
@@ -246,6 +360,10 @@ export const contract = {
     }),
     output: out<AgentDto>(),
   },
+  'agents.transitionMany': {
+    input: z.strictObject({ organizationId: uuidField, ids: bulkIds, event: agentEventField }),
+    output: out<BulkResult<BulkOutcome & { status: AgentStatus | null }>>(),
+  },
   'agents.history': {
     input: z.strictObject({ organizationId: uuidField, id: uuidField }),
     output: out<AgentHistory>(),
@@ -254,9 +372,35 @@ export const contract = {
     input: z.strictObject({ organizationId: uuidField, id: uuidField }),
     output: out<null>(),
   },
+  'agents.attachSkill': { input: agentSkillInput, output: out<AgentSkillsView>() },
+  'agents.detachSkill': { input: agentSkillInput, output: out<AgentSkillsView>() },
+  'agents.reorderSkills': {
+    input: z.strictObject({
+      organizationId: uuidField,
+      agentId: uuidField,
+      skillIds: z.array(uuidField).max(100),
+    }),
+    output: out<AgentSkillsView>(),
+  },
+  'agents.effectivePrompt': {
+    input: z.strictObject({ organizationId: uuidField, id: uuidField }),
+    output: out<AgentSkillsView>(),
+  },
+  'agents.export': {
+    input: z.strictObject({ organizationId: uuidField, ids: bulkIds }),
+    output: out<AgentDocument>(),
+  },
+  'agents.import': {
+    input: z.strictObject({
+      organizationId: uuidField,
+      document: agentDocumentField,
+      onConflict: z.enum(['skip', 'rename']).default('skip'),
+    }),
+    output: out<AgentImportResult>(),
+  },
 
   'skills.list': {
-    input: listInput(['name', 'slug', 'category', 'tierRequired', 'isOfficial']),
+    input: skillsListInput,
     output: out<Page<SkillDto>>(),
   },
   'skills.get': { input: byId, output: out<SkillDto>() },
@@ -275,7 +419,10 @@ export const contract = {
     }),
     output: out<SkillDto>(),
   },
-  'skills.delete': { input: byId, output: out<null>() },
+  'skills.delete': {
+    input: z.strictObject({ id: uuidField, force: z.boolean().default(false) }),
+    output: out<SkillDeleteResult>(),
+  },
 
   'tenancy.status': { input: none, output: out<TenantStatus[]>() },
   'tenancy.migrateAll': { input: none, output: out<MigrateAllResult>() },
@@ -293,14 +440,19 @@ export const contract = {
     output: out<SettingsDto>(),
   },
 
-  'audit.list': {
-    input: z.strictObject({
-      organizationId: uuidField.optional(),
-      page: z.number().int().min(1).max(1_000_000).default(1),
-      pageSize: z.number().int().min(1).max(200).default(50),
-    }),
-    output: out<Page<AuditEventDto>>(),
+  'audit.list': { input: auditListInput, output: out<Page<AuditEventDto>>() },
+
+  'csv.export': {
+    input: z.discriminatedUnion('table', [
+      organizationsListInput.omit(paging).extend({ table: z.literal('organizations') }),
+      usersListInput.omit(paging).extend({ table: z.literal('users') }),
+      agentsListInput.omit(paging).extend({ table: z.literal('agents') }),
+      skillsListInput.omit(paging).extend({ table: z.literal('skills') }),
+      auditListInput.omit(paging).extend({ table: z.literal('audit') }),
+    ]),
+    output: out<CsvExportResult>(),
   },
+  'demo.load': { input: none, output: out<DemoDataResult>() },
 } as const;
 
 type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
@@ -322,6 +474,8 @@ export const PUBLIC_CHANNELS: ReadonlySet<Channel> = new Set<Channel>([
   'auth.createFirstAdmin',
   'auth.me',
   'auth.signOut',
+  // allowed signed out only before the first account exists (the service checks)
+  'demo.load',
 ]);
 
 export const isChannel: (name: unknown) => name is Channel = isChannelName;

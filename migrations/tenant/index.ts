@@ -1,10 +1,14 @@
 import { Migration20261128000101_agents } from './Migration20261128000101_agents.ts';
+import { Migration20261128000102_agent_skills } from './Migration20261128000102_agent_skills.ts';
 
 /**
  * Every tenant migration, in order. An organization's tenant_schema_version
  * is the number of these its schema has applied.
  */
-export const TENANT_MIGRATIONS = [Migration20261128000101_agents];
+export const TENANT_MIGRATIONS = [
+  Migration20261128000101_agents,
+  Migration20261128000102_agent_skills,
+];
 
 /** The tables every tenant schema must have once migrated; Tenancy reports a schema missing any. */
-export const TENANT_TABLES = ['agents', 'agent_transitions'] as const;
+export const TENANT_TABLES = ['agents', 'agent_transitions', 'agent_skills'] as const;

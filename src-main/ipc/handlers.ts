@@ -5,10 +5,14 @@ import type {
   SessionUser,
 } from '../../src-shared/contract.ts';
 import { AppError } from '../../src-shared/errors.ts';
+import * as agentSkills from '../services/agent-skills.ts';
+import * as agentTransfer from '../services/agent-transfer.ts';
 import * as agents from '../services/agents.ts';
 import { listAudit } from '../services/audit-log.ts';
 import * as auth from '../services/auth.ts';
 import type { ServiceContext } from '../services/context.ts';
+import { exportCsv } from '../services/csv-export.ts';
+import { loadDemoData } from '../services/demo-data.ts';
 import * as organizations from '../services/organizations.ts';
 import * as skills from '../services/skills.ts';
 import * as tenancy from '../services/tenancy.ts';
@@ -75,6 +79,7 @@ export const handlers: Handlers = {
   'users.create': users.createUser,
   'users.update': users.updateUser,
   'users.confirm': users.confirmUser,
+  'users.confirmMany': users.confirmMany,
   'users.setPassword': users.setPassword,
   'users.delete': users.deleteUser,
 
@@ -83,8 +88,15 @@ export const handlers: Handlers = {
   'agents.create': agents.createAgent,
   'agents.update': agents.updateAgent,
   'agents.transition': agents.transitionAgent,
+  'agents.transitionMany': agents.transitionMany,
   'agents.history': agents.agentHistory,
   'agents.delete': agents.deleteAgent,
+  'agents.attachSkill': agentSkills.attachSkill,
+  'agents.detachSkill': agentSkills.detachSkill,
+  'agents.reorderSkills': agentSkills.reorderSkills,
+  'agents.effectivePrompt': agentSkills.agentSkills,
+  'agents.export': agentTransfer.exportAgents,
+  'agents.import': agentTransfer.importAgents,
 
   'skills.list': skills.listSkills,
   'skills.get': skills.getSkill,
@@ -102,4 +114,7 @@ export const handlers: Handlers = {
   'settings.testDatabase': settings.testDatabase,
   'settings.saveDatabase': (ctx, input, call) =>
     settings.saveDatabase(ctx, call.environment, input),
+
+  'csv.export': (ctx, input, call) => exportCsv(ctx, input, call.slot.files),
+  'demo.load': (ctx) => loadDemoData(ctx),
 };

@@ -1,6 +1,10 @@
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { AgentHistory, ParsedInput } from '../../src-shared/contract.ts';
+import type {
+  AgentHistory,
+  BulkOutcome,
+  BulkResult,
+  ParsedInput,
+} from '../../src-shared/contract.ts';
 import { agentConfigWithDefaults } from '../../src-shared/domain/agent-config.ts';
 import {
   allowedAgentEvents,
@@ -10,17 +14,23 @@ import {
 import type { BillingStatus } from '../../src-shared/domain/enums.ts';
 import type { AgentDto, Page } from '../../src-shared/dto.ts';
 import { AppError } from '../../src-shared/errors.ts';
-import { Agent, AgentTransition, Organization } from '../db/entities/index.ts';
-import { tenantSchemaName } from '../../src-shared/domain/slug.ts';
-import { tenantEm } from '../db/tenancy.ts';
+import { Agent, AgentSkill, AgentTransition, type Organization } from '../db/entities/index.ts';
 import { created, diff, recordAudit } from './audit.ts';
 import { actorId, actorLabel, type ServiceContext } from './context.ts';
-import { withDbErrors } from './db-errors.ts';
-import { inTransaction, requireVersion } from './transactions.ts';
+import { requireVersion } from './transactions.ts';
 import { agentDto, agentTransitionDto } from './dto-mapping.ts';
-import { visibleOrganization } from './organizations.ts';
 import { containsPattern, offsetOf, sortOf } from './paging.ts';
 import { requireAgentWriter } from './policy.ts';
+import { adjustSkillUsage } from './skill-usage.ts';
+import { runBulk } from './bulk.ts';
+import {
+  adjustAgentCount,
+  findAgent,
+  lockOrganization,
+  requireAgentRoom,
+  tenantRead,
+  tenantWrite,
+} from './tenant-access.ts';
 
 /** Events that put an agent to work; organizations that are not paying may not use them. */
 const SERVING_EVENTS: ReadonlySet<AgentEvent> = new Set([
@@ -30,59 +40,6 @@ const SERVING_EVENTS: ReadonlySet<AgentEvent> = new Set([
   'redeploy',
 ]);
 const NOT_SERVING: ReadonlySet<BillingStatus> = new Set(['suspended', 'canceled']);
-
-async function tenantOf(ctx: ServiceContext, organizationId: string) {
-  const organization = await visibleOrganization(ctx, organizationId);
-  const schema = { schema: tenantSchemaName(organization.slug) };
-  return { organization, em: tenantEm(ctx.em, organization.slug), schema };
-}
-
-/** A read in the organization's tenant schema; a damaged schema answers a clear error naming it. */
-async function tenantRead<T>(
-  ctx: ServiceContext,
-  organizationId: string,
-  work: (em: EntityManager, organization: Organization) => Promise<T>,
-): Promise<T> {
-  const { organization, em, schema } = await tenantOf(ctx, organizationId);
-  return withDbErrors(() => work(em, organization), schema);
-}
-
-/** A write in the organization's tenant schema: the policy, then one transaction there. */
-async function tenantWrite<T>(
-  ctx: ServiceContext,
-  organizationId: string,
-  work: (tx: EntityManager, organization: Organization) => Promise<T>,
-): Promise<T> {
-  requireAgentWriter(ctx.actor, organizationId);
-  const { organization, em, schema } = await tenantOf(ctx, organizationId);
-  return inTransaction(em, (tx) => work(tx, organization), schema);
-}
-
-/** Locks the organization row for the transaction: agent creates and deletes queue up behind it. */
-function lockOrganization(tx: EntityManager, id: string): Promise<Organization> {
-  return tx.findOneOrFail(Organization, id, { lockMode: LockMode.PESSIMISTIC_WRITE });
-}
-
-/**
- * The count changes with agents, not with what an operator edits on the
- * organization, so it bypasses the row's optimistic-lock version.
- */
-async function adjustAgentCount(
-  tx: EntityManager,
-  organizationId: string,
-  delta: 1 | -1,
-): Promise<void> {
-  await tx.execute('update public.organizations set agent_count = agent_count + ? where id = ?', [
-    delta,
-    organizationId,
-  ]);
-}
-
-async function findAgent(em: EntityManager, id: string, lock = false): Promise<Agent> {
-  const agent = await em.findOne(Agent, id, lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {});
-  if (!agent) throw new AppError('NOT_FOUND', 'Agent not found');
-  return agent;
-}
 
 export async function listAgents(
   ctx: ServiceContext,
@@ -128,13 +85,7 @@ export async function createAgent(
 ): Promise<AgentDto> {
   return tenantWrite(ctx, input.organizationId, async (tx, organization) => {
     const locked = await lockOrganization(tx, organization.id);
-    if (locked.agentCount >= locked.agentLimit) {
-      throw new AppError(
-        'LIMIT_REACHED',
-        `${locked.name} already has ${locked.agentCount} of ${locked.agentLimit} agents allowed on the ${locked.tier} tier; ` +
-          'upgrade the tier or delete an agent first',
-      );
-    }
+    requireAgentRoom(locked, 1);
     const agent = tx.create(Agent, {
       name: input.name,
       description: input.description ?? null,
@@ -187,50 +138,83 @@ export async function updateAgent(
 }
 
 /**
- * Moves an agent through its lifecycle. The shared machine decides; the row
- * is locked and its version checked, and the step is recorded in the tenant.
+ * One lifecycle step of a locked agent: the shared machine decides, and the
+ * step is recorded in the tenant and in the audit trail.
  */
+async function applyTransition(
+  ctx: ServiceContext,
+  tx: EntityManager,
+  organization: Organization,
+  agent: Agent,
+  event: AgentEvent,
+): Promise<void> {
+  if (SERVING_EVENTS.has(event) && NOT_SERVING.has(organization.billingStatus)) {
+    throw new AppError(
+      'FORBIDDEN',
+      `${organization.name} is ${organization.billingStatus}: its agents cannot ${event} until billing is active again`,
+    );
+  }
+  const from = agent.status;
+  const to = nextAgentStatus(from, event);
+  if (!to) {
+    const allowed = allowedAgentEvents(from);
+    throw new AppError(
+      'INVALID_TRANSITION',
+      `An agent that is ${from} cannot ${event}; allowed: ${allowed.join(', ') || 'none'}`,
+    );
+  }
+  agent.status = to;
+  tx.create(AgentTransition, {
+    agentId: agent.id,
+    fromStatus: from,
+    toStatus: to,
+    event,
+    actorId: actorId(ctx.actor),
+    actorLabel: actorLabel(ctx.actor),
+  });
+  await tx.flush();
+  await recordAudit(tx, ctx.actor, {
+    action: 'agents.transition',
+    organizationId: organization.id,
+    targetType: 'agent',
+    targetId: agent.id,
+    changes: diff({ status: from }, { status: to }),
+  });
+}
+
+/** Moves an agent through its lifecycle; the row is locked and its version checked. */
 export async function transitionAgent(
   ctx: ServiceContext,
   input: ParsedInput<'agents.transition'>,
 ): Promise<AgentDto> {
   return tenantWrite(ctx, input.organizationId, async (tx, organization) => {
-    if (SERVING_EVENTS.has(input.event) && NOT_SERVING.has(organization.billingStatus)) {
-      throw new AppError(
-        'FORBIDDEN',
-        `${organization.name} is ${organization.billingStatus}: its agents cannot ${input.event} until billing is active again`,
-      );
-    }
     const agent = await findAgent(tx, input.id, true);
     requireVersion(`Agent "${agent.name}"`, agent, input.version);
-    const from = agent.status;
-    const to = nextAgentStatus(from, input.event);
-    if (!to) {
-      const allowed = allowedAgentEvents(from);
-      throw new AppError(
-        'INVALID_TRANSITION',
-        `An agent that is ${from} cannot ${input.event}; allowed: ${allowed.join(', ') || 'none'}`,
-      );
-    }
-    agent.status = to;
-    tx.create(AgentTransition, {
-      agentId: agent.id,
-      fromStatus: from,
-      toStatus: to,
-      event: input.event,
-      actorId: actorId(ctx.actor),
-      actorLabel: actorLabel(ctx.actor),
-    });
-    await tx.flush();
-    await recordAudit(tx, ctx.actor, {
-      action: 'agents.transition',
-      organizationId: organization.id,
-      targetType: 'agent',
-      targetId: agent.id,
-      changes: diff({ status: from }, { status: to }),
-    });
+    await applyTransition(ctx, tx, organization, agent, input.event);
     return agentDto(agent, organization.id);
   });
+}
+
+/**
+ * One event applied to many agents. The operator chose the rows as they saw
+ * them: no version check, the row lock suffices.
+ */
+export async function transitionMany(
+  ctx: ServiceContext,
+  input: ParsedInput<'agents.transitionMany'>,
+): Promise<BulkResult<BulkOutcome & { status: AgentDto['status'] | null }>> {
+  requireAgentWriter(ctx.actor, input.organizationId);
+  return runBulk<{ status: AgentDto['status'] | null }>(
+    input.ids,
+    (id, name) =>
+      tenantWrite(ctx, input.organizationId, async (tx, organization) => {
+        const agent = await findAgent(tx, id, true);
+        name(agent.name);
+        await applyTransition(ctx, tx, organization, agent, input.event);
+        return { status: agent.status };
+      }),
+    { status: null },
+  );
 }
 
 export async function agentHistory(
@@ -260,9 +244,11 @@ export async function deleteAgent(
   await tenantWrite(ctx, input.organizationId, async (tx, organization) => {
     const locked = await lockOrganization(tx, organization.id);
     const agent = await findAgent(tx, input.id);
+    const links = await tx.find(AgentSkill, { agentId: agent.id });
     tx.remove(agent);
     await tx.flush();
     await adjustAgentCount(tx, locked.id, -1);
+    await adjustSkillUsage(tx, locked.id, new Map(links.map((l) => [l.skillId, -1])));
     await recordAudit(tx, ctx.actor, {
       action: 'agents.delete',
       organizationId: organization.id,

@@ -13,6 +13,7 @@ import { inTransaction, requireVersion } from './transactions.ts';
 import { organizationDto } from './dto-mapping.ts';
 import { containsPattern, offsetOf, sortOf } from './paging.ts';
 import { organizationScope, requireAdmin, requireOrganizationVisible } from './policy.ts';
+import { agentsPhrase, skillsAbove } from './skill-usage.ts';
 
 /** Loads an organization the actor may see, or NOT_FOUND. */
 export async function visibleOrganization(
@@ -130,6 +131,19 @@ export async function changeTier(
         {
           tier: `allows ${limits.agentLimit} agents, the organization has ${organization.agentCount}`,
         },
+      );
+    }
+    const stranded = await skillsAbove(tx, organization.id, input.tier);
+    const needed = stranded[0];
+    if (needed) {
+      const list = stranded
+        .map((s) => `${s.name} (needs ${s.tierRequired}, ${agentsPhrase(s.agents)})`)
+        .join(', ');
+      throw new AppError(
+        'LIMIT_REACHED',
+        `${organization.name}'s agents use skills the ${input.tier} tier does not include: ${list}. ` +
+          `Keep the ${needed.tierRequired} tier or detach them first.`,
+        { tier: `attached skills need the ${needed.tierRequired} tier` },
       );
     }
     const before = {

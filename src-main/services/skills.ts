@@ -1,4 +1,6 @@
-import type { ParsedInput } from '../../src-shared/contract.ts';
+import { LockMode } from '@mikro-orm/core';
+import type { ParsedInput, SkillDeleteResult } from '../../src-shared/contract.ts';
+import { tierAllows } from '../../src-shared/domain/tiers.ts';
 import type { Page, SkillDto } from '../../src-shared/dto.ts';
 import { AppError } from '../../src-shared/errors.ts';
 import { Skill } from '../db/entities/index.ts';
@@ -8,6 +10,8 @@ import { inTransaction } from './transactions.ts';
 import { skillDto } from './dto-mapping.ts';
 import { containsPattern, offsetOf, sortOf } from './paging.ts';
 import { requireAdmin } from './policy.ts';
+import { quotedTenantSchema } from '../db/identifiers.ts';
+import { agentsPhrase, skillUsers } from './skill-usage.ts';
 
 const AUDITED = [
   'name',
@@ -83,8 +87,20 @@ export async function updateSkill(
 ): Promise<SkillDto> {
   requireAdmin(ctx.actor);
   return inTransaction(ctx.em.fork(), async (tx) => {
-    const skill = await tx.findOne(Skill, input.id);
+    const skill = await tx.findOne(Skill, input.id, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!skill) throw new AppError('NOT_FOUND', 'Skill not found');
+    if (input.tierRequired !== undefined) {
+      const tier = input.tierRequired;
+      const below = (await skillUsers(tx, skill.id)).filter((u) => !tierAllows(u.tier, tier));
+      if (below.length > 0) {
+        throw new AppError(
+          'LIMIT_REACHED',
+          `Agents of ${below.map((u) => `${u.organizationName} (${u.tier})`).join(', ')} use ${skill.name}; ` +
+            `requiring ${tier} would strand them. Detach it there or upgrade those organizations first.`,
+          { tierRequired: `used below the ${tier} tier` },
+        );
+      }
+    }
     const before = audited(skill);
     const { id, ...fields } = input;
     tx.assign(skill, Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)));
@@ -102,14 +118,36 @@ export async function updateSkill(
   });
 }
 
+/**
+ * Removes a skill from the catalog. While agents use it the delete is
+ * refused with where; `force` detaches it from every agent first, all in
+ * one transaction. The row lock makes concurrent attaches wait or fail.
+ */
 export async function deleteSkill(
   ctx: ServiceContext,
   input: ParsedInput<'skills.delete'>,
-): Promise<null> {
+): Promise<SkillDeleteResult> {
   requireAdmin(ctx.actor);
-  await inTransaction(ctx.em.fork(), async (tx) => {
-    const skill = await tx.findOne(Skill, input.id);
+  return inTransaction(ctx.em.fork(), async (tx) => {
+    const skill = await tx.findOne(Skill, input.id, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!skill) throw new AppError('NOT_FOUND', 'Skill not found');
+    const users = await skillUsers(tx, skill.id);
+    const agents = users.reduce((sum, u) => sum + u.agents, 0);
+    if (users.length > 0 && !input.force) {
+      throw new AppError(
+        'CONFLICT',
+        `${skill.name} is attached to ${agentsPhrase(agents)} in ${users.length} organization${users.length === 1 ? '' : 's'} ` +
+          `(${users.map((u) => `${u.organizationName}: ${u.agents}`).join(', ')}); detach it first or delete with force`,
+        { force: `attached to ${agentsPhrase(agents)}` },
+      );
+    }
+    for (const user of users) {
+      await tx.execute(
+        `delete from ${quotedTenantSchema(user.slug)}.agent_skills where skill_id = ?`,
+        [skill.id],
+      );
+    }
+    await tx.execute('delete from public.skill_usage where skill_id = ?', [skill.id]);
     tx.remove(skill);
     await tx.flush();
     await recordAudit(tx, ctx.actor, {
@@ -117,8 +155,19 @@ export async function deleteSkill(
       organizationId: null,
       targetType: 'skill',
       targetId: input.id,
-      changes: diff({ slug: skill.slug }, { slug: null }),
+      changes: {
+        slug: { from: skill.slug, to: null },
+        ...(users.length > 0
+          ? { detachedFrom: { from: users.map((u) => `${u.slug}: ${u.agents}`), to: null } }
+          : {}),
+      },
     });
+    return {
+      detachedFrom: users.map((u) => ({
+        organizationId: u.organizationId,
+        organizationName: u.organizationName,
+        agents: u.agents,
+      })),
+    };
   });
-  return null;
 }

@@ -1,11 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ParsedInput } from '../../src-shared/contract.ts';
+import type { BulkResult, ParsedInput } from '../../src-shared/contract.ts';
 import type { Page, UserDto } from '../../src-shared/dto.ts';
 import { AppError } from '../../src-shared/errors.ts';
 import { User } from '../db/entities/index.ts';
 import { created, diff, recordAudit } from './audit.ts';
 import type { ServiceContext } from './context.ts';
 import { inTransaction } from './transactions.ts';
+import { runBulk } from './bulk.ts';
 import { userDto } from './dto-mapping.ts';
 import { visibleOrganization } from './organizations.ts';
 import { containsPattern, offsetOf, sortOf } from './paging.ts';
@@ -147,25 +148,44 @@ export async function updateUser(
   });
 }
 
+async function confirmIn(ctx: ServiceContext, tx: EntityManager, id: string): Promise<User> {
+  const user = await visibleUser(ctx, id, tx);
+  if (user.confirmedAt) return user;
+  user.confirmedAt = new Date();
+  await tx.flush();
+  await recordAudit(tx, ctx.actor, {
+    action: 'users.confirm',
+    organizationId: user.organization.id,
+    targetType: 'user',
+    targetId: user.id,
+    changes: diff({ confirmedAt: null }, { confirmedAt: user.confirmedAt.toISOString() }),
+  });
+  return user;
+}
+
 export async function confirmUser(
   ctx: ServiceContext,
   input: ParsedInput<'users.confirm'>,
 ): Promise<UserDto> {
   requireAdmin(ctx.actor);
-  return inTransaction(ctx.em.fork(), async (tx) => {
-    const user = await visibleUser(ctx, input.id, tx);
-    if (user.confirmedAt) return userDto(user);
-    user.confirmedAt = new Date();
-    await tx.flush();
-    await recordAudit(tx, ctx.actor, {
-      action: 'users.confirm',
-      organizationId: user.organization.id,
-      targetType: 'user',
-      targetId: user.id,
-      changes: diff({ confirmedAt: null }, { confirmedAt: user.confirmedAt.toISOString() }),
-    });
-    return userDto(user);
-  });
+  return inTransaction(ctx.em.fork(), async (tx) => userDto(await confirmIn(ctx, tx, input.id)));
+}
+
+/** Confirms each user in its own transaction; one that is gone is reported, the rest confirmed. */
+export async function confirmMany(
+  ctx: ServiceContext,
+  input: ParsedInput<'users.confirmMany'>,
+): Promise<BulkResult> {
+  requireAdmin(ctx.actor);
+  return runBulk(
+    input.ids,
+    (id, name) =>
+      inTransaction(ctx.em.fork(), async (tx) => {
+        name((await confirmIn(ctx, tx, id)).email);
+        return {};
+      }),
+    {},
+  );
 }
 
 export async function storePassword(

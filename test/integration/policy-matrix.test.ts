@@ -40,6 +40,7 @@ const ADMIN_ONLY = new Set<ChannelName>([
   'organizations.delete',
   'users.create',
   'users.confirm',
+  'users.confirmMany',
   'users.setPassword',
   'users.delete',
   'skills.create',
@@ -57,17 +58,26 @@ const TENANT_READS = new Set<ChannelName>([
   'agents.list',
   'agents.get',
   'agents.history',
+  'agents.effectivePrompt',
+  'agents.export',
+  'csv.export',
 ]);
 const AGENT_WRITES = new Set<ChannelName>([
   'agents.create',
   'agents.update',
   'agents.transition',
   'agents.delete',
+  'agents.transitionMany',
+  'agents.attachSkill',
+  'agents.detachSkill',
+  'agents.reorderSkills',
+  'agents.import',
 ]);
 
 /** The access table of DESIGN.md, as outcomes. */
 function expected(channel: ChannelName, role: Role, scope: Scope): Outcome {
   if (channel === 'auth.createFirstAdmin') return 'FORBIDDEN';
+  if (channel === 'demo.load') return role === 'admin' ? 'ok' : 'FORBIDDEN';
   if (channel === 'auth.changePassword') return role === 'signed out' ? 'UNAUTHENTICATED' : 'ok';
   if (PUBLIC.has(channel)) return 'ok';
   if (role === 'signed out') return 'UNAUTHENTICATED';

@@ -1,8 +1,9 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Channel, ChannelInput, ChannelOutput, Result } from '../../src-shared/contract.ts';
 import type { Role } from '../../src-shared/domain/enums.ts';
+import { directoryTarget } from '../../src-main/files/file-target.ts';
 import { createRouter, type Router } from '../../src-main/ipc/router.ts';
 import type { SessionSlot } from '../../src-main/ipc/session-slot.ts';
 import { SYSTEM_ACTOR } from '../../src-main/services/context.ts';
@@ -19,6 +20,8 @@ export interface Harness {
   router: Router;
   sessions: SessionStore;
   errors: unknown[];
+  /** Where signed-in slots save files (CSV exports). */
+  filesDir: string;
   call<C extends Channel>(
     slot: SessionSlot,
     channel: C,
@@ -33,7 +36,7 @@ export interface Harness {
   /** A confirmed user with PASSWORD, created as the system. */
   user(organizationId: string, role: Role, email: string): Promise<{ id: string; email: string }>;
   org(slug: string, tier?: 'free' | 'pro' | 'enterprise'): Promise<{ id: string; slug: string }>;
-  /** A slot already signed in as the user (no bcrypt work). */
+  /** A slot already signed in as the user (no bcrypt work), saving files into filesDir. */
   slotFor(userId: string): SessionSlot;
   close(): Promise<void>;
 }
@@ -53,6 +56,7 @@ export async function createHarness(options: { now?: () => number } = {}): Promi
       databaseSource: 'DATABASE_URL',
     },
   });
+  const filesDir = await mkdtemp(join(tmpdir(), 'fleetprompt-files-'));
   const call = (async (slot: SessionSlot, channel: string, raw: unknown) =>
     router.dispatch(slot, channel, raw)) as Harness['call'];
   return {
@@ -60,6 +64,7 @@ export async function createHarness(options: { now?: () => number } = {}): Promi
     router,
     sessions,
     errors,
+    filesDir,
     call,
     ok: async (slot, channel, raw) => {
       const result = await router.dispatch(slot, channel, raw);
@@ -87,8 +92,11 @@ export async function createHarness(options: { now?: () => number } = {}): Promi
       );
       return { id: org.id, slug: org.slug };
     },
-    slotFor: (userId) => ({ sessionId: sessions.create(userId) }),
-    close: () => db.drop(),
+    slotFor: (userId) => ({ sessionId: sessions.create(userId), files: directoryTarget(filesDir) }),
+    close: async () => {
+      await rm(filesDir, { recursive: true, force: true });
+      await db.drop();
+    },
   };
 }
 
@@ -106,7 +114,10 @@ export async function fingerprint(db: TestDatabase): Promise<string> {
     'public.users',
     'public.skills',
     'public.audit_events',
-    ...schemas.flatMap((s) => [`"${s.nspname}".agents`, `"${s.nspname}".agent_transitions`]),
+    'public.skill_usage',
+    ...schemas.flatMap((s) =>
+      ['agents', 'agent_transitions', 'agent_skills'].map((t) => `"${s.nspname}".${t}`),
+    ),
   ];
   const rows = await db.sql<{ t: string; n: string; x: string | null }>(
     tables

@@ -56,6 +56,15 @@ export async function buildWorld(h: Harness, prefix: string): Promise<World> {
       name: `fresh-${unique()}`,
       systemPrompt: 'p',
     });
+  const withSkill = async (scope: Scope) => {
+    const agent = await freshAgent(scope);
+    await h.ok(admin(), 'agents.attachSkill', {
+      organizationId: org[scope].id,
+      agentId: agent.id,
+      skillId,
+    });
+    return agent;
+  };
   const orgVersion = async (scope: Scope) =>
     (await h.ok(admin(), 'organizations.get', { id: org[scope].id })).version;
 
@@ -101,6 +110,7 @@ export async function buildWorld(h: Harness, prefix: string): Promise<World> {
     }),
     'users.update': async (s) => ({ id: target[s].userId, name: `Name ${unique()}` }),
     'users.confirm': async (s) => ({ id: target[s].userId }),
+    'users.confirmMany': async (s) => ({ ids: [target[s].userId] }),
     'users.setPassword': async (s) => ({ id: target[s].userId, password: PASSWORD }),
     'users.delete': async (s) => ({
       id: (await h.user(org[s].id, 'user', `doomed-${unique()}@x.test`)).id,
@@ -125,6 +135,48 @@ export async function buildWorld(h: Harness, prefix: string): Promise<World> {
       const agent = await freshAgent(s);
       return { organizationId: org[s].id, id: agent.id, version: agent.version, event: 'deploy' };
     },
+    'agents.transitionMany': async (s) => ({
+      organizationId: org[s].id,
+      ids: [(await freshAgent(s)).id],
+      event: 'deploy',
+    }),
+    'agents.attachSkill': async (s) => ({
+      organizationId: org[s].id,
+      agentId: (await freshAgent(s)).id,
+      skillId,
+    }),
+    'agents.detachSkill': async (s) => ({
+      organizationId: org[s].id,
+      agentId: (await withSkill(s)).id,
+      skillId,
+    }),
+    'agents.reorderSkills': async (s) => ({
+      organizationId: org[s].id,
+      agentId: (await withSkill(s)).id,
+      skillIds: [skillId],
+    }),
+    'agents.effectivePrompt': async (s) => ({ organizationId: org[s].id, id: target[s].agentId }),
+    'agents.export': async (s) => ({ organizationId: org[s].id, ids: [target[s].agentId] }),
+    'agents.import': async (s) => ({
+      organizationId: org[s].id,
+      onConflict: 'rename',
+      document: {
+        format: 'fleetprompt.agents',
+        version: 1,
+        agents: [
+          {
+            name: `Imported ${unique()}`,
+            description: null,
+            agentVersion: '1.0.0',
+            systemPrompt: 'p',
+            config: { model: 'm', max_tokens: 10, temperature: 0.5 },
+            maxConcurrentRequests: 5,
+            timeoutSeconds: 30,
+            skills: [`${prefix}-skill`],
+          },
+        ],
+      },
+    }),
     'agents.history': async (s) => ({ organizationId: org[s].id, id: target[s].agentId }),
     'agents.delete': async (s) => ({ organizationId: org[s].id, id: (await freshAgent(s)).id }),
     'skills.list': async () => ({ page: 1, pageSize: 10 }),
@@ -150,6 +202,8 @@ export async function buildWorld(h: Harness, prefix: string): Promise<World> {
     'settings.get': async () => ({}),
     'settings.testDatabase': async () => ({ url: h.db.url }),
     'settings.saveDatabase': async () => ({ mode: 'url', url: h.db.url }),
+    'csv.export': async (s) => ({ table: 'agents', organizationId: org[s].id, sort: '-name' }),
+    'demo.load': async () => ({}),
   };
   return { org, userIds, target, skillId, admin, inputs };
 }

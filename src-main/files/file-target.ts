@@ -1,0 +1,63 @@
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { once } from 'node:events';
+import { basename, extname, join } from 'node:path';
+import type { Writable } from 'node:stream';
+import type { SavedFileDto } from '../../src-shared/contract.ts';
+
+/** Writes content into an open stream, waiting when it is full (large exports stay in pages). */
+export type FileWriter = (out: Writable) => Promise<void>;
+
+/**
+ * Where a window's files go: Electron asks with the system save dialog,
+ * headless mode offers a one-time download. null: the operator cancelled.
+ */
+export interface FileTarget {
+  save(suggestedName: string, write: FileWriter): Promise<SavedFileDto | null>;
+}
+
+/** Writes `path` through `write`; a failure removes the partial file. Returns the bytes written. */
+export async function writeFileWith(path: string, write: FileWriter): Promise<number> {
+  const out = createWriteStream(path, { flags: 'wx', mode: 0o600 });
+  try {
+    await once(out, 'open');
+    await write(out);
+    out.end();
+    await once(out, 'finish');
+    return out.bytesWritten;
+  } catch (error) {
+    out.destroy();
+    await rm(path, { force: true });
+    throw error;
+  }
+}
+
+/** Resolves once `out` can take more, so that a producer never buffers a whole file. */
+export async function writeChunk(out: Writable, chunk: string): Promise<void> {
+  if (!out.write(chunk)) await once(out, 'drain');
+}
+
+/** "name.csv", then "name (2).csv", …: never overwrites what is there. */
+function candidateName(name: string, n: number): string {
+  if (n === 1) return name;
+  const ext = extname(name);
+  return `${name.slice(0, name.length - ext.length)} (${n})${ext}`;
+}
+
+/** Saves into a folder under the suggested name (tests; the CLI). */
+export function directoryTarget(dir: string): FileTarget {
+  return {
+    async save(suggested, write) {
+      for (let n = 1; ; n++) {
+        const name = candidateName(basename(suggested), n);
+        const path = join(dir, name);
+        try {
+          const bytes = await writeFileWith(path, write);
+          return { name, bytes, path, downloadUrl: null };
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        }
+      }
+    },
+  };
+}
