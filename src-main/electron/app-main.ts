@@ -5,7 +5,9 @@ import type { ProgressEvent } from '../../src-shared/channels.ts';
 import { resolveDataDir } from '../db/data-dir.ts';
 import type { Router } from '../ipc/router.ts';
 import { openRuntime, type Runtime, type RuntimeOptions } from '../runtime.ts';
+import { seedCommand } from '../seed-command.ts';
 import { bindIpc } from './ipc-binding.ts';
+import { saveDialogTarget } from './save-dialog.ts';
 import {
   APP_ORIGIN,
   APP_SCHEME,
@@ -17,7 +19,7 @@ import { loadWindowState, saveWindowState } from './window-state.ts';
 
 export type ElectronModule = Pick<
   typeof Electron,
-  'app' | 'BrowserWindow' | 'ipcMain' | 'Menu' | 'protocol' | 'net' | 'session'
+  'app' | 'BrowserWindow' | 'ipcMain' | 'Menu' | 'protocol' | 'net' | 'session' | 'dialog'
 >;
 
 export const EVENT_CHANNEL = 'fleet:event';
@@ -29,6 +31,33 @@ export interface AppOptions {
   devServerUrl?: string;
   /** Start-up of the database and router; tests pass a stand-in. */
   openRuntime?: (options: RuntimeOptions) => Promise<Pick<Runtime, 'router' | 'close'>>;
+  /** The command line (process.argv); `--seed` loads the demo data and exits. */
+  argv?: readonly string[];
+  env?: NodeJS.ProcessEnv;
+  /** Where `--seed` reports (stdout). */
+  print?: (line: string) => void;
+}
+
+export const SEED_FLAG = '--seed';
+
+/**
+ * `FleetPrompt --seed`: the seeder behind `npm run seed`, from the packaged
+ * app, on the database the app would use (joining a running embedded one).
+ * No window; exits 0 when done, 1 with the reason when not.
+ */
+function runSeedFlag(app: ElectronModule['app'], paths: AppOptions): void {
+  const env = paths.env ?? process.env;
+  const print = paths.print ?? ((line: string) => console.log(line));
+  void app.whenReady().then(async () => {
+    let code = 0;
+    try {
+      await seedCommand({ env, dataDir: resolveDataDir(env), echo: false }, print);
+    } catch (error) {
+      print(`Seeding failed: ${error instanceof Error ? error.message : String(error)}`);
+      code = 1;
+    }
+    app.exit(code);
+  });
 }
 
 /**
@@ -38,6 +67,10 @@ export interface AppOptions {
  */
 export function runElectronApp(electron: ElectronModule, paths: AppOptions): void {
   const { app, BrowserWindow, ipcMain, Menu, protocol, net } = electron;
+  if ((paths.argv ?? process.argv).includes(SEED_FLAG)) {
+    runSeedFlag(app, paths);
+    return;
+  }
   if (!app.requestSingleInstanceLock()) {
     app.quit();
     return;
@@ -46,7 +79,8 @@ export function runElectronApp(electron: ElectronModule, paths: AppOptions): voi
     { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
   ]);
 
-  const dataDir = resolveDataDir();
+  const env = paths.env ?? process.env;
+  const dataDir = resolveDataDir(env);
   const appOrigin = paths.devServerUrl ?? APP_ORIGIN;
   let window: Electron.BrowserWindow | null = null;
   let runtime: Pick<Runtime, 'router' | 'close'> | null = null;
@@ -56,13 +90,24 @@ export function runElectronApp(electron: ElectronModule, paths: AppOptions): voi
   };
   const ready: Promise<Router> = app.whenReady().then(async () => {
     runtime = await (paths.openRuntime ?? openRuntime)({
+      env,
       dataDir,
       onProgress: (p) => broadcast({ type: 'migration-progress', ...p }),
       onEvent: broadcast,
     });
     return runtime.router;
   });
-  const binding = bindIpc(ipcMain, () => ready, appOrigin);
+  const binding = bindIpc(
+    ipcMain,
+    () => ready,
+    appOrigin,
+    (sender) =>
+      saveDialogTarget(
+        electron.dialog,
+        () => BrowserWindow.fromWebContents(sender),
+        app.getPath('downloads'),
+      ),
+  );
 
   const createWindow = () => {
     const state = loadWindowState(dataDir);

@@ -1,5 +1,6 @@
 import { createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import { basename, extname, join } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -16,18 +17,31 @@ export interface FileTarget {
   save(suggestedName: string, write: FileWriter): Promise<SavedFileDto | null>;
 }
 
-/** Writes `path` through `write`; a failure removes the partial file. Returns the bytes written. */
-export async function writeFileWith(path: string, write: FileWriter): Promise<number> {
-  const out = createWriteStream(path, { flags: 'wx', mode: 0o600 });
+/**
+ * Writes `path` through `write`; a failure leaves no partial file. Without
+ * `replace` an existing file is an EEXIST error; with it (the save dialog
+ * already asked) the old file is replaced only once the new one is complete.
+ * Returns the bytes written.
+ */
+export async function writeFileWith(
+  path: string,
+  write: FileWriter,
+  options: { replace?: boolean } = {},
+): Promise<number> {
+  const partial = options.replace ? `${path}.${randomBytes(4).toString('hex')}.part` : path;
+  const out = createWriteStream(partial, { flags: 'wx', mode: 0o600 });
   try {
     await once(out, 'open');
     await write(out);
     out.end();
     await once(out, 'finish');
+    if (partial !== path) await rename(partial, path);
     return out.bytesWritten;
   } catch (error) {
     out.destroy();
-    await rm(path, { force: true });
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || partial !== path) {
+      await rm(partial, { force: true });
+    }
     throw error;
   }
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
@@ -9,7 +10,8 @@ import { CONTENT_SECURITY_POLICY } from '../electron/security.ts';
 import type { Router } from '../ipc/router.ts';
 import type { SessionSlot } from '../ipc/session-slot.ts';
 import { BRIDGE_SCRIPT } from './bridge-script.ts';
-import { checkRequest, MAX_BODY_BYTES, windowIdOf } from './guards.ts';
+import { createDownloads } from './downloads.ts';
+import { checkRequest, hostAllowed, MAX_BODY_BYTES, windowIdOf } from './guards.ts';
 
 export interface HeadlessOptions {
   router: Router;
@@ -109,7 +111,28 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessS
   const host = options.host ?? '127.0.0.1';
   const slots = new Map<string, SessionSlot>();
   const streams = new Set<ServerResponse>();
+  const downloads = await createDownloads();
   let port = 0;
+
+  /** A file a window saved, once: the id is the credential (see downloads.ts). */
+  const serveDownload = async (res: ServerResponse, id: string) => {
+    const download = downloads.take(id);
+    if (!download)
+      return send(res, 404, 'This download has expired or was already taken', 'text/plain');
+    res.writeHead(200, {
+      ...BASE_HEADERS,
+      'Content-Type': download.name.endsWith('.csv')
+        ? 'text/csv; charset=utf-8'
+        : 'application/octet-stream',
+      'Content-Disposition': `attachment; filename="${download.name.replace(/[^\w.() -]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(download.name)}`,
+      'Cache-Control': 'no-store',
+    });
+    const file = createReadStream(download.path);
+    file.pipe(res);
+    await new Promise<void>((resolve) => res.on('close', resolve));
+    file.destroy();
+    await rm(download.path, { force: true });
+  };
 
   const serveStatic = async (req: IncomingMessage, res: ServerResponse) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -157,7 +180,7 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessS
     }
     const windowId = windowIdOf(req.headers) as string;
     let slot = slots.get(windowId);
-    if (!slot) slots.set(windowId, (slot = {}));
+    if (!slot) slots.set(windowId, (slot = { files: downloads.target }));
     sendJson(res, 200, await options.router.dispatch(slot, channel, input));
   };
 
@@ -177,7 +200,13 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessS
     const url = new URL(req.url ?? '/', 'http://x');
     const channel = /^\/rpc\/([A-Za-z]+\.[A-Za-z]+)$/.exec(url.pathname)?.[1];
     const isApi = url.pathname.startsWith('/rpc/') || url.pathname === '/events';
+    const download = /^\/download\/([^/]+)$/.exec(url.pathname)?.[1];
     const work = async () => {
+      if (download !== undefined && req.method === 'GET') {
+        if (!hostAllowed(req.headers.host, port))
+          return send(res, 403, 'Host not allowed', 'text/plain');
+        return serveDownload(res, download);
+      }
       if (!isApi) {
         if (req.method !== 'GET' && req.method !== 'HEAD')
           return send(res, 405, 'Method not allowed', 'text/plain');
@@ -229,7 +258,7 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessS
     close: () =>
       new Promise<void>((resolve) => {
         for (const stream of streams) stream.end();
-        server.close(() => resolve());
+        server.close(() => void downloads.close().finally(resolve));
         server.closeAllConnections();
       }),
   };

@@ -19,6 +19,7 @@ import { useState } from 'react';
 import { contract } from '../../src-shared/contract.ts';
 import { suggestSlug, tenantSchemaName } from '../../src-shared/domain/slug.ts';
 import { ApiError, call } from '../api/client.ts';
+import { LoadDemoDataButton } from '../components/LoadDemoDataButton.tsx';
 
 const schema = withConfirmation(contract['auth.createFirstAdmin'].input, 'password');
 
@@ -60,7 +61,13 @@ export function FirstRunPage() {
               </Text>
             </div>
             <Alert icon={<IconInfoCircle size={18} />} color="blue" variant="light">
-              Want demo data instead? Run <Code>npm run seed</Code> and sign in as admin@demo.com.
+              <Stack gap="xs" align="flex-start">
+                <Text size="sm">
+                  Want to look around first? Load the demo organization, its administrator and the
+                  skill catalog (the same as <Code>npm run seed</Code>).
+                </Text>
+                <LoadDemoDataButton signInAfter variant="light" />
+              </Stack>
             </Alert>
             {error && (
               <Alert color="red" role="alert">

@@ -2,6 +2,7 @@ import {
   Alert,
   Button,
   Center,
+  Checkbox,
   Group,
   Pagination,
   Skeleton,
@@ -40,6 +41,13 @@ interface Props<T> {
   empty: ReactNode;
   toolbar?: ReactNode;
   searchPlaceholder?: string;
+  /** Row checkboxes for bulk actions; the keys of the rows ticked. */
+  selection?: {
+    selected: ReadonlySet<string>;
+    onChange: (next: Set<string>) => void;
+    /** How a row is named to screen readers ("Select Support Bot"). */
+    label: (row: T) => string;
+  };
 }
 
 function SortIcon({ active, descending }: { active: boolean; descending: boolean }) {
@@ -62,17 +70,30 @@ export function DataTable<T>({
   empty,
   toolbar,
   searchPlaceholder,
+  selection,
 }: Props<T>) {
   const { list } = params;
   const sortField = list.sort?.replace(/^-/, '');
   const descending = list.sort?.startsWith('-') ?? false;
   const pages = query.data ? Math.max(1, Math.ceil(query.data.total / query.data.pageSize)) : 1;
+  const span = columns.length + (selection ? 1 : 0);
+  const pageKeys = (query.data?.items ?? []).map(rowKey);
+  const ticked = pageKeys.filter((key) => selection?.selected.has(key)).length;
+  const toggle = (key: string) => {
+    if (!selection) return;
+    const next = new Set(selection.selected);
+    if (next.has(key)) next.delete(key);
+    else next.add(key);
+    selection.onChange(next);
+  };
+  const toggleAll = () =>
+    selection?.onChange(ticked === pageKeys.length ? new Set() : new Set(pageKeys));
 
   let body: ReactNode;
   if (query.error) {
     body = (
       <Table.Tr>
-        <Table.Td colSpan={columns.length}>
+        <Table.Td colSpan={span}>
           <Alert color="red" title="Could not load" role="alert">
             <Group justify="space-between">
               <Text size="sm">{query.error.message}</Text>
@@ -87,6 +108,7 @@ export function DataTable<T>({
   } else if (query.isLoading || !query.data) {
     body = Array.from({ length: 5 }, (_, i) => (
       <Table.Tr key={i} aria-hidden>
+        {selection && <Table.Td />}
         {columns.map((c) => (
           <Table.Td key={c.key}>
             <Skeleton height={14} radius="sm" />
@@ -97,7 +119,7 @@ export function DataTable<T>({
   } else if (query.data.items.length === 0) {
     body = (
       <Table.Tr>
-        <Table.Td colSpan={columns.length}>
+        <Table.Td colSpan={span}>
           <Center py="xl">
             <Text c="dimmed">{list.search ? `Nothing matches “${list.search}”.` : empty}</Text>
           </Center>
@@ -113,6 +135,19 @@ export function DataTable<T>({
         tabIndex={onRowClick ? 0 : undefined}
         style={onRowClick ? { cursor: 'pointer' } : undefined}
       >
+        {selection && (
+          <Table.Td
+            w={40}
+            onClick={(e) => e.stopPropagation()}
+            onKeyDown={(e) => e.stopPropagation()}
+          >
+            <Checkbox
+              aria-label={`Select ${selection.label(row)}`}
+              checked={selection.selected.has(rowKey(row))}
+              onChange={() => toggle(rowKey(row))}
+            />
+          </Table.Td>
+        )}
         {columns.map((c) => (
           <Table.Td key={c.key}>{c.render(row)}</Table.Td>
         ))}
@@ -137,6 +172,16 @@ export function DataTable<T>({
         <Table highlightOnHover={Boolean(onRowClick)} verticalSpacing="sm" aria-label={label}>
           <Table.Thead>
             <Table.Tr>
+              {selection && (
+                <Table.Th w={40}>
+                  <Checkbox
+                    aria-label="Select all rows on this page"
+                    checked={pageKeys.length > 0 && ticked === pageKeys.length}
+                    indeterminate={ticked > 0 && ticked < pageKeys.length}
+                    onChange={toggleAll}
+                  />
+                </Table.Th>
+              )}
               {columns.map((c) => (
                 <Table.Th
                   key={c.key}

@@ -52,3 +52,11 @@ export function useListParams(defaults: { sort: string; pageSize?: number }) {
     param: (key: string) => params.get(key) ?? undefined,
   };
 }
+
+/** The search and sort on screen, as the CSV export takes them. */
+export function exportQuery(list: ListParams): { sort?: string; search?: string } {
+  return {
+    ...(list.sort ? { sort: list.sort } : {}),
+    ...(list.search ? { search: list.search } : {}),
+  };
+}

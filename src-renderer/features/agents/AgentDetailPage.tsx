@@ -14,7 +14,7 @@ import {
 import { useDisclosure } from '@mantine/hooks';
 import { IconArrowRight } from '@tabler/icons-react';
 import { useNavigate, useParams } from 'react-router';
-import { allowedAgentEvents, type AgentEvent } from '../../../src-shared/domain/agent-machine.ts';
+import { allowedAgentEvents } from '../../../src-shared/domain/agent-machine.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
 import { useSession } from '../../auth/session.tsx';
 import { StatusBadge } from '../../components/badges.tsx';
@@ -22,15 +22,8 @@ import { formatDate, formatNumber } from '../../components/forms.ts';
 import { confirmDelete } from '../../components/confirm-delete.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { AgentFormModal } from './AgentFormModal.tsx';
-
-const EVENT_LABEL: Record<AgentEvent, string> = {
-  deploy: 'Deploy',
-  activate: 'Activate',
-  pause: 'Pause',
-  resume: 'Resume',
-  fail: 'Mark failed',
-  redeploy: 'Redeploy',
-};
+import { AgentSkillsPanel } from './AgentSkillsPanel.tsx';
+import { EVENT_LABEL } from './event-labels.ts';
 
 export function AgentDetailPage() {
   const { organizationId = '', id = '' } = useParams();
@@ -164,6 +157,7 @@ export function AgentDetailPage() {
           </Timeline>
         </Card>
       </SimpleGrid>
+      <AgentSkillsPanel organizationId={organizationId} agentId={id} writer={writer} />
       {writer && editing && (
         <AgentFormModal organizationId={organizationId} agent={a} opened onClose={edit.close} />
       )}

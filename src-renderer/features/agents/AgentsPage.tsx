@@ -1,18 +1,31 @@
 import { Button, Center, Select, Stack, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
 import { useDisclosure } from '@mantine/hooks';
-import { IconPlus } from '@tabler/icons-react';
-import { useEffect } from 'react';
+import { IconDownload, IconFileImport, IconPlus } from '@tabler/icons-react';
+import { useEffect, useState } from 'react';
 import { useNavigate } from 'react-router';
-import { AGENT_STATUSES, type AgentStatus } from '../../../src-shared/domain/agent-machine.ts';
+import {
+  AGENT_EVENTS,
+  AGENT_STATUSES,
+  type AgentEvent,
+  type AgentStatus,
+} from '../../../src-shared/domain/agent-machine.ts';
 import type { AgentDto } from '../../../src-shared/dto.ts';
-import { useChannel } from '../../api/hooks.ts';
+import { call } from '../../api/client.ts';
+import { useChannel, useWrite } from '../../api/hooks.ts';
 import { useSession } from '../../auth/session.tsx';
 import { StatusBadge } from '../../components/badges.tsx';
+import { showBulkSummary } from '../../components/bulk-summary.ts';
+import { BulkBar } from '../../components/BulkBar.tsx';
 import { DataTable, type Column } from '../../components/DataTable.tsx';
+import { downloadText, today } from '../../components/download.ts';
+import { ExportCsvButton } from '../../components/ExportCsvButton.tsx';
 import { formatNumber } from '../../components/forms.ts';
-import { useListParams } from '../../components/list-params.ts';
+import { exportQuery, useListParams } from '../../components/list-params.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { AgentFormModal } from './AgentFormModal.tsx';
+import { EVENT_LABEL } from './event-labels.ts';
+import { ImportAgentsModal } from './ImportAgentsModal.tsx';
 import { OrganizationPicker } from './OrganizationPicker.tsx';
 import { useRememberedOrganization } from './remembered-organization.ts';
 
@@ -42,6 +55,72 @@ const COLUMNS: Column<AgentDto>[] = [
   },
 ];
 
+/** What can be done to the ticked agents: one lifecycle event for all, or an export. */
+function AgentBulkActions({
+  organizationId,
+  selected,
+  onDone,
+}: {
+  organizationId: string;
+  selected: ReadonlySet<string>;
+  onDone: () => void;
+}) {
+  const [event, setEvent] = useState<AgentEvent | null>(null);
+  const [exporting, setExporting] = useState(false);
+  const transition = useWrite('agents.transitionMany', { notifyErrors: true });
+  const ids = [...selected];
+  const apply = () => {
+    if (!event) return;
+    transition.mutate(
+      { organizationId, ids, event },
+      {
+        onSuccess: (result) => {
+          showBulkSummary(EVENT_LABEL[event], result);
+          onDone();
+        },
+      },
+    );
+  };
+  const exportJson = async () => {
+    setExporting(true);
+    try {
+      const document = await call('agents.export', { organizationId, ids });
+      downloadText(
+        `agents-${document.source ?? 'export'}-${today()}.json`,
+        `${JSON.stringify(document, null, 2)}\n`,
+        'application/json',
+      );
+    } catch (error) {
+      notifications.show({ color: 'red', title: 'Not exported', message: String(error) });
+    } finally {
+      setExporting(false);
+    }
+  };
+  return (
+    <BulkBar count={ids.length} onClear={onDone}>
+      <Select
+        aria-label="Action for the selected agents"
+        placeholder="Choose an action"
+        data={AGENT_EVENTS.map((e) => ({ value: e, label: EVENT_LABEL[e] }))}
+        value={event}
+        onChange={(v) => setEvent(v as AgentEvent | null)}
+        w={180}
+      />
+      <Button disabled={!event} loading={transition.isPending} onClick={apply}>
+        Apply to {ids.length}
+      </Button>
+      <Button
+        variant="default"
+        leftSection={<IconDownload size={16} />}
+        loading={exporting}
+        onClick={() => void exportJson()}
+      >
+        Export JSON
+      </Button>
+    </BulkBar>
+  );
+}
+
 export function AgentsPage() {
   const navigate = useNavigate();
   const { can, user } = useSession();
@@ -51,14 +130,18 @@ export function AgentsPage() {
     params.param('org') ?? remembered ?? (can('seeAllOrganizations') ? null : user.organizationId);
   const status = params.param('status') as AgentStatus | undefined;
   const [creating, create] = useDisclosure(false);
+  const [importing, importer] = useDisclosure(false);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
   useEffect(() => {
     if (organizationId && organizationId !== remembered) remember(organizationId);
   }, [organizationId, remembered, remember]);
+  useEffect(() => setSelected(new Set()), [organizationId]);
   const query = useChannel(
     'agents.list',
     { ...params.list, organizationId: organizationId ?? '', ...(status ? { status } : {}) },
     { enabled: Boolean(organizationId), placeholderData: (p) => p },
   );
+  const writer = can('writeAgents');
   return (
     <>
       <PageHeader
@@ -70,36 +153,67 @@ export function AgentsPage() {
               value={organizationId}
               onChange={(id) => params.setParam('org', id ?? undefined)}
             />
-            {organizationId && can('writeAgents') && (
-              <Button leftSection={<IconPlus size={16} />} onClick={create.open}>
-                New agent
-              </Button>
+            {organizationId && writer && (
+              <>
+                <Button
+                  variant="default"
+                  leftSection={<IconFileImport size={16} />}
+                  onClick={importer.open}
+                >
+                  Import
+                </Button>
+                <Button leftSection={<IconPlus size={16} />} onClick={create.open}>
+                  New agent
+                </Button>
+              </>
             )}
           </>
         }
       />
       {organizationId ? (
-        <DataTable
-          label="Agents"
-          columns={COLUMNS}
-          query={query}
-          params={params}
-          rowKey={(a) => a.id}
-          onRowClick={(a) => navigate(`/agents/${a.organizationId}/${a.id}`)}
-          empty="No agents in this organization yet."
-          searchPlaceholder="Search agents…"
-          toolbar={
-            <Select
-              aria-label="Filter by status"
-              placeholder="Any status"
-              data={[...AGENT_STATUSES]}
-              value={status ?? null}
-              onChange={(value) => params.setParam('status', value ?? undefined)}
-              clearable
-              w={160}
+        <>
+          {writer && selected.size > 0 && (
+            <AgentBulkActions
+              organizationId={organizationId}
+              selected={selected}
+              onDone={() => setSelected(new Set())}
             />
-          }
-        />
+          )}
+          <DataTable
+            label="Agents"
+            columns={COLUMNS}
+            query={query}
+            params={params}
+            rowKey={(a) => a.id}
+            onRowClick={(a) => navigate(`/agents/${a.organizationId}/${a.id}`)}
+            empty="No agents in this organization yet."
+            searchPlaceholder="Search agents…"
+            {...(writer
+              ? { selection: { selected, onChange: setSelected, label: (a: AgentDto) => a.name } }
+              : {})}
+            toolbar={
+              <>
+                <Select
+                  aria-label="Filter by status"
+                  placeholder="Any status"
+                  data={[...AGENT_STATUSES]}
+                  value={status ?? null}
+                  onChange={(value) => params.setParam('status', value ?? undefined)}
+                  clearable
+                  w={160}
+                />
+                <ExportCsvButton
+                  input={{
+                    table: 'agents',
+                    organizationId,
+                    ...exportQuery(params.list),
+                    ...(status ? { status } : {}),
+                  }}
+                />
+              </>
+            }
+          />
+        </>
       ) : (
         <Center py="xl">
           <Stack align="center">
@@ -109,6 +223,9 @@ export function AgentsPage() {
       )}
       {organizationId && (
         <AgentFormModal organizationId={organizationId} opened={creating} onClose={create.close} />
+      )}
+      {organizationId && importing && (
+        <ImportAgentsModal organizationId={organizationId} onClose={importer.close} />
       )}
     </>
   );

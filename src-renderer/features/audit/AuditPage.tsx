@@ -13,6 +13,7 @@ import { useSearchParams } from 'react-router';
 import { useChannel } from '../../api/hooks.ts';
 import { useSession } from '../../auth/session.tsx';
 import { formatDate } from '../../components/forms.ts';
+import { ExportCsvButton } from '../../components/ExportCsvButton.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { useOrganizationOptions } from '../organizations/organization-options.ts';
 
@@ -49,18 +50,23 @@ export function AuditPage() {
         title="Audit log"
         description="Every write, sign-in and lockout, newest first."
         actions={
-          can('seeAllOrganizations') && (
-            <Select
-              aria-label="Filter by organization"
-              placeholder="All organizations"
-              data={organizations}
-              value={organizationId ?? null}
-              onChange={(v) => set('org', v ?? undefined)}
-              clearable
-              searchable
-              w={260}
+          <>
+            {can('seeAllOrganizations') && (
+              <Select
+                aria-label="Filter by organization"
+                placeholder="All organizations"
+                data={organizations}
+                value={organizationId ?? null}
+                onChange={(v) => set('org', v ?? undefined)}
+                clearable
+                searchable
+                w={260}
+              />
+            )}
+            <ExportCsvButton
+              input={{ table: 'audit', ...(organizationId ? { organizationId } : {}) }}
             />
-          )
+          </>
         }
       />
       {log.error && (

@@ -7,7 +7,8 @@ import { useChannel } from '../../api/hooks.ts';
 import { useSession } from '../../auth/session.tsx';
 import { BillingBadge, TierBadge } from '../../components/badges.tsx';
 import { DataTable, type Column } from '../../components/DataTable.tsx';
-import { useListParams } from '../../components/list-params.ts';
+import { ExportCsvButton } from '../../components/ExportCsvButton.tsx';
+import { exportQuery, useListParams } from '../../components/list-params.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { CreateOrganizationModal } from './OrganizationFormModal.tsx';
 
@@ -59,6 +60,9 @@ export function OrganizationsPage() {
         onRowClick={(o) => navigate(`/organizations/${o.id}`)}
         empty="No organizations yet."
         searchPlaceholder="Search name or slug…"
+        toolbar={
+          <ExportCsvButton input={{ table: 'organizations', ...exportQuery(params.list) }} />
+        }
       />
       <CreateOrganizationModal opened={creating} onClose={create.close} />
     </>

@@ -12,6 +12,7 @@ import {
 } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { useChannel, useWrite } from '../../api/hooks.ts';
+import { LoadDemoDataButton } from '../../components/LoadDemoDataButton.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 
 export function SettingsPage() {
@@ -95,6 +96,18 @@ export function SettingsPage() {
               </Button>
             </Group>
           </Stack>
+        </Card>
+        <Card withBorder>
+          <Title order={4} mb="xs">
+            Demo data
+          </Title>
+          <Text size="sm" c="dimmed" mb="sm">
+            The demo organization (org_demo), its administrator admin@demo.com, the three catalog
+            skills and a support agent. Loading again changes nothing that exists.
+          </Text>
+          <Group>
+            <LoadDemoDataButton />
+          </Group>
         </Card>
         <Card withBorder>
           <Title order={4} mb="xs">

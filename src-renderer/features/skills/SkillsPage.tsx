@@ -32,7 +32,8 @@ import { useSession } from '../../auth/session.tsx';
 import { TierBadge } from '../../components/badges.tsx';
 import { DataTable, type Column } from '../../components/DataTable.tsx';
 import { submitWith } from '../../components/forms.ts';
-import { useListParams } from '../../components/list-params.ts';
+import { ExportCsvButton } from '../../components/ExportCsvButton.tsx';
+import { exportQuery, useListParams } from '../../components/list-params.ts';
 import { confirmDelete } from '../../components/confirm-delete.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { FormActions } from '../../components/FormActions.tsx';
@@ -120,13 +121,37 @@ export function SkillsPage() {
   const params = useListParams({ sort: 'name' });
   const query = useChannel('skills.list', params.list, { placeholderData: (p) => p });
   const [editing, setEditing] = useState<SkillDto | 'new' | null>(null);
-  const remove = useWrite('skills.delete', { success: () => 'Skill deleted' });
+  const remove = useWrite('skills.delete', {
+    invalidates: ['skills', 'agents'],
+    success: ({ detachedFrom }) =>
+      detachedFrom.length === 0
+        ? 'Skill deleted'
+        : `Skill deleted and detached from ${detachedFrom
+            .map((d) => `${d.organizationName} (${d.agents})`)
+            .join(', ')}`,
+  });
+  /** Agents that use the skill make the first delete refuse; the operator may then force it. */
+  const askForce = (skill: SkillDto, reason: string) =>
+    confirmDelete({
+      title: `${skill.name} is in use`,
+      consequence: `${reason}. Detach and delete removes it from those agents and the catalog in one step.`,
+      confirmLabel: 'Detach and delete',
+      onConfirm: () => remove.mutate({ id: skill.id, force: true }),
+    });
   const askDelete = (skill: SkillDto) =>
     confirmDelete({
       title: `Delete ${skill.name}?`,
       consequence: 'The skill leaves the global catalog for every organization.',
       confirmLabel: 'Delete skill',
-      onConfirm: () => remove.mutate({ id: skill.id }),
+      onConfirm: () =>
+        remove.mutate(
+          { id: skill.id },
+          {
+            onError: (error) => {
+              if (error.code === 'CONFLICT') askForce(skill, error.message.split(';')[0] ?? '');
+            },
+          },
+        ),
     });
   const columns: Column<SkillDto>[] = [
     { key: 'name', label: 'Name', sort: 'name', render: (s) => <Text fw={500}>{s.name}</Text> },
@@ -212,6 +237,7 @@ export function SkillsPage() {
         rowKey={(s) => s.id}
         empty="The catalog is empty."
         searchPlaceholder="Search skills…"
+        toolbar={<ExportCsvButton input={{ table: 'skills', ...exportQuery(params.list) }} />}
       />
       {editing && (
         <SkillModal

@@ -7,7 +7,10 @@ import { useSession } from '../../auth/session.tsx';
 import { RoleBadge } from '../../components/badges.tsx';
 import { DataTable, type Column } from '../../components/DataTable.tsx';
 import { formatDate } from '../../components/forms.ts';
-import { useListParams } from '../../components/list-params.ts';
+import { exportQuery, useListParams } from '../../components/list-params.ts';
+import { BulkBar } from '../../components/BulkBar.tsx';
+import { showBulkSummary } from '../../components/bulk-summary.ts';
+import { ExportCsvButton } from '../../components/ExportCsvButton.tsx';
 import { confirmDelete } from '../../components/confirm-delete.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { useOrganizationOptions } from '../organizations/organization-options.ts';
@@ -29,6 +32,18 @@ export function UsersPage() {
   const [dialog, setDialog] = useState<Dialog>(null);
   const confirm = useWrite('users.confirm', { success: (u) => `${u.email} can now sign in` });
   const remove = useWrite('users.delete', { success: () => 'User deleted' });
+  const confirmMany = useWrite('users.confirmMany');
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const confirmSelected = () =>
+    confirmMany.mutate(
+      { ids: [...selected] },
+      {
+        onSuccess: (result) => {
+          showBulkSummary('Confirm', result);
+          setSelected(new Set());
+        },
+      },
+    );
 
   const askDelete = (user: UserDto) =>
     confirmDelete({
@@ -124,6 +139,17 @@ export function UsersPage() {
           )
         }
       />
+      {admin && selected.size > 0 && (
+        <BulkBar count={selected.size} onClear={() => setSelected(new Set())}>
+          <Button
+            leftSection={<IconCheck size={16} />}
+            loading={confirmMany.isPending}
+            onClick={confirmSelected}
+          >
+            Confirm {selected.size}
+          </Button>
+        </BulkBar>
+      )}
       <DataTable
         label="Users"
         columns={columns}
@@ -132,19 +158,31 @@ export function UsersPage() {
         rowKey={(u) => u.id}
         empty="No users yet."
         searchPlaceholder="Search email or name…"
+        {...(admin
+          ? { selection: { selected, onChange: setSelected, label: (u: UserDto) => u.email } }
+          : {})}
         toolbar={
-          admin && (
-            <Select
-              aria-label="Filter by organization"
-              placeholder="All organizations"
-              data={organizations}
-              value={organizationId ?? null}
-              onChange={(value) => params.setParam('org', value ?? undefined)}
-              clearable
-              searchable
-              w={260}
+          <>
+            {admin && (
+              <Select
+                aria-label="Filter by organization"
+                placeholder="All organizations"
+                data={organizations}
+                value={organizationId ?? null}
+                onChange={(value) => params.setParam('org', value ?? undefined)}
+                clearable
+                searchable
+                w={260}
+              />
+            )}
+            <ExportCsvButton
+              input={{
+                table: 'users',
+                ...exportQuery(params.list),
+                ...(organizationId ? { organizationId } : {}),
+              }}
             />
-          )
+          </>
         }
       />
       {dialog?.kind === 'create' && (

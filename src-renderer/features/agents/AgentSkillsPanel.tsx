@@ -1,0 +1,231 @@
+import {
+  ActionIcon,
+  Badge,
+  Button,
+  Card,
+  Code,
+  Group,
+  Paper,
+  ScrollArea,
+  SimpleGrid,
+  Stack,
+  Text,
+  Title,
+  Tooltip,
+} from '@mantine/core';
+import { DragDropContext, Draggable, Droppable, type DropResult } from '@hello-pangea/dnd';
+import { IconGripVertical, IconLock, IconPlus, IconX } from '@tabler/icons-react';
+import { useEffect, useState } from 'react';
+import type { AttachedSkillDto } from '../../../src-shared/contract.ts';
+import { tierAllows } from '../../../src-shared/domain/tiers.ts';
+import { useChannel, useWrite } from '../../api/hooks.ts';
+import { TierBadge } from '../../components/badges.tsx';
+
+/**
+ * The agent's skills: attached ones in order (drag to reorder), the catalog
+ * to add from (skills above the organization's tier locked, naming the tier
+ * needed), and what the agent runs with, as the main process composes it.
+ */
+export function AgentSkillsPanel({
+  organizationId,
+  agentId,
+  writer,
+}: {
+  organizationId: string;
+  agentId: string;
+  writer: boolean;
+}) {
+  const view = useChannel('agents.effectivePrompt', { organizationId, id: agentId });
+  const organization = useChannel('organizations.get', { id: organizationId });
+  const catalog = useChannel('skills.list', { page: 1, pageSize: 200, sort: 'name' });
+  const attach = useWrite('agents.attachSkill', { success: () => 'Skill attached' });
+  const detach = useWrite('agents.detachSkill', { success: () => 'Skill detached' });
+  const reorder = useWrite('agents.reorderSkills');
+  const [order, setOrder] = useState<AttachedSkillDto[]>([]);
+  useEffect(() => setOrder(view.data?.skills ?? []), [view.data]);
+
+  const attachedIds = new Set(order.map((s) => s.skillId));
+  const tier = organization.data?.tier;
+  const available = (catalog.data?.items ?? []).filter((s) => !attachedIds.has(s.id));
+
+  const onDragEnd = ({ source, destination }: DropResult) => {
+    if (!destination || destination.index === source.index) return;
+    const next = [...order];
+    const [moved] = next.splice(source.index, 1);
+    if (!moved) return;
+    next.splice(destination.index, 0, moved);
+    setOrder(next);
+    reorder.mutate(
+      { organizationId, agentId, skillIds: next.map((s) => s.skillId) },
+      { onError: () => setOrder(view.data?.skills ?? []) },
+    );
+  };
+
+  return (
+    <Card withBorder mt="lg">
+      <Title order={4} mb="sm">
+        Skills
+      </Title>
+      <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg">
+        <Stack gap="md">
+          <Stack gap={6}>
+            <Text size="sm" fw={500}>
+              Attached{order.length > 1 && writer ? ' — drag to reorder' : ''}
+            </Text>
+            {order.length === 0 && (
+              <Text size="sm" c="dimmed">
+                No skills attached: the agent runs with its own prompt only.
+              </Text>
+            )}
+            <DragDropContext onDragEnd={onDragEnd}>
+              <Droppable droppableId="attached-skills" isDropDisabled={!writer}>
+                {(drop) => (
+                  <Stack
+                    gap={6}
+                    ref={drop.innerRef}
+                    {...drop.droppableProps}
+                    aria-label="Attached skills"
+                    role="list"
+                  >
+                    {order.map((skill, index) => (
+                      <Draggable
+                        key={skill.skillId}
+                        draggableId={skill.skillId}
+                        index={index}
+                        isDragDisabled={!writer}
+                      >
+                        {(drag) => (
+                          <Paper
+                            withBorder
+                            p="xs"
+                            ref={drag.innerRef}
+                            {...drag.draggableProps}
+                            role="listitem"
+                            aria-label={skill.name}
+                          >
+                            <Group justify="space-between" wrap="nowrap">
+                              <Group gap="xs" wrap="nowrap">
+                                {writer && (
+                                  <span {...drag.dragHandleProps} aria-label={`Move ${skill.name}`}>
+                                    <IconGripVertical size={16} />
+                                  </span>
+                                )}
+                                <Text size="sm" fw={500}>
+                                  {index + 1}. {skill.name}
+                                </Text>
+                                <TierBadge tier={skill.tierRequired} />
+                              </Group>
+                              {writer && (
+                                <ActionIcon
+                                  variant="subtle"
+                                  color="red"
+                                  aria-label={`Detach ${skill.name}`}
+                                  loading={
+                                    detach.isPending && detach.variables?.skillId === skill.skillId
+                                  }
+                                  onClick={() =>
+                                    detach.mutate({
+                                      organizationId,
+                                      agentId,
+                                      skillId: skill.skillId,
+                                    })
+                                  }
+                                >
+                                  <IconX size={16} />
+                                </ActionIcon>
+                              )}
+                            </Group>
+                          </Paper>
+                        )}
+                      </Draggable>
+                    ))}
+                    {drop.placeholder}
+                  </Stack>
+                )}
+              </Droppable>
+            </DragDropContext>
+          </Stack>
+          {writer && (
+            <Stack gap={6}>
+              <Text size="sm" fw={500}>
+                Catalog
+              </Text>
+              <ScrollArea.Autosize mah={280}>
+                <Stack gap={6} aria-label="Skill catalog" role="list">
+                  {available.length === 0 && (
+                    <Text size="sm" c="dimmed">
+                      Every catalog skill is attached.
+                    </Text>
+                  )}
+                  {available.map((skill) => {
+                    const locked = tier !== undefined && !tierAllows(tier, skill.tierRequired);
+                    return (
+                      <Group
+                        key={skill.id}
+                        justify="space-between"
+                        wrap="nowrap"
+                        role="listitem"
+                        aria-label={skill.name}
+                      >
+                        <Group gap="xs" wrap="nowrap">
+                          {locked && <IconLock size={14} aria-label="Locked" />}
+                          <Text size="sm" c={locked ? 'dimmed' : undefined}>
+                            {skill.name}
+                          </Text>
+                          <TierBadge tier={skill.tierRequired} />
+                        </Group>
+                        <Tooltip label={`Needs the ${skill.tierRequired} tier`} disabled={!locked}>
+                          <Button
+                            size="compact-sm"
+                            variant="light"
+                            leftSection={locked ? undefined : <IconPlus size={14} />}
+                            disabled={locked}
+                            aria-label={
+                              locked
+                                ? `${skill.name} needs the ${skill.tierRequired} tier`
+                                : `Add ${skill.name}`
+                            }
+                            loading={attach.isPending && attach.variables?.skillId === skill.id}
+                            onClick={() =>
+                              attach.mutate({ organizationId, agentId, skillId: skill.id })
+                            }
+                          >
+                            {locked ? `Needs ${skill.tierRequired}` : 'Add'}
+                          </Button>
+                        </Tooltip>
+                      </Group>
+                    );
+                  })}
+                </Stack>
+              </ScrollArea.Autosize>
+            </Stack>
+          )}
+        </Stack>
+        <Stack gap={6} aria-label="Effective prompt preview" role="region">
+          <Text size="sm" fw={500}>
+            Effective prompt
+          </Text>
+          <Code block data-testid="effective-prompt" style={{ whiteSpace: 'pre-wrap' }}>
+            {view.data?.prompt ?? ''}
+          </Code>
+          <Group gap={6} aria-label="Effective tools">
+            <Text size="sm" fw={500}>
+              Tools
+            </Text>
+            {(view.data?.tools ?? []).length === 0 ? (
+              <Text size="sm" c="dimmed">
+                none
+              </Text>
+            ) : (
+              view.data?.tools.map((tool) => (
+                <Badge key={tool} variant="outline" tt="none">
+                  {tool}
+                </Badge>
+              ))
+            )}
+          </Group>
+        </Stack>
+      </SimpleGrid>
+    </Card>
+  );
+}
