@@ -38,6 +38,8 @@ export async function writeFileWith(
     if (partial !== path) await rename(partial, path);
     return out.bytesWritten;
   } catch (error) {
+    // writes still queued fail once the stream is destroyed: the failure is already reported
+    out.on('error', () => undefined);
     out.destroy();
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || partial !== path) {
       await rm(partial, { force: true });

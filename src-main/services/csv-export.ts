@@ -177,6 +177,8 @@ export function csvLines(rows: readonly (readonly Cell[])[]): string {
   return stringify(rows as Cell[][], {
     escape_formulas: true,
     record_delimiter: 'windows',
+    // with an explicit record delimiter the library stops quoting values holding a bare \n
+    quote_record_delimiter: true,
     cast: { boolean: (value) => (value ? 'true' : 'false') },
   });
 }

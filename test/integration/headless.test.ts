@@ -182,4 +182,29 @@ describe('headless transport', () => {
     );
     controller.abort();
   });
+
+  it('offers a saved CSV once as a download, named as an attachment', async () => {
+    await rpc(
+      'auth.signIn',
+      { email: 'admin@headless.test', password: PASSWORD },
+      { headers: headers('window-export1') },
+    );
+    const exported = (await (
+      await rpc('csv.export', { table: 'organizations' }, { headers: headers('window-export1') })
+    ).json()) as { ok: true; data: { rows: number; file: { name: string; downloadUrl: string } } };
+    expect(exported.data.rows).toBe(1);
+    const download = await fetch(`${base}${exported.data.file.downloadUrl}`);
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="organizations-\d{4}-\d{2}-\d{2}\.csv"/,
+    );
+    const body = Buffer.from(await download.arrayBuffer()).toString('utf8');
+    expect(body).toMatch(/^\uFEFFname,slug,schema,.*\r\nOrg headless-co,headless-co,/s);
+    expect((await fetch(`${base}${exported.data.file.downloadUrl}`)).status).toBe(404);
+  });
+
+  it('answers 404 for a download id it never offered', async () => {
+    const response = await fetch(`${base}/download/AAAAAAAAAAAAAAAAAAAAAA`);
+    expect(response.status).toBe(404);
+  });
 });

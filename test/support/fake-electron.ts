@@ -27,6 +27,8 @@ export class FakeWebContents extends EventEmitter {
 export class FakeBrowserWindow extends EventEmitter {
   static instances: FakeBrowserWindow[] = [];
   static getAllWindows = () => FakeBrowserWindow.instances;
+  static fromWebContents = (contents: FakeWebContents) =>
+    FakeBrowserWindow.instances.find((w) => w.webContents === contents) ?? null;
   readonly webContents = new FakeWebContents();
   loadedUrl: string | null = null;
   focused = 0;
@@ -64,10 +66,16 @@ export class FakeBrowserWindow extends EventEmitter {
 export function fakeElectron(options: { singleInstance?: boolean } = {}) {
   const app = Object.assign(new EventEmitter(), {
     quitCalls: 0,
+    exitCode: null as number | null,
     requestSingleInstanceLock: () => options.singleInstance ?? true,
     quit() {
       app.quitCalls += 1;
     },
+    exit(code: number) {
+      app.exitCode = code;
+      app.emit('exit', code);
+    },
+    getPath: (name: string) => `/home/operator/${name}`,
     whenReady: () => new Promise<void>(() => undefined),
   });
   const handlers = new Map<string, (event: unknown, input: unknown) => Promise<unknown>>();
@@ -89,6 +97,15 @@ export function fakeElectron(options: { singleInstance?: boolean } = {}) {
       defaultSession: {
         setPermissionRequestHandler: (h: unknown) => (permission.request = h),
         setPermissionCheckHandler: (h: unknown) => (permission.check = h),
+      },
+    },
+    dialog: {
+      /** What the next save dialog answers; every call is recorded. */
+      answer: { canceled: false, filePath: '' },
+      calls: [] as unknown[][],
+      showSaveDialog(...args: unknown[]) {
+        this.calls.push(args);
+        return Promise.resolve(this.answer);
       },
     },
     permission,

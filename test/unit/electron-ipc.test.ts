@@ -16,7 +16,16 @@ function setup() {
       return { ok: true, data: channel };
     },
   };
-  const binding = bindIpc(electron.ipcMain as never, async () => router, APP_ORIGIN);
+  const targets: number[] = [];
+  const binding = bindIpc(
+    electron.ipcMain as never,
+    async () => router,
+    APP_ORIGIN,
+    (sender) => {
+      targets.push(sender.id);
+      return { save: async () => null };
+    },
+  );
   const invoke = (
     channel: string,
     senderId: number,
@@ -27,7 +36,7 @@ function setup() {
       { sender: { id: senderId }, senderFrame: { url, parent } },
       {},
     );
-  return { electron, calls, binding, invoke };
+  return { electron, calls, binding, invoke, targets };
 }
 
 describe('ipcMain binding', () => {
@@ -40,6 +49,16 @@ describe('ipcMain binding', () => {
     const { invoke, calls } = setup();
     expect(await invoke('auth.me', 1)).toEqual({ ok: true, data: 'auth.me' });
     expect(calls.map((c) => c.channel)).toEqual(['auth.me']);
+  });
+
+  it('gives each window one place to save its files, made with its first call', async () => {
+    const { invoke, calls, targets } = setup();
+    await invoke('auth.me', 1);
+    await invoke('auth.me', 1);
+    await invoke('auth.me', 2);
+    expect(targets).toEqual([1, 2]);
+    expect(calls[0]?.slot.files).toBe(calls[1]?.slot.files);
+    expect(calls[2]?.slot.files).not.toBe(calls[0]?.slot.files);
   });
 
   it('refuses a call from a foreign page', async () => {
