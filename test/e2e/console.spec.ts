@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { choose, go, openConsole, seed, signIn, signOut, snap, toast } from './support.ts';
 
@@ -33,8 +34,12 @@ test('first run creates the first administrator', async () => {
   );
 });
 
-test('after npm run seed, admin@demo.com signs in and sees the demo company', async () => {
-  expect(seed()).toContain('created: organization Demo Company');
+test('Load demo data in Settings loads the demo company; npm run seed then finds it there', async () => {
+  await go(admin, 'Settings');
+  await admin.getByRole('button', { name: 'Load demo data' }).click();
+  await toast(admin, 'Demo data loaded: 6 records created');
+  expect(seed()).toContain('Nothing to do: the demo data was already loaded.');
+  await go(admin, 'Organizations');
   await signOut(admin);
   await snap(admin, 'sign-in');
   await signIn(admin, 'admin@demo.com', 'password123');
@@ -158,6 +163,116 @@ test('explains a refused downgrade', async () => {
   );
   await snap(admin, 'change-tier-refused');
   await admin.getByRole('button', { name: 'Cancel' }).click();
+});
+
+test('attaches skills to an agent, reorders them, and previews the effective prompt', async () => {
+  const planner = await admin.evaluate(() =>
+    window.fleet.invoke('skills.create', {
+      name: 'Fleet Planner',
+      slug: 'fleet-planner',
+      tierRequired: 'enterprise',
+      systemPromptEnhancement: 'Plan the fleet.',
+    }),
+  );
+  expect(planner).toMatchObject({ ok: true });
+  await go(admin, 'Agents');
+  await admin.getByRole('row', { name: /Walker/ }).click();
+  const catalog = admin.getByRole('list', { name: 'Skill catalog' });
+  await expect(
+    catalog.getByRole('button', { name: 'Fleet Planner needs the enterprise tier' }),
+  ).toBeDisabled();
+  await catalog.getByRole('button', { name: 'Add Web Research' }).click();
+  await toast(admin, 'Skill attached');
+  await catalog.getByRole('button', { name: 'Add Customer Communication' }).click();
+  await toast(admin, 'Skill attached');
+  const preview = admin.getByTestId('effective-prompt');
+  await expect(preview).toContainText('You walk through every state.');
+  await expect(preview).toContainText('You have access to web search capabilities');
+  await expect(admin.getByLabel('Effective tools')).toContainText('send_sms');
+  const attached = admin.getByRole('list', { name: 'Attached skills' });
+  await expect(attached.getByRole('listitem').first()).toContainText('1. Web Research');
+  // keyboard dragging: lift with space, move up, drop with space
+  await admin.getByLabel('Move Customer Communication').focus();
+  await admin.keyboard.press('Space');
+  await admin.keyboard.press('ArrowUp');
+  await admin.keyboard.press('Space');
+  await expect(attached.getByRole('listitem').first()).toContainText('1. Customer Communication');
+  await expect
+    .poll(async () => {
+      const text = (await preview.textContent()) ?? '';
+      return text.indexOf('customer service') < text.indexOf('web search');
+    })
+    .toBe(true);
+  await snap(admin, 'agent-skills');
+});
+
+async function tick(page: Page, names: string[]) {
+  for (const name of names) await page.getByRole('checkbox', { name: `Select ${name}` }).check();
+}
+
+async function bulk(page: Page, action: string, summary: string | RegExp) {
+  await choose(page, 'Action for the selected agents', action);
+  await page.getByRole('button', { name: /^Apply to/ }).click();
+  await toast(page, summary);
+}
+
+test('pauses several agents at once and says what happened to each', async () => {
+  await go(admin, 'Agents');
+  await tick(admin, ['Second', 'Third']);
+  await bulk(admin, 'Deploy', 'Deploy: 2 done');
+  await tick(admin, ['Second', 'Third']);
+  await bulk(admin, 'Activate', 'Activate: 2 done');
+  await tick(admin, ['Second', 'Third', 'Fourth']);
+  await expect(admin.getByRole('region', { name: 'Bulk actions' })).toContainText('3 selected');
+  await snap(admin, 'agents-bulk');
+  await bulk(admin, 'Pause', 'Pause: 2 done, 1 refused');
+  await toast(admin, 'Fourth: An agent that is draft cannot pause');
+  await expect(admin.getByRole('row', { name: /Second/ })).toContainText('paused');
+  await expect(admin.getByRole('row', { name: /Third/ })).toContainText('paused');
+});
+
+test('exports the agents as CSV and JSON, and imports the JSON into another organization', async () => {
+  await go(admin, 'Agents');
+  const [csv] = await Promise.all([
+    admin.waitForEvent('download'),
+    admin.getByRole('button', { name: 'Export CSV' }).click(),
+  ]);
+  expect(csv.suggestedFilename()).toMatch(/^agents-test-org-\d{4}-\d{2}-\d{2}\.csv$/);
+  const text = readFileSync(await csv.path(), 'utf8');
+  expect(text).toMatch(/^\uFEFFname,status,version,/);
+  expect(
+    text.split('\r\n').filter((line) => /^(Walker|Second|Third|Fourth),/.test(line)),
+  ).toHaveLength(4);
+  await toast(admin, /4 rows to agents-test-org-/);
+
+  await admin.getByRole('checkbox', { name: 'Select all rows on this page' }).check();
+  const [json] = await Promise.all([
+    admin.waitForEvent('download'),
+    admin.getByRole('button', { name: 'Export JSON' }).click(),
+  ]);
+  const document = JSON.parse(readFileSync(await json.path(), 'utf8')) as {
+    format: string;
+    agents: { name: string; skills: string[] }[];
+  };
+  expect(document.format).toBe('fleetprompt.agents');
+  expect(document.agents.find((a) => a.name === 'Walker')?.skills).toEqual([
+    'customer-communication',
+    'web-research',
+  ]);
+
+  await choose(admin, 'Organization', /Demo Company/);
+  await admin.getByRole('button', { name: 'Import' }).click();
+  // Mantine's FileInput is a button over a hidden file input
+  await admin
+    .getByRole('dialog')
+    .locator('input[type="file"]')
+    .setInputFiles(await json.path());
+  await admin.getByRole('dialog').getByText('Import a renamed copy').click();
+  await snap(admin, 'agents-import');
+  await admin.getByRole('button', { name: 'Import', exact: true }).last().click();
+  await expect(admin.getByRole('list', { name: 'Import result' })).toContainText('Walker: created');
+  await admin.getByRole('button', { name: 'Done' }).click();
+  await expect(admin.getByRole('table', { name: 'Agents' })).toContainText('Walker');
 });
 
 test('creates, edits and deletes a skill', async () => {

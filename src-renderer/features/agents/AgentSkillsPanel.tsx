@@ -37,7 +37,12 @@ export function AgentSkillsPanel({
 }) {
   const view = useChannel('agents.effectivePrompt', { organizationId, id: agentId });
   const organization = useChannel('organizations.get', { id: organizationId });
-  const catalog = useChannel('skills.list', { page: 1, pageSize: 200, sort: 'name' });
+  // the catalog is global and changes under other operators: read it afresh for every agent
+  const catalog = useChannel(
+    'skills.list',
+    { page: 1, pageSize: 200, sort: 'name' },
+    { refetchOnMount: 'always' },
+  );
   const attach = useWrite('agents.attachSkill', { success: () => 'Skill attached' });
   const detach = useWrite('agents.detachSkill', { success: () => 'Skill detached' });
   const reorder = useWrite('agents.reorderSkills');
