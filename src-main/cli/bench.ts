@@ -154,6 +154,8 @@ try {
     `create index on "${schema}".agents (status)`,
     `create table "${schema}".agent_transitions (id uuid primary key default gen_random_uuid(), agent_id uuid not null references "${schema}".agents (id) on delete cascade, from_status text not null, to_status text not null, event text not null, actor_id uuid, actor_label text not null, at timestamptz not null default now())`,
     `create index on "${schema}".agent_transitions (agent_id, at)`,
+    `create table "${schema}".agent_skills (agent_id uuid not null references "${schema}".agents (id) on delete cascade, skill_id uuid not null, position integer not null check (position >= 0), attached_at timestamptz not null default now(), primary key (agent_id, skill_id))`,
+    `create index on "${schema}".agent_skills (skill_id)`,
     `create table "${schema}".mikro_orm_migrations (id serial primary key, name varchar(255), executed_at timestamptz default current_timestamp)`,
     ...TENANT_MIGRATIONS.map(
       (m) => `insert into "${schema}".mikro_orm_migrations (name) values ('${m.name}')`,
@@ -165,8 +167,8 @@ try {
       const slug = `r1-${i < 0 ? `w${-i}` : i}`;
       await client.query('begin');
       await client.query(
-        "insert into organizations (name, slug, tier, monthly_token_limit, agent_limit, workflow_limit, tenant_schema_version) values ($1, $2, 'free', 100000, 3, 0, 1)",
-        [`R1 ${i}`, slug],
+        "insert into organizations (name, slug, tier, monthly_token_limit, agent_limit, workflow_limit, tenant_schema_version) values ($1, $2, 'free', 100000, 3, 0, $3)",
+        [`R1 ${i}`, slug, TENANT_MIGRATIONS.length],
       );
       for (const sql of ddl(`org_${slug}`)) await client.query(sql);
       await client.query('commit');
