@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNEL_NAMES } from '../../src-shared/channels.ts';
+import { directoryTarget } from '../../src-main/files/file-target.ts';
 import { openRuntime, type Runtime } from '../../src-main/runtime.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
@@ -45,7 +46,7 @@ afterAll(async () => {
 
 describe('secrets never leave the main process', () => {
   it('in any response or log line of a scenario over every channel', async () => {
-    const slot = {};
+    const slot = { files: directoryTarget(home) };
     const called = new Set<string>();
     const call = async (channel: string, input: unknown) => {
       called.add(channel);
@@ -93,6 +94,7 @@ describe('secrets never leave the main process', () => {
     await call('users.get', { id: user.id });
     await call('users.update', { id: user.id, name: 'Member Two' });
     await call('users.confirm', { id: user.id });
+    await call('users.confirmMany', { ids: [user.id] });
     await call('users.setPassword', { id: user.id, password: p3 });
     await call('auth.changePassword', { currentPassword: p1, newPassword: p4 });
     const agent = (
@@ -113,6 +115,11 @@ describe('secrets never leave the main process', () => {
       event: 'deploy',
     });
     await call('agents.history', { organizationId: org.id, id: agent.id });
+    await call('agents.transitionMany', {
+      organizationId: org.id,
+      ids: [agent.id],
+      event: 'activate',
+    });
     await call('agents.delete', { organizationId: org.id, id: agent.id });
     const skill = (
       await call('skills.create', { name: 'S', slug: 'secret-skill', systemPromptEnhancement: 'x' })
@@ -120,7 +127,24 @@ describe('secrets never leave the main process', () => {
     await call('skills.list', { page: 1, pageSize: 10 });
     await call('skills.get', { id: skill.id });
     await call('skills.update', { id: skill.id, description: 'd' });
-    await call('skills.delete', { id: skill.id });
+    const composed = (
+      await call('agents.create', { organizationId: org.id, name: 'Composed', systemPrompt: 'p' })
+    ).data as unknown as { id: string };
+    const link = { organizationId: org.id, agentId: composed.id, skillId: skill.id };
+    await call('agents.attachSkill', link);
+    await call('agents.reorderSkills', {
+      organizationId: org.id,
+      agentId: composed.id,
+      skillIds: [skill.id],
+    });
+    await call('agents.effectivePrompt', { organizationId: org.id, id: composed.id });
+    const document = (await call('agents.export', { organizationId: org.id, ids: [composed.id] }))
+      .data;
+    await call('agents.import', { organizationId: org.id, document, onConflict: 'rename' });
+    await call('agents.detachSkill', link);
+    await call('csv.export', { table: 'users' });
+    await call('demo.load', {});
+    await call('skills.delete', { id: skill.id, force: true });
     await call('tenancy.status', {});
     await call('tenancy.migrateAll', {});
     await call('audit.list', { page: 1, pageSize: 200 });

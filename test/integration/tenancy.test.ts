@@ -80,6 +80,7 @@ describe('tenancy', () => {
       "select tablename from pg_tables where schemaname = 'org_test-org' order by 1",
     );
     expect(tables.map((t) => t.tablename)).toEqual([
+      'agent_skills',
       'agent_transitions',
       'agents',
       'mikro_orm_migrations',
