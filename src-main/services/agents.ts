@@ -19,7 +19,7 @@ import { created, diff, recordAudit } from './audit.ts';
 import { actorId, actorLabel, type ServiceContext } from './context.ts';
 import { requireVersion } from './transactions.ts';
 import { agentDto, agentTransitionDto } from './dto-mapping.ts';
-import { containsPattern, offsetOf, sortOf } from './paging.ts';
+import { containsPattern, findPage, offsetOf, sortOf } from './paging.ts';
 import { requireAgentWriter } from './policy.ts';
 import { adjustSkillUsage } from './skill-usage.ts';
 import { runBulk } from './bulk.ts';
@@ -51,7 +51,7 @@ export async function listAgents(
     ...(input.search ? { name: { $ilike: containsPattern(input.search) } } : {}),
   };
   return tenantRead(ctx, input.organizationId, async (em, organization) => {
-    const [items, total] = await em.findAndCount(Agent, where, {
+    const [items, total] = await findPage(em, Agent, where, {
       orderBy: { [sort.field]: sort.direction, id: 'asc' },
       limit: input.pageSize,
       offset: offsetOf(input),

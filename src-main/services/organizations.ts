@@ -11,7 +11,7 @@ import type { ServiceContext } from './context.ts';
 import { withDbErrors } from './db-errors.ts';
 import { inTransaction, requireVersion } from './transactions.ts';
 import { organizationDto } from './dto-mapping.ts';
-import { containsPattern, offsetOf, sortOf } from './paging.ts';
+import { containsPattern, findPage, offsetOf, sortOf } from './paging.ts';
 import { organizationScope, requireAdmin, requireOrganizationVisible } from './policy.ts';
 import { agentsPhrase, skillsAbove } from './skill-usage.ts';
 
@@ -44,7 +44,7 @@ export async function listOrganizations(
         }
       : {}),
   };
-  const [items, total] = await ctx.em.fork().findAndCount(Organization, where, {
+  const [items, total] = await findPage(ctx.em.fork(), Organization, where, {
     orderBy: { [sort.field]: sort.direction, id: 'asc' },
     limit: input.pageSize,
     offset: offsetOf(input),

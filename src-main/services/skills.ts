@@ -8,7 +8,7 @@ import { created, diff, recordAudit } from './audit.ts';
 import type { ServiceContext } from './context.ts';
 import { inTransaction } from './transactions.ts';
 import { skillDto } from './dto-mapping.ts';
-import { containsPattern, offsetOf, sortOf } from './paging.ts';
+import { containsPattern, findPage, offsetOf, sortOf } from './paging.ts';
 import { requireAdmin } from './policy.ts';
 import { quotedTenantSchema } from '../db/identifiers.ts';
 import { agentsPhrase, skillUsers } from './skill-usage.ts';
@@ -41,7 +41,7 @@ export async function listSkills(
         ],
       }
     : {};
-  const [items, total] = await ctx.em.fork().findAndCount(Skill, where, {
+  const [items, total] = await findPage(ctx.em.fork(), Skill, where, {
     orderBy: { [sort.field]: sort.direction, id: 'asc' },
     limit: input.pageSize,
     offset: offsetOf(input),

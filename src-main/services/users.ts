@@ -9,7 +9,7 @@ import { inTransaction } from './transactions.ts';
 import { runBulk } from './bulk.ts';
 import { userDto } from './dto-mapping.ts';
 import { visibleOrganization } from './organizations.ts';
-import { containsPattern, offsetOf, sortOf } from './paging.ts';
+import { containsPattern, findPage, offsetOf, sortOf } from './paging.ts';
 import { isAdmin, organizationScope, requireAdmin, requireOrganizationVisible } from './policy.ts';
 
 async function visibleUser(ctx: ServiceContext, id: string, em: EntityManager): Promise<User> {
@@ -54,7 +54,7 @@ export async function listUsers(
         }
       : {}),
   };
-  const [items, total] = await ctx.em.fork().findAndCount(User, where, {
+  const [items, total] = await findPage(ctx.em.fork(), User, where, {
     orderBy: { [sort.field]: sort.direction, id: 'asc' },
     limit: input.pageSize,
     offset: offsetOf(input),
