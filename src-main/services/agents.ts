@@ -20,7 +20,6 @@ import { actorId, actorLabel, type ServiceContext } from './context.ts';
 import { requireVersion } from './transactions.ts';
 import { agentDto, agentTransitionDto } from './dto-mapping.ts';
 import { containsPattern, findPage, offsetOf, sortOf } from './paging.ts';
-import { requireAgentWriter } from './policy.ts';
 import { adjustSkillUsage } from './skill-usage.ts';
 import { runBulk } from './bulk.ts';
 import {
@@ -30,6 +29,7 @@ import {
   requireAgentRoom,
   tenantRead,
   tenantWrite,
+  tenantWriter,
 } from './tenant-access.ts';
 
 /** Events that put an agent to work; organizations that are not paying may not use them. */
@@ -203,11 +203,11 @@ export async function transitionMany(
   ctx: ServiceContext,
   input: ParsedInput<'agents.transitionMany'>,
 ): Promise<BulkResult<BulkOutcome & { status: AgentDto['status'] | null }>> {
-  requireAgentWriter(ctx.actor, input.organizationId);
+  const write = await tenantWriter(ctx, input.organizationId);
   return runBulk<{ status: AgentDto['status'] | null }>(
     input.ids,
     (id, name) =>
-      tenantWrite(ctx, input.organizationId, async (tx, organization) => {
+      write(async (tx, organization) => {
         const agent = await findAgent(tx, id, true);
         name(agent.name);
         await applyTransition(ctx, tx, organization, agent, input.event);

@@ -13,7 +13,7 @@ import { inTransaction, requireVersion } from './transactions.ts';
 import { organizationDto } from './dto-mapping.ts';
 import { containsPattern, findPage, offsetOf, sortOf } from './paging.ts';
 import { organizationScope, requireAdmin, requireOrganizationVisible } from './policy.ts';
-import { agentsPhrase, skillsAbove } from './skill-usage.ts';
+import { counted, skillsAbove } from './skill-usage.ts';
 
 /** Loads an organization the actor may see, or NOT_FOUND. */
 export async function visibleOrganization(
@@ -137,7 +137,7 @@ export async function changeTier(
     const needed = stranded[0];
     if (needed) {
       const list = stranded
-        .map((s) => `${s.name} (needs ${s.tierRequired}, ${agentsPhrase(s.agents)})`)
+        .map((s) => `${s.name} (needs ${s.tierRequired}, ${counted(s.agents, 'agent')})`)
         .join(', ');
       throw new AppError(
         'LIMIT_REACHED',

@@ -86,7 +86,7 @@ export async function skillUsers(em: EntityManager, skillId: string): Promise<Sk
   }));
 }
 
-/** "2 agents", "1 agent". */
-export function agentsPhrase(n: number): string {
-  return `${n} agent${n === 1 ? '' : 's'}`;
+/** "2 agents", "1 organization". */
+export function counted(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

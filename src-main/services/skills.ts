@@ -11,7 +11,7 @@ import { skillDto } from './dto-mapping.ts';
 import { containsPattern, findPage, offsetOf, sortOf } from './paging.ts';
 import { requireAdmin } from './policy.ts';
 import { quotedTenantSchema } from '../db/identifiers.ts';
-import { agentsPhrase, skillUsers } from './skill-usage.ts';
+import { counted, skillUsers } from './skill-usage.ts';
 
 const AUDITED = [
   'name',
@@ -136,9 +136,9 @@ export async function deleteSkill(
     if (users.length > 0 && !input.force) {
       throw new AppError(
         'CONFLICT',
-        `${skill.name} is attached to ${agentsPhrase(agents)} in ${users.length} organization${users.length === 1 ? '' : 's'} ` +
+        `${skill.name} is attached to ${counted(agents, 'agent')} in ${counted(users.length, 'organization')} ` +
           `(${users.map((u) => `${u.organizationName}: ${u.agents}`).join(', ')}); detach it first or delete with force`,
-        { force: `attached to ${agentsPhrase(agents)}` },
+        { force: `attached to ${counted(agents, 'agent')}` },
       );
     }
     for (const user of users) {
