@@ -128,6 +128,8 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessS
       'Cache-Control': 'no-store',
     });
     const file = createReadStream(download.path);
+    // a read failure must end this response, not the process (an unheard 'error' event throws)
+    file.on('error', () => res.destroy());
     file.pipe(res);
     await new Promise<void>((resolve) => res.on('close', resolve));
     file.destroy();
