@@ -5,8 +5,13 @@ export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
+/** The schema of an organization; refuses anything that is not a valid slug. */
+export function checkedTenantSchema(slug: string): string {
+  if (!isValidSlug(slug)) throw new Error(`Not a valid organization slug: ${JSON.stringify(slug)}`);
+  return tenantSchemaName(slug);
+}
+
 /** The quoted schema of an organization; refuses anything that is not a valid slug. */
 export function quotedTenantSchema(slug: string): string {
-  if (!isValidSlug(slug)) throw new Error(`Not a valid organization slug: ${JSON.stringify(slug)}`);
-  return quoteIdent(tenantSchemaName(slug));
+  return quoteIdent(checkedTenantSchema(slug));
 }

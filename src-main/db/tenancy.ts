@@ -3,8 +3,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { tenantSchemaName } from '../../src-shared/domain/slug.ts';
 import { tierLimits, type Tier } from '../../src-shared/domain/tiers.ts';
 import { Organization } from './entities/index.ts';
-import { quotedTenantSchema } from './identifiers.ts';
-import { TENANT_MIGRATION_COUNT, TenantMigrator, transactionOf } from './tenant-migrator.ts';
+import { checkedTenantSchema, quotedTenantSchema } from './identifiers.ts';
+import { createMigratedSchema, TENANT_MIGRATION_COUNT } from './tenant-migrator.ts';
 
 type MigrationList = MigrationsOptions['migrationsList'];
 
@@ -31,6 +31,7 @@ export async function provisionOrganization(
   migrations?: MigrationList,
   alsoInTransaction?: (tx: EntityManager, organization: Organization) => Promise<void>,
 ): Promise<Organization> {
+  const schema = checkedTenantSchema(data.slug);
   return em.fork().transactional(async (tx) => {
     const organization = tx.create(Organization, {
       name: data.name,
@@ -41,9 +42,7 @@ export async function provisionOrganization(
       tenantSchemaVersion: migrations?.length ?? TENANT_MIGRATION_COUNT,
     });
     await tx.flush();
-    await tx.execute(`create schema ${quotedTenantSchema(data.slug)}`);
-    const migrator = new TenantMigrator(tx, migrations);
-    await migrator.upIn(tenantSchemaName(data.slug), transactionOf(tx));
+    await createMigratedSchema(tx, schema, migrations);
     await alsoInTransaction?.(tx, organization);
     return organization;
   });

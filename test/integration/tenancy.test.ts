@@ -6,6 +6,11 @@ import {
   provisionOrganization,
   tenantEm,
 } from '../../src-main/db/tenancy.ts';
+import {
+  TENANT_MIGRATION_NAMES,
+  TenantMigrator,
+  transactionOf,
+} from '../../src-main/db/tenant-migrator.ts';
 import { TENANT_MIGRATIONS } from '../../migrations/tenant/index.ts';
 import { createAgent, transitionAgent } from '../../src-main/services/agents.ts';
 import { createOrganization } from '../../src-main/services/organizations.ts';
@@ -102,6 +107,39 @@ describe('tenancy', () => {
       [org.id],
     );
     expect(row?.tenant_schema_version).toBe(TENANT_MIGRATIONS.length);
+  });
+
+  it("writes the migrator's own ledger, so a later migration runs alone in a new schema", async () => {
+    const ledger = (schema: string) =>
+      db.sql(
+        `select column_name, data_type, is_nullable, character_maximum_length, datetime_precision,
+                replace(column_default, $1, 'TENANT') as column_default
+           from information_schema.columns
+          where table_schema = $1 and table_name = 'mikro_orm_migrations' order by column_name`,
+        [schema],
+      );
+    await newOrg('ledger-new');
+    const byMigrator = await db.orm.em.fork().transactional(async (tx) => {
+      await tx.execute('create schema "org_ledger-old"');
+      return new TenantMigrator(tx).upIn('org_ledger-old', transactionOf(tx));
+    });
+    expect(byMigrator).toEqual(TENANT_MIGRATION_NAMES);
+    expect(await ledger('org_ledger-new')).toEqual(await ledger('org_ledger-old'));
+    class NextRelease extends Migration {
+      override name = 'Migration29990101000003_next';
+      override up(): void {
+        this.addSql('alter table agents add column next_release boolean');
+      }
+    }
+    const applied = await db.orm.em
+      .fork()
+      .transactional((tx) =>
+        new TenantMigrator(tx, [...TENANT_MIGRATIONS, NextRelease]).upIn(
+          'org_ledger-new',
+          transactionOf(tx),
+        ),
+      );
+    expect(applied).toEqual(['Migration29990101000003_next']);
   });
 
   it('leaves no row and no schema when a tenant migration fails half-way', async () => {
