@@ -24,6 +24,8 @@ export default defineConfig({
     plugins: [react()],
     build: {
       outDir: resolve('out/renderer'),
+      // the renderer is parsed on every start; a third of the bytes paints the first screen sooner
+      minify: true,
       rollupOptions: { input: resolve('src-renderer/index.html') },
     },
   },

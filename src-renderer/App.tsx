@@ -1,19 +1,38 @@
 import { Alert, Button, Center, Stack } from '@mantine/core';
+import { lazy, type ComponentType } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
 import { FirstRunPage } from './auth/FirstRunPage.tsx';
 import { SessionProvider, useAuthState } from './auth/session.tsx';
 import { SignInPage } from './auth/SignInPage.tsx';
-import { AgentDetailPage } from './features/agents/AgentDetailPage.tsx';
-import { AgentsPage } from './features/agents/AgentsPage.tsx';
-import { AuditPage } from './features/audit/AuditPage.tsx';
-import { OrganizationDetailPage } from './features/organizations/OrganizationDetailPage.tsx';
-import { OrganizationsPage } from './features/organizations/OrganizationsPage.tsx';
-import { SettingsPage } from './features/settings/SettingsPage.tsx';
-import { SkillsPage } from './features/skills/SkillsPage.tsx';
-import { TenancyPage } from './features/tenancy/TenancyPage.tsx';
-import { UsersPage } from './features/users/UsersPage.tsx';
 import { AppLayout } from './layout/AppLayout.tsx';
 import { StartupScreen } from './layout/StartupScreen.tsx';
+
+/**
+ * A screen loaded on first visit: the sign-in screen then paints without
+ * parsing every screen's code (charts, drag and drop) first.
+ */
+function screen<K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) {
+  return lazy<ComponentType>(async () => ({ default: (await load())[name] }));
+}
+
+const AgentDetailPage = screen(
+  () => import('./features/agents/AgentDetailPage.tsx'),
+  'AgentDetailPage',
+);
+const AgentsPage = screen(() => import('./features/agents/AgentsPage.tsx'), 'AgentsPage');
+const AuditPage = screen(() => import('./features/audit/AuditPage.tsx'), 'AuditPage');
+const OrganizationDetailPage = screen(
+  () => import('./features/organizations/OrganizationDetailPage.tsx'),
+  'OrganizationDetailPage',
+);
+const OrganizationsPage = screen(
+  () => import('./features/organizations/OrganizationsPage.tsx'),
+  'OrganizationsPage',
+);
+const SettingsPage = screen(() => import('./features/settings/SettingsPage.tsx'), 'SettingsPage');
+const SkillsPage = screen(() => import('./features/skills/SkillsPage.tsx'), 'SkillsPage');
+const TenancyPage = screen(() => import('./features/tenancy/TenancyPage.tsx'), 'TenancyPage');
+const UsersPage = screen(() => import('./features/users/UsersPage.tsx'), 'UsersPage');
 
 /** Start-up, then first run or sign-in, then the console. */
 export function App() {

@@ -2,8 +2,10 @@ import {
   ActionIcon,
   AppShell,
   Avatar,
+  Center,
   Group,
   Kbd,
+  Loader,
   Menu,
   NavLink,
   SegmentedControl,
@@ -14,6 +16,7 @@ import {
   type MantineColorScheme,
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
+import { Suspense } from 'react';
 import { Spotlight, spotlight, type SpotlightActionData } from '@mantine/spotlight';
 import { IconKey, IconLogout, IconRobot, IconBuilding, IconSearch } from '@tabler/icons-react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
@@ -144,7 +147,15 @@ export function AppLayout() {
         ))}
       </AppShell.Navbar>
       <AppShell.Main>
-        <Outlet />
+        <Suspense
+          fallback={
+            <Center mih={200}>
+              <Loader size="sm" aria-label="Loading the screen" />
+            </Center>
+          }
+        >
+          <Outlet />
+        </Suspense>
       </AppShell.Main>
       <Spotlight
         actions={actions}
