@@ -1,10 +1,14 @@
-import type { MigrationsOptions } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { tenantSchemaName } from '../../src-shared/domain/slug.ts';
-import { quotedTenantSchema } from './identifiers.ts';
+import { checkedTenantSchema } from './identifiers.ts';
 import { TENANT_MIGRATIONS } from '../../migrations/tenant/index.ts';
 import type { Orm } from './orm.ts';
-import { TenantMigrator, transactionOf } from './tenant-migrator.ts';
+import {
+  applyPendingMigrations,
+  tenantMigrationScripts,
+  type TenantMigrationList,
+  type TenantMigrationScript,
+} from './tenant-migrator.ts';
 
 export interface FanOutProgress {
   done: number;
@@ -30,7 +34,7 @@ export interface FanOutOptions {
   concurrency?: number;
   onProgress?: (progress: FanOutProgress) => void;
   /** The tenant migration set; tests pass a longer one to simulate a release. */
-  migrations?: MigrationsOptions['migrationsList'];
+  migrations?: TenantMigrationList;
 }
 
 export const DEFAULT_FAN_OUT_CONCURRENCY = 4;
@@ -51,15 +55,14 @@ export async function tenantsBehind(em: EntityManager, latest: number): Promise<
 
 async function migrateOne(
   em: EntityManager,
-  migrator: TenantMigrator,
+  scripts: TenantMigrationScript[],
   slug: string,
   latest: number,
 ): Promise<void> {
   await em.transactional(
     async (tx) => {
       await tx.execute(`select 1 from public.organizations where slug = ? for update`, [slug]);
-      quotedTenantSchema(slug);
-      await migrator.upIn(tenantSchemaName(slug), transactionOf(tx));
+      await applyPendingMigrations(tx, checkedTenantSchema(slug), scripts);
       await tx.execute('update public.organizations set tenant_schema_version = ? where slug = ?', [
         latest,
         slug,
@@ -81,6 +84,7 @@ export async function migrateAllTenants(
   const migrations = options.migrations ?? TENANT_MIGRATIONS;
   const latest = migrations.length;
   const slugs = await tenantsBehind(em, latest);
+  const scripts = await tenantMigrationScripts(em, migrations);
   const total = slugs.length;
   const failed: TenantFailure[] = [];
   let next = 0;
@@ -88,13 +92,12 @@ export async function migrateAllTenants(
 
   const worker = async () => {
     const fork = em.fork();
-    const migrator = new TenantMigrator(fork, migrations);
     for (;;) {
       const slug = slugs[next++];
       if (slug === undefined) return;
       let didFail = false;
       try {
-        await migrateOne(fork, migrator, slug, latest);
+        await migrateOne(fork, scripts, slug, latest);
       } catch (error) {
         didFail = true;
         failed.push({

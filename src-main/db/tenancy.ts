@@ -1,12 +1,15 @@
-import { LockMode, type MigrationsOptions } from '@mikro-orm/core';
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { tenantSchemaName } from '../../src-shared/domain/slug.ts';
 import { tierLimits, type Tier } from '../../src-shared/domain/tiers.ts';
 import { Organization } from './entities/index.ts';
 import { checkedTenantSchema, quotedTenantSchema } from './identifiers.ts';
-import { createMigratedSchema, TENANT_MIGRATION_COUNT } from './tenant-migrator.ts';
-
-type MigrationList = MigrationsOptions['migrationsList'];
+import {
+  createMigratedSchema,
+  TENANT_MIGRATION_COUNT,
+  tenantMigrationScripts,
+  type TenantMigrationList,
+} from './tenant-migrator.ts';
 
 /** An EntityManager fork whose wildcard entities (agents, …) live in the organization's schema. */
 export function tenantEm(em: EntityManager, slug: string): EntityManager {
@@ -28,7 +31,7 @@ export interface NewOrganization {
 export async function provisionOrganization(
   em: EntityManager,
   data: NewOrganization,
-  migrations?: MigrationList,
+  migrations?: TenantMigrationList,
   alsoInTransaction?: (tx: EntityManager, organization: Organization) => Promise<void>,
 ): Promise<Organization> {
   const schema = checkedTenantSchema(data.slug);
@@ -42,7 +45,7 @@ export async function provisionOrganization(
       tenantSchemaVersion: migrations?.length ?? TENANT_MIGRATION_COUNT,
     });
     await tx.flush();
-    await createMigratedSchema(tx, schema, migrations);
+    await createMigratedSchema(tx, schema, await tenantMigrationScripts(tx, migrations));
     await alsoInTransaction?.(tx, organization);
     return organization;
   });

@@ -1,63 +1,38 @@
-import type { MigrationsOptions, Transaction } from '@mikro-orm/core';
-import { Migrator } from '@mikro-orm/migrations';
+import type { MigrationsOptions } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { TENANT_MIGRATIONS } from '../../migrations/tenant/index.ts';
 import { quoteIdent } from './identifiers.ts';
 
-type MigrationList = NonNullable<MigrationsOptions['migrationsList']>;
-type Migration = InstanceType<Exclude<MigrationList[number], { class: unknown }>>;
-
-/** The transaction an EntityManager is in; tenant migrations must join it. */
-export function transactionOf(em: EntityManager): Transaction {
-  const transaction = em.getTransactionContext();
-  if (!transaction) throw new Error('Tenant migrations must run inside a transaction');
-  return transaction;
-}
+export type TenantMigrationList = NonNullable<MigrationsOptions['migrationsList']>;
+type Migration = InstanceType<Exclude<TenantMigrationList[number], { class: unknown }>>;
 
 export const TENANT_MIGRATION_COUNT = TENANT_MIGRATIONS.length;
 export const TENANT_MIGRATION_NAMES: readonly string[] = TENANT_MIGRATIONS.map((m) => m.name);
 
-/**
- * A Migrator over the tenant migration set. MikroORM reads migrator options
- * only from the ORM's config, which holds the public set; this one replaces
- * them before its services are built. One instance must not serve two
- * concurrent up() calls, so callers make one per worker.
- */
-export class TenantMigrator extends Migrator {
-  constructor(em: EntityManager, migrations: MigrationList = TENANT_MIGRATIONS) {
-    super(em);
-    Object.assign(this, {
-      options: {
-        ...this.options,
-        migrationsList: migrations,
-        includeWildcardSchema: true,
-        tableName: 'mikro_orm_migrations',
-      },
-    });
-    this.initServices();
-  }
-
-  /** Applies pending tenant migrations inside `schema`, within the caller's transaction. */
-  async upIn(schema: string, transaction: Transaction): Promise<string[]> {
-    const applied = await this.up({ schema, transaction });
-    return applied.map((m) => m.name);
-  }
+/** A tenant migration as the SQL it runs and the name it leaves in the ledger. */
+export interface TenantMigrationScript {
+  name: string;
+  sql: string[];
 }
 
-/** The ledger exactly as MikroORM's migrator creates it, so that it reads this one later. */
+/**
+ * The ledger exactly as MikroORM's migrator creates it, so that MikroORM's
+ * own tooling reads a tenant's ledger as its own.
+ */
+const LEDGER_TABLE = 'mikro_orm_migrations';
 const LEDGER_DDL =
-  'create table mikro_orm_migrations (id serial primary key, name varchar(255) not null, ' +
+  `create table ${LEDGER_TABLE} (id serial primary key, name varchar(255) not null, ` +
   'executed_at timestamptz(6) not null default current_timestamp(6))';
 
-/** A migration's name as the migrator records it in the ledger. */
+/** A migration's name as MikroORM's migrator records it. */
 function ledgerName(migration: Migration, explicit?: string): string {
   return (explicit ?? migration.name ?? migration.constructor.name).replace(/\.[jt]s$/, '');
 }
 
-async function migrationScript(
+async function scriptOf(
   em: EntityManager,
-  entry: MigrationList[number],
-): Promise<{ name: string; sql: string[] }> {
+  entry: TenantMigrationList[number],
+): Promise<TenantMigrationScript> {
   const [MigrationClass, explicitName] =
     typeof entry === 'function' ? [entry, undefined] : [entry.class, entry.name];
   const migration = new MigrationClass(em.getDriver(), em.config);
@@ -71,32 +46,70 @@ async function migrationScript(
   return { name, sql };
 }
 
+/** The SQL of each tenant migration, in order; computed once for any number of schemas. */
+export function tenantMigrationScripts(
+  em: EntityManager,
+  migrations: TenantMigrationList = TENANT_MIGRATIONS,
+): Promise<TenantMigrationScript[]> {
+  return Promise.all(migrations.map((entry) => scriptOf(em, entry)));
+}
+
+function requireTransaction(em: EntityManager): void {
+  if (!em.getTransactionContext())
+    throw new Error('Tenant migrations must run inside a transaction');
+}
+
 /**
- * Creates a tenant schema with every migration applied and recorded, in one
- * statement batch inside the caller's transaction. A schema this transaction
- * creates has no ledger and nothing applied, so the migrator's ledger lookups,
- * namespace scan and per-migration savepoints would be pure round trips; the
- * ledger written here is the one the migrator reads when later migrations fan out.
+ * Statements run with `schema` as search_path: migrations are written against
+ * the tenant's own tables. A failure aborts the caller's transaction, which
+ * puts the search_path back as well.
+ */
+function inSchema(schema: string, statements: string[]): string[] {
+  return [`set search_path to ${quoteIdent(schema)}`, ...statements, 'reset search_path'];
+}
+
+/** Each migration's SQL followed by its ledger entry. */
+function recorded(em: EntityManager, scripts: TenantMigrationScript[]): string[] {
+  return scripts.flatMap(({ name, sql }) => [
+    ...sql,
+    `insert into ${LEDGER_TABLE} (name) values (${em.getPlatform().quoteValue(name)})`,
+  ]);
+}
+
+/**
+ * Creates a tenant schema with its ledger and every migration applied, as one
+ * statement batch in the caller's transaction: a single round trip where
+ * MikroORM's migrator made 26 (ledger lookups, a savepoint and search_path
+ * pair per migration).
  */
 export async function createMigratedSchema(
   em: EntityManager,
   schema: string,
-  migrations: MigrationList = TENANT_MIGRATIONS,
-): Promise<string[]> {
-  transactionOf(em);
-  const scripts = await Promise.all(migrations.map((entry) => migrationScript(em, entry)));
-  const quoted = quoteIdent(schema);
+  scripts: TenantMigrationScript[],
+): Promise<void> {
+  requireTransaction(em);
   const statements = [
-    `create schema ${quoted}`,
-    `set search_path to ${quoted}`,
-    LEDGER_DDL,
-    ...scripts.flatMap(({ name, sql }) => [
-      ...sql,
-      `insert into mikro_orm_migrations (name) values (${em.getPlatform().quoteValue(name)})`,
-    ]),
-    // a failure rolls the transaction back, and the search_path with it
-    'reset search_path',
+    `create schema ${quoteIdent(schema)}`,
+    ...inSchema(schema, [LEDGER_DDL, ...recorded(em, scripts)]),
   ];
   await em.execute(statements.join(';\n'));
-  return scripts.map(({ name }) => name);
+}
+
+/**
+ * Applies, in order, the migrations a tenant's ledger does not list, as one
+ * statement batch in the caller's transaction; answers their names.
+ */
+export async function applyPendingMigrations(
+  em: EntityManager,
+  schema: string,
+  scripts: TenantMigrationScript[],
+): Promise<string[]> {
+  requireTransaction(em);
+  const rows = await em.execute<{ name: string }[]>(
+    `select name from ${quoteIdent(schema)}.${LEDGER_TABLE}`,
+  );
+  const applied = new Set(rows.map((row) => row.name));
+  const pending = scripts.filter((script) => !applied.has(script.name));
+  if (pending.length > 0) await em.execute(inSchema(schema, recorded(em, pending)).join(';\n'));
+  return pending.map((script) => script.name);
 }

@@ -77,4 +77,21 @@ describe('tenant migration fan-out', () => {
     expect(result.total).toBe(1);
     expect(result.failed.map((f) => f.slug)).toEqual(['fan-broken']);
   });
+
+  it("applies only what a tenant's ledger lacks, even when its recorded level says less", async () => {
+    await createOrganization(
+      contextFor(db),
+      input('organizations.create', { name: 'fan-e', slug: 'fan-e', tier: 'free' }),
+    );
+    await db.sql("update organizations set tenant_schema_version = 1 where slug = 'fan-e'");
+    await migrateAllTenants(db.orm.em, { migrations: NEXT_RELEASE });
+    const ledger = await db.sql<{ name: string }>(
+      'select name from "org_fan-e".mikro_orm_migrations order by id',
+    );
+    expect(ledger.map((row) => row.name)).toEqual([
+      ...TENANT_MIGRATIONS.map((m) => m.name),
+      'Migration29990101000001_agent_notes',
+    ]);
+    expect(await tenantsBehind(db.orm.em, NEXT_RELEASE.length)).toEqual(['fan-broken']);
+  });
 });

@@ -6,15 +6,12 @@ import {
   provisionOrganization,
   tenantEm,
 } from '../../src-main/db/tenancy.ts';
-import {
-  TENANT_MIGRATION_NAMES,
-  TenantMigrator,
-  transactionOf,
-} from '../../src-main/db/tenant-migrator.ts';
+import { TENANT_MIGRATION_NAMES } from '../../src-main/db/tenant-migrator.ts';
 import { TENANT_MIGRATIONS } from '../../migrations/tenant/index.ts';
 import { createAgent, transitionAgent } from '../../src-main/services/agents.ts';
 import { createOrganization } from '../../src-main/services/organizations.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { MikroOrmTenantMigrator } from '../support/mikro-orm-tenant-migrator.ts';
 import { contextFor, input } from '../support/services.ts';
 
 let db: TestDatabase;
@@ -109,7 +106,7 @@ describe('tenancy', () => {
     expect(row?.tenant_schema_version).toBe(TENANT_MIGRATIONS.length);
   });
 
-  it("writes the migrator's own ledger, so a later migration runs alone in a new schema", async () => {
+  it("writes MikroORM's own ledger, so MikroORM's migrator finds only a later migration pending", async () => {
     const ledger = (schema: string) =>
       db.sql(
         `select column_name, data_type, is_nullable, character_maximum_length, datetime_precision,
@@ -121,7 +118,7 @@ describe('tenancy', () => {
     await newOrg('ledger-new');
     const byMigrator = await db.orm.em.fork().transactional(async (tx) => {
       await tx.execute('create schema "org_ledger-old"');
-      return new TenantMigrator(tx).upIn('org_ledger-old', transactionOf(tx));
+      return new MikroOrmTenantMigrator(tx).upIn('org_ledger-old', tx);
     });
     expect(byMigrator).toEqual(TENANT_MIGRATION_NAMES);
     expect(await ledger('org_ledger-new')).toEqual(await ledger('org_ledger-old'));
@@ -134,9 +131,9 @@ describe('tenancy', () => {
     const applied = await db.orm.em
       .fork()
       .transactional((tx) =>
-        new TenantMigrator(tx, [...TENANT_MIGRATIONS, NextRelease]).upIn(
+        new MikroOrmTenantMigrator(tx, [...TENANT_MIGRATIONS, NextRelease]).upIn(
           'org_ledger-new',
-          transactionOf(tx),
+          tx,
         ),
       );
     expect(applied).toEqual(['Migration29990101000003_next']);
