@@ -37,7 +37,13 @@ export interface FanOutOptions {
   migrations?: TenantMigrationList;
 }
 
-export const DEFAULT_FAN_OUT_CONCURRENCY = 4;
+/**
+ * Each tenant waits on its commit's WAL flush more than on CPU, so more
+ * tenants in flight than cores pays: on 2 cores, 1,000 tenants took 1.9x less
+ * time than serial at 4, 2.3x at 6 to 8. Six of the pool's ten connections
+ * leave four for requests while an administrator retries from Tenancy.
+ */
+export const DEFAULT_FAN_OUT_CONCURRENCY = 6;
 
 /**
  * Organizations whose schema is behind, decided from public alone: each
