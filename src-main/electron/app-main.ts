@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import type * as Electron from 'electron';
 import type { ProgressEvent } from '../../src-shared/channels.ts';
 import { resolveDataDir } from '../db/data-dir.ts';
+import { containedPath } from '../files/contained-path.ts';
 import type { Router } from '../ipc/router.ts';
 import { openRuntime, type Runtime, type RuntimeOptions } from '../runtime.ts';
 import { seedCommand } from '../seed-command.ts';
@@ -157,8 +158,8 @@ export function runElectronApp(electron: ElectronModule, paths: AppOptions): voi
     const rendererDir = join(paths.mainDir, '../renderer');
     protocol.handle(APP_SCHEME, (request) => {
       const path = decodeURIComponent(new URL(request.url).pathname);
-      const file = join(rendererDir, path === '/' ? 'index.html' : path);
-      if (!file.startsWith(rendererDir)) return new Response('Not found', { status: 404 });
+      const file = containedPath(rendererDir, path === '/' ? '/index.html' : path);
+      if (!file) return new Response('Not found', { status: 404 });
       return net.fetch(pathToFileURL(file).toString());
     });
     Menu.setApplicationMenu(

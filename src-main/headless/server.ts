@@ -3,10 +3,11 @@ import { createReadStream } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize } from 'node:path';
+import { extname, join } from 'node:path';
 import type { ProgressEvent } from '../../src-shared/channels.ts';
 import type { Result } from '../../src-shared/contract.ts';
 import { CONTENT_SECURITY_POLICY } from '../electron/security.ts';
+import { containedPath } from '../files/contained-path.ts';
 import type { Router } from '../ipc/router.ts';
 import type { SessionSlot } from '../ipc/session-slot.ts';
 import { BRIDGE_SCRIPT } from './bridge-script.ts';
@@ -139,10 +140,8 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessS
   const serveStatic = async (req: IncomingMessage, res: ServerResponse) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     if (path === '/bridge.js') return send(res, 200, BRIDGE_SCRIPT, JS);
-    const file = normalize(join(options.rendererDir, path));
-    const isAsset =
-      file.startsWith(options.rendererDir) && extname(file) !== '' && path !== '/index.html';
-    if (isAsset) {
+    const file = containedPath(options.rendererDir, path);
+    if (file !== null && extname(file) !== '' && path !== '/index.html') {
       try {
         return send(
           res,
