@@ -242,6 +242,60 @@ try {
     `${allTenants} organizations`,
   );
 
+  // C: what the tenant schemas cost the catalog, read through raw SQL
+  const [catalog] = (
+    await raw.query<{
+      schemas: string;
+      relations: string;
+      tenant_relations: string;
+      pg_class: string;
+      pg_attribute: string;
+      pg_depend: string;
+    }>(
+      `select (select count(*) from pg_namespace where nspname like 'org\\_%') as schemas,
+              (select count(*) from pg_class) as relations,
+              (select count(*) from pg_class c join pg_namespace n on n.oid = c.relnamespace
+                where n.nspname like 'org\\_%') as tenant_relations,
+              pg_total_relation_size('pg_catalog.pg_class') as pg_class,
+              pg_total_relation_size('pg_catalog.pg_attribute') as pg_attribute,
+              pg_total_relation_size('pg_catalog.pg_depend') as pg_depend`,
+    )
+  ).rows;
+  const megabytes = (bytes: string | undefined) => `${(Number(bytes) / 2 ** 20).toFixed(0)} MB`;
+  record(
+    'C1 catalog lookup of one tenant table (pg_class, indexed)',
+    'ms',
+    await timed(
+      () =>
+        raw.query(
+          "select c.oid from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'org_t-1' and c.relname = 'agents'",
+        ),
+      samples(30),
+    ),
+    undefined,
+    `${catalog?.schemas} tenant schemas, ${catalog?.tenant_relations} of ${catalog?.relations} pg_class rows; ` +
+      `pg_class ${megabytes(catalog?.pg_class)}, pg_attribute ${megabytes(catalog?.pg_attribute)}, pg_depend ${megabytes(catalog?.pg_depend)}`,
+  );
+  record(
+    'C2 information_schema lookup of one tenant table',
+    'ms',
+    await timed(
+      () =>
+        raw.query(
+          "select 1 from information_schema.tables where table_schema = 'org_t-1' and table_name = 'agents'",
+        ),
+      samples(30),
+    ),
+  );
+  record(
+    'C3 count every tenant table (catalog scan)',
+    'ms',
+    await timed(
+      () => raw.query("select count(*) from pg_tables where schemaname like 'org\\_%'"),
+      samples(10),
+    ),
+  );
+
   // B3: agents page, 50 of 10,000 agents in one tenant
   const big = await createOrganization(ctx, {
     name: 'Big Tenant',
