@@ -79,8 +79,8 @@ function recorded(em: EntityManager, scripts: TenantMigrationScript[]): string[]
 /**
  * Creates a tenant schema with its ledger and every migration applied, as one
  * statement batch in the caller's transaction: a single round trip where
- * MikroORM's migrator made 26 (ledger lookups, a savepoint and search_path
- * pair per migration).
+ * MikroORM's migrator made 24 for today's two migrations (one per statement,
+ * plus ledger lookups and a savepoint and search_path pair per migration).
  */
 export async function createMigratedSchema(
   em: EntityManager,
