@@ -138,7 +138,12 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessS
   };
 
   const serveStatic = async (req: IncomingMessage, res: ServerResponse) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    let path: string;
+    try {
+      path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    } catch {
+      return send(res, 400, 'Malformed path', 'text/plain');
+    }
     if (path === '/bridge.js') return send(res, 200, BRIDGE_SCRIPT, JS);
     const file = containedPath(options.rendererDir, path);
     if (file !== null && extname(file) !== '' && path !== '/index.html') {

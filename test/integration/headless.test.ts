@@ -1,6 +1,6 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProgressEvent } from '../../src-shared/channels.ts';
 import { startHeadless, type HeadlessServer } from '../../src-main/headless/server.ts';
@@ -69,6 +69,24 @@ describe('headless transport', () => {
     const html = await response.text();
     expect(html).toContain('<script src="/bridge.js"></script>');
     expect(await (await fetch(`${base}/bridge.js`)).text()).toContain('window.fleet');
+  });
+
+  it('serves no file from a sibling folder whose name starts like the renderer folder', async () => {
+    const sibling = `${rendererDir}-old`;
+    await mkdir(sibling);
+    try {
+      await writeFile(join(sibling, 'secret.js'), 'sibling secret');
+      const escaped = encodeURIComponent(`../${basename(sibling)}/secret.js`);
+      const response = await fetch(`${base}/${escaped}`);
+      expect(await response.text()).not.toContain('sibling secret');
+    } finally {
+      await rm(sibling, { recursive: true, force: true });
+    }
+  });
+
+  it('answers 400 to a path with a malformed percent escape', async () => {
+    const response = await fetch(`${base}/assets/%E0%A4%A.js`);
+    expect(response.status).toBe(400);
   });
 
   it('answers 401 without the token and with a wrong one', async () => {
