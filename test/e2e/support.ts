@@ -17,6 +17,8 @@ export async function snap(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENS_DIR, { recursive: true });
   // not 'networkidle': the progress event stream stays open
   await page.waitForTimeout(300);
+  // a full-page capture taken scrolled down paints the fixed header mid-page
+  await page.evaluate(() => window.scrollTo(0, 0));
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     await page.waitForTimeout(150);
