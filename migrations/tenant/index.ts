@@ -3,7 +3,9 @@ import { Migration20261128000102_agent_skills } from './Migration20261128000102_
 
 /**
  * Every tenant migration, in order. An organization's tenant_schema_version
- * is the number of these its schema has applied.
+ * is the number of these its schema has applied. Each adds plain SQL with
+ * addSql, written against the tenant's own tables (it runs with the tenant
+ * schema as search_path); running queries from up() is refused.
  */
 export const TENANT_MIGRATIONS = [
   Migration20261128000101_agents,

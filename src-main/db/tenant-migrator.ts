@@ -36,8 +36,14 @@ async function scriptOf(
   const [MigrationClass, explicitName] =
     typeof entry === 'function' ? [entry, undefined] : [entry.class, entry.name];
   const migration = new MigrationClass(em.getDriver(), em.config);
-  await migration.up();
   const name = ledgerName(migration, explicitName);
+  // up() only collects SQL here, outside any tenant's transaction and schema,
+  // so a query it ran itself would land in the wrong place
+  const refuse = () => {
+    throw new Error(`Tenant migration ${name} must add its SQL with addSql, not run queries`);
+  };
+  Object.assign(migration, { execute: refuse, getEntityManager: refuse });
+  await migration.up();
   const queries: unknown[] = migration.getQueries?.() ?? [];
   const sql = queries.map((query) => {
     if (typeof query !== 'string') throw new Error(`Tenant migration ${name} must add plain SQL`);

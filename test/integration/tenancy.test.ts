@@ -139,6 +139,26 @@ describe('tenancy', () => {
     expect(applied).toEqual(['Migration29990101000003_next']);
   });
 
+  it('refuses a tenant migration that runs a query itself, leaving no row and no schema', async () => {
+    class RunsItsOwnQuery extends Migration {
+      override name = 'Migration29990101000004_runs_query';
+      override async up(): Promise<void> {
+        await this.execute('create table outside_the_tenant (id int)');
+      }
+    }
+    await expect(
+      provisionOrganization(db.orm.em, { name: 'Querying', slug: 'querying', tier: 'free' }, [
+        ...TENANT_MIGRATIONS,
+        RunsItsOwnQuery,
+      ]),
+    ).rejects.toThrow(/Migration29990101000004_runs_query must add its SQL with addSql/);
+    expect(await db.sql("select 1 from organizations where slug = 'querying'")).toEqual([]);
+    expect(await schemas()).not.toContain('org_querying');
+    expect(await db.sql("select 1 from pg_tables where tablename = 'outside_the_tenant'")).toEqual(
+      [],
+    );
+  });
+
   it('leaves no row and no schema when a tenant migration fails half-way', async () => {
     class HalfApplied extends Migration {
       override name = 'Migration29990101000000_half_applied';
