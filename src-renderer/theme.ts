@@ -1,4 +1,4 @@
-import { createTheme } from '@mantine/core';
+import { Code, createTheme, type CSSVariablesResolver } from '@mantine/core';
 
 export const theme = createTheme({
   primaryColor: 'indigo',
@@ -6,4 +6,17 @@ export const theme = createTheme({
   fontFamily: 'Inter, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
   fontFamilyMonospace: '"JetBrains Mono", ui-monospace, SFMono-Regular, Menlo, monospace',
   focusRing: 'auto',
+  components: {
+    Code: Code.extend({ vars: () => ({ root: { '--code-bg': 'var(--fleet-code-bg)' } }) }),
+  },
+});
+
+/**
+ * Mantine's dark code background is the dark card's own colour, so prompts
+ * shown in cards lost their box; one shade darker keeps it.
+ */
+export const cssVariables: CSSVariablesResolver = () => ({
+  variables: {},
+  light: { '--fleet-code-bg': 'var(--mantine-color-gray-0)' },
+  dark: { '--fleet-code-bg': 'var(--mantine-color-dark-8)' },
 });
