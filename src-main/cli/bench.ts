@@ -384,7 +384,7 @@ try {
     }
   };
   // the warm-up grows the heap and the allocator's arenas to their working size once
-  await spread(calls / 5);
+  await spread(2_000);
   gc?.();
   const before = process.memoryUsage();
   await spread(calls);
