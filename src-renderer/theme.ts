@@ -7,7 +7,12 @@ export const theme = createTheme({
   fontFamilyMonospace: '"JetBrains Mono", ui-monospace, SFMono-Regular, Menlo, monospace',
   focusRing: 'auto',
   components: {
-    Code: Code.extend({ vars: () => ({ root: { '--code-bg': 'var(--fleet-code-bg)' } }) }),
+    Code: Code.extend({
+      // an explicit color prop still wins
+      vars: (_theme, props) => ({
+        root: props.color ? {} : { '--code-bg': 'var(--fleet-code-bg)' },
+      }),
+    }),
   },
 });
 
