@@ -1,0 +1,69 @@
+import { spawn } from 'node:child_process';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import pg from 'pg';
+
+export interface ConsoleServer {
+  /** The announced URL, token in its fragment. */
+  url: string;
+  base: string;
+  token: string;
+  home: string;
+  /** The database it uses when not the embedded one. */
+  databaseUrl: string | undefined;
+  stop(): Promise<void>;
+}
+
+/**
+ * `start:headless` on a fresh database: embedded in a new data directory, or
+ * a new database on FLEETPROMPT_TEST_DATABASE_URL's server.
+ */
+export async function startConsoleServer(): Promise<ConsoleServer> {
+  const home = await mkdtemp(join(tmpdir(), 'fleetprompt-e2e-'));
+  await chmod(home, 0o755);
+  const { DATABASE_URL: _ignored, ...env } = process.env;
+  const childEnv: NodeJS.ProcessEnv = { ...env, FLEETPROMPT_HOME: home };
+  let dropDatabase = async () => undefined;
+  const server = process.env.FLEETPROMPT_TEST_DATABASE_URL;
+  if (server) {
+    const name = `fp_e2e_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 6)}`;
+    const admin = new pg.Client({ connectionString: server });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    const url = new URL(server);
+    url.pathname = `/${name}`;
+    childEnv.DATABASE_URL = url.toString();
+    dropDatabase = async () => {
+      const c = new pg.Client({ connectionString: server });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    };
+  }
+
+  const child = spawn(process.execPath, ['src-main/cli/headless.ts'], {
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`start:headless exited with ${code}`)));
+  });
+  const announced = JSON.parse(line) as { url: string; port: number; token: string };
+  return {
+    url: announced.url,
+    base: `http://127.0.0.1:${announced.port}`,
+    token: announced.token,
+    home,
+    databaseUrl: childEnv.DATABASE_URL,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+      await dropDatabase();
+      await rm(home, { recursive: true, force: true });
+    },
+  };
+}
