@@ -18,21 +18,24 @@ import { inTransaction } from './transactions.ts';
 
 async function tenantOf(ctx: ServiceContext, organizationId: string) {
   const organization = await visibleOrganization(ctx, organizationId);
-  const schema = { schema: tenantSchemaName(organization.slug) };
-  return { organization, em: tenantEm(ctx.em, organization.slug), schema };
+  return {
+    organization,
+    schema: { schema: tenantSchemaName(organization.slug) },
+    fork: () => tenantEm(ctx.em, organization.slug),
+  };
 }
+
+type TenantWork<T> = (em: EntityManager, organization: Organization) => Promise<T>;
 
 /** A read in the organization's tenant schema. */
 export async function tenantRead<T>(
   ctx: ServiceContext,
   organizationId: string,
-  work: (em: EntityManager, organization: Organization) => Promise<T>,
+  work: TenantWork<T>,
 ): Promise<T> {
-  const { organization, em, schema } = await tenantOf(ctx, organizationId);
-  return withDbErrors(() => work(em, organization), schema);
+  const { organization, schema, fork } = await tenantOf(ctx, organizationId);
+  return withDbErrors(() => work(fork(), organization), schema);
 }
-
-type TenantWork<T> = (tx: EntityManager, organization: Organization) => Promise<T>;
 
 /**
  * The policy and the organization once, then each `work` in its own
@@ -44,10 +47,8 @@ export async function tenantWriter(
   organizationId: string,
 ): Promise<<T>(work: TenantWork<T>) => Promise<T>> {
   requireAgentWriter(ctx.actor, organizationId);
-  const organization = await visibleOrganization(ctx, organizationId);
-  const schema = { schema: tenantSchemaName(organization.slug) };
-  return (work) =>
-    inTransaction(tenantEm(ctx.em, organization.slug), (tx) => work(tx, organization), schema);
+  const { organization, schema, fork } = await tenantOf(ctx, organizationId);
+  return (work) => inTransaction(fork(), (tx) => work(tx, organization), schema);
 }
 
 /** A write in the organization's tenant schema: the policy, then one transaction there. */
