@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import type * as Electron from 'electron';
 import type { ProgressEvent } from '../../src-shared/channels.ts';
 import { resolveDataDir } from '../db/data-dir.ts';
-import { containedPath } from '../files/contained-path.ts';
+import { containedPath, decodedUrlPath } from '../files/contained-path.ts';
 import type { Router } from '../ipc/router.ts';
 import { openRuntime, type Runtime, type RuntimeOptions } from '../runtime.ts';
 import { seedCommand } from '../seed-command.ts';
@@ -157,7 +157,8 @@ export function runElectronApp(electron: ElectronModule, paths: AppOptions): voi
     denyAllPermissions(electron.session.defaultSession);
     const rendererDir = join(paths.mainDir, '../renderer');
     protocol.handle(APP_SCHEME, (request) => {
-      const path = decodeURIComponent(new URL(request.url).pathname);
+      const path = decodedUrlPath(request.url);
+      if (path === null) return new Response('Malformed path', { status: 400 });
       const file = containedPath(rendererDir, path === '/' ? '/index.html' : path);
       if (!file) return new Response('Not found', { status: 404 });
       return net.fetch(pathToFileURL(file).toString());

@@ -1,5 +1,14 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 
+/** A URL's path with its percent escapes decoded, or null when an escape is malformed. */
+export function decodedUrlPath(url: string): string | null {
+  try {
+    return decodeURIComponent(new URL(url, 'http://x').pathname);
+  } catch {
+    return null;
+  }
+}
+
 /**
  * The file a decoded URL path names inside `root`, or null when the path
  * leaves it: through "..", or into a sibling folder whose name merely starts

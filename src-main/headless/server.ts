@@ -7,7 +7,7 @@ import { extname, join } from 'node:path';
 import type { ProgressEvent } from '../../src-shared/channels.ts';
 import type { Result } from '../../src-shared/contract.ts';
 import { CONTENT_SECURITY_POLICY } from '../electron/security.ts';
-import { containedPath } from '../files/contained-path.ts';
+import { containedPath, decodedUrlPath } from '../files/contained-path.ts';
 import type { Router } from '../ipc/router.ts';
 import type { SessionSlot } from '../ipc/session-slot.ts';
 import { BRIDGE_SCRIPT } from './bridge-script.ts';
@@ -138,12 +138,8 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessS
   };
 
   const serveStatic = async (req: IncomingMessage, res: ServerResponse) => {
-    let path: string;
-    try {
-      path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    } catch {
-      return send(res, 400, 'Malformed path', 'text/plain');
-    }
+    const path = decodedUrlPath(req.url ?? '/');
+    if (path === null) return send(res, 400, 'Malformed path', 'text/plain');
     if (path === '/bridge.js') return send(res, 200, BRIDGE_SCRIPT, JS);
     const file = containedPath(options.rendererDir, path);
     if (file !== null && extname(file) !== '' && path !== '/index.html') {

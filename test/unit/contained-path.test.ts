@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { containedPath } from '../../src-main/files/contained-path.ts';
+import { containedPath, decodedUrlPath } from '../../src-main/files/contained-path.ts';
 
 const root = '/srv/out/renderer';
 
@@ -27,5 +27,16 @@ describe('containedPath', () => {
 
   it('allows a file name that merely begins with two dots', () => {
     expect(containedPath(root, '/..hidden.js')).toBe(join(root, '..hidden.js'));
+  });
+});
+
+describe('decodedUrlPath', () => {
+  it('decodes the path of a full URL and of a bare request path', () => {
+    expect(decodedUrlPath('app://console/assets/a%20b.js?x=1')).toBe('/assets/a b.js');
+    expect(decodedUrlPath('/organizations/%C3%A9')).toBe('/organizations/é');
+  });
+
+  it('answers null for a malformed percent escape', () => {
+    expect(decodedUrlPath('/assets/%E0%A4%A.js')).toBeNull();
   });
 });
