@@ -12,6 +12,7 @@ import { TENANT_MIGRATIONS } from '../../migrations/tenant/index.ts';
 import { assertServerVersion, openDatabaseTarget } from '../db/connection.ts';
 import { migrateAllTenants, migratePublic, tenantsBehind } from '../db/fan-out.ts';
 import { openOrm } from '../db/orm.ts';
+import { tenantMigrationScripts } from '../db/tenant-migrator.ts';
 import { createRouter, type Router } from '../ipc/router.ts';
 import type { SessionSlot } from '../ipc/session-slot.ts';
 import { SYSTEM_ACTOR } from '../services/context.ts';
@@ -147,19 +148,14 @@ try {
       }),
     samples(40),
   );
+  // the raw twin runs the tenant migrations' own SQL, one statement at a time
+  const tenantSql = (await tenantMigrationScripts(orm.em)).flatMap((script) => script.sql);
   const ddl = (schema: string) => [
     `create schema "${schema}"`,
-    `create table "${schema}".agents (id uuid primary key default gen_random_uuid(), name text not null, description text, version text not null default '1.0.0', status text not null default 'draft' check (status in ('draft','deploying','active','paused','error')), config jsonb not null default '{}', system_prompt text not null, max_concurrent_requests integer not null default 5, timeout_seconds integer not null default 30, total_executions integer not null default 0, total_tokens_used bigint not null default 0, avg_latency_ms integer, lock_version integer not null default 1, created_at timestamptz not null default now(), updated_at timestamptz not null default now())`,
-    `create index on "${schema}".agents (name)`,
-    `create index on "${schema}".agents (status)`,
-    `create table "${schema}".agent_transitions (id uuid primary key default gen_random_uuid(), agent_id uuid not null references "${schema}".agents (id) on delete cascade, from_status text not null, to_status text not null, event text not null, actor_id uuid, actor_label text not null, at timestamptz not null default now())`,
-    `create index on "${schema}".agent_transitions (agent_id, at)`,
-    `create table "${schema}".agent_skills (agent_id uuid not null references "${schema}".agents (id) on delete cascade, skill_id uuid not null, position integer not null check (position >= 0), attached_at timestamptz not null default now(), primary key (agent_id, skill_id))`,
-    `create index on "${schema}".agent_skills (skill_id)`,
-    `create table "${schema}".mikro_orm_migrations (id serial primary key, name varchar(255), executed_at timestamptz default current_timestamp)`,
-    ...TENANT_MIGRATIONS.map(
-      (m) => `insert into "${schema}".mikro_orm_migrations (name) values ('${m.name}')`,
-    ),
+    `set local search_path to "${schema}"`,
+    ...tenantSql,
+    'create table mikro_orm_migrations (id serial primary key, name varchar(255) not null, executed_at timestamptz(6) not null default current_timestamp(6))',
+    ...TENANT_MIGRATIONS.map((m) => `insert into mikro_orm_migrations (name) values ('${m.name}')`),
   ];
   const b1raw = await timed(async (i) => {
     const client = await raw.connect();
