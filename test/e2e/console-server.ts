@@ -3,7 +3,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import pg from 'pg';
+import { createScratchDatabase } from '../support/scratch-database.ts';
 
 export interface ConsoleServer {
   /** The announced URL, token in its fragment. */
@@ -25,24 +25,9 @@ export async function startConsoleServer(): Promise<ConsoleServer> {
   await chmod(home, 0o755);
   const { DATABASE_URL: _ignored, ...env } = process.env;
   const childEnv: NodeJS.ProcessEnv = { ...env, FLEETPROMPT_HOME: home };
-  let dropDatabase = async () => undefined;
   const server = process.env.FLEETPROMPT_TEST_DATABASE_URL;
-  if (server) {
-    const name = `fp_e2e_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 6)}`;
-    const admin = new pg.Client({ connectionString: server });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = new URL(server);
-    url.pathname = `/${name}`;
-    childEnv.DATABASE_URL = url.toString();
-    dropDatabase = async () => {
-      const c = new pg.Client({ connectionString: server });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    };
-  }
+  const database = server ? await createScratchDatabase(server, 'fp_e2e') : null;
+  if (database) childEnv.DATABASE_URL = database.url;
 
   const child = spawn(process.execPath, ['src-main/cli/headless.ts'], {
     env: childEnv,
@@ -62,7 +47,7 @@ export async function startConsoleServer(): Promise<ConsoleServer> {
     stop: async () => {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
-      await dropDatabase();
+      await database?.drop();
       await rm(home, { recursive: true, force: true });
     },
   };

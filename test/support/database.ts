@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { migratePublic } from '../../src-main/db/fan-out.ts';
 import { openOrm, type Orm } from '../../src-main/db/orm.ts';
+import { createScratchDatabase } from './scratch-database.ts';
 
 export interface TestDatabase {
   url: string;
@@ -16,30 +16,11 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-function withDatabase(serverUrl: string, name: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function admin<T>(serverUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
 /** A fresh database for one test file, with the public schema migrated. */
 export async function createTestDatabase(
   options: { migrate?: boolean } = {},
 ): Promise<TestDatabase> {
-  const serverUrl = inject('serverUrl');
-  const name = `fp_test_${randomBytes(6).toString('hex')}`;
-  await admin(serverUrl, (c) => c.query(`create database ${name}`));
-  const url = withDatabase(serverUrl, name);
+  const { name, url, drop } = await createScratchDatabase(inject('serverUrl'), 'fp_test');
   const orm = await openOrm(url);
   if (options.migrate ?? true) await migratePublic(orm);
   const pool = new pg.Pool({ connectionString: url, max: 2 });
@@ -54,7 +35,7 @@ export async function createTestDatabase(
     drop: async () => {
       await orm.close(true);
       await pool.end();
-      await admin(serverUrl, (c) => c.query(`drop database if exists ${name} with (force)`));
+      await drop();
     },
   };
 }
