@@ -1,6 +1,14 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 import { resolve } from 'node:path';
+import type { Plugin } from 'vite';
+import { META_CONTENT_SECURITY_POLICY } from './src-main/content-security-policy.ts';
+
+/** index.html's CSP meta tag, from the one policy the transports also send as a header. */
+const contentSecurityPolicy = (): Plugin => ({
+  name: 'fleet-content-security-policy',
+  transformIndexHtml: (html) => html.replace('%FLEET_CSP%', META_CONTENT_SECURITY_POLICY),
+});
 
 export default defineConfig({
   main: {
@@ -21,7 +29,7 @@ export default defineConfig({
     root: resolve('src-renderer'),
     // absolute asset paths: deep links (/organizations/…) load the same bundle
     base: '/',
-    plugins: [react()],
+    plugins: [react(), contentSecurityPolicy()],
     build: {
       outDir: resolve('out/renderer'),
       // the renderer is parsed on every start; a third of the bytes paints the first screen sooner

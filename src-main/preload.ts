@@ -1,5 +1,10 @@
 import { contextBridge, ipcRenderer } from 'electron';
-import { isChannelName, type FleetBridge, type ProgressEvent } from '../src-shared/channels.ts';
+import {
+  EVENT_CHANNEL,
+  isChannelName,
+  type FleetBridge,
+  type FleetEvent,
+} from '../src-shared/channels.ts';
 
 /*
  * The page's only door to the main process: invoke a contract channel, or
@@ -12,9 +17,9 @@ const bridge: FleetBridge = {
     return ipcRenderer.invoke(channel, input ?? {});
   },
   onEvent(listener) {
-    const handler = (_event: unknown, payload: ProgressEvent) => listener(payload);
-    ipcRenderer.on('fleet:event', handler);
-    return () => ipcRenderer.removeListener('fleet:event', handler);
+    const handler = (_event: unknown, payload: FleetEvent) => listener(payload);
+    ipcRenderer.on(EVENT_CHANNEL, handler);
+    return () => ipcRenderer.removeListener(EVENT_CHANNEL, handler);
   },
 };
 

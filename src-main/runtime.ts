@@ -1,20 +1,15 @@
 import { join } from 'node:path';
-import { assertServerVersion, openDatabaseTarget, type DatabaseTarget } from './db/connection.ts';
+import { openDatabaseTarget, probeServer, type DatabaseTarget } from './db/connection.ts';
 import { prepareDataDir, resolveDataDir } from './db/data-dir.ts';
-import {
-  migrateAllTenants,
-  migratePublic,
-  type FanOutProgress,
-  type FanOutResult,
-} from './db/fan-out.ts';
+import { migrateAllTenants, migratePublic, type FanOutResult } from './db/fan-out.ts';
 import { openOrm, type Orm } from './db/orm.ts';
 import { createRouter, type Router } from './ipc/router.ts';
-import type { ProgressEvent } from '../src-shared/channels.ts';
+import type { FleetEvent, MigrationProgress } from '../src-shared/channels.ts';
 import { fileLog, type Log } from './log.ts';
 import { createPasswordHasher, type PasswordHasher } from './services/password-hasher.ts';
 import { SessionStore } from './services/sessions.ts';
 import { APP_VERSION } from './version.ts';
-import { rememberFailures } from './services/tenancy.ts';
+import { TenantFailures } from './services/tenant-failures.ts';
 
 export interface Runtime {
   dataDir: string;
@@ -33,8 +28,8 @@ export interface RuntimeOptions {
   dataDir?: string;
   /** Echo log lines to stderr (CLI). */
   echo?: boolean;
-  onProgress?: (progress: FanOutProgress) => void;
-  onEvent?: (event: ProgressEvent) => void;
+  onProgress?: (progress: MigrationProgress) => void;
+  onEvent?: (event: FleetEvent) => void;
 }
 
 /**
@@ -54,8 +49,13 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
       await cleanup().catch((e) => log('shutdown step failed', e));
   };
   try {
-    const version = await assertServerVersion(target.url);
-    log(`database: ${target.source}, PostgreSQL ${version}`);
+    const server = await probeServer(target.url);
+    log(`database: ${target.source}, PostgreSQL ${server.version}`);
+    if (server.superuser) {
+      log(
+        'warning: the console connects as a superuser; give it a role that owns only its database (docs/security.md)',
+      );
+    }
     const orm = await openOrm(target.url);
     cleanups.push(() => orm.close(true));
     const passwords = createPasswordHasher();
@@ -65,7 +65,8 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
       orm.em,
       options.onProgress ? { onProgress: options.onProgress } : {},
     );
-    rememberFailures(startup);
+    const tenantFailures = new TenantFailures();
+    tenantFailures.replace(startup);
     for (const failure of startup.failed)
       log(`tenant ${failure.schema} failed to migrate: ${failure.message}`);
     const sessions = new SessionStore();
@@ -74,7 +75,13 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
       passwords,
       sessions,
       logError: log,
-      environment: { dataDir, appVersion: APP_VERSION, databaseSource: target.source },
+      environment: {
+        dataDir,
+        appVersion: APP_VERSION,
+        databaseSource: target.source,
+        superuser: server.superuser,
+      },
+      tenantFailures,
       ...(options.onEvent ? { emit: options.onEvent } : {}),
     });
     return { dataDir, log, target, orm, passwords, sessions, router, startup, close };

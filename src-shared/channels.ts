@@ -16,6 +16,7 @@ export const CHANNEL_NAMES = [
   'organizations.update',
   'organizations.changeTier',
   'organizations.delete',
+  'organizations.usage',
   'users.list',
   'users.get',
   'users.create',
@@ -59,17 +60,25 @@ export function isChannelName(name: unknown): name is ChannelName {
   return typeof name === 'string' && (CHANNEL_NAMES as readonly string[]).includes(name);
 }
 
-/** Events the main process pushes to the page (start-up and migration progress). */
-export interface ProgressEvent {
-  type: 'migration-progress';
+/** The IPC channel (Electron) that carries FleetEvents to the page. */
+export const EVENT_CHANNEL = 'fleet:event';
+
+/** How far the tenant fan-out has come: the tenant just finished, and whether it failed. */
+export interface MigrationProgress {
   done: number;
   total: number;
   slug: string;
   failed: boolean;
 }
 
+/** Events the main process pushes to the page. */
+export type FleetEvent =
+  | ({ type: 'migration-progress' } & MigrationProgress)
+  /** The database or the tenant migrations could not be opened at start-up. */
+  | { type: 'startup-failed'; message: string };
+
 /** What the preload (Electron) and the bridge script (headless) put on window.fleet. */
 export interface FleetBridge {
   invoke(channel: ChannelName, input?: unknown): Promise<unknown>;
-  onEvent(listener: (event: ProgressEvent) => void): () => void;
+  onEvent(listener: (event: FleetEvent) => void): () => void;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   agentConfigField,
+  agentConfigPatchField,
   agentEventField,
   agentStatusField,
   text,
@@ -53,6 +54,18 @@ export interface SessionUser {
   role: Role;
   organizationId: string;
   organizationName: string;
+  /** Someone else set the password: every channel but auth.me, auth.changePassword and auth.signOut answers PASSWORD_CHANGE_REQUIRED until it is changed. */
+  mustChangePassword: boolean;
+}
+
+/** What an organization's agents have used, summed over all of them since they were created. */
+export interface OrganizationUsage {
+  organizationId: string;
+  agents: number;
+  totalTokensUsed: number;
+  totalExecutions: number;
+  /** The agents that used the most tokens, most first (at most 12). */
+  topAgents: { id: string; name: string; totalTokensUsed: number }[];
 }
 
 export interface TenantStatus {
@@ -90,11 +103,16 @@ export interface DatabaseSettingsDto {
   url: string | null;
 }
 
+/** Where the database in use came from: the environment, the saved setting, or the embedded server. */
+export type DatabaseSource = 'DATABASE_URL' | 'settings' | 'embedded';
+
 export interface SettingsDto {
   /** What is saved; it takes effect at the next start. */
   database: DatabaseSettingsDto;
   /** Where the database in use now came from. */
-  databaseSource: 'DATABASE_URL' | 'settings' | 'embedded';
+  databaseSource: DatabaseSource;
+  /** The console connects as a superuser (a DATABASE_URL that names one); least privilege says it should not. */
+  superuser: boolean;
   dataDir: string;
   appVersion: string;
 }
@@ -299,6 +317,10 @@ export const contract = {
     input: z.strictObject({ id: uuidField, confirmSlug: text().max(64) }),
     output: out<null>(),
   },
+  'organizations.usage': {
+    input: z.strictObject({ organizationId: uuidField }),
+    output: out<OrganizationUsage>(),
+  },
 
   'users.list': {
     input: usersListInput,
@@ -309,7 +331,7 @@ export const contract = {
     input: z.strictObject({
       organizationId: uuidField,
       email: emailField,
-      name: nameField,
+      name: nameField.nullable().optional(),
       role: roleField.default('user'),
       password: passwordField,
     }),
@@ -319,7 +341,8 @@ export const contract = {
     input: z.strictObject({
       id: uuidField,
       email: emailField.optional(),
-      name: nameField.optional(),
+      // null clears it: a user's name is optional
+      name: nameField.nullable().optional(),
       role: roleField.optional(),
     }),
     output: out<UserDto>(),
@@ -346,7 +369,7 @@ export const contract = {
       name: nameField,
       description: descriptionField.nullable().optional(),
       systemPrompt: promptField,
-      config: agentConfigField.partial().optional(),
+      config: agentConfigPatchField.optional(),
     }),
     output: out<AgentDto>(),
   },
@@ -466,17 +489,6 @@ export type ParsedInput<C extends Channel> = z.output<Contract[C]['input']>;
 export type ChannelOutput<C extends Channel> = Contract[C]['output'];
 
 export const CHANNELS: readonly Channel[] = CHANNEL_NAMES;
-
-/** Channels a caller may use before signing in. */
-export const PUBLIC_CHANNELS: ReadonlySet<Channel> = new Set<Channel>([
-  'auth.signIn',
-  'auth.firstRun',
-  'auth.createFirstAdmin',
-  'auth.me',
-  'auth.signOut',
-  // allowed signed out only before the first account exists (the service checks)
-  'demo.load',
-]);
 
 export const isChannel: (name: unknown) => name is Channel = isChannelName;
 

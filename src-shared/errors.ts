@@ -7,6 +7,7 @@ export const ERROR_CODES = [
   'LIMIT_REACHED',
   'INVALID_TRANSITION',
   'LOCKED',
+  'PASSWORD_CHANGE_REQUIRED',
   'UNAVAILABLE',
   'INTERNAL',
 ] as const;

@@ -1,10 +1,12 @@
 import { Migration20261128000001_core } from './Migration20261128000001_core.ts';
 import { Migration20261128000002_access } from './Migration20261128000002_access.ts';
 import { Migration20261128000003_skill_usage } from './Migration20261128000003_skill_usage.ts';
+import { Migration20261129000004_sign_in_throttle } from './Migration20261129000004_sign_in_throttle.ts';
 
 /** Every public-schema migration, in order; listed by import so that they bundle into the app. */
 export const PUBLIC_MIGRATIONS = [
   Migration20261128000001_core,
   Migration20261128000002_access,
   Migration20261128000003_skill_usage,
+  Migration20261129000004_sign_in_throttle,
 ];

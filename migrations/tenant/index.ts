@@ -11,6 +11,3 @@ export const TENANT_MIGRATIONS = [
   Migration20261128000101_agents,
   Migration20261128000102_agent_skills,
 ];
-
-/** The tables every tenant schema must have once migrated; Tenancy reports a schema missing any. */
-export const TENANT_TABLES = ['agents', 'agent_transitions', 'agent_skills'] as const;

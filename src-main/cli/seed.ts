@@ -1,5 +1,5 @@
-import { seedCommand } from '../seed-command.ts';
 import { runCli } from './run-cli.ts';
+import { seedCommand } from './seed-command.ts';
 
 await runCli(async () => {
   await seedCommand({ echo: false }, (line) => console.log(line));

@@ -1,13 +1,14 @@
 import pg from 'pg';
-import { readStoredSettings } from '../services/settings.ts';
+import type { DatabaseSource } from '../../src-shared/contract.ts';
 import { openEmbedded, type EmbeddedLog } from './embedded.ts';
+import { readStoredSettings } from './saved-settings.ts';
 
 export const MIN_SERVER_VERSION_NUM = 140000;
 
 export interface DatabaseTarget {
   url: string;
   /** Where the URL came from, for start-up messages. */
-  source: 'DATABASE_URL' | 'settings' | 'embedded';
+  source: DatabaseSource;
   /** Releases what opening the target started (the embedded server, when this process owns it). */
   release(): Promise<void>;
 }
@@ -37,20 +38,30 @@ export async function openDatabaseTarget(options: {
   return { url: server.url, source: 'embedded', release: () => server.stop() };
 }
 
-/** Refuses servers older than PostgreSQL 14 with a message naming the version found. */
-export async function assertServerVersion(url: string): Promise<string> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
+export interface ServerInfo {
+  version: string;
+  /** Whether the connection's role is a superuser (least privilege says it should not be). */
+  superuser: boolean;
+}
+
+/**
+ * Connects once and reads what the console needs to know of a server;
+ * refuses servers older than PostgreSQL 14 with a message naming the version.
+ */
+export async function probeServer(url: string, timeoutMs = 10_000): Promise<ServerInfo> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
   try {
-    const { rows } = await client.query<{ num: string; version: string }>(
-      "select current_setting('server_version_num') as num, current_setting('server_version') as version",
+    await client.connect();
+    const { rows } = await client.query<{ num: string; version: string; superuser: boolean }>(
+      `select current_setting('server_version_num') as num, current_setting('server_version') as version,
+              (select rolsuper from pg_roles where rolname = current_user) as superuser`,
     );
     const row = rows[0];
     if (!row) throw new Error('The server did not report its version');
     checkServerVersion(Number(row.num), row.version);
-    return row.version;
+    return { version: row.version, superuser: row.superuser };
   } finally {
-    await client.end();
+    await client.end().catch(() => undefined);
   }
 }
 

@@ -1,4 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { MigrationProgress } from '../../src-shared/channels.ts';
+import type { MigrateAllResult } from '../../src-shared/contract.ts';
 import { tenantSchemaName } from '../../src-shared/domain/slug.ts';
 import { checkedTenantSchema } from './identifiers.ts';
 import { TENANT_MIGRATIONS } from '../../migrations/tenant/index.ts';
@@ -10,29 +12,13 @@ import {
   type TenantMigrationScript,
 } from './tenant-migrator.ts';
 
-export interface FanOutProgress {
-  done: number;
-  total: number;
-  /** The tenant just finished, and whether it failed. */
-  slug: string;
-  failed: boolean;
-}
-
-export interface TenantFailure {
-  slug: string;
-  schema: string;
-  message: string;
-}
-
-export interface FanOutResult {
-  total: number;
-  migrated: number;
-  failed: TenantFailure[];
-}
+/** What a fan-out did, as Tenancy shows it. */
+export type FanOutResult = MigrateAllResult;
+type TenantFailure = MigrateAllResult['failed'][number];
 
 export interface FanOutOptions {
   concurrency?: number;
-  onProgress?: (progress: FanOutProgress) => void;
+  onProgress?: (progress: MigrationProgress) => void;
   /** The tenant migration set; tests pass a longer one to simulate a release. */
   migrations?: TenantMigrationList;
 }

@@ -1,4 +1,3 @@
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { tenantSchemaName } from '../../src-shared/domain/slug.ts';
 import { tierLimits, type Tier } from '../../src-shared/domain/tiers.ts';
@@ -6,6 +5,7 @@ import { Organization } from './entities/index.ts';
 import { checkedTenantSchema, quotedTenantSchema } from './identifiers.ts';
 import {
   createMigratedSchema,
+  requireTransaction,
   TENANT_MIGRATION_COUNT,
   tenantMigrationScripts,
   type TenantMigrationList,
@@ -24,47 +24,39 @@ export interface NewOrganization {
 }
 
 /**
- * Creates an organization and its schema in one transaction: the row (limits
- * from its tier), CREATE SCHEMA, then every tenant migration inside it. Any
- * failure rolls all three back, so no row without schema or schema without row.
+ * Creates an organization and its schema in the caller's transaction: the
+ * row (limits from its tier), CREATE SCHEMA, then every tenant migration
+ * inside it. Any failure rolls all three back with the transaction, so no
+ * row without schema or schema without row.
  */
 export async function provisionOrganization(
-  em: EntityManager,
+  tx: EntityManager,
   data: NewOrganization,
   migrations?: TenantMigrationList,
-  alsoInTransaction?: (tx: EntityManager, organization: Organization) => Promise<void>,
 ): Promise<Organization> {
+  requireTransaction(tx);
   const schema = checkedTenantSchema(data.slug);
-  return em.fork().transactional(async (tx) => {
-    const organization = tx.create(Organization, {
-      name: data.name,
-      slug: data.slug,
-      tier: data.tier,
-      ...tierLimits(data.tier),
-      // true once this transaction commits, and it commits only if every migration applied
-      tenantSchemaVersion: migrations?.length ?? TENANT_MIGRATION_COUNT,
-    });
-    await tx.flush();
-    await createMigratedSchema(tx, schema, await tenantMigrationScripts(tx, migrations));
-    await alsoInTransaction?.(tx, organization);
-    return organization;
+  const organization = tx.create(Organization, {
+    name: data.name,
+    slug: data.slug,
+    tier: data.tier,
+    ...tierLimits(data.tier),
+    // true once this transaction commits, and it commits only if every migration applied
+    tenantSchemaVersion: migrations?.length ?? TENANT_MIGRATION_COUNT,
   });
+  await tx.flush();
+  await createMigratedSchema(tx, schema, await tenantMigrationScripts(tx, migrations));
+  return organization;
 }
 
-/** Drops the organization's schema, its users and its row, all or nothing. */
+/** Drops the organization's schema, its users and its row, in the caller's transaction. */
 export async function deprovisionOrganization(
-  em: EntityManager,
-  organizationId: string,
-  alsoInTransaction?: (tx: EntityManager) => Promise<void>,
+  tx: EntityManager,
+  organization: Organization,
 ): Promise<void> {
-  await em.fork().transactional(async (tx) => {
-    const organization = await tx.findOneOrFail(Organization, organizationId, {
-      lockMode: LockMode.PESSIMISTIC_WRITE,
-    });
-    await tx.execute('delete from public.users where organization_id = ?', [organizationId]);
-    await tx.execute(`drop schema if exists ${quotedTenantSchema(organization.slug)} cascade`);
-    tx.remove(organization);
-    await tx.flush();
-    await alsoInTransaction?.(tx);
-  });
+  requireTransaction(tx);
+  await tx.execute('delete from public.users where organization_id = ?', [organization.id]);
+  await tx.execute(`drop schema if exists ${quotedTenantSchema(organization.slug)} cascade`);
+  tx.remove(organization);
+  await tx.flush();
 }

@@ -60,7 +60,7 @@ export function tenantMigrationScripts(
   return Promise.all(migrations.map((entry) => scriptOf(em, entry)));
 }
 
-function requireTransaction(em: EntityManager): void {
+export function requireTransaction(em: EntityManager): void {
   if (!em.getTransactionContext())
     throw new Error('Tenant migrations must run inside a transaction');
 }

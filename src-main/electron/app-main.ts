@@ -1,17 +1,17 @@
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type * as Electron from 'electron';
-import type { ProgressEvent } from '../../src-shared/channels.ts';
+import { EVENT_CHANNEL, type FleetEvent } from '../../src-shared/channels.ts';
+import { seedCommand } from '../cli/seed-command.ts';
 import { resolveDataDir } from '../db/data-dir.ts';
-import { containedPath, decodedUrlPath } from '../files/contained-path.ts';
 import type { Router } from '../ipc/router.ts';
-import { openRuntime, type Runtime, type RuntimeOptions } from '../runtime.ts';
-import { seedCommand } from '../seed-command.ts';
+import { openRuntime, type RuntimeOptions } from '../runtime.ts';
+import { appProtocolResponse } from './app-protocol.ts';
 import { bindIpc } from './ipc-binding.ts';
 import { saveDialogTarget } from './save-dialog.ts';
 import {
   APP_ORIGIN,
   APP_SCHEME,
+  applicationMenu,
   denyAllPermissions,
   hardenWebContents,
   secureWebPreferences,
@@ -23,7 +23,12 @@ export type ElectronModule = Pick<
   'app' | 'BrowserWindow' | 'ipcMain' | 'Menu' | 'protocol' | 'net' | 'session' | 'dialog'
 >;
 
-export const EVENT_CHANNEL = 'fleet:event';
+/** What the window needs of the runtime: its router's dispatch, and a way to close. */
+type Dispatcher = Pick<Router, 'dispatch'>;
+interface AppRuntime {
+  router: Dispatcher;
+  close(): Promise<void>;
+}
 
 export interface AppOptions {
   /** Folder of the built main bundle (out/main). */
@@ -31,7 +36,7 @@ export interface AppOptions {
   /** Set by electron-vite in development: the renderer dev server. */
   devServerUrl?: string;
   /** Start-up of the database and router; tests pass a stand-in. */
-  openRuntime?: (options: RuntimeOptions) => Promise<Pick<Runtime, 'router' | 'close'>>;
+  openRuntime?: (options: RuntimeOptions) => Promise<AppRuntime>;
   /** The command line (process.argv); `--seed` loads the demo data and exits. */
   argv?: readonly string[];
   env?: NodeJS.ProcessEnv;
@@ -84,12 +89,12 @@ export function runElectronApp(electron: ElectronModule, paths: AppOptions): voi
   const dataDir = resolveDataDir(env);
   const appOrigin = paths.devServerUrl ?? APP_ORIGIN;
   let window: Electron.BrowserWindow | null = null;
-  let runtime: Pick<Runtime, 'router' | 'close'> | null = null;
+  let runtime: AppRuntime | null = null;
 
-  const broadcast = (event: ProgressEvent) => {
+  const broadcast = (event: FleetEvent) => {
     for (const w of BrowserWindow.getAllWindows()) w.webContents.send(EVENT_CHANNEL, event);
   };
-  const ready: Promise<Router> = app.whenReady().then(async () => {
+  const ready: Promise<Dispatcher> = app.whenReady().then(async () => {
     runtime = await (paths.openRuntime ?? openRuntime)({
       env,
       dataDir,
@@ -120,7 +125,10 @@ export function runElectronApp(electron: ElectronModule, paths: AppOptions): voi
       minHeight: 600,
       show: false,
       title: 'FleetPrompt Console',
-      webPreferences: secureWebPreferences(join(paths.mainDir, '../preload/preload.cjs')),
+      webPreferences: secureWebPreferences(
+        join(paths.mainDir, '../preload/preload.cjs'),
+        app.isPackaged,
+      ),
     });
     if (state.maximized) window.maximize();
     hardenWebContents(window.webContents, appOrigin);
@@ -156,32 +164,16 @@ export function runElectronApp(electron: ElectronModule, paths: AppOptions): voi
   void app.whenReady().then(() => {
     denyAllPermissions(electron.session.defaultSession);
     const rendererDir = join(paths.mainDir, '../renderer');
-    protocol.handle(APP_SCHEME, (request) => {
-      const path = decodedUrlPath(request.url);
-      if (path === null) return new Response('Malformed path', { status: 400 });
-      const file = containedPath(rendererDir, path === '/' ? '/index.html' : path);
-      if (!file) return new Response('Not found', { status: 404 });
-      return net.fetch(pathToFileURL(file).toString());
-    });
+    protocol.handle(APP_SCHEME, (request) =>
+      appProtocolResponse(request.url, rendererDir, (file) => net.fetch(file)),
+    );
     Menu.setApplicationMenu(
-      Menu.buildFromTemplate([
-        ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
-        { role: 'fileMenu' },
-        { role: 'editMenu' },
-        { role: 'viewMenu' },
-        { role: 'windowMenu' },
-      ]),
+      Menu.buildFromTemplate(applicationMenu(app.isPackaged, process.platform)),
     );
     createWindow();
   });
   ready.catch((error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
-    broadcast({
-      type: 'migration-progress',
-      done: 0,
-      total: 0,
-      slug: `start-up failed: ${message}`,
-      failed: true,
-    });
+    broadcast({ type: 'startup-failed', message });
   });
 }

@@ -25,7 +25,7 @@ const FOREIGN: Result<never> = {
  */
 export function bindIpc(
   ipcMain: Pick<IpcMain, 'handle'>,
-  router: () => Promise<Router>,
+  router: () => Promise<Pick<Router, 'dispatch'>>,
   appOrigin: string,
   filesFor?: (sender: WebContents) => FileTarget,
 ): IpcBinding {

@@ -1,13 +1,17 @@
-import type { Session, WebContents, WebPreferences } from 'electron';
+import type { MenuItemConstructorOptions, Session, WebContents, WebPreferences } from 'electron';
 
 /** The origin the packaged renderer is served from (a privileged custom protocol, not file://). */
 export const APP_SCHEME = 'app';
 export const APP_ORIGIN = `${APP_SCHEME}://console`;
 
-/** The BrowserWindow settings of Electron's security checklist; tests assert them. */
-export function secureWebPreferences(preload: string): WebPreferences {
+/**
+ * The BrowserWindow settings of Electron's security checklist; tests assert
+ * them. DevTools exist only in an unpackaged (development) app.
+ */
+export function secureWebPreferences(preload: string, packaged: boolean): WebPreferences {
   return {
     preload,
+    devTools: !packaged,
     contextIsolation: true,
     sandbox: true,
     nodeIntegration: false,
@@ -56,6 +60,33 @@ export function denyAllPermissions(
   session.setPermissionCheckHandler(() => false);
 }
 
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
-  "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+/**
+ * The application menu. A packaged app has no DevTools: its View menu
+ * keeps reload and zoom but not "Toggle Developer Tools".
+ */
+export function applicationMenu(
+  packaged: boolean,
+  platform: NodeJS.Platform,
+): MenuItemConstructorOptions[] {
+  const view: MenuItemConstructorOptions = packaged
+    ? {
+        label: 'View',
+        submenu: [
+          { role: 'reload' },
+          { type: 'separator' },
+          { role: 'resetZoom' },
+          { role: 'zoomIn' },
+          { role: 'zoomOut' },
+          { type: 'separator' },
+          { role: 'togglefullscreen' },
+        ],
+      }
+    : { role: 'viewMenu' };
+  return [
+    ...(platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
+    { role: 'fileMenu' },
+    { role: 'editMenu' },
+    view,
+    { role: 'windowMenu' },
+  ];
+}

@@ -4,9 +4,9 @@ import { readFile, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join } from 'node:path';
-import type { ProgressEvent } from '../../src-shared/channels.ts';
+import type { FleetEvent } from '../../src-shared/channels.ts';
 import type { Result } from '../../src-shared/contract.ts';
-import { CONTENT_SECURITY_POLICY } from '../electron/security.ts';
+import { CONTENT_SECURITY_POLICY } from '../content-security-policy.ts';
 import { containedPath, decodedUrlPath } from '../files/contained-path.ts';
 import type { Router } from '../ipc/router.ts';
 import type { SessionSlot } from '../ipc/session-slot.ts';
@@ -28,7 +28,7 @@ export interface HeadlessServer {
   port: number;
   token: string;
   /** Pushes an event to every open /events stream. */
-  broadcast(event: ProgressEvent): void;
+  broadcast(event: FleetEvent): void;
   close(): Promise<void>;
 }
 

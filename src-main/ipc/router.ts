@@ -1,21 +1,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import {
-  contract,
-  isChannel,
-  PUBLIC_CHANNELS,
-  type Channel,
-  type Result,
-} from '../../src-shared/contract.ts';
+import type { FleetEvent } from '../../src-shared/channels.ts';
+import { isChannel, type Result, type SessionUser } from '../../src-shared/contract.ts';
+import { ANONYMOUS_ACTOR } from '../../src-shared/domain/permissions.ts';
 import { AppError, isAppError } from '../../src-shared/errors.ts';
-import { sessionUser, type SignInResult } from '../services/auth.ts';
+import { sessionUser } from '../services/auth.ts';
 import { appErrorOf } from '../services/db-errors.ts';
-import { ANONYMOUS_ACTOR, type ServiceContext } from '../services/context.ts';
 import type { PasswordHasher } from '../services/password-hasher.ts';
 import type { SessionStore } from '../services/sessions.ts';
-import type { Environment } from '../services/settings.ts';
-import { fieldErrorsOf, validationError } from '../services/validation.ts';
-import type { ProgressEvent } from '../../src-shared/channels.ts';
-import { handlers } from './handlers.ts';
+import { TenantFailures } from '../services/tenant-failures.ts';
+import type { Environment, Invoke } from '../services/work.ts';
+import { createRegistry } from './registry/compose.ts';
 import type { SessionSlot } from './session-slot.ts';
 
 export interface RouterDeps {
@@ -24,73 +18,95 @@ export interface RouterDeps {
   sessions: SessionStore;
   /** Where INTERNAL errors go with their full detail; the caller only sees a reference. */
   logError: (message: string, error: unknown) => void;
-  emit?: (event: ProgressEvent) => void;
+  emit?: (event: FleetEvent) => void;
   environment: Environment;
+  /** The tenants the start-up fan-out could not migrate (Tenancy shows them). */
+  tenantFailures?: TenantFailures;
 }
 
 export interface Router {
   dispatch(slot: SessionSlot, channel: string, rawInput: unknown): Promise<Result<unknown>>;
+  /** Channels as the system (seeding, the CLI): same checks, no session. */
+  system: Invoke;
+  tenantFailures: TenantFailures;
 }
 
 /**
- * Transport-free dispatch: validate the input with the contract, resolve the
- * actor from the slot's session, call the service, and shape every outcome
- * as {ok, data} or {ok, error}. No SQL, stack or driver text leaves here.
+ * Transport-free dispatch: resolve the caller from the slot's session, hand
+ * the call to the registry (which validates, checks, scopes and audits it),
+ * and shape every outcome as {ok, data} or {ok, error}. No SQL, stack or
+ * driver text leaves here.
  */
 export function createRouter(deps: RouterDeps): Router {
   let incident = 0;
+  const queues = new Map<string, Promise<unknown>>();
+  const tenantFailures = deps.tenantFailures ?? new TenantFailures();
+  const registry = createRegistry({
+    root: deps.em,
+    passwords: deps.passwords,
+    environment: deps.environment,
+    tenantFailures,
+    endSessionsOf: (userId) => deps.sessions.endAllOf(userId),
+    emit: (event) => deps.emit?.(event),
+    serially: (key, work) => {
+      const next = (queues.get(key) ?? Promise.resolve()).then(work);
+      queues.set(
+        key,
+        next.catch(() => undefined),
+      );
+      return next;
+    },
+  });
 
   /** The slot's signed-in user, read once per call; null when nobody is signed in. */
-  const signedInUser = async (slot: SessionSlot): Promise<SignInResult | null> => {
-    const userId = deps.sessions.touch(slot.sessionId);
-    if (!userId) {
+  const signedInUser = async (slot: SessionSlot) => {
+    const session = deps.sessions.touch(slot.sessionId);
+    if (session.state !== 'live') {
       slot.sessionId = undefined;
-      return null;
+      return { signedIn: null, ended: session.state === 'ended' ? session.reason : null };
     }
-    const found = await sessionUser(deps.em, userId);
+    const found = await sessionUser(deps.em, session.userId);
     if (!found) {
       deps.sessions.end(slot.sessionId);
       slot.sessionId = undefined;
-      return null;
     }
-    return found;
+    return { signedIn: found, ended: null };
   };
 
-  const run = async (slot: SessionSlot, channel: Channel, rawInput: unknown): Promise<unknown> => {
-    const parsed = contract[channel].input.safeParse(rawInput ?? {});
-    if (!parsed.success) throw validationError(fieldErrorsOf(parsed.error));
-    const signedIn = await signedInUser(slot);
-    if (!signedIn && !PUBLIC_CHANNELS.has(channel)) {
-      throw new AppError('UNAUTHENTICATED', 'Sign in to continue');
+  const run = async (
+    slot: SessionSlot,
+    channel: Parameters<typeof registry.call>[0],
+    input: unknown,
+  ) => {
+    const { signedIn, ended } = await signedInUser(slot);
+    try {
+      return await registry.call(channel, input, {
+        actor: signedIn?.actor ?? ANONYMOUS_ACTOR,
+        caller: {
+          user: signedIn?.user ?? null,
+          files: slot.files,
+          signedIn: (user: SessionUser) => {
+            deps.sessions.end(slot.sessionId);
+            slot.sessionId = deps.sessions.create(user.id);
+          },
+          signOut: () => {
+            deps.sessions.end(slot.sessionId);
+            slot.sessionId = undefined;
+          },
+        },
+      });
+    } catch (error) {
+      // a session that just ran out says why, instead of a bare "sign in"
+      if (ended && isAppError(error) && error.code === 'UNAUTHENTICATED') {
+        throw new AppError('UNAUTHENTICATED', ended);
+      }
+      throw error;
     }
-    const ctx: ServiceContext = {
-      em: deps.em,
-      actor: signedIn?.actor ?? ANONYMOUS_ACTOR,
-      passwords: deps.passwords,
-      revokeSessions: (userId) => deps.sessions.endAllOf(userId),
-    };
-    const handler = handlers[channel] as (
-      ctx: ServiceContext,
-      input: unknown,
-      call: Parameters<(typeof handlers)[Channel]>[2],
-    ) => Promise<unknown>;
-    return handler(ctx, parsed.data, {
-      slot,
-      user: signedIn?.user ?? null,
-      signedIn: (result) => {
-        deps.sessions.end(slot.sessionId);
-        slot.sessionId = deps.sessions.create(result.user.id);
-      },
-      signOut: () => {
-        deps.sessions.end(slot.sessionId);
-        slot.sessionId = undefined;
-      },
-      emit: (event) => deps.emit?.(event),
-      environment: deps.environment,
-    });
   };
 
   return {
+    system: registry.system,
+    tenantFailures,
     async dispatch(slot, channel, rawInput) {
       if (!isChannel(channel)) {
         return {

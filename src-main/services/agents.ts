@@ -1,48 +1,25 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import type {
-  AgentHistory,
-  BulkOutcome,
-  BulkResult,
-  ParsedInput,
-} from '../../src-shared/contract.ts';
+import type { AgentHistory, ParsedInput } from '../../src-shared/contract.ts';
 import { agentConfigWithDefaults } from '../../src-shared/domain/agent-config.ts';
 import {
   allowedAgentEvents,
   nextAgentStatus,
+  SERVING_EVENTS,
   type AgentEvent,
+  type AgentStatus,
 } from '../../src-shared/domain/agent-machine.ts';
-import type { BillingStatus } from '../../src-shared/domain/enums.ts';
+import { canServe } from '../../src-shared/domain/billing.ts';
 import type { AgentDto, Page } from '../../src-shared/dto.ts';
 import { AppError } from '../../src-shared/errors.ts';
-import { Agent, AgentSkill, AgentTransition, type Organization } from '../db/entities/index.ts';
-import { created, diff, recordAudit } from './audit.ts';
-import { actorId, actorLabel, type ServiceContext } from './context.ts';
-import { requireVersion } from './transactions.ts';
+import { Agent, AgentSkill, AgentTransition } from '../db/entities/index.ts';
+import { created, diff, hasChanges } from './audit.ts';
 import { agentDto, agentTransitionDto } from './dto-mapping.ts';
 import { containsPattern, findPage, offsetOf, sortOf } from './paging.ts';
 import { adjustSkillUsage } from './skill-usage.ts';
-import { runBulk } from './bulk.ts';
-import {
-  adjustAgentCount,
-  findAgent,
-  lockOrganization,
-  requireAgentRoom,
-  tenantRead,
-  tenantWrite,
-  tenantWriter,
-} from './tenant-access.ts';
-
-/** Events that put an agent to work; organizations that are not paying may not use them. */
-const SERVING_EVENTS: ReadonlySet<AgentEvent> = new Set([
-  'deploy',
-  'activate',
-  'resume',
-  'redeploy',
-]);
-const NOT_SERVING: ReadonlySet<BillingStatus> = new Set(['suspended', 'canceled']);
+import { adjustAgentCount, requireAgentRoom } from './agent-limits.ts';
+import { actorId, actorLabel, type TenantWork } from './work.ts';
 
 export async function listAgents(
-  ctx: ServiceContext,
+  w: TenantWork,
   input: ParsedInput<'agents.list'>,
 ): Promise<Page<AgentDto>> {
   const sort = sortOf(input, 'name');
@@ -50,105 +27,73 @@ export async function listAgents(
     ...(input.status ? { status: input.status } : {}),
     ...(input.search ? { name: { $ilike: containsPattern(input.search) } } : {}),
   };
-  return tenantRead(ctx, input.organizationId, async (em, organization) => {
-    const [items, total] = await findPage(em, Agent, where, {
-      orderBy: { [sort.field]: sort.direction, id: 'asc' },
-      limit: input.pageSize,
-      offset: offsetOf(input),
-    });
-    return {
-      items: items.map((a) => agentDto(a, organization.id)),
-      total,
-      page: input.page,
-      pageSize: input.pageSize,
-    };
+  const [items, total] = await findPage(w.em, Agent, where, {
+    orderBy: { [sort.field]: sort.direction, id: 'asc' },
+    limit: input.pageSize,
+    offset: offsetOf(input),
   });
-}
-
-export async function getAgent(
-  ctx: ServiceContext,
-  input: ParsedInput<'agents.get'>,
-): Promise<AgentDto> {
-  return tenantRead(ctx, input.organizationId, async (em, organization) =>
-    agentDto(await findAgent(em, input.id), organization.id),
-  );
+  return {
+    items: items.map((a) => agentDto(a, w.organization.id)),
+    total,
+    page: input.page,
+    pageSize: input.pageSize,
+  };
 }
 
 /**
  * Creates an agent within the organization's agent limit. The organization
- * row is locked for the transaction, so concurrent creates queue up and the
- * count they check (kept on the row) is exact.
+ * row is locked for every tenant write, so concurrent creates queue up and
+ * the count they check (kept on the row) is exact.
  */
 export async function createAgent(
-  ctx: ServiceContext,
+  w: TenantWork,
   input: ParsedInput<'agents.create'>,
 ): Promise<AgentDto> {
-  return tenantWrite(ctx, input.organizationId, async (tx, organization) => {
-    const locked = await lockOrganization(tx, organization.id);
-    requireAgentRoom(locked, 1);
-    const agent = tx.create(Agent, {
-      name: input.name,
-      description: input.description ?? null,
-      systemPrompt: input.systemPrompt,
-      config: agentConfigWithDefaults(input.config),
-    });
-    await tx.flush();
-    await adjustAgentCount(tx, locked.id, +1);
-    await recordAudit(tx, ctx.actor, {
-      action: 'agents.create',
-      organizationId: locked.id,
-      targetType: 'agent',
-      targetId: agent.id,
-      changes: created({ name: agent.name, status: agent.status }),
-    });
-    return agentDto(agent, locked.id);
+  const { organization } = w;
+  requireAgentRoom(organization, 1);
+  const agent = w.em.create(Agent, {
+    name: input.name,
+    description: input.description ?? null,
+    systemPrompt: input.systemPrompt,
+    config: agentConfigWithDefaults(input.config),
   });
+  await w.em.flush();
+  await adjustAgentCount(w.em, organization, +1);
+  w.audit({ targetId: agent.id, changes: created({ name: agent.name, status: agent.status }) });
+  return agentDto(agent, organization.id);
 }
 
+const EDITABLE = [
+  'name',
+  'description',
+  'systemPrompt',
+  'config',
+  'maxConcurrentRequests',
+  'timeoutSeconds',
+] as const;
+
 export async function updateAgent(
-  ctx: ServiceContext,
+  w: TenantWork,
   input: ParsedInput<'agents.update'>,
+  agent: Agent,
 ): Promise<AgentDto> {
-  return tenantWrite(ctx, input.organizationId, async (tx, organization) => {
-    const agent = await findAgent(tx, input.id);
-    requireVersion(`Agent "${agent.name}"`, agent, input.version);
-    const fields = [
-      'name',
-      'description',
-      'systemPrompt',
-      'config',
-      'maxConcurrentRequests',
-      'timeoutSeconds',
-    ] as const;
-    const before = Object.fromEntries(fields.map((f) => [f, agent[f] ?? null]));
-    const after = Object.fromEntries(fields.map((f) => [f, input[f]]));
-    const changes = diff(before, after);
-    if (Object.keys(changes).length === 0) return agentDto(agent, organization.id);
-    tx.assign(agent, Object.fromEntries(Object.entries(after).filter(([, v]) => v !== undefined)));
-    await tx.flush();
-    await recordAudit(tx, ctx.actor, {
-      action: 'agents.update',
-      organizationId: organization.id,
-      targetType: 'agent',
-      targetId: agent.id,
-      changes,
-    });
-    return agentDto(agent, organization.id);
-  });
+  const before = Object.fromEntries(EDITABLE.map((f) => [f, agent[f] ?? null]));
+  const after = Object.fromEntries(EDITABLE.map((f) => [f, input[f]]));
+  const changes = diff(before, after);
+  if (!hasChanges(changes)) return agentDto(agent, w.organization.id);
+  w.em.assign(agent, Object.fromEntries(Object.entries(after).filter(([, v]) => v !== undefined)));
+  await w.em.flush();
+  w.audit({ targetId: agent.id, changes });
+  return agentDto(agent, w.organization.id);
 }
 
 /**
  * One lifecycle step of a locked agent: the shared machine decides, and the
- * step is recorded in the tenant and in the audit trail.
+ * step is recorded in the tenant.
  */
-async function applyTransition(
-  ctx: ServiceContext,
-  tx: EntityManager,
-  organization: Organization,
-  agent: Agent,
-  event: AgentEvent,
-): Promise<void> {
-  if (SERVING_EVENTS.has(event) && NOT_SERVING.has(organization.billingStatus)) {
+async function applyTransition(w: TenantWork, agent: Agent, event: AgentEvent): Promise<void> {
+  const { organization } = w;
+  if (SERVING_EVENTS.has(event) && !canServe(organization.billingStatus)) {
     throw new AppError(
       'FORBIDDEN',
       `${organization.name} is ${organization.billingStatus}: its agents cannot ${event} until billing is active again`,
@@ -164,98 +109,62 @@ async function applyTransition(
     );
   }
   agent.status = to;
-  tx.create(AgentTransition, {
+  w.em.create(AgentTransition, {
     agentId: agent.id,
     fromStatus: from,
     toStatus: to,
     event,
-    actorId: actorId(ctx.actor),
-    actorLabel: actorLabel(ctx.actor),
+    actorId: actorId(w.actor),
+    actorLabel: actorLabel(w.actor),
   });
-  await tx.flush();
-  await recordAudit(tx, ctx.actor, {
-    action: 'agents.transition',
-    organizationId: organization.id,
-    targetType: 'agent',
-    targetId: agent.id,
-    changes: diff({ status: from }, { status: to }),
-  });
+  await w.em.flush();
+  w.audit({ targetId: agent.id, changes: diff({ status: from }, { status: to }) });
 }
 
-/** Moves an agent through its lifecycle; the row is locked and its version checked. */
+/** Moves an agent through its lifecycle (the registry locked it and checked its version). */
 export async function transitionAgent(
-  ctx: ServiceContext,
+  w: TenantWork,
   input: ParsedInput<'agents.transition'>,
+  agent: Agent,
 ): Promise<AgentDto> {
-  return tenantWrite(ctx, input.organizationId, async (tx, organization) => {
-    const agent = await findAgent(tx, input.id, true);
-    requireVersion(`Agent "${agent.name}"`, agent, input.version);
-    await applyTransition(ctx, tx, organization, agent, input.event);
-    return agentDto(agent, organization.id);
-  });
+  await applyTransition(w, agent, input.event);
+  return agentDto(agent, w.organization.id);
 }
 
 /**
- * One event applied to many agents. The operator chose the rows as they saw
+ * One row of a bulk transition. The operator chose the rows as they saw
  * them: no version check, the row lock suffices.
  */
-export async function transitionMany(
-  ctx: ServiceContext,
+export async function transitionOne(
+  w: TenantWork,
   input: ParsedInput<'agents.transitionMany'>,
-): Promise<BulkResult<BulkOutcome & { status: AgentDto['status'] | null }>> {
-  const write = await tenantWriter(ctx, input.organizationId);
-  return runBulk<{ status: AgentDto['status'] | null }>(
-    input.ids,
-    (id, name) =>
-      write(async (tx, organization) => {
-        const agent = await findAgent(tx, id, true);
-        name(agent.name);
-        await applyTransition(ctx, tx, organization, agent, input.event);
-        return { status: agent.status };
-      }),
-    { status: null },
+  agent: Agent,
+): Promise<{ status: AgentStatus | null }> {
+  await applyTransition(w, agent, input.event);
+  return { status: agent.status };
+}
+
+export async function agentHistory(w: TenantWork, agent: Agent): Promise<AgentHistory> {
+  const transitions = await w.em.find(
+    AgentTransition,
+    { agentId: agent.id },
+    { orderBy: { at: 'asc', id: 'asc' } },
   );
+  return {
+    agentId: agent.id,
+    status: agent.status,
+    allowedEvents: allowedAgentEvents(agent.status),
+    transitions: transitions.map(agentTransitionDto),
+  };
 }
 
-export async function agentHistory(
-  ctx: ServiceContext,
-  input: ParsedInput<'agents.history'>,
-): Promise<AgentHistory> {
-  return tenantRead(ctx, input.organizationId, async (em) => {
-    const agent = await findAgent(em, input.id);
-    const transitions = await em.find(
-      AgentTransition,
-      { agentId: agent.id },
-      { orderBy: { at: 'asc', id: 'asc' } },
-    );
-    return {
-      agentId: agent.id,
-      status: agent.status,
-      allowedEvents: allowedAgentEvents(agent.status),
-      transitions: transitions.map(agentTransitionDto),
-    };
-  });
-}
-
-export async function deleteAgent(
-  ctx: ServiceContext,
-  input: ParsedInput<'agents.delete'>,
-): Promise<null> {
-  await tenantWrite(ctx, input.organizationId, async (tx, organization) => {
-    const locked = await lockOrganization(tx, organization.id);
-    const agent = await findAgent(tx, input.id);
-    const links = await tx.find(AgentSkill, { agentId: agent.id });
-    tx.remove(agent);
-    await tx.flush();
-    await adjustAgentCount(tx, locked.id, -1);
-    await adjustSkillUsage(tx, locked.id, new Map(links.map((l) => [l.skillId, -1])));
-    await recordAudit(tx, ctx.actor, {
-      action: 'agents.delete',
-      organizationId: organization.id,
-      targetType: 'agent',
-      targetId: input.id,
-      changes: diff({ name: agent.name }, { name: null }),
-    });
-  });
+export async function deleteAgent(w: TenantWork, agent: Agent): Promise<null> {
+  const { organization } = w;
+  const links = await w.em.find(AgentSkill, { agentId: agent.id });
+  w.em.remove(agent);
+  await w.em.flush();
+  await adjustAgentCount(w.em, organization, -1);
+  await adjustSkillUsage(w.em, organization.id, new Map(links.map((l) => [l.skillId, -1])));
+  w.audit({ targetId: agent.id, changes: diff({ name: agent.name }, { name: null }) });
   return null;
 }

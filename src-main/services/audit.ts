@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { actorId, actorLabel, type Actor } from './context.ts';
+import type { Actor } from '../../src-shared/domain/permissions.ts';
+import { AuditEvent } from '../db/entities/index.ts';
+import { actorId, actorLabel } from './work.ts';
 
 export type Changes = Record<string, { from: unknown; to: unknown }>;
 
@@ -30,24 +32,28 @@ export function created(values: Record<string, unknown>): Changes {
   return diff({}, values);
 }
 
-/** Records an audit event in the caller's transaction, so it exists exactly when the write does. */
+export function hasChanges(changes: Changes): boolean {
+  return Object.keys(changes).length > 0;
+}
+
+/**
+ * Records an audit event in the caller's transaction, so it exists exactly
+ * when the write does. Channels get theirs from the registry; this is for
+ * events that are not a channel's write (sign-in, lockout).
+ */
 export async function recordAudit(
   em: EntityManager,
   actor: Actor,
   entry: AuditEntry,
 ): Promise<void> {
-  await em.execute(
-    `insert into public.audit_events
-       (actor_id, actor_label, organization_id, action, target_type, target_id, changes)
-     values (?, ?, ?, ?, ?, ?, ?)`,
-    [
-      actorId(actor),
-      actorLabel(actor),
-      entry.organizationId,
-      entry.action,
-      entry.targetType,
-      entry.targetId,
-      JSON.stringify(entry.changes ?? {}),
-    ],
-  );
+  em.create(AuditEvent, {
+    actorId: actorId(actor),
+    actorLabel: actorLabel(actor),
+    organizationId: entry.organizationId,
+    action: entry.action,
+    targetType: entry.targetType,
+    targetId: entry.targetId,
+    changes: entry.changes ?? {},
+  });
+  await em.flush();
 }

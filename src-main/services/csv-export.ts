@@ -1,23 +1,20 @@
 import { stringify } from 'csv-stringify/sync';
 import type { CsvExportResult, ParsedInput } from '../../src-shared/contract.ts';
+import { MAX_PAGE_SIZE } from '../../src-shared/domain/fields.ts';
 import type { Page } from '../../src-shared/dto.ts';
 import { AppError } from '../../src-shared/errors.ts';
-import { writeChunk, type FileTarget } from '../files/file-target.ts';
-import { listAgents } from './agents.ts';
-import { listAudit } from './audit-log.ts';
-import type { ServiceContext } from './context.ts';
-import { listOrganizations, visibleOrganization } from './organizations.ts';
-import { listSkills } from './skills.ts';
-import { listUsers } from './users.ts';
+import { writeChunk } from '../files/file-target.ts';
+import type { Work } from './work.ts';
 
 /*
  * Every table of the console as CSV, with the screen's search and sort,
- * read through the same list services (so the same access rules) a page at
+ * read through the same list channels (so the same access rules) a page at
  * a time and streamed to the file: a 10,000-row export holds one page in
  * memory and lets other calls run between pages.
  */
 
-export const EXPORT_PAGE_SIZE = 1_000;
+/** The largest page a list channel serves. */
+export const EXPORT_PAGE_SIZE = MAX_PAGE_SIZE;
 
 type Cell = string | number | boolean | null;
 
@@ -32,10 +29,7 @@ function rowsOf<T>(page: Page<T>, row: (item: T) => Cell[]) {
   return { rows: page.items.map(row), total: page.total };
 }
 
-async function exporterFor(
-  ctx: ServiceContext,
-  input: ParsedInput<'csv.export'>,
-): Promise<Exporter> {
+async function exporterFor(w: Work, input: ParsedInput<'csv.export'>): Promise<Exporter> {
   const paging = { pageSize: EXPORT_PAGE_SIZE };
   switch (input.table) {
     case 'organizations': {
@@ -55,7 +49,7 @@ async function exporterFor(
           'created at',
         ],
         page: async (page) =>
-          rowsOf(await listOrganizations(ctx, { ...query, ...paging, page }), (o) => [
+          rowsOf(await w.invoke('organizations.list', { ...query, ...paging, page }), (o) => [
             o.name,
             o.slug,
             o.schema,
@@ -75,7 +69,7 @@ async function exporterFor(
         name: table,
         columns: ['email', 'name', 'role', 'organization id', 'confirmed at', 'created at'],
         page: async (page) =>
-          rowsOf(await listUsers(ctx, { ...query, ...paging, page }), (u) => [
+          rowsOf(await w.invoke('users.list', { ...query, ...paging, page }), (u) => [
             u.email,
             u.name,
             u.role,
@@ -87,7 +81,7 @@ async function exporterFor(
     }
     case 'agents': {
       const { table, ...query } = input;
-      const organization = await visibleOrganization(ctx, query.organizationId);
+      const organization = await w.invoke('organizations.get', { id: query.organizationId });
       return {
         name: `${table}-${organization.slug}`,
         columns: [
@@ -106,7 +100,7 @@ async function exporterFor(
           'system prompt',
         ],
         page: async (page) =>
-          rowsOf(await listAgents(ctx, { ...query, ...paging, page }), (a) => [
+          rowsOf(await w.invoke('agents.list', { ...query, ...paging, page }), (a) => [
             a.name,
             a.status,
             a.agentVersion,
@@ -129,7 +123,7 @@ async function exporterFor(
         name: table,
         columns: ['name', 'slug', 'category', 'tier required', 'tools', 'official', 'description'],
         page: async (page) =>
-          rowsOf(await listSkills(ctx, { ...query, ...paging, page }), (s) => [
+          rowsOf(await w.invoke('skills.list', { ...query, ...paging, page }), (s) => [
             s.name,
             s.slug,
             s.category,
@@ -154,7 +148,7 @@ async function exporterFor(
           'changes',
         ],
         page: async (page) =>
-          rowsOf(await listAudit(ctx, { ...query, ...paging, page }), (e) => [
+          rowsOf(await w.invoke('audit.list', { ...query, ...paging, page }), (e) => [
             e.at,
             e.actorLabel,
             e.action,
@@ -184,12 +178,12 @@ export function csvLines(rows: readonly (readonly Cell[])[]): string {
 }
 
 export async function exportCsv(
-  ctx: ServiceContext,
+  w: Work,
   input: ParsedInput<'csv.export'>,
-  target: FileTarget | undefined,
 ): Promise<CsvExportResult> {
+  const target = w.caller.files;
   if (!target) throw new AppError('UNAVAILABLE', 'This window cannot save files');
-  const exporter = await exporterFor(ctx, input);
+  const exporter = await exporterFor(w, input);
   // the first page before the dialog: a refused or failing read never asks where to save
   const first = await exporter.page(1);
   let rows = 0;

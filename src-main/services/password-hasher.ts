@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -9,6 +10,8 @@ export interface PasswordHasher {
   compare(password: string, hash: string): Promise<boolean>;
   /** The cost factor a stored hash was made with. */
   costOf(hash: string): number;
+  /** A hash of no one's password, compared against for unknown emails so that both failures take as long. */
+  dummyHash(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -83,10 +86,13 @@ export function createPasswordHasher(
       if (pending.size === 0) pool?.forEach((w) => w.unref());
     }) as Promise<string | boolean>;
 
+  let dummy: Promise<string> | null = null;
+  const hash = async (password: string) => (await run({ op: 'hash', password, cost })) as string;
   return {
-    hash: async (password) => (await run({ op: 'hash', password, cost })) as string,
+    hash,
     compare: async (password, hash) => (await run({ op: 'compare', password, hash })) as boolean,
-    costOf: (hash) => Number.parseInt(hash.split('$')[2] ?? '0', 10),
+    costOf: (stored) => Number.parseInt(stored.split('$')[2] ?? '0', 10),
+    dummyHash: () => (dummy ??= hash(randomBytes(16).toString('base64url'))),
     close: async () => {
       const all = pool ?? [];
       pool = null;

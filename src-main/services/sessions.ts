@@ -1,15 +1,24 @@
 import { randomBytes } from 'node:crypto';
 
 export const IDLE_TIMEOUT_MS = 30 * 60 * 1000;
+export const ABSOLUTE_LIFETIME_MS = 12 * 60 * 60 * 1000;
 
 interface Session {
   userId: string;
+  startedAt: number;
   lastSeen: number;
 }
 
+/** A session looked up for a call: live, ended just now (and why), or none. */
+export type SessionState =
+  { state: 'live'; userId: string } | { state: 'ended'; reason: string } | { state: 'none' };
+
+const NONE: SessionState = { state: 'none' };
+
 /**
  * Signed-in sessions, in memory: a restart signs everyone out, which is what
- * a desktop console wants. Ids are 128-bit random and never logged.
+ * a desktop console wants. Ids are 128-bit random and never logged. A
+ * session ends after 30 idle minutes, and after 12 hours however busy.
  */
 export class SessionStore {
   readonly #sessions = new Map<string, Session>();
@@ -21,21 +30,34 @@ export class SessionStore {
 
   create(userId: string): string {
     const id = randomBytes(16).toString('base64url');
-    this.#sessions.set(id, { userId, lastSeen: this.#now() });
+    const now = this.#now();
+    this.#sessions.set(id, { userId, startedAt: now, lastSeen: now });
     return id;
   }
 
-  /** The user of a live session, refreshing its idle timer; null when absent or idle too long. */
-  touch(id: string | undefined): string | null {
-    if (!id) return null;
+  /** The session's user, refreshing its idle timer, or why it ended. */
+  touch(id: string | undefined): SessionState {
+    if (!id) return NONE;
     const session = this.#sessions.get(id);
-    if (!session) return null;
-    if (this.#now() - session.lastSeen > IDLE_TIMEOUT_MS) {
+    if (!session) return NONE;
+    const now = this.#now();
+    const reason =
+      now - session.startedAt > ABSOLUTE_LIFETIME_MS
+        ? 'Your session ended after 12 hours; sign in again'
+        : now - session.lastSeen > IDLE_TIMEOUT_MS
+          ? 'Your session ended after 30 minutes without activity; sign in again'
+          : null;
+    if (reason) {
       this.#sessions.delete(id);
-      return null;
+      return { state: 'ended', reason };
     }
-    session.lastSeen = this.#now();
-    return session.userId;
+    session.lastSeen = now;
+    return { state: 'live', userId: session.userId };
+  }
+
+  /** The user of a session, without touching it (event streams ask who is listening). */
+  userOf(id: string | undefined): string | null {
+    return id ? (this.#sessions.get(id)?.userId ?? null) : null;
   }
 
   end(id: string | undefined): void {

@@ -1,17 +1,14 @@
-import { LockMode } from '@mikro-orm/core';
 import type { ParsedInput, SkillDeleteResult } from '../../src-shared/contract.ts';
 import { tierAllows } from '../../src-shared/domain/tiers.ts';
 import type { Page, SkillDto } from '../../src-shared/dto.ts';
 import { AppError } from '../../src-shared/errors.ts';
 import { Skill } from '../db/entities/index.ts';
-import { created, diff, recordAudit } from './audit.ts';
-import type { ServiceContext } from './context.ts';
-import { inTransaction } from './transactions.ts';
+import { quotedTenantSchema } from '../db/identifiers.ts';
+import { created, diff, hasChanges } from './audit.ts';
 import { skillDto } from './dto-mapping.ts';
 import { containsPattern, findPage, offsetOf, sortOf } from './paging.ts';
-import { requireAdmin } from './policy.ts';
-import { quotedTenantSchema } from '../db/identifiers.ts';
 import { counted, skillUsers } from './skill-usage.ts';
+import type { Work } from './work.ts';
 
 const AUDITED = [
   'name',
@@ -29,7 +26,7 @@ function audited(skill: Skill) {
 }
 
 export async function listSkills(
-  ctx: ServiceContext,
+  w: Work,
   input: ParsedInput<'skills.list'>,
 ): Promise<Page<SkillDto>> {
   const sort = sortOf(input, 'name');
@@ -41,7 +38,7 @@ export async function listSkills(
         ],
       }
     : {};
-  const [items, total] = await findPage(ctx.em.fork(), Skill, where, {
+  const [items, total] = await findPage(w.em, Skill, where, {
     orderBy: { [sort.field]: sort.direction, id: 'asc' },
     limit: input.pageSize,
     offset: offsetOf(input),
@@ -49,73 +46,42 @@ export async function listSkills(
   return { items: items.map(skillDto), total, page: input.page, pageSize: input.pageSize };
 }
 
-export async function getSkill(
-  ctx: ServiceContext,
-  input: ParsedInput<'skills.get'>,
-): Promise<SkillDto> {
-  const skill = await ctx.em.fork().findOne(Skill, input.id);
-  if (!skill) throw new AppError('NOT_FOUND', 'Skill not found');
+export async function createSkill(w: Work, input: ParsedInput<'skills.create'>): Promise<SkillDto> {
+  const skill = w.em.create(Skill, {
+    ...input,
+    description: input.description ?? null,
+    category: input.category ?? null,
+  });
+  await w.em.flush();
+  w.audit({ targetId: skill.id, organizationId: null, changes: created(audited(skill)) });
   return skillDto(skill);
 }
 
-export async function createSkill(
-  ctx: ServiceContext,
-  input: ParsedInput<'skills.create'>,
-): Promise<SkillDto> {
-  requireAdmin(ctx.actor);
-  return inTransaction(ctx.em.fork(), async (tx) => {
-    const skill = tx.create(Skill, {
-      ...input,
-      description: input.description ?? null,
-      category: input.category ?? null,
-    });
-    await tx.flush();
-    await recordAudit(tx, ctx.actor, {
-      action: 'skills.create',
-      organizationId: null,
-      targetType: 'skill',
-      targetId: skill.id,
-      changes: created(audited(skill)),
-    });
-    return skillDto(skill);
-  });
-}
-
 export async function updateSkill(
-  ctx: ServiceContext,
+  w: Work,
   input: ParsedInput<'skills.update'>,
+  skill: Skill,
 ): Promise<SkillDto> {
-  requireAdmin(ctx.actor);
-  return inTransaction(ctx.em.fork(), async (tx) => {
-    const skill = await tx.findOne(Skill, input.id, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    if (!skill) throw new AppError('NOT_FOUND', 'Skill not found');
-    if (input.tierRequired !== undefined) {
-      const tier = input.tierRequired;
-      const below = (await skillUsers(tx, skill.id)).filter((u) => !tierAllows(u.tier, tier));
-      if (below.length > 0) {
-        throw new AppError(
-          'LIMIT_REACHED',
-          `Agents of ${below.map((u) => `${u.organizationName} (${u.tier})`).join(', ')} use ${skill.name}; ` +
-            `requiring ${tier} would strand them. Detach it there or upgrade those organizations first.`,
-          { tierRequired: `used below the ${tier} tier` },
-        );
-      }
+  if (input.tierRequired !== undefined) {
+    const tier = input.tierRequired;
+    const below = (await skillUsers(w.em, skill.id)).filter((u) => !tierAllows(u.tier, tier));
+    if (below.length > 0) {
+      throw new AppError(
+        'LIMIT_REACHED',
+        `Agents of ${below.map((u) => `${u.organizationName} (${u.tier})`).join(', ')} use ${skill.name}; ` +
+          `requiring ${tier} would strand them. Detach it there or upgrade those organizations first.`,
+        { tierRequired: `used below the ${tier} tier` },
+      );
     }
-    const before = audited(skill);
-    const { id, ...fields } = input;
-    tx.assign(skill, Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)));
-    const changes = diff(before, audited(skill));
-    if (Object.keys(changes).length === 0) return skillDto(skill);
-    await tx.flush();
-    await recordAudit(tx, ctx.actor, {
-      action: 'skills.update',
-      organizationId: null,
-      targetType: 'skill',
-      targetId: skill.id,
-      changes,
-    });
-    return skillDto(skill);
-  });
+  }
+  const before = audited(skill);
+  const { id: _id, ...fields } = input;
+  w.em.assign(skill, Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)));
+  const changes = diff(before, audited(skill));
+  if (!hasChanges(changes)) return skillDto(skill);
+  await w.em.flush();
+  w.audit({ targetId: skill.id, organizationId: null, changes });
+  return skillDto(skill);
 }
 
 /**
@@ -124,50 +90,45 @@ export async function updateSkill(
  * one transaction. The row lock makes concurrent attaches wait or fail.
  */
 export async function deleteSkill(
-  ctx: ServiceContext,
+  w: Work,
   input: ParsedInput<'skills.delete'>,
+  skill: Skill,
 ): Promise<SkillDeleteResult> {
-  requireAdmin(ctx.actor);
-  return inTransaction(ctx.em.fork(), async (tx) => {
-    const skill = await tx.findOne(Skill, input.id, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    if (!skill) throw new AppError('NOT_FOUND', 'Skill not found');
-    const users = await skillUsers(tx, skill.id);
-    const agents = users.reduce((sum, u) => sum + u.agents, 0);
-    if (users.length > 0 && !input.force) {
-      throw new AppError(
-        'CONFLICT',
-        `${skill.name} is attached to ${counted(agents, 'agent')} in ${counted(users.length, 'organization')} ` +
-          `(${users.map((u) => `${u.organizationName}: ${u.agents}`).join(', ')}); detach it first or delete with force`,
-        { force: `attached to ${counted(agents, 'agent')}` },
-      );
-    }
-    for (const user of users) {
-      await tx.execute(
-        `delete from ${quotedTenantSchema(user.slug)}.agent_skills where skill_id = ?`,
-        [skill.id],
-      );
-    }
-    await tx.execute('delete from public.skill_usage where skill_id = ?', [skill.id]);
-    tx.remove(skill);
-    await tx.flush();
-    await recordAudit(tx, ctx.actor, {
-      action: 'skills.delete',
-      organizationId: null,
-      targetType: 'skill',
-      targetId: input.id,
-      changes: {
-        slug: { from: skill.slug, to: null },
-        ...(users.length > 0
-          ? { detachedFrom: { from: users.map((u) => `${u.slug}: ${u.agents}`), to: null } }
-          : {}),
-      },
-    });
-    return {
-      detachedFrom: users.map((u) => ({
-        organizationId: u.organizationId,
-        organizationName: u.organizationName,
-        agents: u.agents,
-      })),
-    };
+  const tx = w.em;
+  const users = await skillUsers(tx, skill.id);
+  const agents = users.reduce((sum, u) => sum + u.agents, 0);
+  if (users.length > 0 && !input.force) {
+    throw new AppError(
+      'CONFLICT',
+      `${skill.name} is attached to ${counted(agents, 'agent')} in ${counted(users.length, 'organization')} ` +
+        `(${users.map((u) => `${u.organizationName}: ${u.agents}`).join(', ')}); detach it first or delete with force`,
+      { force: `attached to ${counted(agents, 'agent')}` },
+    );
+  }
+  for (const user of users) {
+    await tx.execute(
+      `delete from ${quotedTenantSchema(user.slug)}.agent_skills where skill_id = ?`,
+      [skill.id],
+    );
+  }
+  await tx.execute('delete from public.skill_usage where skill_id = ?', [skill.id]);
+  tx.remove(skill);
+  await tx.flush();
+  w.audit({
+    targetId: skill.id,
+    organizationId: null,
+    changes: {
+      slug: { from: skill.slug, to: null },
+      ...(users.length > 0
+        ? { detachedFrom: { from: users.map((u) => `${u.slug}: ${u.agents}`), to: null } }
+        : {}),
+    },
   });
+  return {
+    detachedFrom: users.map((u) => ({
+      organizationId: u.organizationId,
+      organizationName: u.organizationName,
+      agents: u.agents,
+    })),
+  };
 }

@@ -1,26 +1,16 @@
 import type { MigrateAllResult, TenantStatus } from '../../src-shared/contract.ts';
 import { tenantSchemaName } from '../../src-shared/domain/slug.ts';
-import { migrateAllTenants, type FanOutProgress } from '../db/fan-out.ts';
-import { TENANT_TABLES } from '../../migrations/tenant/index.ts';
+import { TENANT_TABLES } from '../db/entities/index.ts';
+import { migrateAllTenants } from '../db/fan-out.ts';
 import { TENANT_MIGRATION_COUNT, TENANT_MIGRATION_NAMES } from '../db/tenant-migrator.ts';
-import { recordAudit } from './audit.ts';
-import type { ServiceContext } from './context.ts';
-import { requireAdmin } from './policy.ts';
-
-/** Failures of the last fan-out, kept so Tenancy can show them until the tenant migrates. */
-const lastFailures = new Map<string, string>();
-
-export function rememberFailures(result: MigrateAllResult): void {
-  for (const failure of result.failed) lastFailures.set(failure.slug, failure.message);
-}
+import type { Work } from './work.ts';
 
 /**
  * Every tenant from public alone: its migration level is on the
  * organization row, so this never opens the tenants' own ledgers.
  */
-export async function tenancyStatus(ctx: ServiceContext): Promise<TenantStatus[]> {
-  requireAdmin(ctx.actor);
-  const rows = await ctx.em.fork().execute<
+export async function tenancyStatus(w: Work): Promise<TenantStatus[]> {
+  const rows = await w.em.execute<
     {
       id: string;
       slug: string;
@@ -45,7 +35,7 @@ export async function tenancyStatus(ctx: ServiceContext): Promise<TenantStatus[]
       ? 'The tenant schema is missing'
       : row.missing?.length
         ? `Missing tables: ${row.missing.join(', ')}`
-        : (lastFailures.get(row.slug) ?? null);
+        : w.runtime.tenantFailures.of(row.slug);
     return {
       organizationId: row.id,
       slug: row.slug,
@@ -58,20 +48,16 @@ export async function tenancyStatus(ctx: ServiceContext): Promise<TenantStatus[]
   });
 }
 
-export async function migrateAll(
-  ctx: ServiceContext,
-  onProgress?: (progress: FanOutProgress) => void,
-): Promise<MigrateAllResult> {
-  requireAdmin(ctx.actor);
-  const result = await migrateAllTenants(ctx.em, onProgress ? { onProgress } : {});
-  lastFailures.clear();
-  rememberFailures(result);
+/** Brings every tenant schema up to date, with progress pushed to the consoles. */
+export async function migrateAll(w: Work): Promise<MigrateAllResult> {
+  const result = await migrateAllTenants(w.runtime.root, {
+    onProgress: (progress) => w.runtime.emit({ type: 'migration-progress', ...progress }),
+  });
+  w.runtime.tenantFailures.replace(result);
   if (result.total > 0) {
-    await recordAudit(ctx.em.fork(), ctx.actor, {
-      action: 'tenancy.migrateAll',
-      organizationId: null,
-      targetType: 'tenancy',
+    w.audit({
       targetId: null,
+      organizationId: null,
       changes: {
         migrated: { from: null, to: result.migrated },
         failed: { from: null, to: result.failed.length },

@@ -1,13 +1,19 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, useContext, type ReactNode } from 'react';
 import type { SessionUser } from '../../src-shared/contract.ts';
-import { roleCan, type Capability } from '../../src-shared/domain/permissions.ts';
+import {
+  can,
+  type Actor,
+  type Capability,
+  type Target,
+} from '../../src-shared/domain/permissions.ts';
 import { call } from '../api/client.ts';
 import { useChannel } from '../api/hooks.ts';
 
 interface Session {
   user: SessionUser;
-  can(capability: Capability): boolean;
+  /** The access table's verdict for the signed-in user: screens offer only what it allows. */
+  can(capability: Capability, target?: Target): boolean;
   signOut(): Promise<void>;
 }
 
@@ -15,9 +21,16 @@ const SessionContext = createContext<Session | null>(null);
 
 export function SessionProvider({ user, children }: { user: SessionUser; children: ReactNode }) {
   const client = useQueryClient();
+  const actor: Actor = {
+    kind: 'user',
+    id: user.id,
+    email: user.email,
+    role: user.role,
+    organizationId: user.organizationId,
+  };
   const session: Session = {
     user,
-    can: (capability) => roleCan(user.role, capability),
+    can: (capability, target) => can(actor, capability, target),
     signOut: async () => {
       await call('auth.signOut', {});
       // back to initial state: no screen keeps showing the previous user's data

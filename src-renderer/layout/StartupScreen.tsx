@@ -1,17 +1,29 @@
-import { Center, Loader, Progress, Stack, Text, Title } from '@mantine/core';
+import { Alert, Center, Loader, Progress, Stack, Text, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
-import type { ProgressEvent } from '../../src-shared/channels.ts';
+import type { FleetEvent, MigrationProgress } from '../../src-shared/channels.ts';
 
 /** Shown while the main process opens the database and migrates the tenants. */
 export function StartupScreen() {
-  const [progress, setProgress] = useState<ProgressEvent | null>(null);
-  useEffect(() => window.fleet.onEvent(setProgress), []);
+  const [progress, setProgress] = useState<MigrationProgress | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  useEffect(
+    () =>
+      window.fleet.onEvent((event: FleetEvent) => {
+        if (event.type === 'migration-progress') setProgress(event);
+        if (event.type === 'startup-failed') setFailure(event.message);
+      }),
+    [],
+  );
   const percent = progress && progress.total > 0 ? (progress.done / progress.total) * 100 : 0;
   return (
     <Center mih="100vh">
       <Stack align="center" w={360}>
         <Title order={3}>FleetPrompt Console</Title>
-        {progress && progress.total > 0 ? (
+        {failure ? (
+          <Alert color="red" title="The console could not start" role="alert">
+            {failure}
+          </Alert>
+        ) : progress && progress.total > 0 ? (
           <>
             <Progress value={percent} w="100%" aria-label="Tenant migrations" />
             <Text size="sm" c="dimmed">

@@ -1,7 +1,13 @@
+/** A JSON value as stored in an agent's config. */
+export type ConfigValue =
+  string | number | boolean | null | ConfigValue[] | { [key: string]: ConfigValue };
+
+/** The spec's open map: three known keys, and whatever else an operator keeps there. */
 export interface AgentConfig {
   model: string;
   max_tokens: number;
   temperature: number;
+  [key: string]: ConfigValue;
 }
 
 export const DEFAULT_AGENT_CONFIG: Readonly<AgentConfig> = Object.freeze({
@@ -20,5 +26,5 @@ export const TEMPERATURE_MIN = 0;
 export const TEMPERATURE_MAX = 2;
 
 export function agentConfigWithDefaults(config: Partial<AgentConfig> | undefined): AgentConfig {
-  return { ...DEFAULT_AGENT_CONFIG, ...config };
+  return { ...DEFAULT_AGENT_CONFIG, ...config } as AgentConfig;
 }

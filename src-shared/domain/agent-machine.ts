@@ -45,3 +45,11 @@ export function nextAgentStatus(status: AgentStatus, event: AgentEvent): AgentSt
   const [next] = transition(agentMachine, snapshot, { type: event });
   return next.value as AgentStatus;
 }
+
+/** Events that put an agent to work: only organizations that may serve (canServe) can use them. */
+export const SERVING_EVENTS: ReadonlySet<AgentEvent> = new Set([
+  'deploy',
+  'activate',
+  'resume',
+  'redeploy',
+]);

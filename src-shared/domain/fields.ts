@@ -63,11 +63,43 @@ export const agentStatusField = z.enum(AGENT_STATUSES);
 export const agentEventField = z.enum(AGENT_EVENTS);
 export const versionField = z.number().int().min(1);
 
-export const agentConfigField = z.strictObject({
+/** Room for an agent's own configuration keys, as stored JSON. */
+export const MAX_CONFIG_BYTES = 16_384;
+const MAX_CONFIG_KEYS = 50;
+
+const knownConfig = {
   model: text().trim().min(1, { error: 'is required' }).max(100),
   max_tokens: z.number().int().min(1).max(1_000_000),
   temperature: z.number().min(TEMPERATURE_MIN).max(TEMPERATURE_MAX),
-});
+};
+
+/** Keys beyond the known three: the spec's config is an open map, bounded in size. */
+function boundedConfig<T extends Record<string, unknown>>(config: T, ctx: z.RefinementCtx): void {
+  if (Object.keys(config).length > MAX_CONFIG_KEYS) {
+    ctx.addIssue({ code: 'custom', message: `must have at most ${MAX_CONFIG_KEYS} keys` });
+    return;
+  }
+  const json = JSON.stringify(config);
+  if (new TextEncoder().encode(json).length > MAX_CONFIG_BYTES) {
+    ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_CONFIG_BYTES} bytes as JSON` });
+  }
+  if (json.includes('\\u0000')) {
+    ctx.addIssue({ code: 'custom', message: 'must not contain NUL characters' });
+  }
+}
+
+/**
+ * An agent's configuration: model, max_tokens and temperature are checked;
+ * any other key is kept as the JSON value it is, within a size bound.
+ */
+export const agentConfigField = z.object(knownConfig).catchall(z.json()).superRefine(boundedConfig);
+
+/** The same for a create: the known keys may be left out and take their defaults. */
+export const agentConfigPatchField = z
+  .object(knownConfig)
+  .partial()
+  .catchall(z.json())
+  .superRefine(boundedConfig);
 
 export const toolField = z
   .string()

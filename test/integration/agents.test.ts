@@ -1,40 +1,33 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  agentHistory,
-  createAgent,
-  transitionAgent,
-  updateAgent,
-} from '../../src-main/services/agents.ts';
-import { createOrganization } from '../../src-main/services/organizations.ts';
 import type { AgentEvent } from '../../src-shared/domain/agent-machine.ts';
 import type { AgentDto } from '../../src-shared/dto.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { contextFor, input } from '../support/services.ts';
+import { asSystem } from '../support/services.ts';
 
 let db: TestDatabase;
 let organizationId: string;
 beforeAll(async () => {
   db = await createTestDatabase();
   organizationId = (
-    await createOrganization(
-      contextFor(db),
-      input('organizations.create', { name: 'Agents Co', slug: 'agents-co', tier: 'pro' }),
-    )
+    await asSystem(db)('organizations.create', {
+      name: 'Agents Co',
+      slug: 'agents-co',
+      tier: 'pro',
+    })
   ).id;
 });
 afterAll(() => db.drop());
 
 const newAgent = () =>
-  createAgent(
-    contextFor(db),
-    input('agents.create', { organizationId, name: 'Walker', systemPrompt: 'You walk.' }),
-  );
+  asSystem(db)('agents.create', { organizationId, name: 'Walker', systemPrompt: 'You walk.' });
 
 const step = (agent: AgentDto, event: AgentEvent) =>
-  transitionAgent(
-    contextFor(db),
-    input('agents.transition', { organizationId, id: agent.id, version: agent.version, event }),
-  );
+  asSystem(db)('agents.transition', {
+    organizationId,
+    id: agent.id,
+    version: agent.version,
+    event,
+  });
 
 describe('agents', () => {
   it('gets the spec defaults on create', async () => {
@@ -67,10 +60,7 @@ describe('agents', () => {
     ];
     for (const event of path) agent = await step(agent, event);
     expect(agent.status).toBe('active');
-    const history = await agentHistory(
-      contextFor(db),
-      input('agents.history', { organizationId, id: agent.id }),
-    );
+    const history = await asSystem(db)('agents.history', { organizationId, id: agent.id });
     expect(history.transitions.map((t) => `${t.from}-${t.event}->${t.to}`)).toEqual([
       'draft-deploy->deploying',
       'deploying-activate->active',
@@ -110,16 +100,13 @@ describe('agents', () => {
 
   it('updates the config and the prompt, bumping the version', async () => {
     const agent = await newAgent();
-    const updated = await updateAgent(
-      contextFor(db),
-      input('agents.update', {
-        organizationId,
-        id: agent.id,
-        version: agent.version,
-        systemPrompt: 'New prompt',
-        config: { model: 'claude-opus-4', max_tokens: 8192, temperature: 1.1 },
-      }),
-    );
+    const updated = await asSystem(db)('agents.update', {
+      organizationId,
+      id: agent.id,
+      version: agent.version,
+      systemPrompt: 'New prompt',
+      config: { model: 'claude-opus-4', max_tokens: 8192, temperature: 1.1 },
+    });
     expect(updated).toMatchObject({
       systemPrompt: 'New prompt',
       version: 2,

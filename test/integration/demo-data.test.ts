@@ -45,9 +45,28 @@ describe('demo data from the console', () => {
     expect((await h.ok(slot, 'auth.signIn', result.signInAs)).email).toBe(DEMO_ADMIN.email);
   });
 
+  it('makes the demo administrator choose a new password before anything else', async () => {
+    const slot = {};
+    const me = await h.ok(slot, 'auth.signIn', {
+      email: DEMO_ADMIN.email,
+      password: DEMO_ADMIN.password,
+    });
+    expect(me.mustChangePassword).toBe(true);
+    expect(await h.call(slot, 'organizations.list', {})).toMatchObject({
+      ok: false,
+      error: { code: 'PASSWORD_CHANGE_REQUIRED' },
+    });
+    await h.ok(slot, 'auth.changePassword', {
+      currentPassword: DEMO_ADMIN.password,
+      newPassword: 'a password of my own',
+    });
+    expect((await h.ok(slot, 'auth.me', {}))?.mustChangePassword).toBe(false);
+    expect((await h.ok(slot, 'organizations.list', {})).total).toBe(1);
+  });
+
   it('changes nothing when loaded again by an administrator, and says so', async () => {
     const slot = {};
-    await h.ok(slot, 'auth.signIn', { email: DEMO_ADMIN.email, password: DEMO_ADMIN.password });
+    await h.ok(slot, 'auth.signIn', { email: DEMO_ADMIN.email, password: 'a password of my own' });
     const again = await h.ok(slot, 'demo.load', {});
     expect(again.created).toEqual([]);
     expect(again.present).toHaveLength(6);
@@ -56,7 +75,7 @@ describe('demo data from the console', () => {
   it('refuses a signed-out load once an account exists', async () => {
     expect(await h.call({}, 'demo.load', {})).toMatchObject({
       ok: false,
-      error: { code: 'FORBIDDEN' },
+      error: { code: 'UNAUTHENTICATED' },
     });
   });
 });

@@ -1,14 +1,10 @@
 import { Migration } from '@mikro-orm/migrations';
+import type { MigrationProgress } from '../../src-shared/channels.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  migrateAllTenants,
-  tenantsBehind,
-  type FanOutProgress,
-} from '../../src-main/db/fan-out.ts';
+import { migrateAllTenants, tenantsBehind } from '../../src-main/db/fan-out.ts';
 import { TENANT_MIGRATIONS } from '../../migrations/tenant/index.ts';
-import { createOrganization } from '../../src-main/services/organizations.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { contextFor, input } from '../support/services.ts';
+import { asSystem } from '../support/services.ts';
 
 class AddNotes extends Migration {
   override name = 'Migration29990101000001_agent_notes';
@@ -23,10 +19,7 @@ let db: TestDatabase;
 beforeAll(async () => {
   db = await createTestDatabase();
   for (const slug of SLUGS) {
-    await createOrganization(
-      contextFor(db),
-      input('organizations.create', { name: slug, slug, tier: 'free' }),
-    );
+    await asSystem(db)('organizations.create', { name: slug, slug, tier: 'free' });
   }
   // damage one tenant by hand: its agents table is gone, so the new migration cannot apply
   await db.sql('drop table "org_fan-broken".agents cascade');
@@ -39,7 +32,7 @@ describe('tenant migration fan-out', () => {
   });
 
   it('applies a new tenant migration to every tenant, reports the broken one by name and migrates the rest', async () => {
-    const progress: FanOutProgress[] = [];
+    const progress: MigrationProgress[] = [];
     const result = await migrateAllTenants(db.orm.em, {
       migrations: NEXT_RELEASE,
       concurrency: 3,
@@ -79,10 +72,7 @@ describe('tenant migration fan-out', () => {
   });
 
   it("applies only what a tenant's ledger lacks, even when its recorded level says less", async () => {
-    await createOrganization(
-      contextFor(db),
-      input('organizations.create', { name: 'fan-e', slug: 'fan-e', tier: 'free' }),
-    );
+    await asSystem(db)('organizations.create', { name: 'fan-e', slug: 'fan-e', tier: 'free' });
     await db.sql("update organizations set tenant_schema_version = 1 where slug = 'fan-e'");
     await migrateAllTenants(db.orm.em, { migrations: NEXT_RELEASE });
     const ledger = await db.sql<{ name: string }>(

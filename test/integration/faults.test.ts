@@ -9,7 +9,6 @@ import { TENANT_MIGRATIONS } from '../../migrations/tenant/index.ts';
 import { migrateAllTenants } from '../../src-main/db/fan-out.ts';
 import { provisionOrganization } from '../../src-main/db/tenancy.ts';
 import { openRuntime, type Runtime } from '../../src-main/runtime.ts';
-import { rememberFailures } from '../../src-main/services/tenancy.ts';
 import { createHarness, type Harness } from '../support/harness.ts';
 import { recordFault } from '../support/tally.ts';
 
@@ -126,7 +125,11 @@ describe('provisioning interrupted at each step', () => {
 
   it('after the row is inserted (CREATE SCHEMA fails): no row, no schema', async () => {
     await failOn('CREATE SCHEMA', () =>
-      provisionOrganization(h.db.orm.em, { name: 'Step one', slug: 'step-one', tier: 'free' }),
+      h.db.orm.em
+        .fork()
+        .transactional((tx) =>
+          provisionOrganization(tx, { name: 'Step one', slug: 'step-one', tier: 'free' }),
+        ),
     );
     expect(await h.db.sql("select 1 from organizations where slug = 'step-one'")).toEqual([]);
     expect(await schemas('org_step-one')).toEqual([]);
@@ -135,7 +138,11 @@ describe('provisioning interrupted at each step', () => {
 
   it('after the schema is created (the first table fails): no row, no schema', async () => {
     await failOn('CREATE TABLE', () =>
-      provisionOrganization(h.db.orm.em, { name: 'Step two', slug: 'step-two', tier: 'free' }),
+      h.db.orm.em
+        .fork()
+        .transactional((tx) =>
+          provisionOrganization(tx, { name: 'Step two', slug: 'step-two', tier: 'free' }),
+        ),
     );
     expect(await h.db.sql("select 1 from organizations where slug = 'step-two'")).toEqual([]);
     expect(await schemas('org_step-two')).toEqual([]);
@@ -151,10 +158,14 @@ describe('provisioning interrupted at each step', () => {
       }
     }
     await expect(
-      provisionOrganization(h.db.orm.em, { name: 'Step three', slug: 'step-three', tier: 'free' }, [
-        ...TENANT_MIGRATIONS,
-        HalfApplied,
-      ]),
+      h.db.orm.em
+        .fork()
+        .transactional((tx) =>
+          provisionOrganization(tx, { name: 'Step three', slug: 'step-three', tier: 'free' }, [
+            ...TENANT_MIGRATIONS,
+            HalfApplied,
+          ]),
+        ),
     ).rejects.toThrow(/division by zero/);
     expect(await h.db.sql("select 1 from organizations where slug = 'step-three'")).toEqual([]);
     expect(await schemas('org_step-three')).toEqual([]);
@@ -175,7 +186,7 @@ describe('a tenant schema damaged by hand', () => {
     const result = await migrateAllTenants(h.db.orm.em, {
       migrations: [...TENANT_MIGRATIONS, NextRelease],
     });
-    rememberFailures(result);
+    h.router.tenantFailures.replace(result);
     expect(result.failed.map((f) => f.schema)).toContain('org_dmg-broken');
     expect(result.migrated).toBe(result.total - result.failed.length);
 

@@ -2,12 +2,12 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProgressEvent } from '../../src-shared/channels.ts';
+import type { FleetEvent } from '../../src-shared/channels.ts';
 import { startHeadless, type HeadlessServer } from '../../src-main/headless/server.ts';
 import { createRouter } from '../../src-main/ipc/router.ts';
 import { SessionStore } from '../../src-main/services/sessions.ts';
 import { createHarness, PASSWORD, type Harness } from '../support/harness.ts';
-import { passwords } from '../support/services.ts';
+import { passwords, testEnvironment } from '../support/services.ts';
 
 let h: Harness;
 let server: HeadlessServer;
@@ -24,14 +24,14 @@ beforeAll(async () => {
     join(rendererDir, 'index.html'),
     '<html><head><script type="module" src="/assets/app.js"></script></head></html>',
   );
-  let broadcast: (event: ProgressEvent) => void = () => undefined;
+  let broadcast: (event: FleetEvent) => void = () => undefined;
   const router = createRouter({
     em: h.db.orm.em,
     passwords: passwords(),
     sessions: new SessionStore(),
     logError: () => undefined,
     emit: (event) => broadcast(event),
-    environment: { dataDir: rendererDir, appVersion: 'test', databaseSource: 'DATABASE_URL' },
+    environment: testEnvironment(),
   });
   server = await startHeadless({ router, rendererDir });
   broadcast = server.broadcast;

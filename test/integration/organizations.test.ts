@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAgent } from '../../src-main/services/agents.ts';
-import { changeTier, createOrganization } from '../../src-main/services/organizations.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { contextFor, input } from '../support/services.ts';
+import { asSystem, input } from '../support/services.ts';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -11,10 +9,7 @@ beforeAll(async () => {
 afterAll(() => db.drop());
 
 const create = (slug: string, tier?: 'free' | 'pro' | 'enterprise') =>
-  createOrganization(
-    contextFor(db),
-    input('organizations.create', { name: `Org ${slug}`, slug, ...(tier ? { tier } : {}) }),
-  );
+  asSystem(db)('organizations.create', { name: `Org ${slug}`, slug, ...(tier ? { tier } : {}) });
 
 describe('organizations', () => {
   it('defaults to the free tier with its limits and trial billing', async () => {
@@ -40,10 +35,11 @@ describe('organizations', () => {
 
   it('recomputes the limits on a tier change', async () => {
     const org = await create('upgrader');
-    const pro = await changeTier(
-      contextFor(db),
-      input('organizations.changeTier', { id: org.id, version: org.version, tier: 'pro' }),
-    );
+    const pro = await asSystem(db)('organizations.changeTier', {
+      id: org.id,
+      version: org.version,
+      tier: 'pro',
+    });
     expect(pro).toMatchObject({
       tier: 'pro',
       monthlyTokenLimit: 1_000_000,
@@ -56,15 +52,13 @@ describe('organizations', () => {
   it('refuses a downgrade that would leave more agents than the new limit, naming the numbers', async () => {
     const org = await create('downgrader', 'pro');
     for (const name of ['a1', 'a2', 'a3', 'a4']) {
-      await createAgent(
-        contextFor(db),
-        input('agents.create', { organizationId: org.id, name, systemPrompt: 'p' }),
-      );
+      await asSystem(db)('agents.create', { organizationId: org.id, name, systemPrompt: 'p' });
     }
-    const attempt = changeTier(
-      contextFor(db),
-      input('organizations.changeTier', { id: org.id, version: org.version, tier: 'free' }),
-    );
+    const attempt = asSystem(db)('organizations.changeTier', {
+      id: org.id,
+      version: org.version,
+      tier: 'free',
+    });
     await expect(attempt).rejects.toMatchObject({
       code: 'LIMIT_REACHED',
       message: expect.stringMatching(/4 agents.*allows 3/),
@@ -73,15 +67,9 @@ describe('organizations', () => {
 
   it('rejects a stale version with CONFLICT', async () => {
     const org = await create('stale');
-    await changeTier(
-      contextFor(db),
-      input('organizations.changeTier', { id: org.id, version: 1, tier: 'pro' }),
-    );
+    await asSystem(db)('organizations.changeTier', { id: org.id, version: 1, tier: 'pro' });
     await expect(
-      changeTier(
-        contextFor(db),
-        input('organizations.changeTier', { id: org.id, version: 1, tier: 'enterprise' }),
-      ),
+      asSystem(db)('organizations.changeTier', { id: org.id, version: 1, tier: 'enterprise' }),
     ).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 

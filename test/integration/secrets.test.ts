@@ -72,6 +72,7 @@ describe('secrets never leave the main process', () => {
     };
     const org = orgs.items[0]!;
     await call('organizations.get', { id: org.id });
+    await call('organizations.usage', { organizationId: org.id });
     const other = (
       await call('organizations.create', { name: 'Other', slug: 'other-co', tier: 'free' })
     ).data as unknown as { id: string; version: number };

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DemoSeeder } from '../../seeds/demo-seeder.ts';
+import { seedDemoData } from '../../src-main/services/demo-data.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { passwords } from '../support/services.ts';
+import { asSystem } from '../support/services.ts';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -11,10 +11,9 @@ afterAll(() => db.drop());
 
 describe('demo seed', () => {
   it('loads the spec demo data on the first run', async () => {
-    const seeder = new DemoSeeder(passwords());
-    await seeder.run(db.orm.em.fork());
-    expect(seeder.report.present).toEqual([]);
-    expect(seeder.report.created).toHaveLength(6);
+    const report = await seedDemoData(db.orm.em, asSystem(db));
+    expect(report.present).toEqual([]);
+    expect(report.created).toHaveLength(6);
 
     expect(await db.sql('select name, slug, tier, agent_limit from organizations')).toEqual([
       { name: 'Demo Company', slug: 'demo', tier: 'pro', agent_limit: 999 },
@@ -61,10 +60,9 @@ describe('demo seed', () => {
 
   it('adds and changes nothing on a second run, and says what was present', async () => {
     const before = await db.sql('select * from users, organizations, skills order by 1');
-    const seeder = new DemoSeeder(passwords());
-    await seeder.run(db.orm.em.fork());
-    expect(seeder.report.created).toEqual([]);
-    expect(seeder.report.present).toHaveLength(6);
+    const report = await seedDemoData(db.orm.em, asSystem(db));
+    expect(report.created).toEqual([]);
+    expect(report.present).toHaveLength(6);
     expect(await db.sql('select * from users, organizations, skills order by 1')).toEqual(before);
     expect(await db.sql('select count(*)::int as n from org_demo.agents')).toEqual([{ n: 1 }]);
   });

@@ -2,7 +2,7 @@ import bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IDLE_TIMEOUT_MS } from '../../src-main/services/sessions.ts';
 import { createHarness, PASSWORD, type Harness } from '../support/harness.ts';
-import { passwords } from '../support/services.ts';
+import { passwords, testEnvironment } from '../support/services.ts';
 
 let clock = Date.now();
 let h: Harness;
@@ -122,7 +122,7 @@ describe('sign-in', () => {
 
   it('lets the email sign in again once the lock has expired', async () => {
     await h.db.sql(
-      "update sign_in_locks set locked_until = now() - interval '1 second' where email = 'lock@signin.test'",
+      "update sign_in_throttle set locked_until = now() - interval '1 second' where email = 'lock@signin.test'",
     );
     expect(codeOf(await signIn('lock@signin.test', PASSWORD))).toBe('ok');
   });
@@ -174,6 +174,6 @@ async function createHarnessOnSameDb() {
     passwords: passwords(),
     sessions: new SessionStore(),
     logError: () => undefined,
-    environment: { dataDir: '/nonexistent', appVersion: 'test', databaseSource: 'DATABASE_URL' },
+    environment: testEnvironment(),
   });
 }

@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Agent } from '../../src-main/db/entities/index.ts';
+import { Agent, Organization } from '../../src-main/db/entities/index.ts';
 import {
   deprovisionOrganization,
   provisionOrganization,
@@ -8,11 +8,9 @@ import {
 } from '../../src-main/db/tenancy.ts';
 import { TENANT_MIGRATION_NAMES } from '../../src-main/db/tenant-migrator.ts';
 import { TENANT_MIGRATIONS } from '../../migrations/tenant/index.ts';
-import { createAgent, transitionAgent } from '../../src-main/services/agents.ts';
-import { createOrganization } from '../../src-main/services/organizations.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { MikroOrmTenantMigrator } from '../support/mikro-orm-tenant-migrator.ts';
-import { contextFor, input } from '../support/services.ts';
+import { asSystem } from '../support/services.ts';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -28,22 +26,16 @@ const schemas = async () =>
   ).map((r) => r.nspname);
 
 async function newOrg(slug: string, tier: 'free' | 'pro' | 'enterprise' = 'pro') {
-  return createOrganization(
-    contextFor(db),
-    input('organizations.create', { name: `Org ${slug}`, slug, tier }),
-  );
+  return asSystem(db)('organizations.create', { name: `Org ${slug}`, slug, tier });
 }
 
 async function newAgent(organizationId: string, name = 'Test Agent') {
-  return createAgent(
-    contextFor(db),
-    input('agents.create', {
-      organizationId,
-      name,
-      description: 'A test agent',
-      systemPrompt: 'You are helpful.',
-    }),
-  );
+  return asSystem(db)('agents.create', {
+    organizationId,
+    name,
+    description: 'A test agent',
+    systemPrompt: 'You are helpful.',
+  });
 }
 
 describe('tenancy', () => {
@@ -59,15 +51,12 @@ describe('tenancy', () => {
   it('deploys an agent to deploying (spec test 2)', async () => {
     const org = await newOrg('spec-two');
     const agent = await newAgent(org.id);
-    const deployed = await transitionAgent(
-      contextFor(db),
-      input('agents.transition', {
-        organizationId: org.id,
-        id: agent.id,
-        version: agent.version,
-        event: 'deploy',
-      }),
-    );
+    const deployed = await asSystem(db)('agents.transition', {
+      organizationId: org.id,
+      id: agent.id,
+      version: agent.version,
+      event: 'deploy',
+    });
     expect(deployed.status).toBe('deploying');
   });
 
@@ -147,10 +136,14 @@ describe('tenancy', () => {
       }
     }
     await expect(
-      provisionOrganization(db.orm.em, { name: 'Querying', slug: 'querying', tier: 'free' }, [
-        ...TENANT_MIGRATIONS,
-        RunsItsOwnQuery,
-      ]),
+      db.orm.em
+        .fork()
+        .transactional((tx) =>
+          provisionOrganization(tx, { name: 'Querying', slug: 'querying', tier: 'free' }, [
+            ...TENANT_MIGRATIONS,
+            RunsItsOwnQuery,
+          ]),
+        ),
     ).rejects.toThrow(/Migration29990101000004_runs_query must add its SQL with addSql/);
     expect(await db.sql("select 1 from organizations where slug = 'querying'")).toEqual([]);
     expect(await schemas()).not.toContain('org_querying');
@@ -168,10 +161,14 @@ describe('tenancy', () => {
       }
     }
     await expect(
-      provisionOrganization(db.orm.em, { name: 'Broken', slug: 'broken-tenant', tier: 'free' }, [
-        ...TENANT_MIGRATIONS,
-        HalfApplied,
-      ]),
+      db.orm.em
+        .fork()
+        .transactional((tx) =>
+          provisionOrganization(tx, { name: 'Broken', slug: 'broken-tenant', tier: 'free' }, [
+            ...TENANT_MIGRATIONS,
+            HalfApplied,
+          ]),
+        ),
     ).rejects.toThrow(/table_that_does_not_exist/);
     expect(await db.sql("select 1 from organizations where slug = 'broken-tenant'")).toEqual([]);
     expect(await schemas()).not.toContain('org_broken-tenant');
@@ -183,7 +180,11 @@ describe('tenancy', () => {
       "insert into users (email, hashed_password, organization_id) values ('leaver@example.com', 'x', $1)",
       [org.id],
     );
-    await deprovisionOrganization(db.orm.em, org.id);
+    await db.orm.em
+      .fork()
+      .transactional(async (tx) =>
+        deprovisionOrganization(tx, await tx.findOneOrFail(Organization, org.id)),
+      );
     expect(await schemas()).not.toContain('org_going-away');
     expect(await db.sql('select 1 from organizations where id = $1', [org.id])).toEqual([]);
     expect(await db.sql("select 1 from users where email = 'leaver@example.com'")).toEqual([]);

@@ -1,18 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { confirmUser, createUser } from '../../src-main/services/users.ts';
-import { createOrganization } from '../../src-main/services/organizations.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { contextFor, input } from '../support/services.ts';
+import { asSystem, input } from '../support/services.ts';
 
 let db: TestDatabase;
 let organizationId: string;
 beforeAll(async () => {
   db = await createTestDatabase();
   organizationId = (
-    await createOrganization(
-      contextFor(db),
-      input('organizations.create', { name: 'Users Inc', slug: 'users-inc' }),
-    )
+    await asSystem(db)('organizations.create', { name: 'Users Inc', slug: 'users-inc' })
   ).id;
 });
 afterAll(() => db.drop());
@@ -21,16 +16,13 @@ const newUser = (
   email: string,
   extra: Partial<{ role: 'user' | 'admin' | 'developer'; password: string }> = {},
 ) =>
-  createUser(
-    contextFor(db),
-    input('users.create', {
-      organizationId,
-      email,
-      name: 'Someone',
-      password: 'correct horse',
-      ...extra,
-    }),
-  );
+  asSystem(db)('users.create', {
+    organizationId,
+    email,
+    name: 'Someone',
+    password: 'correct horse',
+    ...extra,
+  });
 
 describe('users', () => {
   it('stores a bcrypt hash of cost 12, never the password', async () => {
@@ -55,7 +47,7 @@ describe('users', () => {
 
   it('confirms a user', async () => {
     const user = await newUser('confirm@example.com');
-    const confirmed = await confirmUser(contextFor(db), input('users.confirm', { id: user.id }));
+    const confirmed = await asSystem(db)('users.confirm', { id: user.id });
     expect(confirmed.confirmedAt).not.toBeNull();
   });
 

@@ -6,12 +6,10 @@ import type { Role } from '../../src-shared/domain/enums.ts';
 import { directoryTarget } from '../../src-main/files/file-target.ts';
 import { createRouter, type Router } from '../../src-main/ipc/router.ts';
 import type { SessionSlot } from '../../src-main/ipc/session-slot.ts';
-import { SYSTEM_ACTOR } from '../../src-main/services/context.ts';
-import { createOrganization } from '../../src-main/services/organizations.ts';
 import { SessionStore } from '../../src-main/services/sessions.ts';
 import { insertUser } from '../../src-main/services/users.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
-import { contextFor, input, passwords } from './services.ts';
+import { passwords, testEnvironment } from './services.ts';
 
 export const PASSWORD = 'correct horse battery';
 
@@ -50,11 +48,7 @@ export async function createHarness(options: { now?: () => number } = {}): Promi
     passwords: passwords(),
     sessions,
     logError: (_message, error) => errors.push(error),
-    environment: {
-      dataDir: await mkdtemp(join(tmpdir(), 'fleetprompt-settings-')),
-      appVersion: 'test',
-      databaseSource: 'DATABASE_URL',
-    },
+    environment: testEnvironment(),
   });
   const filesDir = await mkdtemp(join(tmpdir(), 'fleetprompt-files-'));
   const call = (async (slot: SessionSlot, channel: string, raw: unknown) =>
@@ -72,9 +66,8 @@ export async function createHarness(options: { now?: () => number } = {}): Promi
       return result.data as never;
     },
     user: async (organizationId, role, email) => {
-      const ctx = contextFor(db, SYSTEM_ACTOR);
       const user = await db.orm.em.fork().transactional((tx) =>
-        insertUser(ctx, tx, {
+        insertUser(tx, passwords(), {
           organizationId,
           email,
           name: `${role} user`,
@@ -86,10 +79,11 @@ export async function createHarness(options: { now?: () => number } = {}): Promi
       return { id: user.id, email: user.email };
     },
     org: async (slug, tier = 'pro') => {
-      const org = await createOrganization(
-        contextFor(db),
-        input('organizations.create', { name: `Org ${slug}`, slug, tier }),
-      );
+      const org = await router.system('organizations.create', {
+        name: `Org ${slug}`,
+        slug,
+        tier,
+      });
       return { id: org.id, slug: org.slug };
     },
     slotFor: (userId) => ({ sessionId: sessions.create(userId), files: directoryTarget(filesDir) }),

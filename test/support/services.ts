@@ -1,11 +1,16 @@
-import type { ParsedInput, Channel, ChannelInput } from '../../src-shared/contract.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Channel, ChannelInput, ParsedInput } from '../../src-shared/contract.ts';
 import { contract } from '../../src-shared/contract.ts';
-import { SYSTEM_ACTOR, type Actor, type ServiceContext } from '../../src-main/services/context.ts';
+import { createRouter, type Router } from '../../src-main/ipc/router.ts';
 import {
   createPasswordHasher,
   type PasswordHasher,
 } from '../../src-main/services/password-hasher.ts';
+import { SessionStore } from '../../src-main/services/sessions.ts';
 import { parseOrThrow } from '../../src-main/services/validation.ts';
+import type { Environment, Invoke } from '../../src-main/services/work.ts';
 import type { TestDatabase } from './database.ts';
 
 let shared: PasswordHasher | null = null;
@@ -16,11 +21,35 @@ export function passwords(): PasswordHasher {
   return shared;
 }
 
-export function contextFor(db: TestDatabase, actor: Actor = SYSTEM_ACTOR): ServiceContext {
-  return { em: db.orm.em, actor, passwords: passwords() };
+/** What a test console says about itself (Settings). */
+export function testEnvironment(): Environment {
+  return {
+    dataDir: mkdtempSync(join(tmpdir(), 'fleetprompt-settings-')),
+    appVersion: 'test',
+    databaseSource: 'DATABASE_URL',
+    superuser: true,
+  };
 }
 
-/** Parses raw input with the channel's contract schema, as the router does. */
+const systems = new WeakMap<TestDatabase, Router>();
+
+/** Channels called as the system on a test database: the same registrations, checks and audit. */
+export function asSystem(db: TestDatabase): Invoke {
+  let router = systems.get(db);
+  if (!router) {
+    router = createRouter({
+      em: db.orm.em,
+      passwords: passwords(),
+      sessions: new SessionStore(),
+      logError: () => undefined,
+      environment: testEnvironment(),
+    });
+    systems.set(db, router);
+  }
+  return router.system;
+}
+
+/** Parses raw input with the channel's contract schema, as the registry does. */
 export function input<C extends Channel>(channel: C, raw: ChannelInput<C>): ParsedInput<C> {
   return parseOrThrow(contract[channel].input, raw) as ParsedInput<C>;
 }

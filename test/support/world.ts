@@ -99,6 +99,7 @@ export async function buildWorld(h: Harness, prefix: string): Promise<World> {
       const doomed = await h.org(`doomed-${unique()}`);
       return { id: doomed.id, confirmSlug: doomed.slug };
     },
+    'organizations.usage': async (s) => ({ organizationId: org[s].id }),
     'users.list': async (s) => ({ organizationId: org[s].id, page: 1, pageSize: 10 }),
     'users.get': async (s) => ({ id: target[s].userId }),
     'users.create': async (s) => ({

@@ -9,7 +9,7 @@ import { fakeElectron } from '../support/fake-electron.ts';
 function setup() {
   const electron = fakeElectron();
   const calls: { slot: SessionSlot; channel: string; input: unknown }[] = [];
-  const router: Router = {
+  const router: Pick<Router, 'dispatch'> = {
     dispatch: async (slot, channel, input) => {
       calls.push({ slot, channel, input });
       slot.sessionId ??= `session-${calls.length}`;

@@ -1,18 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import {
   APP_ORIGIN,
-  CONTENT_SECURITY_POLICY,
+  applicationMenu,
   denyAllPermissions,
   hardenWebContents,
   isAppUrl,
   secureWebPreferences,
 } from '../../src-main/electron/security.ts';
+import { CONTENT_SECURITY_POLICY } from '../../src-main/content-security-policy.ts';
 import { FakeWebContents, fakeElectron } from '../support/fake-electron.ts';
 
 describe('Electron window security', () => {
-  it('uses the secure BrowserWindow settings', () => {
-    expect(secureWebPreferences('/app/preload.cjs')).toEqual({
+  it('uses the secure BrowserWindow settings, without DevTools when packaged', () => {
+    expect(secureWebPreferences('/app/preload.cjs', true)).toEqual({
       preload: '/app/preload.cjs',
+      devTools: false,
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
@@ -25,6 +27,21 @@ describe('Electron window security', () => {
       navigateOnDragDrop: false,
       safeDialogs: true,
     });
+  });
+
+  it('keeps DevTools for an unpackaged (development) app', () => {
+    expect(secureWebPreferences('/app/preload.cjs', false).devTools).toBe(true);
+  });
+
+  it('leaves "Toggle Developer Tools" out of a packaged app\'s menu', () => {
+    const roles = (template: ReturnType<typeof applicationMenu>): string[] =>
+      template.flatMap((item) => [
+        String(item.role ?? ''),
+        ...(Array.isArray(item.submenu) ? roles(item.submenu) : []),
+      ]);
+    expect(roles(applicationMenu(true, 'linux'))).not.toContain('toggleDevTools');
+    expect(roles(applicationMenu(true, 'linux'))).not.toContain('viewMenu');
+    expect(roles(applicationMenu(false, 'linux'))).toContain('viewMenu');
   });
 
   it('allows navigation within the app and denies it elsewhere', () => {

@@ -14,6 +14,8 @@ export const User = defineEntity({
     name: p.text().nullable(),
     role: p.enum(ROLES).default(DEFAULT_ROLE),
     confirmedAt: p.datetime().nullable(),
+    /** Set when someone else chose the password (demo data, an administrator): it must be changed at next sign-in. */
+    mustChangePassword: p.boolean().default(false),
     organization: () => p.manyToOne(Organization).deleteRule('cascade'),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p

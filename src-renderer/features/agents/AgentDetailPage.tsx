@@ -48,7 +48,7 @@ export function AgentDetailPage() {
     );
   if (!agent.data) return <Skeleton height={240} />;
   const a = agent.data;
-  const writer = can('writeAgents');
+  const writer = can('writeAgents', { organizationId });
 
   const askDelete = () =>
     confirmDelete({

@@ -141,7 +141,7 @@ export function AgentsPage() {
     { ...params.list, organizationId: organizationId ?? '', ...(status ? { status } : {}) },
     { enabled: Boolean(organizationId), placeholderData: (p) => p },
   );
-  const writer = can('writeAgents');
+  const writer = organizationId !== null && can('writeAgents', { organizationId });
   return (
     <>
       <PageHeader

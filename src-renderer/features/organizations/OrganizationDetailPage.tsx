@@ -26,7 +26,7 @@ import { EditOrganizationModal } from './OrganizationFormModal.tsx';
 
 export function OrganizationDetailPage() {
   const { id = '' } = useParams();
-  const { can, user } = useSession();
+  const { can } = useSession();
   const [editing, edit] = useDisclosure(false);
   const [tiering, tier] = useDisclosure(false);
   const [deleting, del] = useDisclosure(false);
@@ -75,7 +75,7 @@ export function OrganizationDetailPage() {
               <Button variant="default" onClick={tier.open}>
                 Change tier
               </Button>
-              {user.organizationId !== o.id && (
+              {can('endOrganizations', { organizationId: o.id }) && (
                 <Button color="red" variant="light" onClick={del.open}>
                   Delete
                 </Button>

@@ -5,6 +5,8 @@ import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { contract } from '../../../src-shared/contract.ts';
 import { BILLING_STATUSES } from '../../../src-shared/domain/enums.ts';
+import { ENDING_BILLING_STATUSES } from '../../../src-shared/domain/permissions.ts';
+import { useSession } from '../../auth/session.tsx';
 import { suggestSlug, tenantSchemaName } from '../../../src-shared/domain/slug.ts';
 import { TIERS, tierLimits } from '../../../src-shared/domain/tiers.ts';
 import type { OrganizationDto } from '../../../src-shared/dto.ts';
@@ -100,6 +102,8 @@ export function EditOrganizationModal({
     validate: zod4Resolver(editSchema),
   });
   const update = useWrite('organizations.update', { success: (o) => `Saved ${o.name}` });
+  const { can } = useSession();
+  const mayEnd = can('endOrganizations', { organizationId: organization.id });
   const submit = form.onSubmit(async (values) => {
     if (
       await submitWith(form, () =>
@@ -116,7 +120,12 @@ export function EditOrganizationModal({
           <Select
             label="Billing status"
             description="Suspended and canceled organizations cannot deploy, activate, resume or redeploy agents; users of a canceled one cannot sign in."
-            data={BILLING_STATUSES.map((s) => ({ value: s, label: s }))}
+            data={BILLING_STATUSES.map((s) => ({
+              value: s,
+              label: s,
+              // suspending or canceling one's own organization would end one's own access
+              disabled: ENDING_BILLING_STATUSES.has(s) && !mayEnd,
+            }))}
             allowDeselect={false}
             {...form.getInputProps('billingStatus')}
           />

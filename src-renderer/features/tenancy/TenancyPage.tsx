@@ -1,14 +1,20 @@
 import { Alert, Badge, Button, Code, Group, Progress, Stack, Table, Text } from '@mantine/core';
 import { IconRefresh } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
-import type { ProgressEvent } from '../../../src-shared/channels.ts';
+import type { MigrationProgress } from '../../../src-shared/channels.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 
 export function TenancyPage() {
   const status = useChannel('tenancy.status', {});
-  const [progress, setProgress] = useState<ProgressEvent | null>(null);
-  useEffect(() => window.fleet.onEvent(setProgress), []);
+  const [progress, setProgress] = useState<MigrationProgress | null>(null);
+  useEffect(
+    () =>
+      window.fleet.onEvent((event) => {
+        if (event.type === 'migration-progress') setProgress(event);
+      }),
+    [],
+  );
   const migrate = useWrite('tenancy.migrateAll', {
     success: (r) =>
       r.total === 0 ? 'Every tenant is up to date' : `${r.migrated} of ${r.total} tenants migrated`,

@@ -19,7 +19,7 @@ import { CreateUserModal, EditUserModal, SetPasswordModal } from './UserModals.t
 type Dialog = { kind: 'edit' | 'password'; user: UserDto } | { kind: 'create' } | null;
 
 export function UsersPage() {
-  const { can, user: me } = useSession();
+  const { can } = useSession();
   const admin = can('manageUsers');
   const params = useListParams({ sort: 'email' });
   const organizationId = params.param('org');
@@ -74,7 +74,7 @@ export function UsersPage() {
       key: 'actions',
       label: '',
       render: (u) =>
-        (admin || u.id === me.id) && (
+        can('editProfile', { userId: u.id, organizationId: u.organizationId }) && (
           <Menu position="bottom-end" withinPortal>
             <Menu.Target>
               <ActionIcon

@@ -8,19 +8,18 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Migration } from '@mikro-orm/migrations';
 import pg from 'pg';
-import { TENANT_MIGRATIONS } from '../../migrations/tenant/index.ts';
-import { assertServerVersion, openDatabaseTarget } from '../db/connection.ts';
-import { migrateAllTenants, migratePublic, tenantsBehind } from '../db/fan-out.ts';
-import { openOrm } from '../db/orm.ts';
-import { tenantMigrationScripts } from '../db/tenant-migrator.ts';
-import { createRouter, type Router } from '../ipc/router.ts';
-import type { SessionSlot } from '../ipc/session-slot.ts';
-import { SYSTEM_ACTOR } from '../services/context.ts';
-import { createOrganization } from '../services/organizations.ts';
-import { createPasswordHasher } from '../services/password-hasher.ts';
-import { SessionStore } from '../services/sessions.ts';
-import { insertUser } from '../services/users.ts';
-import { APP_VERSION } from '../version.ts';
+import type { Tier } from '../src-shared/domain/tiers.ts';
+import { TENANT_MIGRATIONS } from '../migrations/tenant/index.ts';
+import { openDatabaseTarget, probeServer } from '../src-main/db/connection.ts';
+import { migrateAllTenants, migratePublic, tenantsBehind } from '../src-main/db/fan-out.ts';
+import { openOrm } from '../src-main/db/orm.ts';
+import { tenantMigrationScripts } from '../src-main/db/tenant-migrator.ts';
+import { createRouter, type Router } from '../src-main/ipc/router.ts';
+import type { SessionSlot } from '../src-main/ipc/session-slot.ts';
+import { createPasswordHasher } from '../src-main/services/password-hasher.ts';
+import { SessionStore } from '../src-main/services/sessions.ts';
+import { insertUser } from '../src-main/services/users.ts';
+import { APP_VERSION } from '../src-main/version.ts';
 
 /*
  * `npm run bench [--tenants N] [--quick]`: each case against raw SQL through
@@ -28,7 +27,7 @@ import { APP_VERSION } from '../version.ts';
  * table and writes bench/results.json.
  */
 
-const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
   options: { tenants: { type: 'string' }, quick: { type: 'boolean' } },
 });
@@ -89,7 +88,7 @@ function record(name: string, unit: string, ours: number[], raw?: number[], note
 const home = await mkdtemp(join(tmpdir(), 'fleetprompt-bench-'));
 await chmod(home, 0o755);
 const target = await openDatabaseTarget({ dataDir: home });
-const version = await assertServerVersion(target.url);
+const { version } = await probeServer(target.url);
 const dbName = `fp_bench_${Date.now().toString(36)}`;
 const admin = new pg.Client({ connectionString: target.url });
 await admin.connect();
@@ -106,9 +105,15 @@ const router: Router = createRouter({
   passwords,
   sessions,
   logError: (m, e) => console.error(m, e),
-  environment: { dataDir: home, appVersion: APP_VERSION, databaseSource: target.source },
+  environment: {
+    dataDir: home,
+    appVersion: APP_VERSION,
+    databaseSource: target.source,
+    superuser: true,
+  },
 });
-const ctx = { em: orm.em, actor: SYSTEM_ACTOR, passwords };
+const createOrganization = (input: { name: string; slug: string; tier: Tier }) =>
+  router.system('organizations.create', input);
 
 async function call(slot: SessionSlot, channel: string, input: unknown) {
   const result = await router.dispatch(slot, channel, input);
@@ -121,13 +126,13 @@ try {
     `FleetPrompt bench: ${tenants} tenants${quick ? ' (quick)' : ''}, PostgreSQL ${version}, ${cpus().length} cores\n`,
   );
   await migratePublic(orm);
-  const home0 = await createOrganization(ctx, {
+  const home0 = await createOrganization({
     name: 'Bench Admin',
     slug: 'bench-admin',
     tier: 'enterprise',
   });
   const adminUser = await orm.em.fork().transactional((tx) =>
-    insertUser(ctx, tx, {
+    insertUser(tx, passwords, {
       organizationId: home0.id,
       email: 'bench@bench.test',
       name: 'Bench',
@@ -177,7 +182,7 @@ try {
   // tenants for the fan-out, start-up and organizations page cases
   const created = performance.now();
   for (let i = 0; i < tenants; i++) {
-    await createOrganization(ctx, {
+    await createOrganization({
       name: `Tenant ${String(i).padStart(5, '0')}`,
       slug: `t-${i}`,
       tier: 'pro',
@@ -293,7 +298,7 @@ try {
   );
 
   // B3: agents page, 50 of 10,000 agents in one tenant
-  const big = await createOrganization(ctx, {
+  const big = await createOrganization({
     name: 'Big Tenant',
     slug: 'big-tenant',
     tier: 'enterprise',

@@ -1,0 +1,28 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** What the console keeps in its data directory between runs (settings.json, mode 0600). */
+export interface StoredSettings {
+  database?: { mode: 'embedded' } | { mode: 'url'; url: string };
+}
+
+const FILE = 'settings.json';
+
+export async function readStoredSettings(dataDir: string): Promise<StoredSettings> {
+  try {
+    return JSON.parse(await readFile(join(dataDir, FILE), 'utf8')) as StoredSettings;
+  } catch {
+    return {};
+  }
+}
+
+/** Replaces the file at once (write, then rename), so a crash never leaves half of it. */
+export async function writeStoredSettings(
+  dataDir: string,
+  settings: StoredSettings,
+): Promise<void> {
+  await mkdir(dataDir, { recursive: true });
+  const temporary = join(dataDir, `${FILE}.tmp`);
+  await writeFile(temporary, JSON.stringify(settings, null, 2), { mode: 0o600 });
+  await rename(temporary, join(dataDir, FILE));
+}

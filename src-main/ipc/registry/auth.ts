@@ -1,0 +1,32 @@
+import { changePassword, createFirstAdmin, isFirstRun, signIn } from '../../services/auth.ts';
+import type { Work } from '../../services/work.ts';
+import { declare } from './define.ts';
+
+/** Signing in and out, first run, one's own password. */
+export const authChannels = declare({
+  'auth.signIn': { access: 'public', scope: 'none', run: signIn },
+  'auth.signOut': {
+    access: 'public',
+    scope: 'none',
+    beforePasswordChange: true,
+    run: async (w: Work) => {
+      w.caller.signOut();
+      return null;
+    },
+  },
+  'auth.me': {
+    access: 'public',
+    scope: 'none',
+    beforePasswordChange: true,
+    run: async (w: Work) => w.caller.user,
+  },
+  'auth.firstRun': { access: 'public', scope: 'read', run: (w: Work) => isFirstRun(w.em) },
+  'auth.createFirstAdmin': { access: 'public', scope: 'write', run: createFirstAdmin },
+  'auth.changePassword': {
+    access: 'signedIn',
+    scope: 'write',
+    audit: 'user',
+    beforePasswordChange: true,
+    run: changePassword,
+  },
+});

@@ -1,0 +1,57 @@
+import { ENDING_BILLING_STATUSES } from '../../../src-shared/domain/permissions.ts';
+import { organizationDto } from '../../services/dto-mapping.ts';
+import {
+  changeTier,
+  createOrganization,
+  deleteOrganization,
+  listOrganizations,
+  organizationUsage,
+  updateOrganization,
+} from '../../services/organizations.ts';
+import { declare } from './define.ts';
+
+export const organizationChannels = declare({
+  'organizations.list': { access: 'readOrganizations', scope: 'read', run: listOrganizations },
+  'organizations.get': {
+    access: 'readOrganizations',
+    scope: 'read',
+    load: 'organization',
+    run: async (_w, _input, organization) => organizationDto(organization),
+  },
+  'organizations.create': {
+    access: 'manageOrganizations',
+    scope: 'write',
+    audit: 'organization',
+    run: createOrganization,
+  },
+  'organizations.update': {
+    // suspending or canceling ends an organization's service: never one's own
+    access: (input) =>
+      input.billingStatus && ENDING_BILLING_STATUSES.has(input.billingStatus)
+        ? 'endOrganizations'
+        : 'manageOrganizations',
+    scope: 'write',
+    audit: 'organization',
+    load: 'organization',
+    run: updateOrganization,
+  },
+  'organizations.changeTier': {
+    access: 'manageOrganizations',
+    scope: 'write',
+    audit: 'organization',
+    load: 'organization',
+    run: changeTier,
+  },
+  'organizations.delete': {
+    access: 'endOrganizations',
+    scope: 'write',
+    audit: 'organization',
+    load: 'organization',
+    run: deleteOrganization,
+  },
+  'organizations.usage': {
+    access: 'readOrganizations',
+    scope: 'tenantRead',
+    run: organizationUsage,
+  },
+});

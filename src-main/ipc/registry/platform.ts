@@ -1,0 +1,31 @@
+import { listAudit } from '../../services/audit-log.ts';
+import { isFirstRun } from '../../services/auth.ts';
+import { exportCsv } from '../../services/csv-export.ts';
+import { loadDemoData } from '../../services/demo-data.ts';
+import { getSettings, saveDatabase, testDatabase } from '../../services/settings.ts';
+import { migrateAll, tenancyStatus } from '../../services/tenancy.ts';
+import { declare } from './define.ts';
+
+/** The console itself: tenancy, audit, settings, exports and demo data. */
+export const platformChannels = declare({
+  'tenancy.status': { access: 'manageTenancy', scope: 'read', run: tenancyStatus },
+  'tenancy.migrateAll': {
+    access: 'manageTenancy',
+    scope: 'none',
+    audit: 'tenancy',
+    run: migrateAll,
+  },
+  'audit.list': { access: 'readAudit', scope: 'read', run: listAudit },
+  'settings.get': { access: 'manageSettings', scope: 'none', run: getSettings },
+  'settings.testDatabase': { access: 'manageSettings', scope: 'none', run: testDatabase },
+  'settings.saveDatabase': { access: 'manageSettings', scope: 'none', run: saveDatabase },
+  // each table is read through its own list channel, with that channel's access rules
+  'csv.export': { access: 'signedIn', scope: 'none', run: exportCsv },
+  'demo.load': {
+    access: 'loadDemoData',
+    scope: 'none',
+    audit: 'demo',
+    target: async (_input, em) => ({ firstRun: await isFirstRun(em) }),
+    run: loadDemoData,
+  },
+});

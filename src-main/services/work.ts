@@ -1,0 +1,95 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { FleetEvent } from '../../src-shared/channels.ts';
+import type {
+  Channel,
+  ChannelInput,
+  ChannelOutput,
+  DatabaseSource,
+  SessionUser,
+} from '../../src-shared/contract.ts';
+import type { Actor } from '../../src-shared/domain/permissions.ts';
+import type { Organization } from '../db/entities/index.ts';
+import type { FileTarget } from '../files/file-target.ts';
+import type { Changes } from './audit.ts';
+import type { PasswordHasher } from './password-hasher.ts';
+import type { TenantFailures } from './tenant-failures.ts';
+
+/*
+ * What a business function is handed. The registry (src-main/ipc/registry)
+ * builds it from the channel's declared needs: the permission is already
+ * checked, `em` is already the transaction or read of the right schema, and
+ * what the function reports through `audit` is written with the channel's
+ * name in that same transaction.
+ */
+
+/** What an audited call changed, as the business function sees it. */
+export interface AuditNote {
+  targetId: string | null;
+  changes?: Changes;
+  /** Defaults to the organization the call works in (tenant scopes, loaded records). */
+  organizationId?: string | null;
+}
+
+/** What the running process knows about itself, for the Settings screen. */
+export interface Environment {
+  dataDir: string;
+  appVersion: string;
+  databaseSource: DatabaseSource;
+  /** The app's connection is a superuser's (allowed, and said so). */
+  superuser: boolean;
+}
+
+/** Calls a channel through its registration (its checks included) as one actor. */
+export type Invoke = <C extends Channel>(
+  channel: C,
+  input: ChannelInput<C>,
+) => Promise<ChannelOutput<C>>;
+
+/** One runtime's shared services: one set per router (per console process). */
+export interface RuntimeServices {
+  /** The root EntityManager, for work that opens transactions of its own (fan-out, seeding). */
+  root: EntityManager;
+  passwords: PasswordHasher;
+  environment: Environment;
+  tenantFailures: TenantFailures;
+  /** Ends every session of a user (deleted, demoted, given a new password). */
+  endSessionsOf(userId: string): void;
+  emit(event: FleetEvent): void;
+  /** Runs `work` after every earlier call with the same key has settled (one at a time). */
+  serially<T>(key: string, work: () => Promise<T>): Promise<T>;
+  /** Channels called as the system (seeding). */
+  system: Invoke;
+}
+
+/** The caller's window: its session and where its files go. */
+export interface Caller {
+  user: SessionUser | null;
+  files: FileTarget | undefined;
+  signedIn(user: SessionUser): void;
+  signOut(): void;
+}
+
+export interface Work {
+  /** The transaction (write scopes) or a fork (reads); bound to org_<slug> in tenant scopes. */
+  em: EntityManager;
+  actor: Actor;
+  runtime: RuntimeServices;
+  caller: Caller;
+  /** Records what the call changed; only audited channels keep it. */
+  audit(note: AuditNote): void;
+  /** Another channel, as the same actor, through its own registration (its checks included). */
+  invoke: Invoke;
+}
+
+/** Work inside one organization's tenant schema. */
+export interface TenantWork extends Work {
+  organization: Organization;
+}
+
+export function actorLabel(actor: Actor): string {
+  return actor.kind === 'user' ? actor.email : actor.kind;
+}
+
+export function actorId(actor: Actor): string | null {
+  return actor.kind === 'user' ? actor.id : null;
+}
