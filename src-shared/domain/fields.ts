@@ -5,6 +5,7 @@ import { BILLING_STATUSES, ROLES, SKILL_CATEGORIES } from './enums.ts';
 import { passwordProblem } from './password.ts';
 import { slugProblem } from './slug.ts';
 import { TIERS } from './tiers.ts';
+import { utf8ByteLength } from './utf8.ts';
 
 /*
  * One source of validation for both sides: the contract builds its channel
@@ -80,7 +81,7 @@ function boundedConfig<T extends Record<string, unknown>>(config: T, ctx: z.Refi
     return;
   }
   const json = JSON.stringify(config);
-  if (new TextEncoder().encode(json).length > MAX_CONFIG_BYTES) {
+  if (utf8ByteLength(json) > MAX_CONFIG_BYTES) {
     ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_CONFIG_BYTES} bytes as JSON` });
   }
   if (json.includes('\\u0000')) {

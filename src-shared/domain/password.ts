@@ -1,9 +1,11 @@
+import { utf8ByteLength } from './utf8.ts';
+
 export const PASSWORD_MIN_BYTES = 8;
 /** bcrypt reads at most 72 bytes; longer passwords are refused rather than silently truncated. */
 export const PASSWORD_MAX_BYTES = 72;
 
 export function passwordByteLength(password: string): number {
-  return new TextEncoder().encode(password).length;
+  return utf8ByteLength(password);
 }
 
 export function passwordProblem(password: string): string | null {
