@@ -141,7 +141,7 @@ try {
       confirmed: true,
     }),
   );
-  const slot: SessionSlot = { sessionId: sessions.create(adminUser.id) };
+  const slot: SessionSlot = { sessionId: sessions.create(adminUser.id, 'admin') };
 
   // B1: one organization, row + schema + tenant migrations, in one transaction
   const b1 = await timed(

@@ -1,6 +1,9 @@
 import { Alert, Button, Center, Stack } from '@mantine/core';
 import { lazy, type ComponentType } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
+import { useQueryClient } from '@tanstack/react-query';
+import { call } from './api/client.ts';
+import { ChoosePasswordPage } from './auth/ChoosePasswordPage.tsx';
 import { FirstRunPage } from './auth/FirstRunPage.tsx';
 import { SessionProvider, useAuthState } from './auth/session.tsx';
 import { SignInPage } from './auth/SignInPage.tsx';
@@ -37,6 +40,7 @@ const UsersPage = screen(() => import('./features/users/UsersPage.tsx'), 'UsersP
 /** Start-up, then first run or sign-in, then the console. */
 export function App() {
   const { me, firstRun } = useAuthState();
+  const client = useQueryClient();
   if (me.isLoading || (me.data === null && firstRun.isLoading)) return <StartupScreen />;
   if (me.error) {
     return (
@@ -51,6 +55,17 @@ export function App() {
     );
   }
   if (!me.data) return firstRun.data ? <FirstRunPage /> : <SignInPage />;
+  if (me.data.mustChangePassword) {
+    return (
+      <ChoosePasswordPage
+        user={me.data}
+        onSignOut={async () => {
+          await call('auth.signOut', {});
+          await client.resetQueries();
+        }}
+      />
+    );
+  }
   return (
     <SessionProvider user={me.data}>
       <Routes>

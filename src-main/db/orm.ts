@@ -22,7 +22,11 @@ export async function openOrm(url: string, options: OrmOptions = {}): Promise<Or
       ensureDatabase: false,
       allowGlobalContext: false,
       pool: { min: 0, max: options.poolMax ?? 10 },
-      driverOptions: { onPoolCreated: (pool: Pool) => guardPool(pool) },
+      driverOptions: {
+        onPoolCreated: (pool: Pool) => guardPool(pool),
+        // a pool that cannot hand out a connection answers UNAVAILABLE instead of waiting forever
+        connectionTimeoutMillis: 15_000,
+      },
       migrations: {
         tableName: 'mikro_orm_migrations',
         migrationsList: PUBLIC_MIGRATIONS,

@@ -15,7 +15,7 @@ import { createDownloads } from './downloads.ts';
 import { checkRequest, hostAllowed, MAX_BODY_BYTES, windowIdOf } from './guards.ts';
 
 export interface HeadlessOptions {
-  router: Router;
+  router: Pick<Router, 'dispatch' | 'mayReceive'>;
   /** The built renderer (out/renderer). */
   rendererDir: string;
   host?: '127.0.0.1' | '::1';
@@ -27,7 +27,7 @@ export interface HeadlessServer {
   url: string;
   port: number;
   token: string;
-  /** Pushes an event to every open /events stream. */
+  /** Pushes an event to every open /events stream whose window may see it. */
   broadcast(event: FleetEvent): void;
   close(): Promise<void>;
 }
@@ -111,7 +111,8 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessS
   const token = options.token ?? randomBytes(16).toString('base64url');
   const host = options.host ?? '127.0.0.1';
   const slots = new Map<string, SessionSlot>();
-  const streams = new Set<ServerResponse>();
+  /** Open /events streams, each with the window (session) it serves. */
+  const streams = new Map<ServerResponse, SessionSlot>();
   const downloads = await createDownloads();
   let port = 0;
 
@@ -180,13 +181,17 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessS
         return sendJson(res, 200, validation('The request body is not valid JSON'));
       }
     }
-    const windowId = windowIdOf(req.headers) as string;
-    let slot = slots.get(windowId);
-    if (!slot) slots.set(windowId, (slot = { files: downloads.target }));
+    const slot = slotOf(windowIdOf(req.headers) as string);
     sendJson(res, 200, await options.router.dispatch(slot, channel, input));
   };
 
-  const handleEvents = (res: ServerResponse) => {
+  const slotOf = (windowId: string) => {
+    let slot = slots.get(windowId);
+    if (!slot) slots.set(windowId, (slot = { files: downloads.target }));
+    return slot;
+  };
+
+  const handleEvents = (res: ServerResponse, windowId: string) => {
     res.writeHead(200, {
       ...BASE_HEADERS,
       'Content-Type': 'text/event-stream',
@@ -194,7 +199,7 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessS
       Connection: 'keep-alive',
     });
     res.write(': connected\n\n');
-    streams.add(res);
+    streams.set(res, slotOf(windowId));
     res.on('close', () => streams.delete(res));
   };
 
@@ -223,7 +228,8 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessS
             message: failure.message,
           },
         });
-      if (url.pathname === '/events' && req.method === 'GET') return handleEvents(res);
+      if (url.pathname === '/events' && req.method === 'GET')
+        return handleEvents(res, windowIdOf(req.headers) as string);
       if (channel && req.method === 'POST') return handleRpc(req, res, channel);
       return sendJson(res, 404, {
         ok: false,
@@ -255,11 +261,12 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessS
     token,
     broadcast(event) {
       const frame = `data: ${JSON.stringify(event)}\n\n`;
-      for (const stream of streams) stream.write(frame);
+      for (const [stream, slot] of streams)
+        if (options.router.mayReceive(slot, event)) stream.write(frame);
     },
     close: () =>
       new Promise<void>((resolve) => {
-        for (const stream of streams) stream.end();
+        for (const stream of streams.keys()) stream.end();
         server.close(() => void downloads.close().finally(resolve));
         server.closeAllConnections();
       }),

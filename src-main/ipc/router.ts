@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { FleetEvent } from '../../src-shared/channels.ts';
 import { isChannel, type Result, type SessionUser } from '../../src-shared/contract.ts';
-import { ANONYMOUS_ACTOR } from '../../src-shared/domain/permissions.ts';
+import { ANONYMOUS_ACTOR, mayEver } from '../../src-shared/domain/permissions.ts';
 import { AppError, isAppError } from '../../src-shared/errors.ts';
 import { sessionUser } from '../services/auth.ts';
 import { appErrorOf } from '../services/db-errors.ts';
@@ -26,6 +26,8 @@ export interface RouterDeps {
 
 export interface Router {
   dispatch(slot: SessionSlot, channel: string, rawInput: unknown): Promise<Result<unknown>>;
+  /** Whether the window may be sent an event: nothing before sign-in, tenant progress to administrators. */
+  mayReceive(slot: SessionSlot, event: FleetEvent): boolean;
   /** Channels as the system (seeding, the CLI): same checks, no session. */
   system: Invoke;
   tenantFailures: TenantFailures;
@@ -87,7 +89,7 @@ export function createRouter(deps: RouterDeps): Router {
           files: slot.files,
           signedIn: (user: SessionUser) => {
             deps.sessions.end(slot.sessionId);
-            slot.sessionId = deps.sessions.create(user.id);
+            slot.sessionId = deps.sessions.create(user.id, user.role);
           },
           signOut: () => {
             deps.sessions.end(slot.sessionId);
@@ -106,6 +108,14 @@ export function createRouter(deps: RouterDeps): Router {
 
   return {
     system: registry.system,
+    mayReceive(slot, event) {
+      const holder = deps.sessions.holderOf(slot.sessionId);
+      if (!holder) return false;
+      if (event.type !== 'migration-progress') return true;
+      // the progress names every tenant: the audience of tenancy.status
+      const actor = { kind: 'user', id: holder.userId, email: '', role: holder.role, organizationId: '' } as const;
+      return mayEver(actor, 'manageTenancy').allowed;
+    },
     tenantFailures,
     async dispatch(slot, channel, rawInput) {
       if (!isChannel(channel)) {

@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import type { Role } from '../../src-shared/domain/enums.ts';
 
 export const IDLE_TIMEOUT_MS = 30 * 60 * 1000;
 export const ABSOLUTE_LIFETIME_MS = 12 * 60 * 60 * 1000;
 
 interface Session {
   userId: string;
+  /** Exact for the session's life: a change of role ends the user's sessions. */
+  role: Role;
   startedAt: number;
   lastSeen: number;
 }
@@ -28,10 +31,10 @@ export class SessionStore {
     this.#now = now;
   }
 
-  create(userId: string): string {
+  create(userId: string, role: Role): string {
     const id = randomBytes(16).toString('base64url');
     const now = this.#now();
-    this.#sessions.set(id, { userId, startedAt: now, lastSeen: now });
+    this.#sessions.set(id, { userId, role, startedAt: now, lastSeen: now });
     return id;
   }
 
@@ -55,9 +58,14 @@ export class SessionStore {
     return { state: 'live', userId: session.userId };
   }
 
-  /** The user of a session, without touching it (event streams ask who is listening). */
-  userOf(id: string | undefined): string | null {
-    return id ? (this.#sessions.get(id)?.userId ?? null) : null;
+  /** Who holds a live session, without touching it (event streams ask who is listening). */
+  holderOf(id: string | undefined): { userId: string; role: Role } | null {
+    const session = id ? this.#sessions.get(id) : undefined;
+    if (!session) return null;
+    const now = this.#now();
+    const live =
+      now - session.startedAt <= ABSOLUTE_LIFETIME_MS && now - session.lastSeen <= IDLE_TIMEOUT_MS;
+    return live ? { userId: session.userId, role: session.role } : null;
   }
 
   end(id: string | undefined): void {

@@ -14,11 +14,13 @@ import { IconAlertCircle, IconLock } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError, call } from '../api/client.ts';
+import { clearSessionEnd, useSessionEnd } from './session-end.ts';
 
 export function SignInPage() {
   const client = useQueryClient();
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
+  const ended = useSessionEnd();
   const form = useForm({
     initialValues: { email: '', password: '' },
     validate: {
@@ -31,6 +33,7 @@ export function SignInPage() {
     setError(null);
     try {
       await call('auth.signIn', values);
+      clearSessionEnd();
       await client.invalidateQueries();
     } catch (e) {
       setError(e instanceof ApiError ? e : new ApiError({ code: 'INTERNAL', message: String(e) }));
@@ -49,6 +52,11 @@ export function SignInPage() {
                 Sign in to manage tenants, agents and skills.
               </Text>
             </div>
+            {ended && !error && (
+              <Alert color="blue" title="Signed out" role="status">
+                {ended}
+              </Alert>
+            )}
             {error && (
               <Alert
                 color={error.code === 'LOCKED' ? 'orange' : 'red'}

@@ -1,6 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { choose, go, openConsole, seed, signIn, signOut, snap, toast } from './support.ts';
+import {
+  choose,
+  choosePassword,
+  go,
+  openConsole,
+  seed,
+  signIn,
+  signOut,
+  snap,
+  toast,
+} from './support.ts';
 
 /*
  * One operator's day, in order: the console starts empty, gets its first
@@ -10,6 +20,10 @@ import { choose, go, openConsole, seed, signIn, signOut, snap, toast } from './s
 test.describe.configure({ mode: 'serial' });
 
 const PASSWORD = 'correct horse battery';
+/** What the demo administrator chooses instead of the published password123. */
+const DEMO_PASSWORD = 'demo admin chose this';
+/** What users created by an administrator choose at their first sign-in. */
+const OWN_PASSWORD = 'my very own secret';
 let admin: Page;
 
 test.beforeAll(async ({ browser }) => {
@@ -43,6 +57,9 @@ test('Load demo data in Settings loads the demo company; npm run seed then finds
   await signOut(admin);
   await snap(admin, 'sign-in');
   await signIn(admin, 'admin@demo.com', 'password123');
+  await expect(admin.getByRole('heading', { name: 'Choose your password' })).toBeVisible();
+  await snap(admin, 'choose-password');
+  await choosePassword(admin, 'password123', DEMO_PASSWORD);
   await expect(admin.getByRole('table', { name: 'Organizations' })).toContainText('Demo Company');
   await snap(admin, 'organizations');
 });
@@ -79,6 +96,7 @@ test('creates a developer in test-org, who sees only that organization', async (
 
   const dev = await openConsole(browser);
   await signIn(dev, 'dev@test-org.test', PASSWORD);
+  await choosePassword(dev, PASSWORD, OWN_PASSWORD);
   const table = dev.getByRole('table', { name: 'Organizations' });
   await expect(table).toContainText('test-org');
   await expect(table.getByRole('row')).toHaveCount(2);
@@ -316,6 +334,7 @@ test('a user-role account sees no write buttons', async ({ browser }) => {
   }, PASSWORD);
   const reader = await openConsole(browser);
   await signIn(reader, 'reader@demo.test', PASSWORD);
+  await choosePassword(reader, PASSWORD, OWN_PASSWORD);
   await expect(reader.getByRole('table', { name: 'Organizations' })).toContainText('Demo Company');
   await expect(reader.getByRole('button', { name: 'New organization' })).toHaveCount(0);
   await go(reader, 'Agents');

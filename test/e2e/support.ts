@@ -38,6 +38,16 @@ export async function signIn(page: Page, email: string, password: string): Promi
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
+/** The screen right after a first sign-in with a password someone else set: choose one's own. */
+export async function choosePassword(page: Page, current: string, next: string): Promise<void> {
+  await expect(page.getByRole('heading', { name: 'Choose your password' })).toBeVisible();
+  await page.getByLabel('Current password').fill(current);
+  await page.getByLabel('New password', { exact: true }).fill(next);
+  await page.getByLabel('New password again').fill(next);
+  await page.getByRole('button', { name: 'Set password and continue' }).click();
+  await expect(page.getByRole('heading', { name: 'Choose your password' })).toHaveCount(0);
+}
+
 export async function signOut(page: Page): Promise<void> {
   await page.getByRole('button', { name: /^Account of/ }).click();
   await page.getByRole('menuitem', { name: 'Sign out' }).click();

@@ -1,21 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from '../support/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { adminHarness } from '../support/harness.ts';
 
-let h: Harness;
-let admin: () => ReturnType<Harness['slotFor']>;
 let n = 0;
 
-beforeAll(async () => {
-  h = await createHarness();
-  const home = await h.org('skills-home');
-  const adminId = (await h.user(home.id, 'admin', 'admin@skills.test')).id;
-  admin = () => h.slotFor(adminId);
-});
-afterAll(() => h.close());
+const h = adminHarness('skills');
 
 async function skill(tierRequired: 'free' | 'pro' | 'enterprise', tools: string[] = []) {
   n += 1;
-  return h.ok(admin(), 'skills.create', {
+  return h.ok(h.admin(), 'skills.create', {
     name: `Skill ${n}`,
     slug: `skill-${n}`,
     tierRequired,
@@ -27,7 +19,7 @@ async function skill(tierRequired: 'free' | 'pro' | 'enterprise', tools: string[
 async function agentIn(tier: 'free' | 'pro' | 'enterprise' = 'pro') {
   n += 1;
   const org = await h.org(`agents-${n}`, tier);
-  const agent = await h.ok(admin(), 'agents.create', {
+  const agent = await h.ok(h.admin(), 'agents.create', {
     organizationId: org.id,
     name: `Agent ${n}`,
     systemPrompt: 'You are helpful.',
@@ -36,7 +28,7 @@ async function agentIn(tier: 'free' | 'pro' | 'enterprise' = 'pro') {
 }
 
 const attach = (organizationId: string, agentId: string, skillId: string) =>
-  h.call(admin(), 'agents.attachSkill', { organizationId, agentId, skillId });
+  h.call(h.admin(), 'agents.attachSkill', { organizationId, agentId, skillId });
 
 describe('skills on agents', () => {
   it('composes the effective prompt from the agent prompt and the skills in attachment order', async () => {
@@ -45,7 +37,7 @@ describe('skills on agents', () => {
     const second = await skill('pro', ['web_fetch', 'send_email']);
     await attach(org.id, agent.id, first.id);
     await attach(org.id, agent.id, second.id);
-    const view = await h.ok(admin(), 'agents.effectivePrompt', {
+    const view = await h.ok(h.admin(), 'agents.effectivePrompt', {
       organizationId: org.id,
       id: agent.id,
     });
@@ -62,7 +54,7 @@ describe('skills on agents', () => {
     const b = await skill('free');
     await attach(org.id, agent.id, a.id);
     await attach(org.id, agent.id, b.id);
-    const view = await h.ok(admin(), 'agents.reorderSkills', {
+    const view = await h.ok(h.admin(), 'agents.reorderSkills', {
       organizationId: org.id,
       agentId: agent.id,
       skillIds: [b.id, a.id],
@@ -79,7 +71,7 @@ describe('skills on agents', () => {
     const b = await skill('free');
     await attach(org.id, agent.id, a.id);
     await attach(org.id, agent.id, b.id);
-    const result = await h.call(admin(), 'agents.reorderSkills', {
+    const result = await h.call(h.admin(), 'agents.reorderSkills', {
       organizationId: org.id,
       agentId: agent.id,
       skillIds: [a.id, a.id],
@@ -91,7 +83,7 @@ describe('skills on agents', () => {
     const { org, agent } = await agentIn();
     const a = await skill('free', ['only_here']);
     await attach(org.id, agent.id, a.id);
-    const view = await h.ok(admin(), 'agents.detachSkill', {
+    const view = await h.ok(h.admin(), 'agents.detachSkill', {
       organizationId: org.id,
       agentId: agent.id,
       skillId: a.id,
@@ -107,7 +99,7 @@ describe('skills on agents', () => {
       ok: false,
       error: { code: 'LIMIT_REACHED', message: expect.stringMatching(/needs the enterprise tier/) },
     });
-    const view = await h.ok(admin(), 'agents.effectivePrompt', {
+    const view = await h.ok(h.admin(), 'agents.effectivePrompt', {
       organizationId: org.id,
       id: agent.id,
     });
@@ -128,8 +120,8 @@ describe('skills on agents', () => {
     const { org, agent } = await agentIn('enterprise');
     const pro = await skill('pro');
     await attach(org.id, agent.id, pro.id);
-    const before = await h.ok(admin(), 'organizations.get', { id: org.id });
-    const result = await h.call(admin(), 'organizations.changeTier', {
+    const before = await h.ok(h.admin(), 'organizations.get', { id: org.id });
+    const result = await h.call(h.admin(), 'organizations.changeTier', {
       id: org.id,
       version: before.version,
       tier: 'free',
@@ -141,20 +133,20 @@ describe('skills on agents', () => {
         message: expect.stringMatching(new RegExp(`${pro.name} \\(needs pro, 1 agent\\)`)),
       },
     });
-    expect((await h.ok(admin(), 'organizations.get', { id: org.id })).tier).toBe('enterprise');
+    expect((await h.ok(h.admin(), 'organizations.get', { id: org.id })).tier).toBe('enterprise');
   });
 
   it('allows the downgrade once the skill is detached', async () => {
     const { org, agent } = await agentIn('enterprise');
     const pro = await skill('pro');
     await attach(org.id, agent.id, pro.id);
-    await h.ok(admin(), 'agents.detachSkill', {
+    await h.ok(h.admin(), 'agents.detachSkill', {
       organizationId: org.id,
       agentId: agent.id,
       skillId: pro.id,
     });
-    const before = await h.ok(admin(), 'organizations.get', { id: org.id });
-    const after = await h.ok(admin(), 'organizations.changeTier', {
+    const before = await h.ok(h.admin(), 'organizations.get', { id: org.id });
+    const after = await h.ok(h.admin(), 'organizations.changeTier', {
       id: org.id,
       version: before.version,
       tier: 'free',
@@ -166,7 +158,10 @@ describe('skills on agents', () => {
     const { org, agent } = await agentIn('pro');
     const a = await skill('free');
     await attach(org.id, agent.id, a.id);
-    const result = await h.call(admin(), 'skills.update', { id: a.id, tierRequired: 'enterprise' });
+    const result = await h.call(h.admin(), 'skills.update', {
+      id: a.id,
+      tierRequired: 'enterprise',
+    });
     expect(result).toMatchObject({
       ok: false,
       error: { code: 'LIMIT_REACHED', message: expect.stringMatching(/would strand them/) },
@@ -179,12 +174,12 @@ describe('skills on agents', () => {
       const { org, agent } = await agentIn();
       await attach(org.id, agent.id, a.id);
     }
-    const result = await h.call(admin(), 'skills.delete', { id: a.id });
+    const result = await h.call(h.admin(), 'skills.delete', { id: a.id });
     expect(result).toMatchObject({
       ok: false,
       error: { code: 'CONFLICT', message: expect.stringMatching(/attached to 2 agents in 2/) },
     });
-    expect((await h.ok(admin(), 'skills.get', { id: a.id })).id).toBe(a.id);
+    expect((await h.ok(h.admin(), 'skills.get', { id: a.id })).id).toBe(a.id);
   });
 
   it('with force, detaches the skill everywhere in one transaction and says where', async () => {
@@ -195,12 +190,12 @@ describe('skills on agents', () => {
       await attach(org.id, agent.id, a.id);
       await attach(org.id, agent.id, kept.id);
     }
-    const result = await h.ok(admin(), 'skills.delete', { id: a.id, force: true });
+    const result = await h.ok(h.admin(), 'skills.delete', { id: a.id, force: true });
     expect(result.detachedFrom.map((d) => [d.organizationId, d.agents]).sort()).toEqual(
       used.map(({ org }) => [org.id, 1]).sort(),
     );
     for (const { org, agent } of used) {
-      const view = await h.ok(admin(), 'agents.effectivePrompt', {
+      const view = await h.ok(h.admin(), 'agents.effectivePrompt', {
         organizationId: org.id,
         id: agent.id,
       });
@@ -216,8 +211,8 @@ describe('skills on agents', () => {
     const a = await skill('free');
     const { org, agent } = await agentIn();
     await attach(org.id, agent.id, a.id);
-    await h.ok(admin(), 'agents.delete', { organizationId: org.id, id: agent.id });
-    expect((await h.call(admin(), 'skills.delete', { id: a.id })).ok).toBe(true);
+    await h.ok(h.admin(), 'agents.delete', { organizationId: org.id, id: agent.id });
+    expect((await h.call(h.admin(), 'skills.delete', { id: a.id })).ok).toBe(true);
   });
 
   it('lets a developer attach skills in their own organization', async () => {

@@ -1,19 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AgentDocument } from '../../src-shared/domain/agent-document.ts';
-import { createHarness, fingerprint, type Harness } from '../support/harness.ts';
+import { adminHarness, fingerprint } from '../support/harness.ts';
 
-let h: Harness;
-let admin: () => ReturnType<Harness['slotFor']>;
 let n = 0;
 const skills: Record<'free' | 'pro', { id: string; slug: string }> = {} as never;
 
+const h = adminHarness('transfer');
 beforeAll(async () => {
-  h = await createHarness();
-  const home = await h.org('transfer-home');
-  const adminId = (await h.user(home.id, 'admin', 'admin@transfer.test')).id;
-  admin = () => h.slotFor(adminId);
   for (const tier of ['free', 'pro'] as const) {
-    skills[tier] = await h.ok(admin(), 'skills.create', {
+    skills[tier] = await h.ok(h.admin(), 'skills.create', {
       name: `Transfer ${tier}`,
       slug: `transfer-${tier}`,
       tierRequired: tier,
@@ -21,14 +16,13 @@ beforeAll(async () => {
     });
   }
 });
-afterAll(() => h.close());
 
 async function sourceWithAgents() {
   n += 1;
   const org = await h.org(`transfer-src-${n}`, 'pro');
   const made = [];
   for (const name of ['Researcher', 'Reviewer']) {
-    const agent = await h.ok(admin(), 'agents.create', {
+    const agent = await h.ok(h.admin(), 'agents.create', {
       organizationId: org.id,
       name,
       systemPrompt: `${name} prompt`,
@@ -39,18 +33,18 @@ async function sourceWithAgents() {
   const [researcher] = made;
   if (!researcher) throw new Error('agents not created');
   for (const skill of [skills.pro, skills.free])
-    await h.ok(admin(), 'agents.attachSkill', {
+    await h.ok(h.admin(), 'agents.attachSkill', {
       organizationId: org.id,
       agentId: researcher.id,
       skillId: skill.id,
     });
-  await h.ok(admin(), 'agents.transition', {
+  await h.ok(h.admin(), 'agents.transition', {
     organizationId: org.id,
     id: researcher.id,
     version: researcher.version,
     event: 'deploy',
   });
-  const document = await h.ok(admin(), 'agents.export', {
+  const document = await h.ok(h.admin(), 'agents.export', {
     organizationId: org.id,
     ids: made.map((a) => a.id),
   });
@@ -83,14 +77,14 @@ describe('agent export and import', () => {
   it('imports into another organization as drafts with the same skills in order', async () => {
     const { document } = await sourceWithAgents();
     const dst = await target();
-    const result = await h.ok(admin(), 'agents.import', {
+    const result = await h.ok(h.admin(), 'agents.import', {
       organizationId: dst.id,
       document,
       onConflict: 'skip',
     });
     expect(result).toMatchObject({ created: 2, skipped: 0 });
     const created = result.agents.find((a) => a.name === 'Researcher');
-    const agent = await h.ok(admin(), 'agents.get', {
+    const agent = await h.ok(h.admin(), 'agents.get', {
       organizationId: dst.id,
       id: created?.id ?? '',
     });
@@ -99,17 +93,17 @@ describe('agent export and import', () => {
       totalExecutions: 0,
       systemPrompt: 'Researcher prompt',
     });
-    const view = await h.ok(admin(), 'agents.effectivePrompt', {
+    const view = await h.ok(h.admin(), 'agents.effectivePrompt', {
       organizationId: dst.id,
       id: agent.id,
     });
     expect(view.skills.map((s) => s.slug)).toEqual(['transfer-pro', 'transfer-free']);
-    expect((await h.ok(admin(), 'organizations.get', { id: dst.id })).agentCount).toBe(2);
+    expect((await h.ok(h.admin(), 'organizations.get', { id: dst.id })).agentCount).toBe(2);
   });
 
   it('skips agents whose name exists when asked to skip', async () => {
     const { org, document } = await sourceWithAgents();
-    const result = await h.ok(admin(), 'agents.import', {
+    const result = await h.ok(h.admin(), 'agents.import', {
       organizationId: org.id,
       document,
       onConflict: 'skip',
@@ -120,7 +114,7 @@ describe('agent export and import', () => {
 
   it('creates renamed copies when asked to rename', async () => {
     const { org, document } = await sourceWithAgents();
-    const result = await h.ok(admin(), 'agents.import', {
+    const result = await h.ok(h.admin(), 'agents.import', {
       organizationId: org.id,
       document,
       onConflict: 'rename',
@@ -134,12 +128,12 @@ describe('agent export and import', () => {
   it('creates nothing when the agents would pass the organization limit', async () => {
     const { document } = await sourceWithAgents();
     const dst = await target('free');
-    await h.ok(admin(), 'agents.create', {
+    await h.ok(h.admin(), 'agents.create', {
       organizationId: dst.id,
       name: 'Existing',
       systemPrompt: 'p',
     });
-    await h.ok(admin(), 'agents.create', {
+    await h.ok(h.admin(), 'agents.create', {
       organizationId: dst.id,
       name: 'Existing 2',
       systemPrompt: 'p',
@@ -149,7 +143,7 @@ describe('agent export and import', () => {
       agents: document.agents.map((a) => ({ ...a, skills: [] })),
     };
     const before = await fingerprint(h.db);
-    const result = await h.call(admin(), 'agents.import', {
+    const result = await h.call(h.admin(), 'agents.import', {
       organizationId: dst.id,
       document: freeOnly,
       onConflict: 'skip',
@@ -165,7 +159,7 @@ describe('agent export and import', () => {
     const { document } = await sourceWithAgents();
     const dst = await target('free');
     const before = await fingerprint(h.db);
-    const result = await h.call(admin(), 'agents.import', {
+    const result = await h.call(h.admin(), 'agents.import', {
       organizationId: dst.id,
       document: { ...document, agents: document.agents.slice(0, 1) },
       onConflict: 'skip',
@@ -184,7 +178,7 @@ describe('agent export and import', () => {
       i === 1 ? { ...a, skills: ['transfer-free', 'no-such-skill'] } : a,
     );
     const before = await fingerprint(h.db);
-    const result = await h.call(admin(), 'agents.import', {
+    const result = await h.call(h.admin(), 'agents.import', {
       organizationId: dst.id,
       document: { ...document, agents },
       onConflict: 'skip',
@@ -207,7 +201,7 @@ describe('agent export and import', () => {
       version: 2,
       agents: [{ ...document.agents[0], config: { model: '', max_tokens: 0, temperature: 9 } }],
     };
-    const result = await h.call(admin(), 'agents.import', {
+    const result = await h.call(h.admin(), 'agents.import', {
       organizationId: dst.id,
       document: broken,
       onConflict: 'skip',

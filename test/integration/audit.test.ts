@@ -1,27 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, PASSWORD, type Harness } from '../support/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { adminHarness, PASSWORD } from '../support/harness.ts';
 
-let h: Harness;
-let admin: () => ReturnType<Harness['slotFor']>;
-let orgId: string;
-beforeAll(async () => {
-  h = await createHarness();
-  orgId = (await h.org('audit-co')).id;
-  const adminId = (await h.user(orgId, 'admin', 'admin@audit.test')).id;
-  admin = () => h.slotFor(adminId);
-});
-afterAll(() => h.close());
+const h = adminHarness('audit', 'audit-co');
 
 describe('audit log', () => {
   it('records a write with actor, organization, target and the changed fields', async () => {
-    await h.ok(admin(), 'organizations.update', { id: orgId, version: 1, name: 'Audit Renamed' });
-    const log = await h.ok(admin(), 'audit.list', { organizationId: orgId, page: 1, pageSize: 10 });
+    await h.ok(h.admin(), 'organizations.update', {
+      id: h.homeId,
+      version: 1,
+      name: 'Audit Renamed',
+    });
+    const log = await h.ok(h.admin(), 'audit.list', {
+      organizationId: h.homeId,
+      page: 1,
+      pageSize: 10,
+    });
     expect(log.items[0]).toMatchObject({
       actorLabel: 'admin@audit.test',
-      organizationId: orgId,
+      organizationId: h.homeId,
       action: 'organizations.update',
       targetType: 'organization',
-      targetId: orgId,
+      targetId: h.homeId,
       changes: { name: { from: 'Org audit-co', to: 'Audit Renamed' } },
     });
   });
@@ -36,14 +35,14 @@ describe('audit log', () => {
   });
 
   it('never records a password or a hash', async () => {
-    const user = await h.ok(admin(), 'users.create', {
-      organizationId: orgId,
+    const user = await h.ok(h.admin(), 'users.create', {
+      organizationId: h.homeId,
       email: 'secret@audit.test',
       name: 'Secret',
       role: 'user',
       password: 'hunter2-hunter2',
     });
-    await h.ok(admin(), 'users.setPassword', { id: user.id, password: 'another-secret-pw' });
+    await h.ok(h.admin(), 'users.setPassword', { id: user.id, password: 'another-secret-pw' });
     const all = JSON.stringify(await h.db.sql('select * from audit_events'));
     expect(all).not.toContain('hunter2-hunter2');
     expect(all).not.toContain('another-secret-pw');

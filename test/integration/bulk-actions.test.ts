@@ -1,23 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { createHarness, type Harness } from '../support/harness.ts';
+import { adminHarness } from '../support/harness.ts';
 
-let h: Harness;
-let admin: () => ReturnType<Harness['slotFor']>;
-let homeId: string;
-
-beforeAll(async () => {
-  h = await createHarness();
-  homeId = (await h.org('bulk-home')).id;
-  const adminId = (await h.user(homeId, 'admin', 'admin@bulk.test')).id;
-  admin = () => h.slotFor(adminId);
-});
-afterAll(() => h.close());
+const h = adminHarness('bulk');
 
 async function agents(organizationId: string, names: string[]) {
   const made = [];
   for (const name of names)
-    made.push(await h.ok(admin(), 'agents.create', { organizationId, name, systemPrompt: 'p' }));
+    made.push(await h.ok(h.admin(), 'agents.create', { organizationId, name, systemPrompt: 'p' }));
   return made;
 }
 
@@ -26,14 +16,14 @@ describe('bulk actions', () => {
     const org = await h.org('bulk-mixed');
     const [a, b, c] = await agents(org.id, ['Alpha', 'Bravo', 'Charlie']);
     if (!a || !b || !c) throw new Error('agents not created');
-    await h.ok(admin(), 'agents.transition', {
+    await h.ok(h.admin(), 'agents.transition', {
       organizationId: org.id,
       id: c.id,
       version: c.version,
       event: 'deploy',
     });
     const missing = randomUUID();
-    const result = await h.ok(admin(), 'agents.transitionMany', {
+    const result = await h.ok(h.admin(), 'agents.transitionMany', {
       organizationId: org.id,
       ids: [a.id, b.id, c.id, missing],
       event: 'deploy',
@@ -61,12 +51,12 @@ describe('bulk actions', () => {
     const org = await h.org('bulk-history');
     const [a] = await agents(org.id, ['Solo']);
     if (!a) throw new Error('agent not created');
-    await h.ok(admin(), 'agents.transitionMany', {
+    await h.ok(h.admin(), 'agents.transitionMany', {
       organizationId: org.id,
       ids: [a.id],
       event: 'deploy',
     });
-    const history = await h.ok(admin(), 'agents.history', { organizationId: org.id, id: a.id });
+    const history = await h.ok(h.admin(), 'agents.history', { organizationId: org.id, id: a.id });
     expect(history.transitions.map((t) => [t.from, t.to, t.actorLabel])).toEqual([
       ['draft', 'deploying', 'admin@bulk.test'],
     ]);
@@ -75,12 +65,12 @@ describe('bulk actions', () => {
   it('refuses every serving event of a suspended organization, row by row', async () => {
     const org = await h.org('bulk-suspended');
     const made = await agents(org.id, ['One', 'Two']);
-    await h.ok(admin(), 'organizations.update', {
+    await h.ok(h.admin(), 'organizations.update', {
       id: org.id,
       version: 1,
       billingStatus: 'suspended',
     });
-    const result = await h.ok(admin(), 'agents.transitionMany', {
+    const result = await h.ok(h.admin(), 'agents.transitionMany', {
       organizationId: org.id,
       ids: made.map((a) => a.id),
       event: 'deploy',
@@ -93,7 +83,7 @@ describe('bulk actions', () => {
     const org = await h.org('bulk-users');
     const ids: string[] = [];
     for (const email of ['a@bulk-users.test', 'b@bulk-users.test']) {
-      const user = await h.ok(admin(), 'users.create', {
+      const user = await h.ok(h.admin(), 'users.create', {
         organizationId: org.id,
         email,
         name: 'New',
@@ -103,7 +93,7 @@ describe('bulk actions', () => {
       ids.push(user.id);
     }
     const missing = randomUUID();
-    const result = await h.ok(admin(), 'users.confirmMany', { ids: [...ids, missing] });
+    const result = await h.ok(h.admin(), 'users.confirmMany', { ids: [...ids, missing] });
     expect(result).toMatchObject({ done: 2, refused: 1 });
     expect(result.results.map((r) => [r.label, r.outcome])).toEqual([
       ['a@bulk-users.test', 'done'],
@@ -111,12 +101,12 @@ describe('bulk actions', () => {
       [null, 'refused'],
     ]);
     for (const id of ids)
-      expect((await h.ok(admin(), 'users.get', { id })).confirmedAt).not.toBeNull();
+      expect((await h.ok(h.admin(), 'users.get', { id })).confirmedAt).not.toBeNull();
   });
 
   it('refuses a bulk action on more than 200 rows before doing any', async () => {
     const ids = Array.from({ length: 201 }, () => randomUUID());
-    const result = await h.call(admin(), 'users.confirmMany', { ids });
+    const result = await h.call(h.admin(), 'users.confirmMany', { ids });
     expect(result).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
   });
 });

@@ -1,26 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from '../support/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { adminHarness } from '../support/harness.ts';
 
-let h: Harness;
-let admin: () => ReturnType<Harness['slotFor']>;
-beforeAll(async () => {
-  h = await createHarness();
-  const home = await h.org('rules-home');
-  const adminId = (await h.user(home.id, 'admin', 'admin@rules.test')).id;
-  admin = () => h.slotFor(adminId);
-});
-afterAll(() => h.close());
+const h = adminHarness('rules');
 
 describe('business rules through the router', () => {
   it('refuses the fourth agent of a free organization with the reason', async () => {
     const free = await h.org('rules-free', 'free');
     for (const n of [1, 2, 3])
-      await h.ok(admin(), 'agents.create', {
+      await h.ok(h.admin(), 'agents.create', {
         organizationId: free.id,
         name: `A${n}`,
         systemPrompt: 'p',
       });
-    const fourth = await h.call(admin(), 'agents.create', {
+    const fourth = await h.call(h.admin(), 'agents.create', {
       organizationId: free.id,
       name: 'A4',
       systemPrompt: 'p',
@@ -35,13 +27,13 @@ describe('business rules through the router', () => {
     'keeps agents of a %s organization from deploying',
     async (billingStatus) => {
       const org = await h.org(`rules-${billingStatus}`);
-      const agent = await h.ok(admin(), 'agents.create', {
+      const agent = await h.ok(h.admin(), 'agents.create', {
         organizationId: org.id,
         name: 'Idle',
         systemPrompt: 'p',
       });
-      await h.ok(admin(), 'organizations.update', { id: org.id, version: 1, billingStatus });
-      const deploy = await h.call(admin(), 'agents.transition', {
+      await h.ok(h.admin(), 'organizations.update', { id: org.id, version: 1, billingStatus });
+      const deploy = await h.call(h.admin(), 'agents.transition', {
         organizationId: org.id,
         id: agent.id,
         version: agent.version,
@@ -56,25 +48,25 @@ describe('business rules through the router', () => {
 
   it('still lets a suspended organization pause its agents', async () => {
     const org = await h.org('rules-pause');
-    let agent = await h.ok(admin(), 'agents.create', {
+    let agent = await h.ok(h.admin(), 'agents.create', {
       organizationId: org.id,
       name: 'Busy',
       systemPrompt: 'p',
     });
     for (const event of ['deploy', 'activate'] as const) {
-      agent = await h.ok(admin(), 'agents.transition', {
+      agent = await h.ok(h.admin(), 'agents.transition', {
         organizationId: org.id,
         id: agent.id,
         version: agent.version,
         event,
       });
     }
-    await h.ok(admin(), 'organizations.update', {
+    await h.ok(h.admin(), 'organizations.update', {
       id: org.id,
       version: 1,
       billingStatus: 'suspended',
     });
-    const paused = await h.ok(admin(), 'agents.transition', {
+    const paused = await h.ok(h.admin(), 'agents.transition', {
       organizationId: org.id,
       id: agent.id,
       version: agent.version,
@@ -85,7 +77,7 @@ describe('business rules through the router', () => {
 
   it('deletes an organization only when the slug is retyped', async () => {
     const org = await h.org('rules-delete');
-    const wrong = await h.call(admin(), 'organizations.delete', {
+    const wrong = await h.call(h.admin(), 'organizations.delete', {
       id: org.id,
       confirmSlug: 'rules-delet',
     });
@@ -93,7 +85,7 @@ describe('business rules through the router', () => {
       ok: false,
       error: { code: 'VALIDATION', fields: { confirmSlug: expect.any(String) } },
     });
-    await h.ok(admin(), 'organizations.delete', { id: org.id, confirmSlug: 'rules-delete' });
+    await h.ok(h.admin(), 'organizations.delete', { id: org.id, confirmSlug: 'rules-delete' });
     expect(await h.db.sql("select 1 from pg_namespace where nspname = 'org_rules-delete'")).toEqual(
       [],
     );
@@ -101,18 +93,18 @@ describe('business rules through the router', () => {
 
   it('keeps the agent count in step with deletes', async () => {
     const org = await h.org('rules-count');
-    const agent = await h.ok(admin(), 'agents.create', {
+    const agent = await h.ok(h.admin(), 'agents.create', {
       organizationId: org.id,
       name: 'Short-lived',
       systemPrompt: 'p',
     });
-    await h.ok(admin(), 'agents.delete', { organizationId: org.id, id: agent.id });
-    expect((await h.ok(admin(), 'organizations.get', { id: org.id })).agentCount).toBe(0);
+    await h.ok(h.admin(), 'agents.delete', { organizationId: org.id, id: agent.id });
+    expect((await h.ok(h.admin(), 'organizations.get', { id: org.id })).agentCount).toBe(0);
   });
 
   it('pages, sorts and searches organizations in SQL', async () => {
     for (const slug of ['zeta-search', 'alpha-search', 'mid-search']) await h.org(slug);
-    const page = await h.ok(admin(), 'organizations.list', {
+    const page = await h.ok(h.admin(), 'organizations.list', {
       page: 1,
       pageSize: 2,
       sort: '-slug',
@@ -120,7 +112,7 @@ describe('business rules through the router', () => {
     });
     expect(page.total).toBe(3);
     expect(page.items.map((o) => o.slug)).toEqual(['zeta-search', 'mid-search']);
-    const next = await h.ok(admin(), 'organizations.list', {
+    const next = await h.ok(h.admin(), 'organizations.list', {
       page: 2,
       pageSize: 2,
       sort: '-slug',
@@ -130,29 +122,33 @@ describe('business rules through the router', () => {
   });
 
   it('treats % and _ in a search literally', async () => {
-    const page = await h.ok(admin(), 'organizations.list', { page: 1, pageSize: 50, search: '%' });
+    const page = await h.ok(h.admin(), 'organizations.list', {
+      page: 1,
+      pageSize: 50,
+      search: '%',
+    });
     expect(page.total).toBe(0);
   });
 
   it('filters agents by status', async () => {
     const org = await h.org('rules-filter');
-    const a = await h.ok(admin(), 'agents.create', {
+    const a = await h.ok(h.admin(), 'agents.create', {
       organizationId: org.id,
       name: 'Deployed',
       systemPrompt: 'p',
     });
-    await h.ok(admin(), 'agents.create', {
+    await h.ok(h.admin(), 'agents.create', {
       organizationId: org.id,
       name: 'Draft',
       systemPrompt: 'p',
     });
-    await h.ok(admin(), 'agents.transition', {
+    await h.ok(h.admin(), 'agents.transition', {
       organizationId: org.id,
       id: a.id,
       version: a.version,
       event: 'deploy',
     });
-    const page = await h.ok(admin(), 'agents.list', {
+    const page = await h.ok(h.admin(), 'agents.list', {
       organizationId: org.id,
       status: 'deploying',
       page: 1,

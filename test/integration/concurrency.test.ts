@@ -1,21 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   allowedAgentEvents,
   nextAgentStatus,
   type AgentEvent,
 } from '../../src-shared/domain/agent-machine.ts';
-import { createHarness, type Harness } from '../support/harness.ts';
+import { adminHarness } from '../support/harness.ts';
 import { recordConcurrentScenario } from '../support/tally.ts';
 
-let h: Harness;
-let admin: () => ReturnType<Harness['slotFor']>;
-beforeAll(async () => {
-  h = await createHarness();
-  const home = await h.org('conc-home');
-  const adminId = (await h.user(home.id, 'admin', 'admin@conc.test')).id;
-  admin = () => h.slotFor(adminId);
-});
-afterAll(() => h.close());
+const h = adminHarness('conc');
 
 const codes = (results: { ok: boolean; error?: { code: string } }[]) =>
   results.map((r) => (r.ok ? 'ok' : r.error?.code)).sort();
@@ -25,7 +17,7 @@ describe('concurrent writes on real PostgreSQL', () => {
     const free = await h.org('conc-free', 'free');
     const results = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
-        h.call(admin(), 'agents.create', {
+        h.call(h.admin(), 'agents.create', {
           organizationId: free.id,
           name: `Racer ${i}`,
           systemPrompt: 'p',
@@ -44,7 +36,11 @@ describe('concurrent writes on real PostgreSQL', () => {
   it('gives one success and one CONFLICT for the same slug twice at once, with no orphan schema', async () => {
     const results = await Promise.all(
       [1, 2].map((n) =>
-        h.call(admin(), 'organizations.create', { name: `Twin ${n}`, slug: 'twin', tier: 'free' }),
+        h.call(h.admin(), 'organizations.create', {
+          name: `Twin ${n}`,
+          slug: 'twin',
+          tier: 'free',
+        }),
       ),
     );
     expect(codes(results)).toEqual(['CONFLICT', 'ok']);
@@ -60,7 +56,7 @@ describe('concurrent writes on real PostgreSQL', () => {
     const org = await h.org('conc-stale');
     const results = await Promise.all(
       ['First', 'Second'].map((name) =>
-        h.call(admin(), 'organizations.update', { id: org.id, version: 1, name }),
+        h.call(h.admin(), 'organizations.update', { id: org.id, version: 1, name }),
       ),
     );
     expect(codes(results)).toEqual(['CONFLICT', 'ok']);
@@ -73,14 +69,14 @@ describe('concurrent writes on real PostgreSQL', () => {
 
   it('lets only one of two stale agent updates through', async () => {
     const org = await h.org('conc-agent');
-    const agent = await h.ok(admin(), 'agents.create', {
+    const agent = await h.ok(h.admin(), 'agents.create', {
       organizationId: org.id,
       name: 'Shared',
       systemPrompt: 'p',
     });
     const results = await Promise.all(
       ['one', 'two'].map((description) =>
-        h.call(admin(), 'agents.update', {
+        h.call(h.admin(), 'agents.update', {
           organizationId: org.id,
           id: agent.id,
           version: agent.version,
@@ -94,7 +90,7 @@ describe('concurrent writes on real PostgreSQL', () => {
   it('gives 1 success and 19 CONFLICT for 20 creates of one slug, with no orphan schema', async () => {
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, n) =>
-        h.call(admin(), 'organizations.create', {
+        h.call(h.admin(), 'organizations.create', {
           name: `Crowd ${n}`,
           slug: 'crowd',
           tier: 'free',
@@ -112,7 +108,7 @@ describe('concurrent writes on real PostgreSQL', () => {
     const free = await h.org('conc-twenty', 'free');
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        h.call(admin(), 'agents.create', {
+        h.call(h.admin(), 'agents.create', {
           organizationId: free.id,
           name: `R${i}`,
           systemPrompt: 'p',
@@ -128,17 +124,17 @@ describe('concurrent writes on real PostgreSQL', () => {
 
   it('never lets parallel transitions on one agent break the machine, and the history matches the final state', async () => {
     const org = await h.org('conc-machine');
-    const agent = await h.ok(admin(), 'agents.create', {
+    const agent = await h.ok(h.admin(), 'agents.create', {
       organizationId: org.id,
       name: 'Contested',
       systemPrompt: 'p',
     });
     const events: AgentEvent[] = ['deploy', 'activate', 'pause', 'resume', 'fail', 'redeploy'];
     for (let round = 0; round < 6; round++) {
-      const current = await h.ok(admin(), 'agents.get', { organizationId: org.id, id: agent.id });
-      await Promise.all(
+      const current = await h.ok(h.admin(), 'agents.get', { organizationId: org.id, id: agent.id });
+      const results = await Promise.all(
         events.map((event) =>
-          h.call(admin(), 'agents.transition', {
+          h.call(h.admin(), 'agents.transition', {
             organizationId: org.id,
             id: agent.id,
             version: current.version,
@@ -146,8 +142,18 @@ describe('concurrent writes on real PostgreSQL', () => {
           }),
         ),
       );
+      // every status accepts some event: exactly one of the six wins; the rest see the new
+      // version (CONFLICT) or were not allowed from the old status (INVALID_TRANSITION)
+      expect(codes(results).filter((c) => c === 'ok')).toHaveLength(1);
+      expect(
+        codes(results).filter((c) => c !== 'ok' && c !== 'CONFLICT' && c !== 'INVALID_TRANSITION'),
+      ).toEqual([]);
     }
-    const history = await h.ok(admin(), 'agents.history', { organizationId: org.id, id: agent.id });
+    const history = await h.ok(h.admin(), 'agents.history', {
+      organizationId: org.id,
+      id: agent.id,
+    });
+    expect(history.transitions).toHaveLength(6);
     let status = 'draft' as Parameters<typeof nextAgentStatus>[0];
     for (const step of history.transitions) {
       expect(step.from).toBe(status);
@@ -162,21 +168,21 @@ describe('concurrent writes on real PostgreSQL', () => {
   it('never leaves more agents than the limit when tier changes and agent creates race', async () => {
     const org = await h.org('conc-tiers', 'pro');
     for (const n of [1, 2])
-      await h.ok(admin(), 'agents.create', {
+      await h.ok(h.admin(), 'agents.create', {
         organizationId: org.id,
         name: `Base ${n}`,
         systemPrompt: 'p',
       });
     for (let round = 0; round < 3; round++) {
-      const { version } = await h.ok(admin(), 'organizations.get', { id: org.id });
+      const { version } = await h.ok(h.admin(), 'organizations.get', { id: org.id });
       await Promise.all([
-        h.call(admin(), 'organizations.changeTier', {
+        h.call(h.admin(), 'organizations.changeTier', {
           id: org.id,
           version,
           tier: round % 2 === 0 ? 'free' : 'pro',
         }),
         ...Array.from({ length: 4 }, (_, i) =>
-          h.call(admin(), 'agents.create', {
+          h.call(h.admin(), 'agents.create', {
             organizationId: org.id,
             name: `Race ${round}-${i}`,
             systemPrompt: 'p',

@@ -1,18 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { csvLines } from '../../src-main/services/csv-export.ts';
-import { createHarness, type Harness } from '../support/harness.ts';
+import { adminHarness } from '../support/harness.ts';
 
-let h: Harness;
-let admin: () => ReturnType<Harness['slotFor']>;
-
-beforeAll(async () => {
-  h = await createHarness();
-  const home = await h.org('csv-home');
-  const adminId = (await h.user(home.id, 'admin', 'admin@csv.test')).id;
-  admin = () => h.slotFor(adminId);
-});
-afterAll(() => h.close());
+const h = adminHarness('csv');
 
 /** The saved file's data lines, without the byte-order mark and the header line. */
 async function exported(path: string | null): Promise<string[]> {
@@ -45,7 +36,7 @@ describe('CSV escaping', () => {
 describe('CSV export', () => {
   it('exports with the search and sort on screen', async () => {
     for (const slug of ['csv-beta', 'csv-alpha', 'csv-gamma', 'other-csv-x']) await h.org(slug);
-    const result = await h.ok(admin(), 'csv.export', {
+    const result = await h.ok(h.admin(), 'csv.export', {
       table: 'organizations',
       search: 'csv-',
       sort: '-slug',
@@ -57,13 +48,13 @@ describe('CSV export', () => {
 
   it('escapes what operators typed, as a spreadsheet would otherwise run it', async () => {
     const org = await h.org('csv-injection');
-    await h.ok(admin(), 'agents.create', {
+    await h.ok(h.admin(), 'agents.create', {
       organizationId: org.id,
       name: '=cmd|calc',
       description: '@import',
       systemPrompt: '-1',
     });
-    const result = await h.ok(admin(), 'csv.export', { table: 'agents', organizationId: org.id });
+    const result = await h.ok(h.admin(), 'csv.export', { table: 'agents', organizationId: org.id });
     const [line] = await exported(result.file?.path ?? null);
     expect(line).toMatch(/^'=cmd\|calc,draft,1\.0\.0,'@import,/);
     expect(line).toMatch(/,'-1$/);
@@ -76,14 +67,14 @@ describe('CSV export', () => {
        select 'Agent ' || lpad(i::text, 5, '0'), 'p', '{"model":"m","max_tokens":1,"temperature":0}'
          from generate_series(1, 10000) as i`,
     );
-    const exporting = h.ok(admin(), 'csv.export', {
+    const exporting = h.ok(h.admin(), 'csv.export', {
       table: 'agents',
       organizationId: org.id,
       sort: 'name',
     });
     let answeredFirst = false;
     const meanwhile = h
-      .ok(admin(), 'organizations.get', { id: org.id })
+      .ok(h.admin(), 'organizations.get', { id: org.id })
       .then(() => (answeredFirst = true));
     const result = await exporting;
     await meanwhile;
@@ -111,7 +102,7 @@ describe('CSV export', () => {
   });
 
   it('answers UNAVAILABLE when the window has nowhere to save', async () => {
-    const { sessionId } = admin();
+    const { sessionId } = h.admin();
     const result = await h.call({ ...(sessionId ? { sessionId } : {}) }, 'csv.export', {
       table: 'skills',
     });

@@ -201,6 +201,45 @@ describe('headless transport', () => {
     controller.abort();
   });
 
+  it('sends tenant progress to administrators only, and nothing to a window before sign-in', async () => {
+    /** What a window's stream received while an administrator migrated every tenant. */
+    const received = async (windowId: string) => {
+      const controller = new AbortController();
+      const response = await fetch(`${base}/events`, {
+        headers: headers(windowId),
+        signal: controller.signal,
+      });
+      const reader = response.body!.getReader();
+      await reader.read();
+      const chunks: string[] = [];
+      const reading = (async () => {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) return;
+          chunks.push(new TextDecoder().decode(value));
+        }
+      })().catch(() => undefined);
+      return {
+        stop: async () => {
+          controller.abort();
+          await reading;
+          return chunks.join('');
+        },
+      };
+    };
+    const admin = await received('window-admin01');
+    const developer = await received('window-dev0001');
+    const nobody = await received('window-nobody1');
+    await h.db.sql("update organizations set tenant_schema_version = 0 where slug = 'headless-co'");
+    await rpc('tenancy.migrateAll', {}, { headers: headers('window-admin01') });
+    // the admin's stream proves the event went out before the others are read
+    await expect.poll(async () => (await rpc('auth.me', {})).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await admin.stop()).toContain('"slug":"headless-co"');
+    expect(await developer.stop()).not.toContain('migration-progress');
+    expect(await nobody.stop()).not.toContain('migration-progress');
+  });
+
   it('offers a saved CSV once as a download, named as an attachment', async () => {
     await rpc(
       'auth.signIn',

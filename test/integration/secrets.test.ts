@@ -32,8 +32,8 @@ beforeAll(async () => {
   await chmod(home, 0o755);
   runtime = await openRuntime({ dataDir: home, env: { DATABASE_URL: db.url } });
   const create = runtime.sessions.create.bind(runtime.sessions);
-  runtime.sessions.create = (userId) => {
-    const id = create(userId);
+  runtime.sessions.create = (userId, role) => {
+    const id = create(userId, role);
     sessionIds.push(id);
     return id;
   };

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import bcrypt from 'bcryptjs';
+import { startHeadless } from '../../src-main/headless/server.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IDLE_TIMEOUT_MS } from '../../src-main/services/sessions.ts';
 import { createHarness, PASSWORD, type Harness } from '../support/harness.ts';
@@ -161,8 +163,125 @@ describe('sign-in', () => {
     expect(row?.hashed_password).toMatch(/^\$2[aby]\$12\$/);
   });
 
+  it('refuses a password over 72 bytes with the same answer as a wrong one, instead of truncating it', async () => {
+    await h.user(orgId, 'user', 'long@signin.test');
+    const longer = `${PASSWORD}${'x'.repeat(80)}`;
+    expect(await signIn('long@signin.test', longer)).toEqual(
+      await signIn('long@signin.test', 'wrong-password'),
+    );
+    expect(codeOf(await signIn('long@signin.test', PASSWORD))).toBe('ok');
+  });
+
+  it('ends the session and locks after five wrong current passwords at a password change', async () => {
+    await h.user(orgId, 'user', 'change@signin.test');
+    const slot = {};
+    await signIn('change@signin.test', PASSWORD, slot);
+    const codes: (string | undefined)[] = [];
+    for (let i = 0; i < 5; i++) {
+      codes.push(
+        codeOf(
+          await h.call(slot, 'auth.changePassword', {
+            currentPassword: `not it ${i}`,
+            newPassword: 'something new here',
+          }),
+        ),
+      );
+    }
+    expect(codes).toEqual(['VALIDATION', 'VALIDATION', 'VALIDATION', 'VALIDATION', 'LOCKED']);
+    expect(await h.call(slot, 'auth.me', {})).toEqual({ ok: true, data: null });
+    expect(codeOf(await signIn('change@signin.test', PASSWORD))).toBe('LOCKED');
+  });
+
   it('answers firstRun false once a user exists', async () => {
     expect(await h.call({}, 'auth.firstRun', {})).toEqual({ ok: true, data: false });
+  });
+});
+
+describe('a burst of sign-ins for one email', () => {
+  /** Counts the password comparisons the hasher makes while `work` runs. */
+  async function comparesDuring(work: () => Promise<unknown>): Promise<number> {
+    const hasher = passwords();
+    const original = hasher.compare;
+    let compares = 0;
+    hasher.compare = async (password, hash) => {
+      compares += 1;
+      return original(password, hash);
+    };
+    try {
+      await work();
+    } finally {
+      hasher.compare = original;
+    }
+    return compares;
+  }
+
+  const burst = (send: (password: string) => Promise<{ ok: boolean; error?: { code: string } }>) =>
+    Promise.all(
+      Array.from({ length: 25 }, (_, i) => send(i === 24 ? PASSWORD : `wrong guess ${i}`)),
+    );
+
+  it('compares at most five passwords through the router, and the right one is then LOCKED', async () => {
+    await h.user(orgId, 'user', 'burst@signin.test');
+    let results: { ok: boolean; error?: { code: string } }[] = [];
+    const compares = await comparesDuring(async () => {
+      results = await burst((password) => signIn('burst@signin.test', password));
+    });
+    expect(compares).toBeLessThanOrEqual(5);
+    expect(results.filter((r) => r.ok)).toHaveLength(0);
+    expect(codeOf(await signIn('burst@signin.test', PASSWORD))).toBe('LOCKED');
+  });
+
+  it('compares at most five passwords through the headless transport', async () => {
+    await h.user(orgId, 'user', 'http-burst@signin.test');
+    const server = await startHeadless({ router: h.router, rendererDir: h.filesDir });
+    try {
+      let results: { ok: boolean; error?: { code: string } }[] = [];
+      const compares = await comparesDuring(async () => {
+        results = await burst(async (password) => {
+          const response = await fetch(`http://127.0.0.1:${server.port}/rpc/auth.signIn`, {
+            method: 'POST',
+            headers: {
+              Authorization: `Bearer ${server.token}`,
+              'X-Fleet-Window': `burst-${randomUUID()}`,
+              'Content-Type': 'application/json',
+            },
+            body: JSON.stringify({ email: 'http-burst@signin.test', password }),
+          });
+          return (await response.json()) as { ok: boolean; error?: { code: string } };
+        });
+      });
+      expect(compares).toBeLessThanOrEqual(5);
+      expect(results.filter((r) => r.ok)).toHaveLength(0);
+      expect(results.filter((r) => r.error?.code === 'LOCKED').length).toBeGreaterThanOrEqual(20);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('is shared by two consoles on one database: failures through either count for both', async () => {
+    await h.user(orgId, 'user', 'shared@signin.test');
+    const second = await createHarnessOnSameDb();
+    const codes: (string | undefined)[] = [];
+    for (let i = 0; i < 5; i++) {
+      const router = i % 2 === 0 ? h.router : second;
+      codes.push(
+        codeOf(
+          await router.dispatch({}, 'auth.signIn', {
+            email: 'shared@signin.test',
+            password: `no ${i}`,
+          }),
+        ),
+      );
+    }
+    expect(codes.at(-1)).toBe('LOCKED');
+    expect(
+      codeOf(
+        await second.dispatch({}, 'auth.signIn', {
+          email: 'shared@signin.test',
+          password: PASSWORD,
+        }),
+      ),
+    ).toBe('LOCKED');
   });
 });
 

@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { afterAll, beforeAll } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Channel, ChannelInput, ChannelOutput, Result } from '../../src-shared/contract.ts';
@@ -51,6 +52,8 @@ export async function createHarness(options: { now?: () => number } = {}): Promi
     environment: testEnvironment(),
   });
   const filesDir = await mkdtemp(join(tmpdir(), 'fleetprompt-files-'));
+  /** The role of each user the harness created, for the sessions it opens for them. */
+  const roles = new Map<string, Role>();
   const call = (async (slot: SessionSlot, channel: string, raw: unknown) =>
     router.dispatch(slot, channel, raw)) as Harness['call'];
   return {
@@ -76,6 +79,7 @@ export async function createHarness(options: { now?: () => number } = {}): Promi
           confirmed: true,
         }),
       );
+      roles.set(user.id, role);
       return { id: user.id, email: user.email };
     },
     org: async (slug, tier = 'pro') => {
@@ -86,7 +90,10 @@ export async function createHarness(options: { now?: () => number } = {}): Promi
       });
       return { id: org.id, slug: org.slug };
     },
-    slotFor: (userId) => ({ sessionId: sessions.create(userId), files: directoryTarget(filesDir) }),
+    slotFor: (userId) => ({
+      sessionId: sessions.create(userId, roles.get(userId) ?? 'user'),
+      files: directoryTarget(filesDir),
+    }),
     close: async () => {
       await rm(filesDir, { recursive: true, force: true });
       await db.drop();
@@ -124,4 +131,33 @@ export async function fingerprint(db: TestDatabase): Promise<string> {
   return [schemas.map((s) => s.nspname).join(','), ...rows.map((r) => `${r.t}:${r.n}:${r.x}`)].join(
     '\n',
   );
+}
+
+/** A harness with an organization and its administrator: what most test files start from. */
+export type AdminHarness = Harness & {
+  /** A new session of the administrator (some calls end the others). */
+  admin(): SessionSlot;
+  homeId: string;
+};
+
+/**
+ * One harness for a test file, built before its tests and dropped after:
+ * a fresh database, the organization `home` (default `<prefix>-home`) and
+ * its administrator `admin@<prefix>.test`.
+ */
+export function adminHarness(prefix: string, home = `${prefix}-home`): AdminHarness {
+  let current: AdminHarness | null = null;
+  beforeAll(async () => {
+    const h = await createHarness();
+    const homeId = (await h.org(home)).id;
+    const adminId = (await h.user(homeId, 'admin', `admin@${prefix}.test`)).id;
+    current = { ...h, homeId, admin: () => h.slotFor(adminId) };
+  });
+  afterAll(() => current?.close());
+  return new Proxy({} as AdminHarness, {
+    get: (_target, key) => {
+      if (!current) throw new Error('The harness is used before its beforeAll has run');
+      return current[key as keyof AdminHarness];
+    },
+  });
 }
