@@ -113,7 +113,13 @@ export function createRouter(deps: RouterDeps): Router {
       if (!holder) return false;
       if (event.type !== 'migration-progress') return true;
       // the progress names every tenant: the audience of tenancy.status
-      const actor = { kind: 'user', id: holder.userId, email: '', role: holder.role, organizationId: '' } as const;
+      const actor = {
+        kind: 'user',
+        id: holder.userId,
+        email: '',
+        role: holder.role,
+        organizationId: '',
+      } as const;
       return mayEver(actor, 'manageTenancy').allowed;
     },
     tenantFailures,
