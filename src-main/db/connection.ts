@@ -9,6 +9,8 @@ export interface DatabaseTarget {
   url: string;
   /** Where the URL came from, for start-up messages. */
   source: DatabaseSource;
+  /** The embedded server's superuser, for tools that create databases (the bench); null otherwise. */
+  adminUrl: string | null;
   /** Releases what opening the target started (the embedded server, when this process owns it). */
   release(): Promise<void>;
 }
@@ -30,12 +32,17 @@ export async function openDatabaseTarget(options: {
   log?: EmbeddedLog;
 }): Promise<DatabaseTarget> {
   const url = (options.env ?? process.env).DATABASE_URL;
-  if (url) return { url, source: 'DATABASE_URL', release: async () => undefined };
+  if (url) return { url, source: 'DATABASE_URL', adminUrl: null, release: async () => undefined };
   const saved = (await readStoredSettings(options.dataDir)).database;
   if (saved?.mode === 'url')
-    return { url: saved.url, source: 'settings', release: async () => undefined };
+    return { url: saved.url, source: 'settings', adminUrl: null, release: async () => undefined };
   const server = await openEmbedded(options.dataDir, options.log);
-  return { url: server.url, source: 'embedded', release: () => server.stop() };
+  return {
+    url: server.url,
+    source: 'embedded',
+    adminUrl: server.adminUrl,
+    release: () => server.stop(),
+  };
 }
 
 export interface ServerInfo {

@@ -60,6 +60,34 @@ describe('start:headless', () => {
     expect(postgresRunning()).toBe(false);
   });
 
+  it('is what npm start runs without Electron: it says why, prints the URL, and stops on Ctrl+C', async () => {
+    const {
+      DATABASE_URL: _ignored,
+      DISPLAY: _display,
+      WAYLAND_DISPLAY: _wayland,
+      ...inherited
+    } = process.env;
+    const child = spawn(process.execPath, ['src-main/cli/start.ts'], {
+      env: { ...inherited, FLEETPROMPT_HOME: home },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const announced = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: child.stdout }).on('line', (line) => {
+        if (line.startsWith('The console is at ')) resolve(line.slice('The console is at '.length));
+      });
+      child.once('exit', (code) => reject(new Error(`exited early with ${code}: ${stderr}`)));
+    });
+    expect(stderr).toMatch(/^Electron's program is not installed here/);
+    expect(stderr).toMatch(/node node_modules\/electron\/install\.js/);
+    const page = await fetch(new URL('/', announced));
+    expect(page.status).toBe(200);
+    child.kill('SIGINT');
+    expect(await new Promise((resolve) => child.once('exit', resolve))).toBe(0);
+    expect(postgresRunning()).toBe(false);
+  });
+
   it('refuses a host that is not loopback', async () => {
     const child = spawn(process.execPath, ['src-main/cli/headless.ts', '--host', '0.0.0.0'], {
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -31,6 +31,13 @@ describe('sessions end when the account changes', () => {
     expect(await stillIn(slot)).toBe('UNAUTHENTICATED');
   });
 
+  it('when an administrator changes their email', async () => {
+    const user = await h.user(orgId, 'developer', 'moved@revoke.test');
+    const slot = h.slotFor(user.id);
+    await h.ok(admin(), 'users.update', { id: user.id, email: 'moved-again@revoke.test' });
+    expect(await stillIn(slot)).toBe('UNAUTHENTICATED');
+  });
+
   it('when an administrator sets their password', async () => {
     const user = await h.user(orgId, 'user', 'reset@revoke.test');
     const slot = h.slotFor(user.id);

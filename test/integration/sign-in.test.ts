@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 import { startHeadless } from '../../src-main/headless/server.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IDLE_TIMEOUT_MS } from '../../src-main/services/sessions.ts';
+import { ABSOLUTE_LIFETIME_MS, IDLE_TIMEOUT_MS } from '../../src-main/services/sessions.ts';
 import { createHarness, PASSWORD, type Harness } from '../support/harness.ts';
 import { passwords, testEnvironment } from '../support/services.ts';
 
@@ -138,6 +138,19 @@ describe('sign-in', () => {
     expect(codeOf(await h.call(slot, 'organizations.list', { page: 1, pageSize: 5 }))).toBe(
       'UNAUTHENTICATED',
     );
+  });
+
+  it('ends a session after 12 hours however busy, and says why', async () => {
+    const slot = {};
+    await signIn('dev@signin.test', PASSWORD, slot);
+    for (let elapsed = 0; elapsed < ABSOLUTE_LIFETIME_MS; elapsed += IDLE_TIMEOUT_MS - 60_000) {
+      expect(codeOf(await h.call(slot, 'organizations.list', { page: 1, pageSize: 5 }))).toBe('ok');
+      clock += IDLE_TIMEOUT_MS - 60_000;
+    }
+    expect(await h.call(slot, 'organizations.list', { page: 1, pageSize: 5 })).toMatchObject({
+      ok: false,
+      error: { code: 'UNAUTHENTICATED', message: expect.stringMatching(/after 12 hours/) },
+    });
   });
 
   it('ends a session at sign-out', async () => {

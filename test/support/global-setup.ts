@@ -25,7 +25,7 @@ export default async function setup(project: TestProject) {
   // the server runs as the postgres user, which must be able to enter the directory
   await chmod(home, 0o755);
   const server = await openEmbedded(home);
-  project.provide('serverUrl', server.url);
+  project.provide('serverUrl', server.adminUrl);
   return async () => {
     await server.stop();
     await rm(home, { recursive: true, force: true });
