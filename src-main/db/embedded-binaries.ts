@@ -1,6 +1,16 @@
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, cp, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import {
+  access,
+  cp,
+  mkdir,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import { arch, platform } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 
@@ -48,9 +58,9 @@ export async function shippedBinaries(): Promise<PostgresBinaries> {
     );
   }
   const root = dirname(dirname(module.postgres));
-  const packageJson = JSON.parse(
-    await readFile(join(root, '..', 'package.json'), 'utf8'),
-  ) as { version: string };
+  const packageJson = JSON.parse(await readFile(join(root, '..', 'package.json'), 'utf8')) as {
+    version: string;
+  };
   return binariesAt(root, Number.parseInt(packageJson.version, 10));
 }
 

@@ -33,11 +33,7 @@ export async function serverUser(): Promise<RunAs> {
 }
 
 /** Runs a program to completion; rejects with its exit code and last output. */
-export function runToEnd(
-  program: string,
-  args: string[],
-  as: RunAs,
-): Promise<{ output: string }> {
+export function runToEnd(program: string, args: string[], as: RunAs): Promise<{ output: string }> {
   return new Promise((resolve, reject) => {
     let output = '';
     let child: ChildProcess;
@@ -56,7 +52,13 @@ export function runToEnd(
     child.once('error', reject);
     child.once('close', (code, signal) => {
       if (code === 0) resolve({ output });
-      else reject(Object.assign(new Error(output.trim() || `exited with ${code ?? signal}`), { output, code }));
+      else
+        reject(
+          Object.assign(new Error(output.trim() || `exited with ${code ?? signal}`), {
+            output,
+            code,
+          }),
+        );
     });
   });
 }

@@ -420,18 +420,19 @@ export async function openEmbedded(
     }
     const state: EmbeddedState = {
       clusterDir,
-      password: major !== null && previous ? previous.password : randomBytes(18).toString('base64url'),
+      password:
+        major !== null && previous ? previous.password : randomBytes(18).toString('base64url'),
       port: await freePort(previous?.port),
-      ...(major !== null && previous?.appPassword
-        ? { appPassword: previous.appPassword }
-        : {}),
+      ...(major !== null && previous?.appPassword ? { appPassword: previous.appPassword } : {}),
       ...(major !== null && previous?.appDatabase ? { appDatabase: previous.appDatabase } : {}),
     };
     if (major === null) {
       log(`initialising a new PostgreSQL cluster in ${clusterDir}`);
-      await mkdir(join(clusterDir, '..'), { recursive: true, mode: 0o755 }).catch((error: unknown) => {
-        throw explainInitdb(clusterDir, error);
-      });
+      await mkdir(join(clusterDir, '..'), { recursive: true, mode: 0o755 }).catch(
+        (error: unknown) => {
+          throw explainInitdb(clusterDir, error);
+        },
+      );
       await initialise(binaries, clusterDir, state.password, as);
     }
 

@@ -57,9 +57,9 @@ export function SettingsPage() {
           )}
           {s?.superuser && (
             <Alert color="orange" title="Connected as a superuser" mb="sm" role="status">
-              The console works, but a superuser can do anything on the server (run programs,
-              read files). Give it a role that owns only its database; docs/security.md lists the
-              grants it needs.
+              The console works, but a superuser can do anything on the server (run programs, read
+              files). Give it a role that owns only its database; docs/security.md lists the grants
+              it needs.
             </Alert>
           )}
           <Stack>
