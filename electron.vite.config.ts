@@ -4,10 +4,21 @@ import { resolve } from 'node:path';
 import type { Plugin } from 'vite';
 import { META_CONTENT_SECURITY_POLICY } from './src-main/content-security-policy.ts';
 
-/** index.html's CSP meta tag, from the one policy the transports also send as a header. */
-const contentSecurityPolicy = (): Plugin => ({
-  name: 'fleet-content-security-policy',
-  transformIndexHtml: (html) => html.replace('%FLEET_CSP%', META_CONTENT_SECURITY_POLICY),
+/**
+ * index.html as both transports serve it: its CSP meta tag from the one
+ * policy they also send as a header, and absolute asset paths. electron-vite
+ * forces a relative base in production builds, and a page reloaded on a deep
+ * link (/organizations/<id>) would then look for its scripts under that path.
+ */
+const servedIndexHtml = (): Plugin => ({
+  name: 'fleet-served-index-html',
+  transformIndexHtml: {
+    order: 'post',
+    handler: (html) =>
+      html
+        .replace('%FLEET_CSP%', META_CONTENT_SECURITY_POLICY)
+        .replaceAll('"./assets/', '"/assets/'),
+  },
 });
 
 export default defineConfig({
@@ -27,9 +38,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve('src-renderer'),
-    // absolute asset paths: deep links (/organizations/…) load the same bundle
-    base: '/',
-    plugins: [react(), contentSecurityPolicy()],
+    plugins: [react(), servedIndexHtml()],
     build: {
       outDir: resolve('out/renderer'),
       // the renderer is parsed on every start; a third of the bytes paints the first screen sooner

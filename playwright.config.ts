@@ -23,6 +23,8 @@ export default defineConfig({
     ? [['list'], ['json', { outputFile: process.env.E2E_JSON }]]
     : [['list']],
   use: {
+    // what a failed test saw, beside its error
+    screenshot: 'only-on-failure',
     viewport: { width: 1280, height: 800 },
     actionTimeout: 10_000,
     launchOptions: {

@@ -26,7 +26,7 @@ export interface Column<T> {
   render: (row: T) => ReactNode;
 }
 
-interface Props<T> {
+export interface DataTableProps<T> {
   label: string;
   columns: Column<T>[];
   query: {
@@ -71,7 +71,7 @@ export function DataTable<T>({
   toolbar,
   searchPlaceholder,
   selection,
-}: Props<T>) {
+}: DataTableProps<T>) {
   const { list } = params;
   const sortField = list.sort?.replace(/^-/, '');
   const descending = list.sort?.startsWith('-') ?? false;

@@ -12,7 +12,8 @@ const BILLING_COLOR: Record<BillingStatus, string> = {
 };
 const STATUS_COLOR: Record<AgentStatus, string> = {
   draft: 'gray',
-  deploying: 'yellow',
+  // yellow text on a yellow tint cannot reach 4.5:1
+  deploying: 'cyan',
   active: 'teal',
   paused: 'blue',
   error: 'red',

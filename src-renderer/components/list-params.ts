@@ -49,6 +49,8 @@ export function useListParams(defaults: { sort: string; pageSize?: number }) {
     setPage: (page: number) => update({ page: page === 1 ? undefined : String(page) }),
     setSort: (sort: string) => update({ sort, page: undefined }),
     setParam: (key: string, value: string | undefined) => update({ [key]: value, page: undefined }),
+    /** Writes a value the screen chose itself into the URL without a new history entry. */
+    settleParam: (key: string, value: string) => update({ [key]: value }, true),
     param: (key: string) => params.get(key) ?? undefined,
   };
 }

@@ -92,6 +92,45 @@ describe('agents', () => {
     });
   });
 
+  it('keeps config keys beyond model, max_tokens and temperature, and still checks those three', async () => {
+    const agent = await asSystem(db)('agents.create', {
+      organizationId,
+      name: 'Open config',
+      systemPrompt: 'p',
+      config: { top_p: 0.9, stop: ['END'], routing: { region: 'eu' } },
+    });
+    expect(agent.config).toEqual({
+      model: 'claude-sonnet-4',
+      max_tokens: 4096,
+      temperature: 0.7,
+      top_p: 0.9,
+      stop: ['END'],
+      routing: { region: 'eu' },
+    });
+    await expect(
+      asSystem(db)('agents.create', {
+        organizationId,
+        name: 'Too hot',
+        systemPrompt: 'p',
+        config: { temperature: 5 },
+      }),
+    ).rejects.toMatchObject({
+      code: 'VALIDATION',
+      fields: { 'config.temperature': expect.any(String) },
+    });
+    await expect(
+      asSystem(db)('agents.create', {
+        organizationId,
+        name: 'Too big',
+        systemPrompt: 'p',
+        config: { blob: 'x'.repeat(20_000) },
+      }),
+    ).rejects.toMatchObject({
+      code: 'VALIDATION',
+      fields: { config: expect.stringMatching(/bytes/) },
+    });
+  });
+
   it('gives CONFLICT for a transition with a stale version', async () => {
     const agent = await newAgent();
     await step(agent, 'deploy');

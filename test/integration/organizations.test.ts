@@ -65,6 +65,21 @@ describe('organizations', () => {
     });
   });
 
+  it('sums the usage of every agent of an organization, not just a first page', async () => {
+    const org = await asSystem(db)('organizations.create', {
+      name: 'Busy',
+      slug: 'busy',
+      tier: 'enterprise',
+    });
+    await db.sql(
+      `insert into "org_busy".agents (name, system_prompt, total_tokens_used, total_executions)
+       select 'agent ' || n, 'p', 1000, 2 from generate_series(1, 250) n`,
+    );
+    const usage = await asSystem(db)('organizations.usage', { organizationId: org.id });
+    expect(usage).toMatchObject({ agents: 250, totalTokensUsed: 250_000, totalExecutions: 500 });
+    expect(usage.topAgents).toHaveLength(12);
+  });
+
   it('rejects a stale version with CONFLICT', async () => {
     const org = await create('stale');
     await asSystem(db)('organizations.changeTier', { id: org.id, version: 1, tier: 'pro' });

@@ -25,6 +25,18 @@ const newUser = (
   });
 
 describe('users', () => {
+  it('creates a user without a name, and clears a name again, as the spec allows', async () => {
+    const nameless = await asSystem(db)('users.create', {
+      organizationId,
+      email: 'nameless@example.com',
+      password: 'correct horse',
+    });
+    expect(nameless.name).toBeNull();
+    const named = await asSystem(db)('users.update', { id: nameless.id, name: 'Now Named' });
+    expect(named.name).toBe('Now Named');
+    expect((await asSystem(db)('users.update', { id: nameless.id, name: null })).name).toBeNull();
+  });
+
   it('stores a bcrypt hash of cost 12, never the password', async () => {
     const user = await newUser('hash@example.com');
     const [row] = await db.sql<{ hashed_password: string }>(

@@ -142,6 +142,7 @@ export function AgentDetailPage() {
             bulletSize={20}
             lineWidth={2}
             aria-label="Transition history"
+            role="region"
           >
             {(history.data?.transitions ?? []).map((t) => (
               <Timeline.Item

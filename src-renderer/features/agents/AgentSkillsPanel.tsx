@@ -90,7 +90,7 @@ export function AgentSkillsPanel({
                     ref={drop.innerRef}
                     {...drop.droppableProps}
                     aria-label="Attached skills"
-                    role="list"
+                    role={order.length ? 'list' : 'group'}
                   >
                     {order.map((skill, index) => (
                       <Draggable
@@ -156,12 +156,18 @@ export function AgentSkillsPanel({
                 Catalog
               </Text>
               <ScrollArea.Autosize mah={280}>
-                <Stack gap={6} aria-label="Skill catalog" role="list">
-                  {available.length === 0 && (
-                    <Text size="sm" c="dimmed">
-                      Every catalog skill is attached.
-                    </Text>
-                  )}
+                {available.length === 0 && (
+                  <Text size="sm" c="dimmed">
+                    {order.length === 0
+                      ? 'The skill catalog is empty.'
+                      : 'Every catalog skill is attached.'}
+                  </Text>
+                )}
+                <Stack
+                  gap={6}
+                  aria-label="Skill catalog"
+                  role={available.length ? 'list' : 'group'}
+                >
                   {available.map((skill) => {
                     const locked = tier !== undefined && !tierAllows(tier, skill.tierRequired);
                     return (
@@ -173,7 +179,7 @@ export function AgentSkillsPanel({
                         aria-label={skill.name}
                       >
                         <Group gap="xs" wrap="nowrap">
-                          {locked && <IconLock size={14} aria-label="Locked" />}
+                          {locked && <IconLock size={14} aria-label="Locked" role="img" />}
                           <Text size="sm" c={locked ? 'dimmed' : undefined}>
                             {skill.name}
                           </Text>
@@ -195,7 +201,7 @@ export function AgentSkillsPanel({
                               attach.mutate({ organizationId, agentId, skillId: skill.id })
                             }
                           >
-                            {locked ? `Needs ${skill.tierRequired}` : 'Add'}
+                            {locked ? `Needs the ${skill.tierRequired} tier` : 'Add'}
                           </Button>
                         </Tooltip>
                       </Group>
@@ -213,7 +219,7 @@ export function AgentSkillsPanel({
           <Code block data-testid="effective-prompt" style={{ whiteSpace: 'pre-wrap' }}>
             {view.data?.prompt ?? ''}
           </Code>
-          <Group gap={6} aria-label="Effective tools">
+          <Group gap={6} aria-label="Effective tools" role="group">
             <Text size="sm" fw={500}>
               Tools
             </Text>

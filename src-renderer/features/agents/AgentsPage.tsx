@@ -1,7 +1,7 @@
-import { Button, Center, Select, Stack, Text } from '@mantine/core';
+import { Button, Select, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useDisclosure } from '@mantine/hooks';
-import { IconDownload, IconFileImport, IconPlus } from '@tabler/icons-react';
+import { IconDownload, IconFileImport } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import { useNavigate } from 'react-router';
 import {
@@ -17,12 +17,11 @@ import { useSession } from '../../auth/session.tsx';
 import { StatusBadge } from '../../components/badges.tsx';
 import { showBulkSummary } from '../../components/bulk-summary.ts';
 import { BulkBar } from '../../components/BulkBar.tsx';
-import { DataTable, type Column } from '../../components/DataTable.tsx';
+import type { Column } from '../../components/DataTable.tsx';
 import { downloadText, today } from '../../components/download.ts';
-import { ExportCsvButton } from '../../components/ExportCsvButton.tsx';
 import { formatNumber } from '../../components/forms.ts';
-import { exportQuery, useListParams } from '../../components/list-params.ts';
-import { PageHeader } from '../../components/PageHeader.tsx';
+import { useListParams } from '../../components/list-params.ts';
+import { ListScreen } from '../../components/ListScreen.tsx';
 import { AgentFormModal } from './AgentFormModal.tsx';
 import { EVENT_LABEL } from './event-labels.ts';
 import { ImportAgentsModal } from './ImportAgentsModal.tsx';
@@ -124,27 +123,29 @@ function AgentBulkActions({
 export function AgentsPage() {
   const navigate = useNavigate();
   const { can, user } = useSession();
-  const [remembered, remember] = useRememberedOrganization();
+  const [remembered, remember] = useRememberedOrganization(user.id);
   const params = useListParams({ sort: 'name' });
-  const organizationId =
-    params.param('org') ?? remembered ?? (can('seeAllOrganizations') ? null : user.organizationId);
+  // the link's organization, else the last one this operator looked at, else their own
+  const organizationId = params.param('org') ?? remembered ?? user.organizationId;
   const status = params.param('status') as AgentStatus | undefined;
   const [creating, create] = useDisclosure(false);
   const [importing, importer] = useDisclosure(false);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   useEffect(() => {
-    if (organizationId && organizationId !== remembered) remember(organizationId);
-  }, [organizationId, remembered, remember]);
+    if (organizationId !== remembered) remember(organizationId);
+    // the URL always names the list it shows, so that a link opens the same one
+    if (!params.param('org')) params.settleParam('org', organizationId);
+  }, [organizationId, remembered, remember, params]);
   useEffect(() => setSelected(new Set()), [organizationId]);
   const query = useChannel(
     'agents.list',
-    { ...params.list, organizationId: organizationId ?? '', ...(status ? { status } : {}) },
-    { enabled: Boolean(organizationId), placeholderData: (p) => p },
+    { ...params.list, organizationId, ...(status ? { status } : {}) },
+    { placeholderData: (p) => p },
   );
-  const writer = organizationId !== null && can('writeAgents', { organizationId });
+  const writer = can('writeAgents', { organizationId });
   return (
     <>
-      <PageHeader
+      <ListScreen
         title="Agents"
         description="The agents of one organization, in its tenant schema."
         actions={
@@ -153,80 +154,53 @@ export function AgentsPage() {
               value={organizationId}
               onChange={(id) => params.setParam('org', id ?? undefined)}
             />
-            {organizationId && writer && (
-              <>
-                <Button
-                  variant="default"
-                  leftSection={<IconFileImport size={16} />}
-                  onClick={importer.open}
-                >
-                  Import
-                </Button>
-                <Button leftSection={<IconPlus size={16} />} onClick={create.open}>
-                  New agent
-                </Button>
-              </>
+            {writer && (
+              <Button
+                variant="default"
+                leftSection={<IconFileImport size={16} />}
+                onClick={importer.open}
+              >
+                Import
+              </Button>
             )}
           </>
         }
-      />
-      {organizationId ? (
-        <>
-          {writer && selected.size > 0 && (
+        create={writer && { label: 'New agent', onClick: create.open }}
+        bulk={
+          writer &&
+          selected.size > 0 && (
             <AgentBulkActions
               organizationId={organizationId}
               selected={selected}
               onDone={() => setSelected(new Set())}
             />
-          )}
-          <DataTable
-            label="Agents"
-            columns={COLUMNS}
-            query={query}
-            params={params}
-            rowKey={(a) => a.id}
-            onRowClick={(a) => navigate(`/agents/${a.organizationId}/${a.id}`)}
-            empty="No agents in this organization yet."
-            searchPlaceholder="Search agents…"
-            {...(writer
-              ? { selection: { selected, onChange: setSelected, label: (a: AgentDto) => a.name } }
-              : {})}
-            toolbar={
-              <>
-                <Select
-                  aria-label="Filter by status"
-                  placeholder="Any status"
-                  data={[...AGENT_STATUSES]}
-                  value={status ?? null}
-                  onChange={(value) => params.setParam('status', value ?? undefined)}
-                  clearable
-                  w={160}
-                />
-                <ExportCsvButton
-                  input={{
-                    table: 'agents',
-                    organizationId,
-                    ...exportQuery(params.list),
-                    ...(status ? { status } : {}),
-                  }}
-                />
-              </>
-            }
+          )
+        }
+        csv={{ table: 'agents', filters: { organizationId, status } }}
+        filters={
+          <Select
+            aria-label="Filter by status"
+            placeholder="Any status"
+            data={[...AGENT_STATUSES]}
+            value={status ?? null}
+            onChange={(value) => params.setParam('status', value ?? undefined)}
+            clearable
+            w={160}
           />
-        </>
-      ) : (
-        <Center py="xl">
-          <Stack align="center">
-            <Text c="dimmed">Pick an organization to see its agents.</Text>
-          </Stack>
-        </Center>
-      )}
-      {organizationId && (
-        <AgentFormModal organizationId={organizationId} opened={creating} onClose={create.close} />
-      )}
-      {organizationId && importing && (
-        <ImportAgentsModal organizationId={organizationId} onClose={importer.close} />
-      )}
+        }
+        columns={COLUMNS}
+        query={query}
+        params={params}
+        rowKey={(a) => a.id}
+        onRowClick={(a) => navigate(`/agents/${a.organizationId}/${a.id}`)}
+        empty="No agents in this organization yet."
+        searchPlaceholder="Search agents…"
+        {...(writer
+          ? { selection: { selected, onChange: setSelected, label: (a: AgentDto) => a.name } }
+          : {})}
+      />
+      <AgentFormModal organizationId={organizationId} opened={creating} onClose={create.close} />
+      {importing && <ImportAgentsModal organizationId={organizationId} onClose={importer.close} />}
     </>
   );
 }

@@ -37,12 +37,7 @@ export function OrganizationDetailPage() {
     pageSize: 50,
     sort: 'email',
   });
-  const agents = useChannel('agents.list', {
-    organizationId: id,
-    page: 1,
-    pageSize: 200,
-    sort: '-totalExecutions',
-  });
+  const usage = useChannel('organizations.usage', { organizationId: id });
 
   if (org.error)
     return (
@@ -52,10 +47,10 @@ export function OrganizationDetailPage() {
     );
   if (!org.data) return <Skeleton height={240} />;
   const o = org.data;
-  const tokensUsed = (agents.data?.items ?? []).reduce((sum, a) => sum + a.totalTokensUsed, 0);
-  const chart = (agents.data?.items ?? [])
-    .slice(0, 12)
-    .map((a) => ({ agent: a.name, tokens: a.totalTokensUsed }));
+  const chart = (usage.data?.topAgents ?? []).map((a) => ({
+    agent: a.name,
+    tokens: a.totalTokensUsed,
+  }));
 
   return (
     <>
@@ -116,25 +111,20 @@ export function OrganizationDetailPage() {
         </Card>
         <Card withBorder>
           <Text size="sm" c="dimmed">
-            Tokens this month
+            Tokens used, all time
           </Text>
-          <Title order={3}>
-            {formatNumber(tokensUsed)}{' '}
-            <Text span c="dimmed" size="sm">
-              of {formatNumber(o.monthlyTokenLimit)}
-            </Text>
-          </Title>
-          <Progress
-            mt="xs"
-            value={(tokensUsed / Math.max(1, o.monthlyTokenLimit)) * 100}
-            aria-label="Tokens used"
-          />
+          <Title order={3}>{usage.data ? formatNumber(usage.data.totalTokensUsed) : '…'}</Title>
+          <Text size="sm" mt="xs">
+            over {usage.data ? formatNumber(usage.data.totalExecutions) : '…'} executions of{' '}
+            {usage.data ? formatNumber(usage.data.agents) : '…'} agents; the tier allows{' '}
+            {formatNumber(o.monthlyTokenLimit)} a month
+          </Text>
         </Card>
       </SimpleGrid>
       <SimpleGrid cols={{ base: 1, lg: 2 }}>
         <Card withBorder>
           <Group justify="space-between" mb="sm">
-            <Title order={4}>Token use by agent</Title>
+            <Title order={4}>Token use by agent, all time</Title>
             <Anchor component={Link} to={`/agents?org=${o.id}`} size="sm">
               All agents
             </Anchor>
@@ -149,7 +139,6 @@ export function OrganizationDetailPage() {
               data={chart}
               dataKey="agent"
               series={[{ name: 'tokens', color: 'indigo.6', label: 'Tokens used' }]}
-              referenceLines={[{ y: o.monthlyTokenLimit, label: 'Monthly limit', color: 'red.6' }]}
               valueFormatter={formatNumber}
             />
           )}

@@ -1,15 +1,13 @@
-import { Button, Code, Text } from '@mantine/core';
+import { Code, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconPlus } from '@tabler/icons-react';
 import { useNavigate } from 'react-router';
 import type { OrganizationDto } from '../../../src-shared/dto.ts';
 import { useChannel } from '../../api/hooks.ts';
 import { useSession } from '../../auth/session.tsx';
 import { BillingBadge, TierBadge } from '../../components/badges.tsx';
-import { DataTable, type Column } from '../../components/DataTable.tsx';
-import { ExportCsvButton } from '../../components/ExportCsvButton.tsx';
-import { exportQuery, useListParams } from '../../components/list-params.ts';
-import { PageHeader } from '../../components/PageHeader.tsx';
+import type { Column } from '../../components/DataTable.tsx';
+import { useListParams } from '../../components/list-params.ts';
+import { ListScreen } from '../../components/ListScreen.tsx';
 import { CreateOrganizationModal } from './OrganizationFormModal.tsx';
 
 const COLUMNS: Column<OrganizationDto>[] = [
@@ -40,19 +38,11 @@ export function OrganizationsPage() {
   });
   return (
     <>
-      <PageHeader
+      <ListScreen
         title="Organizations"
         description="Tenants of the platform, each with its own PostgreSQL schema."
-        actions={
-          can('manageOrganizations') && (
-            <Button leftSection={<IconPlus size={16} />} onClick={create.open}>
-              New organization
-            </Button>
-          )
-        }
-      />
-      <DataTable
-        label="Organizations"
+        create={can('manageOrganizations') && { label: 'New organization', onClick: create.open }}
+        csv={{ table: 'organizations' }}
         columns={COLUMNS}
         query={query}
         params={params}
@@ -60,9 +50,6 @@ export function OrganizationsPage() {
         onRowClick={(o) => navigate(`/organizations/${o.id}`)}
         empty="No organizations yet."
         searchPlaceholder="Search name or slug…"
-        toolbar={
-          <ExportCsvButton input={{ table: 'organizations', ...exportQuery(params.list) }} />
-        }
       />
       <CreateOrganizationModal opened={creating} onClose={create.close} />
     </>

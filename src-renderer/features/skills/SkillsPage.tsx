@@ -1,9 +1,6 @@
 import {
-  ActionIcon,
   Badge,
-  Button,
   Group,
-  Menu,
   Modal,
   Select,
   Stack,
@@ -14,13 +11,7 @@ import {
   TextInput,
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import {
-  IconDots,
-  IconPencil,
-  IconPlus,
-  IconRosetteDiscountCheck,
-  IconTrash,
-} from '@tabler/icons-react';
+import { IconPencil, IconRosetteDiscountCheck, IconTrash } from '@tabler/icons-react';
 import { zod4Resolver } from 'mantine-form-zod-resolver';
 import { useState } from 'react';
 import { contract } from '../../../src-shared/contract.ts';
@@ -30,12 +21,12 @@ import type { SkillDto } from '../../../src-shared/dto.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
 import { useSession } from '../../auth/session.tsx';
 import { TierBadge } from '../../components/badges.tsx';
-import { DataTable, type Column } from '../../components/DataTable.tsx';
+import type { Column } from '../../components/DataTable.tsx';
 import { submitWith } from '../../components/forms.ts';
-import { ExportCsvButton } from '../../components/ExportCsvButton.tsx';
-import { exportQuery, useListParams } from '../../components/list-params.ts';
+import { useListParams } from '../../components/list-params.ts';
+import { ListScreen } from '../../components/ListScreen.tsx';
+import { RowActions } from '../../components/RowActions.tsx';
 import { confirmDelete } from '../../components/confirm-delete.tsx';
-import { PageHeader } from '../../components/PageHeader.tsx';
 import { FormActions } from '../../components/FormActions.tsx';
 
 const schema = contract['skills.create'].input;
@@ -192,52 +183,41 @@ export function SkillsPage() {
     {
       key: 'actions',
       label: '',
-      render: (s) =>
-        admin && (
-          <Menu position="bottom-end" withinPortal>
-            <Menu.Target>
-              <ActionIcon variant="subtle" aria-label={`Actions for ${s.name}`}>
-                <IconDots size={16} />
-              </ActionIcon>
-            </Menu.Target>
-            <Menu.Dropdown>
-              <Menu.Item leftSection={<IconPencil size={14} />} onClick={() => setEditing(s)}>
-                Edit
-              </Menu.Item>
-              <Menu.Item
-                color="red"
-                leftSection={<IconTrash size={14} />}
-                onClick={() => askDelete(s)}
-              >
-                Delete
-              </Menu.Item>
-            </Menu.Dropdown>
-          </Menu>
-        ),
+      render: (s) => (
+        <RowActions
+          name={s.name}
+          actions={[
+            {
+              label: 'Edit',
+              icon: <IconPencil size={14} />,
+              when: admin,
+              onClick: () => setEditing(s),
+            },
+            {
+              label: 'Delete',
+              icon: <IconTrash size={14} />,
+              when: admin,
+              danger: true,
+              onClick: () => askDelete(s),
+            },
+          ]}
+        />
+      ),
     },
   ];
   return (
     <>
-      <PageHeader
+      <ListScreen
         title="Skills"
         description="The global catalog of skills agents can be composed from."
-        actions={
-          admin && (
-            <Button leftSection={<IconPlus size={16} />} onClick={() => setEditing('new')}>
-              New skill
-            </Button>
-          )
-        }
-      />
-      <DataTable
-        label="Skills"
+        create={admin && { label: 'New skill', onClick: () => setEditing('new') }}
+        csv={{ table: 'skills' }}
         columns={columns}
         query={query}
         params={params}
         rowKey={(s) => s.id}
         empty="The catalog is empty."
         searchPlaceholder="Search skills…"
-        toolbar={<ExportCsvButton input={{ table: 'skills', ...exportQuery(params.list) }} />}
       />
       {editing && (
         <SkillModal

@@ -1,16 +1,28 @@
 import { Group, Modal, Select, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { zod4Resolver } from 'mantine-form-zod-resolver';
+import { z } from 'zod';
 import { NewPasswordFields, withConfirmation } from '../../components/NewPasswordFields.tsx';
 import { contract } from '../../../src-shared/contract.ts';
 import { ROLES } from '../../../src-shared/domain/enums.ts';
+import { MAX_NAME } from '../../../src-shared/domain/fields.ts';
 import type { UserDto } from '../../../src-shared/dto.ts';
 import { useWrite } from '../../api/hooks.ts';
 import { submitWith } from '../../components/forms.ts';
 import { useOrganizationOptions } from '../organizations/organization-options.ts';
 import { FormActions } from '../../components/FormActions.tsx';
 
-const createSchema = withConfirmation(contract['users.create'].input, 'password');
+/** A user's name is optional: the form's empty field is sent as no name. */
+const optionalName = z
+  .string()
+  .trim()
+  .max(MAX_NAME, { error: `must be at most ${MAX_NAME} characters` });
+const nameOrNull = (name: string) => name.trim() || null;
+
+const createSchema = withConfirmation(
+  contract['users.create'].input.extend({ name: optionalName }),
+  'password',
+);
 const roleOptions = ROLES.map((r) => ({ value: r, label: r }));
 
 export function CreateUserModal({
@@ -38,7 +50,8 @@ export function CreateUserModal({
     success: (u) => `Created ${u.email}; confirm the account so it can sign in`,
   });
   const submit = form.onSubmit(async ({ confirmPassword: _c, ...values }) => {
-    if (await submitWith(form, () => create.mutateAsync(values))) {
+    const input = { ...values, name: nameOrNull(values.name) };
+    if (await submitWith(form, () => create.mutateAsync(input))) {
       form.reset();
       onClose();
     }
@@ -55,7 +68,7 @@ export function CreateUserModal({
           />
           <Group grow>
             <TextInput label="Email" data-autofocus {...form.getInputProps('email')} />
-            <TextInput label="Name" {...form.getInputProps('name')} />
+            <TextInput label="Name" description="Optional" {...form.getInputProps('name')} />
           </Group>
           <Select
             label="Role"
@@ -71,7 +84,7 @@ export function CreateUserModal({
   );
 }
 
-const editSchema = contract['users.update'].input.omit({ id: true });
+const editSchema = contract['users.update'].input.omit({ id: true }).extend({ name: optionalName });
 
 export function EditUserModal({
   user,
@@ -90,7 +103,8 @@ export function EditUserModal({
   });
   const update = useWrite('users.update', { success: (u) => `Saved ${u.email}` });
   const submit = form.onSubmit(async (values) => {
-    const input = canChangeRole ? { id: user.id, ...values } : { id: user.id, name: values.name };
+    const name = nameOrNull(values.name);
+    const input = canChangeRole ? { id: user.id, ...values, name } : { id: user.id, name };
     if (await submitWith(form, () => update.mutateAsync(input))) onClose();
   });
   return (
@@ -98,7 +112,12 @@ export function EditUserModal({
       <form onSubmit={submit}>
         <Stack>
           <TextInput label="Email" disabled={!canChangeRole} {...form.getInputProps('email')} />
-          <TextInput label="Name" data-autofocus {...form.getInputProps('name')} />
+          <TextInput
+            label="Name"
+            description="Optional: clear it to remove the name"
+            data-autofocus
+            {...form.getInputProps('name')}
+          />
           <Select
             label="Role"
             data={roleOptions}

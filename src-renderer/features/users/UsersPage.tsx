@@ -1,18 +1,18 @@
-import { ActionIcon, Button, Menu, Select, Text } from '@mantine/core';
-import { IconCheck, IconDots, IconKey, IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
+import { Button, Select, Text } from '@mantine/core';
+import { IconCheck, IconKey, IconPencil, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { UserDto } from '../../../src-shared/dto.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
 import { useSession } from '../../auth/session.tsx';
 import { RoleBadge } from '../../components/badges.tsx';
-import { DataTable, type Column } from '../../components/DataTable.tsx';
+import type { Column } from '../../components/DataTable.tsx';
 import { formatDate } from '../../components/forms.ts';
-import { exportQuery, useListParams } from '../../components/list-params.ts';
+import { useListParams } from '../../components/list-params.ts';
+import { ListScreen } from '../../components/ListScreen.tsx';
+import { RowActions } from '../../components/RowActions.tsx';
 import { BulkBar } from '../../components/BulkBar.tsx';
 import { showBulkSummary } from '../../components/bulk-summary.ts';
-import { ExportCsvButton } from '../../components/ExportCsvButton.tsx';
 import { confirmDelete } from '../../components/confirm-delete.tsx';
-import { PageHeader } from '../../components/PageHeader.tsx';
 import { useOrganizationOptions } from '../organizations/organization-options.ts';
 import { CreateUserModal, EditUserModal, SetPasswordModal } from './UserModals.tsx';
 
@@ -65,7 +65,7 @@ export function UsersPage() {
         u.confirmedAt ? (
           formatDate(u.confirmedAt)
         ) : (
-          <Text c="orange" size="sm">
+          <Text c="red" size="sm">
             not confirmed
           </Text>
         ),
@@ -73,85 +73,76 @@ export function UsersPage() {
     {
       key: 'actions',
       label: '',
-      render: (u) =>
-        can('editProfile', { userId: u.id, organizationId: u.organizationId }) && (
-          <Menu position="bottom-end" withinPortal>
-            <Menu.Target>
-              <ActionIcon
-                variant="subtle"
-                aria-label={`Actions for ${u.email}`}
-                onClick={(e) => e.stopPropagation()}
-              >
-                <IconDots size={16} />
-              </ActionIcon>
-            </Menu.Target>
-            <Menu.Dropdown>
-              <Menu.Item
-                leftSection={<IconPencil size={14} />}
-                onClick={() => setDialog({ kind: 'edit', user: u })}
-              >
-                Edit
-              </Menu.Item>
-              {admin && !u.confirmedAt && (
-                <Menu.Item
-                  leftSection={<IconCheck size={14} />}
-                  onClick={() => confirm.mutate({ id: u.id })}
-                >
-                  Confirm
-                </Menu.Item>
-              )}
-              {admin && (
-                <Menu.Item
-                  leftSection={<IconKey size={14} />}
-                  onClick={() => setDialog({ kind: 'password', user: u })}
-                >
-                  Set password
-                </Menu.Item>
-              )}
-              {admin && (
-                <Menu.Item
-                  color="red"
-                  leftSection={<IconTrash size={14} />}
-                  onClick={() => askDelete(u)}
-                >
-                  Delete
-                </Menu.Item>
-              )}
-            </Menu.Dropdown>
-          </Menu>
-        ),
+      render: (u) => (
+        <RowActions
+          name={u.email}
+          actions={[
+            {
+              label: 'Edit',
+              icon: <IconPencil size={14} />,
+              when: can('editProfile', { userId: u.id, organizationId: u.organizationId }),
+              onClick: () => setDialog({ kind: 'edit', user: u }),
+            },
+            {
+              label: 'Confirm',
+              icon: <IconCheck size={14} />,
+              when: admin && !u.confirmedAt,
+              onClick: () => confirm.mutate({ id: u.id }),
+            },
+            {
+              label: 'Set password',
+              icon: <IconKey size={14} />,
+              when: admin,
+              onClick: () => setDialog({ kind: 'password', user: u }),
+            },
+            {
+              label: 'Delete',
+              icon: <IconTrash size={14} />,
+              when: admin,
+              danger: true,
+              onClick: () => askDelete(u),
+            },
+          ]}
+        />
+      ),
     },
   ];
 
   return (
     <>
-      <PageHeader
+      <ListScreen
         title="Users"
         description="People who sign in to the console, by organization."
-        actions={
-          admin && (
-            <Button
-              leftSection={<IconPlus size={16} />}
-              onClick={() => setDialog({ kind: 'create' })}
-            >
-              New user
-            </Button>
+        create={admin && { label: 'New user', onClick: () => setDialog({ kind: 'create' }) }}
+        bulk={
+          admin &&
+          selected.size > 0 && (
+            <BulkBar count={selected.size} onClear={() => setSelected(new Set())}>
+              <Button
+                leftSection={<IconCheck size={16} />}
+                loading={confirmMany.isPending}
+                onClick={confirmSelected}
+              >
+                Confirm {selected.size}
+              </Button>
+            </BulkBar>
           )
         }
-      />
-      {admin && selected.size > 0 && (
-        <BulkBar count={selected.size} onClear={() => setSelected(new Set())}>
-          <Button
-            leftSection={<IconCheck size={16} />}
-            loading={confirmMany.isPending}
-            onClick={confirmSelected}
-          >
-            Confirm {selected.size}
-          </Button>
-        </BulkBar>
-      )}
-      <DataTable
-        label="Users"
+        csv={{ table: 'users', filters: { organizationId } }}
+        filters={
+          admin && (
+            <Select
+              aria-label="Filter by organization"
+              placeholder="All organizations"
+              data={organizations}
+              value={organizationId ?? null}
+              onChange={(value) => params.setParam('org', value ?? undefined)}
+              clearable
+              searchable
+              w={260}
+            />
+          )
+        }
         columns={columns}
         query={query}
         params={params}
@@ -161,29 +152,6 @@ export function UsersPage() {
         {...(admin
           ? { selection: { selected, onChange: setSelected, label: (u: UserDto) => u.email } }
           : {})}
-        toolbar={
-          <>
-            {admin && (
-              <Select
-                aria-label="Filter by organization"
-                placeholder="All organizations"
-                data={organizations}
-                value={organizationId ?? null}
-                onChange={(value) => params.setParam('org', value ?? undefined)}
-                clearable
-                searchable
-                w={260}
-              />
-            )}
-            <ExportCsvButton
-              input={{
-                table: 'users',
-                ...exportQuery(params.list),
-                ...(organizationId ? { organizationId } : {}),
-              }}
-            />
-          </>
-        }
       />
       {dialog?.kind === 'create' && (
         <CreateUserModal organizationId={organizationId} opened onClose={() => setDialog(null)} />
