@@ -142,7 +142,9 @@ try {
       confirmed: true,
     }),
   );
-  const slot: SessionSlot = { sessionId: sessions.create(adminUser.id, 'admin') };
+  const slot: SessionSlot = {
+    sessionId: sessions.create({ id: adminUser.id, role: 'admin', organizationId: home0.id }),
+  };
 
   // B1: one organization, row + schema + tenant migrations, in one transaction
   const b1 = await timed(
@@ -346,6 +348,109 @@ try {
     );
   }, samples(60));
   record(`B4 organizations page (50 of ${allTenants})`, 'ms', b4, b4raw);
+
+  // B8: the fleet overview, from public alone, with 10 agents per tenant in the index
+  await raw.query(
+    `insert into agent_index (agent_id, organization_id, name, status, status_since)
+     select gen_random_uuid(), o.id, 'Agent ' || g || ' of ' || o.slug,
+            (array['draft','deploying','active','paused','error'])[1 + g % 5], now() - g * interval '1 minute'
+       from organizations o cross join generate_series(1, 10) g where o.slug like 't-%'`,
+  );
+  await raw.query("update organizations set agent_count = 10 where slug like 't-%'");
+  await raw.query('analyze agent_index');
+  const fleetAgents = Number(
+    (await raw.query<{ n: string }>('select count(*) as n from agent_index')).rows[0]?.n ?? 0,
+  );
+  const b8 = await timed(() => call(slot, 'fleet.overview', {}), samples(60));
+  const b8raw = await timed(
+    () =>
+      Promise.all([
+        raw.query(
+          'select tier, billing_status, count(*) from organizations group by tier, billing_status',
+        ),
+        raw.query('select status, count(*) from agent_index group by status'),
+        raw.query(
+          'select id, name, agent_count, agent_limit from organizations where agent_limit > 0 and agent_count >= ceil(agent_limit * 0.8) order by agent_count::float / agent_limit desc, name',
+        ),
+        raw.query(
+          "select a.organization_id, o.name, a.agent_id, a.name, a.status_since from agent_index a join organizations o on o.id = a.organization_id where a.status = 'error' order by a.status_since desc limit 20",
+        ),
+        raw.query('select count(*) from organizations where tenant_schema_version < 2'),
+      ]).then(() => raw.query('select * from audit_events order by at desc, id desc limit 10')),
+    samples(60),
+  );
+  record(`B8 fleet overview (${allTenants} tenants, ${fleetAgents} agents)`, 'ms', b8, b8raw);
+
+  // B8s: agents by name across every tenant
+  const b8s = await timed(
+    () => call(slot, 'fleet.searchAgents', { query: 'Agent 7 of t-12' }),
+    samples(60),
+  );
+  const b8sraw = await timed(
+    () =>
+      Promise.all([
+        raw.query(
+          "select a.agent_id, a.name, a.status, a.organization_id, o.name, o.slug from agent_index a join organizations o on o.id = a.organization_id where a.name ilike '%Agent 7 of t-12%' order by a.name, a.agent_id limit 20",
+        ),
+        raw.query("select count(*) from agent_index a where a.name ilike '%Agent 7 of t-12%'"),
+      ]),
+    samples(60),
+  );
+  record(`B8s cross-tenant agent search (${fleetAgents} agents)`, 'ms', b8s, b8sraw);
+
+  // B9: a write here to its change arriving in a second console process on the same database
+  const listener = spawn(
+    process.execPath,
+    [join(projectRoot, 'bench', 'change-listener-child.ts'), dbUrl],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const arrivals = new Map<string, (at: number) => void>();
+  createInterface({ input: listener.stdout }).on('line', (line) => {
+    const { id, at } = JSON.parse(line) as { id: string | null; at: number };
+    if (id) arrivals.get(id)?.(at);
+  });
+  const heard = (id: string) => new Promise<number>((resolve) => arrivals.set(id, resolve));
+  const watched = (await call(slot, 'agents.create', {
+    organizationId: big.id,
+    name: 'B9 watched',
+    systemPrompt: 'p',
+  })) as { id: string; version: number };
+  // the listener is ready once it hears a change
+  for (let ready = false; !ready;) {
+    const renamed = heard(watched.id);
+    const current = (await call(slot, 'agents.get', {
+      organizationId: big.id,
+      id: watched.id,
+    })) as { version: number };
+    await call(slot, 'agents.update', {
+      organizationId: big.id,
+      id: watched.id,
+      version: current.version,
+      name: 'B9 warm-up',
+    });
+    ready = await Promise.race([
+      renamed.then(() => true),
+      new Promise<boolean>((r) => setTimeout(() => r(false), 500)),
+    ]);
+  }
+  const b9: number[] = [];
+  for (let i = 0; i < samples(40); i++) {
+    const current = (await call(slot, 'agents.get', {
+      organizationId: big.id,
+      id: watched.id,
+    })) as { version: number };
+    const arrived = heard(watched.id);
+    const sent = performance.timeOrigin + performance.now();
+    await call(slot, 'agents.update', {
+      organizationId: big.id,
+      id: watched.id,
+      version: current.version,
+      name: `B9 ${i}`,
+    });
+    b9.push((await arrived) - sent);
+  }
+  listener.kill('SIGTERM');
+  record('B9 write to event in a second console', 'ms', b9);
 
   // B5: sign-in latency, and the longest event-loop stall while 10 run at once
   const b5 = await timed(

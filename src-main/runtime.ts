@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { listenForChanges } from './db/change-listener.ts';
 import { openDatabaseTarget, probeServer, type DatabaseTarget } from './db/connection.ts';
 import { prepareDataDir, resolveDataDir } from './db/data-dir.ts';
 import { migrateAllTenants, migratePublic, type FanOutResult } from './db/fan-out.ts';
@@ -84,6 +85,12 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
       tenantFailures,
       ...(options.onEvent ? { emit: options.onEvent } : {}),
     });
+    const listener = listenForChanges(target.url, {
+      onChange: (change) => options.onEvent?.({ type: 'change', ...change }),
+      onReconnect: () => options.onEvent?.({ type: 'reconnected' }),
+      log,
+    });
+    cleanups.push(() => listener.close());
     return { dataDir, log, target, orm, passwords, sessions, router, startup, close };
   } catch (error) {
     await close();

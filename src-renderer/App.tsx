@@ -22,6 +22,7 @@ const AgentDetailPage = screen(
   () => import('./features/agents/AgentDetailPage.tsx'),
   'AgentDetailPage',
 );
+const FleetPage = screen(() => import('./features/fleet/FleetPage.tsx'), 'FleetPage');
 const AgentsPage = screen(() => import('./features/agents/AgentsPage.tsx'), 'AgentsPage');
 const AuditPage = screen(() => import('./features/audit/AuditPage.tsx'), 'AuditPage');
 const OrganizationDetailPage = screen(
@@ -70,6 +71,7 @@ export function App() {
     <SessionProvider user={me.data}>
       <Routes>
         <Route element={<AppLayout />}>
+          <Route path="/fleet" element={<FleetPage />} />
           <Route path="/organizations" element={<OrganizationsPage />} />
           <Route path="/organizations/:id" element={<OrganizationDetailPage />} />
           <Route path="/users" element={<UsersPage />} />
@@ -79,7 +81,7 @@ export function App() {
           <Route path="/tenancy" element={<TenancyPage />} />
           <Route path="/audit" element={<AuditPage />} />
           <Route path="/settings" element={<SettingsPage />} />
-          <Route path="*" element={<Navigate to="/organizations" replace />} />
+          <Route path="*" element={<Navigate to="/fleet" replace />} />
         </Route>
       </Routes>
     </SessionProvider>

@@ -46,6 +46,9 @@ export const CHANNEL_NAMES = [
   'skills.delete',
   'tenancy.status',
   'tenancy.migrateAll',
+  'tenancy.recount',
+  'fleet.overview',
+  'fleet.searchAgents',
   'audit.list',
   'settings.get',
   'settings.testDatabase',
@@ -71,11 +74,25 @@ export interface MigrationProgress {
   failed: boolean;
 }
 
+/** What a committed write announces to every console on the database (PostgreSQL NOTIFY). */
+export interface FleetChange {
+  /** The kind of record: organization, user, agent, skill, tenancy, demo. */
+  kind: string;
+  id: string | null;
+  organizationId: string | null;
+  /** The record's optimistic-lock version after the write, when it has one. */
+  version: number | null;
+}
+
 /** Events the main process pushes to the page. */
 export type FleetEvent =
   | ({ type: 'migration-progress' } & MigrationProgress)
   /** The database or the tenant migrations could not be opened at start-up. */
-  | { type: 'startup-failed'; message: string };
+  | { type: 'startup-failed'; message: string }
+  /** Another write (this console's or another's) was committed. */
+  | ({ type: 'change' } & FleetChange)
+  /** The change stream was lost and is back: what is on screen may be stale. */
+  | { type: 'reconnected' };
 
 /** What the preload (Electron) and the bridge script (headless) put on window.fleet. */
 export interface FleetBridge {

@@ -23,7 +23,7 @@ import {
 import type { AgentEvent, AgentStatus } from './domain/agent-machine.ts';
 import { agentDocumentField, type AgentDocument } from './domain/agent-document.ts';
 import type { EffectivePrompt } from './domain/effective-prompt.ts';
-import type { Role } from './domain/enums.ts';
+import type { BillingStatus, Role } from './domain/enums.ts';
 import type { Tier } from './domain/tiers.ts';
 import type {
   AgentDto,
@@ -83,6 +83,59 @@ export interface MigrateAllResult {
   total: number;
   migrated: number;
   failed: { slug: string; schema: string; message: string }[];
+}
+
+/** The fleet at a glance: all organizations for an administrator, one's own for anyone else. */
+export interface FleetOverview {
+  scope: 'fleet' | 'organization';
+  organizations: {
+    total: number;
+    byTier: Record<Tier, number>;
+    byBillingStatus: Record<BillingStatus, number>;
+  };
+  agents: { total: number; byStatus: Record<AgentStatus, number> };
+  /** Organizations at or above 80 % of their agent limit, fullest first (at most 20). */
+  nearLimit: {
+    organizationId: string;
+    name: string;
+    agentCount: number;
+    agentLimit: number;
+  }[];
+  /** How many organizations are at 100 % of their agent limit. */
+  atLimit: number;
+  tenancy: { behind: number; failed: { slug: string; message: string }[] };
+  /** Agents in `error`, most recent first (at most 20). */
+  agentsInError: {
+    organizationId: string;
+    organizationName: string;
+    agentId: string;
+    name: string;
+    since: string;
+  }[];
+  /** The newest audit events the caller may read (none for roles without the audit log). */
+  latestAudit: AuditEventDto[];
+}
+
+/** An agent found by name across the organizations the caller may read. */
+export interface FleetAgentDto {
+  agentId: string;
+  name: string;
+  status: AgentStatus;
+  organizationId: string;
+  organizationName: string;
+  organizationSlug: string;
+}
+
+export interface RecountResult {
+  organizations: number;
+  /** Each organization whose public figures differed from its tenant schema, as repaired. */
+  drifted: {
+    organizationId: string;
+    slug: string;
+    agentCount: { from: number; to: number };
+    /** Agents the index lacked, kept after they were gone, or held with another name or status. */
+    index: { missing: number; extra: number; changed: number };
+  }[];
 }
 
 export interface AuditEventDto {
@@ -449,6 +502,17 @@ export const contract = {
 
   'tenancy.status': { input: none, output: out<TenantStatus[]>() },
   'tenancy.migrateAll': { input: none, output: out<MigrateAllResult>() },
+  'tenancy.recount': { input: none, output: out<RecountResult>() },
+
+  'fleet.overview': { input: none, output: out<FleetOverview>() },
+  'fleet.searchAgents': {
+    input: z.strictObject({
+      query: text().trim().min(1, { error: 'is required' }).max(100),
+      page: z.number().int().min(1).max(1_000_000).default(1),
+      pageSize: z.number().int().min(1).max(50).default(20),
+    }),
+    output: out<Page<FleetAgentDto>>(),
+  },
 
   'settings.get': { input: none, output: out<SettingsDto>() },
   'settings.testDatabase': {

@@ -2,6 +2,7 @@ import { Migration20261128000001_core } from './Migration20261128000001_core.ts'
 import { Migration20261128000002_access } from './Migration20261128000002_access.ts';
 import { Migration20261128000003_skill_usage } from './Migration20261128000003_skill_usage.ts';
 import { Migration20261129000004_sign_in_throttle } from './Migration20261129000004_sign_in_throttle.ts';
+import { Migration20261129000005_agent_index } from './Migration20261129000005_agent_index.ts';
 
 /** Every public-schema migration, in order; listed by import so that they bundle into the app. */
 export const PUBLIC_MIGRATIONS = [
@@ -9,4 +10,5 @@ export const PUBLIC_MIGRATIONS = [
   Migration20261128000002_access,
   Migration20261128000003_skill_usage,
   Migration20261129000004_sign_in_throttle,
+  Migration20261129000005_agent_index,
 ];

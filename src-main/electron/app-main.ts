@@ -24,7 +24,7 @@ export type ElectronModule = Pick<
 >;
 
 /** What the window needs of the runtime: its router's dispatch, and a way to close. */
-type Dispatcher = Pick<Router, 'dispatch'>;
+type Dispatcher = Pick<Router, 'dispatch' | 'mayReceive'>;
 interface AppRuntime {
   router: Dispatcher;
   close(): Promise<void>;
@@ -91,8 +91,16 @@ export function runElectronApp(electron: ElectronModule, paths: AppOptions): voi
   let window: Electron.BrowserWindow | null = null;
   let runtime: AppRuntime | null = null;
 
+  /**
+   * Start-up progress goes to every window (no one is signed in yet); what
+   * others changed goes only to windows whose session may see it.
+   */
   const broadcast = (event: FleetEvent) => {
-    for (const w of BrowserWindow.getAllWindows()) w.webContents.send(EVENT_CHANNEL, event);
+    for (const w of BrowserWindow.getAllWindows()) {
+      const slot = binding.slotOf(w.webContents.id);
+      if (event.type === 'change' && !runtime?.router.mayReceive(slot, event)) continue;
+      w.webContents.send(EVENT_CHANNEL, event);
+    }
   };
   const ready: Promise<Dispatcher> = app.whenReady().then(async () => {
     runtime = await (paths.openRuntime ?? openRuntime)({

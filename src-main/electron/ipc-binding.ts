@@ -11,6 +11,8 @@ type Event = Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>;
 export interface IpcBinding {
   /** Forgets a closed window's session. */
   forgetWindow(webContentsId: number): void;
+  /** A window's session slot (empty until it calls). */
+  slotOf(webContentsId: number): SessionSlot;
 }
 
 const FOREIGN: Result<never> = {
@@ -42,5 +44,8 @@ export function bindIpc(
       return (await router()).dispatch(slotOf(event.sender), channel, input);
     });
   }
-  return { forgetWindow: (id) => void slots.delete(id) };
+  return {
+    forgetWindow: (id) => void slots.delete(id),
+    slotOf: (id) => slots.get(id) ?? {},
+  };
 }

@@ -23,12 +23,18 @@ export const BRIDGE_SCRIPT = `(() => {
     'Content-Type': 'application/json',
   });
   const listeners = new Set();
+  const deliver = (event) => { for (const listener of listeners) listener(event); };
   let streaming = false;
+  let lost = false;
+  // one stream while anyone listens; a lost one is opened again, and says so once it is back
   const stream = async () => {
-    if (streaming) return;
+    if (streaming || listeners.size === 0) return;
     streaming = true;
     try {
       const response = await fetch('/events', { headers: headers() });
+      if (response.status !== 200) throw new Error('refused');
+      if (lost) deliver({ type: 'reconnected' });
+      lost = false;
       const reader = response.body.getReader();
       const decoder = new TextDecoder();
       let buffer = '';
@@ -41,13 +47,15 @@ export const BRIDGE_SCRIPT = `(() => {
           const chunk = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
           const data = chunk.split('\\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\\n');
-          if (data) for (const listener of listeners) listener(JSON.parse(data));
+          if (data) deliver(JSON.parse(data));
         }
       }
     } catch (_) {
-      /* the stream ends when the server stops */
+      /* the server stopped or the connection dropped: try again below */
     }
     streaming = false;
+    lost = true;
+    setTimeout(() => void stream(), 1000);
   };
   window.fleet = Object.freeze({
     async invoke(channel, input) {

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { FleetEvent } from '../../src-shared/channels.ts';
 import { isChannel, type Result, type SessionUser } from '../../src-shared/contract.ts';
-import { ANONYMOUS_ACTOR, mayEver } from '../../src-shared/domain/permissions.ts';
+import { ANONYMOUS_ACTOR, decide, mayEver } from '../../src-shared/domain/permissions.ts';
 import { AppError, isAppError } from '../../src-shared/errors.ts';
 import { sessionUser } from '../services/auth.ts';
 import { appErrorOf } from '../services/db-errors.ts';
@@ -89,7 +89,7 @@ export function createRouter(deps: RouterDeps): Router {
           files: slot.files,
           signedIn: (user: SessionUser) => {
             deps.sessions.end(slot.sessionId);
-            slot.sessionId = deps.sessions.create(user.id, user.role);
+            slot.sessionId = deps.sessions.create(user);
           },
           signOut: () => {
             deps.sessions.end(slot.sessionId);
@@ -111,16 +111,19 @@ export function createRouter(deps: RouterDeps): Router {
     mayReceive(slot, event) {
       const holder = deps.sessions.holderOf(slot.sessionId);
       if (!holder) return false;
-      if (event.type !== 'migration-progress') return true;
-      // the progress names every tenant: the audience of tenancy.status
-      const actor = {
-        kind: 'user',
-        id: holder.userId,
-        email: '',
-        role: holder.role,
-        organizationId: '',
-      } as const;
-      return mayEver(actor, 'manageTenancy').allowed;
+      const actor = { kind: 'user', id: holder.userId, email: '', ...holder } as const;
+      switch (event.type) {
+        case 'migration-progress':
+          // the progress names every tenant: the audience of tenancy.status
+          return mayEver(actor, 'manageTenancy').allowed;
+        case 'change':
+          // a change inside an organization reaches those who can see that organization
+          return event.organizationId === null
+            ? event.kind !== 'tenancy' || mayEver(actor, 'manageTenancy').allowed
+            : decide(actor, 'readOrganizations', { organizationId: event.organizationId }).allowed;
+        default:
+          return true;
+      }
     },
     tenantFailures,
     async dispatch(slot, channel, rawInput) {

@@ -13,6 +13,7 @@ import {
 import { MAX_NAME } from '../../src-shared/domain/fields.ts';
 import { AppError, type FieldErrors } from '../../src-shared/errors.ts';
 import { Agent, AgentSkill, Skill, type Organization } from '../db/entities/index.ts';
+import { indexAgent } from './agent-index.ts';
 import { adjustAgentCount, requireAgentRoom } from './agent-limits.ts';
 import { requireTierFor } from './agent-skills.ts';
 import { adjustSkillUsage } from './skill-usage.ts';
@@ -128,6 +129,7 @@ export async function importAgents(
     const { skills: slugs, ...fields } = definition;
     const agent = tx.create(Agent, { ...fields, name: outcome.importedAs });
     await tx.flush();
+    await indexAgent(tx, locked.id, agent);
     outcome.id = agent.id;
     [...new Set(slugs)].forEach((slug, position) => {
       const skill = skills.get(slug) as Skill;

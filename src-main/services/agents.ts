@@ -15,6 +15,7 @@ import { created, diff, hasChanges } from './audit.ts';
 import { agentDto, agentTransitionDto } from './dto-mapping.ts';
 import { containsPattern, findPage, offsetOf, sortOf } from './paging.ts';
 import { adjustSkillUsage } from './skill-usage.ts';
+import { indexAgent, unindexAgent } from './agent-index.ts';
 import { adjustAgentCount, requireAgentRoom } from './agent-limits.ts';
 import { actorId, actorLabel, type TenantWork } from './work.ts';
 
@@ -59,6 +60,7 @@ export async function createAgent(
   });
   await w.em.flush();
   await adjustAgentCount(w.em, organization, +1);
+  await indexAgent(w.em, organization.id, agent);
   w.audit({ targetId: agent.id, changes: created({ name: agent.name, status: agent.status }) });
   return agentDto(agent, organization.id);
 }
@@ -83,6 +85,7 @@ export async function updateAgent(
   if (!hasChanges(changes)) return agentDto(agent, w.organization.id);
   w.em.assign(agent, Object.fromEntries(Object.entries(after).filter(([, v]) => v !== undefined)));
   await w.em.flush();
+  if (changes.name) await indexAgent(w.em, w.organization.id, agent);
   w.audit({ targetId: agent.id, changes });
   return agentDto(agent, w.organization.id);
 }
@@ -118,6 +121,7 @@ async function applyTransition(w: TenantWork, agent: Agent, event: AgentEvent): 
     actorLabel: actorLabel(w.actor),
   });
   await w.em.flush();
+  await indexAgent(w.em, organization.id, agent);
   w.audit({ targetId: agent.id, changes: diff({ status: from }, { status: to }) });
 }
 
@@ -164,6 +168,7 @@ export async function deleteAgent(w: TenantWork, agent: Agent): Promise<null> {
   w.em.remove(agent);
   await w.em.flush();
   await adjustAgentCount(w.em, organization, -1);
+  await unindexAgent(w.em, agent.id);
   await adjustSkillUsage(w.em, organization.id, new Map(links.map((l) => [l.skillId, -1])));
   w.audit({ targetId: agent.id, changes: diff({ name: agent.name }, { name: null }) });
   return null;

@@ -8,6 +8,7 @@ interface Session {
   userId: string;
   /** Exact for the session's life: a change of role ends the user's sessions. */
   role: Role;
+  organizationId: string;
   startedAt: number;
   lastSeen: number;
 }
@@ -31,10 +32,17 @@ export class SessionStore {
     this.#now = now;
   }
 
-  create(userId: string, role: Role): string {
+  create(user: { id: string; role: Role; organizationId: string }): string {
     const id = randomBytes(16).toString('base64url');
     const now = this.#now();
-    this.#sessions.set(id, { userId, role, startedAt: now, lastSeen: now });
+    const { role, organizationId } = user;
+    this.#sessions.set(id, {
+      userId: user.id,
+      role,
+      organizationId,
+      startedAt: now,
+      lastSeen: now,
+    });
     return id;
   }
 
@@ -59,13 +67,15 @@ export class SessionStore {
   }
 
   /** Who holds a live session, without touching it (event streams ask who is listening). */
-  holderOf(id: string | undefined): { userId: string; role: Role } | null {
+  holderOf(id: string | undefined): { userId: string; role: Role; organizationId: string } | null {
     const session = id ? this.#sessions.get(id) : undefined;
     if (!session) return null;
     const now = this.#now();
     const live =
       now - session.startedAt <= ABSOLUTE_LIFETIME_MS && now - session.lastSeen <= IDLE_TIMEOUT_MS;
-    return live ? { userId: session.userId, role: session.role } : null;
+    return live
+      ? { userId: session.userId, role: session.role, organizationId: session.organizationId }
+      : null;
   }
 
   end(id: string | undefined): void {

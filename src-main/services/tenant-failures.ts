@@ -16,4 +16,8 @@ export class TenantFailures {
   of(slug: string): string | null {
     return this.#bySlug.get(slug) ?? null;
   }
+
+  all(): { slug: string; message: string }[] {
+    return [...this.#bySlug].map(([slug, message]) => ({ slug, message }));
+  }
 }

@@ -15,15 +15,15 @@ import {
   useMantineColorScheme,
   type MantineColorScheme,
 } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
-import { Suspense } from 'react';
+import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
+import { Suspense, useState } from 'react';
 import { Spotlight, spotlight, type SpotlightActionData } from '@mantine/spotlight';
 import { IconKey, IconLogout, IconRobot, IconBuilding, IconSearch } from '@tabler/icons-react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { useChannel } from '../api/hooks.ts';
+import { useLiveUpdates } from '../api/live-updates.ts';
 import { ChangePasswordModal } from '../auth/ChangePasswordModal.tsx';
 import { useSession } from '../auth/session.tsx';
-import { useRememberedOrganization } from '../features/agents/remembered-organization.ts';
 import { SCREENS } from './nav.ts';
 
 function ColorSchemeSwitch() {
@@ -43,15 +43,16 @@ function ColorSchemeSwitch() {
   );
 }
 
-function useSpotlightActions(): SpotlightActionData[] {
+/** Screens, organizations, and agents of any organization found by the name typed. */
+function useSpotlightActions(query: string): SpotlightActionData[] {
   const navigate = useNavigate();
   const { can } = useSession();
-  const [organizationId] = useRememberedOrganization();
+  const [searched] = useDebouncedValue(query.trim(), 200);
   const orgs = useChannel('organizations.list', { page: 1, pageSize: 200, sort: 'name' });
   const agents = useChannel(
-    'agents.list',
-    { organizationId: organizationId ?? '', page: 1, pageSize: 200, sort: 'name' },
-    { enabled: Boolean(organizationId) },
+    'fleet.searchAgents',
+    { query: searched, pageSize: 10 },
+    { enabled: searched.length > 0 },
   );
   return [
     ...SCREENS.filter((s) => !s.needs || can(s.needs)).map((s) => ({
@@ -68,22 +69,24 @@ function useSpotlightActions(): SpotlightActionData[] {
       leftSection: <IconBuilding size={18} />,
       onClick: () => navigate(`/organizations/${o.id}`),
     })),
-    ...(agents.data?.items ?? []).map((a) => ({
-      id: `agent:${a.id}`,
+    ...(searched ? (agents.data?.items ?? []) : []).map((a) => ({
+      id: `agent:${a.agentId}`,
       label: a.name,
-      description: `Agent · ${a.status}`,
+      description: `Agent · ${a.status} · ${a.organizationName}`,
       leftSection: <IconRobot size={18} />,
-      onClick: () => navigate(`/agents/${a.organizationId}/${a.id}`),
+      onClick: () => navigate(`/agents/${a.organizationId}/${a.agentId}`),
     })),
   ];
 }
 
 export function AppLayout() {
+  useLiveUpdates();
   const { user, signOut } = useSession();
   const { can } = useSession();
   const location = useLocation();
   const [passwordOpen, password] = useDisclosure(false);
-  const actions = useSpotlightActions();
+  const [query, setQuery] = useState('');
+  const actions = useSpotlightActions(query);
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 'xs' }} padding="lg">
       <AppShell.Header px="md">
@@ -97,7 +100,7 @@ export function AppLayout() {
           </Group>
           <Group gap="sm" wrap="nowrap">
             <Tooltip label="Jump to… (Ctrl+K)">
-              <UnstyledButton onClick={() => spotlight.open()} aria-label="Search and jump">
+              <UnstyledButton onClick={() => spotlight.open()}>
                 <Group gap={6} c="dimmed">
                   <IconSearch size={16} />
                   <Text size="sm">Jump to…</Text>
@@ -159,6 +162,8 @@ export function AppLayout() {
       </AppShell.Main>
       <Spotlight
         actions={actions}
+        query={query}
+        onQueryChange={setQuery}
         shortcut={['mod + K']}
         nothingFound="Nothing found"
         highlightQuery

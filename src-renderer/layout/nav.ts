@@ -1,5 +1,6 @@
 import {
   IconBuilding,
+  IconChartDonut,
   IconDatabase,
   IconHistory,
   IconRobot,
@@ -19,6 +20,7 @@ export interface Screen {
 }
 
 export const SCREENS: Screen[] = [
+  { path: '/fleet', label: 'Fleet', icon: IconChartDonut },
   { path: '/organizations', label: 'Organizations', icon: IconBuilding },
   { path: '/users', label: 'Users', icon: IconUsers },
   { path: '/agents', label: 'Agents', icon: IconRobot },

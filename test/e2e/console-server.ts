@@ -18,16 +18,20 @@ export interface ConsoleServer {
 
 /**
  * `start:headless` on a fresh database: embedded in a new data directory, or
- * a new database on FLEETPROMPT_TEST_DATABASE_URL's server.
+ * a new database on FLEETPROMPT_TEST_DATABASE_URL's server. With `joining`,
+ * a second console on another console's database (a second operator).
  */
-export async function startConsoleServer(): Promise<ConsoleServer> {
-  const home = await mkdtemp(join(tmpdir(), 'fleetprompt-e2e-'));
-  await chmod(home, 0o755);
+export async function startConsoleServer(
+  joining?: Pick<ConsoleServer, 'home' | 'databaseUrl'>,
+): Promise<ConsoleServer> {
+  const home = joining?.home ?? (await mkdtemp(join(tmpdir(), 'fleetprompt-e2e-')));
+  if (!joining) await chmod(home, 0o755);
   const { DATABASE_URL: _ignored, ...env } = process.env;
   const childEnv: NodeJS.ProcessEnv = { ...env, FLEETPROMPT_HOME: home };
   const server = process.env.FLEETPROMPT_TEST_DATABASE_URL;
-  const database = server ? await createScratchDatabase(server, 'fp_e2e') : null;
+  const database = server && !joining ? await createScratchDatabase(server, 'fp_e2e') : null;
   if (database) childEnv.DATABASE_URL = database.url;
+  if (joining?.databaseUrl) childEnv.DATABASE_URL = joining.databaseUrl;
 
   const child = spawn(process.execPath, ['src-main/cli/headless.ts'], {
     env: childEnv,
@@ -48,7 +52,7 @@ export async function startConsoleServer(): Promise<ConsoleServer> {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
       await database?.drop();
-      await rm(home, { recursive: true, force: true });
+      if (!joining) await rm(home, { recursive: true, force: true });
     },
   };
 }

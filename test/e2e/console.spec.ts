@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
+import { startConsoleServer } from './console-server.ts';
+import { ADMIN, adminPage, api, organizationWith, unique, userIn, visit } from './fixtures.ts';
 import {
   choose,
   choosePassword,
@@ -10,106 +12,156 @@ import {
   signOut,
   snap,
   toast,
+  toastAudited,
 } from './support.ts';
 
 /*
- * One operator's day, in order: the console starts empty, gets its first
- * administrator, demo data, a new tenant with users and agents, and loses
- * the tenant again. Each step depends on the ones before it.
+ * An operator's day on the real screens. Each test makes what it needs
+ * through the console's API under names of its own and signs in a window of
+ * its own, so one failure does not take the others with it. Screens and
+ * dialogs are photographed and audited (axe-core) in both colour schemes.
  */
-test.describe.configure({ mode: 'serial' });
 
 const PASSWORD = 'correct horse battery';
-/** What the demo administrator chooses instead of the published password123. */
-const DEMO_PASSWORD = 'demo admin chose this';
 /** What users created by an administrator choose at their first sign-in. */
 const OWN_PASSWORD = 'my very own secret';
-let admin: Page;
 
-test.beforeAll(async ({ browser }) => {
-  admin = await openConsole(browser);
+test('first run creates the first administrator', async ({ browser }) => {
+  const server = await startConsoleServer();
+  try {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(server.url);
+    await expect(page.getByRole('heading', { name: 'Welcome to FleetPrompt' })).toBeVisible();
+    await expect(page.getByText('npm run seed')).toBeVisible();
+    await snap(page, 'first-run');
+    await page.getByLabel('Organization name').fill('Acme Operations');
+    await expect(page.getByLabel('Slug')).toHaveValue('acme-operations');
+    await expect(page.getByText('Schema: org_acme-operations')).toBeVisible();
+    await page.getByLabel('Your name').fill('Olive Operator');
+    await page.getByLabel('Email').fill('olive@acme.test');
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByLabel('Password again').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Create administrator' }).click();
+    await expect(page.getByRole('heading', { name: 'Fleet', exact: true })).toBeVisible();
+    await snap(page, 'fleet-new-console');
+    await go(page, 'Organizations');
+    await expect(page.getByRole('table', { name: 'Organizations' })).toContainText(
+      'acme-operations',
+    );
+    await page.context().close();
+  } finally {
+    await server.stop();
+  }
 });
 
-test('first run creates the first administrator', async () => {
-  await expect(admin.getByRole('heading', { name: 'Welcome to FleetPrompt' })).toBeVisible();
-  await expect(admin.getByText('npm run seed')).toBeVisible();
-  await snap(admin, 'first-run');
-  await admin.getByLabel('Organization name').fill('Acme Operations');
-  await expect(admin.getByLabel('Slug')).toHaveValue('acme-operations');
-  await expect(admin.getByText('Schema: org_acme-operations')).toBeVisible();
-  await admin.getByLabel('Your name').fill('Olive Operator');
-  await admin.getByLabel('Email').fill('olive@acme.test');
-  await admin.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await admin.getByLabel('Password again').fill(PASSWORD);
-  await admin.getByRole('button', { name: 'Create administrator' }).click();
-  await expect(admin.getByRole('heading', { name: 'Organizations' })).toBeVisible();
-  await expect(admin.getByRole('table', { name: 'Organizations' })).toContainText(
-    'acme-operations',
-  );
+test('Load demo data in Settings loads the demo company; npm run seed then finds it there', async ({
+  browser,
+}) => {
+  const server = await startConsoleServer();
+  try {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(server.url);
+    // this console's own first administrator, made through its API from the page
+    await page.evaluate(
+      async ([password]) =>
+        window.fleet.invoke('auth.createFirstAdmin', {
+          organizationName: 'Solo',
+          slug: 'solo',
+          email: 'solo@acme.test',
+          name: 'Solo',
+          password,
+        }),
+      [PASSWORD],
+    );
+    await page.reload();
+    await go(page, 'Settings');
+    await page.getByRole('button', { name: 'Load demo data' }).click();
+    await toast(page, 'Demo data loaded: 6 records created');
+    expect(seed(server)).toContain('Nothing to do: the demo data was already loaded.');
+    await signOut(page);
+    await snap(page, 'sign-in');
+    await signIn(page, 'admin@demo.com', 'password123');
+    await expect(page.getByRole('heading', { name: 'Choose your password' })).toBeVisible();
+    await snap(page, 'choose-password');
+    await choosePassword(page, 'password123', 'demo admin chose this');
+    await go(page, 'Organizations');
+    await expect(page.getByRole('table', { name: 'Organizations' })).toContainText('Demo Company');
+    await page.context().close();
+  } finally {
+    await server.stop();
+  }
 });
 
-test('Load demo data in Settings loads the demo company; npm run seed then finds it there', async () => {
-  await go(admin, 'Settings');
-  await admin.getByRole('button', { name: 'Load demo data' }).click();
-  await toast(admin, 'Demo data loaded: 6 records created');
-  expect(seed()).toContain('Nothing to do: the demo data was already loaded.');
+test('creates an organization and sees its schema in Tenancy', async ({ browser }) => {
+  const admin = await adminPage(browser);
   await go(admin, 'Organizations');
-  await signOut(admin);
-  await snap(admin, 'sign-in');
-  await signIn(admin, 'admin@demo.com', 'password123');
-  await expect(admin.getByRole('heading', { name: 'Choose your password' })).toBeVisible();
-  await snap(admin, 'choose-password');
-  await choosePassword(admin, 'password123', DEMO_PASSWORD);
-  await expect(admin.getByRole('table', { name: 'Organizations' })).toContainText('Demo Company');
   await snap(admin, 'organizations');
-});
-
-test('creates the organization test-org and sees its schema in Tenancy', async () => {
+  const slug = unique('new-org');
   await admin.getByRole('button', { name: 'New organization' }).click();
-  await admin.getByLabel('Name').fill('Test Org');
-  await expect(admin.getByLabel('Slug')).toHaveValue('test-org');
-  await expect(admin.getByText('Tenant schema: org_test-org')).toBeVisible();
+  await admin.getByLabel('Name').fill(`New Org ${slug}`);
+  await admin.getByLabel('Slug').fill(slug);
+  await expect(admin.getByText(`Tenant schema: org_${slug}`)).toBeVisible();
+  await snap(admin, 'new-organization');
   await admin.getByRole('button', { name: 'Create organization' }).click();
-  await toast(admin, 'Created Test Org (org_test-org)');
-  await expect(admin.getByRole('heading', { name: 'Test Org' })).toBeVisible();
+  await toastAudited(admin, `Created New Org ${slug} (org_${slug})`, 'notification');
+  await expect(admin.getByRole('heading', { name: `New Org ${slug}` })).toBeVisible();
   await snap(admin, 'organization-detail');
   await go(admin, 'Tenancy');
-  await expect(admin.getByRole('table', { name: 'Tenant schemas' })).toContainText('org_test-org');
+  await expect(admin.getByRole('table', { name: 'Tenant schemas' })).toContainText(`org_${slug}`);
   await snap(admin, 'tenancy');
 });
 
-test('creates a developer in test-org, who sees only that organization', async ({ browser }) => {
+test('creates a developer in an organization, who sees only that organization', async ({
+  browser,
+}) => {
+  const { organization } = await organizationWith('dev-org', 'pro');
+  const email = `${unique('dev')}@e2e.test`;
+  const admin = await adminPage(browser);
   await go(admin, 'Users');
   await admin.getByRole('button', { name: 'New user' }).click();
-  await choose(admin, 'Organization', /Test Org/);
-  await admin.getByLabel('Email').fill('dev@test-org.test');
+  await choose(admin, 'Organization', new RegExp(organization.name));
+  await admin.getByLabel('Email').fill(email);
   await admin.getByLabel('Name').fill('Dana Developer');
   await choose(admin, 'Role', 'developer');
   await admin.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await admin.getByLabel('Password again').fill(PASSWORD);
+  await snap(admin, 'new-user');
   await admin.getByRole('button', { name: 'Create user' }).click();
-  await toast(admin, 'Created dev@test-org.test');
-  await admin.getByRole('button', { name: 'Actions for dev@test-org.test' }).click();
+  await toast(admin, `Created ${email}`);
+  await admin.getByRole('button', { name: `Actions for ${email}` }).click();
   await admin.getByRole('menuitem', { name: 'Confirm' }).click();
-  await toast(admin, 'dev@test-org.test can now sign in');
+  await toast(admin, `${email} can now sign in`);
   await snap(admin, 'users');
 
   const dev = await openConsole(browser);
-  await signIn(dev, 'dev@test-org.test', PASSWORD);
+  await signIn(dev, email, PASSWORD);
   await choosePassword(dev, PASSWORD, OWN_PASSWORD);
+  await expect(dev.getByRole('heading', { name: 'Fleet', exact: true })).toBeVisible();
+  await expect(dev.getByText('Your organization at a glance.')).toBeVisible();
+  await go(dev, 'Organizations');
   const table = dev.getByRole('table', { name: 'Organizations' });
-  await expect(table).toContainText('test-org');
+  await expect(table).toContainText(organization.slug);
   await expect(table.getByRole('row')).toHaveCount(2);
   await expect(dev.getByRole('button', { name: 'New organization' })).toHaveCount(0);
-  await dev.context().close();
 });
 
-test('walks an agent draft → deploying → active → paused → active, then fail and redeploy', async () => {
+/** The agents list of an organization, opened through a link that names it. */
+async function agentsOf(page: Page, organizationId: string) {
+  await visit(page, `/agents?org=${organizationId}`);
+  await expect(page.getByRole('heading', { name: 'Agents' })).toBeVisible();
+}
+
+test('walks an agent draft → deploying → active → paused → active, then fail and redeploy', async ({
+  browser,
+}) => {
+  const { organization } = await organizationWith('walk', 'free');
+  const admin = await adminPage(browser);
   await go(admin, 'Agents');
-  await choose(admin, 'Organization', /Test Org/);
+  await choose(admin, 'Organization', new RegExp(organization.name));
   await admin.getByRole('button', { name: 'New agent' }).click();
   await admin.getByLabel('Name').fill('Walker');
   await admin.getByLabel('System prompt').fill('You walk through every state.');
+  await snap(admin, 'new-agent');
   await admin.getByRole('button', { name: 'Create agent' }).click();
   await expect(admin.getByRole('heading', { name: /Walker/ })).toBeVisible();
   for (const [button, status] of [
@@ -146,13 +198,30 @@ async function createAgentFromList(page: Page, name: string) {
   await page.getByRole('button', { name: 'Create agent' }).click();
 }
 
-test('refuses the fourth agent of a free organization with the reason', async () => {
+test("opens the Agents screen on the organization the link names, and on the operator's own otherwise", async ({
+  browser,
+}) => {
+  const { organization } = await organizationWith('linked', 'free', ['Linked Agent']);
+  const admin = await adminPage(browser);
   await go(admin, 'Agents');
-  for (const name of ['Second', 'Third']) {
-    await createAgentFromList(admin, name);
-    await expect(admin.getByRole('heading', { name: new RegExp(name) })).toBeVisible();
-    await go(admin, 'Agents');
-  }
+  await expect(admin.getByRole('combobox', { name: 'Organization' })).toHaveValue(
+    /Acme Operations/,
+  );
+  await expect(admin).toHaveURL(/org=/);
+  await agentsOf(admin, organization.id);
+  await expect(admin.getByRole('table', { name: 'Agents' })).toContainText('Linked Agent');
+  // the last pick is remembered for this operator
+  await go(admin, 'Skills');
+  await go(admin, 'Agents');
+  await expect(admin.getByRole('combobox', { name: 'Organization' })).toHaveValue(
+    new RegExp(organization.name),
+  );
+});
+
+test('refuses the fourth agent of a free organization with the reason', async ({ browser }) => {
+  const { organization } = await organizationWith('full', 'free', ['First', 'Second', 'Third']);
+  const admin = await adminPage(browser);
+  await agentsOf(admin, organization.id);
   await createAgentFromList(admin, 'Fourth');
   await toast(admin, /already has 3 of 3 agents allowed on the free tier/);
   await admin.keyboard.press('Escape');
@@ -160,18 +229,10 @@ test('refuses the fourth agent of a free organization with the reason', async ()
   await snap(admin, 'agents');
 });
 
-test('explains a refused downgrade', async () => {
-  await go(admin, 'Organizations');
-  await admin.getByRole('row', { name: /Test Org/ }).click();
-  await admin.getByRole('button', { name: 'Change tier' }).click();
-  await admin.getByRole('dialog').getByText('pro', { exact: true }).click();
-  await admin.getByRole('button', { name: 'Change to pro' }).click();
-  await toast(admin, 'Test Org is now on the pro tier');
-  await go(admin, 'Agents');
-  await createAgentFromList(admin, 'Fourth');
-  await expect(admin.getByRole('heading', { name: /Fourth/ })).toBeVisible();
-  await go(admin, 'Organizations');
-  await admin.getByRole('row', { name: /Test Org/ }).click();
+test('explains a refused downgrade', async ({ browser }) => {
+  const { organization } = await organizationWith('downgrade', 'pro', ['A', 'B', 'C', 'D']);
+  const admin = await adminPage(browser);
+  await visit(admin, `/organizations/${organization.id}`);
   await admin.getByRole('button', { name: 'Change tier' }).click();
   await admin.getByRole('dialog').getByText('free', { exact: true }).click();
   await expect(admin.getByRole('table', { name: 'Limits before and after' })).toContainText('999');
@@ -183,28 +244,28 @@ test('explains a refused downgrade', async () => {
   await admin.getByRole('button', { name: 'Cancel' }).click();
 });
 
-test('attaches skills to an agent, reorders them, and previews the effective prompt', async () => {
-  const planner = await admin.evaluate(() =>
-    window.fleet.invoke('skills.create', {
-      name: 'Fleet Planner',
-      slug: 'fleet-planner',
-      tierRequired: 'enterprise',
-      systemPromptEnhancement: 'Plan the fleet.',
-    }),
-  );
-  expect(planner).toMatchObject({ ok: true });
-  await go(admin, 'Agents');
-  await admin.getByRole('row', { name: /Walker/ }).click();
+test('attaches skills to an agent, reorders them, and previews the effective prompt', async ({
+  browser,
+}) => {
+  const { organization, agents } = await organizationWith('skills', 'pro', ['Composer']);
+  const planner = unique('planner');
+  await api('skills.create', {
+    name: `Planner ${planner}`,
+    slug: planner,
+    tierRequired: 'enterprise',
+    systemPromptEnhancement: 'Plan the fleet.',
+  });
+  const admin = await adminPage(browser);
+  await visit(admin, `/agents/${organization.id}/${agents[0]!.id}`);
   const catalog = admin.getByRole('list', { name: 'Skill catalog' });
   await expect(
-    catalog.getByRole('button', { name: 'Fleet Planner needs the enterprise tier' }),
+    catalog.getByRole('button', { name: `Planner ${planner} needs the enterprise tier` }),
   ).toBeDisabled();
   await catalog.getByRole('button', { name: 'Add Web Research' }).click();
   await toast(admin, 'Skill attached');
   await catalog.getByRole('button', { name: 'Add Customer Communication' }).click();
   await toast(admin, 'Skill attached');
   const preview = admin.getByTestId('effective-prompt');
-  await expect(preview).toContainText('You walk through every state.');
   await expect(preview).toContainText('You have access to web search capabilities');
   await expect(admin.getByLabel('Effective tools')).toContainText('send_sms');
   const attached = admin.getByRole('list', { name: 'Attached skills' });
@@ -234,8 +295,10 @@ async function bulk(page: Page, action: string, summary: string | RegExp) {
   await toast(page, summary);
 }
 
-test('pauses several agents at once and says what happened to each', async () => {
-  await go(admin, 'Agents');
+test('pauses several agents at once and says what happened to each', async ({ browser }) => {
+  const { organization } = await organizationWith('bulk', 'pro', ['Second', 'Third', 'Fourth']);
+  const admin = await adminPage(browser);
+  await agentsOf(admin, organization.id);
   await tick(admin, ['Second', 'Third']);
   await bulk(admin, 'Deploy', 'Deploy: 2 done');
   await tick(admin, ['Second', 'Third']);
@@ -249,19 +312,37 @@ test('pauses several agents at once and says what happened to each', async () =>
   await expect(admin.getByRole('row', { name: /Third/ })).toContainText('paused');
 });
 
-test('exports the agents as CSV and JSON, and imports the JSON into another organization', async () => {
-  await go(admin, 'Agents');
+test('exports the agents as CSV and JSON, and imports the JSON into another organization', async ({
+  browser,
+}) => {
+  const { organization, agents } = await organizationWith('export', 'pro', [
+    'Walker',
+    'Second',
+    'Third',
+    'Fourth',
+  ]);
+  const skills = await api('skills.list', { search: 'communication' });
+  await api('agents.attachSkill', {
+    organizationId: organization.id,
+    agentId: agents[0]!.id,
+    skillId: skills.items[0]!.id,
+  });
+  const target = await organizationWith('import', 'pro');
+  const admin = await adminPage(browser);
+  await agentsOf(admin, organization.id);
   const [csv] = await Promise.all([
     admin.waitForEvent('download'),
     admin.getByRole('button', { name: 'Export CSV' }).click(),
   ]);
-  expect(csv.suggestedFilename()).toMatch(/^agents-test-org-\d{4}-\d{2}-\d{2}\.csv$/);
+  expect(csv.suggestedFilename()).toMatch(
+    new RegExp(`^agents-${organization.slug}-\\d{4}-\\d{2}-\\d{2}\\.csv$`),
+  );
   const text = readFileSync(await csv.path(), 'utf8');
   expect(text).toMatch(/^\uFEFFname,status,version,/);
   expect(
     text.split('\r\n').filter((line) => /^(Walker|Second|Third|Fourth),/.test(line)),
   ).toHaveLength(4);
-  await toast(admin, /4 rows to agents-test-org-/);
+  await toast(admin, new RegExp(`4 rows to agents-${organization.slug}-`));
 
   await admin.getByRole('checkbox', { name: 'Select all rows on this page' }).check();
   const [json] = await Promise.all([
@@ -275,10 +356,9 @@ test('exports the agents as CSV and JSON, and imports the JSON into another orga
   expect(document.format).toBe('fleetprompt.agents');
   expect(document.agents.find((a) => a.name === 'Walker')?.skills).toEqual([
     'customer-communication',
-    'web-research',
   ]);
 
-  await choose(admin, 'Organization', /Demo Company/);
+  await choose(admin, 'Organization', new RegExp(target.organization.name));
   await admin.getByRole('button', { name: 'Import' }).click();
   // Mantine's FileInput is a button over a hidden file input
   await admin
@@ -293,79 +373,89 @@ test('exports the agents as CSV and JSON, and imports the JSON into another orga
   await expect(admin.getByRole('table', { name: 'Agents' })).toContainText('Walker');
 });
 
-test('creates, edits and deletes a skill', async () => {
+test('creates, edits and deletes a skill', async ({ browser }) => {
+  const slug = unique('digest');
+  const admin = await adminPage(browser);
   await go(admin, 'Skills');
   await expect(admin.getByRole('table', { name: 'Skills' })).toContainText('Web Research');
   await admin.getByRole('button', { name: 'New skill' }).click();
-  await admin.getByLabel('Name').fill('Data Digest');
-  await admin.getByLabel('Slug').fill('data-digest');
+  await admin.getByLabel('Name').fill(`Digest ${slug}`);
+  await admin.getByLabel('Slug').fill(slug);
   await choose(admin, 'Category', 'data analysis');
   await admin.getByRole('combobox', { name: 'Tools' }).fill('sql_query');
   await admin.getByRole('combobox', { name: 'Tools' }).press('Enter');
   await admin.getByLabel('System prompt enhancement').fill('Summarise the data.');
+  await snap(admin, 'new-skill');
   await admin.getByRole('button', { name: 'Add skill' }).click();
-  await toast(admin, 'Added Data Digest to the catalog');
-  await admin.getByRole('button', { name: 'Actions for Data Digest' }).click();
+  await toast(admin, `Added Digest ${slug} to the catalog`);
+  await admin.getByRole('button', { name: `Actions for Digest ${slug}` }).click();
   await admin.getByRole('menuitem', { name: 'Edit' }).click();
-  await admin.getByLabel('Name').fill('Data Digest Pro');
+  await admin.getByLabel('Name').fill(`Digest Pro ${slug}`);
   await admin.getByRole('button', { name: 'Save' }).click();
-  await toast(admin, 'Saved Data Digest Pro');
+  await toast(admin, `Saved Digest Pro ${slug}`);
   await snap(admin, 'skills');
-  await admin.getByRole('button', { name: 'Actions for Data Digest Pro' }).click();
+  await admin.getByRole('button', { name: `Actions for Digest Pro ${slug}` }).click();
   await admin.getByRole('menuitem', { name: 'Delete' }).click();
+  await snap(admin, 'confirm-delete-skill');
   await admin.getByRole('button', { name: 'Delete skill' }).click();
   await toast(admin, 'Skill deleted');
-  await expect(admin.getByRole('table', { name: 'Skills' })).not.toContainText('Data Digest');
+  await expect(admin.getByRole('table', { name: 'Skills' })).not.toContainText(slug);
 });
 
 test('a user-role account sees no write buttons', async ({ browser }) => {
-  await admin.evaluate(async (password) => {
-    const orgs = (await window.fleet.invoke('organizations.list', { search: 'demo' })) as {
-      data: { items: { id: string }[] };
-    };
-    const created = (await window.fleet.invoke('users.create', {
-      organizationId: orgs.data.items[0]!.id,
-      email: 'reader@demo.test',
-      name: 'Reader',
-      role: 'user',
-      password,
-    })) as { data: { id: string } };
-    await window.fleet.invoke('users.confirm', { id: created.data.id });
-  }, PASSWORD);
-  const reader = await openConsole(browser);
-  await signIn(reader, 'reader@demo.test', PASSWORD);
-  await choosePassword(reader, PASSWORD, OWN_PASSWORD);
-  await expect(reader.getByRole('table', { name: 'Organizations' })).toContainText('Demo Company');
-  await expect(reader.getByRole('button', { name: 'New organization' })).toHaveCount(0);
-  await go(reader, 'Agents');
-  await choose(reader, 'Organization', /Demo Company/);
-  await expect(reader.getByRole('table', { name: 'Agents' })).toContainText('Research Assistant');
-  await expect(reader.getByRole('button', { name: 'New agent' })).toHaveCount(0);
-  await reader.getByRole('row', { name: /Research Assistant/ }).click();
-  await expect(reader.getByRole('heading', { name: /Research Assistant/ })).toBeVisible();
-  await expect(reader.getByRole('button', { name: 'Deploy' })).toHaveCount(0);
-  await go(reader, 'Skills');
-  await expect(reader.getByRole('button', { name: 'New skill' })).toHaveCount(0);
-  await expect(reader.getByRole('navigation', { name: 'Screens' })).not.toContainText('Audit log');
-  await reader.context().close();
+  const { organization } = await organizationWith('read', 'pro', ['Readable']);
+  const reader = await userIn(organization.id, 'user', PASSWORD);
+  const page = await openConsole(browser);
+  await signIn(page, reader.email, PASSWORD);
+  await choosePassword(page, PASSWORD, OWN_PASSWORD);
+  await go(page, 'Organizations');
+  await expect(page.getByRole('table', { name: 'Organizations' })).toContainText(organization.slug);
+  await expect(page.getByRole('button', { name: 'New organization' })).toHaveCount(0);
+  await go(page, 'Agents');
+  await expect(page.getByRole('table', { name: 'Agents' })).toContainText('Readable');
+  await expect(page.getByRole('button', { name: 'New agent' })).toHaveCount(0);
+  await page.getByRole('row', { name: /Readable/ }).click();
+  await expect(page.getByRole('heading', { name: /Readable/ })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Deploy' })).toHaveCount(0);
+  await go(page, 'Skills');
+  await expect(page.getByRole('button', { name: 'New skill' })).toHaveCount(0);
+  await expect(page.getByRole('navigation', { name: 'Screens' })).not.toContainText('Audit log');
 });
 
 test('shows the lockout after five bad passwords', async ({ browser }) => {
+  const { organization } = await organizationWith('locked', 'pro');
+  const victim = await userIn(organization.id, 'developer', PASSWORD);
   const page = await openConsole(browser);
   for (let i = 1; i <= 5; i++) {
-    await signIn(page, 'dev@test-org.test', `wrong password ${i}`);
+    await signIn(page, victim.email, `wrong password ${i}`);
     await expect(page.getByRole('alert')).toBeVisible();
   }
   await expect(page.getByRole('alert')).toContainText('Too many failed sign-ins');
   await expect(page.getByRole('alert')).toContainText('Temporarily locked');
   await snap(page, 'sign-in-locked');
-  await page.context().close();
 });
 
-test('shows the audit log and settings', async () => {
+test('opens the jump-to palette and the change-password dialog from the keyboard', async ({
+  browser,
+}) => {
+  const admin = await adminPage(browser);
+  await admin.keyboard.press('Control+K');
+  await expect(admin.getByPlaceholder('Screens, organizations, agents…')).toBeVisible();
+  await snap(admin, 'spotlight');
+  await admin.keyboard.press('Escape');
+  await admin.getByRole('button', { name: /^Account of/ }).click();
+  await admin.getByRole('menuitem', { name: 'Change password' }).click();
+  await expect(admin.getByRole('dialog', { name: 'Change password' })).toBeVisible();
+  await snap(admin, 'change-password');
+  await admin.keyboard.press('Escape');
+});
+
+test('shows the audit log and settings', async ({ browser }) => {
+  await organizationWith('audited', 'free');
+  const admin = await adminPage(browser);
   await go(admin, 'Audit log');
   await expect(admin.getByRole('table', { name: 'Audit events' })).toContainText(
-    'organizations.changeTier',
+    'organizations.create',
   );
   await snap(admin, 'audit');
   await go(admin, 'Settings');
@@ -373,19 +463,66 @@ test('shows the audit log and settings', async () => {
   await snap(admin, 'settings');
 });
 
-test('deletes test-org by retyping the slug, and its schema is gone', async () => {
-  await go(admin, 'Organizations');
-  await admin.getByRole('row', { name: /Test Org/ }).click();
+test('deletes an organization by retyping the slug, and its schema is gone', async ({
+  browser,
+}) => {
+  const { organization } = await organizationWith('doomed', 'free');
+  const admin = await adminPage(browser);
+  await visit(admin, `/organizations/${organization.id}`);
   await admin.getByRole('button', { name: 'Delete' }).click();
   const confirm = admin.getByRole('button', { name: 'Delete organization' });
   await expect(confirm).toBeDisabled();
-  await admin.getByLabel(/Type test-org to confirm/).fill('test-org');
+  await admin
+    .getByLabel(new RegExp(`Type ${organization.slug} to confirm`))
+    .fill(organization.slug);
   await snap(admin, 'delete-organization');
   await confirm.click();
-  await toast(admin, 'dropped org_test-org');
+  await toast(admin, `dropped org_${organization.slug}`);
   await go(admin, 'Tenancy');
   await expect(admin.getByRole('table', { name: 'Tenant schemas' })).toContainText('org_demo');
   await expect(admin.getByRole('table', { name: 'Tenant schemas' })).not.toContainText(
-    'org_test-org',
+    `org_${organization.slug}`,
   );
+});
+
+test('shows the fleet at a glance and finds an agent of any organization by name', async ({
+  browser,
+}) => {
+  const { organization } = await organizationWith('fleet', 'free', ['Needle', 'Hay']);
+  const admin = await adminPage(browser);
+  await expect(admin.getByRole('table', { name: 'Organizations by billing status' })).toBeVisible();
+  await admin.getByLabel('Find an agent in any organization').fill('Needl');
+  const found = admin.getByRole('list', { name: 'Agents found' });
+  await expect(found).toContainText('Needle');
+  await expect(found).toContainText(organization.name);
+  await snap(admin, 'fleet');
+  await found.getByRole('link', { name: 'Needle' }).click();
+  await expect(admin.getByRole('heading', { name: /Needle/ })).toBeVisible();
+});
+
+test("shows another console's change without a reload", async ({ browser }) => {
+  const { organization, agents } = await organizationWith('live', 'pro', ['Before']);
+  const second = await startConsoleServer({
+    home: process.env.E2E_HOME ?? '',
+    databaseUrl: process.env.E2E_DATABASE_URL || undefined,
+  });
+  try {
+    const admin = await adminPage(browser);
+    await agentsOf(admin, organization.id);
+    await expect(admin.getByRole('table', { name: 'Agents' })).toContainText('Before');
+    // the other operator, on the other console
+    const other = await (await browser.newContext()).newPage();
+    await other.goto(second.url);
+    await signIn(other, ADMIN.email, ADMIN.password);
+    await expect(other.getByRole('heading', { name: 'Fleet', exact: true })).toBeVisible();
+    await other.evaluate(
+      async ([organizationId, id, version]) =>
+        window.fleet.invoke('agents.update', { organizationId, id, version, name: 'After' }),
+      [organization.id, agents[0]!.id, agents[0]!.version] as const,
+    );
+    await expect(admin.getByRole('table', { name: 'Agents' })).toContainText('After');
+    await expect(admin.getByRole('table', { name: 'Agents' })).not.toContainText('Before');
+  } finally {
+    await second.stop();
+  }
 });

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { startConsoleServer, type ConsoleServer } from './console-server.ts';
-import { choosePassword, toast } from './support.ts';
+import { choosePassword, go, toast } from './support.ts';
 
 /*
  * The other first run: instead of creating an administrator, the operator
@@ -24,7 +24,8 @@ test('Load demo data on the first-run screen signs in as the demo administrator,
   await page.getByRole('button', { name: 'Load demo data' }).click();
   await toast(page, 'Demo data loaded: 6 records created');
   await choosePassword(page, 'password123', 'a password of my own');
-  await expect(page.getByRole('heading', { name: 'Organizations' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Fleet', exact: true })).toBeVisible();
+  await go(page, 'Organizations');
   await expect(page.getByRole('table', { name: 'Organizations' })).toContainText('Demo Company');
   await expect(page.getByRole('button', { name: /^Account of/ })).toBeVisible();
 });

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, type Browser, type Page } from '@playwright/test';
 
 export const SCREENS_DIR = 'test-results/screens';
@@ -12,7 +13,37 @@ export async function openConsole(browser: Browser): Promise<Page> {
   return page;
 }
 
-/** Screenshots of the current screen in light and dark. */
+/** The WCAG 2.0/2.1/2.2 A and AA rules axe-core knows. */
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
+
+/**
+ * Fails the test on any axe-core violation of WCAG A/AA on what is on
+ * screen, naming each. Notifications of earlier steps are left out unless
+ * asked for: they may be fading in or out over the screen (a moment's
+ * contrast), and `toastAudited` checks them settled.
+ */
+export async function audit(
+  page: Page,
+  name: string,
+  options: { notifications?: boolean } = {},
+): Promise<void> {
+  const builder = new AxeBuilder({ page }).withTags(WCAG_TAGS);
+  if (!options.notifications) builder.exclude('.mantine-Notifications-root');
+  const results = await builder.analyze();
+  const found = results.violations.map(
+    (v) =>
+      `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+        .slice(0, 3)
+        .map((n) => n.target.join(' '))
+        .join(', ')}`,
+  );
+  expect(found, `accessibility violations on ${name}`).toEqual([]);
+}
+
+/**
+ * Screenshots of the current screen in light and dark, each audited with
+ * axe-core: a screen or dialog that is looked at is also checked.
+ */
 export async function snap(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENS_DIR, { recursive: true });
   // not 'networkidle': the progress event stream stays open
@@ -28,6 +59,7 @@ export async function snap(page: Page, name: string): Promise<void> {
       // notifications of earlier steps would cover the screen
       style: '.mantine-Notifications-root { display: none !important; }',
     });
+    await audit(page, `${name} (${scheme})`);
   }
   await page.emulateMedia({ colorScheme: 'light' });
 }
@@ -71,10 +103,10 @@ export async function go(page: Page, screen: string): Promise<void> {
     .click();
 }
 
-/** `npm run seed` against the console's database, as a second process. */
-export function seed(): string {
-  const env: NodeJS.ProcessEnv = { ...process.env, FLEETPROMPT_HOME: process.env.E2E_HOME };
-  if (process.env.E2E_DATABASE_URL) env.DATABASE_URL = process.env.E2E_DATABASE_URL;
+/** `npm run seed` against a console's database, as a second process. */
+export function seed(console: { home: string; databaseUrl: string | undefined }): string {
+  const env: NodeJS.ProcessEnv = { ...process.env, FLEETPROMPT_HOME: console.home };
+  if (console.databaseUrl) env.DATABASE_URL = console.databaseUrl;
   else delete env.DATABASE_URL;
   const run = spawnSync(process.execPath, ['src-main/cli/seed.ts'], { env, encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`seed failed: ${run.stderr}`);
@@ -85,4 +117,16 @@ export async function toast(page: Page, text: string | RegExp) {
   await expect(
     page.locator('.mantine-Notification-root').filter({ hasText: text }).first(),
   ).toBeVisible();
+}
+
+/** A notification, once it has settled on screen, audited like a screen in both schemes. */
+export async function toastAudited(page: Page, text: string | RegExp, name: string) {
+  await toast(page, text);
+  await page.waitForTimeout(500);
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.waitForTimeout(150);
+    await audit(page, `${name} (${scheme})`, { notifications: true });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
 }

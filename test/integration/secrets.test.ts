@@ -32,8 +32,8 @@ beforeAll(async () => {
   await chmod(home, 0o755);
   runtime = await openRuntime({ dataDir: home, env: { DATABASE_URL: db.url } });
   const create = runtime.sessions.create.bind(runtime.sessions);
-  runtime.sessions.create = (userId, role) => {
-    const id = create(userId, role);
+  runtime.sessions.create = (user) => {
+    const id = create(user);
     sessionIds.push(id);
     return id;
   };
@@ -73,6 +73,9 @@ describe('secrets never leave the main process', () => {
     const org = orgs.items[0]!;
     await call('organizations.get', { id: org.id });
     await call('organizations.usage', { organizationId: org.id });
+    await call('fleet.overview', {});
+    await call('fleet.searchAgents', { query: 'a' });
+    await call('tenancy.recount', {});
     const other = (
       await call('organizations.create', { name: 'Other', slug: 'other-co', tier: 'free' })
     ).data as unknown as { id: string; version: number };

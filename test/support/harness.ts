@@ -53,7 +53,7 @@ export async function createHarness(options: { now?: () => number } = {}): Promi
   });
   const filesDir = await mkdtemp(join(tmpdir(), 'fleetprompt-files-'));
   /** The role of each user the harness created, for the sessions it opens for them. */
-  const roles = new Map<string, Role>();
+  const roles = new Map<string, { role: Role; organizationId: string }>();
   const call = (async (slot: SessionSlot, channel: string, raw: unknown) =>
     router.dispatch(slot, channel, raw)) as Harness['call'];
   return {
@@ -79,7 +79,7 @@ export async function createHarness(options: { now?: () => number } = {}): Promi
           confirmed: true,
         }),
       );
-      roles.set(user.id, role);
+      roles.set(user.id, { role, organizationId });
       return { id: user.id, email: user.email };
     },
     org: async (slug, tier = 'pro') => {
@@ -91,7 +91,10 @@ export async function createHarness(options: { now?: () => number } = {}): Promi
       return { id: org.id, slug: org.slug };
     },
     slotFor: (userId) => ({
-      sessionId: sessions.create(userId, roles.get(userId) ?? 'user'),
+      sessionId: sessions.create({
+        id: userId,
+        ...(roles.get(userId) ?? { role: 'user', organizationId: '' }),
+      }),
       files: directoryTarget(filesDir),
     }),
     close: async () => {

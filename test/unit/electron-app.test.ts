@@ -12,7 +12,7 @@ function start(singleInstance = true) {
   runElectronApp(electron as never, {
     mainDir: '/app/out/main',
     openRuntime: async () => ({
-      router: { dispatch: async () => ({ ok: true, data: null }) },
+      router: { dispatch: async () => ({ ok: true, data: null }), mayReceive: () => true },
       close: async () => void (closed += 1),
     }),
   });

@@ -1,5 +1,6 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { FleetChange } from '../../../src-shared/channels.ts';
 import {
   contract,
   type BulkOutcome,
@@ -17,6 +18,7 @@ import {
 import { tenantSchemaName } from '../../../src-shared/domain/slug.ts';
 import { AppError, isAppError } from '../../../src-shared/errors.ts';
 import { Agent, Organization, Skill, User } from '../../db/entities/index.ts';
+import { CHANGE_CHANNEL } from '../../db/change-listener.ts';
 import { tenantEm } from '../../db/tenancy.ts';
 import { recordAudit } from '../../services/audit.ts';
 import { appErrorOf, withDbErrors } from '../../services/db-errors.ts';
@@ -193,18 +195,34 @@ export function createRegistry(services: Omit<RuntimeServices, 'system'>): Regis
       invoke: (next, nextInput) => call(next, nextInput, frame) as never,
     });
 
-    /** Writes the call's audit events in `em`'s transaction. */
-    const writeAudit = async (em: EntityManager) => {
+    /**
+     * Writes the call's audit events in `em`'s transaction, each announced
+     * to every console on the database by NOTIFY: sent inside the
+     * transaction, it is heard only if the write commits.
+     */
+    const writeAudit = async (em: EntityManager, result?: unknown) => {
       if (!reg.audit) return;
+      const outcome = result as { id?: unknown; version?: unknown } | null | undefined;
       for (const note of notes.splice(0)) {
+        const organizationId =
+          note.organizationId === undefined ? auditOrganization : note.organizationId;
         await recordAudit(em, actor, {
           action: channel,
           targetType: reg.audit,
           targetId: note.targetId,
-          organizationId:
-            note.organizationId === undefined ? auditOrganization : note.organizationId,
+          organizationId,
           ...(note.changes ? { changes: note.changes } : {}),
         });
+        const change: FleetChange = {
+          kind: reg.audit,
+          id: note.targetId,
+          organizationId,
+          version:
+            outcome?.id === note.targetId && typeof outcome?.version === 'number'
+              ? outcome.version
+              : null,
+        };
+        await em.execute(`select pg_notify('${CHANGE_CHANNEL}', ?)`, [JSON.stringify(change)]);
       }
     };
 
@@ -226,12 +244,12 @@ export function createRegistry(services: Omit<RuntimeServices, 'system'>): Regis
         if (writing) {
           return em.transactional(async (tx) => {
             const result = await work(base(tx));
-            await writeAudit(tx);
+            await writeAudit(tx, result);
             return result;
           });
         }
         const result = await work(base(em));
-        if (notes.length > 0) await em.fork().transactional(writeAudit);
+        if (notes.length > 0) await em.fork().transactional((tx) => writeAudit(tx, result));
         return result;
       }
       if (organizationId === undefined)
@@ -253,7 +271,7 @@ export function createRegistry(services: Omit<RuntimeServices, 'system'>): Regis
             });
             if (!organization) throw new AppError('NOT_FOUND', 'Organization not found');
             const result = await work({ ...base(tx), organization } as TenantWork);
-            await writeAudit(tx);
+            await writeAudit(tx, result);
             return result;
           }),
         schema,

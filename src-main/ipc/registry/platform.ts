@@ -2,11 +2,12 @@ import { listAudit } from '../../services/audit-log.ts';
 import { isFirstRun } from '../../services/auth.ts';
 import { exportCsv } from '../../services/csv-export.ts';
 import { loadDemoData } from '../../services/demo-data.ts';
+import { fleetOverview, recount, searchAgents } from '../../services/fleet.ts';
 import { getSettings, saveDatabase, testDatabase } from '../../services/settings.ts';
 import { migrateAll, tenancyStatus } from '../../services/tenancy.ts';
 import { declare } from './define.ts';
 
-/** The console itself: tenancy, audit, settings, exports and demo data. */
+/** The console itself: tenancy, the fleet at a glance, audit, settings, exports and demo data. */
 export const platformChannels = declare({
   'tenancy.status': { access: 'manageTenancy', scope: 'read', run: tenancyStatus },
   'tenancy.migrateAll': {
@@ -15,6 +16,9 @@ export const platformChannels = declare({
     audit: 'tenancy',
     run: migrateAll,
   },
+  'tenancy.recount': { access: 'manageTenancy', scope: 'none', audit: 'tenancy', run: recount },
+  'fleet.overview': { access: 'readOrganizations', scope: 'read', run: fleetOverview },
+  'fleet.searchAgents': { access: 'readAgents', scope: 'read', run: searchAgents },
   'audit.list': { access: 'readAudit', scope: 'read', run: listAudit },
   'settings.get': { access: 'manageSettings', scope: 'none', run: getSettings },
   'settings.testDatabase': { access: 'manageSettings', scope: 'none', run: testDatabase },

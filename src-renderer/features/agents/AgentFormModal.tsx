@@ -16,6 +16,7 @@ import {
 } from '../../../src-shared/domain/fields.ts';
 import type { AgentDto } from '../../../src-shared/dto.ts';
 import { useWrite } from '../../api/hooks.ts';
+import { ChangedElsewhere } from '../../components/ChangedElsewhere.tsx';
 import { submitWith } from '../../components/forms.ts';
 import { FormActions } from '../../components/FormActions.tsx';
 
@@ -93,6 +94,7 @@ export function AgentFormModal({
     >
       <form onSubmit={submit}>
         <Stack>
+          {agent && <ChangedElsewhere kind="agent" id={agent.id} version={agent.version} />}
           <TextInput label="Name" data-autofocus {...form.getInputProps('name')} />
           <TextInput label="Description" {...form.getInputProps('description')} />
           <Group grow align="flex-start">
@@ -110,7 +112,7 @@ export function AgentFormModal({
               Temperature: {form.values.config.temperature.toFixed(2)}
             </Text>
             <Slider
-              aria-label="Temperature"
+              thumbLabel="Temperature"
               min={TEMPERATURE_MIN}
               max={TEMPERATURE_MAX}
               step={0.05}

@@ -7,6 +7,7 @@ import { contract } from '../../../src-shared/contract.ts';
 import { BILLING_STATUSES } from '../../../src-shared/domain/enums.ts';
 import { ENDING_BILLING_STATUSES } from '../../../src-shared/domain/permissions.ts';
 import { useSession } from '../../auth/session.tsx';
+import { ChangedElsewhere } from '../../components/ChangedElsewhere.tsx';
 import { suggestSlug, tenantSchemaName } from '../../../src-shared/domain/slug.ts';
 import { TIERS, tierLimits } from '../../../src-shared/domain/tiers.ts';
 import type { OrganizationDto } from '../../../src-shared/dto.ts';
@@ -116,6 +117,11 @@ export function EditOrganizationModal({
     <Modal opened={opened} onClose={onClose} title={`Edit ${organization.name}`}>
       <form onSubmit={submit}>
         <Stack>
+          <ChangedElsewhere
+            kind="organization"
+            id={organization.id}
+            version={organization.version}
+          />
           <TextInput label="Name" data-autofocus {...form.getInputProps('name')} />
           <Select
             label="Billing status"

@@ -1,5 +1,5 @@
 import { Alert, Badge, Button, Code, Group, Progress, Stack, Table, Text } from '@mantine/core';
-import { IconRefresh } from '@tabler/icons-react';
+import { IconCalculator, IconRefresh } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import type { MigrationProgress } from '../../../src-shared/channels.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
@@ -20,6 +20,13 @@ export function TenancyPage() {
       r.total === 0 ? 'Every tenant is up to date' : `${r.migrated} of ${r.total} tenants migrated`,
     invalidates: ['tenancy'],
   });
+  const recount = useWrite('tenancy.recount', {
+    success: (r) =>
+      r.drifted.length === 0
+        ? `All ${r.organizations} organizations agree with their schemas`
+        : `Repaired ${r.drifted.length} of ${r.organizations} organizations`,
+    invalidates: ['tenancy', 'fleet', 'organizations', 'agents'],
+  });
   const tenants = status.data ?? [];
   const behind = tenants.filter((t) => t.pendingMigrations.length > 0).length;
   return (
@@ -28,13 +35,23 @@ export function TenancyPage() {
         title="Tenancy"
         description="Every tenant schema and its migrations."
         actions={
-          <Button
-            leftSection={<IconRefresh size={16} />}
-            loading={migrate.isPending}
-            onClick={() => migrate.mutate({})}
-          >
-            Migrate all
-          </Button>
+          <>
+            <Button
+              variant="default"
+              leftSection={<IconCalculator size={16} />}
+              loading={recount.isPending}
+              onClick={() => recount.mutate({})}
+            >
+              Recount
+            </Button>
+            <Button
+              leftSection={<IconRefresh size={16} />}
+              loading={migrate.isPending}
+              onClick={() => migrate.mutate({})}
+            >
+              Migrate all
+            </Button>
+          </>
         }
       />
       <Stack>
@@ -43,6 +60,16 @@ export function TenancyPage() {
             value={(progress.done / progress.total) * 100}
             aria-label="Migration progress"
           />
+        )}
+        {recount.data && recount.data.drifted.length > 0 && (
+          <Alert color="orange" title="Repaired figures that had drifted from their schemas">
+            {recount.data.drifted.map((d) => (
+              <Text size="sm" key={d.organizationId}>
+                <Code>org_{d.slug}</Code>: agent count {d.agentCount.from} → {d.agentCount.to};
+                index {d.index.missing} missing, {d.index.extra} extra, {d.index.changed} changed
+              </Text>
+            ))}
+          </Alert>
         )}
         {migrate.data && migrate.data.failed.length > 0 && (
           <Alert color="red" title={`${migrate.data.failed.length} tenant(s) failed to migrate`}>

@@ -1,0 +1,230 @@
+import type {
+  FleetAgentDto,
+  FleetOverview,
+  ParsedInput,
+  RecountResult,
+} from '../../src-shared/contract.ts';
+import { AGENT_STATUSES, type AgentStatus } from '../../src-shared/domain/agent-machine.ts';
+import { BILLING_STATUSES, type BillingStatus } from '../../src-shared/domain/enums.ts';
+import { mayEver, scopeOf } from '../../src-shared/domain/permissions.ts';
+import { TIERS, type Tier } from '../../src-shared/domain/tiers.ts';
+import type { Page } from '../../src-shared/dto.ts';
+import { AuditEvent } from '../db/entities/index.ts';
+import { quotedTenantSchema } from '../db/identifiers.ts';
+import { TENANT_MIGRATION_COUNT } from '../db/tenant-migrator.ts';
+import { auditEventDto } from './audit-log.ts';
+import { containsPattern, offsetOf } from './paging.ts';
+import type { Work } from './work.ts';
+
+/*
+ * The whole fleet from public alone: organizations, and public.agent_index,
+ * which every tenant write keeps exact in its own transaction. No request
+ * here opens a tenant schema; only `recount`, an administrator's repair,
+ * reads them, one at a time.
+ */
+
+const NEAR_LIMIT = 0.8;
+const LISTED = 20;
+
+const zeroes = <K extends string>(keys: readonly K[]) =>
+  Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
+
+export async function fleetOverview(w: Work): Promise<FleetOverview> {
+  const scope = scopeOf(w.actor, 'readOrganizations');
+  const em = w.em;
+  const inScope = scope === null ? '' : 'where o.id = ?';
+  const params = scope === null ? [] : [scope];
+  const [organizations, agents, nearLimit, errors, behind] = await Promise.all([
+    em.execute<{ tier: Tier; billing_status: BillingStatus; n: string }[]>(
+      `select tier, billing_status, count(*) as n from public.organizations o ${inScope}
+        group by tier, billing_status`,
+      params,
+    ),
+    em.execute<{ status: AgentStatus; n: string }[]>(
+      `select status, count(*) as n from public.agent_index
+        ${scope === null ? '' : 'where organization_id = ?'} group by status`,
+      params,
+    ),
+    em.execute<{ id: string; name: string; agent_count: number; agent_limit: number }[]>(
+      `select id, name, agent_count, agent_limit from public.organizations o
+        where agent_limit > 0 and agent_count >= ceil(agent_limit * ${NEAR_LIMIT})
+        ${scope === null ? '' : 'and o.id = ?'}
+        order by agent_count::float / agent_limit desc, name`,
+      params,
+    ),
+    em.execute<
+      {
+        organization_id: string;
+        organization_name: string;
+        agent_id: string;
+        name: string;
+        since: Date;
+      }[]
+    >(
+      `select a.organization_id, o.name as organization_name, a.agent_id, a.name, a.status_since as since
+         from public.agent_index a join public.organizations o on o.id = a.organization_id
+        where a.status = 'error' ${scope === null ? '' : 'and a.organization_id = ?'}
+        order by a.status_since desc limit ${LISTED}`,
+      params,
+    ),
+    em.execute<{ n: string }[]>(
+      `select count(*) as n from public.organizations o
+        where tenant_schema_version < ${TENANT_MIGRATION_COUNT} ${scope === null ? '' : 'and o.id = ?'}`,
+      params,
+    ),
+  ]);
+
+  const byTier = zeroes(TIERS);
+  const byBillingStatus = zeroes(BILLING_STATUSES);
+  let total = 0;
+  for (const row of organizations) {
+    byTier[row.tier] += Number(row.n);
+    byBillingStatus[row.billing_status] += Number(row.n);
+    total += Number(row.n);
+  }
+  const byStatus = zeroes(AGENT_STATUSES);
+  for (const row of agents) byStatus[row.status] = Number(row.n);
+
+  const auditScope = scopeOf(w.actor, 'readAudit');
+  const latestAudit = mayEver(w.actor, 'readAudit').allowed
+    ? await em.find(AuditEvent, auditScope ? { organizationId: auditScope } : {}, {
+        orderBy: { at: 'desc', id: 'desc' },
+        limit: 10,
+      })
+    : [];
+  const failures = scope === null ? w.runtime.tenantFailures.all() : [];
+
+  return {
+    scope: scope === null ? 'fleet' : 'organization',
+    organizations: { total, byTier, byBillingStatus },
+    agents: { total: Object.values(byStatus).reduce((a, b) => a + b, 0), byStatus },
+    nearLimit: nearLimit.slice(0, LISTED).map((o) => ({
+      organizationId: o.id,
+      name: o.name,
+      agentCount: o.agent_count,
+      agentLimit: o.agent_limit,
+    })),
+    atLimit: nearLimit.filter((o) => o.agent_count >= o.agent_limit).length,
+    tenancy: { behind: Number(behind[0]?.n ?? 0), failed: failures },
+    agentsInError: errors.map((e) => ({
+      organizationId: e.organization_id,
+      organizationName: e.organization_name,
+      agentId: e.agent_id,
+      name: e.name,
+      since: new Date(e.since).toISOString(),
+    })),
+    latestAudit: latestAudit.map(auditEventDto),
+  };
+}
+
+/** Agents by name across every organization the caller may read (trigram-indexed). */
+export async function searchAgents(
+  w: Work,
+  input: ParsedInput<'fleet.searchAgents'>,
+): Promise<Page<FleetAgentDto>> {
+  const scope = scopeOf(w.actor, 'readAgents');
+  const where = `a.name ilike ? ${scope === null ? '' : 'and a.organization_id = ?'}`;
+  const params = [containsPattern(input.query), ...(scope === null ? [] : [scope])];
+  const [rows, [count]] = await Promise.all([
+    w.em.execute<
+      {
+        agent_id: string;
+        name: string;
+        status: FleetAgentDto['status'];
+        organization_id: string;
+        organization_name: string;
+        slug: string;
+      }[]
+    >(
+      `select a.agent_id, a.name, a.status, a.organization_id, o.name as organization_name, o.slug
+         from public.agent_index a join public.organizations o on o.id = a.organization_id
+        where ${where} order by a.name, a.agent_id limit ? offset ?`,
+      [...params, input.pageSize, offsetOf(input)],
+    ),
+    w.em.execute<{ n: string }[]>(
+      `select count(*) as n from public.agent_index a where ${where}`,
+      params,
+    ),
+  ]);
+  return {
+    items: rows.map((r) => ({
+      agentId: r.agent_id,
+      name: r.name,
+      status: r.status,
+      organizationId: r.organization_id,
+      organizationName: r.organization_name,
+      organizationSlug: r.slug,
+    })),
+    total: Number(count?.n ?? 0),
+    page: input.page,
+    pageSize: input.pageSize,
+  };
+}
+
+/**
+ * Recomputes each organization's public figures (agent count, agent index)
+ * from its tenant schema, reports what had drifted and repairs it. One
+ * organization at a time, its row locked, so that writes wait rather than race.
+ */
+export async function recount(w: Work): Promise<RecountResult> {
+  const organizations = await w.em.execute<{ id: string; slug: string }[]>(
+    'select id, slug from public.organizations order by slug',
+  );
+  const drifted: RecountResult['drifted'] = [];
+  for (const { id, slug } of organizations) {
+    const agents = `${quotedTenantSchema(slug)}.agents`;
+    const drift = await w.runtime.root.fork().transactional(async (tx) => {
+      const [locked] = await tx.execute<{ agent_count: number }[]>(
+        'select agent_count from public.organizations where id = ? for update',
+        [id],
+      );
+      if (!locked) return null;
+      const [diff] = await tx.execute<
+        { actual: string; missing: string; extra: string; changed: string }[]
+      >(
+        `select (select count(*) from ${agents}) as actual,
+                (select count(*) from ${agents} t where not exists
+                  (select 1 from public.agent_index i where i.agent_id = t.id)) as missing,
+                (select count(*) from public.agent_index i where i.organization_id = ? and not exists
+                  (select 1 from ${agents} t where t.id = i.agent_id)) as extra,
+                (select count(*) from public.agent_index i join ${agents} t on t.id = i.agent_id
+                  where i.organization_id = ? and (i.name <> t.name or i.status <> t.status)) as changed`,
+        [id, id],
+      );
+      const actual = Number(diff?.actual ?? 0);
+      const index = {
+        missing: Number(diff?.missing ?? 0),
+        extra: Number(diff?.extra ?? 0),
+        changed: Number(diff?.changed ?? 0),
+      };
+      if (actual === locked.agent_count && !index.missing && !index.extra && !index.changed) {
+        return null;
+      }
+      await tx.execute('update public.organizations set agent_count = ? where id = ?', [
+        actual,
+        id,
+      ]);
+      await tx.execute('delete from public.agent_index where organization_id = ?', [id]);
+      await tx.execute(
+        `insert into public.agent_index (agent_id, organization_id, name, status, status_since)
+         select id, ?, name, status, updated_at from ${agents}`,
+        [id],
+      );
+      return {
+        organizationId: id,
+        slug,
+        agentCount: { from: locked.agent_count, to: actual },
+        index,
+      };
+    });
+    if (drift) drifted.push(drift);
+  }
+  if (drifted.length > 0) {
+    w.audit({
+      targetId: null,
+      organizationId: null,
+      changes: { repaired: { from: null, to: drifted.map((d) => d.slug) } },
+    });
+  }
+  return { organizations: organizations.length, drifted };
+}

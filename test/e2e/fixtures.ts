@@ -1,0 +1,92 @@
+import { randomBytes } from 'node:crypto';
+import { expect, type Browser, type Page } from '@playwright/test';
+import type { Channel, ChannelInput, ChannelOutput } from '../../src-shared/contract.ts';
+import { openConsole, signIn } from './support.ts';
+
+/*
+ * What each end-to-end test starts from, made through the console's own
+ * HTTP transport so that no test depends on another: the shared console's
+ * administrator (created by the global setup, with the demo data), and
+ * whatever records a test needs, under names of its own.
+ */
+
+export const ADMIN = { email: 'olive@acme.test', password: 'correct horse battery' };
+
+/** A slug-safe name no other test uses. */
+export function unique(prefix: string): string {
+  return `${prefix}-${randomBytes(3).toString('hex')}`;
+}
+
+/** A channel call on the shared console, as `window` (an id of the caller's own). */
+export async function rpc<C extends Channel>(
+  window: string,
+  channel: C,
+  input: ChannelInput<C>,
+): Promise<ChannelOutput<C>> {
+  const response = await fetch(`${process.env.E2E_BASE}/rpc/${channel}`, {
+    method: 'POST',
+    headers: {
+      Authorization: `Bearer ${process.env.E2E_TOKEN}`,
+      'X-Fleet-Window': window,
+      'Content-Type': 'application/json',
+    },
+    body: JSON.stringify(input),
+  });
+  const result = (await response.json()) as
+    { ok: true; data: ChannelOutput<C> } | { ok: false; error: { message: string } };
+  if (!result.ok) throw new Error(`${channel}: ${result.error.message}`);
+  return result.data;
+}
+
+let apiWindow: Promise<string> | null = null;
+
+/** A channel call as the shared console's administrator. */
+export async function api<C extends Channel>(
+  channel: C,
+  input: ChannelInput<C>,
+): Promise<ChannelOutput<C>> {
+  apiWindow ??= (async () => {
+    const window = `e2e-api-${randomBytes(6).toString('hex')}`;
+    await rpc(window, 'auth.signIn', ADMIN);
+    return window;
+  })();
+  return rpc(await apiWindow, channel, input);
+}
+
+/** An organization of the test's own, with `agents` of its own in it. */
+export async function organizationWith(
+  prefix: string,
+  tier: 'free' | 'pro' | 'enterprise',
+  agents: string[] = [],
+) {
+  const slug = unique(prefix);
+  const organization = await api('organizations.create', { name: `Org ${slug}`, slug, tier });
+  const created = [];
+  for (const name of agents) {
+    created.push(
+      await api('agents.create', { organizationId: organization.id, name, systemPrompt: 'p' }),
+    );
+  }
+  return { organization, agents: created };
+}
+
+/** A confirmed user whose password an administrator set (so they must choose their own). */
+export async function userIn(organizationId: string, role: 'user' | 'developer', password: string) {
+  const email = `${unique(role)}@e2e.test`;
+  const user = await api('users.create', { organizationId, email, name: role, role, password });
+  await api('users.confirm', { id: user.id });
+  return { ...user, email };
+}
+
+/** A new window signed in as the shared console's administrator, on the Fleet screen. */
+export async function adminPage(browser: Browser): Promise<Page> {
+  const page = await openConsole(browser);
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await expect(page.getByRole('heading', { name: 'Fleet', exact: true })).toBeVisible();
+  return page;
+}
+
+/** Opens a path of the shared console in a window that already has its token. */
+export async function visit(page: Page, path: string): Promise<void> {
+  await page.goto(new URL(path, process.env.E2E_BASE).toString());
+}

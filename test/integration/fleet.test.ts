@@ -1,0 +1,235 @@
+import { describe, expect, it } from 'vitest';
+import type { FleetChange } from '../../src-shared/channels.ts';
+import { AGENT_STATUSES } from '../../src-shared/domain/agent-machine.ts';
+import { listenForChanges } from '../../src-main/db/change-listener.ts';
+import { adminHarness } from '../support/harness.ts';
+
+/*
+ * The fleet from public alone: the overview and the cross-tenant search read
+ * public.agent_index and the organizations, which every tenant write keeps
+ * exact in its own transaction; recount repairs drift; every committed write
+ * is announced by NOTIFY to every console on the database.
+ */
+const h = adminHarness('fleet');
+
+/** What the tenant schemas themselves hold: agents per status, every organization's rows read. */
+async function countedFromSchemas(): Promise<Record<string, number>> {
+  const orgs = await h.db.sql<{ slug: string }>('select slug from organizations');
+  const counts = Object.fromEntries(AGENT_STATUSES.map((s) => [s, 0]));
+  for (const { slug } of orgs) {
+    const rows = await h.db.sql<{ status: string; n: number }>(
+      `select status, count(*)::int as n from "org_${slug}".agents group by status`,
+    );
+    for (const row of rows) counts[row.status] = (counts[row.status] ?? 0) + row.n;
+  }
+  return counts;
+}
+
+describe('the fleet overview', () => {
+  it('equals the counts taken from the tenant schemas after a mixed, partly concurrent workload', async () => {
+    const admin = h.admin();
+    const orgs = [];
+    for (const n of [1, 2, 3]) {
+      orgs.push(
+        await h.ok(admin, 'organizations.create', {
+          name: `Mix ${n}`,
+          slug: `mix-${n}`,
+          tier: 'pro',
+        }),
+      );
+    }
+    const [a, b, c] = orgs as [(typeof orgs)[number], (typeof orgs)[number], (typeof orgs)[number]];
+    // concurrent creates in two organizations
+    const created = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        h.ok(h.admin(), 'agents.create', {
+          organizationId: i % 2 ? a.id : b.id,
+          name: `Worker ${i}`,
+          systemPrompt: 'p',
+        }),
+      ),
+    );
+    // transitions, some concurrent on one agent (one wins)
+    await Promise.all(
+      created.slice(0, 6).map((agent) =>
+        h.call(admin, 'agents.transition', {
+          organizationId: agent.organizationId,
+          id: agent.id,
+          version: agent.version,
+          event: 'deploy',
+        }),
+      ),
+    );
+    // an agent of the organization that stays, deployed above
+    const first = created[3]!;
+    const deployed = await h.ok(admin, 'agents.get', {
+      organizationId: first.organizationId,
+      id: first.id,
+    });
+    await h.ok(admin, 'agents.transition', {
+      organizationId: first.organizationId,
+      id: first.id,
+      version: deployed.version,
+      event: 'fail',
+    });
+    await h.ok(admin, 'agents.delete', {
+      organizationId: created[1]!.organizationId,
+      id: created[1]!.id,
+    });
+    // an import, a tier change, an organization deleted with its agents
+    const exported = await h.ok(admin, 'agents.export', {
+      organizationId: a.id,
+      ids: created
+        .filter((x) => x.organizationId === a.id && x.id !== created[1]!.id)
+        .slice(0, 2)
+        .map((x) => x.id),
+    });
+    await h.ok(admin, 'agents.import', {
+      organizationId: c.id,
+      document: exported,
+      onConflict: 'rename',
+    });
+    await h.ok(admin, 'organizations.changeTier', {
+      id: c.id,
+      version: c.version,
+      tier: 'enterprise',
+    });
+    await h.ok(admin, 'agents.create', { organizationId: b.id, name: 'Doomed', systemPrompt: 'p' });
+    await h.ok(admin, 'organizations.delete', { id: b.id, confirmSlug: b.slug });
+
+    const overview = await h.ok(admin, 'fleet.overview', {});
+    expect(overview.scope).toBe('fleet');
+    expect(overview.agents.byStatus).toEqual(await countedFromSchemas());
+    const [orgCount] = await h.db.sql<{ n: number }>(
+      'select count(*)::int as n from organizations',
+    );
+    expect(overview.organizations.total).toBe(orgCount!.n);
+    expect(overview.agentsInError.map((e) => e.agentId)).toContain(first.id);
+  });
+
+  it('shows a developer their own organization only', async () => {
+    const own = await h.org('fleet-own', 'free');
+    const developer = await h.user(own.id, 'developer', 'dev@fleet-own.test');
+    await h.ok(h.admin(), 'agents.create', {
+      organizationId: own.id,
+      name: 'Mine',
+      systemPrompt: 'p',
+    });
+    const overview = await h.ok(h.slotFor(developer.id), 'fleet.overview', {});
+    expect(overview.scope).toBe('organization');
+    expect(overview.organizations.total).toBe(1);
+    expect(overview.agents.total).toBe(1);
+  });
+});
+
+describe('recount', () => {
+  it('finds drift injected behind the console’s back, names the organization, and repairs it', async () => {
+    const org = await h.org('drifty', 'pro');
+    for (const name of ['One', 'Two']) {
+      await h.ok(h.admin(), 'agents.create', { organizationId: org.id, name, systemPrompt: 'p' });
+    }
+    await h.db.sql(
+      `insert into "org_drifty".agents (name, system_prompt, status) values ('Sneaky', 'p', 'error')`,
+    );
+    await h.db.sql(`update "org_drifty".agents set name = 'Renamed' where name = 'One'`);
+    await h.db.sql('update organizations set agent_count = 7 where id = $1', [org.id]);
+
+    const result = await h.ok(h.admin(), 'tenancy.recount', {});
+    expect(result.drifted).toEqual([
+      {
+        organizationId: org.id,
+        slug: 'drifty',
+        agentCount: { from: 7, to: 3 },
+        index: { missing: 1, extra: 0, changed: 1 },
+      },
+    ]);
+    const found = await h.ok(h.admin(), 'fleet.searchAgents', { query: 'Sneaky' });
+    expect(found.items.map((a) => a.name)).toEqual(['Sneaky']);
+    expect((await h.ok(h.admin(), 'tenancy.recount', {})).drifted).toEqual([]);
+  });
+});
+
+describe('search across tenants', () => {
+  it('finds an agent in another organization for an administrator, never for a developer of a different one', async () => {
+    const far = await h.org('far-away', 'pro');
+    await h.ok(h.admin(), 'agents.create', {
+      organizationId: far.id,
+      name: 'Lighthouse',
+      systemPrompt: 'p',
+    });
+    const near = await h.org('near-by', 'pro');
+    const developer = await h.user(near.id, 'developer', 'dev@near-by.test');
+
+    const forAdmin = await h.ok(h.admin(), 'fleet.searchAgents', { query: 'ighthous' });
+    expect(forAdmin.items).toEqual([
+      expect.objectContaining({
+        name: 'Lighthouse',
+        organizationId: far.id,
+        organizationSlug: 'far-away',
+      }),
+    ]);
+    const forDeveloper = await h.ok(h.slotFor(developer.id), 'fleet.searchAgents', {
+      query: 'ighthous',
+    });
+    expect(forDeveloper).toMatchObject({ items: [], total: 0 });
+  });
+
+  it('treats % and _ in the query as letters', async () => {
+    const found = await h.ok(h.admin(), 'fleet.searchAgents', { query: '%' });
+    expect(found.total).toBe(0);
+  });
+});
+
+describe('changes announced between consoles', () => {
+  it('reaches a second console listening on the same database, after the commit only', async () => {
+    const heard: FleetChange[] = [];
+    const listener = listenForChanges(h.db.url, {
+      onChange: (change) => heard.push(change),
+      onReconnect: () => undefined,
+      log: () => undefined,
+    });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const org = await h.org('announced', 'free');
+      const agent = await h.ok(h.admin(), 'agents.create', {
+        organizationId: org.id,
+        name: 'Loud',
+        systemPrompt: 'p',
+      });
+      // a refused write announces nothing
+      await h.call(h.admin(), 'agents.update', {
+        organizationId: org.id,
+        id: agent.id,
+        version: 99,
+        name: 'Never',
+      });
+      await h.ok(h.admin(), 'agents.update', {
+        organizationId: org.id,
+        id: agent.id,
+        version: agent.version,
+        name: 'Louder',
+      });
+      await expect.poll(() => heard.filter((c) => c.id === agent.id).length).toBe(2);
+      expect(heard.filter((c) => c.id === agent.id)).toEqual([
+        { kind: 'agent', id: agent.id, organizationId: org.id, version: 1 },
+        { kind: 'agent', id: agent.id, organizationId: org.id, version: 2 },
+      ]);
+      expect(JSON.stringify(heard)).not.toMatch(/systemPrompt|password|Louder/);
+    } finally {
+      await listener.close();
+    }
+  });
+
+  it('sends a window only the changes of organizations it can see', async () => {
+    const mine = await h.org('seen', 'free');
+    const developer = await h.user(mine.id, 'developer', 'dev@seen.test');
+    const slot = h.slotFor(developer.id);
+    const change = (organizationId: string | null, kind = 'agent') =>
+      ({ type: 'change', kind, id: null, organizationId, version: null }) as const;
+    expect(h.router.mayReceive(slot, change(mine.id))).toBe(true);
+    expect(h.router.mayReceive(slot, change(h.homeId))).toBe(false);
+    expect(h.router.mayReceive(slot, change(null, 'skill'))).toBe(true);
+    expect(h.router.mayReceive(slot, change(null, 'tenancy'))).toBe(false);
+    expect(h.router.mayReceive({}, change(mine.id))).toBe(false);
+  });
+});
