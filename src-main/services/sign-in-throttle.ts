@@ -62,7 +62,11 @@ export async function startAttempt(root: EntityManager, email: string): Promise<
     const row = await lockedRow(tx, email);
     if (row.lockedUntil) return lockedError(row.lockedUntil);
     if (row.failures >= MAX_FAILURES) {
-      return lockedError(new Date(row.windowStartedAt.getTime() + FAILURE_WINDOW_MINUTES * MINUTE));
+      // five attempts are counted and not all settled: none more is compared until they are
+      return new AppError(
+        'LOCKED',
+        'Too many sign-in attempts for this email at once; wait a moment and try again',
+      );
     }
     row.failures += 1;
     return null;

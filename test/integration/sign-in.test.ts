@@ -271,6 +271,16 @@ describe('a burst of sign-ins for one email', () => {
     }
   });
 
+  it('never locks an email over right passwords: after a burst of them the next sign-in works', async () => {
+    await h.user(orgId, 'user', 'eager@signin.test');
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => signIn('eager@signin.test', PASSWORD)),
+    );
+    expect(results.some((r) => r.ok)).toBe(true);
+    expect(results.every((r) => r.ok || r.error?.code === 'LOCKED')).toBe(true);
+    expect(codeOf(await signIn('eager@signin.test', PASSWORD))).toBe('ok');
+  });
+
   it('is shared by two consoles on one database: failures through either count for both', async () => {
     await h.user(orgId, 'user', 'shared@signin.test');
     const second = await createHarnessOnSameDb();
