@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { FleetChange } from '../../src-shared/channels.ts';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FleetChange, FleetEvent } from '../../src-shared/channels.ts';
 import { AGENT_STATUSES } from '../../src-shared/domain/agent-machine.ts';
 import { listenForChanges } from '../../src-main/db/change-listener.ts';
+import { openRuntime, type Runtime } from '../../src-main/runtime.ts';
 import { adminHarness } from '../support/harness.ts';
 
 /*
@@ -181,6 +185,41 @@ describe('search across tenants', () => {
 });
 
 describe('changes announced between consoles', () => {
+  it("lets two consoles (two runtimes, two routers) on one database hear each other's writes", async () => {
+    const homes = await Promise.all([0, 1].map(() => mkdtemp(join(tmpdir(), 'fleetprompt-live-'))));
+    const heard: [FleetEvent[], FleetEvent[]] = [[], []];
+    const consoles = await Promise.all(
+      homes.map((home, i) =>
+        openRuntime({
+          dataDir: home,
+          env: { DATABASE_URL: h.db.url },
+          onEvent: (event) => heard[i as 0 | 1].push(event),
+        }),
+      ),
+    );
+    try {
+      const [first, second] = consoles as [Runtime, Runtime];
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const org = await first.router.system('organizations.create', {
+        name: 'Shared',
+        slug: 'shared-live',
+        tier: 'free',
+      });
+      const agent = await second.router.system('agents.create', {
+        organizationId: org.id,
+        name: 'Both see me',
+        systemPrompt: 'p',
+      });
+      const changed = (events: FleetEvent[], id: string) =>
+        events.some((e) => e.type === 'change' && e.id === id);
+      await expect.poll(() => changed(heard[1], org.id)).toBe(true);
+      await expect.poll(() => changed(heard[0], agent.id)).toBe(true);
+    } finally {
+      await Promise.all(consoles.map((c) => c.close()));
+      await Promise.all(homes.map((home) => rm(home, { recursive: true, force: true })));
+    }
+  });
+
   it('reaches a second console listening on the same database, after the commit only', async () => {
     const heard: FleetChange[] = [];
     const listener = listenForChanges(h.db.url, {
