@@ -32,34 +32,36 @@ export async function serverUser(): Promise<RunAs> {
   }
 }
 
+/** A program started with what it prints kept (the last 4,000 characters), for the error that explains it. */
+function spawnKeeping(
+  program: string,
+  args: string[],
+  as: RunAs,
+  onOutput: (output: string) => void = () => undefined,
+): { child: ChildProcess; output: () => string } {
+  let output = '';
+  const child = spawn(program, args, { ...as, stdio: ['ignore', 'pipe', 'pipe'] });
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString('utf8')).slice(-4_000);
+    onOutput(output);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return { child, output: () => output.trim() };
+}
+
+const failure = (output: string, code: number | null, signal: NodeJS.Signals | null) =>
+  Object.assign(new Error(output || `exited with ${code ?? signal}`), { output, code });
+
 /** Runs a program to completion; rejects with its exit code and last output. */
 export function runToEnd(program: string, args: string[], as: RunAs): Promise<{ output: string }> {
   return new Promise((resolve, reject) => {
-    let output = '';
-    let child: ChildProcess;
-    try {
-      child = spawn(program, args, { ...as, stdio: ['ignore', 'pipe', 'pipe'] });
-    } catch (error) {
-      reject(error);
-      return;
-    }
-    const keep = (chunk: Buffer) => {
-      output = (output + chunk.toString('utf8')).slice(-4_000);
-    };
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
+    const { child, output } = spawnKeeping(program, args, as);
     // a program that cannot be spawned (EACCES, ENOENT) arrives here, never as an unheard event
     child.once('error', reject);
-    child.once('close', (code, signal) => {
-      if (code === 0) resolve({ output });
-      else
-        reject(
-          Object.assign(new Error(output.trim() || `exited with ${code ?? signal}`), {
-            output,
-            code,
-          }),
-        );
-    });
+    child.once('close', (code, signal) =>
+      code === 0 ? resolve({ output: output() }) : reject(failure(output(), code, signal)),
+    );
   });
 }
 
@@ -77,37 +79,23 @@ export function startServer(
   timeoutMs = 30_000,
 ): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
-    let output = '';
-    const log = () => output.trim();
-    let child: ChildProcess;
-    try {
-      child = spawn(program, args, { ...as, stdio: ['ignore', 'pipe', 'pipe'] });
-    } catch (error) {
-      reject(error);
-      return;
-    }
     let settled = false;
     const settle = (error: Error | null) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       if (error) reject(error);
-      else resolve({ child, log });
+      else resolve({ child, log: output });
     };
+    const { child, output } = spawnKeeping(program, args, as, (printed) => {
+      if (/database system is ready to accept connections/.test(printed)) settle(null);
+    });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      settle(new Error(`did not accept connections within ${timeoutMs / 1000} s: ${log()}`));
+      settle(new Error(`did not accept connections within ${timeoutMs / 1000} s: ${output()}`));
     }, timeoutMs);
-    const keep = (chunk: Buffer) => {
-      output = (output + chunk.toString('utf8')).slice(-4_000);
-      if (/database system is ready to accept connections/.test(output)) settle(null);
-    };
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
     child.once('error', (error) => settle(error));
-    child.once('exit', (code, signal) =>
-      settle(Object.assign(new Error(log() || `exited with ${code ?? signal}`), { output: log() })),
-    );
+    child.once('exit', (code, signal) => settle(failure(output(), code, signal)));
   });
 }
 
