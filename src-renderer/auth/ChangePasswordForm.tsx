@@ -4,6 +4,7 @@ import { zod4Resolver } from 'mantine-form-zod-resolver';
 import type { ReactNode } from 'react';
 import { contract } from '../../src-shared/contract.ts';
 import { useWrite } from '../api/hooks.ts';
+import { submitWith } from '../components/forms.ts';
 import { NewPasswordFields, withConfirmation } from '../components/NewPasswordFields.tsx';
 
 const schema = withConfirmation(contract['auth.changePassword'].input, 'newPassword');
@@ -28,13 +29,9 @@ export function ChangePasswordForm({
     invalidates: ['auth'],
   });
   const submit = form.onSubmit(async ({ confirmPassword: _c, ...values }) => {
-    try {
-      await change.mutateAsync(values);
+    if (await submitWith(form, () => change.mutateAsync(values))) {
       form.reset();
       onDone();
-    } catch (e) {
-      const fields = (e as { fields?: Record<string, string> }).fields;
-      if (fields) form.setErrors(fields);
     }
   });
   return (

@@ -1,15 +1,16 @@
 import { ApiError } from '../api/client.ts';
 
 /**
- * Runs a write from a form: the server's field errors land on their fields;
- * returns whether it succeeded (other errors are notified by the write hook).
+ * Runs a write from a form: the server's field errors land on their fields.
+ * Returns the write's answer wrapped, or null when it failed (other errors
+ * are notified by the write hook): many writes answer null themselves.
  */
 export async function submitWith<R>(
   form: { setErrors: (errors: Record<string, string>) => void },
   write: () => Promise<R>,
-): Promise<R | null> {
+): Promise<{ value: R } | null> {
   try {
-    return await write();
+    return { value: await write() };
   } catch (error) {
     if (error instanceof ApiError && error.fields) form.setErrors(error.fields);
     return null;

@@ -145,6 +145,27 @@ test('creates a developer in an organization, who sees only that organization', 
   await expect(dev.getByRole('button', { name: 'New organization' })).toHaveCount(0);
 });
 
+test("sets a user's password from the Users screen, who must then choose their own", async ({
+  browser,
+}) => {
+  const { organization } = await organizationWith('reset-org', 'pro');
+  const user = await userIn(organization.id, 'user', PASSWORD);
+  const admin = await adminPage(browser);
+  await go(admin, 'Users');
+  await admin.getByRole('button', { name: `Actions for ${user.email}` }).click();
+  await admin.getByRole('menuitem', { name: 'Set password' }).click();
+  const dialog = admin.getByRole('dialog', { name: `Set password of ${user.email}` });
+  await dialog.getByLabel('New password', { exact: true }).fill(OWN_PASSWORD);
+  await dialog.getByLabel('New password again').fill(OWN_PASSWORD);
+  await dialog.getByRole('button', { name: 'Set password' }).click();
+  await toast(admin, `New password set for ${user.email}; their sessions were ended`);
+  await expect(dialog).toBeHidden();
+
+  const page = await openConsole(browser);
+  await signIn(page, user.email, OWN_PASSWORD);
+  await expect(page.getByRole('button', { name: 'Set password and continue' })).toBeVisible();
+});
+
 /** The agents list of an organization, opened through a link that names it. */
 async function agentsOf(page: Page, organizationId: string) {
   await visit(page, `/agents?org=${organizationId}`);

@@ -82,7 +82,7 @@ export function AgentFormModal({
     if (created) {
       form.reset();
       onClose();
-      navigate(`/agents/${organizationId}/${created.id}`);
+      navigate(`/agents/${organizationId}/${created.value.id}`);
     }
   });
   return (

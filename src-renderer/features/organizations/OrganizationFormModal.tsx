@@ -42,7 +42,7 @@ export function CreateOrganizationModal({
       form.reset();
       setSlugEdited(false);
       onClose();
-      navigate(`/organizations/${org.id}`);
+      navigate(`/organizations/${org.value.id}`);
     }
   });
   return (

@@ -154,7 +154,7 @@ export function SetPasswordModal({
     success: () => `New password set for ${user.email}; their sessions were ended`,
   });
   const submit = form.onSubmit(async ({ password }) => {
-    if ((await submitWith(form, () => set.mutateAsync({ id: user.id, password }))) !== null) {
+    if (await submitWith(form, () => set.mutateAsync({ id: user.id, password }))) {
       form.reset();
       onClose();
     }
