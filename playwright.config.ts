@@ -1,14 +1,10 @@
-import { existsSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
+import { chromiumLaunchOptions } from './test/e2e/chromium.ts';
 
 /**
  * End-to-end tests drive the real screens through headless mode on a fresh
- * database, in Debian's Chromium where it is installed (Playwright cannot
- * download its own browser on these machines).
+ * database, in the browser `test/e2e/chromium.ts` chooses.
  */
-const systemChromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) =>
-  existsSync(path),
-);
 
 export default defineConfig({
   testDir: 'test/e2e',
@@ -27,16 +23,6 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     viewport: { width: 1280, height: 800 },
     actionTimeout: 10_000,
-    launchOptions: {
-      ...(systemChromium ? { executablePath: systemChromium } : {}),
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    },
+    launchOptions: chromiumLaunchOptions,
   },
 });

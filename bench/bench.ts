@@ -20,6 +20,7 @@ import { createPasswordHasher } from '../src-main/services/password-hasher.ts';
 import { SessionStore } from '../src-main/services/sessions.ts';
 import { insertUser } from '../src-main/services/users.ts';
 import { APP_VERSION } from '../src-main/version.ts';
+import { chromiumLaunchOptions } from '../test/e2e/chromium.ts';
 
 /*
  * `npm run bench [--tenants N] [--quick]`: each case against raw SQL through
@@ -562,17 +563,7 @@ async function coldStart(databaseUrl: string | null): Promise<number> {
       createInterface({ input: child.stdout }).once('line', resolve);
       child.once('exit', (code) => reject(new Error(`headless exited with ${code}`)));
     });
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    const browser = await chromium.launch(chromiumLaunchOptions);
     const page = await browser.newPage();
     await page.goto((JSON.parse(line) as { url: string }).url);
     await page.getByRole('button', { name: /Sign in|Create administrator/ }).waitFor();

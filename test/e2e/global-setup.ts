@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chromium } from '@playwright/test';
+import { systemChromium } from './chromium.ts';
 import { startConsoleServer } from './console-server.ts';
 import { ADMIN } from './fixtures.ts';
 
@@ -9,7 +10,7 @@ import { ADMIN } from './fixtures.ts';
  * tests its URL through the environment. Returns the teardown.
  */
 export default async function globalSetup() {
-  if (!existsSync('/usr/bin/chromium') && !existsSync(chromium.executablePath())) {
+  if (!systemChromium && !existsSync(chromium.executablePath())) {
     throw new Error(
       'No Chromium for the end-to-end tests: install one with `apt-get install -y chromium`.',
     );

@@ -1,0 +1,23 @@
+import { existsSync } from 'node:fs';
+import type { LaunchOptions } from '@playwright/test';
+
+/**
+ * How the end-to-end tests and the bench start a browser: Debian's Chromium
+ * where it is installed (Playwright cannot download its own on these
+ * machines), without the background traffic these offline machines refuse.
+ */
+export const systemChromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) =>
+  existsSync(path),
+);
+
+export const chromiumLaunchOptions: LaunchOptions = {
+  ...(systemChromium ? { executablePath: systemChromium } : {}),
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
+};
