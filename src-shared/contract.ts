@@ -101,6 +101,8 @@ export interface FleetOverview {
     agentCount: number;
     agentLimit: number;
   }[];
+  /** How many organizations are at 80 % or more of their agent limit (all, not only those listed). */
+  nearLimitCount: number;
   /** How many organizations are at 100 % of their agent limit. */
   atLimit: number;
   tenancy: { behind: number; failed: { slug: string; message: string }[] };

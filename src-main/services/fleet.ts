@@ -34,7 +34,8 @@ export async function fleetOverview(w: Work): Promise<FleetOverview> {
   const em = w.em;
   const inScope = scope === null ? '' : 'where o.id = ?';
   const params = scope === null ? [] : [scope];
-  const [organizations, agents, nearLimit, errors, behind] = await Promise.all([
+  const nearLimitWhere = `agent_limit > 0 and agent_count >= ceil(agent_limit * ${NEAR_LIMIT})`;
+  const [organizations, agents, nearLimit, errors, [counts]] = await Promise.all([
     em.execute<{ tier: Tier; billing_status: BillingStatus; n: string }[]>(
       `select tier, billing_status, count(*) as n from public.organizations o ${inScope}
         group by tier, billing_status`,
@@ -47,9 +48,8 @@ export async function fleetOverview(w: Work): Promise<FleetOverview> {
     ),
     em.execute<{ id: string; name: string; agent_count: number; agent_limit: number }[]>(
       `select id, name, agent_count, agent_limit from public.organizations o
-        where agent_limit > 0 and agent_count >= ceil(agent_limit * ${NEAR_LIMIT})
-        ${scope === null ? '' : 'and o.id = ?'}
-        order by agent_count::float / agent_limit desc, name`,
+        where ${nearLimitWhere} ${scope === null ? '' : 'and o.id = ?'}
+        order by agent_count::float / agent_limit desc, name limit ${LISTED}`,
       params,
     ),
     em.execute<
@@ -67,9 +67,11 @@ export async function fleetOverview(w: Work): Promise<FleetOverview> {
         order by a.status_since desc limit ${LISTED}`,
       params,
     ),
-    em.execute<{ n: string }[]>(
-      `select count(*) as n from public.organizations o
-        where tenant_schema_version < ${TENANT_MIGRATION_COUNT} ${scope === null ? '' : 'and o.id = ?'}`,
+    em.execute<{ near: string; at: string; behind: string }[]>(
+      `select count(*) filter (where ${nearLimitWhere}) as near,
+              count(*) filter (where agent_limit > 0 and agent_count >= agent_limit) as at,
+              count(*) filter (where tenant_schema_version < ${TENANT_MIGRATION_COUNT}) as behind
+         from public.organizations o ${inScope}`,
       params,
     ),
   ]);
@@ -98,14 +100,15 @@ export async function fleetOverview(w: Work): Promise<FleetOverview> {
     scope: scope === null ? 'fleet' : 'organization',
     organizations: { total, byTier, byBillingStatus },
     agents: { total: Object.values(byStatus).reduce((a, b) => a + b, 0), byStatus },
-    nearLimit: nearLimit.slice(0, LISTED).map((o) => ({
+    nearLimit: nearLimit.map((o) => ({
       organizationId: o.id,
       name: o.name,
       agentCount: o.agent_count,
       agentLimit: o.agent_limit,
     })),
-    atLimit: nearLimit.filter((o) => o.agent_count >= o.agent_limit).length,
-    tenancy: { behind: Number(behind[0]?.n ?? 0), failed: failures },
+    nearLimitCount: Number(counts?.near ?? 0),
+    atLimit: Number(counts?.at ?? 0),
+    tenancy: { behind: Number(counts?.behind ?? 0), failed: failures },
     agentsInError: errors.map((e) => ({
       organizationId: e.organization_id,
       organizationName: e.organization_name,

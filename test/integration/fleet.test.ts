@@ -124,6 +124,26 @@ describe('the fleet overview', () => {
     expect(overview.organizations.total).toBe(1);
     expect(overview.agents.total).toBe(1);
   });
+
+  it('counts every organization near its agent limit while listing only the fullest twenty', async () => {
+    const admin = h.admin();
+    for (let n = 0; n < 21; n++) {
+      const org = await h.org(`full-${n}`, 'free');
+      for (const name of ['One', 'Two', 'Three']) {
+        await h.ok(admin, 'agents.create', { organizationId: org.id, name, systemPrompt: 'p' });
+      }
+    }
+    const [expected] = await h.db.sql<{ near: number; at: number }>(
+      `select count(*) filter (where agent_count >= ceil(agent_limit * 0.8))::int as near,
+              count(*) filter (where agent_count >= agent_limit)::int as at
+         from organizations where agent_limit > 0`,
+    );
+    const overview = await h.ok(admin, 'fleet.overview', {});
+    expect(overview.nearLimit).toHaveLength(20);
+    expect(overview.nearLimitCount).toBe(expected!.near);
+    expect(overview.nearLimitCount).toBeGreaterThanOrEqual(21);
+    expect(overview.atLimit).toBe(expected!.at);
+  });
 });
 
 describe('recount', () => {

@@ -15,7 +15,7 @@ import {
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconSearch } from '@tabler/icons-react';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { AGENT_STATUSES } from '../../../src-shared/domain/agent-machine.ts';
 import { BILLING_STATUSES } from '../../../src-shared/domain/enums.ts';
@@ -41,6 +41,17 @@ function Figure({ label, value, detail }: { label: string; value: string; detail
       </Text>
       <Title order={3}>{value}</Title>
       {detail && <Text size="sm">{detail}</Text>}
+    </Card>
+  );
+}
+
+function Panel({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <Card withBorder>
+      <Title order={4} mb="sm">
+        {title}
+      </Title>
+      {children}
     </Card>
   );
 }
@@ -126,7 +137,7 @@ export function FleetPage() {
             <Figure
               label="At their agent limit"
               value={formatNumber(o.atLimit)}
-              detail={`${formatNumber(o.nearLimit.length)} at 80 % or more`}
+              detail={`${formatNumber(o.nearLimitCount)} at 80 % or more`}
             />
             <Figure
               label="Tenant schemas behind"
@@ -135,10 +146,7 @@ export function FleetPage() {
             />
           </SimpleGrid>
           <SimpleGrid cols={{ base: 1, lg: 3 }}>
-            <Card withBorder>
-              <Title order={4} mb="sm">
-                Agents by status
-              </Title>
+            <Panel title="Agents by status">
               <div
                 role="img"
                 aria-label={`Agents by status: ${AGENT_STATUSES.map(
@@ -163,11 +171,8 @@ export function FleetPage() {
                   </Text>
                 ))}
               </Group>
-            </Card>
-            <Card withBorder>
-              <Title order={4} mb="sm">
-                Organizations by tier
-              </Title>
+            </Panel>
+            <Panel title="Organizations by tier">
               <BarChart
                 h={180}
                 data={TIERS.map((tier) => ({ tier, organizations: o.organizations.byTier[tier] }))}
@@ -175,11 +180,8 @@ export function FleetPage() {
                 series={[{ name: 'organizations', color: 'indigo.6', label: 'Organizations' }]}
                 valueFormatter={formatNumber}
               />
-            </Card>
-            <Card withBorder>
-              <Title order={4} mb="sm">
-                Billing status
-              </Title>
+            </Panel>
+            <Panel title="Billing status">
               <Table aria-label="Organizations by billing status">
                 <Table.Tbody>
                   {BILLING_STATUSES.map((status) => (
@@ -192,13 +194,10 @@ export function FleetPage() {
                   ))}
                 </Table.Tbody>
               </Table>
-            </Card>
+            </Panel>
           </SimpleGrid>
           <SimpleGrid cols={{ base: 1, lg: 2 }}>
-            <Card withBorder>
-              <Title order={4} mb="sm">
-                Agents in error
-              </Title>
+            <Panel title="Agents in error">
               {o.agentsInError.length === 0 ? (
                 <Text size="sm">No agent is in error.</Text>
               ) : (
@@ -225,11 +224,8 @@ export function FleetPage() {
                   </Table.Tbody>
                 </Table>
               )}
-            </Card>
-            <Card withBorder>
-              <Title order={4} mb="sm">
-                Near their agent limit
-              </Title>
+            </Panel>
+            <Panel title="Near their agent limit">
               {o.nearLimit.length === 0 ? (
                 <Text size="sm">No organization is at 80 % of its agent limit.</Text>
               ) : (
@@ -250,7 +246,7 @@ export function FleetPage() {
                   </Table.Tbody>
                 </Table>
               )}
-            </Card>
+            </Panel>
           </SimpleGrid>
           {o.latestAudit.length > 0 && (
             <Card withBorder>
