@@ -121,13 +121,10 @@ function targetOf(kind: LoadKind, record: Loadable[LoadKind]): Target {
 function requireVersion(kind: LoadKind, record: Loadable[LoadKind], input: Input): void {
   const given = input.version;
   if (typeof given !== 'number' || !('version' in record) || record.version === given) return;
-  const name = 'name' in record ? `"${record.name}"` : '';
+  const what = 'name' in record ? `${WHAT[kind]} "${record.name}"` : WHAT[kind];
   throw new AppError(
     'CONFLICT',
-    `${WHAT[kind]} ${name} was changed by someone else (version ${record.version}, yours ${given}); reload and try again`.replace(
-      '  ',
-      ' ',
-    ),
+    `${what} was changed by someone else (version ${record.version}, yours ${given}); reload and try again`,
   );
 }
 
