@@ -137,6 +137,8 @@ export interface RecountResult {
     agentCount: { from: number; to: number };
     /** Agents the index lacked, kept after they were gone, or held with another name or status. */
     index: { missing: number; extra: number; changed: number };
+    /** The organization's agents by status as the overview counted them, and as its schema holds them. */
+    byStatus: { from: Record<AgentStatus, number>; to: Record<AgentStatus, number> };
   }[];
 }
 

@@ -26,6 +26,10 @@ import type { Work } from './work.ts';
 const NEAR_LIMIT = 0.8;
 const LISTED = 20;
 
+/** Each organization's agents by status (public migration 6, kept by agent_index's triggers). */
+type StatusColumn = `agents_${AgentStatus}`;
+const STATUS_COLUMNS = AGENT_STATUSES.map((s): StatusColumn => `agents_${s}`);
+
 const zeroes = <K extends string>(keys: readonly K[]) =>
   Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
 
@@ -35,15 +39,21 @@ export async function fleetOverview(w: Work): Promise<FleetOverview> {
   const inScope = scope === null ? '' : 'where o.id = ?';
   const params = scope === null ? [] : [scope];
   const nearLimitWhere = `agent_limit > 0 and agent_count >= ceil(agent_limit * ${NEAR_LIMIT})`;
-  const [organizations, agents, nearLimit, errors, [counts]] = await Promise.all([
-    em.execute<{ tier: Tier; billing_status: BillingStatus; n: string }[]>(
-      `select tier, billing_status, count(*) as n from public.organizations o ${inScope}
-        group by tier, billing_status`,
-      params,
-    ),
-    em.execute<{ status: AgentStatus; n: string }[]>(
-      `select status, count(*) as n from public.agent_index
-        ${scope === null ? '' : 'where organization_id = ?'} group by status`,
+  // one pass over the organizations: tiers, billing, agents by status, limits, tenancy
+  const [groups, nearLimit, errors] = await Promise.all([
+    em.execute<
+      (Record<'n' | 'near' | 'at' | 'behind', string> &
+        Record<StatusColumn, string | null> & {
+          tier: Tier;
+          billing_status: BillingStatus;
+        })[]
+    >(
+      `select tier, billing_status, count(*) as n,
+              ${STATUS_COLUMNS.map((c) => `sum(${c}) as ${c}`).join(', ')},
+              count(*) filter (where ${nearLimitWhere}) as near,
+              count(*) filter (where agent_limit > 0 and agent_count >= agent_limit) as at,
+              count(*) filter (where tenant_schema_version < ${TENANT_MIGRATION_COUNT}) as behind
+         from public.organizations o ${inScope} group by tier, billing_status`,
       params,
     ),
     em.execute<{ id: string; name: string; agent_count: number; agent_limit: number }[]>(
@@ -67,25 +77,22 @@ export async function fleetOverview(w: Work): Promise<FleetOverview> {
         order by a.status_since desc limit ${LISTED}`,
       params,
     ),
-    em.execute<{ near: string; at: string; behind: string }[]>(
-      `select count(*) filter (where ${nearLimitWhere}) as near,
-              count(*) filter (where agent_limit > 0 and agent_count >= agent_limit) as at,
-              count(*) filter (where tenant_schema_version < ${TENANT_MIGRATION_COUNT}) as behind
-         from public.organizations o ${inScope}`,
-      params,
-    ),
   ]);
 
   const byTier = zeroes(TIERS);
   const byBillingStatus = zeroes(BILLING_STATUSES);
-  let total = 0;
-  for (const row of organizations) {
-    byTier[row.tier] += Number(row.n);
-    byBillingStatus[row.billing_status] += Number(row.n);
-    total += Number(row.n);
-  }
   const byStatus = zeroes(AGENT_STATUSES);
-  for (const row of agents) byStatus[row.status] = Number(row.n);
+  const counts = { total: 0, near: 0, at: 0, behind: 0 };
+  for (const row of groups) {
+    const n = Number(row.n);
+    byTier[row.tier] += n;
+    byBillingStatus[row.billing_status] += n;
+    counts.total += n;
+    counts.near += Number(row.near);
+    counts.at += Number(row.at);
+    counts.behind += Number(row.behind);
+    for (const status of AGENT_STATUSES) byStatus[status] += Number(row[`agents_${status}`] ?? 0);
+  }
 
   const auditScope = scopeOf(w.actor, 'readAudit');
   const latestAudit = mayEver(w.actor, 'readAudit').allowed
@@ -98,7 +105,7 @@ export async function fleetOverview(w: Work): Promise<FleetOverview> {
 
   return {
     scope: scope === null ? 'fleet' : 'organization',
-    organizations: { total, byTier, byBillingStatus },
+    organizations: { total: counts.total, byTier, byBillingStatus },
     agents: { total: Object.values(byStatus).reduce((a, b) => a + b, 0), byStatus },
     nearLimit: nearLimit.map((o) => ({
       organizationId: o.id,
@@ -106,9 +113,9 @@ export async function fleetOverview(w: Work): Promise<FleetOverview> {
       agentCount: o.agent_count,
       agentLimit: o.agent_limit,
     })),
-    nearLimitCount: Number(counts?.near ?? 0),
-    atLimit: Number(counts?.at ?? 0),
-    tenancy: { behind: Number(counts?.behind ?? 0), failed: failures },
+    nearLimitCount: counts.near,
+    atLimit: counts.at,
+    tenancy: { behind: counts.behind, failed: failures },
     agentsInError: errors.map((e) => ({
       organizationId: e.organization_id,
       organizationName: e.organization_name,
@@ -177,8 +184,9 @@ export async function recount(w: Work): Promise<RecountResult> {
   for (const { id, slug } of organizations) {
     const agents = `${quotedTenantSchema(slug)}.agents`;
     const drift = await w.runtime.root.fork().transactional(async (tx) => {
-      const [locked] = await tx.execute<{ agent_count: number }[]>(
-        'select agent_count from public.organizations where id = ? for update',
+      const [locked] = await tx.execute<({ agent_count: number } & Record<StatusColumn, number>)[]>(
+        `select agent_count, ${STATUS_COLUMNS.join(', ')} from public.organizations
+          where id = ? for update`,
         [id],
       );
       if (!locked) return null;
@@ -194,19 +202,40 @@ export async function recount(w: Work): Promise<RecountResult> {
                   where i.organization_id = ? and (i.name <> t.name or i.status <> t.status)) as changed`,
         [id, id],
       );
+      const statuses = await tx.execute<{ status: AgentStatus; n: string }[]>(
+        `select status, count(*) as n from ${agents} group by status`,
+      );
       const actual = Number(diff?.actual ?? 0);
       const index = {
         missing: Number(diff?.missing ?? 0),
         extra: Number(diff?.extra ?? 0),
         changed: Number(diff?.changed ?? 0),
       };
-      if (actual === locked.agent_count && !index.missing && !index.extra && !index.changed) {
+      const byStatus = { from: zeroes(AGENT_STATUSES), to: zeroes(AGENT_STATUSES) };
+      for (const status of AGENT_STATUSES) byStatus.from[status] = locked[`agents_${status}`];
+      for (const row of statuses) byStatus.to[row.status] = Number(row.n);
+      const countsAgree = AGENT_STATUSES.every((s) => byStatus.from[s] === byStatus.to[s]);
+      if (
+        actual === locked.agent_count &&
+        countsAgree &&
+        !index.missing &&
+        !index.extra &&
+        !index.changed
+      ) {
         return null;
       }
-      await tx.execute('update public.organizations set agent_count = ? where id = ?', [
-        actual,
-        id,
-      ]);
+      // counts first made to agree with the index as it stands, so that the
+      // index's triggers carry them exactly through its rebuild
+      await tx.execute(
+        `update public.organizations o set agent_count = ?,
+           ${AGENT_STATUSES.map(
+             (s) =>
+               `agents_${s} = (select count(*) from public.agent_index i
+                                where i.organization_id = o.id and i.status = '${s}')`,
+           ).join(', ')}
+          where id = ?`,
+        [actual, id],
+      );
       await tx.execute('delete from public.agent_index where organization_id = ?', [id]);
       await tx.execute(
         `insert into public.agent_index (agent_id, organization_id, name, status, status_since)
@@ -218,6 +247,7 @@ export async function recount(w: Work): Promise<RecountResult> {
         slug,
         agentCount: { from: locked.agent_count, to: actual },
         index,
+        byStatus,
       };
     });
     if (drift) drifted.push(drift);

@@ -165,11 +165,34 @@ describe('recount', () => {
         slug: 'drifty',
         agentCount: { from: 7, to: 3 },
         index: { missing: 1, extra: 0, changed: 1 },
+        byStatus: {
+          from: { draft: 2, deploying: 0, active: 0, paused: 0, error: 0 },
+          to: { draft: 2, deploying: 0, active: 0, paused: 0, error: 1 },
+        },
       },
     ]);
     const found = await h.ok(h.admin(), 'fleet.searchAgents', { query: 'Sneaky' });
     expect(found.items.map((a) => a.name)).toEqual(['Sneaky']);
     expect((await h.ok(h.admin(), 'tenancy.recount', {})).drifted).toEqual([]);
+  });
+
+  it('repairs per-status counts that drifted while the index itself stayed right', async () => {
+    const org = await h.org('counts-drift', 'pro');
+    await h.ok(h.admin(), 'agents.create', {
+      organizationId: org.id,
+      name: 'A',
+      systemPrompt: 'p',
+    });
+    await h.db.sql('update organizations set agents_draft = 0, agents_error = 4 where id = $1', [
+      org.id,
+    ]);
+
+    const [drift] = (await h.ok(h.admin(), 'tenancy.recount', {})).drifted;
+    expect(drift?.slug).toBe('counts-drift');
+    expect(drift?.index).toEqual({ missing: 0, extra: 0, changed: 0 });
+    expect(drift?.byStatus.to).toMatchObject({ draft: 1, error: 0 });
+    const overview = await h.ok(h.admin(), 'fleet.overview', {});
+    expect(overview.agents.byStatus).toEqual(await countedFromSchemas());
   });
 });
 

@@ -2,8 +2,12 @@ import { Alert, Badge, Button, Code, Group, Progress, Stack, Table, Text } from 
 import { IconCalculator, IconRefresh } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import type { MigrationProgress } from '../../../src-shared/channels.ts';
+import { AGENT_STATUSES, type AgentStatus } from '../../../src-shared/domain/agent-machine.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
+
+const statusLine = (counts: Record<AgentStatus, number>) =>
+  AGENT_STATUSES.map((s) => `${counts[s]} ${s}`).join(', ');
 
 export function TenancyPage() {
   const status = useChannel('tenancy.status', {});
@@ -66,7 +70,8 @@ export function TenancyPage() {
             {recount.data.drifted.map((d) => (
               <Text size="sm" key={d.organizationId}>
                 <Code>org_{d.slug}</Code>: agent count {d.agentCount.from} → {d.agentCount.to};
-                index {d.index.missing} missing, {d.index.extra} extra, {d.index.changed} changed
+                index {d.index.missing} missing, {d.index.extra} extra, {d.index.changed} changed;
+                by status {statusLine(d.byStatus.from)} → {statusLine(d.byStatus.to)}
               </Text>
             ))}
           </Alert>
