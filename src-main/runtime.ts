@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { listenForChanges } from './db/change-listener.ts';
 import { openDatabaseTarget, probeServer, type DatabaseTarget } from './db/connection.ts';
+import { refuseUnfinishedTransfer } from './db/transfer/marker.ts';
 import { prepareDataDir, resolveDataDir } from './db/data-dir.ts';
 import { migrateAllTenants, migratePublic, type FanOutResult } from './db/fan-out.ts';
 import { openOrm, type Orm } from './db/orm.ts';
@@ -51,6 +52,7 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
   };
   try {
     const server = await probeServer(target.url);
+    if (server.unfinishedTransfer) await refuseUnfinishedTransfer(target.url);
     log(`database: ${target.source}, PostgreSQL ${server.version}`);
     if (server.superuser) {
       log(

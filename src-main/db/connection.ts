@@ -49,6 +49,8 @@ export interface ServerInfo {
   version: string;
   /** Whether the connection's role is a superuser (least privilege says it should not be). */
   superuser: boolean;
+  /** Whether the database holds an unfinished move or restore (db/transfer/marker.ts). */
+  unfinishedTransfer: boolean;
 }
 
 /**
@@ -59,14 +61,20 @@ export async function probeServer(url: string, timeoutMs = 10_000): Promise<Serv
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
   try {
     await client.connect();
-    const { rows } = await client.query<{ num: string; version: string; superuser: boolean }>(
+    const { rows } = await client.query<{
+      num: string;
+      version: string;
+      superuser: boolean;
+      unfinished: boolean;
+    }>(
       `select current_setting('server_version_num') as num, current_setting('server_version') as version,
-              (select rolsuper from pg_roles where rolname = current_user) as superuser`,
+              (select rolsuper from pg_roles where rolname = current_user) as superuser,
+              to_regclass('public.fleetprompt_transfer') is not null as unfinished`,
     );
     const row = rows[0];
     if (!row) throw new Error('The server did not report its version');
     checkServerVersion(Number(row.num), row.version);
-    return { version: row.version, superuser: row.superuser };
+    return { version: row.version, superuser: row.superuser, unfinishedTransfer: row.unfinished };
   } finally {
     await client.end().catch(() => undefined);
   }

@@ -19,7 +19,7 @@ export interface TenantMigrationScript {
  * The ledger exactly as MikroORM's migrator creates it, so that MikroORM's
  * own tooling reads a tenant's ledger as its own.
  */
-const LEDGER_TABLE = 'mikro_orm_migrations';
+export const LEDGER_TABLE = 'mikro_orm_migrations';
 const LEDGER_DDL =
   `create table ${LEDGER_TABLE} (id serial primary key, name varchar(255) not null, ` +
   'executed_at timestamptz(6) not null default current_timestamp(6))';
@@ -75,11 +75,27 @@ function inSchema(schema: string, statements: string[]): string[] {
 }
 
 /** Each migration's SQL followed by its ledger entry. */
-function recorded(em: EntityManager, scripts: TenantMigrationScript[]): string[] {
+function recorded(scripts: TenantMigrationScript[]): string[] {
   return scripts.flatMap(({ name, sql }) => [
     ...sql,
-    `insert into ${LEDGER_TABLE} (name) values (${em.getPlatform().quoteValue(name)})`,
+    `insert into ${LEDGER_TABLE} (name) values (${quoteLiteral(name)})`,
   ]);
+}
+
+/** A migration name as an SQL literal (names are ours, but quoted all the same). */
+function quoteLiteral(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** The statements that create a tenant schema with its ledger and the given migrations. */
+export function migratedSchemaStatements(
+  schema: string,
+  scripts: TenantMigrationScript[],
+): string[] {
+  return [
+    `create schema ${quoteIdent(schema)}`,
+    ...inSchema(schema, [LEDGER_DDL, ...recorded(scripts)]),
+  ];
 }
 
 /**
@@ -94,11 +110,7 @@ export async function createMigratedSchema(
   scripts: TenantMigrationScript[],
 ): Promise<void> {
   requireTransaction(em);
-  const statements = [
-    `create schema ${quoteIdent(schema)}`,
-    ...inSchema(schema, [LEDGER_DDL, ...recorded(em, scripts)]),
-  ];
-  await em.execute(statements.join(';\n'));
+  await em.execute(migratedSchemaStatements(schema, scripts).join(';\n'));
 }
 
 /**
@@ -116,6 +128,6 @@ export async function applyPendingMigrations(
   );
   const applied = new Set(rows.map((row) => row.name));
   const pending = scripts.filter((script) => !applied.has(script.name));
-  if (pending.length > 0) await em.execute(inSchema(schema, recorded(em, pending)).join(';\n'));
+  if (pending.length > 0) await em.execute(inSchema(schema, recorded(pending)).join(';\n'));
   return pending.map((script) => script.name);
 }

@@ -1,0 +1,234 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
+import { once } from 'node:events';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip, createGzip } from 'node:zlib';
+import type { Description, TableShape } from './describe.ts';
+import type { TransferSource } from './source.ts';
+import type { Fingerprint } from './tables.ts';
+
+/*
+ * One backup = one gzip stream of lines:
+ *
+ *   FLEETPROMPT-BACKUP 1
+ *   {manifest: app, created, source, description (levels, tables, tenants, sequences)}
+ *   @copy {"schema","table"}      then the table's rows as COPY text, then \.
+ *   @end {"rows","sum","sha256"}  the snapshot's fingerprint and the hash of the rows' text
+ *   …
+ *   @finish {"sections"}
+ *
+ * COPY text escapes newlines inside values, so each row is one line and a
+ * line `\.` cannot be data. A restore reads the whole archive once to check
+ * gzip's CRC, every section's hash and the final line before it writes
+ * anything: a damaged or cut archive is refused and nothing is written.
+ */
+
+const MAGIC = 'FLEETPROMPT-BACKUP 1';
+const END_OF_DATA = '\\.';
+
+export interface Manifest {
+  app: string;
+  createdAt: string;
+  source: string;
+  description: Description;
+}
+
+export class DamagedArchiveError extends Error {
+  constructor(file: string, reason: string) {
+    super(`${file} is not a complete FleetPrompt backup (${reason}); nothing was restored.`);
+    this.name = 'DamagedArchiveError';
+  }
+}
+
+/** Every (schema, table) of a description, in the one order copies use. */
+export function sectionsOf(description: Description): { schema: string; table: TableShape }[] {
+  return [
+    ...description.publicTables.map((table) => ({ schema: 'public', table })),
+    ...description.tenants.flatMap((tenant) =>
+      (description.tenantShapes[tenant.shape] ?? []).map((table) => ({
+        schema: `org_${tenant.slug}`,
+        table,
+      })),
+    ),
+  ];
+}
+
+export interface ArchiveProgress {
+  sections: number;
+  sectionsTotal: number;
+  rows: number;
+}
+
+/**
+ * Writes the source to `file` (mode 0600) through `file.partial`, renamed
+ * only when complete: a backup cut short never looks like a backup.
+ */
+export async function writeArchive(
+  source: TransferSource,
+  file: string,
+  options: { app: string; onProgress?: (p: ArchiveProgress) => void },
+): Promise<{ file: string; bytes: number; sections: number; rows: number }> {
+  const partial = `${file}.partial`;
+  const gzip = createGzip({ level: 6 });
+  const out = createWriteStream(partial, { mode: 0o600 });
+  const written = pipeline(gzip, out);
+  written.catch(() => undefined);
+  const write = async (chunk: string | Buffer) => {
+    if (!gzip.write(chunk)) await once(gzip, 'drain');
+  };
+  const sections = sectionsOf(source.description);
+  let rows = 0;
+  try {
+    const manifest: Manifest = {
+      app: options.app,
+      createdAt: new Date().toISOString(),
+      source: source.label,
+      description: source.description,
+    };
+    await write(`${MAGIC}\n${JSON.stringify(manifest)}\n`);
+    const bySchema = new Map<string, TableShape[]>();
+    for (const { schema, table } of sections)
+      bySchema.set(schema, [...(bySchema.get(schema) ?? []), table]);
+    let done = 0;
+    for (const [schema, tables] of bySchema) {
+      const fingerprints = await source.snapshot(schema, tables);
+      for (const [i, table] of tables.entries()) {
+        await write(`@copy ${JSON.stringify({ schema, table: table.name })}\n`);
+        const hash = createHash('sha256');
+        for await (const chunk of await source.rows(schema, table)) {
+          hash.update(chunk as Buffer);
+          await write(chunk as Buffer);
+        }
+        const fingerprint = fingerprints[i]!;
+        rows += fingerprint.rows;
+        await write(
+          `${END_OF_DATA}\n@end ${JSON.stringify({ ...fingerprint, sha256: hash.digest('hex') })}\n`,
+        );
+        done += 1;
+        options.onProgress?.({ sections: done, sectionsTotal: sections.length, rows });
+      }
+    }
+    await write(`@finish ${JSON.stringify({ sections: sections.length })}\n`);
+    gzip.end();
+    await written;
+    await rename(partial, file);
+  } catch (error) {
+    gzip.destroy();
+    await rm(partial, { force: true });
+    throw error;
+  }
+  return { file, bytes: out.bytesWritten, sections: sections.length, rows };
+}
+
+function lines(file: string): AsyncIterator<string> {
+  const input = createReadStream(file).pipe(createGunzip());
+  return createInterface({ input, crlfDelay: Infinity })[Symbol.asyncIterator]();
+}
+
+function tagged(line: string | undefined, tag: string): unknown {
+  if (line === undefined || !line.startsWith(`${tag} `)) return undefined;
+  return JSON.parse(line.slice(tag.length + 1)) as unknown;
+}
+
+const sectionKey = (schema: string, table: string) => `${schema}\u0000${table}`;
+
+/**
+ * Reads the whole archive once and checks it; answers its manifest and each
+ * section's recorded fingerprint. Any damage throws DamagedArchiveError.
+ */
+export async function checkArchive(
+  file: string,
+): Promise<{ manifest: Manifest; fingerprints: Map<string, Fingerprint> }> {
+  const damaged = (reason: string) => new DamagedArchiveError(file, reason);
+  const it = lines(file);
+  const next = async () => {
+    try {
+      const r = await it.next();
+      return r.done ? undefined : r.value;
+    } catch (error) {
+      throw damaged(error instanceof Error ? error.message : String(error));
+    }
+  };
+  if ((await next()) !== MAGIC) throw damaged('it does not start as one');
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse((await next()) ?? '') as Manifest;
+  } catch {
+    throw damaged('its manifest cannot be read');
+  }
+  const expected = sectionsOf(manifest.description);
+  const fingerprints = new Map<string, Fingerprint>();
+  for (const { schema, table } of expected) {
+    const header = tagged(await next(), '@copy') as { schema?: string; table?: string } | undefined;
+    if (header?.schema !== schema || header.table !== table.name)
+      throw damaged(`the section for ${schema}.${table.name} is missing`);
+    const hash = createHash('sha256');
+    let rows = 0;
+    for (;;) {
+      const line = await next();
+      if (line === undefined) throw damaged(`it ends inside ${schema}.${table.name}`);
+      if (line === END_OF_DATA) break;
+      hash.update(`${line}\n`);
+      rows += 1;
+    }
+    const end = tagged(await next(), '@end') as (Fingerprint & { sha256: string }) | undefined;
+    if (!end || end.sha256 !== hash.digest('hex') || end.rows !== rows)
+      throw damaged(`the rows of ${schema}.${table.name} do not match their checksum`);
+    fingerprints.set(sectionKey(schema, table.name), { rows: end.rows, sum: end.sum });
+  }
+  const finish = tagged(await next(), '@finish') as { sections?: number } | undefined;
+  if (finish?.sections !== expected.length) throw damaged('its last line is missing');
+  if ((await next()) !== undefined) throw damaged('it goes on after its last line');
+  return { manifest, fingerprints };
+}
+
+/** A checked archive as the source of a restore (read a second time, in order). */
+export async function openArchiveSource(
+  file: string,
+): Promise<TransferSource & { manifest: Manifest }> {
+  const { manifest, fingerprints } = await checkArchive(file);
+  const it = lines(file);
+  const next = async () => {
+    const r = await it.next();
+    if (r.done) throw new DamagedArchiveError(file, 'it changed while being restored');
+    return r.value;
+  };
+  await next();
+  await next();
+  const recorded = (schema: string, tables: TableShape[]) =>
+    Promise.resolve(tables.map((t) => fingerprints.get(sectionKey(schema, t.name))!));
+  return {
+    label: `backup ${manifest.createdAt} of ${manifest.source}`,
+    description: manifest.description,
+    manifest,
+    rows: async (schema, table) => {
+      const header = tagged(await next(), '@copy') as { schema?: string; table?: string };
+      if (header.schema !== schema || header.table !== table.name)
+        throw new Error(`Restore asked for ${schema}.${table.name} out of the archive's order`);
+      return Readable.from(
+        (async function* () {
+          let batch = '';
+          for (;;) {
+            const line = await next();
+            if (line === END_OF_DATA) break;
+            batch += `${line}\n`;
+            if (batch.length >= 65_536) {
+              yield batch;
+              batch = '';
+            }
+          }
+          if (batch) yield batch;
+          await next();
+        })(),
+      );
+    },
+    snapshot: recorded,
+    expected: recorded,
+    close: async () => {
+      await it.return?.();
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import pg from 'pg';
+import { quoteIdent } from '../identifiers.ts';
+import type { TableShape } from './describe.ts';
+
+/**
+ * Fixed session settings for both ends of a copy, so that a row's text (what
+ * its fingerprint hashes) is the same on any server whatever its defaults.
+ */
+const SESSION_OPTIONS =
+  '-c TimeZone=UTC -c DateStyle=ISO,MDY -c IntervalStyle=postgres -c extra_float_digits=3 -c bytea_output=hex';
+
+export async function connectForTransfer(url: string): Promise<pg.Client> {
+  const client = new pg.Client({
+    connectionString: url,
+    options: SESSION_OPTIONS,
+    connectionTimeoutMillis: 10_000,
+  });
+  await client.connect();
+  return client;
+}
+
+export function qualified(schema: string, table: TableShape): string {
+  return `${quoteIdent(schema)}.${quoteIdent(table.name)}`;
+}
+
+const columnList = (table: TableShape) => table.columns.map(quoteIdent).join(', ');
+
+export const copyOutSql = (schema: string, table: TableShape) =>
+  `copy ${qualified(schema, table)} (${columnList(table)}) to stdout`;
+
+export const copyInSql = (schema: string, table: TableShape) =>
+  `copy ${qualified(schema, table)} (${columnList(table)}) from stdin`;
+
+/** A table's row count and an order-independent sum of its rows' hashes. */
+export interface Fingerprint {
+  rows: number;
+  sum: string;
+}
+
+/**
+ * One query for a schema's tables: each row's text hashed with md5, its first
+ * 60 bits summed as numeric. Equal on both ends means the same rows, in any
+ * order, whatever the physical layout.
+ */
+export async function fingerprintsOf(
+  client: pg.ClientBase,
+  schema: string,
+  tables: TableShape[],
+): Promise<Fingerprint[]> {
+  if (tables.length === 0) return [];
+  const parts = tables.map(
+    (table, i) =>
+      `select ${i} as i, count(*)::int as rows,
+              coalesce(sum(('x' || substr(md5(row(${columnList(table)})::text), 1, 15))::bit(60)::bigint), 0)::text as sum
+         from ${qualified(schema, table)}`,
+  );
+  const { rows } = await client.query<{ i: number; rows: number; sum: string }>(
+    `${parts.join(' union all ')} order by i`,
+  );
+  return rows.map((r) => ({ rows: r.rows, sum: r.sum }));
+}

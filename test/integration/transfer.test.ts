@@ -1,0 +1,258 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DamagedArchiveError } from '../../src-main/db/transfer/archive.ts';
+import { rollbackTransfer, TransferError } from '../../src-main/db/transfer/copy-into.ts';
+import { UnfinishedTransferError } from '../../src-main/db/transfer/marker.ts';
+import {
+  backupDatabase,
+  moveDatabase,
+  restoreArchive,
+} from '../../src-main/db/transfer/operations.ts';
+import { openRuntime } from '../../src-main/runtime.ts';
+import { adminHarness, PASSWORD } from '../support/harness.ts';
+import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.ts';
+
+/*
+ * Moving a console's database to another server, and backing it up and
+ * restoring it: the copy holds every row of every table (hyphenated tenant
+ * schemas, jsonb, text[], citext, bigint, timestamptz), users sign in on it,
+ * an interrupted copy is resumed or rolled back, and a damaged or newer
+ * archive writes nothing.
+ */
+const h = adminHarness('transfer');
+const scratch: ScratchDatabase[] = [];
+let folder = '';
+
+async function emptyDatabase(): Promise<ScratchDatabase> {
+  const db = await createScratchDatabase(inject('serverUrl'), 'fp_move');
+  scratch.push(db);
+  return db;
+}
+
+async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url, options: '-c TimeZone=UTC' });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Every row of every table outside the catalogs, as text in a fixed order
+ * (independent of the fingerprints the copy itself verifies with).
+ */
+async function contents(url: string): Promise<Record<string, string>> {
+  const tables = await query<{ name: string }>(
+    url,
+    `select format('%I.%I', schemaname, tablename) as name from pg_tables
+      where schemaname = 'public' or schemaname like 'org\\_%' order by 1`,
+  );
+  const out: Record<string, string> = {};
+  for (const { name } of tables) {
+    if (name.endsWith('.mikro_orm_migrations')) {
+      const [row] = await query<{ names: string }>(
+        url,
+        `select string_agg(name, ',' order by id) as names from ${name}`,
+      );
+      out[name] = row?.names ?? '';
+      continue;
+    }
+    const [row] = await query<{ rows: string }>(
+      url,
+      `select coalesce(string_agg(t::text, E'\\n' order by t::text), '') as rows from ${name} t`,
+    );
+    out[name] = row?.rows ?? '';
+  }
+  return out;
+}
+
+async function hasFleetPromptObjects(url: string): Promise<boolean> {
+  const [row] = await query<{ n: number }>(
+    url,
+    `select (select count(*) from pg_tables where schemaname = 'public')
+          + (select count(*) from pg_namespace where nspname like 'org\\_%') as n`,
+  );
+  return Number(row?.n) > 0;
+}
+
+beforeAll(async () => {
+  folder = await mkdtemp(join(tmpdir(), 'fleetprompt-transfer-'));
+  const admin = h.admin();
+  const acme = await h.ok(admin, 'organizations.create', {
+    name: 'Acme Co',
+    slug: 'acme-co',
+    tier: 'pro',
+  });
+  await h.org('x-1-y', 'free');
+  await h.user(acme.id, 'developer', 'Dev.Person@Acme-Co.test');
+  const skill = await h.ok(admin, 'skills.create', {
+    name: 'Web research',
+    slug: 'web-research',
+    category: 'research',
+    tierRequired: 'free',
+    systemPromptEnhancement: 'Cite sources.',
+    tools: ['search', 'fetch'],
+  });
+  const agent = await h.ok(admin, 'agents.create', {
+    organizationId: acme.id,
+    name: 'Researcher ✓',
+    systemPrompt: 'Line one\nline two\\with backslash',
+    config: { model: 'claude-sonnet-4', max_tokens: 2048, temperature: 0.2, extra: { a: [1] } },
+  });
+  await h.ok(admin, 'agents.attachSkill', {
+    organizationId: acme.id,
+    agentId: agent.id,
+    skillId: skill.id,
+  });
+  await h.ok(admin, 'agents.transition', {
+    organizationId: acme.id,
+    id: agent.id,
+    version: agent.version,
+    event: 'deploy',
+  });
+  await h.db.sql(
+    `update "org_acme-co".agents set total_tokens_used = 9007199254740993, avg_latency_ms = null`,
+  );
+  // what the form refuses, the copy must carry all the same: quotes, commas, tabs, NULL-looking text
+  await h.db.sql(
+    `update skills set tools = array['search', 'with "quotes"', E'tab\\there', 'comma,inside', 'NULL', '\\N']
+      where id = $1`,
+    [skill.id],
+  );
+});
+
+afterAll(async () => {
+  for (const db of scratch) await db.drop();
+  await rm(folder, { recursive: true, force: true });
+});
+
+describe('moving to another server', () => {
+  it('copies every table, row for row, and leaves no marker', async () => {
+    const target = await emptyDatabase();
+    const report = await moveDatabase(h.db.url, target.url);
+    expect(report.tenants).toBe(3);
+    expect(await contents(target.url)).toEqual(await contents(h.db.url));
+    const [marker] = await query<{ found: boolean }>(
+      target.url,
+      `select to_regclass('public.fleetprompt_transfer') is not null as found`,
+    );
+    expect(marker?.found).toBe(false);
+  });
+
+  it('lets the users sign in on the copy with their passwords', async () => {
+    const target = await emptyDatabase();
+    await moveDatabase(h.db.url, target.url);
+    const home = await mkdtemp(join(folder, 'home-'));
+    const runtime = await openRuntime({ env: { DATABASE_URL: target.url }, dataDir: home });
+    try {
+      const slot = { id: 'move-sign-in', token: null } as never;
+      const result = await runtime.router.dispatch(slot, 'auth.signIn', {
+        email: 'dev.person@acme-co.test',
+        password: PASSWORD,
+      });
+      expect(result.ok).toBe(true);
+    } finally {
+      await runtime.close();
+    }
+  });
+
+  it('refuses a target that already holds FleetPrompt data, and changes nothing there', async () => {
+    const target = await emptyDatabase();
+    await moveDatabase(h.db.url, target.url);
+    const before = await contents(target.url);
+    await expect(moveDatabase(h.db.url, target.url)).rejects.toThrow(TransferError);
+    expect(await contents(target.url)).toEqual(before);
+  });
+
+  it('resumes a copy interrupted half-way, which the console refuses to open until then', async () => {
+    const target = await emptyDatabase();
+    let seen = 0;
+    await expect(
+      moveDatabase(h.db.url, target.url, {
+        onProgress: (p) => {
+          if (p.phase === 'copying' && p.tenantsDone === 1 && ++seen === 1)
+            throw new Error('cut off');
+        },
+      }),
+    ).rejects.toThrow('cut off');
+    const home = await mkdtemp(join(folder, 'home-'));
+    await expect(openRuntime({ env: { DATABASE_URL: target.url }, dataDir: home })).rejects.toThrow(
+      UnfinishedTransferError,
+    );
+    await expect(moveDatabase(h.db.url, target.url)).rejects.toThrow(UnfinishedTransferError);
+
+    await moveDatabase(h.db.url, target.url, { resume: true });
+    expect(await contents(target.url)).toEqual(await contents(h.db.url));
+  });
+
+  it('rolls an interrupted copy back to the empty database it was', async () => {
+    const target = await emptyDatabase();
+    await expect(
+      moveDatabase(h.db.url, target.url, {
+        onProgress: (p) => {
+          if (p.phase === 'copying' && p.tenantsDone === 2) throw new Error('cut off');
+        },
+      }),
+    ).rejects.toThrow('cut off');
+    const rolledBack = await rollbackTransfer(target.url);
+    expect(rolledBack.schemas).toBe(2);
+    expect(await hasFleetPromptObjects(target.url)).toBe(false);
+    const [extensions] = await query<{ n: number }>(
+      target.url,
+      `select count(*)::int as n from pg_extension where extname in ('citext', 'pg_trgm')`,
+    );
+    expect(extensions?.n).toBe(0);
+  });
+});
+
+describe('backup and restore', () => {
+  it('restores a backup into an empty database equal to the source', async () => {
+    const file = join(folder, 'equal.fpbackup');
+    const backup = await backupDatabase(h.db.url, file);
+    expect(backup.bytes).toBeGreaterThan(0);
+    const target = await emptyDatabase();
+    await restoreArchive(file, target.url);
+    expect(await contents(target.url)).toEqual(await contents(h.db.url));
+  });
+
+  it('refuses a damaged archive with a clear message and writes nothing', async () => {
+    const file = join(folder, 'damaged.fpbackup');
+    await backupDatabase(h.db.url, file);
+    const text = gunzipSync(await readFile(file)).toString('utf8');
+    await writeFile(file, gzipSync(text.replace('Researcher ✓', 'Researcher X')));
+    const target = await emptyDatabase();
+    await expect(restoreArchive(file, target.url)).rejects.toThrow(DamagedArchiveError);
+    await expect(restoreArchive(file, target.url)).rejects.toThrow(/do not match their checksum/);
+    expect(await hasFleetPromptObjects(target.url)).toBe(false);
+  });
+
+  it('refuses an archive cut short', async () => {
+    const file = join(folder, 'cut.fpbackup');
+    await backupDatabase(h.db.url, file);
+    const bytes = await readFile(file);
+    await writeFile(file, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    const target = await emptyDatabase();
+    await expect(restoreArchive(file, target.url)).rejects.toThrow(DamagedArchiveError);
+    expect(await hasFleetPromptObjects(target.url)).toBe(false);
+  });
+
+  it('refuses an archive made by a newer FleetPrompt', async () => {
+    const file = join(folder, 'newer.fpbackup');
+    await backupDatabase(h.db.url, file);
+    const [magic, manifest, ...rest] = gunzipSync(await readFile(file))
+      .toString('utf8')
+      .split('\n');
+    const parsed = JSON.parse(manifest!) as { description: { publicMigrations: string[] } };
+    parsed.description.publicMigrations.push('Migration20991231000001_future');
+    await writeFile(file, gzipSync([magic, JSON.stringify(parsed), ...rest].join('\n')));
+    const target = await emptyDatabase();
+    await expect(restoreArchive(file, target.url)).rejects.toThrow(/newer version/);
+    expect(await hasFleetPromptObjects(target.url)).toBe(false);
+  });
+});
