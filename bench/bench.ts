@@ -12,6 +12,11 @@ import type { Tier } from '../src-shared/domain/tiers.ts';
 import { TENANT_MIGRATIONS } from '../migrations/tenant/index.ts';
 import { openDatabaseTarget, probeServer } from '../src-main/db/connection.ts';
 import { migrateAllTenants, migratePublic, tenantsBehind } from '../src-main/db/fan-out.ts';
+import {
+  backupDatabase,
+  moveDatabase,
+  restoreArchive,
+} from '../src-main/db/transfer/operations.ts';
 import { openOrm } from '../src-main/db/orm.ts';
 import { tenantMigrationScripts } from '../src-main/db/tenant-migrator.ts';
 import { createRouter, type Router } from '../src-main/ipc/router.ts';
@@ -111,6 +116,7 @@ const router: Router = createRouter({
     dataDir: home,
     appVersion: APP_VERSION,
     databaseSource: target.source,
+    databaseUrl: dbUrl,
     superuser: true,
   },
 });
@@ -529,6 +535,53 @@ try {
       : '(run with --expose-gc for a stable figure)',
   );
 
+  // B10: move the fleet to another PostgreSQL, then back it up and restore it
+  await raw.query(`
+    do $$
+    declare o record;
+    begin
+      for o in select id, slug from organizations where slug like 't-%' loop
+        execute format(
+          $q$insert into %I.agents (name, system_prompt, status, config, total_tokens_used)
+             select 'Agent ' || g, 'Prompt ' || g, 'active',
+                    jsonb_build_object('model', 'claude-sonnet-4', 'max_tokens', 4096, 'temperature', 0.7),
+                    g * 1000000000::bigint
+               from generate_series(1, 10) g$q$, 'org_' || o.slug);
+        insert into users (email, hashed_password, name, role, organization_id, confirmed_at)
+        values (o.slug || '@bench.test', 'x', o.slug, 'developer', o.id, now());
+      end loop;
+    end $$`);
+  const moveTarget = await scratchServerDatabase();
+  const moved = await moveDatabase(dbUrl, moveTarget.url);
+  record(
+    `B10 move ${moved.tenants} tenants (${moved.rows} rows)`,
+    's',
+    [moved.seconds],
+    undefined,
+    `to ${moveTarget.where}; verified`,
+  );
+  await moveTarget.drop();
+  const archive = join(home, 'bench.fpbackup');
+  const backupStarted = performance.now();
+  const backup = await backupDatabase(dbUrl, archive);
+  record(
+    `B10b backup ${moved.tenants} tenants`,
+    's',
+    [(performance.now() - backupStarted) / 1000],
+    undefined,
+    `${(backup.bytes / 1024 / 1024).toFixed(1)} MiB`,
+  );
+  const restoreTarget = await scratchServerDatabase();
+  const restored = await restoreArchive(archive, restoreTarget.url);
+  record(
+    `B10b restore ${restored.tenants} tenants`,
+    's',
+    [restored.seconds],
+    undefined,
+    'verified',
+  );
+  await restoreTarget.drop();
+
   // B6: cold start of start:headless to the sign-in screen painted in Chromium
   for (const [label, databaseUrl] of [
     ['empty database', null],
@@ -546,6 +599,44 @@ try {
   await admin.end();
   await target.release();
   await rm(home, { recursive: true, force: true });
+}
+
+/**
+ * An empty database on another PostgreSQL server for B10: the machine's
+ * server on 5432 when it answers (BENCH_MOVE_SERVER overrides), else a
+ * second database on the bench's own server.
+ */
+async function scratchServerDatabase(): Promise<{
+  url: string;
+  where: string;
+  drop(): Promise<void>;
+}> {
+  const candidates = [
+    process.env.BENCH_MOVE_SERVER ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    target.adminUrl ?? target.url,
+  ];
+  for (const server of candidates) {
+    const client = new pg.Client({ connectionString: server, connectionTimeoutMillis: 2_000 });
+    try {
+      await client.connect();
+    } catch {
+      continue;
+    }
+    const name = `fp_bench_move_${Date.now().toString(36)}`;
+    await client.query(`create database ${name}`);
+    const { rows } = await client.query<{ v: string }>('show server_version');
+    const at = new URL(server);
+    at.pathname = `/${name}`;
+    return {
+      url: at.toString(),
+      where: `PostgreSQL ${rows[0]?.v ?? '?'} at ${at.host}`,
+      drop: async () => {
+        await client.query(`drop database if exists ${name} with (force)`);
+        await client.end();
+      },
+    };
+  }
+  throw new Error('B10: no PostgreSQL server to move to');
 }
 
 async function coldStart(databaseUrl: string | null): Promise<number> {

@@ -3,7 +3,14 @@ import { listenForChanges } from './db/change-listener.ts';
 import { openDatabaseTarget, probeServer, type DatabaseTarget } from './db/connection.ts';
 import { refuseUnfinishedTransfer } from './db/transfer/marker.ts';
 import { prepareDataDir, resolveDataDir } from './db/data-dir.ts';
-import { migrateAllTenants, migratePublic, type FanOutResult } from './db/fan-out.ts';
+import {
+  migrateAllTenants,
+  migratePublic,
+  tenantsBehind,
+  type FanOutResult,
+} from './db/fan-out.ts';
+import { TENANT_MIGRATION_COUNT } from './db/tenant-migrator.ts';
+import { backupBeforeMigrating } from './db/transfer/operations.ts';
 import { openOrm, type Orm } from './db/orm.ts';
 import { createRouter, type Router } from './ipc/router.ts';
 import type { FleetEvent, MigrationProgress } from '../src-shared/channels.ts';
@@ -22,6 +29,8 @@ export interface Runtime {
   sessions: SessionStore;
   router: Router;
   startup: FanOutResult;
+  /** The backup taken before this start-up migrated the embedded database, if one was. */
+  backup: string | null;
   close(): Promise<void>;
 }
 
@@ -39,6 +48,28 @@ export interface RuntimeOptions {
  * database (DATABASE_URL or embedded), version check, public migrations,
  * tenant fan-out, router. close() undoes it in reverse.
  */
+/**
+ * The embedded database is backed up before start-up applies new migrations
+ * to it (a server's own backups are its administrator's business). A new,
+ * empty database has nothing to lose.
+ */
+async function backupIfUpgrading(
+  orm: Orm,
+  target: DatabaseTarget,
+  dataDir: string,
+): Promise<string | null> {
+  if (target.source !== 'embedded') return null;
+  const [present] = await orm.em
+    .fork()
+    .execute<{ found: boolean }[]>(
+      `select to_regclass('public.organizations') is not null as found`,
+    );
+  if (!present?.found) return null;
+  const pending = (await orm.migrator.getPending()).length > 0;
+  if (!pending && (await tenantsBehind(orm.em, TENANT_MIGRATION_COUNT)).length === 0) return null;
+  return backupBeforeMigrating(target.url, dataDir);
+}
+
 export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
   const env = options.env ?? process.env;
   const dataDir = options.dataDir ?? resolveDataDir(env);
@@ -63,6 +94,8 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
     cleanups.push(() => orm.close(true));
     const passwords = createPasswordHasher();
     cleanups.push(() => passwords.close());
+    const backup = await backupIfUpgrading(orm, target, dataDir);
+    if (backup) log(`backed up the database before migrating it: ${backup}`);
     await migratePublic(orm);
     const startup = await migrateAllTenants(
       orm.em,
@@ -82,6 +115,7 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
         dataDir,
         appVersion: APP_VERSION,
         databaseSource: target.source,
+        databaseUrl: target.url,
         superuser: server.superuser,
       },
       tenantFailures,
@@ -93,7 +127,7 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
       log,
     });
     cleanups.push(() => listener.close());
-    return { dataDir, log, target, orm, passwords, sessions, router, startup, close };
+    return { dataDir, log, target, orm, passwords, sessions, router, startup, backup, close };
   } catch (error) {
     await close();
     throw error;

@@ -53,6 +53,8 @@ export const CHANNEL_NAMES = [
   'settings.get',
   'settings.testDatabase',
   'settings.saveDatabase',
+  'database.move',
+  'database.backup',
   'csv.export',
   'demo.load',
 ] as const;
@@ -74,6 +76,15 @@ export interface MigrationProgress {
   failed: boolean;
 }
 
+/** A move or restore in progress (Settings → Move to a server…, and the terminal). */
+export interface TransferProgress {
+  phase: 'checking' | 'migrating' | 'copying' | 'verifying' | 'done';
+  tenantsDone: number;
+  tenantsTotal: number;
+  rows: number;
+  elapsedMs: number;
+}
+
 /** What a committed write announces to every console on the database (PostgreSQL NOTIFY). */
 export interface FleetChange {
   /** The kind of record: organization, user, agent, skill, tenancy, demo. */
@@ -87,6 +98,7 @@ export interface FleetChange {
 /** Events the main process pushes to the page. */
 export type FleetEvent =
   | ({ type: 'migration-progress' } & MigrationProgress)
+  | ({ type: 'transfer-progress' } & TransferProgress)
   /** The database or the tenant migrations could not be opened at start-up. */
   | { type: 'startup-failed'; message: string }
   /** Another write (this console's or another's) was committed. */

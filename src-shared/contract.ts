@@ -163,6 +163,22 @@ export interface DatabaseSettingsDto {
 /** Where the database in use came from: the environment, the saved setting, or the embedded server. */
 export type DatabaseSource = 'DATABASE_URL' | 'settings' | 'embedded';
 
+/** What a verified move or restore copied. */
+export interface TransferReport {
+  tenants: number;
+  tables: number;
+  rows: number;
+  seconds: number;
+}
+
+/** A backup written: where, how large, what it holds. */
+export interface BackupReport {
+  file: string;
+  bytes: number;
+  tables: number;
+  rows: number;
+}
+
 export interface SettingsDto {
   /** What is saved; it takes effect at the next start. */
   database: DatabaseSettingsDto;
@@ -523,6 +539,11 @@ export const contract = {
     input: z.strictObject({ url: databaseUrlField }),
     output: out<{ version: string }>(),
   },
+  'database.move': {
+    input: z.strictObject({ url: databaseUrlField, resume: z.boolean().default(false) }),
+    output: out<TransferReport>(),
+  },
+  'database.backup': { input: none, output: out<BackupReport>() },
   'settings.saveDatabase': {
     input: z.discriminatedUnion('mode', [
       z.strictObject({ mode: z.literal('embedded') }),

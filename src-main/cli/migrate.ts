@@ -11,6 +11,8 @@ await runCli(async () => {
     },
   });
   try {
+    if (runtime.backup)
+      console.log(`backed up the database before migrating it: ${runtime.backup}`);
     const { total, migrated, failed } = runtime.startup;
     console.log(
       `public schema up to date; ${total === 0 ? 'every tenant was already up to date' : `${migrated}/${total} tenants migrated`}`,

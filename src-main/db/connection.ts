@@ -83,3 +83,14 @@ export async function probeServer(url: string, timeoutMs = 10_000): Promise<Serv
 export function checkServerVersion(versionNum: number, version: string): void {
   if (versionNum < MIN_SERVER_VERSION_NUM) throw new DatabaseVersionError(version);
 }
+
+/** The URL with its password hidden, for screens, logs and messages. */
+export function maskUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '•••';
+    return decodeURI(parsed.toString());
+  } catch {
+    return '(not a valid URL)';
+  }
+}

@@ -1,19 +1,8 @@
 import type { ParsedInput, SettingsDto } from '../../src-shared/contract.ts';
 import { AppError } from '../../src-shared/errors.ts';
-import { DatabaseVersionError, probeServer } from '../db/connection.ts';
+import { DatabaseVersionError, maskUrl, probeServer } from '../db/connection.ts';
 import { readStoredSettings, writeStoredSettings } from '../db/saved-settings.ts';
 import type { Work } from './work.ts';
-
-/** The URL with its password replaced, so that it is never shown back in full. */
-export function maskUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '••••••';
-    return parsed.toString();
-  } catch {
-    return '(not a valid URL)';
-  }
-}
 
 export async function getSettings(w: Work): Promise<SettingsDto> {
   const env = w.runtime.environment;

@@ -35,6 +35,8 @@ export interface Environment {
   dataDir: string;
   appVersion: string;
   databaseSource: DatabaseSource;
+  /** The database in use: what Settings backs up and moves. */
+  databaseUrl: string;
   /** The app's connection is a superuser's (allowed, and said so). */
   superuser: boolean;
 }

@@ -31,7 +31,7 @@ beforeAll(async () => {
     sessions: new SessionStore(),
     logError: () => undefined,
     emit: (event) => broadcast(event),
-    environment: testEnvironment(),
+    environment: testEnvironment(h.db.url),
   });
   server = await startHeadless({ router, rendererDir });
   broadcast = server.broadcast;

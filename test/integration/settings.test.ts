@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabaseTarget } from '../../src-main/db/connection.ts';
-import { maskUrl } from '../../src-main/services/settings.ts';
+import { maskUrl } from '../../src-main/db/connection.ts';
 import { createHarness, type Harness } from '../support/harness.ts';
 
 let h: Harness;

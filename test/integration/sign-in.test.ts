@@ -316,6 +316,6 @@ async function createHarnessOnSameDb() {
     passwords: passwords(),
     sessions: new SessionStore(),
     logError: () => undefined,
-    environment: testEnvironment(),
+    environment: testEnvironment(h.db.url),
   });
 }

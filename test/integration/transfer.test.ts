@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -8,6 +8,7 @@ import { DamagedArchiveError } from '../../src-main/db/transfer/archive.ts';
 import { rollbackTransfer, TransferError } from '../../src-main/db/transfer/copy-into.ts';
 import { UnfinishedTransferError } from '../../src-main/db/transfer/marker.ts';
 import {
+  backupBeforeMigrating,
   backupDatabase,
   moveDatabase,
   restoreArchive,
@@ -219,6 +220,17 @@ describe('backup and restore', () => {
     const target = await emptyDatabase();
     await restoreArchive(file, target.url);
     expect(await contents(target.url)).toEqual(await contents(h.db.url));
+  });
+
+  it('keeps the last three automatic backups taken before migrations', async () => {
+    const dataDir = await mkdtemp(join(folder, 'auto-'));
+    const files = [];
+    for (let i = 0; i < 4; i++) {
+      files.push(await backupBeforeMigrating(h.db.url, dataDir));
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    const kept = (await readdir(join(dataDir, 'backups'))).sort();
+    expect(kept).toEqual(files.slice(1).map((f) => f.split('/').at(-1)));
   });
 
   it('refuses a damaged archive with a clear message and writes nothing', async () => {

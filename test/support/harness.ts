@@ -49,7 +49,7 @@ export async function createHarness(options: { now?: () => number } = {}): Promi
     passwords: passwords(),
     sessions,
     logError: (_message, error) => errors.push(error),
-    environment: testEnvironment(),
+    environment: testEnvironment(db.url),
   });
   const filesDir = await mkdtemp(join(tmpdir(), 'fleetprompt-files-'));
   /** The role of each user the harness created, for the sessions it opens for them. */

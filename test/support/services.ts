@@ -22,11 +22,12 @@ export function passwords(): PasswordHasher {
 }
 
 /** What a test console says about itself (Settings). */
-export function testEnvironment(): Environment {
+export function testEnvironment(databaseUrl: string): Environment {
   return {
     dataDir: mkdtempSync(join(tmpdir(), 'fleetprompt-settings-')),
     appVersion: 'test',
     databaseSource: 'DATABASE_URL',
+    databaseUrl,
     superuser: true,
   };
 }
@@ -42,7 +43,7 @@ export function asSystem(db: TestDatabase): Invoke {
       passwords: passwords(),
       sessions: new SessionStore(),
       logError: () => undefined,
-      environment: testEnvironment(),
+      environment: testEnvironment(db.url),
     });
     systems.set(db, router);
   }

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { ChannelName } from '../../src-shared/channels.ts';
 import type { SessionSlot } from '../../src-main/ipc/session-slot.ts';
+import { inject, onTestFinished } from 'vitest';
 import { PASSWORD, type Harness } from './harness.ts';
+import { createScratchDatabase } from './scratch-database.ts';
 
 /*
  * A world for channel-wide tests: organization A ("own", where the admin,
@@ -206,6 +208,12 @@ export async function buildWorld(h: Harness, prefix: string): Promise<World> {
     'settings.get': async () => ({}),
     'settings.testDatabase': async () => ({ url: h.db.url }),
     'settings.saveDatabase': async () => ({ mode: 'url', url: h.db.url }),
+    'database.move': async () => {
+      const target = await createScratchDatabase(inject('serverUrl'), 'fp_matrix_move');
+      onTestFinished(() => target.drop());
+      return { url: target.url };
+    },
+    'database.backup': async () => ({}),
     'csv.export': async (s) => ({ table: 'agents', organizationId: org[s].id, sort: '-name' }),
     'demo.load': async () => ({}),
   };

@@ -102,7 +102,8 @@ export async function writeArchive(
           hash.update(chunk as Buffer);
           await write(chunk as Buffer);
         }
-        const fingerprint = fingerprints[i]!;
+        const fingerprint = fingerprints[i];
+        if (!fingerprint) throw new Error(`No fingerprint for ${schema}.${table.name}`);
         rows += fingerprint.rows;
         await write(
           `${END_OF_DATA}\n@end ${JSON.stringify({ ...fingerprint, sha256: hash.digest('hex') })}\n`,
@@ -199,7 +200,11 @@ export async function openArchiveSource(
   await next();
   await next();
   const recorded = (schema: string, tables: TableShape[]) =>
-    Promise.resolve(tables.map((t) => fingerprints.get(sectionKey(schema, t.name))!));
+    Promise.resolve(
+      tables.map(
+        (t) => fingerprints.get(sectionKey(schema, t.name)) ?? { rows: -1, sum: 'absent' },
+      ),
+    );
   return {
     label: `backup ${manifest.createdAt} of ${manifest.source}`,
     description: manifest.description,

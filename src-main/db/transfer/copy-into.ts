@@ -1,5 +1,7 @@
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
+import type { TransferProgress } from '../../../src-shared/channels.ts';
+import type { TransferReport } from '../../../src-shared/contract.ts';
 import { from as copyFrom } from 'pg-copy-streams';
 import { PUBLIC_MIGRATIONS } from '../../../migrations/public/index.ts';
 import { TENANT_MIGRATIONS } from '../../../migrations/tenant/index.ts';
@@ -24,21 +26,6 @@ import {
 } from './marker.ts';
 import type { TransferSource } from './source.ts';
 import { connectForTransfer, copyInSql, fingerprintsOf, qualified } from './tables.ts';
-
-export interface TransferProgress {
-  phase: 'checking' | 'migrating' | 'copying' | 'verifying' | 'done';
-  tenantsDone: number;
-  tenantsTotal: number;
-  rows: number;
-  elapsedMs: number;
-}
-
-export interface TransferReport {
-  tenants: number;
-  tables: number;
-  rows: number;
-  seconds: number;
-}
 
 export interface CopyIntoOptions {
   /** Continue the unfinished copy from this same source that the target holds. */

@@ -83,14 +83,15 @@ export function inForeignKeyOrder(
   const placed = new Set<string>();
   const visiting = new Set<string>();
   const place = (name: string) => {
-    if (placed.has(name) || !byName.has(name)) return;
+    const table = byName.get(name);
+    if (placed.has(name) || !table) return;
     if (visiting.has(name)) throw new Error(`Foreign keys form a cycle through ${name}`);
     visiting.add(name);
     for (const key of keys)
       if (key.table === name && key.references !== name) place(key.references);
     visiting.delete(name);
     placed.add(name);
-    ordered.push(byName.get(name)!);
+    ordered.push(table);
   };
   for (const name of [...byName.keys()].sort()) place(name);
   return ordered;

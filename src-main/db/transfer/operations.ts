@@ -1,13 +1,9 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { APP_VERSION } from '../../version.ts';
 import { checkArchive, openArchiveSource, writeArchive, type ArchiveProgress } from './archive.ts';
-import {
-  checkLevels,
-  copyIntoDatabase,
-  type CopyIntoOptions,
-  type TransferReport,
-} from './copy-into.ts';
+import { checkLevels, copyIntoDatabase, type CopyIntoOptions } from './copy-into.ts';
+import type { BackupReport, TransferReport } from '../../../src-shared/contract.ts';
 import { openDatabaseSource } from './source.ts';
 
 /*
@@ -29,18 +25,12 @@ export async function moveDatabase(
   }
 }
 
-export interface BackupReport {
-  file: string;
-  bytes: number;
-  tables: number;
-  rows: number;
-}
-
 export async function backupDatabase(
   from: string,
   file: string,
   onProgress?: (progress: ArchiveProgress) => void,
 ): Promise<BackupReport> {
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   const source = await openDatabaseSource(from);
   try {
     const written = await writeArchive(source, file, {
@@ -69,6 +59,11 @@ export async function restoreArchive(
   }
 }
 
+/** `<prefix><UTC time to the millisecond>.fpbackup`: sorts by time, never two alike in a folder. */
+export function backupFileName(prefix: string): string {
+  return `${prefix}${new Date().toISOString().replaceAll(':', '-')}.fpbackup`;
+}
+
 const KEPT_AUTOMATIC_BACKUPS = 3;
 const AUTOMATIC_PREFIX = 'before-migration-';
 
@@ -78,12 +73,7 @@ const AUTOMATIC_PREFIX = 'before-migration-';
  */
 export async function backupBeforeMigrating(url: string, dataDir: string): Promise<string> {
   const folder = join(dataDir, 'backups');
-  await mkdir(folder, { recursive: true, mode: 0o700 });
-  const stamp = new Date()
-    .toISOString()
-    .replaceAll(':', '-')
-    .replace(/\.\d+Z$/, 'Z');
-  const file = join(folder, `${AUTOMATIC_PREFIX}${stamp}.fpbackup`);
+  const file = join(folder, backupFileName(AUTOMATIC_PREFIX));
   await backupDatabase(url, file);
   const automatic = (await readdir(folder))
     .filter((name) => name.startsWith(AUTOMATIC_PREFIX) && name.endsWith('.fpbackup'))

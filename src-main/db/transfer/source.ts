@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { describeDatabase, type Description, type TableShape } from './describe.ts';
+import { maskUrl } from '../connection.ts';
 import { readMarker, UnfinishedTransferError } from './marker.ts';
 import { connectForTransfer, copyOutSql, fingerprintsOf, type Fingerprint } from './tables.ts';
 
@@ -23,17 +24,6 @@ export interface TransferSource {
   close(): Promise<void>;
 }
 
-/** The URL with its password replaced, for labels and messages. */
-export function maskedUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '••••••';
-    return parsed.toString();
-  } catch {
-    return '(not a valid URL)';
-  }
-}
-
 /**
  * A live database read in one REPEATABLE READ, READ ONLY transaction: every
  * table from the same snapshot, and nothing in the source ever written.
@@ -51,10 +41,10 @@ export async function openDatabaseSource(url: string): Promise<TransferSource> {
     const { rows } = await reader.query<{ found: boolean }>(
       `select to_regclass('public.organizations') is not null as found`,
     );
-    if (!rows[0]?.found) throw new Error(`${maskedUrl(url)} holds no FleetPrompt data to copy.`);
+    if (!rows[0]?.found) throw new Error(`${maskUrl(url)} holds no FleetPrompt data to copy.`);
     const description = await describeDatabase(reader);
     return {
-      label: maskedUrl(url),
+      label: maskUrl(url),
       description,
       rows: async (schema, table) => reader.query(copyTo(copyOutSql(schema, table))),
       snapshot: (schema, tables) => fingerprintsOf(reader, schema, tables),

@@ -2,6 +2,7 @@ import { listAudit } from '../../services/audit-log.ts';
 import { isFirstRun } from '../../services/auth.ts';
 import { exportCsv } from '../../services/csv-export.ts';
 import { loadDemoData } from '../../services/demo-data.ts';
+import { backupNow, moveToServer } from '../../services/database-transfer.ts';
 import { fleetOverview, recount, searchAgents } from '../../services/fleet.ts';
 import { getSettings, saveDatabase, testDatabase } from '../../services/settings.ts';
 import { migrateAll, tenancyStatus } from '../../services/tenancy.ts';
@@ -23,6 +24,8 @@ export const platformChannels = declare({
   'settings.get': { access: 'manageSettings', scope: 'none', run: getSettings },
   'settings.testDatabase': { access: 'manageSettings', scope: 'none', run: testDatabase },
   'settings.saveDatabase': { access: 'manageSettings', scope: 'none', run: saveDatabase },
+  'database.move': { access: 'manageSettings', scope: 'none', run: moveToServer },
+  'database.backup': { access: 'manageSettings', scope: 'none', run: backupNow },
   // each table is read through its own list channel, with that channel's access rules
   'csv.export': { access: 'signedIn', scope: 'none', run: exportCsv },
   'demo.load': {

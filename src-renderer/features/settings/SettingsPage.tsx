@@ -14,6 +14,7 @@ import { useEffect, useState } from 'react';
 import { useChannel, useWrite } from '../../api/hooks.ts';
 import { LoadDemoDataButton } from '../../components/LoadDemoDataButton.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { MoveDatabaseDialog } from './MoveDatabaseDialog.tsx';
 
 export function SettingsPage() {
   const settings = useChannel('settings.get', {});
@@ -30,6 +31,11 @@ export function SettingsPage() {
     success: () => 'Saved; the console uses it from the next start',
     invalidates: ['settings'],
   });
+  const backup = useWrite('database.backup', {
+    success: (r) => `Backed up to ${r.file}`,
+    invalidates: [],
+  });
+  const [moving, setMoving] = useState(false);
   const s = settings.data;
   return (
     <>
@@ -103,6 +109,31 @@ export function SettingsPage() {
               </Button>
             </Group>
           </Stack>
+        </Card>
+        <Card withBorder>
+          <Title order={4} mb="xs">
+            Backups and moves
+          </Title>
+          <Text size="sm" c="dimmed" mb="sm">
+            A backup is one compressed file of every table, restored with{' '}
+            <Code>npm run db:restore</Code>. The embedded database is also backed up before each
+            upgrade, into <Code>{s ? `${s.dataDir}/backups` : '…'}</Code> (the last three are kept).
+          </Text>
+          {backup.data && (
+            <Alert color="teal" mb="sm" title="Backed up">
+              <Code>{backup.data.file}</Code>: {backup.data.tables} tables,{' '}
+              {backup.data.rows.toLocaleString()} rows, {Math.ceil(backup.data.bytes / 1024)} KiB
+            </Alert>
+          )}
+          <Group>
+            <Button variant="default" loading={backup.isPending} onClick={() => backup.mutate({})}>
+              Back up now
+            </Button>
+            <Button variant="default" onClick={() => setMoving(true)}>
+              Move to a server…
+            </Button>
+          </Group>
+          <MoveDatabaseDialog opened={moving} onClose={() => setMoving(false)} />
         </Card>
         <Card withBorder>
           <Title order={4} mb="xs">

@@ -1,0 +1,60 @@
+import { parseArgs } from 'node:util';
+import { writeStoredSettings, readStoredSettings } from '../db/saved-settings.ts';
+import { rollbackTransfer } from '../db/transfer/copy-into.ts';
+import { moveDatabase } from '../db/transfer/operations.ts';
+import { maskUrl } from '../db/connection.ts';
+import { currentDatabase } from './current-database.ts';
+import { runCli } from './run-cli.ts';
+import { terminalProgress } from './transfer-progress.ts';
+
+const USAGE =
+  'usage: npm run db:move -- --to postgres://user:password@host/database [--switch] [--resume | --rollback]';
+
+await runCli(async () => {
+  const { values } = parseArgs({
+    options: {
+      to: { type: 'string' },
+      switch: { type: 'boolean', default: false },
+      resume: { type: 'boolean', default: false },
+      rollback: { type: 'boolean', default: false },
+      'into-existing': { type: 'boolean', default: false },
+    },
+  });
+  if (!values.to) throw new Error(`--to is required\n${USAGE}`);
+  const to = values.to;
+  if (values['into-existing'])
+    throw new Error(
+      '--into-existing is not available yet: move into an empty database (see README, "Moving to a server").',
+    );
+  if (values.rollback) {
+    const { source, schemas } = await rollbackTransfer(to);
+    console.log(`rolled back the unfinished copy of ${source} (${schemas} tenant schemas removed)`);
+    return 0;
+  }
+  const current = await currentDatabase();
+  try {
+    if (current.url === to) throw new Error('--to names the database the console already uses');
+    console.log(`moving ${maskUrl(current.url)} (${current.source}) to ${maskUrl(to)}`);
+    const report = await moveDatabase(current.url, to, {
+      resume: values.resume,
+      onProgress: terminalProgress(),
+    });
+    console.log(
+      `moved and verified: ${report.tenants} tenants, ${report.tables} tables, ` +
+        `${report.rows.toLocaleString('en')} rows in ${report.seconds.toFixed(1)} s; the source is unchanged`,
+    );
+    if (values.switch) {
+      const settings = await readStoredSettings(current.dataDir);
+      await writeStoredSettings(current.dataDir, {
+        ...settings,
+        database: { mode: 'url', url: to },
+      });
+      console.log('the console now uses the new server (from its next start)');
+    } else {
+      console.log('to use it, run again with --switch, or pick it in Settings → Database');
+    }
+    return 0;
+  } finally {
+    await current.release();
+  }
+});

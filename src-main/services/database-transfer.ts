@@ -1,0 +1,73 @@
+import { join } from 'node:path';
+import type { BackupReport, ParsedInput, TransferReport } from '../../src-shared/contract.ts';
+import { AppError } from '../../src-shared/errors.ts';
+import { DatabaseVersionError, maskUrl } from '../db/connection.ts';
+import { TransferError } from '../db/transfer/copy-into.ts';
+import { UnfinishedTransferError } from '../db/transfer/marker.ts';
+import { backupDatabase, backupFileName, moveDatabase } from '../db/transfer/operations.ts';
+import type { Work } from './work.ts';
+
+/** One move or backup at a time per console: each holds a snapshot and many connections. */
+const ONE_AT_A_TIME = 'database-transfer';
+
+function sameDatabase(a: string, b: string): boolean {
+  try {
+    const [x, y] = [new URL(a), new URL(b)];
+    return x.host === y.host && x.pathname === y.pathname;
+  } catch {
+    return false;
+  }
+}
+
+/** What went wrong, in the operator's words; the password never appears. */
+function refusal(error: unknown, url: string): AppError {
+  if (error instanceof AppError) return error;
+  const message = error instanceof Error ? error.message.replaceAll(url, maskUrl(url)) : '';
+  if (
+    error instanceof TransferError ||
+    error instanceof UnfinishedTransferError ||
+    error instanceof DatabaseVersionError
+  )
+    return new AppError('CONFLICT', message);
+  return new AppError(
+    'VALIDATION',
+    `Could not copy to that server: ${message || 'unknown error'}`,
+    {
+      url: 'could not copy there',
+    },
+  );
+}
+
+/**
+ * Copies the console's database to the server at `url`, verified; the
+ * console's own database is only read. Saving the server as the console's
+ * connection is the operator's next, separate step (settings.saveDatabase).
+ */
+export function moveToServer(
+  w: Work,
+  input: ParsedInput<'database.move'>,
+): Promise<TransferReport> {
+  const from = w.runtime.environment.databaseUrl;
+  if (sameDatabase(from, input.url))
+    throw new AppError('VALIDATION', 'That is the database the console uses now', {
+      url: 'is the database in use',
+    });
+  return w.runtime.serially(ONE_AT_A_TIME, async () => {
+    try {
+      return await moveDatabase(from, input.url, {
+        resume: input.resume,
+        onProgress: (progress) => w.runtime.emit({ type: 'transfer-progress', ...progress }),
+      });
+    } catch (error) {
+      throw refusal(error, input.url);
+    }
+  });
+}
+
+/** Writes a backup of the console's database into `<data directory>/backups`. */
+export function backupNow(w: Work): Promise<BackupReport> {
+  const { dataDir, databaseUrl } = w.runtime.environment;
+  return w.runtime.serially(ONE_AT_A_TIME, () =>
+    backupDatabase(databaseUrl, join(dataDir, 'backups', backupFileName('fleetprompt-'))),
+  );
+}

@@ -1,0 +1,134 @@
+import {
+  Alert,
+  Button,
+  Checkbox,
+  Group,
+  Modal,
+  Progress,
+  Stack,
+  Text,
+  TextInput,
+} from '@mantine/core';
+import { useEffect, useState } from 'react';
+import type { TransferProgress } from '../../../src-shared/channels.ts';
+import { useWrite } from '../../api/hooks.ts';
+
+const PHASES: Record<TransferProgress['phase'], string> = {
+  checking: 'Checking the server',
+  migrating: 'Creating the tables',
+  copying: 'Copying',
+  verifying: 'Comparing every table with this database',
+  done: 'Done',
+};
+
+/**
+ * Settings → Move to a server…: copies this database to an empty one on a
+ * server, verified table by table, and only then offers to switch to it.
+ */
+export function MoveDatabaseDialog({ opened, onClose }: { opened: boolean; onClose: () => void }) {
+  const [url, setUrl] = useState('');
+  const [resume, setResume] = useState(false);
+  const [progress, setProgress] = useState<TransferProgress | null>(null);
+  const move = useWrite('database.move', { invalidates: [], notifyErrors: false });
+  const save = useWrite('settings.saveDatabase', {
+    success: () => 'Saved; the console uses the server from its next start',
+    invalidates: ['settings'],
+  });
+  useEffect(
+    () =>
+      window.fleet.onEvent((event) => {
+        if (event.type === 'transfer-progress') setProgress(event);
+      }),
+    [],
+  );
+  const close = () => {
+    if (move.isPending) return;
+    move.reset();
+    save.reset();
+    setProgress(null);
+    onClose();
+  };
+  const report = move.data;
+  const percent =
+    progress && progress.tenantsTotal > 0
+      ? (progress.tenantsDone / progress.tenantsTotal) * 100
+      : progress?.phase === 'done'
+        ? 100
+        : 0;
+  const seconds = progress ? progress.elapsedMs / 1000 : 0;
+  return (
+    <Modal opened={opened} onClose={close} title="Move to a server" size="lg">
+      <Stack>
+        <Text size="sm">
+          Copies every organization, user, skill, agent and audit event to an empty PostgreSQL
+          database (14 or newer), then compares every table with this one. This database is only
+          read. Nobody should make changes while it runs: a change would make the comparison fail.
+        </Text>
+        <TextInput
+          label="Server URL"
+          placeholder="postgres://user:password@host:5432/database"
+          value={url}
+          onChange={(e) => setUrl(e.currentTarget.value)}
+          error={move.error?.fields?.url}
+          disabled={move.isPending || Boolean(report)}
+          data-autofocus
+        />
+        <Checkbox
+          label="Continue an interrupted move to this server"
+          checked={resume}
+          onChange={(e) => setResume(e.currentTarget.checked)}
+          disabled={move.isPending || Boolean(report)}
+        />
+        {progress && (move.isPending || report) && (
+          <Stack gap={4}>
+            <Progress value={percent} aria-label="Move progress" animated={move.isPending} />
+            <Text size="sm" aria-live="polite">
+              {PHASES[progress.phase]}: {progress.tenantsDone} of {progress.tenantsTotal} tenants,{' '}
+              {progress.rows.toLocaleString()} rows
+              {seconds > 0 && `, ${Math.round(progress.rows / seconds).toLocaleString()} rows/s`}
+            </Text>
+          </Stack>
+        )}
+        {move.error && (
+          <Alert color="red" title="Not moved">
+            {move.error.message}
+          </Alert>
+        )}
+        {report && (
+          <Alert color="teal" title="Moved and verified">
+            {report.tenants} tenants, {report.tables} tables and {report.rows.toLocaleString()} rows
+            copied in {report.seconds.toFixed(1)} s; every table matches this database. The console
+            still uses this database until you switch.
+          </Alert>
+        )}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={close} disabled={move.isPending}>
+            {report ? 'Close' : 'Cancel'}
+          </Button>
+          {report ? (
+            <Button
+              loading={save.isPending}
+              disabled={save.isSuccess}
+              onClick={() => save.mutate({ mode: 'url', url })}
+            >
+              {save.isSuccess
+                ? 'Switched from the next start'
+                : 'Use this server from the next start'}
+            </Button>
+          ) : (
+            <Button
+              loading={move.isPending}
+              disabled={!url.trim()}
+              onClick={() => {
+                setProgress(null);
+                move.mutate({ url: url.trim(), resume });
+              }}
+            >
+              Move
+            </Button>
+          )}
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
