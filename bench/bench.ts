@@ -18,7 +18,10 @@ import {
   restoreArchive,
 } from '../src-main/db/transfer/operations.ts';
 import { openOrm } from '../src-main/db/orm.ts';
-import { tenantMigrationScripts } from '../src-main/db/tenant-migrator.ts';
+import {
+  migratedSchemaStatements,
+  tenantMigrationScripts,
+} from '../src-main/db/tenant-migrator.ts';
 import { createRouter, type Router } from '../src-main/ipc/router.ts';
 import type { SessionSlot } from '../src-main/ipc/session-slot.ts';
 import { createPasswordHasher } from '../src-main/services/password-hasher.ts';
@@ -535,24 +538,11 @@ try {
       : '(run with --expose-gc for a stable figure)',
   );
 
-  // B10: move the fleet to another PostgreSQL, then back it up and restore it
-  await raw.query(`
-    do $$
-    declare o record;
-    begin
-      for o in select id, slug from organizations where slug like 't-%' loop
-        execute format(
-          $q$insert into %I.agents (name, system_prompt, status, config, total_tokens_used)
-             select 'Agent ' || g, 'Prompt ' || g, 'active',
-                    jsonb_build_object('model', 'claude-sonnet-4', 'max_tokens', 4096, 'temperature', 0.7),
-                    g * 1000000000::bigint
-               from generate_series(1, 10) g$q$, 'org_' || o.slug);
-        insert into users (email, hashed_password, name, role, organization_id, confirmed_at)
-        values (o.slug || '@bench.test', 'x', o.slug, 'developer', o.id, now());
-      end loop;
-    end $$`);
+  // B10: move a fleet of its own (the bench's tenants carry a simulated future
+  // migration) to another PostgreSQL, then back it up and restore it
+  const fleet = await fleetToMove(quick ? 60 : 1_000);
   const moveTarget = await scratchServerDatabase();
-  const moved = await moveDatabase(dbUrl, moveTarget.url);
+  const moved = await moveDatabase(fleet.url, moveTarget.url);
   record(
     `B10 move ${moved.tenants} tenants (${moved.rows} rows)`,
     's',
@@ -563,7 +553,7 @@ try {
   await moveTarget.drop();
   const archive = join(home, 'bench.fpbackup');
   const backupStarted = performance.now();
-  const backup = await backupDatabase(dbUrl, archive);
+  const backup = await backupDatabase(fleet.url, archive);
   record(
     `B10b backup ${moved.tenants} tenants`,
     's',
@@ -581,6 +571,7 @@ try {
     'verified',
   );
   await restoreTarget.drop();
+  await fleet.drop();
 
   // B6: cold start of start:headless to the sign-in screen painted in Chromium
   for (const [label, databaseUrl] of [
@@ -599,6 +590,75 @@ try {
   await admin.end();
   await target.release();
   await rm(home, { recursive: true, force: true });
+}
+
+/**
+ * B10's source, on the bench's own server: `count` tenants made as
+ * provisioning makes them, each with 10 agents (jsonb config, bigint
+ * metrics), a user and an audit event, and 20 skills (text[] tools).
+ */
+async function fleetToMove(count: number): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `fp_bench_fleet_${Date.now().toString(36)}`;
+  await admin.query(`create database ${name}`);
+  const at = new URL(target.adminUrl ?? target.url);
+  at.pathname = `/${name}`;
+  const fleetOrm = await openOrm(at.toString());
+  await migratePublic(fleetOrm);
+  const scripts = await tenantMigrationScripts(fleetOrm.em);
+  await fleetOrm.close(true);
+  const client = new pg.Client({ connectionString: at.toString() });
+  await client.connect();
+  try {
+    await client.query(
+      `insert into skills (name, slug, system_prompt_enhancement, tools)
+       select 'Skill ' || g, 'skill-' || g, 'Enhance ' || g, array['search', 'fetch-' || g]
+         from generate_series(1, 20) g`,
+    );
+    for (let i = 0; i < count; i++) {
+      const slug = `m-${i}`;
+      await client.query('begin');
+      const { rows } = await client.query<{ id: string }>(
+        `insert into organizations (name, slug, tier, monthly_token_limit, agent_limit, workflow_limit,
+                                    tenant_schema_version, agent_count)
+         values ($1, $2, 'pro', 1000000, 999, 10, $3, 10) returning id`,
+        [`Moved ${i}`, slug, scripts.length],
+      );
+      const id = rows[0]?.id;
+      await client.query(migratedSchemaStatements(`org_${slug}`, scripts).join(';\n'));
+      await client.query(
+        `insert into "org_${slug}".agents (name, system_prompt, status, config, total_tokens_used)
+         select 'Agent ' || g, 'Prompt ' || g, 'active',
+                jsonb_build_object('model', 'claude-sonnet-4', 'max_tokens', 4096, 'temperature', 0.7),
+                g * 1000000000::bigint
+           from generate_series(1, 10) g`,
+      );
+      await client.query(
+        `insert into agent_index (agent_id, organization_id, name, status)
+         select a.id, $1, a.name, a.status from "org_${slug}".agents a`,
+        [id],
+      );
+      await client.query(
+        `insert into users (email, hashed_password, name, role, organization_id, confirmed_at)
+         values ($1, 'x', $2, 'developer', $3, now())`,
+        [`${slug}@bench.test`, slug, id],
+      );
+      await client.query(
+        `insert into audit_events (actor_label, organization_id, action, target_type, target_id, changes)
+         values ('bench', $1::uuid, 'organizations.create', 'organization', $1::text, '{"name": {"from": null, "to": "x"}}')`,
+        [id],
+      );
+      await client.query('commit');
+    }
+    await client.query('analyze');
+  } finally {
+    await client.end();
+  }
+  return {
+    url: at.toString(),
+    drop: async () => {
+      await admin.query(`drop database if exists ${name} with (force)`);
+    },
+  };
 }
 
 /**
@@ -624,7 +684,9 @@ async function scratchServerDatabase(): Promise<{
     }
     const name = `fp_bench_move_${Date.now().toString(36)}`;
     await client.query(`create database ${name}`);
-    const { rows } = await client.query<{ v: string }>('show server_version');
+    const { rows } = await client.query<{ v: string }>(
+      "select current_setting('server_version') as v",
+    );
     const at = new URL(server);
     at.pathname = `/${name}`;
     return {

@@ -540,7 +540,11 @@ export const contract = {
     output: out<{ version: string }>(),
   },
   'database.move': {
-    input: z.strictObject({ url: databaseUrlField, resume: z.boolean().default(false) }),
+    input: z.strictObject({
+      url: databaseUrlField,
+      resume: z.boolean().default(false),
+      intoExisting: z.boolean().default(false),
+    }),
     output: out<TransferReport>(),
   },
   'database.backup': { input: none, output: out<BackupReport>() },

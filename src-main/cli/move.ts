@@ -8,7 +8,7 @@ import { runCli } from './run-cli.ts';
 import { terminalProgress } from './transfer-progress.ts';
 
 const USAGE =
-  'usage: npm run db:move -- --to postgres://user:password@host/database [--switch] [--resume | --rollback]';
+  'usage: npm run db:move -- --to postgres://user:password@host/database [--into-existing] [--switch] [--resume | --rollback]';
 
 await runCli(async () => {
   const { values } = parseArgs({
@@ -22,10 +22,6 @@ await runCli(async () => {
   });
   if (!values.to) throw new Error(`--to is required\n${USAGE}`);
   const to = values.to;
-  if (values['into-existing'])
-    throw new Error(
-      '--into-existing is not available yet: move into an empty database (see README, "Moving to a server").',
-    );
   if (values.rollback) {
     const { source, schemas } = await rollbackTransfer(to);
     console.log(`rolled back the unfinished copy of ${source} (${schemas} tenant schemas removed)`);
@@ -37,6 +33,7 @@ await runCli(async () => {
     console.log(`moving ${maskUrl(current.url)} (${current.source}) to ${maskUrl(to)}`);
     const report = await moveDatabase(current.url, to, {
       resume: values.resume,
+      intoExisting: values['into-existing'],
       onProgress: terminalProgress(),
     });
     console.log(

@@ -56,6 +56,7 @@ export function moveToServer(
     try {
       return await moveDatabase(from, input.url, {
         resume: input.resume,
+        intoExisting: input.intoExisting,
         onProgress: (progress) => w.runtime.emit({ type: 'transfer-progress', ...progress }),
       });
     } catch (error) {

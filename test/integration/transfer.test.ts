@@ -14,7 +14,7 @@ import {
   restoreArchive,
 } from '../../src-main/db/transfer/operations.ts';
 import { openRuntime } from '../../src-main/runtime.ts';
-import { adminHarness, PASSWORD } from '../support/harness.ts';
+import { adminHarness, createHarness, PASSWORD, type Harness } from '../support/harness.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.ts';
 
 /*
@@ -26,6 +26,7 @@ import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-
  */
 const h = adminHarness('transfer');
 const scratch: ScratchDatabase[] = [];
+const harnesses: Harness[] = [];
 let folder = '';
 
 async function emptyDatabase(): Promise<ScratchDatabase> {
@@ -130,6 +131,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const db of scratch) await db.drop();
+  for (const other of harnesses) await other.close();
   await rm(folder, { recursive: true, force: true });
 });
 
@@ -209,6 +211,74 @@ describe('moving to another server', () => {
       `select count(*)::int as n from pg_extension where extname in ('citext', 'pg_trgm')`,
     );
     expect(extensions?.n).toBe(0);
+  });
+});
+
+describe('moving into a database that holds other FleetPrompt data (--into-existing)', () => {
+  /** Another console's database: its own organization, administrator and audit events. */
+  async function otherConsole(slug: string, email: string) {
+    const other = await createHarness();
+    harnesses.push(other);
+    const org = await other.org(slug, 'pro');
+    await other.user(org.id, 'admin', email);
+    return other;
+  }
+
+  it('adds every organization, user, skill, agent and audit event beside the target’s own', async () => {
+    const other = await otherConsole('their-org', 'admin@their-org.test');
+    const before = await contents(other.db.url);
+    const [sourceAudit] = await query<{ n: number }>(
+      h.db.url,
+      'select count(*)::int as n from audit_events',
+    );
+    const [targetAudit] = await query<{ n: number }>(
+      other.db.url,
+      'select count(*)::int as n from audit_events',
+    );
+    await expect(moveDatabase(h.db.url, other.db.url)).rejects.toThrow(/--into-existing/);
+
+    await moveDatabase(h.db.url, other.db.url, { intoExisting: true });
+    const after = await contents(other.db.url);
+    const source = await contents(h.db.url);
+    expect(after['"org_their-org".agents']).toBe(before['"org_their-org".agents']);
+    expect(after['"org_acme-co".agents']).toBe(source['"org_acme-co".agents']);
+    const [audit] = await query<{ n: number; ids: number }>(
+      other.db.url,
+      'select count(*)::int as n, count(distinct id)::int as ids from audit_events',
+    );
+    expect(audit).toEqual({
+      n: sourceAudit!.n + targetAudit!.n,
+      ids: sourceAudit!.n + targetAudit!.n,
+    });
+    const [orgs] = await query<{ n: number }>(
+      other.db.url,
+      'select count(*)::int as n from organizations',
+    );
+    expect(orgs?.n).toBe(4);
+  });
+
+  it('refuses rows whose keys the target already has, naming them, and adds nothing', async () => {
+    const other = await otherConsole('clash-org', 'dev.person@acme-co.test');
+    const before = await contents(other.db.url);
+    await expect(moveDatabase(h.db.url, other.db.url, { intoExisting: true })).rejects.toThrow(
+      /1 in users \(email\)/,
+    );
+    expect(await contents(other.db.url)).toEqual(before);
+  });
+
+  it('rolls an interrupted addition back to the target’s own data', async () => {
+    const other = await otherConsole('kept-org', 'admin@kept-org.test');
+    const before = await contents(other.db.url);
+    await expect(
+      moveDatabase(h.db.url, other.db.url, {
+        intoExisting: true,
+        onProgress: (p) => {
+          if (p.phase === 'copying' && p.tenantsDone === 2) throw new Error('cut off');
+        },
+      }),
+    ).rejects.toThrow('cut off');
+    await rollbackTransfer(other.db.url);
+    expect(await contents(other.db.url)).toEqual(before);
   });
 });
 

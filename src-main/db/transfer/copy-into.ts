@@ -14,7 +14,7 @@ import {
   tenantMigrationScripts,
   type TenantMigrationScript,
 } from '../tenant-migrator.ts';
-import type { Description, TableShape } from './describe.ts';
+import { foreignKeysOf, inForeignKeyOrder, type Description, type TableShape } from './describe.ts';
 import {
   dropMarker,
   MARKER_TABLES,
@@ -25,11 +25,26 @@ import {
   type Marker,
 } from './marker.ts';
 import type { TransferSource } from './source.ts';
-import { connectForTransfer, copyInSql, fingerprintsOf, qualified } from './tables.ts';
+import {
+  appendedFingerprints,
+  appendPublic,
+  checkAppendable,
+  removeAppended,
+  withoutIdentity,
+} from './append.ts';
+import {
+  connectForTransfer,
+  copyInSql,
+  fingerprintsOf,
+  qualified,
+  type Fingerprint,
+} from './tables.ts';
 
 export interface CopyIntoOptions {
   /** Continue the unfinished copy from this same source that the target holds. */
   resume?: boolean;
+  /** Add to a target that already holds FleetPrompt data, when nothing clashes (a move only). */
+  intoExisting?: boolean;
   onProgress?: (progress: TransferProgress) => void;
 }
 
@@ -52,6 +67,12 @@ export function checkLevels(description: Description, made: string): void {
         'Update FleetPrompt, then try again.',
     );
 }
+
+const asTransferError = (error: unknown): never => {
+  throw error instanceof TransferError
+    ? error
+    : new TransferError(error instanceof Error ? error.message : String(error));
+};
 
 async function inTransaction<T>(client: pg.ClientBase, work: () => Promise<T>): Promise<T> {
   await client.query('begin');
@@ -142,17 +163,22 @@ export async function copyIntoDatabase(
       );
     if (!existing && options.resume)
       throw new TransferError('The target holds no unfinished copy to resume.');
-    if (!existing && (await holdsFleetPromptData(target)))
+    const holdsData = !existing && (await holdsFleetPromptData(target));
+    if (holdsData && !options.intoExisting)
       throw new TransferError(
-        'The target already holds FleetPrompt data; copy into an empty database.',
+        'The target already holds FleetPrompt data; copy into an empty database, ' +
+          'or add to it with --into-existing.',
       );
+    if (holdsData) await checkAppendable(target, description).catch(asTransferError);
     const done = existing?.done ?? new Set<string>();
+    const appended = existing?.marker.appended ?? holdsData;
     if (!existing) {
       const marker: Marker = {
         source: source.label,
         startedAt: new Date().toISOString(),
         slugs: description.tenants.map((t) => t.slug),
         objectsBefore: await publicObjects(target),
+        appended,
       };
       await writeMarker(target, marker);
     }
@@ -173,7 +199,19 @@ export async function copyIntoDatabase(
     }
 
     progress('copying');
-    if (!done.has('public')) {
+    if (!done.has('public') && appended) {
+      try {
+        rows += await inTransaction(target, async () => {
+          const added = await appendPublic(target, source, description.publicTables);
+          await markDone(target, 'public');
+          return added;
+        });
+      } catch (error) {
+        // refused before anything was added: the target is as it was
+        await inTransaction(target, () => dropMarker(target));
+        throw asTransferError(error);
+      }
+    } else if (!done.has('public')) {
       rows += await inTransaction(target, async () => {
         let copied = 0;
         for (const table of description.publicTables) {
@@ -218,11 +256,12 @@ export async function copyIntoDatabase(
 
     progress('verifying');
     const differences: string[] = [];
-    const compare = async (schema: string, tables: TableShape[]) => {
-      const [want, have] = await Promise.all([
-        source.expected(schema, tables),
-        fingerprintsOf(target, schema, tables),
-      ]);
+    const differ = (
+      schema: string,
+      tables: TableShape[],
+      want: Fingerprint[],
+      have: Fingerprint[],
+    ) =>
       tables.forEach((table, i) => {
         const w = want[i];
         const h = have[i];
@@ -231,8 +270,23 @@ export async function copyIntoDatabase(
             `${schema}.${table.name} (source ${w?.rows ?? '?'} rows, target ${h?.rows ?? '?'})`,
           );
       });
+    const compare = async (schema: string, tables: TableShape[]) => {
+      const [want, have] = await Promise.all([
+        source.expected(schema, tables),
+        fingerprintsOf(target, schema, tables),
+      ]);
+      differ(schema, tables, want, have);
     };
-    await compare('public', description.publicTables);
+    if (appended) {
+      const tables = withoutIdentity(description.publicTables);
+      const [want, have] = await Promise.all([
+        source.expected('public', tables),
+        appendedFingerprints(target, description.publicTables),
+      ]);
+      differ('public', tables, want, have);
+    } else {
+      await compare('public', description.publicTables);
+    }
     for (const tenant of description.tenants)
       await compare(tenantSchemaName(tenant.slug), description.tenantShapes[tenant.shape] ?? []);
     if (differences.length > 0)
@@ -281,6 +335,20 @@ export async function rollbackTransfer(url: string): Promise<{ source: string; s
     for (let i = 0; i < present.length; i += 100) {
       const batch = present.slice(i, i + 100).map((r) => quoteIdent(r.nspname));
       await target.query(`drop schema if exists ${batch.join(', ')} cascade`);
+    }
+    if (marker.appended) {
+      await inTransaction(target, async () => {
+        const { rows: added } = await target.query<{ tbl: string }>(
+          'select distinct tbl from public.fleetprompt_transfer_keys',
+        );
+        const tables = inForeignKeyOrder(
+          added.map((r) => ({ name: r.tbl, columns: [], identity: [] })),
+          await foreignKeysOf(target, 'public'),
+        );
+        await removeAppended(target, tables);
+        await dropMarker(target);
+      });
+      return { source: marker.source, schemas: present.length };
     }
     const before = new Set(marker.objectsBefore);
     await inTransaction(target, async () => {

@@ -60,7 +60,7 @@ async function columnsOf(client: pg.ClientBase, schemaFilter: string, params: un
 }
 
 /** Foreign keys between tables of one schema, as (table, referenced table) pairs. */
-async function foreignKeysOf(client: pg.ClientBase, schema: string) {
+export async function foreignKeysOf(client: pg.ClientBase, schema: string) {
   const { rows } = await client.query<{ table: string; references: string }>(
     `select c.relname as table, r.relname as references
        from pg_constraint k

@@ -10,7 +10,11 @@ import pg from 'pg';
  * complete.
  */
 
-export const MARKER_TABLES = ['fleetprompt_transfer', 'fleetprompt_transfer_done'] as const;
+export const MARKER_TABLES = [
+  'fleetprompt_transfer',
+  'fleetprompt_transfer_done',
+  'fleetprompt_transfer_keys',
+] as const;
 
 export interface Marker {
   /** What is being copied, e.g. the source URL without its password, or the archive's name. */
@@ -20,6 +24,8 @@ export interface Marker {
   slugs: string[];
   /** What public held before ("table x", "function f", "extension e"): a rollback leaves it. */
   objectsBefore: string[];
+  /** Added to a database that already held FleetPrompt data (`--into-existing`). */
+  appended: boolean;
 }
 
 export async function readMarker(
@@ -45,6 +51,9 @@ export async function writeMarker(client: pg.ClientBase, marker: Marker): Promis
   try {
     await client.query('create table public.fleetprompt_transfer (marker jsonb not null)');
     await client.query('create table public.fleetprompt_transfer_done (step text primary key)');
+    await client.query(
+      'create table public.fleetprompt_transfer_keys (tbl text not null, key jsonb not null, primary key (tbl, key))',
+    );
     await client.query('insert into public.fleetprompt_transfer (marker) values ($1)', [marker]);
     await client.query('commit');
   } catch (error) {
@@ -60,7 +69,7 @@ export async function markDone(client: pg.ClientBase, step: string): Promise<voi
 
 export async function dropMarker(client: pg.ClientBase): Promise<void> {
   await client.query(
-    'drop table if exists public.fleetprompt_transfer, public.fleetprompt_transfer_done',
+    'drop table if exists public.fleetprompt_transfer, public.fleetprompt_transfer_done, public.fleetprompt_transfer_keys',
   );
 }
 

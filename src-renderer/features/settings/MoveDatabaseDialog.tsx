@@ -28,6 +28,7 @@ const PHASES: Record<TransferProgress['phase'], string> = {
 export function MoveDatabaseDialog({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   const [url, setUrl] = useState('');
   const [resume, setResume] = useState(false);
+  const [intoExisting, setIntoExisting] = useState(false);
   const [progress, setProgress] = useState<TransferProgress | null>(null);
   const move = useWrite('database.move', { invalidates: [], notifyErrors: false });
   const save = useWrite('settings.saveDatabase', {
@@ -60,9 +61,10 @@ export function MoveDatabaseDialog({ opened, onClose }: { opened: boolean; onClo
     <Modal opened={opened} onClose={close} title="Move to a server" size="lg">
       <Stack>
         <Text size="sm">
-          Copies every organization, user, skill, agent and audit event to an empty PostgreSQL
-          database (14 or newer), then compares every table with this one. This database is only
-          read. Nobody should make changes while it runs: a change would make the comparison fail.
+          Copies every organization, user, skill, agent and audit event to a PostgreSQL database (14
+          or newer) that is empty or, if you say so, holds other FleetPrompt data; then compares
+          every table with this one. This database is only read. Nobody should make changes while it
+          runs: a change would make the comparison fail.
         </Text>
         <TextInput
           label="Server URL"
@@ -72,6 +74,12 @@ export function MoveDatabaseDialog({ opened, onClose }: { opened: boolean; onClo
           error={move.error?.fields?.url}
           disabled={move.isPending || Boolean(report)}
           data-autofocus
+        />
+        <Checkbox
+          label="Add to the FleetPrompt data the database already holds (refused if anything clashes)"
+          checked={intoExisting}
+          onChange={(e) => setIntoExisting(e.currentTarget.checked)}
+          disabled={move.isPending || Boolean(report)}
         />
         <Checkbox
           label="Continue an interrupted move to this server"
@@ -121,7 +129,7 @@ export function MoveDatabaseDialog({ opened, onClose }: { opened: boolean; onClo
               disabled={!url.trim()}
               onClick={() => {
                 setProgress(null);
-                move.mutate({ url: url.trim(), resume });
+                move.mutate({ url: url.trim(), resume, intoExisting });
               }}
             >
               Move
