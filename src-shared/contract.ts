@@ -165,6 +165,8 @@ export type DatabaseSource = 'DATABASE_URL' | 'settings' | 'embedded';
 
 /** What a verified move or restore copied. */
 export interface TransferReport {
+  /** Where it went, password hidden. */
+  target: string;
   tenants: number;
   tables: number;
   rows: number;

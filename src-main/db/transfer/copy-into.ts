@@ -6,7 +6,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { PUBLIC_MIGRATIONS } from '../../../migrations/public/index.ts';
 import { TENANT_MIGRATIONS } from '../../../migrations/tenant/index.ts';
 import { tenantSchemaName } from '../../../src-shared/domain/slug.ts';
-import { checkServerVersion } from '../connection.ts';
+import { checkServerVersion, maskUrl } from '../connection.ts';
 import { quoteIdent } from '../identifiers.ts';
 import { openOrm } from '../orm.ts';
 import {
@@ -301,6 +301,7 @@ export async function copyIntoDatabase(
       description.publicTables.length +
       description.tenants.reduce((n, t) => n + (description.tenantShapes[t.shape]?.length ?? 0), 0);
     return {
+      target: maskUrl(url),
       tenants: tenantsTotal,
       tables,
       rows,

@@ -2,6 +2,7 @@ import {
   Alert,
   Button,
   Checkbox,
+  Code,
   Group,
   Modal,
   Progress,
@@ -66,27 +67,31 @@ export function MoveDatabaseDialog({ opened, onClose }: { opened: boolean; onClo
           every table with this one. This database is only read. Nobody should make changes while it
           runs: a change would make the comparison fail.
         </Text>
-        <TextInput
-          label="Server URL"
-          placeholder="postgres://user:password@host:5432/database"
-          value={url}
-          onChange={(e) => setUrl(e.currentTarget.value)}
-          error={move.error?.fields?.url}
-          disabled={move.isPending || Boolean(report)}
-          data-autofocus
-        />
-        <Checkbox
-          label="Add to the FleetPrompt data the database already holds (refused if anything clashes)"
-          checked={intoExisting}
-          onChange={(e) => setIntoExisting(e.currentTarget.checked)}
-          disabled={move.isPending || Boolean(report)}
-        />
-        <Checkbox
-          label="Continue an interrupted move to this server"
-          checked={resume}
-          onChange={(e) => setResume(e.currentTarget.checked)}
-          disabled={move.isPending || Boolean(report)}
-        />
+        {!report && (
+          <>
+            <TextInput
+              label="Server URL"
+              placeholder="postgres://user:password@host:5432/database"
+              value={url}
+              onChange={(e) => setUrl(e.currentTarget.value)}
+              error={move.error?.fields?.url}
+              disabled={move.isPending}
+              data-autofocus
+            />
+            <Checkbox
+              label="Add to the FleetPrompt data the database already holds (refused if anything clashes)"
+              checked={intoExisting}
+              onChange={(e) => setIntoExisting(e.currentTarget.checked)}
+              disabled={move.isPending}
+            />
+            <Checkbox
+              label="Continue an interrupted move to this server"
+              checked={resume}
+              onChange={(e) => setResume(e.currentTarget.checked)}
+              disabled={move.isPending}
+            />
+          </>
+        )}
         {progress && (move.isPending || report) && (
           <Stack gap={4}>
             <Progress value={percent} aria-label="Move progress" animated={move.isPending} />
@@ -104,9 +109,9 @@ export function MoveDatabaseDialog({ opened, onClose }: { opened: boolean; onClo
         )}
         {report && (
           <Alert color="teal" title="Moved and verified">
-            {report.tenants} tenants, {report.tables} tables and {report.rows.toLocaleString()} rows
-            copied in {report.seconds.toFixed(1)} s; every table matches this database. The console
-            still uses this database until you switch.
+            To <Code>{report.target}</Code>: {report.tenants} tenants, {report.tables} tables and{' '}
+            {report.rows.toLocaleString()} rows copied in {report.seconds.toFixed(1)} s; every table
+            matches this database. The console still uses this database until you switch.
           </Alert>
         )}
         <Group justify="flex-end">

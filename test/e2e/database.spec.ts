@@ -1,0 +1,71 @@
+import { chmod, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { openEmbedded } from '../../src-main/db/embedded.ts';
+import { createScratchDatabase } from '../support/scratch-database.ts';
+import { adminPage } from './fixtures.ts';
+import { go, snap, toast } from './support.ts';
+
+/**
+ * An empty database on another server: a new database on the test server
+ * when there is one (CI's PostgreSQL leg), else a second embedded server of
+ * the test's own.
+ */
+async function emptyServerDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const server = process.env.FLEETPROMPT_TEST_DATABASE_URL;
+  if (server) return createScratchDatabase(server, 'fp_e2e_move');
+  const home = await mkdtemp(join(tmpdir(), 'fleetprompt-e2e-move-'));
+  await chmod(home, 0o755);
+  const embedded = await openEmbedded(home);
+  return {
+    url: embedded.url,
+    drop: async () => {
+      await embedded.stop();
+      await rm(home, { recursive: true, force: true });
+    },
+  };
+}
+
+test('backs the database up from Settings, and moves it to a server, verified, then switches', async ({
+  browser,
+}) => {
+  test.setTimeout(60_000);
+  const target = await emptyServerDatabase();
+  try {
+    const admin = await adminPage(browser);
+    await go(admin, 'Settings');
+    await admin.getByRole('button', { name: 'Back up now' }).click();
+    await toast(admin, /Backed up to .*\.fpbackup/);
+    const backups = await readdir(join(process.env.E2E_HOME ?? '', 'backups'));
+    expect(backups.some((f) => f.startsWith('fleetprompt-') && f.endsWith('.fpbackup'))).toBe(
+      true,
+    );
+    await expect(admin.getByRole('alert', { name: 'Backed up' })).toBeVisible();
+    await snap(admin, 'settings-backed-up');
+
+    await admin.getByRole('button', { name: 'Move to a server…' }).click();
+    const dialog = admin.getByRole('dialog', { name: 'Move to a server' });
+    await expect(dialog.getByLabel('Server URL')).toBeFocused();
+    await snap(admin, 'move-dialog');
+    await dialog.getByLabel('Server URL').fill(target.url);
+    await dialog.getByRole('button', { name: 'Move', exact: true }).click();
+    await expect(dialog.getByText('Moved and verified')).toBeVisible({ timeout: 30_000 });
+    await expect(dialog.getByRole('progressbar', { name: 'Move progress' })).toBeVisible();
+    await snap(admin, 'move-done');
+
+    await dialog.getByRole('button', { name: 'Use this server from the next start' }).click();
+    await expect(
+      dialog.getByRole('button', { name: 'Switched from the next start' }),
+    ).toBeDisabled();
+    await dialog.getByRole('button', { name: 'Close', exact: true }).click();
+    await expect(admin.getByText(/saved: postgres:\/\//)).toBeVisible();
+
+    // the shared console goes back to its own database for the tests after this one
+    await admin.getByRole('radiogroup', { name: 'Database' }).getByText('Embedded').click();
+    await admin.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(admin.getByText(/saved: postgres:\/\//)).toHaveCount(0);
+  } finally {
+    await target.drop();
+  }
+});
