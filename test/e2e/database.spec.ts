@@ -38,9 +38,7 @@ test('backs the database up from Settings, and moves it to a server, verified, t
     await admin.getByRole('button', { name: 'Back up now' }).click();
     await toast(admin, /Backed up to .*\.fpbackup/);
     const backups = await readdir(join(process.env.E2E_HOME ?? '', 'backups'));
-    expect(backups.some((f) => f.startsWith('fleetprompt-') && f.endsWith('.fpbackup'))).toBe(
-      true,
-    );
+    expect(backups.some((f) => f.startsWith('fleetprompt-') && f.endsWith('.fpbackup'))).toBe(true);
     await expect(admin.getByRole('alert', { name: 'Backed up' })).toBeVisible();
     await snap(admin, 'settings-backed-up');
 
