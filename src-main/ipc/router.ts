@@ -116,6 +116,9 @@ export function createRouter(deps: RouterDeps): Router {
         case 'migration-progress':
           // the progress names every tenant: the audience of tenancy.status
           return mayEver(actor, 'manageTenancy').allowed;
+        case 'transfer-progress':
+          // a move is started from Settings: its progress goes to whoever may start one
+          return mayEver(actor, 'manageSettings').allowed;
         case 'change':
           // a change inside an organization reaches those who can see that organization
           return event.organizationId === null

@@ -1,8 +1,9 @@
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CHANNEL_NAMES } from '../../src-shared/channels.ts';
+import { createScratchDatabase } from '../support/scratch-database.ts';
 import { directoryTarget } from '../../src-main/files/file-target.ts';
 import { openRuntime, type Runtime } from '../../src-main/runtime.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -154,6 +155,16 @@ describe('secrets never leave the main process', () => {
     await call('audit.list', { page: 1, pageSize: 200 });
     await call('settings.get', {});
     await call('settings.testDatabase', { url: db.url.replace('postgres@', `postgres:${p1}@`) });
+    await call('database.backup', {});
+    const moveTarget = await createScratchDatabase(inject('serverUrl'), 'fp_secrets_move');
+    try {
+      const moved = await call('database.move', {
+        url: moveTarget.url.replace('postgres@', `postgres:${p1}@`),
+      });
+      expect(moved.ok).toBe(true);
+    } finally {
+      await moveTarget.drop();
+    }
     await call('settings.saveDatabase', { mode: 'embedded' });
     await call('users.delete', { id: user.id });
     await call('organizations.delete', { id: other.id, confirmSlug: 'other-co' });

@@ -214,6 +214,21 @@ describe('moving to another server', () => {
   });
 });
 
+it('sends the progress of a move to administrators only', async () => {
+  const developer = await h.user(h.homeId, 'developer', 'dev@transfer-progress.test');
+  const progress = {
+    type: 'transfer-progress',
+    phase: 'copying',
+    tenantsDone: 1,
+    tenantsTotal: 2,
+    rows: 10,
+    elapsedMs: 5,
+  } as const;
+  expect(h.router.mayReceive(h.admin(), progress)).toBe(true);
+  expect(h.router.mayReceive(h.slotFor(developer.id), progress)).toBe(false);
+  expect(h.router.mayReceive({}, progress)).toBe(false);
+});
+
 describe('moving into a database that holds other FleetPrompt data (--into-existing)', () => {
   /** Another console's database: its own organization, administrator and audit events. */
   async function otherConsole(slug: string, email: string) {
