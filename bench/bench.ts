@@ -17,7 +17,11 @@ import {
   moveDatabase,
   restoreArchive,
 } from '../src-main/db/transfer/operations.ts';
+import { Agent, Organization } from '../src-main/db/entities/index.ts';
 import { openOrm } from '../src-main/db/orm.ts';
+import { tenantEm } from '../src-main/db/tenancy.ts';
+import { sessionUser } from '../src-main/services/auth.ts';
+import { findPage } from '../src-main/services/paging.ts';
 import {
   migratedSchemaStatements,
   tenantMigrationScripts,
@@ -53,6 +57,8 @@ interface Figure {
   raw?: { p50: number; p95: number; n: number };
   ratio?: number;
   note?: string;
+  /** Where a call's time goes: each phase alone (p50, ms). */
+  phases?: Record<string, number>;
 }
 const figures: Figure[] = [];
 
@@ -91,6 +97,27 @@ function record(name: string, unit: string, ours: number[], raw?: number[], note
       : '';
   console.log(
     `${name.padEnd(44)} p50 ${o.p50.toFixed(2)} ${unit}  p95 ${o.p95.toFixed(2)} ${unit}  n=${o.n}${ratio}${note ? `  ${note}` : ''}`,
+  );
+}
+
+/**
+ * Times each phase of the last recorded call on its own and prints them with
+ * what is left over (validation, policy, the layers between, DTOs).
+ */
+async function phases(parts: Record<string, () => Promise<unknown>>, n: number) {
+  const figure = figures.at(-1);
+  if (!figure) return;
+  const found: Record<string, number> = {};
+  for (const [name, work] of Object.entries(parts)) found[name] = stats(await timed(work, n)).p50;
+  const measured = Object.entries(found)
+    .filter(([name]) => !name.startsWith('('))
+    .reduce((sum, [, ms]) => sum + ms, 0);
+  found.rest = figure.p50 - measured;
+  figure.phases = found;
+  console.log(
+    `  phases, p50 ms: ${Object.entries(found)
+      .map(([name, ms]) => `${name} ${ms.toFixed(2)}`)
+      .join(', ')}`,
   );
 }
 
@@ -342,6 +369,26 @@ try {
     await raw.query(`select count(*) from "org_big-tenant".agents where name ilike '%research%'`);
   }, samples(60));
   record(`B3 agents page (50 of ${agentCount})`, 'ms', b3, b3raw);
+  const researchPage = {
+    where: { name: { $ilike: '%research%' } },
+    options: { orderBy: { name: 'asc', id: 'asc' }, limit: 50, offset: 100 } as const,
+  };
+  await phases(
+    {
+      'session -> user': () => sessionUser(orm.em, adminUser.id),
+      organization: () => orm.em.fork().findOne(Organization, big.id),
+      'page + count (ORM)': () =>
+        findPage(tenantEm(orm.em, 'big-tenant'), Agent, researchPage.where, researchPage.options),
+      '(same SQL raw)': () =>
+        Promise.all([
+          raw.query(
+            `select * from "org_big-tenant".agents where name ilike '%research%' order by name, id limit 50 offset 100`,
+          ),
+          raw.query(`select count(*) from "org_big-tenant".agents where name ilike '%research%'`),
+        ]),
+    },
+    samples(60),
+  );
 
   // B4: organizations page, 50 of N sorted, with agent counts
   const b4 = await timed(
@@ -358,6 +405,29 @@ try {
     );
   }, samples(60));
   record(`B4 organizations page (50 of ${allTenants})`, 'ms', b4, b4raw);
+  const tenantSearch = { $ilike: '%Tenant%' };
+  await phases(
+    {
+      'session -> user': () => sessionUser(orm.em, adminUser.id),
+      'page + count (ORM)': () =>
+        findPage(
+          orm.em.fork(),
+          Organization,
+          { $or: [{ name: tenantSearch }, { slug: tenantSearch }] },
+          { orderBy: { name: 'asc', id: 'asc' }, limit: 50, offset: 200 },
+        ),
+      '(same SQL raw)': () =>
+        Promise.all([
+          raw.query(
+            "select * from organizations where name ilike '%Tenant%' or slug ilike '%Tenant%' order by name, id limit 50 offset 200",
+          ),
+          raw.query(
+            "select count(*) from organizations where name ilike '%Tenant%' or slug ilike '%Tenant%'",
+          ),
+        ]),
+    },
+    samples(60),
+  );
 
   // B8: the fleet overview, from public alone, with 10 agents per tenant in the index
   await raw.query(

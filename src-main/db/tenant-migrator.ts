@@ -1,7 +1,7 @@
 import type { MigrationsOptions } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { TENANT_MIGRATIONS } from '../../migrations/tenant/index.ts';
-import { quoteIdent } from './identifiers.ts';
+import { quoteIdent, quoteLiteral } from './identifiers.ts';
 
 export type TenantMigrationList = NonNullable<MigrationsOptions['migrationsList']>;
 type Migration = InstanceType<Exclude<TenantMigrationList[number], { class: unknown }>>;
@@ -70,7 +70,7 @@ export function requireTransaction(em: EntityManager): void {
  * the tenant's own tables. A failure aborts the caller's transaction, which
  * puts the search_path back as well.
  */
-function inSchema(schema: string, statements: string[]): string[] {
+export function inSchema(schema: string, statements: string[]): string[] {
   return [`set search_path to ${quoteIdent(schema)}`, ...statements, 'reset search_path'];
 }
 
@@ -80,11 +80,6 @@ function recorded(scripts: TenantMigrationScript[]): string[] {
     ...sql,
     `insert into ${LEDGER_TABLE} (name) values (${quoteLiteral(name)})`,
   ]);
-}
-
-/** A migration name as an SQL literal (names are ours, but quoted all the same). */
-function quoteLiteral(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
 }
 
 /** The statements that create a tenant schema with its ledger and the given migrations. */
@@ -113,21 +108,25 @@ export async function createMigratedSchema(
   await em.execute(migratedSchemaStatements(schema, scripts).join(';\n'));
 }
 
+const BLOCK_QUOTE = '$fleetprompt_block$';
+const SQL_QUOTE = '$fleetprompt_sql$';
+
 /**
- * Applies, in order, the migrations a tenant's ledger does not list, as one
- * statement batch in the caller's transaction; answers their names.
+ * One statement per migration that applies it, and records it in the
+ * ledger, only when the tenant's ledger does not list it yet: the ledger
+ * stays the truth, checked inside the server, so that a tenant's whole
+ * migration is one round trip. Run with the tenant as search_path.
  */
-export async function applyPendingMigrations(
-  em: EntityManager,
-  schema: string,
-  scripts: TenantMigrationScript[],
-): Promise<string[]> {
-  requireTransaction(em);
-  const rows = await em.execute<{ name: string }[]>(
-    `select name from ${quoteIdent(schema)}.${LEDGER_TABLE}`,
-  );
-  const applied = new Set(rows.map((row) => row.name));
-  const pending = scripts.filter((script) => !applied.has(script.name));
-  if (pending.length > 0) await em.execute(inSchema(schema, recorded(pending)).join(';\n'));
-  return pending.map((script) => script.name);
+export function guardedMigrationStatements(scripts: TenantMigrationScript[]): string[] {
+  return scripts.map(({ name, sql }) => {
+    if (sql.some((s) => s.includes(BLOCK_QUOTE) || s.includes(SQL_QUOTE)))
+      throw new Error(`Tenant migration ${name} may not contain ${BLOCK_QUOTE} or ${SQL_QUOTE}`);
+    return [
+      `do ${BLOCK_QUOTE} begin`,
+      `if not exists (select 1 from ${LEDGER_TABLE} where name = ${quoteLiteral(name)}) then`,
+      ...sql.map((s) => `execute ${SQL_QUOTE}${s}${SQL_QUOTE};`),
+      `insert into ${LEDGER_TABLE} (name) values (${quoteLiteral(name)});`,
+      `end if; end ${BLOCK_QUOTE}`,
+    ].join('\n');
+  });
 }

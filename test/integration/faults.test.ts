@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +7,9 @@ import { Migration } from '@mikro-orm/migrations';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TENANT_MIGRATIONS } from '../../migrations/tenant/index.ts';
-import { migrateAllTenants } from '../../src-main/db/fan-out.ts';
+import { openEmbedded } from '../../src-main/db/embedded.ts';
+import { migrateAllTenants, migratePublic } from '../../src-main/db/fan-out.ts';
+import { openOrm } from '../../src-main/db/orm.ts';
 import { provisionOrganization } from '../../src-main/db/tenancy.ts';
 import { openRuntime, type Runtime } from '../../src-main/runtime.ts';
 import { adminHarness } from '../support/harness.ts';
@@ -280,5 +283,121 @@ describe('the embedded PostgreSQL killed while the app runs', () => {
     ).items.map((a) => a.name);
     expect(names.sort()).toEqual(['After', 'Before 1', 'Before 2']);
     recordFault();
+  });
+});
+
+/**
+ * SIGKILL to a postmaster and every process it started, at once and
+ * synchronously (from inside the fan-out's progress callback): a machine
+ * losing power, near enough. The postmaster is stopped first, so that it
+ * forks no backend between the listing and the kill. Answers the pids.
+ */
+function killCluster(pid: number): number[] {
+  process.kill(pid, 'SIGSTOP');
+  const all = [pid];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat = '';
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    // the parent pid is the second field after the parenthesised command name
+    if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid)
+      all.push(Number(entry));
+  }
+  for (const each of all) process.kill(each, 'SIGKILL');
+  return all;
+}
+
+async function gone(pids: number[]): Promise<void> {
+  const alive = (each: number) => {
+    try {
+      process.kill(each, 0);
+      return readFileSync(`/proc/${each}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
+    } catch {
+      return false;
+    }
+  };
+  while (pids.some(alive)) await new Promise((r) => setTimeout(r, 20));
+}
+
+describe('the server killed in the middle of a tenant fan-out', () => {
+  it('leaves every tenant wholly at its old level or its new one, and a rerun finishes', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'fleetprompt-fan-kill-'));
+    await chmod(home, 0o755);
+    let server = await openEmbedded(home);
+    let orm = await openOrm(server.url);
+    try {
+      await migratePublic(orm);
+      const count = 150;
+      for (let i = 0; i < count; i++)
+        await orm.em
+          .fork()
+          .transactional((tx) =>
+            provisionOrganization(tx, { name: `K ${i}`, slug: `k-${i}`, tier: 'free' }),
+          );
+      class KilledRelease extends Migration {
+        override name = 'Migration29990101000003_killed_release';
+        override up(): void {
+          this.addSql('alter table agents add column killed_release text');
+          this.addSql('create index agents_killed_release_idx on agents (killed_release)');
+        }
+      }
+      const release = [...TENANT_MIGRATIONS, KilledRelease];
+      const postmaster = Number(
+        (await readFile(join(home, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0],
+      );
+      let killed: number[] = [];
+      const first = await migrateAllTenants(orm.em, {
+        migrations: release,
+        onProgress: (p) => {
+          if (killed.length === 0 && p.done >= 20) killed = killCluster(postmaster);
+        },
+      });
+      expect(killed.length).toBeGreaterThan(1);
+      expect(first.failed.length).toBeGreaterThan(0);
+      recordFault();
+      await orm.close(true).catch(() => undefined);
+      await gone(killed);
+
+      server = await openEmbedded(home);
+      orm = await openOrm(server.url);
+      const tenants = await orm.em
+        .fork()
+        .execute<{ slug: string; level: number }[]>(
+          'select slug, tenant_schema_version as level from organizations order by slug',
+        );
+      for (const { slug, level } of tenants) {
+        const [state] = await orm.em.fork().execute<{ ledger: string; column: string }[]>(
+          `select (select count(*) from "org_${slug}".mikro_orm_migrations
+                    where name = 'Migration29990101000003_killed_release') as ledger,
+                  (select count(*) from information_schema.columns
+                    where table_schema = 'org_${slug}' and column_name = 'killed_release') as column`,
+        );
+        const upgraded = level === release.length;
+        expect(level === TENANT_MIGRATIONS.length || upgraded, `${slug} at ${level}`).toBe(true);
+        expect({ slug, ledger: Number(state?.ledger), column: Number(state?.column) }).toEqual({
+          slug,
+          ledger: upgraded ? 1 : 0,
+          column: upgraded ? 1 : 0,
+        });
+      }
+
+      const rerun = await migrateAllTenants(orm.em, { migrations: release });
+      expect(rerun.failed).toEqual([]);
+      const [behind] = await orm.em
+        .fork()
+        .execute<{ n: string }[]>(
+          'select count(*) as n from organizations where tenant_schema_version < ?',
+          [release.length],
+        );
+      expect(Number(behind?.n)).toBe(0);
+    } finally {
+      await orm.close(true).catch(() => undefined);
+      await server.stop();
+      await rm(home, { recursive: true, force: true });
+    }
   });
 });
