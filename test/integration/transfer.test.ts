@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -72,6 +72,21 @@ async function contents(url: string): Promise<Record<string, string>> {
     out[name] = row?.rows ?? '';
   }
   return out;
+}
+
+/** Whether the source's developer signs in with their password on a console opened on `url`. */
+async function signsIn(url: string): Promise<boolean> {
+  const home = await mkdtemp(join(folder, 'console-'));
+  const runtime = await openRuntime({ env: { DATABASE_URL: url }, dataDir: home });
+  try {
+    const result = await runtime.router.dispatch({}, 'auth.signIn', {
+      email: 'dev.person@acme-co.test',
+      password: PASSWORD,
+    });
+    return result.ok;
+  } finally {
+    await runtime.close();
+  }
 }
 
 async function hasFleetPromptObjects(url: string): Promise<boolean> {
@@ -151,18 +166,7 @@ describe('moving to another server', () => {
   it('lets the users sign in on the copy with their passwords', async () => {
     const target = await emptyDatabase();
     await moveDatabase(h.db.url, target.url);
-    const home = await mkdtemp(join(folder, 'home-'));
-    const runtime = await openRuntime({ env: { DATABASE_URL: target.url }, dataDir: home });
-    try {
-      const slot = { id: 'move-sign-in', token: null } as never;
-      const result = await runtime.router.dispatch(slot, 'auth.signIn', {
-        email: 'dev.person@acme-co.test',
-        password: PASSWORD,
-      });
-      expect(result.ok).toBe(true);
-    } finally {
-      await runtime.close();
-    }
+    expect(await signsIn(target.url)).toBe(true);
   });
 
   it('refuses a target that already holds FleetPrompt data, and changes nothing there', async () => {
@@ -298,13 +302,43 @@ describe('moving into a database that holds other FleetPrompt data (--into-exist
 });
 
 describe('backup and restore', () => {
-  it('restores a backup into an empty database equal to the source', async () => {
+  it('restores a backup into an empty database equal to the source, where users sign in', async () => {
     const file = join(folder, 'equal.fpbackup');
     const backup = await backupDatabase(h.db.url, file);
     expect(backup.bytes).toBeGreaterThan(0);
     const target = await emptyDatabase();
     await restoreArchive(file, target.url);
     expect(await contents(target.url)).toEqual(await contents(h.db.url));
+    expect(await signsIn(target.url)).toBe(true);
+  });
+
+  it('backs the embedded database up before start-up migrates it, and says where', async () => {
+    const home = await mkdtemp(join(folder, 'embedded-'));
+    await chmod(home, 0o755);
+    const first = await openRuntime({ dataDir: home, env: {} });
+    try {
+      expect(first.backup).toBeNull();
+      await first.router.system('organizations.create', {
+        name: 'Behind',
+        slug: 'behind-co',
+        tier: 'free',
+      });
+      // a tenant one migration behind, as after an upgrade of the app
+      await first.orm.em
+        .fork()
+        .execute("update organizations set tenant_schema_version = 1 where slug = 'behind-co'");
+    } finally {
+      await first.close();
+    }
+    const second = await openRuntime({ dataDir: home, env: {} });
+    try {
+      expect(second.backup).toMatch(/backups\/before-migration-.*\.fpbackup$/);
+      expect(await readdir(join(home, 'backups'))).toHaveLength(1);
+      const log = await readFile(join(home, 'logs', 'fleetprompt.log'), 'utf8');
+      expect(log).toContain(`backed up the database before migrating it: ${second.backup}`);
+    } finally {
+      await second.close();
+    }
   });
 
   it('keeps the last three automatic backups taken before migrations', async () => {
