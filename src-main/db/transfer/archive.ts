@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
+import { tenantSchemaName } from '../../../src-shared/domain/slug.ts';
 import type { Description, TableShape } from './describe.ts';
 import type { TransferSource } from './source.ts';
 import type { Fingerprint } from './tables.ts';
@@ -49,7 +50,7 @@ export function sectionsOf(description: Description): { schema: string; table: T
     ...description.publicTables.map((table) => ({ schema: 'public', table })),
     ...description.tenants.flatMap((tenant) =>
       (description.tenantShapes[tenant.shape] ?? []).map((table) => ({
-        schema: `org_${tenant.slug}`,
+        schema: tenantSchemaName(tenant.slug),
         table,
       })),
     ),

@@ -124,7 +124,9 @@ async function holdsFleetPromptData(client: pg.ClientBase): Promise<boolean> {
  * held, so the copied counters stay as they were), then each tenant's schema
  * created at its level and filled, in one transaction per tenant recorded in
  * the marker; then every table compared with the source by row count and
- * content checksum. Only then is the marker removed.
+ * content checksum. Only then is the marker removed. With `intoExisting`, a
+ * target that already holds FleetPrompt data gets the source's public rows
+ * added beside its own instead (append.ts).
  */
 export async function copyIntoDatabase(
   source: TransferSource,
