@@ -163,6 +163,7 @@ const router: Router = createRouter({
     databaseSource: target.source,
     databaseUrl: dbUrl,
     superuser: true,
+    startupBackup: null,
   },
 });
 const createOrganization = (input: { name: string; slug: string; tier: Tier }) =>

@@ -117,6 +117,7 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
         databaseSource: target.source,
         databaseUrl: target.url,
         superuser: server.superuser,
+        startupBackup: backup,
       },
       tenantFailures,
       ...(options.onEvent ? { emit: options.onEvent } : {}),

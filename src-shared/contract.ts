@@ -190,6 +190,8 @@ export interface SettingsDto {
   superuser: boolean;
   dataDir: string;
   appVersion: string;
+  /** Where this start backed the embedded database up before migrating it; null when it did not. */
+  startupBackup: string | null;
 }
 
 const databaseUrlField = z

@@ -16,6 +16,7 @@ export async function getSettings(w: Work): Promise<SettingsDto> {
     superuser: env.superuser,
     dataDir: env.dataDir,
     appVersion: env.appVersion,
+    startupBackup: env.startupBackup,
   };
 }
 

@@ -39,6 +39,8 @@ export interface Environment {
   databaseUrl: string;
   /** The app's connection is a superuser's (allowed, and said so). */
   superuser: boolean;
+  /** The backup this start took of the embedded database before migrating it, if it took one. */
+  startupBackup: string | null;
 }
 
 /** Calls a channel through its registration (its checks included) as one actor. */

@@ -336,6 +336,8 @@ describe('backup and restore', () => {
       expect(await readdir(join(home, 'backups'))).toHaveLength(1);
       const log = await readFile(join(home, 'logs', 'fleetprompt.log'), 'utf8');
       expect(log).toContain(`backed up the database before migrating it: ${second.backup}`);
+      const settings = await second.router.system('settings.get', {});
+      expect(settings.startupBackup).toBe(second.backup);
     } finally {
       await second.close();
     }

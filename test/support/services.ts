@@ -29,6 +29,7 @@ export function testEnvironment(databaseUrl: string): Environment {
     databaseSource: 'DATABASE_URL',
     databaseUrl,
     superuser: true,
+    startupBackup: null,
   };
 }
 

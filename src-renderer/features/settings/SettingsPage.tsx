@@ -119,6 +119,11 @@ export function SettingsPage() {
             <Code>npm run db:restore</Code>. The embedded database is also backed up before each
             upgrade, into <Code>{s ? `${s.dataDir}/backups` : '…'}</Code> (the last three are kept).
           </Text>
+          {s?.startupBackup && (
+            <Alert color="blue" mb="sm" title="Backed up before this start's upgrade">
+              <Code>{s.startupBackup}</Code>
+            </Alert>
+          )}
           {backup.data && (
             <Alert color="teal" mb="sm" title="Backed up">
               <Code>{backup.data.file}</Code>: {backup.data.tables} tables,{' '}
