@@ -375,6 +375,20 @@ describe('backup and restore', () => {
     expect(await hasFleetPromptObjects(target.url)).toBe(false);
   });
 
+  it('refuses an archive whose manifest names a tenant that is not a slug', async () => {
+    const file = join(folder, 'hostile.fpbackup');
+    await backupDatabase(h.db.url, file);
+    const [magic, manifest, ...rest] = gunzipSync(await readFile(file))
+      .toString('utf8')
+      .split('\n');
+    const parsed = JSON.parse(manifest!) as { description: { tenants: { slug: string }[] } };
+    parsed.description.tenants[0]!.slug = 'x"; drop schema public cascade; --';
+    await writeFile(file, gzipSync([magic, JSON.stringify(parsed), ...rest].join('\n')));
+    const target = await emptyDatabase();
+    await expect(restoreArchive(file, target.url)).rejects.toThrow(/manifest cannot be read/);
+    expect(await hasFleetPromptObjects(target.url)).toBe(false);
+  });
+
   it('refuses an archive made by a newer FleetPrompt', async () => {
     const file = join(folder, 'newer.fpbackup');
     await backupDatabase(h.db.url, file);

@@ -6,7 +6,8 @@ import { Readable } from 'node:stream';
 import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
-import { tenantSchemaName } from '../../../src-shared/domain/slug.ts';
+import { z } from 'zod';
+import { isValidSlug, tenantSchemaName } from '../../../src-shared/domain/slug.ts';
 import type { Description, TableShape } from './describe.ts';
 import type { TransferSource } from './source.ts';
 import type { Fingerprint } from './tables.ts';
@@ -36,6 +37,39 @@ export interface Manifest {
   source: string;
   description: Description;
 }
+
+const shape = z.object({
+  name: z.string().min(1).max(63),
+  columns: z.array(z.string().min(1).max(63)).min(1),
+  identity: z.array(z.string()),
+});
+
+/**
+ * What a manifest must hold before anything of it reaches SQL: names are
+ * quoted wherever they are used, slugs must be slugs, levels counts.
+ */
+const manifestSchema = z
+  .object({
+    app: z.string(),
+    createdAt: z.string(),
+    source: z.string(),
+    description: z.object({
+      publicMigrations: z.array(z.string()),
+      publicTables: z.array(shape),
+      tenantShapes: z.array(z.array(shape)),
+      tenants: z.array(
+        z.object({
+          slug: z.string().refine(isValidSlug),
+          level: z.number().int().min(0),
+          shape: z.number().int().min(0),
+        }),
+      ),
+      sequences: z.array(
+        z.object({ table: z.string(), column: z.string(), value: z.string().nullable() }),
+      ),
+    }),
+  })
+  .refine((m) => m.description.tenants.every((t) => t.shape < m.description.tenantShapes.length));
 
 export class DamagedArchiveError extends Error {
   constructor(file: string, reason: string) {
@@ -157,7 +191,7 @@ export async function checkArchive(
   if ((await next()) !== MAGIC) throw damaged('it does not start as one');
   let manifest: Manifest;
   try {
-    manifest = JSON.parse((await next()) ?? '') as Manifest;
+    manifest = manifestSchema.parse(JSON.parse((await next()) ?? '')) as Manifest;
   } catch {
     throw damaged('its manifest cannot be read');
   }
