@@ -1,7 +1,7 @@
 import { chmod, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { openEmbedded } from '../../src-main/db/embedded.ts';
 import { createScratchDatabase } from '../support/scratch-database.ts';
 import { adminPage } from './fixtures.ts';
@@ -27,7 +27,16 @@ async function emptyServerDatabase(): Promise<{ url: string; drop(): Promise<voi
   };
 }
 
-test('backs the database up from Settings, and moves it to a server, verified, then switches', async ({
+/** Presses Tab until `target` has the focus (at most twenty times). */
+async function tabTo(page: Page, target: Locator): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    if (await target.evaluate((el) => el === document.activeElement)) return;
+    await page.keyboard.press('Tab');
+  }
+  await expect(target).toBeFocused();
+}
+
+test('backs the database up from Settings, and moves it to a server from the keyboard, verified, then switches', async ({
   browser,
 }) => {
   test.setTimeout(60_000);
@@ -42,21 +51,27 @@ test('backs the database up from Settings, and moves it to a server, verified, t
     await expect(admin.getByRole('alert', { name: 'Backed up' })).toBeVisible();
     await snap(admin, 'settings-backed-up');
 
-    await admin.getByRole('button', { name: 'Move to a server…' }).click();
+    // the dialog from the keyboard alone
+    await admin.getByRole('button', { name: 'Move to a server…' }).focus();
+    await admin.keyboard.press('Enter');
     const dialog = admin.getByRole('dialog', { name: 'Move to a server' });
     await expect(dialog.getByLabel('Server URL')).toBeFocused();
     await snap(admin, 'move-dialog');
-    await dialog.getByLabel('Server URL').fill(target.url);
-    await dialog.getByRole('button', { name: 'Move', exact: true }).click();
+    await admin.keyboard.type(target.url);
+    const moveButton = dialog.getByRole('button', { name: 'Move', exact: true });
+    await tabTo(admin, moveButton);
+    await admin.keyboard.press('Enter');
     await expect(dialog.getByText('Moved and verified')).toBeVisible({ timeout: 30_000 });
     await expect(dialog.getByRole('progressbar', { name: 'Move progress' })).toBeVisible();
     await snap(admin, 'move-done');
 
-    await dialog.getByRole('button', { name: 'Use this server from the next start' }).click();
+    await tabTo(admin, dialog.getByRole('button', { name: 'Use this server from the next start' }));
+    await admin.keyboard.press('Enter');
     await expect(
       dialog.getByRole('button', { name: 'Switched from the next start' }),
     ).toBeDisabled();
-    await dialog.getByRole('button', { name: 'Close', exact: true }).click();
+    await admin.keyboard.press('Escape');
+    await expect(dialog).toHaveCount(0);
     await expect(admin.getByText(/saved: postgres:\/\//)).toBeVisible();
 
     // the shared console goes back to its own database for the tests after this one
