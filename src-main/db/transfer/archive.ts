@@ -175,7 +175,7 @@ const sectionKey = (schema: string, table: string) => `${schema}\u0000${table}`;
  * Reads the whole archive once and checks it; answers its manifest and each
  * section's recorded fingerprint. Any damage throws DamagedArchiveError.
  */
-export async function checkArchive(
+async function checkArchive(
   file: string,
 ): Promise<{ manifest: Manifest; fingerprints: Map<string, Fingerprint> }> {
   const damaged = (reason: string) => new DamagedArchiveError(file, reason);

@@ -1,7 +1,7 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { APP_VERSION } from '../../version.ts';
-import { checkArchive, openArchiveSource, writeArchive, type ArchiveProgress } from './archive.ts';
+import { openArchiveSource, writeArchive, type ArchiveProgress } from './archive.ts';
 import { checkLevels, copyIntoDatabase, type CopyIntoOptions } from './copy-into.ts';
 import type { BackupReport, TransferReport } from '../../../src-shared/contract.ts';
 import { openDatabaseSource } from './source.ts';
@@ -49,10 +49,11 @@ export async function restoreArchive(
   to: string,
   options: CopyIntoOptions = {},
 ): Promise<TransferReport> {
-  const { manifest } = await checkArchive(file);
-  checkLevels(manifest.description, `The backup ${file} (FleetPrompt ${manifest.app})`);
+  // opening checks the whole archive first; nothing is written before both checks
   const source = await openArchiveSource(file);
   try {
+    const { manifest } = source;
+    checkLevels(manifest.description, `The backup ${file} (FleetPrompt ${manifest.app})`);
     return await copyIntoDatabase(source, to, options);
   } finally {
     await source.close();
