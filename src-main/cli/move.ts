@@ -29,7 +29,6 @@ await runCli(async () => {
   }
   const current = await currentDatabase();
   try {
-    if (current.url === to) throw new Error('--to names the database the console already uses');
     console.log(`moving ${maskUrl(current.url)} (${current.source}) to ${maskUrl(to)}`);
     const report = await moveDatabase(current.url, to, {
       resume: values.resume,

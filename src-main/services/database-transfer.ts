@@ -10,15 +10,6 @@ import type { Work } from './work.ts';
 /** One move or backup at a time per console: each holds a snapshot and many connections. */
 const ONE_AT_A_TIME = 'database-transfer';
 
-function sameDatabase(a: string, b: string): boolean {
-  try {
-    const [x, y] = [new URL(a), new URL(b)];
-    return x.host === y.host && x.pathname === y.pathname;
-  } catch {
-    return false;
-  }
-}
-
 /** What went wrong, in the operator's words; the password never appears. */
 function refusal(error: unknown, url: string): AppError {
   if (error instanceof AppError) return error;
@@ -48,10 +39,6 @@ export function moveToServer(
   input: ParsedInput<'database.move'>,
 ): Promise<TransferReport> {
   const from = w.runtime.environment.databaseUrl;
-  if (sameDatabase(from, input.url))
-    throw new AppError('VALIDATION', 'That is the database the console uses now', {
-      url: 'is the database in use',
-    });
   return w.runtime.serially(ONE_AT_A_TIME, async () => {
     try {
       return await moveDatabase(from, input.url, {

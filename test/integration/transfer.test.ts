@@ -169,6 +169,16 @@ describe('moving to another server', () => {
     expect(await signsIn(target.url)).toBe(true);
   });
 
+  it('refuses to move a database onto itself, however its URL is written', async () => {
+    const before = await contents(h.db.url);
+    const other = new URL(h.db.url);
+    other.username = 'someone-else';
+    await expect(moveDatabase(h.db.url, other.toString())).rejects.toThrow(
+      /the database being moved/,
+    );
+    expect(await contents(h.db.url)).toEqual(before);
+  });
+
   it('refuses a target that already holds FleetPrompt data, and changes nothing there', async () => {
     const target = await emptyDatabase();
     await moveDatabase(h.db.url, target.url);

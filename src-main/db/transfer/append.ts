@@ -2,12 +2,12 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { tenantSchemaName } from '../../../src-shared/domain/slug.ts';
-import { quoteIdent } from '../identifiers.ts';
+import { quoteIdent, quoteLiteral } from '../identifiers.ts';
 import { LEDGER_TABLE } from '../tenant-migrator.ts';
 import type { Description, TableShape } from './describe.ts';
 import type { TransferSource } from './source.ts';
 import { MARKER_TABLES } from './marker.ts';
-import { qualified, type Fingerprint } from './tables.ts';
+import { fingerprintsOf, qualified, type Fingerprint } from './tables.ts';
 
 const KEYS_TABLE = MARKER_TABLES[2];
 
@@ -150,27 +150,22 @@ export async function appendedFingerprints(
   client: pg.ClientBase,
   tables: TableShape[],
 ): Promise<Fingerprint[]> {
-  const out: Fingerprint[] = [];
+  const added = new Map<string, string>();
   for (const table of tables) {
     const primary = (await uniqueKeysOf(client, table.name)).find((k) => k.primary);
-    const columns = table.columns
-      .filter((c) => !table.identity.includes(c))
-      .map((c) => `t.${quoteIdent(c)}`)
-      .join(', ');
-    const { rows } = await client.query<Fingerprint>(
-      `select count(*)::int as rows,
-              coalesce(sum(('x' || substr(md5(row(${columns})::text), 1, 15))::bit(60)::bigint), 0)::text as sum
-         from ${qualified('public', table)} t
-        where ${
-          primary
-            ? `exists (select 1 from public.${KEYS_TABLE} k where k.tbl = $1 and k.key = ${keyExpression('t', primary.columns)})`
-            : '$1::text is null'
-        }`,
-      [table.name],
+    added.set(
+      table.name,
+      primary
+        ? `exists (select 1 from public.${KEYS_TABLE} k where k.tbl = ${quoteLiteral(table.name)} and k.key = ${keyExpression('t', primary.columns)})`
+        : 'false',
     );
-    out.push(rows[0] ?? { rows: 0, sum: '0' });
   }
-  return out;
+  return fingerprintsOf(
+    client,
+    'public',
+    withoutIdentity(tables),
+    (t) => added.get(t.name) ?? 'false',
+  );
 }
 
 /** Deletes the rows a copy added (children first), for a rollback. */

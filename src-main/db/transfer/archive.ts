@@ -7,8 +7,8 @@ import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { z } from 'zod';
-import { isValidSlug, tenantSchemaName } from '../../../src-shared/domain/slug.ts';
-import type { Description, TableShape } from './describe.ts';
+import { isValidSlug } from '../../../src-shared/domain/slug.ts';
+import { schemasOf, type Description, type TableShape } from './describe.ts';
 import type { TransferSource } from './source.ts';
 import type { Fingerprint } from './tables.ts';
 
@@ -79,18 +79,11 @@ export class DamagedArchiveError extends Error {
 }
 
 /** Every (schema, table) of a description, in the one order copies use. */
-export function sectionsOf(description: Description): { schema: string; table: TableShape }[] {
-  return [
-    ...description.publicTables.map((table) => ({ schema: 'public', table })),
-    ...description.tenants.flatMap((tenant) =>
-      (description.tenantShapes[tenant.shape] ?? []).map((table) => ({
-        schema: tenantSchemaName(tenant.slug),
-        table,
-      })),
-    ),
-  ];
+function sectionsOf(description: Description): { schema: string; table: TableShape }[] {
+  return schemasOf(description).flatMap(({ schema, tables }) =>
+    tables.map((table) => ({ schema, table })),
+  );
 }
-
 export interface ArchiveProgress {
   sections: number;
   sectionsTotal: number;
@@ -124,11 +117,8 @@ export async function writeArchive(
       description: source.description,
     };
     await write(`${MAGIC}\n${JSON.stringify(manifest)}\n`);
-    const bySchema = new Map<string, TableShape[]>();
-    for (const { schema, table } of sections)
-      bySchema.set(schema, [...(bySchema.get(schema) ?? []), table]);
     let done = 0;
-    for (const [schema, tables] of bySchema) {
+    for (const { schema, tables } of schemasOf(source.description)) {
       const fingerprints = await source.snapshot(schema, tables);
       for (const [i, table] of tables.entries()) {
         await write(`@copy ${JSON.stringify({ schema, table: table.name })}\n`);
@@ -240,30 +230,34 @@ export async function openArchiveSource(
         (t) => fingerprints.get(sectionKey(schema, t.name)) ?? { rows: -1, sum: 'absent' },
       ),
     );
+  const rows = async (schema: string, table: TableShape): Promise<Readable> => {
+    const header = tagged(await next(), '@copy') as { schema?: string; table?: string };
+    if (header.schema !== schema || header.table !== table.name)
+      throw new Error(`Restore asked for ${schema}.${table.name} out of the archive's order`);
+    return Readable.from(
+      (async function* () {
+        let batch = '';
+        for (;;) {
+          const line = await next();
+          if (line === END_OF_DATA) break;
+          batch += `${line}\n`;
+          if (batch.length >= 65_536) {
+            yield batch;
+            batch = '';
+          }
+        }
+        if (batch) yield batch;
+        await next();
+      })(),
+    );
+  };
   return {
-    label: `backup ${manifest.createdAt} of ${manifest.source}`,
+    label: `the backup of ${manifest.source} made ${manifest.createdAt} by FleetPrompt ${manifest.app}`,
     description: manifest.description,
     manifest,
-    rows: async (schema, table) => {
-      const header = tagged(await next(), '@copy') as { schema?: string; table?: string };
-      if (header.schema !== schema || header.table !== table.name)
-        throw new Error(`Restore asked for ${schema}.${table.name} out of the archive's order`);
-      return Readable.from(
-        (async function* () {
-          let batch = '';
-          for (;;) {
-            const line = await next();
-            if (line === END_OF_DATA) break;
-            batch += `${line}\n`;
-            if (batch.length >= 65_536) {
-              yield batch;
-              batch = '';
-            }
-          }
-          if (batch) yield batch;
-          await next();
-        })(),
-      );
+    rows,
+    skip: async (schema, table) => {
+      for await (const chunk of await rows(schema, table)) void chunk;
     },
     snapshot: recorded,
     expected: recorded,

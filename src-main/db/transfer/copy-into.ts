@@ -14,7 +14,13 @@ import {
   tenantMigrationScripts,
   type TenantMigrationScript,
 } from '../tenant-migrator.ts';
-import { foreignKeysOf, inForeignKeyOrder, type Description, type TableShape } from './describe.ts';
+import {
+  foreignKeysOf,
+  inForeignKeyOrder,
+  schemasOf,
+  type Description,
+  type TableShape,
+} from './describe.ts';
 import {
   dropMarker,
   MARKER_TABLES,
@@ -32,13 +38,7 @@ import {
   removeAppended,
   withoutIdentity,
 } from './append.ts';
-import {
-  connectForTransfer,
-  copyInSql,
-  fingerprintsOf,
-  qualified,
-  type Fingerprint,
-} from './tables.ts';
+import { connectForTransfer, copyInSql, fingerprintsOf, qualified } from './tables.ts';
 
 export interface CopyIntoOptions {
   /** Continue the unfinished copy from this same source that the target holds. */
@@ -234,13 +234,12 @@ export async function copyIntoDatabase(
         return copied;
       });
     } else {
-      for (const table of description.publicTables) await drain(source, 'public', table);
+      for (const table of description.publicTables) await source.skip('public', table);
     }
-    for (const tenant of description.tenants) {
-      const schema = tenantSchemaName(tenant.slug);
-      const tables = description.tenantShapes[tenant.shape] ?? [];
+    for (const { schema, tables, tenant } of schemasOf(description)) {
+      if (!tenant) continue;
       if (done.has(tenant.slug)) {
-        for (const table of tables) await drain(source, schema, table);
+        for (const table of tables) await source.skip(schema, table);
       } else {
         rows += await inTransaction(target, async () => {
           await target.query(
@@ -258,13 +257,15 @@ export async function copyIntoDatabase(
 
     progress('verifying');
     const differences: string[] = [];
-    const differ = (
-      schema: string,
-      tables: TableShape[],
-      want: Fingerprint[],
-      have: Fingerprint[],
-    ) =>
-      tables.forEach((table, i) => {
+    for (const { schema, tables } of schemasOf(description)) {
+      // rows added beside the target's own are compared by the keys recorded, shifted ids left out
+      const added = appended && schema === 'public';
+      const compared = added ? withoutIdentity(tables) : tables;
+      const [want, have] = await Promise.all([
+        source.expected(schema, compared),
+        added ? appendedFingerprints(target, tables) : fingerprintsOf(target, schema, compared),
+      ]);
+      compared.forEach((table, i) => {
         const w = want[i];
         const h = have[i];
         if (!w || !h || w.rows !== h.rows || w.sum !== h.sum)
@@ -272,25 +273,7 @@ export async function copyIntoDatabase(
             `${schema}.${table.name} (source ${w?.rows ?? '?'} rows, target ${h?.rows ?? '?'})`,
           );
       });
-    const compare = async (schema: string, tables: TableShape[]) => {
-      const [want, have] = await Promise.all([
-        source.expected(schema, tables),
-        fingerprintsOf(target, schema, tables),
-      ]);
-      differ(schema, tables, want, have);
-    };
-    if (appended) {
-      const tables = withoutIdentity(description.publicTables);
-      const [want, have] = await Promise.all([
-        source.expected('public', tables),
-        appendedFingerprints(target, description.publicTables),
-      ]);
-      differ('public', tables, want, have);
-    } else {
-      await compare('public', description.publicTables);
     }
-    for (const tenant of description.tenants)
-      await compare(tenantSchemaName(tenant.slug), description.tenantShapes[tenant.shape] ?? []);
     if (differences.length > 0)
       throw new TransferError(
         `The copy differs from the source in ${differences.length} table(s): ` +
@@ -299,24 +282,16 @@ export async function copyIntoDatabase(
       );
     await inTransaction(target, () => dropMarker(target));
     progress('done');
-    const tables =
-      description.publicTables.length +
-      description.tenants.reduce((n, t) => n + (description.tenantShapes[t.shape]?.length ?? 0), 0);
     return {
       target: maskUrl(url),
       tenants: tenantsTotal,
-      tables,
+      tables: schemasOf(description).reduce((n, s) => n + s.tables.length, 0),
       rows,
       seconds: (performance.now() - started) / 1000,
     };
   } finally {
     await target.end().catch(() => undefined);
   }
-}
-
-/** Reads past a table an earlier run already copied (an archive is read in order). */
-async function drain(source: TransferSource, schema: string, table: TableShape): Promise<void> {
-  for await (const chunk of await source.rows(schema, table)) void chunk;
 }
 
 /**

@@ -32,6 +32,23 @@ export interface Description {
   sequences: { table: string; column: string; value: string | null }[];
 }
 
+/**
+ * Every schema of a description with its tables, in the one order copies,
+ * archives and verification use: public, then each tenant's.
+ */
+export function schemasOf(
+  description: Description,
+): { schema: string; tables: TableShape[]; tenant: TenantEntry | null }[] {
+  return [
+    { schema: 'public', tables: description.publicTables, tenant: null },
+    ...description.tenants.map((tenant) => ({
+      schema: tenantSchemaName(tenant.slug),
+      tables: description.tenantShapes[tenant.shape] ?? [],
+      tenant,
+    })),
+  ];
+}
+
 interface ColumnRow {
   schema: string;
   table: string;

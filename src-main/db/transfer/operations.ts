@@ -2,14 +2,36 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { APP_VERSION } from '../../version.ts';
 import { openArchiveSource, writeArchive, type ArchiveProgress } from './archive.ts';
-import { checkLevels, copyIntoDatabase, type CopyIntoOptions } from './copy-into.ts';
+import { copyIntoDatabase, TransferError, type CopyIntoOptions } from './copy-into.ts';
 import type { BackupReport, TransferReport } from '../../../src-shared/contract.ts';
-import { openDatabaseSource } from './source.ts';
+import { openDatabaseSource, type TransferSource } from './source.ts';
 
 /*
  * The three things the console and `npm run db:*` do with whole databases.
  * The source is only ever read (one read-only snapshot).
  */
+
+async function reading<T>(
+  opened: Promise<TransferSource>,
+  use: (source: TransferSource) => Promise<T>,
+): Promise<T> {
+  const source = await opened;
+  try {
+    return await use(source);
+  } finally {
+    await source.close();
+  }
+}
+
+/** The same server and database, however the URLs differ in user or password. */
+function sameDatabase(a: string, b: string): boolean {
+  try {
+    const [x, y] = [new URL(a), new URL(b)];
+    return x.host === y.host && x.pathname === y.pathname;
+  } catch {
+    return false;
+  }
+}
 
 /** Copies the database at `from` into the empty database at `to`, verified. */
 export async function moveDatabase(
@@ -17,12 +39,9 @@ export async function moveDatabase(
   to: string,
   options: CopyIntoOptions = {},
 ): Promise<TransferReport> {
-  const source = await openDatabaseSource(from);
-  try {
-    return await copyIntoDatabase(source, to, options);
-  } finally {
-    await source.close();
-  }
+  if (sameDatabase(from, to))
+    throw new TransferError('The target is the database being moved: name another one.');
+  return reading(openDatabaseSource(from), (source) => copyIntoDatabase(source, to, options));
 }
 
 export async function backupDatabase(
@@ -31,33 +50,26 @@ export async function backupDatabase(
   onProgress?: (progress: ArchiveProgress) => void,
 ): Promise<BackupReport> {
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-  const source = await openDatabaseSource(from);
-  try {
+  return reading(openDatabaseSource(from), async (source) => {
     const written = await writeArchive(source, file, {
       app: APP_VERSION,
       ...(onProgress ? { onProgress } : {}),
     });
     return { file, bytes: written.bytes, tables: written.sections, rows: written.rows };
-  } finally {
-    await source.close();
-  }
+  });
 }
 
-/** Restores a checked archive into an empty database; a damaged or newer archive writes nothing. */
-export async function restoreArchive(
+/**
+ * Restores an archive into an empty database. Opening the archive reads and
+ * checks all of it, and the copy checks its migration levels before it
+ * connects: a damaged or newer archive writes nothing.
+ */
+export function restoreArchive(
   file: string,
   to: string,
   options: CopyIntoOptions = {},
 ): Promise<TransferReport> {
-  // opening checks the whole archive first; nothing is written before both checks
-  const source = await openArchiveSource(file);
-  try {
-    const { manifest } = source;
-    checkLevels(manifest.description, `The backup ${file} (FleetPrompt ${manifest.app})`);
-    return await copyIntoDatabase(source, to, options);
-  } finally {
-    await source.close();
-  }
+  return reading(openArchiveSource(file), (source) => copyIntoDatabase(source, to, options));
 }
 
 /** `<prefix><UTC time to the millisecond>.fpbackup`: sorts by time, never two alike in a folder. */

@@ -17,6 +17,8 @@ export interface TransferSource {
   description: Description;
   /** One table's rows as COPY text. */
   rows(schema: string, table: TableShape): Promise<Readable>;
+  /** Passes over a table an earlier, resumed run already copied. */
+  skip(schema: string, table: TableShape): Promise<void>;
   /** The tables' fingerprints in the snapshot the rows come from (what an archive records). */
   snapshot(schema: string, tables: TableShape[]): Promise<Fingerprint[]>;
   /** What the target must hold for these tables once the copy is done. */
@@ -47,6 +49,7 @@ export async function openDatabaseSource(url: string): Promise<TransferSource> {
       label: maskUrl(url),
       description,
       rows: async (schema, table) => reader.query(copyTo(copyOutSql(schema, table))),
+      skip: async () => undefined,
       snapshot: (schema, tables) => fingerprintsOf(reader, schema, tables),
       expected: async (schema, tables) => {
         checker ??= await connectForTransfer(url);

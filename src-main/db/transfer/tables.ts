@@ -40,19 +40,21 @@ export interface Fingerprint {
 /**
  * One query for a schema's tables: each row's text hashed with md5, its first
  * 60 bits summed as numeric. Equal on both ends means the same rows, in any
- * order, whatever the physical layout.
+ * order, whatever the physical layout. `only` narrows a table to some of its
+ * rows (a condition on the alias `t`).
  */
 export async function fingerprintsOf(
   client: pg.ClientBase,
   schema: string,
   tables: TableShape[],
+  only: (table: TableShape) => string = () => 'true',
 ): Promise<Fingerprint[]> {
   if (tables.length === 0) return [];
   const parts = tables.map(
     (table, i) =>
       `select ${i} as i, count(*)::int as rows,
-              coalesce(sum(('x' || substr(md5(row(${columnList(table)})::text), 1, 15))::bit(60)::bigint), 0)::text as sum
-         from ${qualified(schema, table)}`,
+              coalesce(sum(('x' || substr(md5(row(${table.columns.map((c) => `t.${quoteIdent(c)}`).join(', ')})::text), 1, 15))::bit(60)::bigint), 0)::text as sum
+         from ${qualified(schema, table)} t where ${only(table)}`,
   );
   const { rows } = await client.query<{ i: number; rows: number; sum: string }>(
     `${parts.join(' union all ')} order by i`,
