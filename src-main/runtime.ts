@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { PUBLIC_MIGRATIONS } from '../migrations/public/index.ts';
 import { listenForChanges } from './db/change-listener.ts';
 import { openDatabaseTarget, probeServer, type DatabaseTarget } from './db/connection.ts';
 import { refuseUnfinishedTransfer } from './db/transfer/marker.ts';
@@ -59,14 +60,10 @@ async function backupIfUpgrading(
   dataDir: string,
 ): Promise<string | null> {
   if (target.source !== 'embedded') return null;
-  const [present] = await orm.em
-    .fork()
-    .execute<{ found: boolean }[]>(
-      `select to_regclass('public.organizations') is not null as found`,
-    );
-  if (!present?.found) return null;
-  const pending = (await orm.migrator.getPending()).length > 0;
-  if (!pending && (await tenantsBehind(orm.em, TENANT_MIGRATION_COUNT)).length === 0) return null;
+  const pending = (await orm.migrator.getPending()).length;
+  if (pending === PUBLIC_MIGRATIONS.length) return null;
+  if (pending === 0 && (await tenantsBehind(orm.em, TENANT_MIGRATION_COUNT)).length === 0)
+    return null;
   return backupBeforeMigrating(target.url, dataDir);
 }
 
