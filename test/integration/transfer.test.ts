@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DamagedArchiveError } from '../../src-main/db/transfer/archive.ts';
+import { DamagedArchiveError, type Manifest } from '../../src-main/db/transfer/archive.ts';
 import { rollbackTransfer, TransferError } from '../../src-main/db/transfer/copy-into.ts';
 import { UnfinishedTransferError } from '../../src-main/db/transfer/marker.ts';
 import {
@@ -87,6 +87,16 @@ async function signsIn(url: string): Promise<boolean> {
   } finally {
     await runtime.close();
   }
+}
+
+/** Rewrites a backup's manifest (its second line) by hand; the rows and their checksums stay. */
+async function editManifest(file: string, edit: (manifest: Manifest) => void): Promise<void> {
+  const [magic, manifest, ...rest] = gunzipSync(await readFile(file))
+    .toString('utf8')
+    .split('\n');
+  const parsed = JSON.parse(manifest ?? '') as Manifest;
+  edit(parsed);
+  await writeFile(file, gzipSync([magic, JSON.stringify(parsed), ...rest].join('\n')));
 }
 
 async function hasFleetPromptObjects(url: string): Promise<boolean> {
@@ -388,12 +398,9 @@ describe('backup and restore', () => {
   it('refuses an archive whose manifest names a tenant that is not a slug', async () => {
     const file = join(folder, 'hostile.fpbackup');
     await backupDatabase(h.db.url, file);
-    const [magic, manifest, ...rest] = gunzipSync(await readFile(file))
-      .toString('utf8')
-      .split('\n');
-    const parsed = JSON.parse(manifest!) as { description: { tenants: { slug: string }[] } };
-    parsed.description.tenants[0]!.slug = 'x"; drop schema public cascade; --';
-    await writeFile(file, gzipSync([magic, JSON.stringify(parsed), ...rest].join('\n')));
+    await editManifest(file, (m) => {
+      m.description.tenants[0]!.slug = 'x"; drop schema public cascade; --';
+    });
     const target = await emptyDatabase();
     await expect(restoreArchive(file, target.url)).rejects.toThrow(/manifest cannot be read/);
     expect(await hasFleetPromptObjects(target.url)).toBe(false);
@@ -402,12 +409,9 @@ describe('backup and restore', () => {
   it('refuses an archive made by a newer FleetPrompt', async () => {
     const file = join(folder, 'newer.fpbackup');
     await backupDatabase(h.db.url, file);
-    const [magic, manifest, ...rest] = gunzipSync(await readFile(file))
-      .toString('utf8')
-      .split('\n');
-    const parsed = JSON.parse(manifest!) as { description: { publicMigrations: string[] } };
-    parsed.description.publicMigrations.push('Migration20991231000001_future');
-    await writeFile(file, gzipSync([magic, JSON.stringify(parsed), ...rest].join('\n')));
+    await editManifest(file, (m) => {
+      m.description.publicMigrations.push('Migration20991231000001_future');
+    });
     const target = await emptyDatabase();
     await expect(restoreArchive(file, target.url)).rejects.toThrow(/newer version/);
     expect(await hasFleetPromptObjects(target.url)).toBe(false);
