@@ -56,6 +56,31 @@ function Panel({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
+/** A panel's two-column table of name and figure; `empty` says so when there are no rows. */
+function FigureTable({
+  label,
+  rows,
+  empty,
+}: {
+  label: string;
+  rows: { key: string; name: ReactNode; figure: ReactNode }[];
+  empty?: string;
+}) {
+  if (rows.length === 0 && empty) return <Text size="sm">{empty}</Text>;
+  return (
+    <Table aria-label={label}>
+      <Table.Tbody>
+        {rows.map((row) => (
+          <Table.Tr key={row.key}>
+            <Table.Td>{row.name}</Table.Td>
+            <Table.Td ta="right">{row.figure}</Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
+
 /** Agents by name across every organization the operator may read; a result opens the agent. */
 function FleetSearch() {
   const [query, setQuery] = useState('');
@@ -182,18 +207,14 @@ export function FleetPage() {
               />
             </Panel>
             <Panel title="Billing status">
-              <Table aria-label="Organizations by billing status">
-                <Table.Tbody>
-                  {BILLING_STATUSES.map((status) => (
-                    <Table.Tr key={status}>
-                      <Table.Td>{status}</Table.Td>
-                      <Table.Td ta="right">
-                        {formatNumber(o.organizations.byBillingStatus[status])}
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
+              <FigureTable
+                label="Organizations by billing status"
+                rows={BILLING_STATUSES.map((status) => ({
+                  key: status,
+                  name: status,
+                  figure: formatNumber(o.organizations.byBillingStatus[status]),
+                }))}
+              />
             </Panel>
           </SimpleGrid>
           <SimpleGrid cols={{ base: 1, lg: 2 }}>
@@ -226,26 +247,19 @@ export function FleetPage() {
               )}
             </Panel>
             <Panel title="Near their agent limit">
-              {o.nearLimit.length === 0 ? (
-                <Text size="sm">No organization is at 80 % of its agent limit.</Text>
-              ) : (
-                <Table aria-label="Organizations near their agent limit">
-                  <Table.Tbody>
-                    {o.nearLimit.map((org) => (
-                      <Table.Tr key={org.organizationId}>
-                        <Table.Td>
-                          <Anchor component={Link} to={`/organizations/${org.organizationId}`}>
-                            {org.name}
-                          </Anchor>
-                        </Table.Td>
-                        <Table.Td ta="right">
-                          {org.agentCount} of {org.agentLimit}
-                        </Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              )}
+              <FigureTable
+                label="Organizations near their agent limit"
+                empty="No organization is at 80 % of its agent limit."
+                rows={o.nearLimit.map((org) => ({
+                  key: org.organizationId,
+                  name: (
+                    <Anchor component={Link} to={`/organizations/${org.organizationId}`}>
+                      {org.name}
+                    </Anchor>
+                  ),
+                  figure: `${org.agentCount} of ${org.agentLimit}`,
+                }))}
+              />
             </Panel>
           </SimpleGrid>
           {o.latestAudit.length > 0 && (
