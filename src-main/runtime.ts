@@ -14,6 +14,7 @@ import { TENANT_MIGRATION_COUNT } from './db/tenant-migrator.ts';
 import { backupBeforeMigrating } from './db/transfer/operations.ts';
 import { openOrm, type Orm } from './db/orm.ts';
 import { createRouter, type Router } from './ipc/router.ts';
+import { SignedInCache } from './ipc/signed-in-cache.ts';
 import type { FleetEvent, MigrationProgress } from '../src-shared/channels.ts';
 import { fileLog, type Log } from './log.ts';
 import { createPasswordHasher, type PasswordHasher } from './services/password-hasher.ts';
@@ -103,6 +104,7 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
     for (const failure of startup.failed)
       log(`tenant ${failure.schema} failed to migrate: ${failure.message}`);
     const sessions = new SessionStore();
+    const signedIn = new SignedInCache();
     const router = createRouter({
       em: orm.em,
       passwords,
@@ -117,11 +119,13 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
         startupBackup: backup,
       },
       tenantFailures,
+      signedIn,
       ...(options.onEvent ? { emit: options.onEvent } : {}),
     });
     const listener = listenForChanges(target.url, {
       onChange: (change) => options.onEvent?.({ type: 'change', ...change }),
       onReconnect: () => options.onEvent?.({ type: 'reconnected' }),
+      ...signedIn.listening,
       log,
     });
     cleanups.push(() => listener.close());

@@ -4,6 +4,7 @@ import { Migration20261128000003_skill_usage } from './Migration20261128000003_s
 import { Migration20261129000004_sign_in_throttle } from './Migration20261129000004_sign_in_throttle.ts';
 import { Migration20261129000005_agent_index } from './Migration20261129000005_agent_index.ts';
 import { Migration20261129000006_agent_status_counts } from './Migration20261129000006_agent_status_counts.ts';
+import { Migration20261129000007_identity_notify } from './Migration20261129000007_identity_notify.ts';
 
 /** Every public-schema migration, in order; listed by import so that they bundle into the app. */
 export const PUBLIC_MIGRATIONS = [
@@ -13,4 +14,5 @@ export const PUBLIC_MIGRATIONS = [
   Migration20261129000004_sign_in_throttle,
   Migration20261129000005_agent_index,
   Migration20261129000006_agent_status_counts,
+  Migration20261129000007_identity_notify,
 ];

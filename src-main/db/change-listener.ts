@@ -3,37 +3,63 @@ import type { FleetChange } from '../../src-shared/channels.ts';
 
 /** The PostgreSQL NOTIFY channel every committed write is announced on. */
 export const CHANGE_CHANNEL = 'fleet_changes';
+/** Spoken by public migration 7's triggers whenever users or who they belong to change. */
+export const IDENTITY_CHANNEL = 'fleet_identity';
+
+/** The listening connection's application_name. */
+export const LISTENER_NAME = 'fleetprompt changes';
+
+/** How often the listening connection is asked whether it is still there, and how long it may take. */
+const HEARTBEAT_MS = 1_000;
 
 export interface ChangeListener {
   close(): Promise<void>;
 }
 
+export interface ChangeHandlers {
+  onChange(change: FleetChange): void;
+  onReconnect(): void;
+  /** Users, or an organization's name, billing status or existence, changed. */
+  onIdentityChange?(): void;
+  /** Whether notifications are being heard right now: false from the moment the connection is in doubt. */
+  onHearing?(hearing: boolean): void;
+  log(message: string): void;
+}
+
 /**
  * One dedicated connection LISTENing for the writes of every console on the
  * database. A lost connection is opened again (backing off up to 5 s), and
- * `onReconnect` then says that changes may have been missed meanwhile.
+ * `onReconnect` then says that changes may have been missed meanwhile. A
+ * heartbeat query each second finds a connection that died without saying
+ * so: one unanswered for a second counts as lost.
  */
-export function listenForChanges(
-  url: string,
-  handlers: {
-    onChange(change: FleetChange): void;
-    onReconnect(): void;
-    log(message: string): void;
-  },
-): ChangeListener {
+export function listenForChanges(url: string, handlers: ChangeHandlers): ChangeListener {
   let closed = false;
   let client: pg.Client | null = null;
   let attempt = 0;
   let timer: NodeJS.Timeout | null = null;
+  let heartbeat: NodeJS.Timeout | null = null;
+
+  const hearing = (on: boolean) => handlers.onHearing?.(on);
 
   const connect = async (again: boolean) => {
     if (closed) return;
-    const next = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+    const next = new pg.Client({
+      connectionString: url,
+      connectionTimeoutMillis: 5_000,
+      keepAlive: true,
+      // found by name in pg_stat_activity (operators, and the test that stops it)
+      application_name: LISTENER_NAME,
+    });
     client = next;
     const retry = () => {
       if (closed || client !== next) return;
+      hearing(false);
       client = null;
+      if (heartbeat) clearInterval(heartbeat);
+      heartbeat = null;
       next.removeAllListeners();
+      next.on('error', () => undefined);
       void next.end().catch(() => undefined);
       attempt += 1;
       timer = setTimeout(() => void connect(true), Math.min(5_000, 250 * 2 ** attempt));
@@ -42,6 +68,10 @@ export function listenForChanges(
     next.on('error', retry);
     next.on('end', retry);
     next.on('notification', (message) => {
+      if (message.channel === IDENTITY_CHANNEL) {
+        handlers.onIdentityChange?.();
+        return;
+      }
       if (message.channel !== CHANGE_CHANNEL || !message.payload) return;
       try {
         handlers.onChange(JSON.parse(message.payload) as FleetChange);
@@ -51,8 +81,26 @@ export function listenForChanges(
     });
     try {
       await next.connect();
-      await next.query(`listen ${CHANGE_CHANNEL}`);
+      await next.query(`listen ${CHANGE_CHANNEL}; listen ${IDENTITY_CHANNEL}`);
+      if (client !== next) return;
       attempt = 0;
+      let answered = true;
+      heartbeat = setInterval(() => {
+        if (!answered) {
+          handlers.log('the change listener stopped answering; connecting again');
+          retry();
+          return;
+        }
+        answered = false;
+        next.query('select 1').then(
+          () => {
+            answered = true;
+          },
+          () => undefined,
+        );
+      }, HEARTBEAT_MS);
+      heartbeat.unref();
+      hearing(true);
       if (again) {
         handlers.log('listening for changes again');
         handlers.onReconnect();
@@ -66,7 +114,9 @@ export function listenForChanges(
   return {
     close: async () => {
       closed = true;
+      hearing(false);
       if (timer) clearTimeout(timer);
+      if (heartbeat) clearInterval(heartbeat);
       const current = client;
       client = null;
       current?.removeAllListeners();

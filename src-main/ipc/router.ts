@@ -11,6 +11,7 @@ import { TenantFailures } from '../services/tenant-failures.ts';
 import type { Environment, Invoke } from '../services/work.ts';
 import { createRegistry } from './registry/compose.ts';
 import type { SessionSlot } from './session-slot.ts';
+import { SignedInCache } from './signed-in-cache.ts';
 
 export interface RouterDeps {
   em: EntityManager;
@@ -22,6 +23,8 @@ export interface RouterDeps {
   environment: Environment;
   /** The tenants the start-up fan-out could not migrate (Tenancy shows them). */
   tenantFailures?: TenantFailures;
+  /** Who each signed-in user is, kept while the database's changes are heard; without it every call reads them. */
+  signedIn?: SignedInCache;
 }
 
 export interface Router {
@@ -43,31 +46,36 @@ export function createRouter(deps: RouterDeps): Router {
   let incident = 0;
   const queues = new Map<string, Promise<unknown>>();
   const tenantFailures = deps.tenantFailures ?? new TenantFailures();
-  const registry = createRegistry({
-    root: deps.em,
-    passwords: deps.passwords,
-    environment: deps.environment,
-    tenantFailures,
-    endSessionsOf: (userId) => deps.sessions.endAllOf(userId),
-    emit: (event) => deps.emit?.(event),
-    serially: (key, work) => {
-      const next = (queues.get(key) ?? Promise.resolve()).then(work);
-      queues.set(
-        key,
-        next.catch(() => undefined),
-      );
-      return next;
+  const known = deps.signedIn ?? new SignedInCache();
+  const registry = createRegistry(
+    {
+      root: deps.em,
+      passwords: deps.passwords,
+      environment: deps.environment,
+      tenantFailures,
+      endSessionsOf: (userId) => deps.sessions.endAllOf(userId),
+      emit: (event) => deps.emit?.(event),
+      serially: (key, work) => {
+        const next = (queues.get(key) ?? Promise.resolve()).then(work);
+        queues.set(
+          key,
+          next.catch(() => undefined),
+        );
+        return next;
+      },
     },
-  });
+    () => known.forget(),
+  );
 
-  /** The slot's signed-in user, read once per call; null when nobody is signed in. */
+  /** The slot's signed-in user, read (or known) once per call; null when nobody is signed in. */
   const signedInUser = async (slot: SessionSlot) => {
     const session = deps.sessions.touch(slot.sessionId);
     if (session.state !== 'live') {
       slot.sessionId = undefined;
       return { signedIn: null, ended: session.state === 'ended' ? session.reason : null };
     }
-    const found = await sessionUser(deps.em, session.userId);
+    const { userId } = session;
+    const found = await known.read(userId, () => sessionUser(deps.em, userId));
     if (!found) {
       deps.sessions.end(slot.sessionId);
       slot.sessionId = undefined;

@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import type { Channel, ChannelInput, ChannelOutput, Result } from '../../src-shared/contract.ts';
 import type { Role } from '../../src-shared/domain/enums.ts';
 import { directoryTarget } from '../../src-main/files/file-target.ts';
+import { randomUUID } from 'node:crypto';
+import { CHANGE_CHANNEL, listenForChanges } from '../../src-main/db/change-listener.ts';
 import { createRouter, type Router } from '../../src-main/ipc/router.ts';
+import { SignedInCache } from '../../src-main/ipc/signed-in-cache.ts';
 import type { SessionSlot } from '../../src-main/ipc/session-slot.ts';
 import { SessionStore } from '../../src-main/services/sessions.ts';
 import { insertUser } from '../../src-main/services/users.ts';
@@ -17,6 +20,10 @@ export const PASSWORD = 'correct horse battery';
 export interface Harness {
   db: TestDatabase;
   router: Router;
+  /** Who is signed in, kept while this console hears the database's changes, as in the app. */
+  signedIn: SignedInCache;
+  /** Settles once this console has heard every change committed before the call. */
+  settled(): Promise<void>;
   sessions: SessionStore;
   errors: unknown[];
   /** Where signed-in slots save files (CSV exports). */
@@ -44,12 +51,22 @@ export async function createHarness(options: { now?: () => number } = {}): Promi
   const db = await createTestDatabase();
   const sessions = new SessionStore(options.now);
   const errors: unknown[] = [];
+  const signedIn = new SignedInCache();
+  const heardIds = new Set<string | null>();
+  const listener = listenForChanges(db.url, {
+    onChange: (change) => heardIds.add(change.id),
+    onReconnect: () => undefined,
+    ...signedIn.listening,
+    log: () => undefined,
+  });
+  await signedIn.heard();
   const router = createRouter({
     em: db.orm.em,
     passwords: passwords(),
     sessions,
     logError: (_message, error) => errors.push(error),
     environment: testEnvironment(db.url),
+    signedIn,
   });
   const filesDir = await mkdtemp(join(tmpdir(), 'fleetprompt-files-'));
   /** The role of each user the harness created, for the sessions it opens for them. */
@@ -59,6 +76,18 @@ export async function createHarness(options: { now?: () => number } = {}): Promi
   return {
     db,
     router,
+    signedIn,
+    settled: async () => {
+      // notifications arrive in commit order: once this one is heard, so is every earlier one
+      const marker = randomUUID();
+      const change = { kind: 'marker', id: marker, organizationId: null, version: null };
+      await db.sql(`select pg_notify('${CHANGE_CHANNEL}', $1)`, [JSON.stringify(change)]);
+      for (let waited = 0; !heardIds.has(marker); waited += 10) {
+        if (waited > 5_000) throw new Error('The console did not hear its own database for 5 s');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      heardIds.delete(marker);
+    },
     sessions,
     errors,
     filesDir,
@@ -98,6 +127,7 @@ export async function createHarness(options: { now?: () => number } = {}): Promi
       files: directoryTarget(filesDir),
     }),
     close: async () => {
+      await listener.close();
       await rm(filesDir, { recursive: true, force: true });
       await db.drop();
     },

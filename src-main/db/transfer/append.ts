@@ -2,6 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { tenantSchemaName } from '../../../src-shared/domain/slug.ts';
+import { IDENTITY_CHANNEL } from '../change-listener.ts';
 import { quoteIdent, quoteLiteral } from '../identifiers.ts';
 import { LEDGER_TABLE } from '../tenant-migrator.ts';
 import type { Description, TableShape } from './describe.ts';
@@ -10,6 +11,14 @@ import { MARKER_TABLES } from './marker.ts';
 import { fingerprintsOf, qualified, type Fingerprint } from './tables.ts';
 
 const KEYS_TABLE = MARKER_TABLES[2];
+
+/**
+ * Users are added and removed with the tables' triggers held (their counters
+ * arrive copied), the one that announces identity changes included: the
+ * consoles on the target are told here, at commit, instead.
+ */
+const announceIdentityChange = (client: pg.ClientBase) =>
+  client.query(`select pg_notify('${IDENTITY_CHANNEL}', 'transfer')`);
 
 /*
  * `--into-existing`: the source's rows added to a FleetPrompt database that
@@ -134,6 +143,7 @@ export async function appendPublic(
     throw new Error(
       `The target already holds rows with the same keys as the source's: ${clashes.join('; ')}. Nothing was copied.`,
     );
+  await announceIdentityChange(client);
   return added;
 }
 
@@ -181,4 +191,5 @@ export async function removeAppended(client: pg.ClientBase, tables: TableShape[]
     );
     await client.query(`alter table ${qualified('public', table)} enable trigger user`);
   }
+  await announceIdentityChange(client);
 }

@@ -135,7 +135,11 @@ export interface Registry {
   system: Invoke;
 }
 
-export function createRegistry(services: Omit<RuntimeServices, 'system'>): Registry {
+export function createRegistry(
+  services: Omit<RuntimeServices, 'system'>,
+  /** Told after each write transaction commits (the router forgets who it knew to be signed in). */
+  committed: () => void = () => undefined,
+): Registry {
   /** Database failures that mean something to the operator arrive as AppErrors (CONFLICT, …). */
   const call = async (channel: Channel, rawInput: unknown, frame: Frame): Promise<unknown> => {
     try {
@@ -239,11 +243,13 @@ export function createRegistry(services: Omit<RuntimeServices, 'system'>): Regis
       if (!tenant) {
         const em = services.root.fork();
         if (writing) {
-          return em.transactional(async (tx) => {
+          const written = await em.transactional(async (tx) => {
             const result = await work(base(tx));
             await writeAudit(tx, result);
             return result;
           });
+          committed();
+          return written;
         }
         const result = await work(base(em));
         if (notes.length > 0) await em.fork().transactional((tx) => writeAudit(tx, result));
@@ -259,7 +265,7 @@ export function createRegistry(services: Omit<RuntimeServices, 'system'>): Regis
       if (!writing) {
         return withDbErrors(() => work({ ...base(em), organization: found } as TenantWork), schema);
       }
-      return withDbErrors(
+      const written = await withDbErrors(
         () =>
           em.transactional(async (tx) => {
             // every tenant write holds its organization's row: limits and counters stay exact
@@ -273,6 +279,8 @@ export function createRegistry(services: Omit<RuntimeServices, 'system'>): Regis
           }),
         schema,
       );
+      committed();
+      return written;
     };
 
     const recordIdOf = (value: Input) =>

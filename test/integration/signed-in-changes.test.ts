@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LISTENER_NAME } from '../../src-main/db/change-listener.ts';
+import type { SessionSlot } from '../../src-main/ipc/session-slot.ts';
+import { createHarness, type Harness } from '../support/harness.ts';
+
+/*
+ * The console keeps who is signed in between calls only while it hears the
+ * database announce changes to users and organizations. These tests change
+ * them behind its back (another connection, as a second console or the CLI
+ * would) and check that no call is answered from what it kept.
+ */
+
+let h: Harness;
+let orgId: string;
+beforeAll(async () => {
+  h = await createHarness();
+  orgId = (await h.org('kept-co')).id;
+});
+afterAll(() => h.close());
+
+const codeOf = (r: { ok: boolean; error?: { code: string } }) => (r.ok ? 'ok' : r.error?.code);
+const answer = async (slot: SessionSlot) =>
+  codeOf(await h.call(slot, 'organizations.list', { page: 1, pageSize: 5 }));
+
+/** A signed-in user whose session has been answered once, so the console knows them. */
+async function known(
+  email: string,
+  organizationId = orgId,
+): Promise<{ id: string; slot: SessionSlot }> {
+  const user = await h.user(organizationId, 'developer', email);
+  const slot = h.slotFor(user.id);
+  await h.settled();
+  expect(await answer(slot)).toBe('ok');
+  return { id: user.id, slot };
+}
+
+/** Runs `change` with the announcing triggers held, so that nothing is heard of it. */
+async function unannounced(change: () => Promise<unknown>): Promise<void> {
+  await h.db.sql('alter table users disable trigger users_identity_changed');
+  try {
+    await change();
+  } finally {
+    await h.db.sql('alter table users enable trigger users_identity_changed');
+  }
+}
+
+const listenerPid = async () => {
+  const rows = await h.db.sql<{ pid: number }>(
+    'select pid from pg_stat_activity where application_name = $1 and datname = current_database()',
+    [LISTENER_NAME],
+  );
+  expect(rows).toHaveLength(1);
+  return rows[0]?.pid ?? 0;
+};
+
+describe('who is signed in, changed by another console', () => {
+  it('refuses a user unconfirmed elsewhere once the change is heard', async () => {
+    const { id, slot } = await known('unconfirmed@kept.test');
+    await h.db.sql('update users set confirmed_at = null where id = $1', [id]);
+    await expect.poll(() => answer(slot), { timeout: 3_000 }).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses a user deleted elsewhere once the change is heard', async () => {
+    const { id, slot } = await known('deleted@kept.test');
+    await h.db.sql('delete from users where id = $1', [id]);
+    await expect.poll(() => answer(slot), { timeout: 3_000 }).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses the users of an organization canceled elsewhere once the change is heard', async () => {
+    const canceled = await h.org('canceled-co');
+    const { slot } = await known('member@canceled.test', canceled.id);
+    await h.db.sql("update organizations set billing_status = 'canceled' where id = $1", [
+      canceled.id,
+    ]);
+    await expect.poll(() => answer(slot), { timeout: 3_000 }).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses the users of an organization deleted elsewhere once the change is heard', async () => {
+    const gone = await h.org('gone-co');
+    const { slot } = await known('member@gone.test', gone.id);
+    await h.db.sql('delete from organizations where id = $1', [gone.id]);
+    await expect.poll(() => answer(slot), { timeout: 3_000 }).toBe('UNAUTHENTICATED');
+  });
+
+  it('does not read a known user again while nothing is announced', async () => {
+    const { id, slot } = await known('unheard@kept.test');
+    await unannounced(() => h.db.sql('update users set confirmed_at = null where id = $1', [id]));
+    expect(await answer(slot)).toBe('ok');
+    h.signedIn.forget();
+    expect(await answer(slot)).toBe('UNAUTHENTICATED');
+  });
+
+  it('reads every user afresh once the listening connection is lost', async () => {
+    const { id, slot } = await known('dropped@kept.test');
+    await unannounced(() => h.db.sql('update users set confirmed_at = null where id = $1', [id]));
+    expect(await answer(slot)).toBe('ok');
+    await h.db.sql('select pg_terminate_backend($1)', [await listenerPid()]);
+    await expect.poll(() => answer(slot), { timeout: 3_000 }).toBe('UNAUTHENTICATED');
+    await h.signedIn.heard();
+  });
+
+  it('reads every user afresh once the listening connection stops answering', async () => {
+    const { id, slot } = await known('stalled@kept.test');
+    await unannounced(() => h.db.sql('update users set confirmed_at = null where id = $1', [id]));
+    expect(await answer(slot)).toBe('ok');
+    const pid = await listenerPid();
+    process.kill(pid, 'SIGSTOP');
+    try {
+      await expect.poll(() => answer(slot), { timeout: 5_000 }).toBe('UNAUTHENTICATED');
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    await h.signedIn.heard();
+  });
+});
+
+describe('who is signed in, changed by this console', () => {
+  it('refuses the users of an organization it canceled at the next call', async () => {
+    const admin = await h.user(orgId, 'admin', 'admin@kept.test');
+    const member = await h.org('member-co');
+    const { slot } = await known('member@member.test', member.id);
+    const current = await h.ok(h.slotFor(admin.id), 'organizations.get', { id: member.id });
+    await h.ok(h.slotFor(admin.id), 'organizations.update', {
+      id: member.id,
+      version: current.version,
+      billingStatus: 'canceled',
+    });
+    expect(await answer(slot)).toBe('UNAUTHENTICATED');
+  });
+});
