@@ -12,8 +12,8 @@ import type { AgentDto, Page } from '../../src-shared/dto.ts';
 import { AppError } from '../../src-shared/errors.ts';
 import { Agent, AgentSkill, AgentTransition } from '../db/entities/index.ts';
 import { created, diff, hasChanges } from './audit.ts';
-import { agentDto, agentTransitionDto } from './dto-mapping.ts';
-import { containsPattern, findPage, offsetOf, sortOf } from './paging.ts';
+import { agentDto, agentTransitionDto, type AgentRow } from './dto-mapping.ts';
+import { containsPattern, findRows, offsetOf, sortOf } from './paging.ts';
 import { adjustSkillUsage } from './skill-usage.ts';
 import { indexAgent, unindexAgent } from './agent-index.ts';
 import { adjustAgentCount, requireAgentRoom } from './agent-limits.ts';
@@ -28,7 +28,7 @@ export async function listAgents(
     ...(input.status ? { status: input.status } : {}),
     ...(input.search ? { name: { $ilike: containsPattern(input.search) } } : {}),
   };
-  const [items, total] = await findPage(w.em, Agent, where, {
+  const [items, total] = await findRows<Agent, AgentRow>(w.em, Agent, where, {
     orderBy: { [sort.field]: sort.direction, id: 'asc' },
     limit: input.pageSize,
     offset: offsetOf(input),

@@ -10,7 +10,24 @@ import type { Agent, AgentTransition, Organization, Skill, User } from '../db/en
 
 const iso = (date: Date) => date.toISOString();
 
-export function organizationDto(o: Organization): OrganizationDto {
+/** What an organization's DTO is made of: an entity, or a row read for a list (findRows). */
+export type OrganizationRow = Pick<
+  Organization,
+  | 'id'
+  | 'name'
+  | 'slug'
+  | 'tier'
+  | 'billingStatus'
+  | 'monthlyTokenLimit'
+  | 'agentLimit'
+  | 'workflowLimit'
+  | 'agentCount'
+  | 'version'
+  | 'createdAt'
+  | 'updatedAt'
+>;
+
+export function organizationDto(o: OrganizationRow): OrganizationDto {
   return {
     id: o.id,
     name: o.name,
@@ -41,7 +58,23 @@ export function userDto(u: User): UserDto {
   };
 }
 
-export function skillDto(s: Skill): SkillDto {
+/** What a skill's DTO is made of: an entity, or a row read for a list (findRows). */
+export type SkillRow = Pick<
+  Skill,
+  | 'id'
+  | 'name'
+  | 'slug'
+  | 'description'
+  | 'category'
+  | 'tierRequired'
+  | 'systemPromptEnhancement'
+  | 'tools'
+  | 'isOfficial'
+  | 'createdAt'
+  | 'updatedAt'
+>;
+
+export function skillDto(s: SkillRow): SkillDto {
   return {
     id: s.id,
     name: s.name,
@@ -57,7 +90,26 @@ export function skillDto(s: Skill): SkillDto {
   };
 }
 
-export function agentDto(a: Agent, organizationId: string): AgentDto {
+/** What an agent's DTO is made of: an entity, or a row read for a list, whose bigint arrives as text. */
+export type AgentRow = Pick<
+  Agent,
+  | 'id'
+  | 'name'
+  | 'description'
+  | 'agentVersion'
+  | 'status'
+  | 'config'
+  | 'systemPrompt'
+  | 'maxConcurrentRequests'
+  | 'timeoutSeconds'
+  | 'totalExecutions'
+  | 'avgLatencyMs'
+  | 'version'
+  | 'createdAt'
+  | 'updatedAt'
+> & { totalTokensUsed: number | string };
+
+export function agentDto(a: AgentRow, organizationId: string): AgentDto {
   return {
     id: a.id,
     organizationId,

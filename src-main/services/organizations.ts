@@ -7,8 +7,8 @@ import { Organization } from '../db/entities/index.ts';
 import { quotedTenantSchema } from '../db/identifiers.ts';
 import { deprovisionOrganization, provisionOrganization } from '../db/tenancy.ts';
 import { created, diff, hasChanges } from './audit.ts';
-import { organizationDto } from './dto-mapping.ts';
-import { containsPattern, findPage, offsetOf, sortOf } from './paging.ts';
+import { organizationDto, type OrganizationRow } from './dto-mapping.ts';
+import { containsPattern, findRows, offsetOf, sortOf } from './paging.ts';
 import { counted, skillsAbove } from './skill-usage.ts';
 import type { TenantWork, Work } from './work.ts';
 
@@ -29,7 +29,7 @@ export async function listOrganizations(
         }
       : {}),
   };
-  const [items, total] = await findPage(w.em, Organization, where, {
+  const [items, total] = await findRows<Organization, OrganizationRow>(w.em, Organization, where, {
     orderBy: { [sort.field]: sort.direction, id: 'asc' },
     limit: input.pageSize,
     offset: offsetOf(input),

@@ -5,8 +5,8 @@ import { AppError } from '../../src-shared/errors.ts';
 import { Skill } from '../db/entities/index.ts';
 import { quotedTenantSchema } from '../db/identifiers.ts';
 import { created, diff, hasChanges } from './audit.ts';
-import { skillDto } from './dto-mapping.ts';
-import { containsPattern, findPage, offsetOf, sortOf } from './paging.ts';
+import { skillDto, type SkillRow } from './dto-mapping.ts';
+import { containsPattern, findRows, offsetOf, sortOf } from './paging.ts';
 import { counted, skillUsers } from './skill-usage.ts';
 import type { Work } from './work.ts';
 
@@ -38,7 +38,7 @@ export async function listSkills(
         ],
       }
     : {};
-  const [items, total] = await findPage(w.em, Skill, where, {
+  const [items, total] = await findRows<Skill, SkillRow>(w.em, Skill, where, {
     orderBy: { [sort.field]: sort.direction, id: 'asc' },
     limit: input.pageSize,
     offset: offsetOf(input),
