@@ -7,8 +7,7 @@ import { TENANT_MIGRATIONS } from '../../migrations/tenant/index.ts';
 import type { Orm } from './orm.ts';
 import { quoteLiteral } from './identifiers.ts';
 import {
-  guardedMigrationStatements,
-  inSchema,
+  guardedMigrationBlock,
   tenantMigrationScripts,
   type TenantMigrationList,
   type TenantMigrationScript,
@@ -26,12 +25,19 @@ export interface FanOutOptions {
 }
 
 /**
- * Each tenant waits on its commit's WAL flush more than on CPU, so more
- * tenants in flight than cores pays: on 2 cores, 1,000 tenants took 1.9x less
- * time than serial at 4, 2.3x at 6 to 8. Six of the pool's ten connections
- * leave four for requests while an administrator retries from Tenancy.
+ * Tenants are migrated in batches, a few batches at a time. A batch's work
+ * is server CPU (each ALTER and ledger row), so a few in flight keep two
+ * cores busy; six of the pool's ten connections leave four for requests
+ * while an administrator retries from Tenancy.
  */
 export const DEFAULT_FAN_OUT_CONCURRENCY = 6;
+
+/**
+ * At most this many tenants share a transaction: each holds its tables'
+ * locks until the commit (kept well inside the server's lock table), and a
+ * failing tenant sends its batch back to be retried one tenant at a time.
+ */
+const BATCH_SIZE = 50;
 
 /**
  * Organizations whose schema is behind, decided from public alone: each
@@ -48,24 +54,25 @@ export async function tenantsBehind(em: EntityManager, latest: number): Promise<
 }
 
 /**
- * One tenant: its row locked, every migration its ledger lacks, its level
- * recorded, as one statement batch in one transaction. The commit does not
- * wait for the WAL flush (synchronous_commit off, for this transaction
- * only): the schema change, its ledger rows and the level commit together
- * or not at all, so a crash can only lose whole tenants' migrations, which
- * are then behind and rerun (faults.test.ts kills the server mid-fan-out).
+ * A batch of tenants (in slug order): their rows locked in that order,
+ * every migration each one's ledger lacks, their levels recorded, as one
+ * statement batch in one transaction. The commit does not wait for the WAL
+ * flush (synchronous_commit off, for this transaction only): the schema
+ * changes, their ledger rows and the levels commit together or not at all,
+ * so a crash can only lose whole tenants' migrations, which are then behind
+ * and rerun (faults.test.ts kills the server mid-fan-out).
  */
-async function migrateOne(
+async function migrateBatch(
   em: EntityManager,
   scripts: TenantMigrationScript[],
-  slug: string,
+  slugs: string[],
   latest: number,
 ): Promise<void> {
-  const bySlug = `where slug = ${quoteLiteral(slug)}`;
+  const bySlug = `where slug in (${slugs.map(quoteLiteral).join(', ')})`;
   const batch = [
     'set local synchronous_commit = off',
-    `select 1 from public.organizations ${bySlug} for update`,
-    ...inSchema(checkedTenantSchema(slug), guardedMigrationStatements(scripts)),
+    `select 1 from public.organizations ${bySlug} order by slug for update`,
+    guardedMigrationBlock(slugs.map(checkedTenantSchema), scripts),
     `update public.organizations set tenant_schema_version = ${latest} ${bySlug}`,
   ];
   await em.transactional((tx) => tx.execute(batch.join(';\n')), { clear: true });
@@ -74,7 +81,7 @@ async function migrateOne(
 /**
  * Brings every tenant schema up to the latest tenant migration with bounded
  * concurrency. A tenant that fails is reported by name and rolled back; the
- * others still migrate.
+ * others still migrate (a failed batch is retried one tenant at a time).
  */
 export async function migrateAllTenants(
   em: EntityManager,
@@ -86,33 +93,45 @@ export async function migrateAllTenants(
   const scripts = await tenantMigrationScripts(em, migrations);
   const total = slugs.length;
   const failed: TenantFailure[] = [];
-  let next = 0;
-  let done = 0;
-
-  const worker = async () => {
-    const fork = em.fork();
-    for (;;) {
-      const slug = slugs[next++];
-      if (slug === undefined) return;
-      let didFail = false;
-      try {
-        await migrateOne(fork, scripts, slug, latest);
-      } catch (error) {
-        didFail = true;
-        failed.push({
-          slug,
-          schema: tenantSchemaName(slug),
-          message: error instanceof Error ? error.message : String(error),
-        });
-      }
-      done += 1;
-      options.onProgress?.({ done, total, slug, failed: didFail });
-    }
-  };
   const concurrency = Math.max(
     1,
     Math.min(options.concurrency ?? DEFAULT_FAN_OUT_CONCURRENCY, total),
   );
+  // small fleets still spread over every worker
+  const size = Math.max(1, Math.min(BATCH_SIZE, Math.ceil(total / concurrency)));
+  let next = 0;
+  let done = 0;
+  const take = () => slugs.slice(next, (next += size));
+
+  const report = (slug: string, didFail: boolean) => {
+    done += 1;
+    options.onProgress?.({ done, total, slug, failed: didFail });
+  };
+
+  /** A batch, or when it fails, each of its tenants alone: only the failing ones are reported. */
+  const migrate = async (fork: EntityManager, batch: string[]): Promise<void> => {
+    try {
+      await migrateBatch(fork, scripts, batch, latest);
+      for (const slug of batch) report(slug, false);
+    } catch (error) {
+      const [only] = batch;
+      if (batch.length > 1 || only === undefined) {
+        for (const slug of batch) await migrate(fork, [slug]);
+        return;
+      }
+      failed.push({
+        slug: only,
+        schema: tenantSchemaName(only),
+        message: error instanceof Error ? error.message : String(error),
+      });
+      report(only, true);
+    }
+  };
+
+  const worker = async () => {
+    const fork = em.fork();
+    for (let batch = take(); batch.length > 0; batch = take()) await migrate(fork, batch);
+  };
   await Promise.all(Array.from({ length: concurrency }, worker));
   failed.sort((a, b) => a.slug.localeCompare(b.slug));
   return { total, migrated: total - failed.length, failed };

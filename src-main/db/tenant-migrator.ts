@@ -112,21 +112,30 @@ const BLOCK_QUOTE = '$fleetprompt_block$';
 const SQL_QUOTE = '$fleetprompt_sql$';
 
 /**
- * One statement per migration that applies it, and records it in the
- * ledger, only when the tenant's ledger does not list it yet: the ledger
- * stays the truth, checked inside the server, so that a tenant's whole
- * migration is one round trip. Run with the tenant as search_path.
+ * One statement that visits each of `schemas` in turn and, in each, applies
+ * every migration its ledger does not list yet and records it there: the
+ * ledger stays the truth, checked inside the server, and a whole batch of
+ * tenants is one round trip and one compiled block. The migrations' SQL
+ * runs with the tenant as search_path (local to the transaction), as they
+ * are written against the tenant's own tables.
  */
-export function guardedMigrationStatements(scripts: TenantMigrationScript[]): string[] {
-  return scripts.map(({ name, sql }) => {
+export function guardedMigrationBlock(schemas: string[], scripts: TenantMigrationScript[]): string {
+  for (const { name, sql } of scripts)
     if (sql.some((s) => s.includes(BLOCK_QUOTE) || s.includes(SQL_QUOTE)))
       throw new Error(`Tenant migration ${name} may not contain ${BLOCK_QUOTE} or ${SQL_QUOTE}`);
-    return [
-      `do ${BLOCK_QUOTE} begin`,
-      `if not exists (select 1 from ${LEDGER_TABLE} where name = ${quoteLiteral(name)}) then`,
+  return [
+    `do ${BLOCK_QUOTE} declare tenant text; applied boolean; saved text := current_setting('search_path'); begin`,
+    `foreach tenant in array array[${schemas.map(quoteLiteral).join(', ')}]::text[] loop`,
+    `perform set_config('search_path', quote_ident(tenant), true);`,
+    ...scripts.flatMap(({ name, sql }) => [
+      `execute format('select exists (select 1 from %I.${LEDGER_TABLE} where name = %L)', tenant, ${quoteLiteral(name)}) into applied;`,
+      'if not applied then',
       ...sql.map((s) => `execute ${SQL_QUOTE}${s}${SQL_QUOTE};`),
-      `insert into ${LEDGER_TABLE} (name) values (${quoteLiteral(name)});`,
-      `end if; end ${BLOCK_QUOTE}`,
-    ].join('\n');
-  });
+      `execute format('insert into %I.${LEDGER_TABLE} (name) values (%L)', tenant, ${quoteLiteral(name)});`,
+      'end if;',
+    ]),
+    'end loop;',
+    `perform set_config('search_path', saved, true);`,
+    `end ${BLOCK_QUOTE}`,
+  ].join('\n');
 }
