@@ -17,6 +17,14 @@ import {
   type RunAs,
   type RunningServer,
 } from './embedded-process.ts';
+import {
+  copyTemplate,
+  prepareTemplatesRoot,
+  publishTemplate,
+  readTemplate,
+  templatePlace,
+  templatesRoot,
+} from './embedded-template.ts';
 import { quoteIdent } from './identifiers.ts';
 
 /*
@@ -56,6 +64,11 @@ export interface EmbeddedOptions {
   binaries?: PostgresBinaries;
   /** Where unreachable binaries are copied to (tests use a folder of their own). */
   runtimeRoot?: string;
+  /**
+   * Where prepared empty clusters are kept (embedded-template.ts); by default
+   * templatesRoot() for the shipped binaries and none for others, null for none.
+   */
+  templates?: string | null;
 }
 
 /** A start-up failure explained in one paragraph: what happened, why, what to do. */
@@ -344,6 +357,119 @@ async function bootstrapAppRole(adminUrl: string, state: EmbeddedState, log: Emb
   }
 }
 
+/** The server on loopback only, no Unix socket (its folder may not be the server user's). */
+function serverArgs(clusterDir: string, port: number): string[] {
+  return [
+    '-D',
+    clusterDir,
+    '-p',
+    String(port),
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'unix_socket_directories=',
+  ];
+}
+
+/** Stops a server this process started: a fast shutdown, or SIGKILL if it hangs. */
+async function halt(running: RunningServer): Promise<void> {
+  const { child } = running;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGINT');
+  const late = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await gone;
+  clearTimeout(late);
+}
+
+/**
+ * Makes the prepared empty cluster new data directories start from (see
+ * embedded-template.ts): initdb, the app's role and database, a clean
+ * shutdown, then published at once. Does nothing when one is there.
+ */
+export async function prepareClusterTemplate(
+  log: EmbeddedLog = () => undefined,
+  options: EmbeddedOptions = {},
+): Promise<'made' | 'present'> {
+  const binaries = await reachableBinaries(
+    options.binaries ?? (await shippedBinaries()),
+    options.runtimeRoot,
+  );
+  const root = options.templates ?? templatesRoot();
+  const place = templatePlace(root, binaries.major);
+  if (await readTemplate(place, binaries)) return 'present';
+  await prepareTemplatesRoot(root);
+  const as = await serverUser();
+  const madeIn = `${place.dir}.making-${randomBytes(6).toString('hex')}`;
+  await rm(madeIn, { recursive: true, force: true });
+  const superuserPassword = randomBytes(18).toString('base64url');
+  try {
+    log(`preparing an empty PostgreSQL ${binaries.major} cluster in ${place.dir}`);
+    await initialise(binaries, madeIn, superuserPassword, as);
+    const port = await freePort();
+    const running = await startServer(binaries.postgres, serverArgs(madeIn, port), as);
+    try {
+      await bootstrapAppRole(
+        urlOf(SUPERUSER, superuserPassword, port, 'postgres'),
+        { clusterDir: madeIn, password: superuserPassword, port },
+        log,
+      );
+    } finally {
+      await halt(running);
+    }
+    const published = await publishTemplate(place, madeIn, {
+      superuserPassword,
+      appDatabase: APP_DATABASE,
+    });
+    return published ? 'made' : 'present';
+  } catch (error) {
+    await rm(madeIn, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/**
+ * A first start's cluster copied from the prepared template, when there is
+ * one: its superuser password (the template's, until replaced), or null
+ * when initdb must make the cluster instead.
+ */
+async function fromTemplate(
+  clusterDir: string,
+  binaries: PostgresBinaries,
+  as: RunAs,
+  root: string | null,
+  log: EmbeddedLog,
+): Promise<string | null> {
+  if (root === null) return null;
+  const place = templatePlace(root, binaries.major);
+  const template = await readTemplate(place, binaries);
+  if (!template) return null;
+  try {
+    await privateTo(clusterDir, as);
+    await copyTemplate(place, clusterDir, binaries, as);
+    log(`copied the prepared PostgreSQL cluster into ${clusterDir}`);
+    return template.superuserPassword;
+  } catch (error) {
+    log(
+      `could not copy the prepared cluster (${(error as Error).message}); running initdb instead`,
+    );
+    await rm(clusterDir, { recursive: true, force: true });
+    return null;
+  }
+}
+
+async function replaceSuperuserPassword(adminUrl: string, password: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(
+      `alter role ${quoteIdent(SUPERUSER)} with password ${admin.escapeLiteral(password)}`,
+    );
+  } finally {
+    await admin.end();
+  }
+}
+
 /**
  * Opens the embedded PostgreSQL of a data directory: joins a server another
  * live process started, recovers one orphaned by a crash, reuses an existing
@@ -426,26 +552,27 @@ export async function openEmbedded(
       ...(major !== null && previous?.appPassword ? { appPassword: previous.appPassword } : {}),
       ...(major !== null && previous?.appDatabase ? { appDatabase: previous.appDatabase } : {}),
     };
+    let templatePassword: string | null = null;
     if (major === null) {
-      log(`initialising a new PostgreSQL cluster in ${clusterDir}`);
       await mkdir(join(clusterDir, '..'), { recursive: true, mode: 0o755 }).catch(
         (error: unknown) => {
           throw explainInitdb(clusterDir, error);
         },
       );
-      await initialise(binaries, clusterDir, state.password, as);
+      const templates =
+        options.templates === undefined
+          ? options.binaries
+            ? null
+            : templatesRoot()
+          : options.templates;
+      templatePassword = await fromTemplate(clusterDir, binaries, as, templates, log);
+      if (templatePassword === null) {
+        log(`initialising a new PostgreSQL cluster in ${clusterDir}`);
+        await initialise(binaries, clusterDir, state.password, as);
+      }
     }
 
-    const args = () => [
-      '-D',
-      clusterDir,
-      '-p',
-      String(state.port),
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      'unix_socket_directories=',
-    ];
+    const args = () => serverArgs(clusterDir, state.port);
     const launch = async (): Promise<RunningServer> => {
       try {
         return await startServer(binaries.postgres, args(), as);
@@ -480,25 +607,29 @@ export async function openEmbedded(
       }
     };
     let running = await launch();
-    const adminUrl = urlOf(SUPERUSER, state.password, state.port, 'postgres');
     let stopped = false;
-    const halt = async () => {
-      const { child } = running;
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const gone = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGINT');
-      // a fast shutdown takes well under a second; one that hangs is ended
-      const late = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await gone;
-      clearTimeout(late);
-    };
     try {
-      Object.assign(state, await bootstrapAppRole(adminUrl, state, log));
+      if (templatePassword !== null) {
+        // the copy's own superuser password replaces the template's before anything else
+        await replaceSuperuserPassword(
+          urlOf(SUPERUSER, templatePassword, state.port, 'postgres'),
+          state.password,
+        );
+      }
+      Object.assign(
+        state,
+        await bootstrapAppRole(
+          urlOf(SUPERUSER, state.password, state.port, 'postgres'),
+          state,
+          log,
+        ),
+      );
     } catch (error) {
       stopped = true;
-      await halt();
+      await halt(running);
       throw error;
     }
+    const adminUrl = urlOf(SUPERUSER, state.password, state.port, 'postgres');
     await writeState(home, { ...state, ownerPid: process.pid });
     log(`embedded PostgreSQL listening on 127.0.0.1:${state.port}`);
 
@@ -532,7 +663,7 @@ export async function openEmbedded(
       stop: async () => {
         if (stopped) return;
         stopped = true;
-        await halt();
+        await halt(running);
         await writeState(home, state);
       },
     };

@@ -1,0 +1,97 @@
+import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { PostgresBinaries } from './embedded-binaries.ts';
+import { runToEnd, type RunAs } from './embedded-process.ts';
+
+/*
+ * initdb is most of a first start (0.8-1.5 s of CPU here). An empty cluster
+ * with the app's role and database, made once per machine user when the
+ * console is installed, is copied instead (about 0.2 s, synced to disk as
+ * initdb syncs its own). Its passwords are the template's only until the
+ * copy's first start replaces both; the template's own are kept in a file
+ * only its maker can read. No template (another platform, none made yet, a
+ * different major version) means initdb, as before.
+ */
+
+/** What a first start needs to know of the template it copied. */
+export interface TemplateSecrets {
+  superuserPassword: string;
+  appDatabase: string;
+}
+
+export interface TemplatePlace {
+  /** The cluster to copy. */
+  dir: string;
+  /** Its passwords (mode 0600); written last, so a template without it is unfinished. */
+  secrets: string;
+}
+
+/** Where templates are kept: beside the clusters when root, in the user's cache otherwise. */
+export function templatesRoot(env: NodeJS.ProcessEnv = process.env): string {
+  if (process.getuid?.() === 0) return '/var/lib/fleetprompt/templates';
+  return join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'fleetprompt', 'templates');
+}
+
+export function templatePlace(root: string, major: number): TemplatePlace {
+  return { dir: join(root, `postgres-${major}`), secrets: join(root, `postgres-${major}.json`) };
+}
+
+/** The template for these binaries, when a finished one of their major version is there. */
+export async function readTemplate(
+  place: TemplatePlace,
+  binaries: PostgresBinaries,
+): Promise<TemplateSecrets | null> {
+  if (process.platform === 'win32') return null;
+  try {
+    const major = Number.parseInt(await readFile(join(place.dir, 'PG_VERSION'), 'utf8'), 10);
+    const secrets = JSON.parse(await readFile(place.secrets, 'utf8')) as Partial<TemplateSecrets>;
+    if (major !== binaries.major || !secrets.superuserPassword || !secrets.appDatabase) return null;
+    return { superuserPassword: secrets.superuserPassword, appDatabase: secrets.appDatabase };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Copies the template's files into the empty, private `clusterDir`, as the
+ * user the server runs as (so they are that user's), then syncs them to
+ * disk with initdb's own --sync-only.
+ */
+export async function copyTemplate(
+  place: TemplatePlace,
+  clusterDir: string,
+  binaries: PostgresBinaries,
+  as: RunAs,
+): Promise<void> {
+  await runToEnd('cp', ['-pR', `${place.dir}/.`, clusterDir], as);
+  await runToEnd(binaries.initdb, ['--sync-only', `--pgdata=${clusterDir}`], as);
+}
+
+/**
+ * Publishes a template made in `madeIn`: the cluster moved into place,
+ * then its secrets written; a template another process published first is
+ * kept and this one dropped.
+ */
+export async function publishTemplate(
+  place: TemplatePlace,
+  madeIn: string,
+  secrets: TemplateSecrets,
+): Promise<boolean> {
+  try {
+    await rename(madeIn, place.dir);
+  } catch {
+    await rm(madeIn, { recursive: true, force: true });
+    return false;
+  }
+  const draft = `${madeIn}.json`;
+  await writeFile(draft, JSON.stringify(secrets), { mode: 0o600 });
+  await rename(draft, place.secrets);
+  return true;
+}
+
+/** The folder templates are made in, enterable by the server's user. */
+export async function prepareTemplatesRoot(root: string): Promise<void> {
+  await mkdir(root, { recursive: true, mode: 0o755 });
+  await chmod(root, 0o755);
+}
