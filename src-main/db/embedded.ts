@@ -18,10 +18,10 @@ import {
   type RunningServer,
 } from './embedded-process.ts';
 import {
-  copyTemplate,
   prepareTemplatesRoot,
   publishTemplate,
   readTemplate,
+  takeTemplate,
   templatePlace,
   templatesRoot,
 } from './embedded-template.ts';
@@ -429,7 +429,7 @@ export async function prepareClusterTemplate(
 }
 
 /**
- * A first start's cluster copied from the prepared template, when there is
+ * A first start's cluster taken from the prepared template, when there is
  * one: its superuser password (the template's, until replaced), or null
  * when initdb must make the cluster instead.
  */
@@ -445,13 +445,12 @@ async function fromTemplate(
   const template = await readTemplate(place, binaries);
   if (!template) return null;
   try {
-    await privateTo(clusterDir, as);
-    await copyTemplate(place, clusterDir, binaries, as);
-    log(`copied the prepared PostgreSQL cluster into ${clusterDir}`);
+    if (!(await takeTemplate(place, clusterDir, binaries, as))) return null;
+    log(`took the PostgreSQL cluster prepared at install into ${clusterDir}`);
     return template.superuserPassword;
   } catch (error) {
     log(
-      `could not copy the prepared cluster (${(error as Error).message}); running initdb instead`,
+      `could not take the prepared cluster (${(error as Error).message}); running initdb instead`,
     );
     await rm(clusterDir, { recursive: true, force: true });
     return null;

@@ -2,39 +2,46 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { openEmbedded, prepareClusterTemplate } from '../../src-main/db/embedded.ts';
 import { templatePlace } from '../../src-main/db/embedded-template.ts';
 
 /*
- * A first start copies a prepared empty cluster instead of running initdb
- * (npm install prepares it). These tests prepare their own in a throwaway
- * folder and start throwaway data directories from it.
+ * The first start after an install takes a prepared empty cluster instead
+ * of running initdb. These tests prepare their own in throwaway folders
+ * (in /dev/shm for one on another disk) and start throwaway data
+ * directories from them.
  */
 
-let root: string;
 const folders: string[] = [];
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'fleetprompt-templates-'));
-  folders.push(root);
-  await prepareClusterTemplate(() => undefined, { templates: root });
-});
 afterAll(async () => {
   for (const folder of folders) await rm(folder, { recursive: true, force: true });
 });
 
-/** A new data directory the server's user can enter. */
-async function newHome(): Promise<string> {
-  const home = await mkdtemp(join(tmpdir(), 'fleetprompt-first-start-'));
-  await chmod(home, 0o755);
-  folders.push(home);
-  return home;
+async function folder(prefix: string, under = tmpdir()): Promise<string> {
+  const made = await mkdtemp(join(under, prefix));
+  await chmod(made, 0o755);
+  folders.push(made);
+  return made;
 }
 
-async function open(home: string, templates: string) {
+/** A folder of templates with one prepared in it. */
+async function prepared(under?: string): Promise<string> {
+  const root = await folder('fleetprompt-templates-', under);
+  expect(await prepareClusterTemplate(() => undefined, { templates: root })).toBe('made');
+  return root;
+}
+
+async function open(templates: string) {
   const said: string[] = [];
-  const server = await openEmbedded(home, (line) => said.push(line), { templates });
-  return { server, said };
+  const server = await openEmbedded(
+    await folder('fleetprompt-first-start-'),
+    (line) => said.push(line),
+    {
+      templates,
+    },
+  );
+  return { server, said, ran: (start: string) => said.some((line) => line.startsWith(start)) };
 }
 
 const connects = async (url: string) => {
@@ -55,39 +62,39 @@ const secretsOf = async (templates: string) =>
     superuserPassword: string;
   };
 
-describe('the prepared empty cluster', () => {
-  it('is what a new data directory starts from, not initdb', async () => {
-    const { server, said } = await open(await newHome(), root);
+describe('the cluster prepared at install', () => {
+  it('is what the first new data directory starts from, not initdb', async () => {
+    const { server, ran } = await open(await prepared());
     try {
-      expect(said.some((line) => line.startsWith('copied the prepared PostgreSQL cluster'))).toBe(
-        true,
-      );
-      expect(said.some((line) => line.startsWith('initialising'))).toBe(false);
+      expect(ran('took the PostgreSQL cluster prepared at install')).toBe(true);
+      expect(ran('initialising')).toBe(false);
       expect(await connects(server.url)).toBe(true);
     } finally {
       await server.stop();
     }
   });
 
-  it("leaves the copy none of the template's passwords", async () => {
-    const { server } = await open(await newHome(), root);
+  it("leaves the new cluster none of the template's passwords", async () => {
+    const root = await prepared();
+    const template = await secretsOf(root);
+    const { server } = await open(root);
     try {
-      const template = await secretsOf(root);
       const withTemplatePassword = new URL(server.adminUrl);
       withTemplatePassword.password = template.superuserPassword;
       expect(await connects(withTemplatePassword.toString())).toBe(false);
       expect(await connects(server.adminUrl)).toBe(true);
-      expect(new URL(server.adminUrl).password).not.toBe(template.superuserPassword);
     } finally {
       await server.stop();
     }
   });
 
-  it('gives each copy passwords of its own', async () => {
-    const first = await open(await newHome(), root);
-    const second = await open(await newHome(), root);
+  it('is taken once: the next new data directory runs initdb, with passwords of its own', async () => {
+    const root = await prepared();
+    const first = await open(root);
+    const second = await open(root);
     try {
-      expect(new URL(first.server.url).password).not.toBe(new URL(second.server.url).password);
+      expect(second.ran('initialising')).toBe(true);
+      expect(await connects(second.server.url)).toBe(true);
       expect(new URL(first.server.adminUrl).password).not.toBe(
         new URL(second.server.adminUrl).password,
       );
@@ -98,31 +105,41 @@ describe('the prepared empty cluster', () => {
   });
 
   it('is made once: preparing again finds it', async () => {
+    const root = await prepared();
     expect(await prepareClusterTemplate(() => undefined, { templates: root })).toBe('present');
   });
 
   it('is made once when two installs prepare it at the same moment', async () => {
-    const shared = await mkdtemp(join(tmpdir(), 'fleetprompt-templates-'));
-    folders.push(shared);
+    const root = await folder('fleetprompt-templates-');
     const outcomes = await Promise.all([
-      prepareClusterTemplate(() => undefined, { templates: shared }),
-      prepareClusterTemplate(() => undefined, { templates: shared }),
+      prepareClusterTemplate(() => undefined, { templates: root }),
+      prepareClusterTemplate(() => undefined, { templates: root }),
     ]);
     expect(outcomes.sort()).toEqual(['made', 'present']);
-    const { server } = await open(await newHome(), shared);
+    const { server, ran } = await open(root);
     await server.stop();
+    expect(ran('took the PostgreSQL cluster prepared at install')).toBe(true);
   });
 
   it('of another PostgreSQL version is not used', async () => {
-    const other = await mkdtemp(join(tmpdir(), 'fleetprompt-templates-'));
-    folders.push(other);
-    const place = templatePlace(other, 18);
+    const root = await folder('fleetprompt-templates-');
+    const place = templatePlace(root, 18);
     await mkdir(place.dir);
     await writeFile(join(place.dir, 'PG_VERSION'), '17\n');
     await writeFile(place.secrets, JSON.stringify({ superuserPassword: 'x', appDatabase: 'y' }));
-    const { server, said } = await open(await newHome(), other);
+    const { server, ran } = await open(root);
     try {
-      expect(said.some((line) => line.startsWith('initialising'))).toBe(true);
+      expect(ran('initialising')).toBe(true);
+      expect(await connects(server.url)).toBe(true);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('on another disk is copied', async () => {
+    const { server, ran } = await open(await prepared('/dev/shm'));
+    try {
+      expect(ran('took the PostgreSQL cluster prepared at install')).toBe(true);
       expect(await connects(server.url)).toBe(true);
     } finally {
       await server.stop();
@@ -130,19 +147,15 @@ describe('the prepared empty cluster', () => {
   });
 
   it('that cannot be copied leaves the start to initdb', async () => {
-    const broken = await mkdtemp(join(tmpdir(), 'fleetprompt-templates-'));
-    folders.push(broken);
-    await prepareClusterTemplate(() => undefined, { templates: broken });
+    const root = await prepared('/dev/shm');
     // a file nobody may read: the copy fails half way
-    const unreadable = join(templatePlace(broken, 18).dir, 'unreadable');
+    const unreadable = join(templatePlace(root, 18).dir, 'unreadable');
     await writeFile(unreadable, 'x');
     await chmod(unreadable, 0o000);
-    const { server, said } = await open(await newHome(), broken);
+    const { server, ran } = await open(root);
     try {
-      expect(said.some((line) => line.startsWith('could not copy the prepared cluster'))).toBe(
-        true,
-      );
-      expect(said.some((line) => line.startsWith('initialising'))).toBe(true);
+      expect(ran('could not take the prepared cluster')).toBe(true);
+      expect(ran('initialising')).toBe(true);
       expect(await connects(server.url)).toBe(true);
     } finally {
       await server.stop();
