@@ -12,22 +12,24 @@ import { runToEnd, type RunAs } from './embedded-process.ts';
  * to disk, only when it is on another disk). The next new data directory
  * runs initdb, until an install prepares another. Its passwords are the
  * template's only until the first start replaces both; the template's own
- * are kept in a file only its maker can read. No template (another
+ * are kept in a file inside it that only its maker and the server's user can read. No template (another
  * platform, none prepared, another major version) means initdb.
  */
 
-/** What a first start needs to know of the template it copied. */
+/** What a first start needs to know of the template it took. */
 export interface TemplateSecrets {
   superuserPassword: string;
   appDatabase: string;
 }
 
 export interface TemplatePlace {
-  /** The cluster to copy. */
+  /** The cluster to take. */
   dir: string;
-  /** Its passwords (mode 0600); written last, so a template without it is unfinished. */
+  /** Its passwords, inside it (mode 0600): published with it by one rename, removed when taken. */
   secrets: string;
 }
+
+const SECRETS_FILE = 'fleetprompt-template.json';
 
 /**
  * Where templates are kept: FLEETPROMPT_TEMPLATES when set, else beside the
@@ -40,7 +42,8 @@ export function templatesRoot(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export function templatePlace(root: string, major: number): TemplatePlace {
-  return { dir: join(root, `postgres-${major}`), secrets: join(root, `postgres-${major}.json`) };
+  const dir = join(root, `postgres-${major}`);
+  return { dir, secrets: join(dir, SECRETS_FILE) };
 }
 
 /** The template for these binaries, when a finished one of their major version is there. */
@@ -60,11 +63,11 @@ export async function readTemplate(
 }
 
 /**
- * Takes the template as the new cluster at `clusterDir` (which must not
- * exist): renamed into place, then the rename made durable; across disks,
- * copied as the user the server runs as (so the files are that user's)
- * and synced with initdb's own --sync-only. False when another start took
- * it first.
+ * Takes the template as the new cluster at `clusterDir` (absent or empty):
+ * renamed into place, then the rename made durable; across disks, copied
+ * as the user the server runs as (so the files are that user's) and synced
+ * with initdb's own --sync-only. The template's secrets are removed from
+ * the new cluster. False when another start took it first.
  */
 export async function takeTemplate(
   place: TemplatePlace,
@@ -74,6 +77,7 @@ export async function takeTemplate(
 ): Promise<boolean> {
   try {
     await rename(place.dir, clusterDir);
+    await syncFolder(dirname(clusterDir));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return false;
@@ -82,37 +86,40 @@ export async function takeTemplate(
     if (as.uid !== undefined && as.gid !== undefined) await chown(clusterDir, as.uid, as.gid);
     await runToEnd('cp', ['-pR', `${place.dir}/.`, clusterDir], as);
     await runToEnd(binaries.initdb, ['--sync-only', `--pgdata=${clusterDir}`], as);
-    return true;
   }
-  await rm(place.secrets, { force: true });
-  const parent = await open(dirname(clusterDir), 'r');
-  try {
-    await parent.sync();
-  } finally {
-    await parent.close();
-  }
+  await rm(join(clusterDir, SECRETS_FILE), { force: true });
   return true;
 }
 
+async function syncFolder(path: string): Promise<void> {
+  const folder = await open(path, 'r');
+  try {
+    await folder.sync();
+  } finally {
+    await folder.close();
+  }
+}
+
 /**
- * Publishes a template made in `madeIn`: the cluster moved into place,
- * then its secrets written; a template another process published first is
- * kept and this one dropped.
+ * Publishes a template made in `madeIn` with its secrets, both by one
+ * rename; a template another process published first is kept and this one
+ * dropped. The secrets belong to the server's user, who must copy them.
  */
 export async function publishTemplate(
   place: TemplatePlace,
   madeIn: string,
   secrets: TemplateSecrets,
+  as: RunAs,
 ): Promise<boolean> {
+  const file = join(madeIn, SECRETS_FILE);
+  await writeFile(file, JSON.stringify(secrets), { mode: 0o600 });
+  if (as.uid !== undefined && as.gid !== undefined) await chown(file, as.uid, as.gid);
   try {
     await rename(madeIn, place.dir);
   } catch {
     await rm(madeIn, { recursive: true, force: true });
     return false;
   }
-  const draft = `${madeIn}.json`;
-  await writeFile(draft, JSON.stringify(secrets), { mode: 0o600 });
-  await rename(draft, place.secrets);
   return true;
 }
 

@@ -417,15 +417,23 @@ export async function prepareClusterTemplate(
     } finally {
       await halt(running);
     }
-    const published = await publishTemplate(place, madeIn, {
-      superuserPassword,
-      appDatabase: APP_DATABASE,
-    });
+    const published = await publishTemplate(
+      place,
+      madeIn,
+      { superuserPassword, appDatabase: APP_DATABASE },
+      as,
+    );
     return published ? 'made' : 'present';
   } catch (error) {
     await rm(madeIn, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** Where a first start looks for a template: none for binaries other than the shipped ones, unless told. */
+function templatesOf(options: EmbeddedOptions): string | null {
+  if (options.templates !== undefined) return options.templates;
+  return options.binaries ? null : templatesRoot();
 }
 
 /**
@@ -558,13 +566,7 @@ export async function openEmbedded(
           throw explainInitdb(clusterDir, error);
         },
       );
-      const templates =
-        options.templates === undefined
-          ? options.binaries
-            ? null
-            : templatesRoot()
-          : options.templates;
-      templatePassword = await fromTemplate(clusterDir, binaries, as, templates, log);
+      templatePassword = await fromTemplate(clusterDir, binaries, as, templatesOf(options), log);
       if (templatePassword === null) {
         log(`initialising a new PostgreSQL cluster in ${clusterDir}`);
         await initialise(binaries, clusterDir, state.password, as);
@@ -609,7 +611,7 @@ export async function openEmbedded(
     let stopped = false;
     try {
       if (templatePassword !== null) {
-        // the copy's own superuser password replaces the template's before anything else
+        // the new cluster's own superuser password replaces the template's before anything else
         await replaceSuperuserPassword(
           urlOf(SUPERUSER, templatePassword, state.port, 'postgres'),
           state.password,

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,14 +35,13 @@ async function prepared(under?: string): Promise<string> {
 
 async function open(templates: string) {
   const said: string[] = [];
-  const server = await openEmbedded(
-    await folder('fleetprompt-first-start-'),
-    (line) => said.push(line),
-    {
-      templates,
-    },
-  );
-  return { server, said, ran: (start: string) => said.some((line) => line.startsWith(start)) };
+  const home = await folder('fleetprompt-first-start-');
+  const server = await openEmbedded(home, (line) => said.push(line), { templates });
+  return {
+    server,
+    home,
+    ran: (start: string) => said.some((line) => line.startsWith(start)),
+  };
 }
 
 const connects = async (url: string) => {
@@ -77,12 +77,13 @@ describe('the cluster prepared at install', () => {
   it("leaves the new cluster none of the template's passwords", async () => {
     const root = await prepared();
     const template = await secretsOf(root);
-    const { server } = await open(root);
+    const { server, home } = await open(root);
     try {
       const withTemplatePassword = new URL(server.adminUrl);
       withTemplatePassword.password = template.superuserPassword;
       expect(await connects(withTemplatePassword.toString())).toBe(false);
       expect(await connects(server.adminUrl)).toBe(true);
+      expect(existsSync(join(home, 'postgres', 'fleetprompt-template.json'))).toBe(false);
     } finally {
       await server.stop();
     }
