@@ -1,5 +1,4 @@
 import {
-  raw,
   type EntityName,
   type FilterQuery,
   type FindOptions,
@@ -49,12 +48,14 @@ export async function findPage<T extends object>(
 }
 
 /**
- * One page and the total for a list screen, in one query: the total rides
- * on each row as a window count, and only a page past the end (no row to
- * carry it) counts apart. The page comes as plain rows named by property
- * (bigint columns as text) instead of entities: a list only reads, and
- * creating, registering and snapshotting 50 entities cost more than the
- * query itself (bench B3, B4). `Row` names the properties the caller reads.
+ * One page and the total for a list screen, in one statement (one round
+ * trip, one snapshot): the total is a scalar subquery on each row, counted
+ * once, while the page itself can still stop early along an index (a
+ * window count could not). Only a page past the end, with no row to carry
+ * it, counts apart. The page comes as plain rows named by property (bigint
+ * columns as text) instead of entities: a list only reads, and creating,
+ * registering and snapshotting 50 entities cost more than the query itself
+ * (bench B3, B4). `Row` names the properties the caller reads.
  */
 export async function findRows<T extends object, Row extends object>(
   em: EntityManager,
@@ -62,9 +63,14 @@ export async function findRows<T extends object, Row extends object>(
   where: FilterQuery<T>,
   options: { orderBy: QueryOrderMap<T>; limit: number; offset: number },
 ): Promise<[Row[], number]> {
+  const total = em
+    .createQueryBuilder(entity, 'counted')
+    .count()
+    .where(where as never)
+    .as('page_total');
   const rows = await em
     .createQueryBuilder(entity)
-    .select(['*', raw('count(*) over () as page_total')])
+    .select(['*', total])
     .where(where as never)
     .orderBy(options.orderBy)
     .limit(options.limit)
