@@ -147,7 +147,8 @@ async function writeState(home: string, state: EmbeddedState): Promise<void> {
 const urlOf = (user: string, password: string, port: number, database: string) =>
   `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
 
-async function answers(url: string): Promise<boolean> {
+/** Whether a server takes a connection and a query at `url` (within 2 s to connect). */
+export async function answers(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
   try {
     await client.connect();
