@@ -2,10 +2,24 @@ import type { AuditEventDto, ParsedInput } from '../../src-shared/contract.ts';
 import { scopeOf } from '../../src-shared/domain/permissions.ts';
 import type { Page } from '../../src-shared/dto.ts';
 import { AuditEvent } from '../db/entities/index.ts';
-import { findPage, offsetOf } from './paging.ts';
+import { findRows, offsetOf } from './paging.ts';
 import type { Work } from './work.ts';
 
-export function auditEventDto(e: AuditEvent): AuditEventDto {
+/** What an audit event's DTO is made of: an entity, or a row read for a list (findRows). */
+export type AuditEventRow = Pick<
+  AuditEvent,
+  | 'id'
+  | 'at'
+  | 'actorId'
+  | 'actorLabel'
+  | 'organizationId'
+  | 'action'
+  | 'targetType'
+  | 'targetId'
+  | 'changes'
+>;
+
+export function auditEventDto(e: AuditEventRow): AuditEventDto {
   return {
     id: String(e.id),
     at: e.at.toISOString(),
@@ -25,7 +39,7 @@ export async function listAudit(
   input: ParsedInput<'audit.list'>,
 ): Promise<Page<AuditEventDto>> {
   const organizationId = scopeOf(w.actor, 'readAudit') ?? input.organizationId;
-  const [items, total] = await findPage(
+  const [items, total] = await findRows<AuditEvent, AuditEventRow>(
     w.em,
     AuditEvent,
     organizationId ? { organizationId } : {},

@@ -45,7 +45,13 @@ export function organizationDto(o: OrganizationRow): OrganizationDto {
   };
 }
 
-export function userDto(u: User): UserDto {
+/** What a user's DTO is made of: an entity, or a row read for a list with its organization's id. */
+export type UserRow = Pick<
+  User,
+  'id' | 'email' | 'name' | 'role' | 'confirmedAt' | 'createdAt' | 'updatedAt'
+> & { organization: { id: string } };
+
+export function userDto(u: UserRow): UserDto {
   return {
     id: u.id,
     email: u.email,

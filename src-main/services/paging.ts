@@ -1,9 +1,4 @@
-import {
-  type EntityName,
-  type FilterQuery,
-  type FindOptions,
-  type QueryOrderMap,
-} from '@mikro-orm/core';
+import type { EntityKey, EntityName, FilterQuery, QueryOrderMap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ListQuery } from '../../src-shared/domain/fields.ts';
 
@@ -29,25 +24,6 @@ export function containsPattern(search: string): string {
 }
 
 /**
- * One page and the total, as findAndCount gives them, but read at once on
- * two pooled connections: the page query and the count scan the same rows,
- * and on a 2-core server they run side by side (bench B3, B4).
- */
-export async function findPage<T extends object>(
-  em: EntityManager,
-  entity: EntityName<T>,
-  where: FilterQuery<T>,
-  options: FindOptions<T>,
-): Promise<[T[], number]> {
-  // MikroORM's index-aware filter type cannot be named for a generic entity; callers pass FilterQuery<T>
-  const [items, total] = await Promise.all([
-    em.find(entity, where as never, options),
-    em.count(entity, where as never),
-  ]);
-  return [items as T[], total];
-}
-
-/**
  * One page and the total for a list screen, in one statement (one round
  * trip, one snapshot): the total is a scalar subquery on each row, counted
  * once, while the page itself can still stop early along an index (a
@@ -55,13 +31,19 @@ export async function findPage<T extends object>(
  * it, counts apart. The page comes as plain rows named by property (bigint
  * columns as text) instead of entities: a list only reads, and creating,
  * registering and snapshotting 50 entities cost more than the query itself
- * (bench B3, B4). `Row` names the properties the caller reads.
+ * (bench B3, B4). `Row` names the properties the caller reads; `fields`
+ * limits the columns read (a relation's arrives as its id).
  */
 export async function findRows<T extends object, Row extends object>(
   em: EntityManager,
   entity: EntityName<T>,
   where: FilterQuery<T>,
-  options: { orderBy: QueryOrderMap<T>; limit: number; offset: number },
+  options: {
+    orderBy: QueryOrderMap<T>;
+    limit: number;
+    offset: number;
+    fields?: readonly EntityKey<T>[];
+  },
 ): Promise<[Row[], number]> {
   const total = em
     .createQueryBuilder(entity, 'counted')
@@ -70,7 +52,7 @@ export async function findRows<T extends object, Row extends object>(
     .as('page_total');
   const rows = await em
     .createQueryBuilder(entity)
-    .select(['*', total])
+    .select([...(options.fields ?? ['*']), total])
     .where(where as never)
     .orderBy(options.orderBy)
     .limit(options.limit)

@@ -6,8 +6,8 @@ import type { Page, UserDto } from '../../src-shared/dto.ts';
 import { AppError } from '../../src-shared/errors.ts';
 import { Organization, User } from '../db/entities/index.ts';
 import { created, diff, hasChanges } from './audit.ts';
-import { userDto } from './dto-mapping.ts';
-import { containsPattern, findPage, offsetOf, sortOf } from './paging.ts';
+import { userDto, type UserRow } from './dto-mapping.ts';
+import { containsPattern, findRows, offsetOf, sortOf } from './paging.ts';
 import type { PasswordHasher } from './password-hasher.ts';
 import type { Work } from './work.ts';
 
@@ -37,12 +37,27 @@ export async function listUsers(w: Work, input: ParsedInput<'users.list'>): Prom
         }
       : {}),
   };
-  const [items, total] = await findPage(w.em, User, where, {
+  // the password hash stays in the database; the organization arrives as its id
+  const [rows, total] = await findRows<
+    User,
+    Omit<UserRow, 'organization'> & { organization: string }
+  >(w.em, User, where, {
     orderBy: { [sort.field]: sort.direction, id: 'asc' },
     limit: input.pageSize,
     offset: offsetOf(input),
+    fields: [
+      'id',
+      'email',
+      'name',
+      'role',
+      'confirmedAt',
+      'organization',
+      'createdAt',
+      'updatedAt',
+    ],
   });
-  return { items: items.map(userDto), total, page: input.page, pageSize: input.pageSize };
+  const items = rows.map((u) => userDto({ ...u, organization: { id: u.organization } }));
+  return { items, total, page: input.page, pageSize: input.pageSize };
 }
 
 export interface NewUser {
