@@ -128,6 +128,8 @@ function requireVersion(kind: LoadKind, record: Loadable[LoadKind], input: Input
   );
 }
 
+const writes = (scope: AnyRegistration['scope']) => scope === 'write' || scope === 'tenantWrite';
+
 export interface Registry {
   /** Runs one call of `channel` for `frame`; throws AppErrors (and faults) for the router to shape. */
   call(channel: Channel, rawInput: unknown, frame: Frame): Promise<unknown>;
@@ -137,8 +139,8 @@ export interface Registry {
 
 export function createRegistry(
   services: Omit<RuntimeServices, 'system'>,
-  /** Told after each write transaction commits (the router forgets who it knew to be signed in). */
-  committed: () => void = () => undefined,
+  /** Told after each call of a writing channel, committed or not (the router forgets who is signed in). */
+  wrote: () => void = () => undefined,
 ): Registry {
   /** Database failures that mean something to the operator arrive as AppErrors (CONFLICT, …). */
   const call = async (channel: Channel, rawInput: unknown, frame: Frame): Promise<unknown> => {
@@ -146,6 +148,8 @@ export function createRegistry(
       return await handle(channel, rawInput, frame);
     } catch (error) {
       throw appErrorOf(error) ?? error;
+    } finally {
+      if (writes((REGISTRY[channel] as AnyRegistration).scope)) wrote();
     }
   };
 
@@ -182,7 +186,7 @@ export function createRegistry(
     }
 
     const tenant = reg.scope === 'tenantRead' || reg.scope === 'tenantWrite';
-    const writing = reg.scope === 'write' || reg.scope === 'tenantWrite';
+    const writing = writes(reg.scope);
     const notes: AuditNote[] = [];
     /** The organization audit events belong to unless the function says otherwise. */
     let auditOrganization: string | null = null;
@@ -243,13 +247,11 @@ export function createRegistry(
       if (!tenant) {
         const em = services.root.fork();
         if (writing) {
-          const written = await em.transactional(async (tx) => {
+          return em.transactional(async (tx) => {
             const result = await work(base(tx));
             await writeAudit(tx, result);
             return result;
           });
-          committed();
-          return written;
         }
         const result = await work(base(em));
         if (notes.length > 0) await em.fork().transactional((tx) => writeAudit(tx, result));
@@ -265,7 +267,7 @@ export function createRegistry(
       if (!writing) {
         return withDbErrors(() => work({ ...base(em), organization: found } as TenantWork), schema);
       }
-      const written = await withDbErrors(
+      return withDbErrors(
         () =>
           em.transactional(async (tx) => {
             // every tenant write holds its organization's row: limits and counters stay exact
@@ -279,8 +281,6 @@ export function createRegistry(
           }),
         schema,
       );
-      committed();
-      return written;
     };
 
     const recordIdOf = (value: Input) =>
