@@ -46,11 +46,6 @@ export interface RuntimeOptions {
 }
 
 /**
- * Start-up shared by the app, headless mode and the CLI: data directory,
- * database (DATABASE_URL or embedded), version check, public migrations,
- * tenant fan-out, router. close() undoes it in reverse.
- */
-/**
  * The embedded database is backed up before start-up applies new migrations
  * to it (a server's own backups are its administrator's business). A new,
  * empty database has nothing to lose.
@@ -68,6 +63,11 @@ async function backupIfUpgrading(
   return backupBeforeMigrating(target.url, dataDir);
 }
 
+/**
+ * Start-up shared by the app, headless mode and the CLI: data directory,
+ * database (DATABASE_URL or embedded), version check, public migrations,
+ * tenant fan-out, router. close() undoes it in reverse.
+ */
 export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
   const env = options.env ?? process.env;
   const dataDir = options.dataDir ?? resolveDataDir(env);
