@@ -11,21 +11,21 @@ import { runToEnd, type RunAs } from './embedded-process.ts';
  * cluster: moved into the data directory (one rename; copied, then synced
  * to disk, only when it is on another disk). The next new data directory
  * runs initdb, until an install prepares another. Its passwords are the
- * template's only until the first start replaces both; the template's own
- * are kept in a file inside it that only its maker and the server's user can read. No template (another
- * platform, none prepared, another major version) means initdb.
+ * template's only until the first start replaces both; the superuser's is
+ * kept in a file inside it that only the server's user can read (the app
+ * role's is not kept: the first start sets a new one). No template
+ * (another platform, none prepared, another major version) means initdb.
  */
 
 /** What a first start needs to know of the template it took. */
 export interface TemplateSecrets {
   superuserPassword: string;
-  appDatabase: string;
 }
 
 export interface TemplatePlace {
   /** The cluster to take. */
   dir: string;
-  /** Its passwords, inside it (mode 0600): published with it by one rename, removed when taken. */
+  /** Its superuser password, inside it (mode 0600): published with it by one rename, removed when taken. */
   secrets: string;
 }
 
@@ -55,8 +55,8 @@ export async function readTemplate(
   try {
     const major = Number.parseInt(await readFile(join(place.dir, 'PG_VERSION'), 'utf8'), 10);
     const secrets = JSON.parse(await readFile(place.secrets, 'utf8')) as Partial<TemplateSecrets>;
-    if (major !== binaries.major || !secrets.superuserPassword || !secrets.appDatabase) return null;
-    return { superuserPassword: secrets.superuserPassword, appDatabase: secrets.appDatabase };
+    if (major !== binaries.major || !secrets.superuserPassword) return null;
+    return { superuserPassword: secrets.superuserPassword };
   } catch {
     return null;
   }

@@ -418,12 +418,7 @@ export async function prepareClusterTemplate(
     } finally {
       await halt(running);
     }
-    const published = await publishTemplate(
-      place,
-      madeIn,
-      { superuserPassword, appDatabase: APP_DATABASE },
-      as,
-    );
+    const published = await publishTemplate(place, madeIn, { superuserPassword }, as);
     return published ? 'made' : 'present';
   } catch (error) {
     await rm(madeIn, { recursive: true, force: true });

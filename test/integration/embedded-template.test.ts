@@ -113,7 +113,7 @@ describe('the cluster prepared at install', () => {
     const place = templatePlace(root, 18);
     await mkdir(place.dir);
     await writeFile(join(place.dir, 'PG_VERSION'), '17\n');
-    await writeFile(place.secrets, JSON.stringify({ superuserPassword: 'x', appDatabase: 'y' }));
+    await writeFile(place.secrets, JSON.stringify({ superuserPassword: 'x' }));
     const { server, ran } = await open(root);
     try {
       expect(ran('initialising')).toBe(true);
