@@ -2,10 +2,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MigrationProgress } from '../../src-shared/channels.ts';
 import type { MigrateAllResult } from '../../src-shared/contract.ts';
 import { tenantSchemaName } from '../../src-shared/domain/slug.ts';
-import { checkedTenantSchema } from './identifiers.ts';
+import { checkedTenantSchema, quoteLiteral } from './identifiers.ts';
 import { TENANT_MIGRATIONS } from '../../migrations/tenant/index.ts';
 import type { Orm } from './orm.ts';
-import { quoteLiteral } from './identifiers.ts';
 import {
   guardedMigrationBlock,
   tenantMigrationScripts,

@@ -70,7 +70,7 @@ export function requireTransaction(em: EntityManager): void {
  * the tenant's own tables. A failure aborts the caller's transaction, which
  * puts the search_path back as well.
  */
-export function inSchema(schema: string, statements: string[]): string[] {
+function inSchema(schema: string, statements: string[]): string[] {
   return [`set search_path to ${quoteIdent(schema)}`, ...statements, 'reset search_path'];
 }
 
