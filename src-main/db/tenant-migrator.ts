@@ -115,21 +115,24 @@ const SQL_QUOTE = '$fleetprompt_sql$';
  * One statement that visits each of `schemas` in turn and, in each, applies
  * every migration its ledger does not list yet and records it there: the
  * ledger stays the truth, checked inside the server, and a whole batch of
- * tenants is one round trip and one compiled block. The migrations' SQL
- * runs with the tenant as search_path (local to the transaction), as they
- * are written against the tenant's own tables.
+ * tenants is one round trip and one compiled block. Each tenant's ledger is
+ * read once, into an array the block checks each migration against: a
+ * dynamic statement is parsed and planned on every run, and one per
+ * migration per tenant grew with every release. The migrations' SQL runs
+ * with the tenant as search_path (local to the transaction), as they are
+ * written against the tenant's own tables.
  */
 export function guardedMigrationBlock(schemas: string[], scripts: TenantMigrationScript[]): string {
   for (const { name, sql } of scripts)
     if (sql.some((s) => s.includes(BLOCK_QUOTE) || s.includes(SQL_QUOTE)))
       throw new Error(`Tenant migration ${name} may not contain ${BLOCK_QUOTE} or ${SQL_QUOTE}`);
   return [
-    `do ${BLOCK_QUOTE} declare tenant text; applied boolean; saved text := current_setting('search_path'); begin`,
+    `do ${BLOCK_QUOTE} declare tenant text; applied text[]; saved text := current_setting('search_path'); begin`,
     `foreach tenant in array array[${schemas.map(quoteLiteral).join(', ')}]::text[] loop`,
     `perform set_config('search_path', quote_ident(tenant), true);`,
+    `execute format('select array(select name::text from %I.${LEDGER_TABLE})', tenant) into applied;`,
     ...scripts.flatMap(({ name, sql }) => [
-      `execute format('select exists (select 1 from %I.${LEDGER_TABLE} where name = %L)', tenant, ${quoteLiteral(name)}) into applied;`,
-      'if not applied then',
+      `if not (${quoteLiteral(name)} = any(applied)) then`,
       ...sql.map((s) => `execute ${SQL_QUOTE}${s}${SQL_QUOTE};`),
       `execute format('insert into %I.${LEDGER_TABLE} (name) values (%L)', tenant, ${quoteLiteral(name)});`,
       'end if;',
