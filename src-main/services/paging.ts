@@ -1,6 +1,7 @@
-import type { EntityKey, EntityName, FilterQuery, QueryOrderMap } from '@mikro-orm/core';
+import type { EntityData, EntityName, FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ListQuery } from '../../src-shared/domain/fields.ts';
+import { pageStatement, type PageQuery } from '../db/page-statements.ts';
 
 export interface SortSpec {
   field: string;
@@ -25,43 +26,32 @@ export function containsPattern(search: string): string {
 
 /**
  * One page and the total for a list screen, in one statement (one round
- * trip, one snapshot): the total is a scalar subquery on each row, counted
- * once, while the page itself can still stop early along an index (a
- * window count could not). Only a page past the end, with no row to carry
- * it, counts apart. The page comes as plain rows named by property (bigint
- * columns as text) instead of entities: a list only reads, and creating,
- * registering and snapshotting 50 entities cost more than the query itself
- * (bench B3, B4). `Row` names the properties the caller reads; `fields`
- * limits the columns read (a relation's arrives as its id).
+ * trip, one snapshot; see pageStatement). Only a page past the end, with no
+ * row to carry the total, counts apart. The page comes as plain rows named
+ * by property (bigint columns as text) instead of entities: a list only
+ * reads, and creating, registering and snapshotting 50 entities cost more
+ * than the query itself (bench B3, B4). `Row` names the properties the
+ * caller reads; `fields` limits the columns read (a relation's arrives as
+ * its id).
  */
 export async function findRows<T extends object, Row extends object>(
   em: EntityManager,
   entity: EntityName<T>,
   where: FilterQuery<T>,
-  options: {
-    orderBy: QueryOrderMap<T>;
-    limit: number;
-    offset: number;
-    fields?: readonly EntityKey<T>[];
-  },
+  options: Omit<PageQuery<T>, 'where'>,
 ): Promise<[Row[], number]> {
-  const total = em
-    .createQueryBuilder(entity, 'counted')
-    .count()
-    .where(where as never)
-    .as('page_total');
-  const rows = await em
-    .createQueryBuilder(entity)
-    .select([...(options.fields ?? ['*']), total])
-    .where(where as never)
-    .orderBy(options.orderBy)
-    .limit(options.limit)
-    .offset(options.offset)
-    .execute<(Row & { page_total: string })[]>('all', true)
+  const { sql, params } = pageStatement(em, entity, { where, ...options });
+  const found = await em
+    .getConnection()
+    .execute<EntityData<T>[]>(sql, params, 'all', em.getTransactionContext())
     .catch((error: Error) => {
-      // the query builder hands on the driver's own error; the ORM's methods convert it
+      // the connection hands on the driver's own error; the ORM's methods convert it
       throw em.getDriver().convertException(error);
     });
+  const meta = em.getMetadata(entity);
+  const rows = found.map(
+    (row) => em.getDriver().mapResult(row, meta) as Row & { page_total: string },
+  );
   const first = rows[0];
   if (first) return [rows, Number(first.page_total)];
   return [rows, options.offset === 0 ? 0 : await em.count(entity, where as never)];

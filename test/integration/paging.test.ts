@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { Organization } from '../../src-main/db/entities/index.ts';
+import { pageStatement } from '../../src-main/db/page-statements.ts';
 import { adminHarness } from '../support/harness.ts';
 
 const h = adminHarness('paging');
@@ -47,5 +49,59 @@ describe('a list page', () => {
   it('carries nothing but the listed fields', async () => {
     const [first] = (await list(1, 1, 'Paged')).items;
     expect(Object.keys(first ?? {})).not.toContain('page_total');
+  });
+});
+
+describe('a page query built once per shape', () => {
+  it('reads the values of each call, not those of the call that built it', async () => {
+    expect((await list(1, 10, 'Bravo')).items.map((o) => o.name)).toEqual(['Paged Bravo']);
+    expect((await list(1, 10, 'Delta')).items.map((o) => o.name)).toEqual(['Other Delta']);
+  });
+
+  it('carries the values as parameters, never in its text', () => {
+    const search = "it's 100% \\ mine";
+    const { sql, params } = pageStatement(h.db.orm.em.fork(), Organization, {
+      where: { $or: [{ name: { $ilike: search } }, { slug: { $ilike: search } }] },
+      orderBy: { name: 'asc', id: 'asc' },
+      limit: 7,
+      offset: 14,
+    });
+    expect(sql).not.toContain('mine');
+    expect(params).toEqual([search, search, search, search, 7, 14]);
+  });
+
+  it('takes quotes, backslashes and wildcards in a search literally', async () => {
+    for (const search of ["O'Brien", '100%', 'a_b', 'back\\slash', '?']) {
+      expect(await list(1, 10, search)).toMatchObject({ items: [], total: 0 });
+    }
+    expect((await list(1, 10, 'Alpha')).total).toBe(1);
+  });
+
+  it('reads the tenant schema of each call when two tenants ask the same shape', async () => {
+    const one = await h.org('paged-one');
+    const two = await h.org('paged-two');
+    for (const [org, name] of [
+      [one, 'Agent of one'],
+      [two, 'Agent of two'],
+    ] as const) {
+      await h.ok(h.admin(), 'agents.create', {
+        organizationId: org.id,
+        name,
+        systemPrompt: 'p',
+      });
+    }
+    const names = async (organizationId: string) =>
+      (
+        await h.ok(h.admin(), 'agents.list', {
+          organizationId,
+          page: 1,
+          pageSize: 10,
+          sort: 'name',
+          search: 'Agent',
+        })
+      ).items.map((a) => a.name);
+    expect(await names(one.id)).toEqual(['Agent of one']);
+    expect(await names(two.id)).toEqual(['Agent of two']);
+    expect(await names(one.id)).toEqual(['Agent of one']);
   });
 });
