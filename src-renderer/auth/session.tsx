@@ -46,9 +46,13 @@ export function useSession(): Session {
   return session;
 }
 
-/** Who is signed in (null when nobody), and whether the console has no user yet. */
+/**
+ * Who is signed in (null when nobody), and whether the console has no user
+ * yet: asked together, so the first screen waits for one round trip, not two
+ * in turn (the answer is one indexed query, unused once someone signs in).
+ */
 export function useAuthState() {
   const me = useChannel('auth.me', {}, { retry: false });
-  const firstRun = useChannel('auth.firstRun', {}, { enabled: me.data === null, retry: false });
+  const firstRun = useChannel('auth.firstRun', {}, { retry: false });
   return { me, firstRun };
 }
