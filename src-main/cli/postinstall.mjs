@@ -1,7 +1,10 @@
 // npm's postinstall: prepares the embedded PostgreSQL's empty cluster once
 // per machine user, so that a first start copies it instead of running
-// initdb (src-main/db/embedded-template.ts). Plain JavaScript, so that any
-// Node runs it; it never fails the install.
+// initdb (src-main/db/embedded-template.ts), and compiles the console's
+// modules into Node's on-disk cache (headless.ts). Plain JavaScript, so
+// that any Node runs it; it never fails the install.
+
+import { enableCompileCache, flushCompileCache } from 'node:module';
 
 const skip = (why) => {
   console.log(`fleetprompt: ${why}; a first start will run initdb instead`);
@@ -11,6 +14,10 @@ const skip = (why) => {
 if (!process.features.typescript)
   skip('this Node cannot run the console (it needs 22.18 or newer)');
 setTimeout(() => skip('preparing the embedded database took over two minutes'), 120_000).unref();
+// importing the console's modules runs nothing: it only compiles them, and the cache keeps that
+enableCompileCache();
+await import('./headless-console.ts').catch(() => undefined);
+flushCompileCache();
 try {
   const { prepareClusterTemplate } = await import('../db/embedded.ts');
   const outcome = await prepareClusterTemplate();

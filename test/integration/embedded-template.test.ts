@@ -1,5 +1,7 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -147,5 +149,25 @@ describe('the cluster prepared at install', () => {
     } finally {
       await server.stop();
     }
+  });
+});
+
+describe("npm's postinstall", () => {
+  it("leaves a prepared cluster and the console compiled in Node's cache", async () => {
+    const root = await folder('fleetprompt-install-');
+    const env = {
+      ...process.env,
+      FLEETPROMPT_TEMPLATES: join(root, 'templates'),
+      NODE_COMPILE_CACHE: join(root, 'compile-cache'),
+    };
+    const child = spawn(process.execPath, ['src-main/cli/postinstall.mjs'], { env });
+    let said = '';
+    child.stdout.on('data', (chunk: Buffer) => (said += chunk.toString()));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(0);
+    expect(said).toContain('prepared the embedded database for first starts');
+    expect(existsSync(templatePlace(join(root, 'templates'), 18).secrets)).toBe(true);
+    const cached = await readdir(join(root, 'compile-cache'), { recursive: true });
+    expect(cached.length).toBeGreaterThan(100);
   });
 });
