@@ -1,3 +1,4 @@
+import type { EntityData } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { tenantSchemaName } from '../../src-shared/domain/slug.ts';
 import { tierLimits, type Tier } from '../../src-shared/domain/tiers.ts';
@@ -15,6 +16,22 @@ import {
 export function tenantEm(em: EntityManager, slug: string): EntityManager {
   quotedTenantSchema(slug);
   return em.fork({ schema: tenantSchemaName(slug) });
+}
+
+/**
+ * An organization by id, as an entity of `em`, read by one plain statement:
+ * findOne builds its query through the query builder each time, which took
+ * as long as the read itself (0.56 against 0.29 ms), on every tenant call.
+ */
+export async function organizationById(
+  em: EntityManager,
+  id: string,
+): Promise<Organization | null> {
+  const [row] = await em.execute<EntityData<Organization>[]>(
+    'select * from public.organizations where id = ?',
+    [id],
+  );
+  return row ? em.map(Organization, row) : null;
 }
 
 export interface NewOrganization {

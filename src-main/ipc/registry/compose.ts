@@ -19,7 +19,7 @@ import { tenantSchemaName } from '../../../src-shared/domain/slug.ts';
 import { AppError, isAppError } from '../../../src-shared/errors.ts';
 import { Agent, Organization, Skill, User } from '../../db/entities/index.ts';
 import { CHANGE_CHANNEL } from '../../db/change-listener.ts';
-import { tenantEm } from '../../db/tenancy.ts';
+import { organizationById, tenantEm } from '../../db/tenancy.ts';
 import { recordAudit } from '../../services/audit.ts';
 import { appErrorOf, withDbErrors } from '../../services/db-errors.ts';
 import { parseOrThrow } from '../../services/validation.ts';
@@ -259,7 +259,7 @@ export function createRegistry(
       }
       if (organizationId === undefined)
         throw new Error(`${channel} is tenant-scoped without an organizationId`);
-      const found = await services.root.fork().findOne(Organization, organizationId);
+      const found = await organizationById(services.root.fork(), organizationId);
       if (!found) throw new AppError('NOT_FOUND', 'Organization not found');
       auditOrganization = found.id;
       const schema = { schema: tenantSchemaName(found.slug) };
