@@ -34,6 +34,7 @@ interface Compiled {
 // stands in the select list for the total until the count's own SQL replaces it
 const TOTAL_MARKER = 'fleetprompt_page_total_marker';
 const SENTINEL = '\u0001fleetprompt-value-';
+const SENTINELS = new RegExp(`^${SENTINEL}(\\d+)$`);
 
 /**
  * Shapes seen so far (entity, schema, where with its values taken out,
@@ -133,10 +134,11 @@ function compile<T extends object>(
   const slots: Slot[] = [];
   for (const param of params) {
     if (typeof param === 'string') {
-      if (!param.startsWith(SENTINEL)) return null;
-      const value = Number(param.slice(SENTINEL.length));
-      seen.add(value);
-      slots.push({ value });
+      // exactly a sentinel: a value the builder changed or wrapped cannot be refilled
+      const value = SENTINELS.exec(param)?.[1];
+      if (value === undefined) return null;
+      seen.add(Number(value));
+      slots.push({ value: Number(value) });
     } else slots.push({ fixed: param });
   }
   if (seen.size !== valueCount) return null;

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Organization } from '../../src-main/db/entities/index.ts';
+import { AuditEvent, Organization } from '../../src-main/db/entities/index.ts';
 import { pageStatement } from '../../src-main/db/page-statements.ts';
+import { findRows } from '../../src-main/services/paging.ts';
 import { adminHarness } from '../support/harness.ts';
 
 const h = adminHarness('paging');
@@ -68,6 +69,23 @@ describe('a page query built once per shape', () => {
     });
     expect(sql).not.toContain('mine');
     expect(params).toEqual([search, search, search, search, 7, 14]);
+  });
+
+  it('builds a shape holding a value that is not plain text on every call, still right', async () => {
+    const em = h.db.orm.em.fork();
+    const before = async (at: Date) =>
+      (
+        await findRows<AuditEvent, { at: Date }>(
+          em,
+          AuditEvent,
+          { at: { $lt: at } },
+          { orderBy: { at: 'desc', id: 'desc' }, limit: 1000, offset: 0 },
+        )
+      )[1];
+    const all = await before(new Date(Date.now() + 60_000));
+    expect(all).toBeGreaterThan(0);
+    expect(await before(new Date(0))).toBe(0);
+    expect(await before(new Date(Date.now() + 60_000))).toBe(all);
   });
 
   it('takes quotes, backslashes and wildcards in a search literally', async () => {
