@@ -1,4 +1,4 @@
-import { enableCompileCache } from 'node:module';
+import { useCompileCache } from './compile-cache.ts';
 
 /*
  * `npm run start:headless` (see headless-command.ts). The console's module
@@ -8,5 +8,5 @@ import { enableCompileCache } from 'node:module';
  * cache is enabled before the graph is imported, which is why this entry
  * imports it dynamically.
  */
-enableCompileCache();
+useCompileCache();
 await import('./headless-command.ts');

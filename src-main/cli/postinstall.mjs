@@ -4,7 +4,7 @@
 // modules into Node's on-disk cache (headless.ts). Plain JavaScript, so
 // that any Node runs it; it never fails the install.
 
-import { enableCompileCache, flushCompileCache } from 'node:module';
+import { flushCompileCache } from 'node:module';
 
 const skip = (why) => {
   console.log(`fleetprompt: ${why}; a first start will run initdb instead`);
@@ -15,7 +15,8 @@ if (!process.features.typescript)
   skip('this Node cannot run the console (it needs 22.18 or newer)');
 setTimeout(() => skip('preparing the embedded database took over two minutes'), 120_000).unref();
 // importing the console's modules runs nothing: it only compiles them, and the cache keeps that
-enableCompileCache();
+const { useCompileCache } = await import('./compile-cache.ts');
+useCompileCache();
 await import('./headless-console.ts').catch(() => undefined);
 flushCompileCache();
 try {

@@ -1,5 +1,5 @@
-import { enableCompileCache } from 'node:module';
+import { useCompileCache } from './compile-cache.ts';
 
 // `npm start` (see start-command.ts), compiled from Node's on-disk cache as headless.ts explains
-enableCompileCache();
+useCompileCache();
 await import('./start-command.ts');
