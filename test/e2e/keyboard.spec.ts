@@ -58,6 +58,7 @@ test('signs in, creates an organization and an agent, and deploys it from the ke
   await page.goto(server.url);
   await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
   // the email field has the focus on arrival
+  await expect(page.getByLabel('Email')).toBeFocused();
   await page.keyboard.type('keys@home.test');
   await page.keyboard.press('Tab');
   await page.keyboard.type(PASSWORD);
@@ -69,7 +70,8 @@ test('signs in, creates an organization and an agent, and deploys it from the ke
   await expect(page.getByRole('heading', { name: 'Organizations' })).toBeVisible();
   await tabTo(page, 'New organization');
   await page.keyboard.press('Enter');
-  await expect(page.getByRole('dialog')).toBeVisible();
+  // typing starts once the dialog has moved the focus into its first field
+  await expect(page.getByRole('dialog').getByLabel('Name')).toBeFocused();
   await page.keyboard.type('Keyboard Co');
   await page.keyboard.press('Enter');
   await toast(page, 'Created Keyboard Co (org_keyboard-co)');
@@ -81,7 +83,7 @@ test('signs in, creates an organization and an agent, and deploys it from the ke
   await expect(page.getByRole('combobox', { name: 'Organization' })).toHaveValue(/Keyboard Co/);
   await tabTo(page, 'New agent');
   await page.keyboard.press('Enter');
-  await expect(page.getByRole('dialog')).toBeVisible();
+  await expect(page.getByRole('dialog').getByLabel('Name')).toBeFocused();
   await page.keyboard.type('Typist');
   await tabTo(page, /^System prompt/);
   await page.keyboard.type('You answer without a mouse.');
