@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MigrationProgress } from '../../src-shared/channels.ts';
 import type { MigrateAllResult } from '../../src-shared/contract.ts';
@@ -24,12 +25,16 @@ export interface FanOutOptions {
 }
 
 /**
- * Tenants are migrated in batches, a few batches at a time. A batch's work
- * is server CPU (each ALTER and ledger row), so a few in flight keep two
- * cores busy; six of the pool's ten connections leave four for requests
- * while an administrator retries from Tenancy.
+ * Tenants are migrated in batches, one batch in flight per core (two to
+ * six). A batch's work is the server's CPU (catalog rows, relation caches,
+ * invalidations), and more batches in flight than cores only add contention
+ * between them: on two cores (PostgreSQL 15) 10,000 tenants took 4.5-4.9 s
+ * with two and 6.5-12 s with six, 2,000 tenants 1.3 s against 1.8 s. The
+ * cores counted are this machine's, the embedded server's own and a
+ * stand-in for a remote one's; the pool's other connections are left for
+ * requests while an administrator retries from Tenancy.
  */
-export const DEFAULT_FAN_OUT_CONCURRENCY = 6;
+export const DEFAULT_FAN_OUT_CONCURRENCY = Math.min(6, Math.max(2, availableParallelism()));
 
 /**
  * At most this many tenants share a transaction: each holds its tables'
