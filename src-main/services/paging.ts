@@ -41,13 +41,8 @@ export async function findRows<T extends object, Row extends object>(
   options: Omit<PageQuery<T>, 'where'>,
 ): Promise<[Row[], number]> {
   const { sql, params } = pageStatement(em, entity, { where, ...options });
-  const found = await em
-    .getConnection()
-    .execute<EntityData<T>[]>(sql, params, 'all', em.getTransactionContext())
-    .catch((error: Error) => {
-      // the connection hands on the driver's own error; the ORM's methods convert it
-      throw em.getDriver().convertException(error);
-    });
+  // em.execute runs in the fork's transaction and converts driver errors as the ORM's methods do
+  const found = await em.execute<EntityData<T>[]>(sql, params);
   const meta = em.getMetadata(entity);
   const rows = found.map(
     (row) => em.getDriver().mapResult(row, meta) as Row & { page_total: string },
