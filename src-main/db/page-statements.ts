@@ -23,8 +23,8 @@ export interface Statement {
   params: unknown[];
 }
 
-/** Where a compiled statement's parameter comes from on each later call. */
-type Slot = { value: number } | { fixed: unknown } | 'limit' | 'offset';
+/** Where a compiled statement's parameter comes from on each later call (limit and offset follow them). */
+type Slot = { value: number } | { fixed: unknown };
 
 interface Compiled {
   sql: string;
@@ -47,49 +47,50 @@ const SENTINELS = new RegExp(`^${SENTINEL}(\\d+)$`);
 const compiled = new Map<string, Compiled | null>();
 const MAX_SHAPES = 2_000;
 
-/**
- * The where clause with each string value taken out (in order) and what is
- * left as the key of its shape; null for values whose SQL could depend on
- * more than their place (a Date, an entity, anything not plain).
- */
-function shapeOf(value: unknown, values: string[]): string | null {
-  if (typeof value === 'string') {
-    values.push(value);
-    return '?';
-  }
-  if (value === null || typeof value === 'number' || typeof value === 'boolean')
-    return JSON.stringify(value);
-  if (Array.isArray(value)) {
-    const items = value.map((item) => shapeOf(item, values));
-    return items.includes(null) ? null : `[${items.join(',')}]`;
-  }
-  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    const entries: string[] = [];
-    for (const [key, item] of Object.entries(value)) {
-      const shape = shapeOf(item, values);
-      if (shape === null) return null;
-      entries.push(`${JSON.stringify(key)}:${shape}`);
-    }
-    return `{${entries.join(',')}}`;
-  }
-  return null;
+/** A where clause taken apart: the key of its shape, and the clause with a sentinel for each value. */
+interface Split {
+  shape: string;
+  template: unknown;
 }
 
-/** The where clause with each string value replaced by a sentinel naming its place. */
-function withSentinels(value: unknown, next: { index: number }): unknown {
-  if (typeof value === 'string') return `${SENTINEL}${next.index++}`;
-  if (Array.isArray(value)) return value.map((item) => withSentinels(item, next));
-  if (value !== null && typeof value === 'object')
-    return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, withSentinels(item, next)]),
-    );
-  return value;
+/**
+ * Takes a where clause apart in one walk: its string values go to `values`
+ * in order, the shape names each of them `?`, and the template holds a
+ * sentinel naming each one's place. Null for a value whose SQL could
+ * depend on more than its place (a Date, an entity, anything not plain).
+ */
+function split(value: unknown, values: string[]): Split | null {
+  if (typeof value === 'string') {
+    values.push(value);
+    return { shape: '?', template: `${SENTINEL}${values.length - 1}` };
+  }
+  if (value === null || typeof value === 'number' || typeof value === 'boolean')
+    return { shape: JSON.stringify(value), template: value };
+  const isArray = Array.isArray(value);
+  if (!isArray && (typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype))
+    return null;
+  const parts: [string, Split][] = [];
+  for (const [key, item] of Object.entries(value)) {
+    const part = split(item, values);
+    if (part === null) return null;
+    parts.push([key, part]);
+  }
+  return isArray
+    ? {
+        shape: `[${parts.map(([, part]) => part.shape).join(',')}]`,
+        template: parts.map(([, part]) => part.template),
+      }
+    : {
+        shape: `{${parts.map(([key, part]) => `${JSON.stringify(key)}:${part.shape}`).join(',')}}`,
+        template: Object.fromEntries(parts.map(([key, part]) => [key, part.template])),
+      };
 }
 
 /**
  * The page and its total as one statement: the total is a scalar subquery
  * in the select list, counted once, while the page can still stop early
- * along an index. Limit and offset come last.
+ * along an index. Its last two placeholders, limit and offset, are left to
+ * the caller to fill.
  */
 function build<T extends object>(
   em: EntityManager,
@@ -116,19 +117,20 @@ function build<T extends object>(
 }
 
 /**
- * Compiles a shape with sentinels for its values and records where each
- * parameter comes from; null when the query builder did anything with a
- * value but pass it on (that shape is then built on every call).
+ * Compiles a shape from its template and records where each parameter
+ * comes from; null when the query builder did anything with a value but
+ * pass it on (that shape is then built on every call).
  */
 function compile<T extends object>(
   em: EntityManager,
   entity: EntityName<T>,
   query: PageQuery<T>,
+  where: Split,
   valueCount: number,
 ): Compiled | null {
   const { sql, params } = build(em, entity, {
     ...query,
-    where: withSentinels(query.where, { index: 0 }) as FilterQuery<T>,
+    where: where.template as FilterQuery<T>,
   });
   const seen = new Set<number>();
   const slots: Slot[] = [];
@@ -141,8 +143,31 @@ function compile<T extends object>(
       slots.push({ value: Number(value) });
     } else slots.push({ fixed: param });
   }
-  if (seen.size !== valueCount) return null;
-  return { sql, slots: [...slots, 'limit', 'offset'] };
+  return seen.size === valueCount ? { sql, slots } : null;
+}
+
+/** The compiled shape of `query`, compiled on its first call. */
+function compiledShape<T extends object>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  query: PageQuery<T>,
+  where: Split,
+  valueCount: number,
+): Compiled | null {
+  const key = JSON.stringify([
+    em.getMetadata(entity).className,
+    em.schema ?? '',
+    where.shape,
+    query.orderBy,
+    query.fields ?? null,
+  ]);
+  let found = compiled.get(key);
+  if (found === undefined) {
+    found = compile(em, entity, query, where, valueCount);
+    if (compiled.size >= MAX_SHAPES) compiled.delete(compiled.keys().next().value as string);
+    compiled.set(key, found);
+  }
+  return found;
 }
 
 /**
@@ -156,31 +181,13 @@ export function pageStatement<T extends object>(
   query: PageQuery<T>,
 ): Statement {
   const values: string[] = [];
-  const where = shapeOf(query.where, values);
-  const name = typeof entity === 'string' ? entity : em.getMetadata().find(entity)?.className;
-  const direct = () => {
+  const where = split(query.where, values);
+  const shape = where && compiledShape(em, entity, query, where, values.length);
+  const page = [query.limit, query.offset];
+  if (!shape) {
     const built = build(em, entity, query);
-    return { sql: built.sql, params: [...built.params, query.limit, query.offset] };
-  };
-  if (where === null || name === undefined) return direct();
-  const key = JSON.stringify([name, em.schema ?? '', where, query.orderBy, query.fields ?? null]);
-  let found = compiled.get(key);
-  if (found === undefined) {
-    found = compile(em, entity, query, values.length);
-    if (compiled.size >= MAX_SHAPES) compiled.delete(compiled.keys().next().value as string);
-    compiled.set(key, found);
+    return { sql: built.sql, params: [...built.params, ...page] };
   }
-  if (found === null) return direct();
-  return {
-    sql: found.sql,
-    params: found.slots.map((slot) =>
-      slot === 'limit'
-        ? query.limit
-        : slot === 'offset'
-          ? query.offset
-          : 'value' in slot
-            ? values[slot.value]
-            : slot.fixed,
-    ),
-  };
+  const filled = shape.slots.map((slot) => ('value' in slot ? values[slot.value] : slot.fixed));
+  return { sql: shape.sql, params: [...filled, ...page] };
 }
