@@ -90,8 +90,9 @@ export async function sessionUser(em: EntityManager, userId: string): Promise<Si
   return { user: sessionUserOf(user), actor: actorOf(user) };
 }
 
+/** Whether no user exists yet: one row looked for, not every user counted (every console start asks). */
 export async function isFirstRun(em: EntityManager): Promise<boolean> {
-  return (await em.count(User, {})) === 0;
+  return (await em.find(User, {}, { fields: ['id'], limit: 1 })).length === 0;
 }
 
 /**

@@ -49,7 +49,7 @@ export function useSession(): Session {
 /**
  * Who is signed in (null when nobody), and whether the console has no user
  * yet: asked together, so the first screen waits for one round trip, not two
- * in turn (the answer is one indexed query, unused once someone signs in).
+ * in turn (the answer reads at most one row, unused once someone signs in).
  */
 export function useAuthState() {
   const me = useChannel('auth.me', {}, { retry: false });
