@@ -117,21 +117,17 @@ function build<T extends object>(
 }
 
 /**
- * Compiles a shape from its template and records where each parameter
+ * Compiles a shape from its template (sentinels for values) and records where each parameter
  * comes from; null when the query builder did anything with a value but
  * pass it on (that shape is then built on every call).
  */
 function compile<T extends object>(
   em: EntityManager,
   entity: EntityName<T>,
-  query: PageQuery<T>,
-  where: Split,
+  template: Omit<PageQuery<T>, 'limit' | 'offset'>,
   valueCount: number,
 ): Compiled | null {
-  const { sql, params } = build(em, entity, {
-    ...query,
-    where: where.template as FilterQuery<T>,
-  });
+  const { sql, params } = build(em, entity, template);
   const seen = new Set<number>();
   const slots: Slot[] = [];
   for (const param of params) {
@@ -163,7 +159,7 @@ function compiledShape<T extends object>(
   ]);
   let found = compiled.get(key);
   if (found === undefined) {
-    found = compile(em, entity, query, where, valueCount);
+    found = compile(em, entity, { ...query, where: where.template as FilterQuery<T> }, valueCount);
     if (compiled.size >= MAX_SHAPES) compiled.delete(compiled.keys().next().value as string);
     compiled.set(key, found);
   }
