@@ -1,7 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { startConsoleServer } from './console-server.ts';
-import { ADMIN, adminPage, api, organizationWith, unique, userIn, visit } from './fixtures.ts';
+import {
+  ADMIN,
+  adminPage,
+  api,
+  organizationWith,
+  unique,
+  userIn,
+  visit,
+  test,
+} from './fixtures.ts';
 import {
   choose,
   choosePassword,

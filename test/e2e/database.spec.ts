@@ -1,10 +1,10 @@
 import { chmod, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 import { openEmbedded } from '../../src-main/db/embedded.ts';
 import { createScratchDatabase } from '../support/scratch-database.ts';
-import { adminPage } from './fixtures.ts';
+import { adminPage, test } from './fixtures.ts';
 import { go, snap, toast } from './support.ts';
 
 /**

@@ -1,4 +1,5 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { test } from './fixtures.ts';
 import { startConsoleServer, type ConsoleServer } from './console-server.ts';
 import { choosePassword, go, toast } from './support.ts';
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { expect, type Browser, type Page } from '@playwright/test';
+import { expect, test as base, type Browser, type Page } from '@playwright/test';
 import type { Channel, ChannelInput, ChannelOutput } from '../../src-shared/contract.ts';
 import { openConsole, signIn } from './support.ts';
 
@@ -9,6 +9,21 @@ import { openConsole, signIn } from './support.ts';
  * administrator (created by the global setup, with the demo data), and
  * whatever records a test needs, under names of its own.
  */
+
+/**
+ * Playwright's test, closing every window a test opened when it ends: the
+ * browser lives as long as the worker, and a window left open keeps its
+ * live-update stream and refetches on every later test's writes.
+ */
+export const test = base.extend<{ closeWindows: void }>({
+  closeWindows: [
+    async ({ browser }, use) => {
+      await use();
+      await Promise.all(browser.contexts().map((context) => context.close()));
+    },
+    { auto: true },
+  ],
+});
 
 export const ADMIN = { email: 'olive@acme.test', password: 'correct horse battery' };
 

@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
+import { test } from './fixtures.ts';
 import { startConsoleServer, type ConsoleServer } from './console-server.ts';
 import { snap, toast } from './support.ts';
 
