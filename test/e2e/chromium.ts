@@ -19,5 +19,8 @@ export const chromiumLaunchOptions: LaunchOptions = {
     '--disable-component-update',
     '--disable-sync',
     '--no-first-run',
+    // Chromium 156 loads its omnibox popup as a web page in each new window,
+    // a second of CPU that a page under test then waits behind on two cores
+    '--disable-features=WebUIOmniboxPopup',
   ],
 };
