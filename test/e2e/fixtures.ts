@@ -15,10 +15,10 @@ import { openConsole, signIn } from './support.ts';
  * browser lives as long as the worker, and a window left open keeps its
  * live-update stream and refetches on every later test's writes.
  */
-export const test = base.extend<{ closeWindows: void }>({
+export const test = base.extend<{ closeWindows: undefined }>({
   closeWindows: [
     async ({ browser }, use) => {
-      await use();
+      await use(undefined);
       await Promise.all(browser.contexts().map((context) => context.close()));
     },
     { auto: true },
