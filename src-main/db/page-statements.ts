@@ -23,7 +23,7 @@ export interface Statement {
   params: unknown[];
 }
 
-/** Where a compiled statement's parameter comes from on each later call (limit and offset follow them). */
+/** Where a compiled statement's parameter comes from on each later call; limit and offset follow. */
 type Slot = { value: number } | { fixed: unknown };
 
 interface Compiled {
@@ -117,9 +117,10 @@ function build<T extends object>(
 }
 
 /**
- * Compiles a shape from its template (sentinels for values) and records where each parameter
- * comes from; null when the query builder did anything with a value but
- * pass it on (that shape is then built on every call).
+ * Compiles a shape from its template (sentinels for values) and records
+ * where each parameter comes from; null when the query builder did
+ * anything with a value but pass it on (that shape is then built on every
+ * call).
  */
 function compile<T extends object>(
   em: EntityManager,
