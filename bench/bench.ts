@@ -37,6 +37,7 @@ import { SessionStore } from '../src-main/services/sessions.ts';
 import { insertUser } from '../src-main/services/users.ts';
 import { APP_VERSION } from '../src-main/version.ts';
 import { chromiumLaunchOptions } from '../test/e2e/chromium.ts';
+import { startConsoleServer } from '../test/e2e/console-server.ts';
 import { curveSvg, type CurveSeries } from './curve-svg.ts';
 
 /*
@@ -945,31 +946,21 @@ async function coldStart(
 /**
  * What B6 cannot go below on this machine: Chromium opening a window and
  * painting the first-run screen of a console that is already running and
- * idle (a fresh data directory, so the same screen as B6's). The console's
- * own start is then none of the time.
+ * idle (a fresh database, so the same screen as B6's; started as the
+ * end-to-end tests start theirs). The console's own start is then none of
+ * the time.
  */
 async function browserAlone(count: number): Promise<number[]> {
   const { chromium } = await import('@playwright/test');
-  const startHome = await mkdtemp(join(tmpdir(), 'fleetprompt-floor-'));
-  await chmod(startHome, 0o755);
-  const { DATABASE_URL: _ignored, ...env } = process.env;
-  const child = spawn(process.execPath, [join(projectRoot, 'src-main/cli/headless.ts')], {
-    env: { ...env, FLEETPROMPT_HOME: startHome },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const running = await startConsoleServer();
   try {
-    const line = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout }).once('line', resolve);
-      child.once('exit', (code) => reject(new Error(`headless exited with ${code}`)));
-    });
-    const { url } = JSON.parse(line) as { url: string };
     const runs: number[] = [];
     for (let i = 0; i < count; i++) {
       const started = performance.now();
       const browser = await chromium.launch(chromiumLaunchOptions);
       try {
         const page = await browser.newPage();
-        await page.goto(url);
+        await page.goto(running.url);
         await page.getByRole('button', { name: /Sign in|Create administrator/ }).waitFor();
         runs.push(performance.now() - started);
       } finally {
@@ -978,9 +969,7 @@ async function browserAlone(count: number): Promise<number[]> {
     }
     return runs;
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
-    await rm(startHome, { recursive: true, force: true });
+    await running.stop();
   }
 }
 
