@@ -39,8 +39,10 @@ export async function fleetOverview(w: Work): Promise<FleetOverview> {
   const inScope = scope === null ? '' : 'where o.id = ?';
   const params = scope === null ? [] : [scope];
   const nearLimitWhere = `agent_limit > 0 and agent_count >= ceil(agent_limit * ${NEAR_LIMIT})`;
-  // one pass over the organizations: tiers, billing, agents by status, limits, tenancy
-  const [groups, nearLimit, errors] = await Promise.all([
+  const auditScope = scopeOf(w.actor, 'readAudit');
+  // four reads side by side, each on a connection of its own; the first is one pass over the
+  // organizations: tiers, billing, agents by status, limits, tenancy
+  const [groups, nearLimit, errors, latestAudit] = await Promise.all([
     em.execute<
       (Record<'n' | 'near' | 'at' | 'behind', string> &
         Record<StatusColumn, string | null> & {
@@ -77,6 +79,12 @@ export async function fleetOverview(w: Work): Promise<FleetOverview> {
         order by a.status_since desc limit ${LISTED}`,
       params,
     ),
+    mayEver(w.actor, 'readAudit').allowed
+      ? em.find(AuditEvent, auditScope ? { organizationId: auditScope } : {}, {
+          orderBy: { at: 'desc', id: 'desc' },
+          limit: 10,
+        })
+      : [],
   ]);
 
   const byTier = zeroes(TIERS);
@@ -94,13 +102,6 @@ export async function fleetOverview(w: Work): Promise<FleetOverview> {
     for (const status of AGENT_STATUSES) byStatus[status] += Number(row[`agents_${status}`] ?? 0);
   }
 
-  const auditScope = scopeOf(w.actor, 'readAudit');
-  const latestAudit = mayEver(w.actor, 'readAudit').allowed
-    ? await em.find(AuditEvent, auditScope ? { organizationId: auditScope } : {}, {
-        orderBy: { at: 'desc', id: 'desc' },
-        limit: 10,
-      })
-    : [];
   const failures = scope === null ? w.runtime.tenantFailures.all() : [];
 
   return {
