@@ -1,5 +1,6 @@
 import { Migration20261128000101_agents } from './Migration20261128000101_agents.ts';
 import { Migration20261128000102_agent_skills } from './Migration20261128000102_agent_skills.ts';
+import { Migration20261130000103_agents_name_search } from './Migration20261130000103_agents_name_search.ts';
 
 /**
  * Every tenant migration, in order. An organization's tenant_schema_version
@@ -10,4 +11,5 @@ import { Migration20261128000102_agent_skills } from './Migration20261128000102_
 export const TENANT_MIGRATIONS = [
   Migration20261128000101_agents,
   Migration20261128000102_agent_skills,
+  Migration20261130000103_agents_name_search,
 ];

@@ -95,6 +95,27 @@ describe('tenancy', () => {
     expect(row?.tenant_schema_version).toBe(TENANT_MIGRATIONS.length);
   });
 
+  it('finds agents by part of their name through the trigram index, not by reading every agent', async () => {
+    const org = await newOrg('name-search');
+    await db.sql(
+      `insert into "org_name-search".agents (name, system_prompt)
+       select 'Agent ' || g || case when g % 100 = 0 then ' research' else '' end, 'p'
+         from generate_series(1, 5000) g`,
+    );
+    await db.sql('analyze "org_name-search".agents');
+    const [plan] = await db.sql<{ 'QUERY PLAN': unknown }>(
+      `explain (format json) select count(*) from "org_name-search".agents where name ilike '%research%'`,
+    );
+    expect(JSON.stringify(plan?.['QUERY PLAN'])).toContain('"Index Name":"agents_name_trgm_idx"');
+    const page = await asSystem(db)('agents.list', {
+      organizationId: org.id,
+      page: 1,
+      pageSize: 10,
+      search: 'RESEARCH',
+    });
+    expect(page.total).toBe(50);
+  });
+
   it("writes MikroORM's own ledger, so MikroORM's migrator finds only a later migration pending", async () => {
     const ledger = (schema: string) =>
       db.sql(
