@@ -22,7 +22,7 @@ import {
 import { Agent, Organization } from '../src-main/db/entities/index.ts';
 import { quoteIdent, quoteLiteral } from '../src-main/db/identifiers.ts';
 import { openOrm } from '../src-main/db/orm.ts';
-import { organizationById, tenantEm } from '../src-main/db/tenancy.ts';
+import { organizationRow, tenantEm } from '../src-main/db/tenancy.ts';
 import { sessionUser } from '../src-main/services/auth.ts';
 import { findRows } from '../src-main/services/paging.ts';
 import {
@@ -491,7 +491,8 @@ try {
   await phases(
     {
       'session -> user': () => signedIn.read(adminUser.id, () => sessionUser(orm.em, adminUser.id)),
-      organization: () => organizationById(orm.em.fork(), big.id),
+      organization: () =>
+        signedIn.organization(big.id, () => organizationRow(orm.em.fork(), big.id)),
       'page + count (ORM)': () =>
         findRows(tenantEm(orm.em, 'big-tenant'), Agent, researchPage.where, researchPage.options),
       '(same SQL raw)': () =>

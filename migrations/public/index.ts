@@ -5,6 +5,7 @@ import { Migration20261129000004_sign_in_throttle } from './Migration20261129000
 import { Migration20261129000005_agent_index } from './Migration20261129000005_agent_index.ts';
 import { Migration20261129000006_agent_status_counts } from './Migration20261129000006_agent_status_counts.ts';
 import { Migration20261129000007_identity_notify } from './Migration20261129000007_identity_notify.ts';
+import { Migration20261130000008_organization_notify } from './Migration20261130000008_organization_notify.ts';
 
 /** Every public-schema migration, in order; listed by import so that they bundle into the app. */
 export const PUBLIC_MIGRATIONS = [
@@ -15,4 +16,5 @@ export const PUBLIC_MIGRATIONS = [
   Migration20261129000005_agent_index,
   Migration20261129000006_agent_status_counts,
   Migration20261129000007_identity_notify,
+  Migration20261130000008_organization_notify,
 ];

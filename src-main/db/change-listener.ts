@@ -5,6 +5,8 @@ import type { FleetChange } from '../../src-shared/channels.ts';
 export const CHANGE_CHANNEL = 'fleet_changes';
 /** Spoken by public migration 7's triggers whenever users or who they belong to change. */
 export const IDENTITY_CHANNEL = 'fleet_identity';
+/** Spoken by public migration 8's trigger whenever an organization row changes or goes. */
+export const ORGANIZATION_CHANNEL = 'fleet_organizations';
 
 /** The listening connection's application_name. */
 export const LISTENER_NAME = 'fleetprompt changes';
@@ -21,6 +23,8 @@ export interface ChangeHandlers {
   onReconnect(): void;
   /** Users, or an organization's name, billing status or existence, changed. */
   onIdentityChange?(): void;
+  /** An organization row changed or went, whatever changed it. */
+  onOrganizationChange?(): void;
   /** Whether notifications are being heard right now: false from the moment the connection is in doubt. */
   onHearing?(hearing: boolean): void;
   log(message: string): void;
@@ -72,6 +76,10 @@ export function listenForChanges(url: string, handlers: ChangeHandlers): ChangeL
         handlers.onIdentityChange?.();
         return;
       }
+      if (message.channel === ORGANIZATION_CHANNEL) {
+        handlers.onOrganizationChange?.();
+        return;
+      }
       if (message.channel !== CHANGE_CHANNEL || !message.payload) return;
       try {
         handlers.onChange(JSON.parse(message.payload) as FleetChange);
@@ -81,7 +89,9 @@ export function listenForChanges(url: string, handlers: ChangeHandlers): ChangeL
     });
     try {
       await next.connect();
-      await next.query(`listen ${CHANGE_CHANNEL}; listen ${IDENTITY_CHANNEL}`);
+      await next.query(
+        `listen ${CHANGE_CHANNEL}; listen ${IDENTITY_CHANNEL}; listen ${ORGANIZATION_CHANNEL}`,
+      );
       if (client !== next) return;
       attempt = 0;
       let answered = true;

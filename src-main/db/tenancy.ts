@@ -18,20 +18,23 @@ export function tenantEm(em: EntityManager, slug: string): EntityManager {
   return em.fork({ schema: tenantSchemaName(slug) });
 }
 
+/** An organization as its row reads, column by column, before it is made an entity. */
+export type OrganizationRow = EntityData<Organization>;
+
 /**
- * An organization by id, as an entity of `em`, read by one plain statement:
- * findOne builds its query through the query builder each time, which took
- * as long as the read itself (0.56 against 0.29 ms), on every tenant call.
+ * An organization's row by id, read by one plain statement: findOne builds
+ * its query through the query builder each time, which took as long as the
+ * read itself (0.56 against 0.29 ms), on every tenant call.
  */
-export async function organizationById(
+export async function organizationRow(
   em: EntityManager,
   id: string,
-): Promise<Organization | null> {
-  const [row] = await em.execute<EntityData<Organization>[]>(
+): Promise<OrganizationRow | null> {
+  const [row] = await em.execute<OrganizationRow[]>(
     'select * from public.organizations where id = ?',
     [id],
   );
-  return row ? em.map(Organization, row) : null;
+  return row ?? null;
 }
 
 export interface NewOrganization {

@@ -3,6 +3,7 @@ import type { FleetEvent } from '../../src-shared/channels.ts';
 import { isChannel, type Result, type SessionUser } from '../../src-shared/contract.ts';
 import { ANONYMOUS_ACTOR, decide, mayEver } from '../../src-shared/domain/permissions.ts';
 import { AppError, isAppError } from '../../src-shared/errors.ts';
+import { organizationRow } from '../db/tenancy.ts';
 import { sessionUser } from '../services/auth.ts';
 import { appErrorOf } from '../services/db-errors.ts';
 import type { PasswordHasher } from '../services/password-hasher.ts';
@@ -23,7 +24,7 @@ export interface RouterDeps {
   environment: Environment;
   /** The tenants the start-up fan-out could not migrate (Tenancy shows them). */
   tenantFailures?: TenantFailures;
-  /** Who each signed-in user is, kept while the database's changes are heard; without it every call reads them. */
+  /** Who each signed-in user is and the organizations tenant calls are about, kept while the database's changes are heard; without it every call reads them. */
   signedIn?: SignedInCache;
 }
 
@@ -65,6 +66,7 @@ export function createRouter(deps: RouterDeps): Router {
       },
     },
     () => known.forget(),
+    (id) => known.organization(id, () => organizationRow(deps.em.fork(), id)),
   );
 
   /** The slot's signed-in user, read (or known) once per call; null when nobody is signed in. */

@@ -1,57 +1,64 @@
 import type { ChangeHandlers } from '../db/change-listener.ts';
+import type { OrganizationRow } from '../db/tenancy.ts';
 import type { SignedIn } from '../services/auth.ts';
+import { HeardCache } from './heard-cache.ts';
 
 /**
- * Who is behind each signed-in user id, kept between calls so that a call
- * does not read its caller's user and organization again. It is exact, not
- * timed: it keeps anything only while the console hears the database's
- * `fleet_identity` channel (every change to users, and to an
- * organization's name, billing status or existence, speaks on it, see
- * public migration 7), and forgets everything when the channel speaks,
- * when this console commits a write, and when the channel is lost. A read
- * that raced a change is not kept: the change moved the generation on.
+ * What a call would otherwise read again on every call, kept between calls
+ * (see HeardCache for how it stays exact): who is behind each signed-in
+ * user id, while the database's `fleet_identity` channel is heard (every
+ * change to users, and to an organization's name, billing status or
+ * existence: public migration 7), and the organization each tenant call is
+ * about, while `fleet_organizations` is heard too (every change to an
+ * organization row: public migration 8).
  */
 export class SignedInCache {
-  readonly #entries = new Map<string, SignedIn>();
-  readonly #waiting: (() => void)[] = [];
-  #generation = 0;
-  #hearing = false;
+  readonly #users = new HeardCache<SignedIn>({
+    // shared by every later call of this user: nobody may change it under them
+    freeze: (found) => ({ user: Object.freeze(found.user), actor: Object.freeze(found.actor) }),
+    limit: 10_000,
+  });
+  // one row per organization browsed; 10,000 tenants would not all stay
+  readonly #organizations = new HeardCache<OrganizationRow>({
+    freeze: (row) => Object.freeze(row),
+    limit: 1_000,
+  });
 
   /** The change listener's handlers that keep this cache exact. */
-  readonly listening: Required<Pick<ChangeHandlers, 'onIdentityChange' | 'onHearing'>> = {
+  readonly listening: Required<
+    Pick<ChangeHandlers, 'onIdentityChange' | 'onOrganizationChange' | 'onHearing'>
+  > = {
     onIdentityChange: () => this.forget(),
+    onOrganizationChange: () => this.#organizations.forget(),
     onHearing: (on) => this.hearing(on),
   };
 
-  /** Whether changes are being heard; entries are kept only while they are. */
+  /** Whether changes are being heard; anything is kept only while they are. */
   hearing(on: boolean): void {
-    this.#hearing = on;
-    this.forget();
-    if (on) for (const resolve of this.#waiting.splice(0)) resolve();
+    this.#users.hearing(on);
+    this.#organizations.hearing(on);
   }
 
   /** Settles once changes are heard (the bench and tests start measuring then). */
   heard(): Promise<void> {
-    return this.#hearing
-      ? Promise.resolve()
-      : new Promise((resolve) => this.#waiting.push(resolve));
+    return this.#users.heard();
   }
 
-  /** Something that decides who may call may have changed. */
+  /** Something that decides who may call, or what a call reads, may have changed. */
   forget(): void {
-    this.#generation += 1;
-    this.#entries.clear();
+    this.#users.forget();
+    this.#organizations.forget();
   }
 
-  async read(userId: string, load: () => Promise<SignedIn | null>): Promise<SignedIn | null> {
-    const known = this.#hearing ? this.#entries.get(userId) : undefined;
-    if (known) return known;
-    const generation = this.#generation;
-    const found = await load();
-    if (!found || !this.#hearing || generation !== this.#generation) return found;
-    // shared by every later call of this user: nobody may change it under them
-    const kept: SignedIn = { user: Object.freeze(found.user), actor: Object.freeze(found.actor) };
-    this.#entries.set(userId, kept);
-    return kept;
+  read(userId: string, load: () => Promise<SignedIn | null>): Promise<SignedIn | null> {
+    return this.#users.read(userId, load);
+  }
+
+  /** An organization's row, kept or loaded. */
+  organization(
+    id: string,
+    load: () => Promise<OrganizationRow | null>,
+  ): Promise<OrganizationRow | null> {
+    return this.#organizations.read(id, load);
   }
 }

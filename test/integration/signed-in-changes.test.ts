@@ -4,8 +4,9 @@ import type { SessionSlot } from '../../src-main/ipc/session-slot.ts';
 import { createHarness, type Harness } from '../support/harness.ts';
 
 /*
- * The console keeps who is signed in between calls only while it hears the
- * database announce changes to users and organizations. These tests change
+ * The console keeps who is signed in, and the organizations its tenant
+ * calls are about, between calls only while it hears the database announce
+ * changes to users and organizations. These tests change
  * them behind its back (another connection, as a second console or the CLI
  * would) and check that no call is answered from what it kept.
  */
@@ -126,5 +127,51 @@ describe('who is signed in, changed by this console', () => {
       billingStatus: 'canceled',
     });
     expect(await answer(slot)).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('the organization a tenant call is about, changed by another console', () => {
+  async function tenantReader(slug: string) {
+    const admin = await h.user(orgId, 'admin', `admin@${slug}.test`);
+    const org = await h.org(slug);
+    const slot = h.slotFor(admin.id);
+    const list = async () =>
+      codeOf(await h.call(slot, 'agents.list', { organizationId: org.id, page: 1, pageSize: 5 }));
+    await h.settled();
+    expect(await list()).toBe('ok');
+    return { org, list };
+  }
+
+  it('refuses a tenant call about an organization deleted elsewhere once the change is heard', async () => {
+    const { org, list } = await tenantReader('deleted-tenant');
+    await h.db.sql('delete from organizations where id = $1', [org.id]);
+    await expect.poll(list, { timeout: 3_000 }).toBe('NOT_FOUND');
+  });
+
+  it('does not read a kept organization again while nothing is announced', async () => {
+    const { org, list } = await tenantReader('unheard-tenant');
+    // the delete reaches users too (their foreign key), whose trigger would speak as well
+    const announcing = ['organizations', 'users'];
+    for (const table of announcing) await h.db.sql(`alter table ${table} disable trigger user`);
+    try {
+      await h.db.sql('delete from organizations where id = $1', [org.id]);
+    } finally {
+      for (const table of announcing) await h.db.sql(`alter table ${table} enable trigger user`);
+    }
+    expect(await list()).toBe('ok');
+    h.signedIn.forget();
+    expect(await list()).toBe('NOT_FOUND');
+  });
+
+  it('forgets the organizations it kept when one changes elsewhere, whatever changed', async () => {
+    const { org } = await tenantReader('retiered-tenant');
+    let reads = 0;
+    const load = async () => (reads++, null);
+    await h.signedIn.organization(org.id, load);
+    expect(reads).toBe(0);
+    await h.db.sql('update organizations set monthly_token_limit = 5 where id = $1', [org.id]);
+    await expect
+      .poll(async () => (await h.signedIn.organization(org.id, load), reads), { timeout: 3_000 })
+      .toBeGreaterThan(0);
   });
 });

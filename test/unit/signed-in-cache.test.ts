@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { HeardCache } from '../../src-main/ipc/heard-cache.ts';
 import { SignedInCache } from '../../src-main/ipc/signed-in-cache.ts';
 import type { SignedIn } from '../../src-main/services/auth.ts';
 
@@ -111,5 +112,68 @@ describe('who is signed in, kept between calls', () => {
     cache.hearing(true);
     await waiting;
     expect(heard).toBe(true);
+  });
+});
+
+describe('the organizations tenant calls are about, kept between calls', () => {
+  const row = { id: 'o1', slug: 'org', name: 'Org' };
+  /** A loader that counts its reads. */
+  function organizations() {
+    const db = { reads: 0, load: async () => (db.reads++, { ...row }) };
+    return db;
+  }
+
+  it('reads an organization once while changes are heard', async () => {
+    const cache = new SignedInCache();
+    cache.hearing(true);
+    const db = organizations();
+    await cache.organization('o1', db.load);
+    expect(await cache.organization('o1', db.load)).toEqual(row);
+    expect(db.reads).toBe(1);
+  });
+
+  it('reads organizations again after an organization change, and keeps the users', async () => {
+    const cache = new SignedInCache();
+    cache.hearing(true);
+    const db = organizations();
+    const users = database();
+    await cache.organization('o1', db.load);
+    await cache.read('u1', users.load);
+    cache.listening.onOrganizationChange();
+    await cache.organization('o1', db.load);
+    await cache.read('u1', users.load);
+    expect(db.reads).toBe(2);
+    expect(users.reads).toBe(1);
+  });
+
+  it('reads organizations again after an identity change (an organization may be gone)', async () => {
+    const cache = new SignedInCache();
+    cache.hearing(true);
+    const db = organizations();
+    await cache.organization('o1', db.load);
+    cache.listening.onIdentityChange();
+    await cache.organization('o1', db.load);
+    expect(db.reads).toBe(2);
+  });
+
+  it('hands out the kept row frozen', async () => {
+    const cache = new SignedInCache();
+    cache.hearing(true);
+    expect(Object.isFrozen(await cache.organization('o1', organizations().load))).toBe(true);
+  });
+});
+
+describe('a cache kept while changes are heard', () => {
+  it('keeps at most its limit, the oldest going first', async () => {
+    const cache = new HeardCache<{ key: string }>({ freeze: (row) => row, limit: 2 });
+    cache.hearing(true);
+    let reads = 0;
+    const load = (key: string) => async () => (reads++, { key });
+    for (const key of ['a', 'b', 'c']) await cache.read(key, load(key));
+    await cache.read('c', load('c'));
+    await cache.read('b', load('b'));
+    expect(reads).toBe(3);
+    await cache.read('a', load('a'));
+    expect(reads).toBe(4);
   });
 });

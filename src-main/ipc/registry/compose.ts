@@ -19,7 +19,7 @@ import { tenantSchemaName } from '../../../src-shared/domain/slug.ts';
 import { AppError, isAppError } from '../../../src-shared/errors.ts';
 import { Agent, Organization, Skill, User } from '../../db/entities/index.ts';
 import { CHANGE_CHANNEL } from '../../db/change-listener.ts';
-import { organizationById, tenantEm } from '../../db/tenancy.ts';
+import { organizationRow, tenantEm, type OrganizationRow } from '../../db/tenancy.ts';
 import { recordAudit } from '../../services/audit.ts';
 import { appErrorOf, withDbErrors } from '../../services/db-errors.ts';
 import { parseOrThrow } from '../../services/validation.ts';
@@ -141,6 +141,9 @@ export function createRegistry(
   services: Omit<RuntimeServices, 'system'>,
   /** Told after each call of a writing channel, committed or not (the router forgets who is signed in). */
   wrote: () => void = () => undefined,
+  /** The row of the organization a tenant call is about (the router keeps them between calls). */
+  organizationOf: (id: string) => Promise<OrganizationRow | null> = (id) =>
+    organizationRow(services.root.fork(), id),
 ): Registry {
   /** Database failures that mean something to the operator arrive as AppErrors (CONFLICT, …). */
   const call = async (channel: Channel, rawInput: unknown, frame: Frame): Promise<unknown> => {
@@ -259,8 +262,9 @@ export function createRegistry(
       }
       if (organizationId === undefined)
         throw new Error(`${channel} is tenant-scoped without an organizationId`);
-      const found = await organizationById(services.root.fork(), organizationId);
-      if (!found) throw new AppError('NOT_FOUND', 'Organization not found');
+      const row = await organizationOf(organizationId);
+      if (!row) throw new AppError('NOT_FOUND', 'Organization not found');
+      const found = services.root.fork().map(Organization, row);
       auditOrganization = found.id;
       const schema = { schema: tenantSchemaName(found.slug) };
       const em = tenantEm(services.root, found.slug);
