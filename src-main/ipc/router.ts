@@ -24,7 +24,10 @@ export interface RouterDeps {
   environment: Environment;
   /** The tenants the start-up fan-out could not migrate (Tenancy shows them). */
   tenantFailures?: TenantFailures;
-  /** Who each signed-in user is and the organizations tenant calls are about, kept while the database's changes are heard; without it every call reads them. */
+  /**
+   * Who each signed-in user is and the organizations tenant calls are about,
+   * kept while the database's changes are heard; without it every call reads them.
+   */
   signedIn?: SignedInCache;
 }
 

@@ -6,9 +6,9 @@ import { createHarness, type Harness } from '../support/harness.ts';
 /*
  * The console keeps who is signed in, and the organizations its tenant
  * calls are about, between calls only while it hears the database announce
- * changes to users and organizations. These tests change
- * them behind its back (another connection, as a second console or the CLI
- * would) and check that no call is answered from what it kept.
+ * changes to users and organizations. These tests change them behind its
+ * back (another connection, as a second console or the CLI would) and
+ * check that no call is answered from what it kept.
  */
 
 let h: Harness;

@@ -139,7 +139,7 @@ export interface Registry {
 
 export function createRegistry(
   services: Omit<RuntimeServices, 'system'>,
-  /** Told after each call of a writing channel, committed or not (the router forgets who is signed in). */
+  /** Told after each call of a writing channel, committed or not (the router forgets what it kept). */
   wrote: () => void = () => undefined,
   /** The row of the organization a tenant call is about (the router keeps them between calls). */
   organizationOf: (id: string) => Promise<OrganizationRow | null> = (id) =>
