@@ -19,7 +19,7 @@ import { tenantSchemaName } from '../../../src-shared/domain/slug.ts';
 import { AppError, isAppError } from '../../../src-shared/errors.ts';
 import { Agent, Organization, Skill, User } from '../../db/entities/index.ts';
 import { CHANGE_CHANNEL } from '../../db/change-listener.ts';
-import { organizationRow, tenantEm, type OrganizationRow } from '../../db/tenancy.ts';
+import { tenantEm, type OrganizationRow } from '../../db/tenancy.ts';
 import { recordAudit } from '../../services/audit.ts';
 import { appErrorOf, withDbErrors } from '../../services/db-errors.ts';
 import { parseOrThrow } from '../../services/validation.ts';
@@ -142,8 +142,7 @@ export function createRegistry(
   /** Told after each call of a writing channel, committed or not (the router forgets what it kept). */
   wrote: () => void = () => undefined,
   /** The row of the organization a tenant call is about (the router keeps them between calls). */
-  organizationOf: (id: string) => Promise<OrganizationRow | null> = (id) =>
-    organizationRow(services.root.fork(), id),
+  organizationOf: (id: string) => Promise<OrganizationRow | null>,
 ): Registry {
   /** Database failures that mean something to the operator arrive as AppErrors (CONFLICT, …). */
   const call = async (channel: Channel, rawInput: unknown, frame: Frame): Promise<unknown> => {
