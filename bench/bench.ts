@@ -128,11 +128,14 @@ async function timedPair(
   raw: () => Promise<unknown>,
   count: number,
 ): Promise<[number[], number[]]> {
-  const began = performance.now();
-  for (let i = 0; i < WARMUP.runs || performance.now() - began < 2 * WARMUP.ms; i++) {
-    await ours();
-    await raw();
-  }
+  await timed(
+    async () => {
+      await ours();
+      await raw();
+    },
+    0,
+    { ...WARMUP, ms: 2 * WARMUP.ms },
+  );
   const times: [number[], number[]] = [[], []];
   for (let i = 0; i < count; i++) {
     for (const [side, work] of [ours, raw].entries()) {
