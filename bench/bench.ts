@@ -274,8 +274,8 @@ try {
   const ddl = (schema: string) => [
     `create schema "${schema}"`,
     `set local search_path to "${schema}"`,
-    ...tenantSql,
     'create table mikro_orm_migrations (id serial primary key, name varchar(255) not null, executed_at timestamptz(6) not null default current_timestamp(6))',
+    ...tenantSql,
     ...TENANT_MIGRATIONS.map((m) => `insert into mikro_orm_migrations (name) values ('${m.name}')`),
   ];
   const b1raw = await timed(async (i) => {

@@ -8,9 +8,9 @@ import { TENANT_MIGRATIONS } from '../../migrations/tenant/index.ts';
 import type { Orm } from './orm.ts';
 import {
   guardedMigrationBlock,
+  levelMigrationBlock,
   tenantMigrationScripts,
   type TenantMigrationList,
-  type TenantMigrationScript,
 } from './tenant-migrator.ts';
 
 /** What a fan-out did, as Tenancy shows it. */
@@ -58,25 +58,20 @@ export async function tenantsBehind(em: EntityManager, latest: number): Promise<
 }
 
 /**
- * A batch of tenants (in slug order): their rows locked in that order,
- * every migration each one's ledger lacks, their levels recorded, as one
- * statement batch in one transaction. The commit does not wait for the WAL
- * flush (synchronous_commit off, for this transaction only): the schema
+ * A batch of tenants (in slug order): their rows locked in that order, the
+ * migrations each one lacks applied by `block`, their levels recorded, as
+ * one statement batch in one transaction. The commit does not wait for the
+ * WAL flush (synchronous_commit off, for this transaction only): the schema
  * changes, their ledger rows and the levels commit together or not at all,
  * so a crash can only lose whole tenants' migrations, which are then behind
  * and rerun (faults.test.ts kills the server mid-fan-out).
  */
-async function migrateBatch(
-  em: EntityManager,
-  scripts: TenantMigrationScript[],
-  slugs: string[],
-  latest: number,
-): Promise<void> {
+async function migrateBatch(em: EntityManager, slugs: string[], block: string, latest: number) {
   const bySlug = `where slug in (${slugs.map(quoteLiteral).join(', ')})`;
   const batch = [
     'set local synchronous_commit = off',
     `select 1 from public.organizations ${bySlug} order by slug for update`,
-    guardedMigrationBlock(slugs.map(checkedTenantSchema), scripts),
+    block,
     `update public.organizations set tenant_schema_version = ${latest} ${bySlug}`,
   ];
   await em.transactional((tx) => tx.execute(batch.join(';\n')), { clear: true });
@@ -85,7 +80,8 @@ async function migrateBatch(
 /**
  * Brings every tenant schema up to the latest tenant migration with bounded
  * concurrency. A tenant that fails is reported by name and rolled back; the
- * others still migrate (a failed batch is retried one tenant at a time).
+ * others still migrate (a failed batch is retried one tenant at a time, by
+ * its ledger).
  */
 export async function migrateAllTenants(
   em: EntityManager,
@@ -112,23 +108,34 @@ export async function migrateAllTenants(
     options.onProgress?.({ done, total, slug, failed: didFail });
   };
 
-  /** A batch, or when it fails, each of its tenants alone: only the failing ones are reported. */
-  const migrate = async (fork: EntityManager, batch: string[]): Promise<void> => {
+  /** One tenant by its ledger: only a tenant that fails even so is reported. */
+  const migrateAlone = async (fork: EntityManager, slug: string): Promise<void> => {
     try {
-      await migrateBatch(fork, scripts, batch, latest);
-      for (const slug of batch) report(slug, false);
+      await migrateBatch(
+        fork,
+        [slug],
+        guardedMigrationBlock([checkedTenantSchema(slug)], scripts),
+        latest,
+      );
+      report(slug, false);
     } catch (error) {
-      const [only] = batch;
-      if (batch.length > 1 || only === undefined) {
-        for (const slug of batch) await migrate(fork, [slug]);
-        return;
-      }
       failed.push({
-        slug: only,
-        schema: tenantSchemaName(only),
+        slug,
+        schema: tenantSchemaName(slug),
         message: error instanceof Error ? error.message : String(error),
       });
-      report(only, true);
+      report(slug, true);
+    }
+  };
+
+  /** A batch by its levels, or when it fails, each of its tenants alone by its ledger. */
+  const migrate = async (fork: EntityManager, batch: string[]): Promise<void> => {
+    try {
+      const tenants = batch.map((slug) => ({ slug, schema: checkedTenantSchema(slug) }));
+      await migrateBatch(fork, batch, levelMigrationBlock(tenants, scripts), latest);
+      for (const slug of batch) report(slug, false);
+    } catch {
+      for (const slug of batch) await migrateAlone(fork, slug);
     }
   };
 

@@ -13,6 +13,15 @@ class AddNotes extends Migration {
   }
 }
 const NEXT_RELEASE = [...TENANT_MIGRATIONS, AddNotes];
+/** Runs again without an error: only the ledger can tell that it already ran. */
+const MARK_APPLIED = 'Migration29990101000002_applied_marks';
+class MarkApplied extends Migration {
+  override name = MARK_APPLIED;
+  override up(): void {
+    this.addSql('create table if not exists applied_marks (id serial primary key)');
+    this.addSql('insert into applied_marks default values');
+  }
+}
 const SLUGS = ['fan-a', 'fan-b', 'fan-broken', 'fan-c', 'fan-d'];
 
 let db: TestDatabase;
@@ -83,5 +92,35 @@ describe('tenant migration fan-out', () => {
       'Migration29990101000001_agent_notes',
     ]);
     expect(await tenantsBehind(db.orm.em, NEXT_RELEASE.length)).toEqual(['fan-broken']);
+  });
+
+  it('refuses to record a migration twice in a tenant ledger', async () => {
+    await expect(
+      db.sql(
+        `insert into "org_fan-a".mikro_orm_migrations (name) values ('${MARK_APPLIED}'), ('${MARK_APPLIED}')`,
+      ),
+    ).rejects.toThrow(/mikro_orm_migrations_name_unique/);
+  });
+
+  it('never runs a migration twice in a tenant whose ledger is ahead of its level, even one that would run again', async () => {
+    await asSystem(db)('organizations.create', { name: 'fan-f', slug: 'fan-f', tier: 'free' });
+    await migrateAllTenants(db.orm.em, { migrations: NEXT_RELEASE });
+    // as MikroORM's migrator run on the schema by hand would leave it: in the ledger, not in the level
+    await db.sql(`create table "org_fan-f".applied_marks (id serial primary key);
+      insert into "org_fan-f".applied_marks default values;
+      insert into "org_fan-f".mikro_orm_migrations (name) values ('${MARK_APPLIED}')`);
+
+    // a batch of one tenant each, so that fan-f's batch holds no other tenant's failure
+    const result = await migrateAllTenants(db.orm.em, {
+      migrations: [...NEXT_RELEASE, MarkApplied],
+      concurrency: 20,
+    });
+
+    expect(result.failed.map((f) => f.slug)).toEqual(['fan-broken']);
+    const [marks] = await db.sql<{ n: string }>(
+      'select count(*) as n from "org_fan-f".applied_marks',
+    );
+    expect(Number(marks?.n)).toBe(1);
+    expect(await tenantsBehind(db.orm.em, NEXT_RELEASE.length + 1)).toEqual(['fan-broken']);
   });
 });
