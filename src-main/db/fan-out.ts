@@ -43,18 +43,27 @@ export const DEFAULT_FAN_OUT_CONCURRENCY = Math.min(6, Math.max(2, availablePara
  */
 const BATCH_SIZE = 50;
 
+/** An organization whose schema is behind, with the level its row records. */
+interface TenantBehind {
+  slug: string;
+  level: number;
+}
+
 /**
  * Organizations whose schema is behind, decided from public alone: each
  * organization row carries the number of tenant migrations its schema has.
  */
-export async function tenantsBehind(em: EntityManager, latest: number): Promise<string[]> {
-  const rows = await em
+async function tenantLevelsBehind(em: EntityManager, latest: number): Promise<TenantBehind[]> {
+  return em
     .fork()
-    .execute<{ slug: string }[]>(
-      'select slug from public.organizations where tenant_schema_version < ? order by slug',
+    .execute<TenantBehind[]>(
+      'select slug, tenant_schema_version as level from public.organizations where tenant_schema_version < ? order by slug',
       [latest],
     );
-  return rows.map((row) => row.slug);
+}
+
+export async function tenantsBehind(em: EntityManager, latest: number): Promise<string[]> {
+  return (await tenantLevelsBehind(em, latest)).map((tenant) => tenant.slug);
 }
 
 /**
@@ -89,9 +98,9 @@ export async function migrateAllTenants(
 ): Promise<FanOutResult> {
   const migrations = options.migrations ?? TENANT_MIGRATIONS;
   const latest = migrations.length;
-  const slugs = await tenantsBehind(em, latest);
+  const behind = await tenantLevelsBehind(em, latest);
   const scripts = await tenantMigrationScripts(em, migrations);
-  const total = slugs.length;
+  const total = behind.length;
   const failed: TenantFailure[] = [];
   const concurrency = Math.max(
     1,
@@ -101,7 +110,7 @@ export async function migrateAllTenants(
   const size = Math.max(1, Math.min(BATCH_SIZE, Math.ceil(total / concurrency)));
   let next = 0;
   let done = 0;
-  const take = () => slugs.slice(next, (next += size));
+  const take = () => behind.slice(next, (next += size));
 
   const report = (slug: string, didFail: boolean) => {
     done += 1;
@@ -129,13 +138,15 @@ export async function migrateAllTenants(
   };
 
   /** A batch by its levels, or when it fails, each of its tenants alone by its ledger. */
-  const migrate = async (fork: EntityManager, batch: string[]): Promise<void> => {
+  const migrate = async (fork: EntityManager, batch: TenantBehind[]): Promise<void> => {
+    const slugs = batch.map((tenant) => tenant.slug);
     try {
-      const tenants = batch.map((slug) => ({ slug, schema: checkedTenantSchema(slug) }));
-      await migrateBatch(fork, batch, levelMigrationBlock(tenants, scripts), latest);
-      for (const slug of batch) report(slug, false);
+      const tenants = slugs.map((slug) => ({ slug, schema: checkedTenantSchema(slug) }));
+      const from = Math.min(...batch.map((tenant) => tenant.level));
+      await migrateBatch(fork, slugs, levelMigrationBlock(tenants, scripts, from), latest);
+      for (const slug of slugs) report(slug, false);
     } catch {
-      for (const slug of batch) await migrateAlone(fork, slug);
+      for (const slug of slugs) await migrateAlone(fork, slug);
     }
   };
 

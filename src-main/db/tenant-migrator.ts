@@ -120,6 +120,8 @@ interface BlockShape {
   enter: string[];
   /** The condition under which a migration (its name as a literal, its 1-based position) runs. */
   pending: (name: string, position: number) => string;
+  /** How many of the first migrations no tenant visited can lack (left out of the block). */
+  first?: number;
 }
 
 /**
@@ -138,12 +140,16 @@ function migrationBlock(shape: BlockShape, scripts: TenantMigrationScript[]): st
     `${shape.loop} loop`,
     `perform set_config('search_path', quote_ident(tenant.schema), true);`,
     ...shape.enter,
-    ...scripts.flatMap(({ name, sql }, index) => [
-      `if ${shape.pending(quoteLiteral(name), index + 1)} then`,
-      ...sql.map((s) => `execute ${SQL_QUOTE}${s}${SQL_QUOTE};`),
-      `execute format('insert into %I.${LEDGER_TABLE} (name) values (%L)', tenant.schema, ${quoteLiteral(name)});`,
-      'end if;',
-    ]),
+    ...scripts.flatMap(({ name, sql }, index) =>
+      index < (shape.first ?? 0)
+        ? []
+        : [
+            `if ${shape.pending(quoteLiteral(name), index + 1)} then`,
+            ...sql.map((s) => `execute ${SQL_QUOTE}${s}${SQL_QUOTE};`),
+            `execute format('insert into %I.${LEDGER_TABLE} (name) values (%L)', tenant.schema, ${quoteLiteral(name)});`,
+            'end if;',
+          ],
+    ),
     'end loop;',
     `perform set_config('search_path', saved, true);`,
     `end ${BLOCK_QUOTE}`,
@@ -158,13 +164,17 @@ const textArray = (values: string[]) => `array[${values.map(quoteLiteral).join('
  * in the same transaction as every ledger row, and the caller holds the
  * rows' locks. Reading each tenant's ledger (planning a query on a relation
  * the connection had not opened yet) was half of a fan-out's time at
- * 10,000 tenants. A ledger ahead of its level (MikroORM's migrator run on
- * the schema by hand) refuses a name a second time (its unique index),
- * which rolls the batch back and sends that tenant to guardedMigrationBlock.
+ * 10,000 tenants. Only the migrations after `from` (the lowest level the
+ * batch was seen at) are in the block, so it does not grow with every
+ * release; a tenant found below it now is refused, as is a ledger ahead of
+ * its level (MikroORM's migrator run on the schema by hand: its unique
+ * index refuses a name recorded twice). Either rolls the batch back, and
+ * the caller migrates its tenants alone by guardedMigrationBlock.
  */
 export function levelMigrationBlock(
   tenants: { slug: string; schema: string }[],
   scripts: TenantMigrationScript[],
+  from: number,
 ): string {
   const slugs = textArray(tenants.map((t) => t.slug));
   const schemas = textArray(tenants.map((t) => t.schema));
@@ -174,8 +184,11 @@ export function levelMigrationBlock(
       loop:
         'for tenant in select o.tenant_schema_version as level, t.schema from public.organizations o ' +
         `join unnest(${slugs}, ${schemas}) as t(slug, schema) on t.slug = o.slug order by o.slug`,
-      enter: [],
+      enter: [
+        `if tenant.level < ${from} then raise exception 'tenant % is below level ${from}', tenant.schema; end if;`,
+      ],
       pending: (_name, position) => `tenant.level < ${position}`,
+      first: from,
     },
     scripts,
   );

@@ -2,6 +2,7 @@ import { Migration } from '@mikro-orm/migrations';
 import type { MigrationProgress } from '../../src-shared/channels.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateAllTenants, tenantsBehind } from '../../src-main/db/fan-out.ts';
+import { levelMigrationBlock, tenantMigrationScripts } from '../../src-main/db/tenant-migrator.ts';
 import { TENANT_MIGRATIONS } from '../../migrations/tenant/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { asSystem } from '../support/services.ts';
@@ -92,6 +93,16 @@ describe('tenant migration fan-out', () => {
       'Migration29990101000001_agent_notes',
     ]);
     expect(await tenantsBehind(db.orm.em, NEXT_RELEASE.length)).toEqual(['fan-broken']);
+  });
+
+  it('refuses a tenant found below the level its batch was read at, instead of skipping what it lacks', async () => {
+    const scripts = await tenantMigrationScripts(db.orm.em, [...NEXT_RELEASE, MarkApplied]);
+    const block = levelMigrationBlock(
+      [{ slug: 'fan-broken', schema: 'org_fan-broken' }],
+      scripts,
+      NEXT_RELEASE.length,
+    );
+    await expect(db.sql(block)).rejects.toThrow(/org_fan-broken is below level/);
   });
 
   it('refuses to record a migration twice in a tenant ledger', async () => {
