@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { chown, mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import {
@@ -25,6 +26,7 @@ import {
   templatePlace,
   templatesRoot,
 } from './embedded-template.ts';
+import { sharedBuffersMb } from './embedded-tuning.ts';
 import { quoteIdent } from './identifiers.ts';
 
 /*
@@ -358,7 +360,10 @@ async function bootstrapAppRole(adminUrl: string, state: EmbeddedState, log: Emb
   }
 }
 
-/** The server on loopback only, no Unix socket (its folder may not be the server user's). */
+/**
+ * The server on loopback only, no Unix socket (its folder may not be the
+ * server user's), its shared buffers sized to the machine.
+ */
 function serverArgs(clusterDir: string, port: number): string[] {
   return [
     '-D',
@@ -369,6 +374,8 @@ function serverArgs(clusterDir: string, port: number): string[] {
     'listen_addresses=127.0.0.1',
     '-c',
     'unix_socket_directories=',
+    '-c',
+    `shared_buffers=${sharedBuffersMb(totalmem())}MB`,
   ];
 }
 
