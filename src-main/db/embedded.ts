@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { chown, mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import {
@@ -26,7 +25,6 @@ import {
   templatePlace,
   templatesRoot,
 } from './embedded-template.ts';
-import { sharedBuffersMb } from './embedded-tuning.ts';
 import { quoteIdent } from './identifiers.ts';
 
 /*
@@ -360,10 +358,7 @@ async function bootstrapAppRole(adminUrl: string, state: EmbeddedState, log: Emb
   }
 }
 
-/**
- * The server on loopback only, no Unix socket (its folder may not be the
- * server user's), its shared buffers sized to the machine.
- */
+/** The server on loopback only, no Unix socket (its folder may not be the server user's). */
 function serverArgs(clusterDir: string, port: number): string[] {
   return [
     '-D',
@@ -374,8 +369,6 @@ function serverArgs(clusterDir: string, port: number): string[] {
     'listen_addresses=127.0.0.1',
     '-c',
     'unix_socket_directories=',
-    '-c',
-    `shared_buffers=${sharedBuffersMb(totalmem())}MB`,
   ];
 }
 

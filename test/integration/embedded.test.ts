@@ -1,13 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEmbedded } from '../../src-main/db/embedded.ts';
-import { sharedBuffersMb } from '../../src-main/db/embedded-tuning.ts';
 
 /*
  * These tests start their own embedded PostgreSQL in a throwaway data
@@ -74,16 +73,6 @@ describe('embedded PostgreSQL', () => {
     await query(server.url, "create table kept (v text); insert into kept values ('before')");
     await server.stop();
     expect(postgresPids()).toEqual([]);
-  });
-
-  it('sizes its shared buffers to the machine', async () => {
-    const server = await openEmbedded(home);
-    const sizes = await query(
-      server.url,
-      "select (setting::bigint * 8192 / 1048576)::int as mb from pg_settings where name = 'shared_buffers'",
-    );
-    expect(sizes).toEqual([{ mb: sharedBuffersMb(totalmem()) }]);
-    await server.stop();
   });
 
   it('reuses the existing data directory instead of initialising it again', async () => {
