@@ -120,7 +120,7 @@ interface BlockShape {
   enter: string[];
   /** The condition under which a migration (its name as a literal, its 1-based position) runs. */
   pending: (name: string, position: number) => string;
-  /** How many of the first migrations no tenant visited can lack (left out of the block). */
+  /** How many leading migrations every tenant visited already has: left out of the block. */
   first?: number;
 }
 
