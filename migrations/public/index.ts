@@ -6,6 +6,7 @@ import { Migration20261129000005_agent_index } from './Migration20261129000005_a
 import { Migration20261129000006_agent_status_counts } from './Migration20261129000006_agent_status_counts.ts';
 import { Migration20261129000007_identity_notify } from './Migration20261129000007_identity_notify.ts';
 import { Migration20261130000008_organization_notify } from './Migration20261130000008_organization_notify.ts';
+import { Migration20261130000009_tenant_migrations } from './Migration20261130000009_tenant_migrations.ts';
 
 /** Every public-schema migration, in order; listed by import so that they bundle into the app. */
 export const PUBLIC_MIGRATIONS = [
@@ -17,4 +18,5 @@ export const PUBLIC_MIGRATIONS = [
   Migration20261129000006_agent_status_counts,
   Migration20261129000007_identity_notify,
   Migration20261130000008_organization_notify,
+  Migration20261130000009_tenant_migrations,
 ];

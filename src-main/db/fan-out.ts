@@ -123,7 +123,7 @@ export async function migrateAllTenants(
       await migrateBatch(
         fork,
         [slug],
-        guardedMigrationBlock([checkedTenantSchema(slug)], scripts),
+        guardedMigrationBlock([{ slug, schema: checkedTenantSchema(slug) }], scripts),
         latest,
       );
       report(slug, false);

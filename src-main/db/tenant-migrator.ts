@@ -20,6 +20,13 @@ export interface TenantMigrationScript {
  * own tooling reads a tenant's ledger as its own.
  */
 export const LEDGER_TABLE = 'mikro_orm_migrations';
+/**
+ * Where every tenant's ledger rows are kept since tenant migration 5, each
+ * tenant's LEDGER_TABLE then being the view of its own: the fan-out writes
+ * here directly, a table its connections open once rather than once per
+ * tenant.
+ */
+export const TENANT_LEDGER_TABLE = 'tenant_migrations';
 const LEDGER_DDL =
   `create table ${LEDGER_TABLE} (id serial primary key, name varchar(255) not null, ` +
   'executed_at timestamptz(6) not null default current_timestamp(6))';
@@ -112,7 +119,7 @@ const BLOCK_QUOTE = '$fleetprompt_block$';
 const SQL_QUOTE = '$fleetprompt_sql$';
 
 interface BlockShape {
-  /** Variables besides `tenant` (a record with at least the tenant's `schema`). */
+  /** Variables besides `tenant` (a record with at least the tenant's `slug` and `schema`). */
   declare: string;
   /** The loop header that yields each tenant. */
   loop: string;
@@ -127,16 +134,22 @@ interface BlockShape {
 /**
  * A DO block that visits each tenant in turn and, with that tenant as
  * search_path (local to the transaction: the migrations are written against
- * the tenant's own tables), runs each pending migration and records it in
- * the tenant's ledger: a batch of tenants is one round trip and one compiled
- * block.
+ * the tenant's own tables), runs each pending migration, then records them
+ * all in the tenants' ledgers: a batch of tenants is one round trip and one
+ * compiled block. The rows go to the public ledger in one insert after the
+ * last tenant, with the search path back: an insert per tenant was planned
+ * again, its foreign key check too, each time the search path changed. A
+ * tenant whose LEDGER_TABLE was still a table (below tenant migration 5)
+ * has had that table's rows moved there by then, so its ledger keeps the
+ * order its migrations were applied in.
  */
 function migrationBlock(shape: BlockShape, scripts: TenantMigrationScript[]): string {
   for (const { name, sql } of scripts)
     if (sql.some((s) => s.includes(BLOCK_QUOTE) || s.includes(SQL_QUOTE)))
       throw new Error(`Tenant migration ${name} may not contain ${BLOCK_QUOTE} or ${SQL_QUOTE}`);
   return [
-    `do ${BLOCK_QUOTE} declare tenant record; ${shape.declare} saved text := current_setting('search_path'); begin`,
+    `do ${BLOCK_QUOTE} declare tenant record; ${shape.declare} saved text := current_setting('search_path');`,
+    `ledger_slugs text[] := '{}'; ledger_names text[] := '{}'; begin`,
     `${shape.loop} loop`,
     `perform set_config('search_path', quote_ident(tenant.schema), true);`,
     ...shape.enter,
@@ -146,12 +159,14 @@ function migrationBlock(shape: BlockShape, scripts: TenantMigrationScript[]): st
         : [
             `if ${shape.pending(quoteLiteral(name), index + 1)} then`,
             ...sql.map((s) => `execute ${SQL_QUOTE}${s}${SQL_QUOTE};`),
-            `execute format('insert into %I.${LEDGER_TABLE} (name) values (%L)', tenant.schema, ${quoteLiteral(name)});`,
+            `ledger_slugs := ledger_slugs || tenant.slug; ledger_names := ledger_names || ${quoteLiteral(name)}::text;`,
             'end if;',
           ],
     ),
     'end loop;',
     `perform set_config('search_path', saved, true);`,
+    `insert into public.${TENANT_LEDGER_TABLE} (tenant_slug, name) select r.slug, r.name`,
+    '  from unnest(ledger_slugs, ledger_names) with ordinality as r(slug, name, position) order by r.position;',
     `end ${BLOCK_QUOTE}`,
   ].join('\n');
 }
@@ -167,8 +182,8 @@ const textArray = (values: string[]) => `array[${values.map(quoteLiteral).join('
  * 10,000 tenants. Only the migrations after `from` (the lowest level the
  * batch was seen at) are in the block, so it does not grow with every
  * release; a tenant found below it now is refused, as is a ledger ahead of
- * its level (MikroORM's migrator run on the schema by hand: its unique
- * index refuses a name recorded twice). Either rolls the batch back, and
+ * its level (MikroORM's migrator run on the schema by hand: the ledger
+ * refuses a tenant's migration recorded twice). Either rolls the batch back, and
  * the caller migrates its tenants alone by guardedMigrationBlock.
  */
 export function levelMigrationBlock(
@@ -182,7 +197,7 @@ export function levelMigrationBlock(
     {
       declare: '',
       loop:
-        'for tenant in select o.tenant_schema_version as level, t.schema from public.organizations o ' +
+        'for tenant in select o.tenant_schema_version as level, t.slug, t.schema from public.organizations o ' +
         `join unnest(${slugs}, ${schemas}) as t(slug, schema) on t.slug = o.slug order by o.slug`,
       enter: [
         `if tenant.level < ${from} then raise exception 'tenant % is below level ${from}', tenant.schema; end if;`,
@@ -195,17 +210,22 @@ export function levelMigrationBlock(
 }
 
 /**
- * One statement that, in each of `schemas`, applies every migration its
- * ledger does not list yet: the ledger is the truth, read once per tenant
+ * One statement that, in each tenant, applies every migration its ledger
+ * does not list yet: the ledger is the truth, read once per tenant
  * into an array that each migration is checked against (a dynamic statement
  * is parsed and planned on every run, and one per migration per tenant grew
  * with every release).
  */
-export function guardedMigrationBlock(schemas: string[], scripts: TenantMigrationScript[]): string {
+export function guardedMigrationBlock(
+  tenants: { slug: string; schema: string }[],
+  scripts: TenantMigrationScript[],
+): string {
+  const slugs = textArray(tenants.map((t) => t.slug));
+  const schemas = textArray(tenants.map((t) => t.schema));
   return migrationBlock(
     {
       declare: 'applied text[];',
-      loop: `for tenant in select unnest(${textArray(schemas)}) as schema`,
+      loop: `for tenant in select t.slug, t.schema from unnest(${slugs}, ${schemas}) as t(slug, schema)`,
       enter: [
         `execute format('select array(select name::text from %I.${LEDGER_TABLE})', tenant.schema) into applied;`,
       ],

@@ -111,7 +111,7 @@ describe('tenant migration fan-out', () => {
       db.sql(
         `insert into "org_fan-a".mikro_orm_migrations (name) values ('${MARK_APPLIED}'), ('${MARK_APPLIED}')`,
       ),
-    ).rejects.toThrow(/mikro_orm_migrations_name_unique/);
+    ).rejects.toThrow(/tenant_migrations_name_unique/);
   });
 
   it('never runs a migration twice in a tenant whose ledger is ahead of its level, even one that would run again', async () => {

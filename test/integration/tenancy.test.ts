@@ -67,14 +67,15 @@ describe('tenancy', () => {
     await newAgent(org.id, 'Hyphen Agent');
     const agents = await tenantEm(db.orm.em, 'test-org').find(Agent, {});
     expect(agents.map((a) => a.name)).toEqual(['Hyphen Agent']);
-    const tables = await db.sql<{ tablename: string }>(
-      "select tablename from pg_tables where schemaname = 'org_test-org' order by 1",
+    const relations = await db.sql<{ relname: string; relkind: string }>(
+      `select relname, relkind from pg_class
+        where relnamespace = 'org_test-org'::regnamespace and relkind in ('r', 'v') order by 1`,
     );
-    expect(tables.map((t) => t.tablename)).toEqual([
-      'agent_skills',
-      'agent_transitions',
-      'agents',
-      'mikro_orm_migrations',
+    expect(relations).toEqual([
+      { relname: 'agent_skills', relkind: 'r' },
+      { relname: 'agent_transitions', relkind: 'r' },
+      { relname: 'agents', relkind: 'r' },
+      { relname: 'mikro_orm_migrations', relkind: 'v' },
     ]);
   });
 
@@ -120,13 +121,17 @@ describe('tenancy', () => {
     const ledger = (schema: string) =>
       db.sql(
         `select column_name, data_type, is_nullable, character_maximum_length, datetime_precision,
-                replace(column_default, $1, 'TENANT') as column_default
+                replace(column_default, substr($1, 5), 'TENANT') as column_default
            from information_schema.columns
           where table_schema = $1 and table_name = 'mikro_orm_migrations' order by column_name`,
         [schema],
       );
     await newOrg('ledger-new');
     const byMigrator = await db.orm.em.fork().transactional(async (tx) => {
+      // a tenant's ledger rows belong to its organization
+      await tx.execute(
+        "insert into organizations (name, slug) values ('By migrator', 'ledger-old')",
+      );
       await tx.execute('create schema "org_ledger-old"');
       return new MikroOrmTenantMigrator(tx).upIn('org_ledger-old', tx);
     });

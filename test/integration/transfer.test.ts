@@ -47,7 +47,8 @@ async function query<T extends pg.QueryResultRow>(url: string, sql: string): Pro
 
 /**
  * Every row of every table outside the catalogs, as text in a fixed order
- * (independent of the fingerprints the copy itself verifies with).
+ * (independent of the fingerprints the copy itself verifies with); the
+ * ledgers, written anew on the target, by the names they hold.
  */
 async function contents(url: string): Promise<Record<string, string>> {
   const tables = await query<{ name: string }>(
@@ -61,6 +62,14 @@ async function contents(url: string): Promise<Record<string, string>> {
       const [row] = await query<{ names: string }>(
         url,
         `select string_agg(name, ',' order by id) as names from ${name}`,
+      );
+      out[name] = row?.names ?? '';
+      continue;
+    }
+    if (name === 'public.tenant_migrations') {
+      const [row] = await query<{ names: string }>(
+        url,
+        `select string_agg(tenant_slug || ':' || name, ',' order by tenant_slug, id) as names from ${name}`,
       );
       out[name] = row?.names ?? '';
       continue;

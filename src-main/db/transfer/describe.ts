@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { tenantSchemaName } from '../../../src-shared/domain/slug.ts';
 import { checkedTenantSchema, quoteIdent } from '../identifiers.ts';
-import { LEDGER_TABLE } from '../tenant-migrator.ts';
+import { LEDGER_TABLE, TENANT_LEDGER_TABLE } from '../tenant-migrator.ts';
 import { MARKER_TABLES } from './marker.ts';
 
 /** A table as the copy sees it: its columns in order, and those PostgreSQL numbers itself. */
@@ -71,7 +71,7 @@ async function columnsOf(client: pg.ClientBase, schemaFilter: string, params: un
       where ${schemaFilter} and a.attnum > 0 and not a.attisdropped and a.attgenerated = ''
         and c.relname <> all ($${params.length + 1}::text[])
       order by n.nspname, c.relname, a.attnum`,
-    [...params, [LEDGER_TABLE, ...MARKER_TABLES]],
+    [...params, [LEDGER_TABLE, TENANT_LEDGER_TABLE, ...MARKER_TABLES]],
   );
   return rows;
 }
