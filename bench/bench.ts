@@ -360,7 +360,7 @@ try {
             `select 1 from public.organizations where slug = ${literal} for update`,
             `set local search_path to ${quoteIdent(`org_${slug}`)}`,
             ...newest.sql,
-            `insert into mikro_orm_migrations (name) values (${quoteLiteral(newest.name)})`,
+            `insert into public.tenant_migrations (tenant_slug, name) values (${literal}, ${quoteLiteral(newest.name)})`,
             `update public.organizations set tenant_schema_version = ${latest} where slug = ${literal}`,
             'commit',
           ].join(';\n'),
