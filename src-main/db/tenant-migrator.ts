@@ -183,8 +183,8 @@ const textArray = (values: string[]) => `array[${values.map(quoteLiteral).join('
  * batch was seen at) are in the block, so it does not grow with every
  * release; a tenant found below it now is refused, as is a ledger ahead of
  * its level (MikroORM's migrator run on the schema by hand: the ledger
- * refuses a tenant's migration recorded twice). Either rolls the batch back, and
- * the caller migrates its tenants alone by guardedMigrationBlock.
+ * refuses a tenant's migration recorded twice). Either rolls the batch
+ * back, and the caller migrates its tenants alone by guardedMigrationBlock.
  */
 export function levelMigrationBlock(
   tenants: { slug: string; schema: string }[],
