@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MigrationProgress } from '../../src-shared/channels.ts';
 import type { MigrateAllResult } from '../../src-shared/contract.ts';
 import { tenantSchemaName } from '../../src-shared/domain/slug.ts';
-import { checkedTenantSchema, quoteLiteral } from './identifiers.ts';
+import { quoteLiteral } from './identifiers.ts';
 import { TENANT_MIGRATIONS } from '../../migrations/tenant/index.ts';
 import type { Orm } from './orm.ts';
 import {
@@ -120,12 +120,7 @@ export async function migrateAllTenants(
   /** One tenant by its ledger: only a tenant that fails even so is reported. */
   const migrateAlone = async (fork: EntityManager, slug: string): Promise<void> => {
     try {
-      await migrateBatch(
-        fork,
-        [slug],
-        guardedMigrationBlock([{ slug, schema: checkedTenantSchema(slug) }], scripts),
-        latest,
-      );
+      await migrateBatch(fork, [slug], guardedMigrationBlock([slug], scripts), latest);
       report(slug, false);
     } catch (error) {
       failed.push({
@@ -141,9 +136,8 @@ export async function migrateAllTenants(
   const migrate = async (fork: EntityManager, batch: TenantBehind[]): Promise<void> => {
     const slugs = batch.map((tenant) => tenant.slug);
     try {
-      const tenants = slugs.map((slug) => ({ slug, schema: checkedTenantSchema(slug) }));
       const from = Math.min(...batch.map((tenant) => tenant.level));
-      await migrateBatch(fork, slugs, levelMigrationBlock(tenants, scripts, from), latest);
+      await migrateBatch(fork, slugs, levelMigrationBlock(slugs, scripts, from), latest);
       for (const slug of slugs) report(slug, false);
     } catch {
       for (const slug of slugs) await migrateAlone(fork, slug);

@@ -1,7 +1,7 @@
 import type { MigrationsOptions } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { TENANT_MIGRATIONS } from '../../migrations/tenant/index.ts';
-import { quoteIdent, quoteLiteral } from './identifiers.ts';
+import { checkedTenantSchema, quoteIdent, quoteLiteral } from './identifiers.ts';
 
 export type TenantMigrationList = NonNullable<MigrationsOptions['migrationsList']>;
 type Migration = InstanceType<Exclude<TenantMigrationList[number], { class: unknown }>>;
@@ -173,6 +173,12 @@ function migrationBlock(shape: BlockShape, scripts: TenantMigrationScript[]): st
 
 const textArray = (values: string[]) => `array[${values.map(quoteLiteral).join(', ')}]::text[]`;
 
+/** The organizations named by `slugs` as rows (slug, schema); refuses anything not a slug. */
+function tenantRows(slugs: string[]): string {
+  const schemas = slugs.map(checkedTenantSchema);
+  return `unnest(${textArray(slugs)}, ${textArray(schemas)}) as t(slug, schema)`;
+}
+
 /**
  * One statement that brings each tenant from the level its organization row
  * records to the last of `scripts`, reading no ledger: the level is written
@@ -187,18 +193,16 @@ const textArray = (values: string[]) => `array[${values.map(quoteLiteral).join('
  * back, and the caller migrates its tenants alone by guardedMigrationBlock.
  */
 export function levelMigrationBlock(
-  tenants: { slug: string; schema: string }[],
+  slugs: string[],
   scripts: TenantMigrationScript[],
   from: number,
 ): string {
-  const slugs = textArray(tenants.map((t) => t.slug));
-  const schemas = textArray(tenants.map((t) => t.schema));
   return migrationBlock(
     {
       declare: '',
       loop:
         'for tenant in select o.tenant_schema_version as level, t.slug, t.schema from public.organizations o ' +
-        `join unnest(${slugs}, ${schemas}) as t(slug, schema) on t.slug = o.slug order by o.slug`,
+        `join ${tenantRows(slugs)} on t.slug = o.slug order by o.slug`,
       enter: [
         `if tenant.level < ${from} then raise exception 'tenant % is below level ${from}', tenant.schema; end if;`,
       ],
@@ -216,16 +220,11 @@ export function levelMigrationBlock(
  * is parsed and planned on every run, and one per migration per tenant grew
  * with every release).
  */
-export function guardedMigrationBlock(
-  tenants: { slug: string; schema: string }[],
-  scripts: TenantMigrationScript[],
-): string {
-  const slugs = textArray(tenants.map((t) => t.slug));
-  const schemas = textArray(tenants.map((t) => t.schema));
+export function guardedMigrationBlock(slugs: string[], scripts: TenantMigrationScript[]): string {
   return migrationBlock(
     {
       declare: 'applied text[];',
-      loop: `for tenant in select t.slug, t.schema from unnest(${slugs}, ${schemas}) as t(slug, schema)`,
+      loop: `for tenant in select t.slug, t.schema from ${tenantRows(slugs)}`,
       enter: [
         `execute format('select array(select name::text from %I.${LEDGER_TABLE})', tenant.schema) into applied;`,
       ],

@@ -98,11 +98,7 @@ describe('tenant migration fan-out', () => {
 
   it('refuses a tenant found below the level its batch was read at, instead of skipping what it lacks', async () => {
     const scripts = await tenantMigrationScripts(db.orm.em, MARKED_RELEASE);
-    const block = levelMigrationBlock(
-      [{ slug: 'fan-broken', schema: 'org_fan-broken' }],
-      scripts,
-      NEXT_RELEASE.length,
-    );
+    const block = levelMigrationBlock(['fan-broken'], scripts, NEXT_RELEASE.length);
     await expect(db.sql(block)).rejects.toThrow(/org_fan-broken is below level/);
   });
 
