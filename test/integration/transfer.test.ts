@@ -45,10 +45,17 @@ async function query<T extends pg.QueryResultRow>(url: string, sql: string): Pro
   }
 }
 
+/** The ledgers, written anew on the target: what each lists, in its order. */
+const LEDGER_ENTRIES: Record<string, string> = {
+  'public.mikro_orm_migrations': "string_agg(name, ',' order by id)",
+  'public.tenant_migrations':
+    "string_agg(tenant_slug || ':' || name, ',' order by tenant_slug, id)",
+};
+
 /**
  * Every row of every table outside the catalogs, as text in a fixed order
  * (independent of the fingerprints the copy itself verifies with); the
- * ledgers, written anew on the target, by the names they hold.
+ * ledgers by the names they hold.
  */
 async function contents(url: string): Promise<Record<string, string>> {
   const tables = await query<{ name: string }>(
@@ -58,27 +65,14 @@ async function contents(url: string): Promise<Record<string, string>> {
   );
   const out: Record<string, string> = {};
   for (const { name } of tables) {
-    if (name.endsWith('.mikro_orm_migrations')) {
-      const [row] = await query<{ names: string }>(
-        url,
-        `select string_agg(name, ',' order by id) as names from ${name}`,
-      );
-      out[name] = row?.names ?? '';
-      continue;
-    }
-    if (name === 'public.tenant_migrations') {
-      const [row] = await query<{ names: string }>(
-        url,
-        `select string_agg(tenant_slug || ':' || name, ',' order by tenant_slug, id) as names from ${name}`,
-      );
-      out[name] = row?.names ?? '';
-      continue;
-    }
-    const [row] = await query<{ rows: string }>(
+    const ledger = LEDGER_ENTRIES[name];
+    const [row] = await query<{ text: string }>(
       url,
-      `select coalesce(string_agg(t::text, E'\\n' order by t::text), '') as rows from ${name} t`,
+      ledger
+        ? `select ${ledger} as text from ${name}`
+        : `select coalesce(string_agg(t::text, E'\\n' order by t::text), '') as text from ${name} t`,
     );
-    out[name] = row?.rows ?? '';
+    out[name] = row?.text ?? '';
   }
   return out;
 }
