@@ -27,6 +27,7 @@ import { sessionUser } from '../src-main/services/auth.ts';
 import { findRows } from '../src-main/services/paging.ts';
 import {
   migratedSchemaStatements,
+  TENANT_LEDGER_TABLE,
   tenantMigrationScripts,
 } from '../src-main/db/tenant-migrator.ts';
 import { createRouter, type Router } from '../src-main/ipc/router.ts';
@@ -360,7 +361,7 @@ try {
             `select 1 from public.organizations where slug = ${literal} for update`,
             `set local search_path to ${quoteIdent(`org_${slug}`)}`,
             ...newest.sql,
-            `insert into public.tenant_migrations (tenant_slug, name) values (${literal}, ${quoteLiteral(newest.name)})`,
+            `insert into public.${TENANT_LEDGER_TABLE} (tenant_slug, name) values (${literal}, ${quoteLiteral(newest.name)})`,
             `update public.organizations set tenant_schema_version = ${latest} where slug = ${literal}`,
             'commit',
           ].join(';\n'),
