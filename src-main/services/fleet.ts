@@ -12,8 +12,8 @@ import type { Page } from '../../src-shared/dto.ts';
 import { AuditEvent } from '../db/entities/index.ts';
 import { quotedTenantSchema } from '../db/identifiers.ts';
 import { TENANT_MIGRATION_COUNT } from '../db/tenant-migrator.ts';
-import { auditEventDto } from './audit-log.ts';
-import { containsPattern, offsetOf } from './paging.ts';
+import { auditEventDto, type AuditEventRow } from './audit-log.ts';
+import { containsPattern, offsetOf, readRows } from './paging.ts';
 import type { Work } from './work.ts';
 
 /*
@@ -80,10 +80,13 @@ export async function fleetOverview(w: Work): Promise<FleetOverview> {
       params,
     ),
     mayEver(w.actor, 'readAudit').allowed
-      ? em.find(AuditEvent, auditScope ? { organizationId: auditScope } : {}, {
-          orderBy: { at: 'desc', id: 'desc' },
-          limit: 10,
-        })
+      ? readRows<AuditEvent, AuditEventRow>(
+          em,
+          AuditEvent,
+          `select * from public.audit_events ${auditScope === null ? '' : 'where organization_id = ?'}
+            order by at desc, id desc limit 10`,
+          auditScope === null ? [] : [auditScope],
+        )
       : [],
   ]);
 

@@ -41,13 +41,25 @@ export async function findRows<T extends object, Row extends object>(
   options: Omit<PageQuery<T>, 'where'>,
 ): Promise<[Row[], number]> {
   const { sql, params } = pageStatement(em, entity, { where, ...options });
-  // em.execute runs in the fork's transaction and converts driver errors as the ORM's methods do
-  const found = await em.execute<EntityData<T>[]>(sql, params);
-  const meta = em.getMetadata(entity);
-  const rows = found.map(
-    (row) => em.getDriver().mapResult(row, meta) as Row & { page_total: string },
-  );
+  const rows = await readRows<T, Row & { page_total: string }>(em, entity, sql, params);
   const first = rows[0];
   if (first) return [rows, Number(first.page_total)];
   return [rows, options.offset === 0 ? 0 : await em.count(entity, where as never)];
+}
+
+/**
+ * The rows a statement over `entity`'s table returns, named by property and
+ * converted as the entity's properties are, without making entities of
+ * them (see findRows for what that saves).
+ */
+export async function readRows<T extends object, Row extends object>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  sql: string,
+  params: readonly unknown[],
+): Promise<Row[]> {
+  // em.execute runs in the fork's transaction and converts driver errors as the ORM's methods do
+  const found = await em.execute<EntityData<T>[]>(sql, [...params]);
+  const meta = em.getMetadata(entity);
+  return found.map((row) => em.getDriver().mapResult(row, meta) as Row);
 }

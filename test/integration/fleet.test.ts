@@ -125,6 +125,36 @@ describe('the fleet overview', () => {
     expect(overview.agents.total).toBe(1);
   });
 
+  it('lists the ten newest audit events, a developer only those of their own organization', async () => {
+    const admin = h.admin();
+    const own = await h.org('fleet-audit-own', 'pro');
+    const other = await h.org('fleet-audit-other', 'pro');
+    for (const org of [own, other, own, other]) {
+      await h.ok(admin, 'agents.create', {
+        organizationId: org.id,
+        name: 'Noted',
+        systemPrompt: 'p',
+      });
+    }
+    const newest = await h.db.sql<{ id: string; at: Date; organization_id: string | null }>(
+      'select id::text, at, organization_id from audit_events order by at desc, id desc limit 10',
+    );
+    const overview = await h.ok(admin, 'fleet.overview', {});
+    expect(overview.latestAudit.map((e) => [e.id, e.at, e.organizationId])).toEqual(
+      newest.map((e) => [e.id, e.at.toISOString(), e.organization_id]),
+    );
+    expect(overview.latestAudit[0]).toMatchObject({
+      action: 'agents.create',
+      targetType: 'agent',
+      organizationId: other.id,
+    });
+
+    const developer = await h.user(own.id, 'developer', 'dev@fleet-audit-own.test');
+    const theirs = await h.ok(h.slotFor(developer.id), 'fleet.overview', {});
+    expect(theirs.latestAudit.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(theirs.latestAudit.map((e) => e.organizationId))).toEqual(new Set([own.id]));
+  });
+
   it('counts every organization near its agent limit while listing only the fullest twenty', async () => {
     const admin = h.admin();
     for (let n = 0; n < 21; n++) {
