@@ -377,8 +377,8 @@ try {
   const fanRuns: number[] = [];
   const serialRuns: number[] = [];
   let migrated = 0;
-  // a quick run's pass lasts some 40 ms, as long as a hiccup of the machine: five pairs, and the median
-  for (let i = 0; i < (quick ? 5 : 3); i++) {
+  // a quick run's pass lasts 20-40 ms, as long as a hiccup of the machine: nine pairs, and the median
+  for (let i = 0; i < (quick ? 9 : 3); i++) {
     serialRuns.push(await serialPass());
     const fan = await pass();
     fanRuns.push(fan.seconds);
