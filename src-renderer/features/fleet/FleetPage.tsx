@@ -3,6 +3,7 @@ import {
   Alert,
   Anchor,
   Card,
+  ColorSwatch,
   Group,
   List,
   SimpleGrid,
@@ -189,11 +190,20 @@ export function FleetPage() {
                   mx="auto"
                 />
               </div>
-              <Group gap="xs" mt="sm" justify="center">
+              <Group gap="sm" mt="sm" justify="center">
                 {AGENT_STATUSES.map((status) => (
-                  <Text key={status} size="sm">
-                    {status} {formatNumber(o.agents.byStatus[status])}
-                  </Text>
+                  <Group key={status} gap={6} wrap="nowrap">
+                    {/* the chart's colour beside its name: the text alone says the count */}
+                    <ColorSwatch
+                      aria-hidden
+                      color={`var(--mantine-color-${STATUS_CHART_COLOR[status].replace('.', '-')})`}
+                      size={10}
+                      withShadow={false}
+                    />
+                    <Text size="sm">
+                      {status} {formatNumber(o.agents.byStatus[status])}
+                    </Text>
+                  </Group>
                 ))}
               </Group>
             </Panel>
