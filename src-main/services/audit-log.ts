@@ -1,8 +1,8 @@
 import type { AuditEventDto, ParsedInput } from '../../src-shared/contract.ts';
-import { scopeOf } from '../../src-shared/domain/permissions.ts';
+import { mayEver, scopeOf } from '../../src-shared/domain/permissions.ts';
 import type { Page } from '../../src-shared/dto.ts';
 import { AuditEvent } from '../db/entities/index.ts';
-import { findRows, offsetOf } from './paging.ts';
+import { findRows, offsetOf, readRows } from './paging.ts';
 import type { Work } from './work.ts';
 
 /** What an audit event's DTO is made of: an entity, or a row read for a list (findRows). */
@@ -46,4 +46,22 @@ export async function listAudit(
     { orderBy: { at: 'desc', id: 'desc' }, limit: input.pageSize, offset: offsetOf(input) },
   );
   return { items: items.map(auditEventDto), total, page: input.page, pageSize: input.pageSize };
+}
+
+/**
+ * The `limit` newest events the caller may read (the fleet overview's
+ * list), none for a role without the audit log: no total, which would
+ * count every event in scope.
+ */
+export async function latestAudit(w: Work, limit: number): Promise<AuditEventDto[]> {
+  if (!mayEver(w.actor, 'readAudit').allowed) return [];
+  const organizationId = scopeOf(w.actor, 'readAudit');
+  const rows = await readRows<AuditEvent, AuditEventRow>(
+    w.em,
+    AuditEvent,
+    `select * from public.audit_events ${organizationId === null ? '' : 'where organization_id = ?'}
+      order by at desc, id desc limit ?`,
+    organizationId === null ? [limit] : [organizationId, limit],
+  );
+  return rows.map(auditEventDto);
 }

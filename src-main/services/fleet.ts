@@ -6,14 +6,13 @@ import type {
 } from '../../src-shared/contract.ts';
 import { AGENT_STATUSES, type AgentStatus } from '../../src-shared/domain/agent-machine.ts';
 import { BILLING_STATUSES, type BillingStatus } from '../../src-shared/domain/enums.ts';
-import { mayEver, scopeOf } from '../../src-shared/domain/permissions.ts';
+import { scopeOf } from '../../src-shared/domain/permissions.ts';
 import { TIERS, type Tier } from '../../src-shared/domain/tiers.ts';
 import type { Page } from '../../src-shared/dto.ts';
-import { AuditEvent } from '../db/entities/index.ts';
 import { quotedTenantSchema } from '../db/identifiers.ts';
 import { TENANT_MIGRATION_COUNT } from '../db/tenant-migrator.ts';
-import { auditEventDto, type AuditEventRow } from './audit-log.ts';
-import { containsPattern, offsetOf, readRows } from './paging.ts';
+import { latestAudit } from './audit-log.ts';
+import { containsPattern, offsetOf } from './paging.ts';
 import type { Work } from './work.ts';
 
 /*
@@ -39,10 +38,9 @@ export async function fleetOverview(w: Work): Promise<FleetOverview> {
   const inScope = scope === null ? '' : 'where o.id = ?';
   const params = scope === null ? [] : [scope];
   const nearLimitWhere = `agent_limit > 0 and agent_count >= ceil(agent_limit * ${NEAR_LIMIT})`;
-  const auditScope = scopeOf(w.actor, 'readAudit');
   // four reads side by side, each on a connection of its own; the first is one pass over the
   // organizations: tiers, billing, agents by status, limits, tenancy
-  const [groups, nearLimit, errors, latestAudit] = await Promise.all([
+  const [groups, nearLimit, errors, latestEvents] = await Promise.all([
     em.execute<
       (Record<'n' | 'near' | 'at' | 'behind', string> &
         Record<StatusColumn, string | null> & {
@@ -79,15 +77,7 @@ export async function fleetOverview(w: Work): Promise<FleetOverview> {
         order by a.status_since desc limit ${LISTED}`,
       params,
     ),
-    mayEver(w.actor, 'readAudit').allowed
-      ? readRows<AuditEvent, AuditEventRow>(
-          em,
-          AuditEvent,
-          `select * from public.audit_events ${auditScope === null ? '' : 'where organization_id = ?'}
-            order by at desc, id desc limit 10`,
-          auditScope === null ? [] : [auditScope],
-        )
-      : [],
+    latestAudit(w, 10),
   ]);
 
   const byTier = zeroes(TIERS);
@@ -127,7 +117,7 @@ export async function fleetOverview(w: Work): Promise<FleetOverview> {
       name: e.name,
       since: new Date(e.since).toISOString(),
     })),
-    latestAudit: latestAudit.map(auditEventDto),
+    latestAudit: latestEvents,
   };
 }
 

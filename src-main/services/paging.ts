@@ -56,10 +56,10 @@ export async function readRows<T extends object, Row extends object>(
   em: EntityManager,
   entity: EntityName<T>,
   sql: string,
-  params: readonly unknown[],
+  params: unknown[],
 ): Promise<Row[]> {
   // em.execute runs in the fork's transaction and converts driver errors as the ORM's methods do
-  const found = await em.execute<EntityData<T>[]>(sql, [...params]);
+  const found = await em.execute<EntityData<T>[]>(sql, params);
   const meta = em.getMetadata(entity);
   return found.map((row) => em.getDriver().mapResult(row, meta) as Row);
 }

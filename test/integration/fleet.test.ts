@@ -155,6 +155,19 @@ describe('the fleet overview', () => {
     expect(new Set(theirs.latestAudit.map((e) => e.organizationId))).toEqual(new Set([own.id]));
   });
 
+  it('lists no audit events for a user-role account, which has no audit log', async () => {
+    const own = await h.org('fleet-audit-user', 'pro');
+    await h.ok(h.admin(), 'agents.create', {
+      organizationId: own.id,
+      name: 'Seen',
+      systemPrompt: 'p',
+    });
+    const user = await h.user(own.id, 'user', 'user@fleet-audit-user.test');
+    const overview = await h.ok(h.slotFor(user.id), 'fleet.overview', {});
+    expect(overview.agents.total).toBe(1);
+    expect(overview.latestAudit).toEqual([]);
+  });
+
   it('counts every organization near its agent limit while listing only the fullest twenty', async () => {
     const admin = h.admin();
     for (let n = 0; n < 21; n++) {
