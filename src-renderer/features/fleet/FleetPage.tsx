@@ -4,6 +4,7 @@ import {
   Anchor,
   Card,
   ColorSwatch,
+  getThemeColor,
   Group,
   List,
   SimpleGrid,
@@ -13,6 +14,7 @@ import {
   Text,
   TextInput,
   Title,
+  useMantineTheme,
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconSearch } from '@tabler/icons-react';
@@ -133,6 +135,7 @@ function FleetSearch() {
  * the changes every console announces.
  */
 export function FleetPage() {
+  const theme = useMantineTheme();
   const overview = useChannel('fleet.overview', {});
   if (overview.error) {
     return (
@@ -196,7 +199,7 @@ export function FleetPage() {
                     {/* the chart's colour beside its name: the text alone says the count */}
                     <ColorSwatch
                       aria-hidden
-                      color={`var(--mantine-color-${STATUS_CHART_COLOR[status].replace('.', '-')})`}
+                      color={getThemeColor(STATUS_CHART_COLOR[status], theme)}
                       size={10}
                       withShadow={false}
                     />
