@@ -16,6 +16,7 @@ import { openOrm, type Orm } from './db/orm.ts';
 import { createRouter, type Router } from './ipc/router.ts';
 import { SignedInCache } from './ipc/signed-in-cache.ts';
 import type { FleetEvent, MigrationProgress } from '../src-shared/channels.ts';
+import { changeEvent } from '../src-shared/domain/events.ts';
 import { fileLog, type Log } from './log.ts';
 import { createPasswordHasher, type PasswordHasher } from './services/password-hasher.ts';
 import { SessionStore } from './services/sessions.ts';
@@ -123,7 +124,7 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
       ...(options.onEvent ? { emit: options.onEvent } : {}),
     });
     const listener = listenForChanges(target.url, {
-      onChange: (change) => options.onEvent?.({ type: 'change', ...change }),
+      onChange: (change) => options.onEvent?.(changeEvent(change)),
       onReconnect: () => options.onEvent?.({ type: 'reconnected' }),
       ...signedIn.listening,
       log,

@@ -85,18 +85,26 @@ export interface TransferProgress {
   elapsedMs: number;
 }
 
+/** The kinds of record a change can be about: a closed list, checked on every notification heard. */
+export const CHANGE_KINDS = ['organization', 'user', 'agent', 'skill', 'tenancy', 'demo'] as const;
+export type ChangeKind = (typeof CHANGE_KINDS)[number];
+
 /** What a committed write announces to every console on the database (PostgreSQL NOTIFY). */
 export interface FleetChange {
-  /** The kind of record: organization, user, agent, skill, tenancy, demo. */
-  kind: string;
+  kind: ChangeKind;
   id: string | null;
+  /** The organization the change concerns; null only for what administrators alone may hear of. */
   organizationId: string | null;
   /** The record's optimistic-lock version after the write, when it has one. */
   version: number | null;
+  /** The channel whose write this was. */
+  action: ChannelName;
 }
 
 /** Events the main process pushes to the page. */
 export type FleetEvent =
+  /** This process's own start-up fan-out, before anyone can sign in: counts only, no tenant named. */
+  | { type: 'startup-progress'; done: number; total: number }
   | ({ type: 'migration-progress' } & MigrationProgress)
   | ({ type: 'transfer-progress' } & TransferProgress)
   /** The database or the tenant migrations could not be opened at start-up. */

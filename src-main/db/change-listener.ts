@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { FleetChange } from '../../src-shared/channels.ts';
+import { parseChange } from '../../src-shared/domain/events.ts';
 
 /** The PostgreSQL NOTIFY channel every committed write is announced on. */
 export const CHANGE_CHANNEL = 'fleet_changes';
@@ -13,6 +14,9 @@ export const LISTENER_NAME = 'fleetprompt changes';
 
 /** How often the listening connection is asked whether it is still there, and how long it may take. */
 const HEARTBEAT_MS = 1_000;
+
+/** At most one log line per this long about refused notifications: a flood must not fill the disk. */
+const REFUSED_LOG_MS = 60_000;
 
 export interface ChangeListener {
   close(): Promise<void>;
@@ -43,6 +47,20 @@ export function listenForChanges(url: string, handlers: ChangeHandlers): ChangeL
   let attempt = 0;
   let timer: NodeJS.Timeout | null = null;
   let heartbeat: NodeJS.Timeout | null = null;
+  let refused = 0;
+  let refusedLoggedAt = -Infinity;
+
+  /** Any role that may connect can NOTIFY: what is not a change of ours is dropped, and counted. */
+  const refuse = () => {
+    refused += 1;
+    const now = Date.now();
+    if (now - refusedLoggedAt < REFUSED_LOG_MS) return;
+    handlers.log(
+      `dropped ${refused} change notification(s) that are not the console's (unknown fields, kinds or ids); another role on the server may be sending them`,
+    );
+    refused = 0;
+    refusedLoggedAt = now;
+  };
 
   const hearing = (on: boolean) => handlers.onHearing?.(on);
 
@@ -80,12 +98,10 @@ export function listenForChanges(url: string, handlers: ChangeHandlers): ChangeL
         handlers.onOrganizationChange?.();
         return;
       }
-      if (message.channel !== CHANGE_CHANNEL || !message.payload) return;
-      try {
-        handlers.onChange(JSON.parse(message.payload) as FleetChange);
-      } catch {
-        handlers.log('ignored a malformed change notification');
-      }
+      if (message.channel !== CHANGE_CHANNEL) return;
+      const change = parseChange(message.payload ?? '');
+      if (change) handlers.onChange(change);
+      else refuse();
     });
     try {
       await next.connect();

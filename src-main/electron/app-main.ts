@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import type * as Electron from 'electron';
 import { EVENT_CHANNEL, type FleetEvent } from '../../src-shared/channels.ts';
+import { mayHear } from '../../src-shared/domain/events.ts';
+import { ANONYMOUS_ACTOR } from '../../src-shared/domain/permissions.ts';
 import { seedCommand } from '../cli/seed-command.ts';
 import { resolveDataDir } from '../db/data-dir.ts';
 import type { Router } from '../ipc/router.ts';
@@ -92,21 +94,24 @@ export function runElectronApp(electron: ElectronModule, paths: AppOptions): voi
   let runtime: AppRuntime | null = null;
 
   /**
-   * Start-up progress goes to every window (no one is signed in yet); what
-   * others changed goes only to windows whose session may see it.
+   * Every event goes only to the windows the one audience rule lets hear
+   * it; before the router exists nobody is signed in, so a window hears
+   * what an anonymous caller may (the start-up screen's progress).
    */
   const broadcast = (event: FleetEvent) => {
     for (const w of BrowserWindow.getAllWindows()) {
       const slot = binding.slotOf(w.webContents.id);
-      if (event.type === 'change' && !runtime?.router.mayReceive(slot, event)) continue;
-      w.webContents.send(EVENT_CHANNEL, event);
+      const allowed = runtime
+        ? runtime.router.mayReceive(slot, event)
+        : mayHear(ANONYMOUS_ACTOR, event);
+      if (allowed) w.webContents.send(EVENT_CHANNEL, event);
     }
   };
   const ready: Promise<Dispatcher> = app.whenReady().then(async () => {
     runtime = await (paths.openRuntime ?? openRuntime)({
       env,
       dataDir,
-      onProgress: (p) => broadcast({ type: 'migration-progress', ...p }),
+      onProgress: ({ done, total }) => broadcast({ type: 'startup-progress', done, total }),
       onEvent: broadcast,
     });
     return runtime.router;

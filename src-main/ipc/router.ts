@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { FleetEvent } from '../../src-shared/channels.ts';
 import { isChannel, type Result, type SessionUser } from '../../src-shared/contract.ts';
-import { ANONYMOUS_ACTOR, decide, mayEver } from '../../src-shared/domain/permissions.ts';
+import { mayHear } from '../../src-shared/domain/events.ts';
+import { ANONYMOUS_ACTOR, type Actor } from '../../src-shared/domain/permissions.ts';
 import { AppError, isAppError } from '../../src-shared/errors.ts';
 import { organizationRow } from '../db/tenancy.ts';
 import { sessionUser } from '../services/auth.ts';
@@ -33,7 +34,7 @@ export interface RouterDeps {
 
 export interface Router {
   dispatch(slot: SessionSlot, channel: string, rawInput: unknown): Promise<Result<unknown>>;
-  /** Whether the window may be sent an event: nothing before sign-in, tenant progress to administrators. */
+  /** Whether the window may be sent an event, by the one rule of src-shared/domain/events.ts. */
   mayReceive(slot: SessionSlot, event: FleetEvent): boolean;
   /** Channels as the system (seeding, the CLI): same checks, no session. */
   system: Invoke;
@@ -123,23 +124,10 @@ export function createRouter(deps: RouterDeps): Router {
     system: registry.system,
     mayReceive(slot, event) {
       const holder = deps.sessions.holderOf(slot.sessionId);
-      if (!holder) return false;
-      const actor = { kind: 'user', id: holder.userId, email: '', ...holder } as const;
-      switch (event.type) {
-        case 'migration-progress':
-          // the progress names every tenant: the audience of tenancy.status
-          return mayEver(actor, 'manageTenancy').allowed;
-        case 'transfer-progress':
-          // a move is started from Settings: its progress goes to whoever may start one
-          return mayEver(actor, 'manageSettings').allowed;
-        case 'change':
-          // a change inside an organization reaches those who can see that organization
-          return event.organizationId === null
-            ? event.kind !== 'tenancy' || mayEver(actor, 'manageTenancy').allowed
-            : decide(actor, 'readOrganizations', { organizationId: event.organizationId }).allowed;
-        default:
-          return true;
-      }
+      const actor: Actor = holder
+        ? { kind: 'user', id: holder.userId, email: '', ...holder }
+        : ANONYMOUS_ACTOR;
+      return mayHear(actor, event);
     },
     tenantFailures,
     async dispatch(slot, channel, rawInput) {

@@ -129,9 +129,10 @@ export async function deleteOrganization(
     );
   }
   await deprovisionOrganization(w.em, organization);
+  // the organization's own audit view keeps its end; the event goes to administrators only (events.ts)
   w.audit({
     targetId: organization.id,
-    organizationId: null,
+    organizationId: organization.id,
     changes: diff({ slug: organization.slug, name: organization.name }, { slug: null, name: null }),
   });
   return null;

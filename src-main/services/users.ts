@@ -144,7 +144,12 @@ export async function confirmUser(w: Work, user: User): Promise<UserDto> {
 export async function storePassword(w: Work, user: User, password: string): Promise<void> {
   user.hashedPassword = await w.runtime.passwords.hash(password);
   await w.em.flush();
-  w.audit({ targetId: user.id, changes: diff({ password: 0 }, { password: 1 }) });
+  // one's own change loads no record: the user's organization is named here, not inferred
+  w.audit({
+    targetId: user.id,
+    organizationId: user.organization.id,
+    changes: diff({ password: 0 }, { password: 1 }),
+  });
   endOtherSessions(w, user);
 }
 

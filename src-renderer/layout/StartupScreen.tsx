@@ -1,15 +1,15 @@
 import { Alert, Center, Loader, Progress, Stack, Text, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
-import type { FleetEvent, MigrationProgress } from '../../src-shared/channels.ts';
+import type { FleetEvent } from '../../src-shared/channels.ts';
 
 /** Shown while the main process opens the database and migrates the tenants. */
 export function StartupScreen() {
-  const [progress, setProgress] = useState<MigrationProgress | null>(null);
+  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   useEffect(
     () =>
       window.fleet.onEvent((event: FleetEvent) => {
-        if (event.type === 'migration-progress') setProgress(event);
+        if (event.type === 'startup-progress') setProgress(event);
         if (event.type === 'startup-failed') setFailure(event.message);
       }),
     [],

@@ -336,8 +336,20 @@ describe('changes announced between consoles', () => {
       });
       await expect.poll(() => heard.filter((c) => c.id === agent.id).length).toBe(2);
       expect(heard.filter((c) => c.id === agent.id)).toEqual([
-        { kind: 'agent', id: agent.id, organizationId: org.id, version: 1 },
-        { kind: 'agent', id: agent.id, organizationId: org.id, version: 2 },
+        {
+          kind: 'agent',
+          id: agent.id,
+          organizationId: org.id,
+          version: 1,
+          action: 'agents.create',
+        },
+        {
+          kind: 'agent',
+          id: agent.id,
+          organizationId: org.id,
+          version: 2,
+          action: 'agents.update',
+        },
       ]);
       expect(JSON.stringify(heard)).not.toMatch(/systemPrompt|password|Louder/);
     } finally {
@@ -349,12 +361,17 @@ describe('changes announced between consoles', () => {
     const mine = await h.org('seen', 'free');
     const developer = await h.user(mine.id, 'developer', 'dev@seen.test');
     const slot = h.slotFor(developer.id);
-    const change = (organizationId: string | null, kind = 'agent') =>
-      ({ type: 'change', kind, id: null, organizationId, version: null }) as const;
+    const change = (organizationId: string) =>
+      ({
+        type: 'change',
+        kind: 'agent',
+        id: null,
+        organizationId,
+        version: null,
+        action: 'agents.create',
+      }) as const;
     expect(h.router.mayReceive(slot, change(mine.id))).toBe(true);
     expect(h.router.mayReceive(slot, change(h.homeId))).toBe(false);
-    expect(h.router.mayReceive(slot, change(null, 'skill'))).toBe(true);
-    expect(h.router.mayReceive(slot, change(null, 'tenancy'))).toBe(false);
     expect(h.router.mayReceive({}, change(mine.id))).toBe(false);
   });
 });

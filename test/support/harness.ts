@@ -80,7 +80,14 @@ export async function createHarness(options: { now?: () => number } = {}): Promi
     settled: async () => {
       // notifications arrive in commit order: once this one is heard, so is every earlier one
       const marker = randomUUID();
-      const change = { kind: 'marker', id: marker, organizationId: null, version: null };
+      // a well-formed change nobody's screen shows: a malformed one would be dropped unheard
+      const change = {
+        kind: 'demo',
+        id: marker,
+        organizationId: null,
+        version: null,
+        action: 'demo.load',
+      };
       await db.sql(`select pg_notify('${CHANGE_CHANNEL}', $1)`, [JSON.stringify(change)]);
       for (let waited = 0; !heardIds.has(marker); waited += 10) {
         if (waited > 5_000) throw new Error('The console did not hear its own database for 5 s');

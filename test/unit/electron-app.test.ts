@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { FleetEvent } from '../../src-shared/channels.ts';
 import { runElectronApp } from '../../src-main/electron/app-main.ts';
+import type { RuntimeOptions } from '../../src-main/runtime.ts';
 import { APP_ORIGIN } from '../../src-main/electron/security.ts';
 import { FakeBrowserWindow, fakeElectron } from '../support/fake-electron.ts';
 
@@ -61,5 +63,70 @@ describe('Electron application lifecycle', () => {
     expect(prevented).toBe(true);
     expect(closed()).toBe(1);
     expect(electron.app.quitCalls).toBe(1);
+  });
+});
+
+describe('Electron event delivery', () => {
+  /** An app whose runtime start-up the test drives: its progress, its events, its router's verdict. */
+  async function startWithEvents(mayReceive: (event: FleetEvent) => boolean) {
+    const electron = fakeElectron({ singleInstance: true });
+    electron.app.whenReady = () => Promise.resolve();
+    let options!: RuntimeOptions;
+    let started!: () => void;
+    const runtimeReady = new Promise<void>((resolve) => (started = resolve));
+    runElectronApp(electron as never, {
+      mainDir: '/app/out/main',
+      openRuntime: async (given) => {
+        options = given;
+        await runtimeReady;
+        return {
+          router: {
+            dispatch: async () => ({ ok: true, data: null }),
+            mayReceive: (_s, e) => mayReceive(e),
+          },
+          close: async () => undefined,
+        };
+      },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const window = FakeBrowserWindow.instances.at(-1)!;
+    return {
+      options: () => options,
+      sent: () => window.webContents.sent.map(([, event]) => event as FleetEvent),
+      started: async () => (started(), await new Promise((resolve) => setTimeout(resolve, 10))),
+    };
+  }
+
+  it('shows start-up progress before anyone signs in, without naming a tenant', async () => {
+    const app = await startWithEvents(() => true);
+    app.options().onProgress?.({ done: 1, total: 2, slug: 'secret-tenant', failed: false });
+    expect(app.sent()).toEqual([{ type: 'startup-progress', done: 1, total: 2 }]);
+  });
+
+  it('sends no event the router refuses the window, whatever its type', async () => {
+    const app = await startWithEvents(() => false);
+    await app.started();
+    const events: FleetEvent[] = [
+      { type: 'migration-progress', done: 1, total: 1, slug: 'secret-tenant', failed: false },
+      {
+        type: 'transfer-progress',
+        phase: 'copying',
+        tenantsDone: 0,
+        tenantsTotal: 1,
+        rows: 0,
+        elapsedMs: 0,
+      },
+      { type: 'reconnected' },
+      {
+        type: 'change',
+        kind: 'agent',
+        id: null,
+        organizationId: '00000000-0000-4000-8000-000000000000',
+        version: null,
+        action: 'agents.create',
+      },
+    ];
+    for (const event of events) app.options().onEvent?.(event);
+    expect(app.sent()).toEqual([]);
   });
 });

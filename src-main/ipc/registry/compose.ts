@@ -15,6 +15,7 @@ import {
   type Capability,
   type Target,
 } from '../../../src-shared/domain/permissions.ts';
+import { namesItsOrganization } from '../../../src-shared/domain/events.ts';
 import { tenantSchemaName } from '../../../src-shared/domain/slug.ts';
 import { AppError, isAppError } from '../../../src-shared/errors.ts';
 import { Agent, Organization, Skill, User } from '../../db/entities/index.ts';
@@ -228,7 +229,11 @@ export function createRegistry(
             outcome?.id === note.targetId && typeof outcome?.version === 'number'
               ? outcome.version
               : null,
+          action: channel,
         };
+        // caught here, in the write's transaction: consoles would drop it, and the audit view miss it
+        if (!namesItsOrganization(change))
+          throw new Error(`${channel}: a ${change.kind} change must name its organization`);
         await em.execute(`select pg_notify('${CHANGE_CHANNEL}', ?)`, [JSON.stringify(change)]);
       }
     };

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ChangeKind } from '../../../src-shared/channels.ts';
 import type {
   BulkOutcome,
   BulkResult,
@@ -31,8 +32,8 @@ type PublicScope = Exclude<Scope, TenantScope>;
 export type Access<C extends Channel> =
   Capability | 'signedIn' | 'public' | ((input: ParsedInput<C>) => Capability);
 
-/** The kind of record an audited channel's events are about. */
-export type AuditTarget = 'organization' | 'user' | 'agent' | 'skill' | 'tenancy' | 'demo';
+/** The kind of record an audited channel's events are about (the change kinds consoles hear). */
+export type AuditTarget = ChangeKind;
 
 /** The record a call is about, found by id (locked in write scopes) or NOT_FOUND. */
 export interface Loadable {
