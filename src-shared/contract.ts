@@ -421,6 +421,8 @@ export const contract = {
       // null clears it: a user's name is optional
       name: nameField.nullable().optional(),
       role: roleField.optional(),
+      // the version the edit started from: a save over someone else's is a CONFLICT
+      version: versionField.optional(),
     }),
     output: out<UserDto>(),
   },
@@ -516,6 +518,8 @@ export const contract = {
       systemPromptEnhancement: promptField.optional(),
       tools: z.array(toolField).max(50).optional(),
       isOfficial: z.boolean().optional(),
+      // the version the edit started from: a save over someone else's is a CONFLICT
+      version: versionField.optional(),
     }),
     output: out<SkillDto>(),
   },

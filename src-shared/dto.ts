@@ -28,6 +28,8 @@ export interface UserDto {
   role: Role;
   confirmedAt: string | null;
   organizationId: string;
+  /** Optimistic lock: an edit sends the version it started from. */
+  version: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -42,6 +44,8 @@ export interface SkillDto {
   systemPromptEnhancement: string;
   tools: string[];
   isOfficial: boolean;
+  /** Optimistic lock: an edit sends the version it started from. */
+  version: number;
   createdAt: string;
   updatedAt: string;
 }

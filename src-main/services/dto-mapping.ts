@@ -48,7 +48,7 @@ export function organizationDto(o: OrganizationRow): OrganizationDto {
 /** What a user's DTO is made of: an entity, or a row read for a list with its organization's id. */
 export type UserRow = Pick<
   User,
-  'id' | 'email' | 'name' | 'role' | 'confirmedAt' | 'createdAt' | 'updatedAt'
+  'id' | 'email' | 'name' | 'role' | 'confirmedAt' | 'version' | 'createdAt' | 'updatedAt'
 > & { organization: { id: string } };
 
 export function userDto(u: UserRow): UserDto {
@@ -59,6 +59,7 @@ export function userDto(u: UserRow): UserDto {
     role: u.role,
     confirmedAt: u.confirmedAt ? iso(u.confirmedAt) : null,
     organizationId: u.organization.id,
+    version: u.version,
     createdAt: iso(u.createdAt),
     updatedAt: iso(u.updatedAt),
   };
@@ -76,6 +77,7 @@ export type SkillRow = Pick<
   | 'systemPromptEnhancement'
   | 'tools'
   | 'isOfficial'
+  | 'version'
   | 'createdAt'
   | 'updatedAt'
 >;
@@ -91,6 +93,7 @@ export function skillDto(s: SkillRow): SkillDto {
     systemPromptEnhancement: s.systemPromptEnhancement,
     tools: [...s.tools],
     isOfficial: s.isOfficial,
+    version: s.version,
     createdAt: iso(s.createdAt),
     updatedAt: iso(s.updatedAt),
   };

@@ -75,7 +75,7 @@ export async function updateSkill(
     }
   }
   const before = audited(skill);
-  const { id: _id, ...fields } = input;
+  const { id: _id, version: _version, ...fields } = input;
   w.em.assign(skill, Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)));
   const changes = diff(before, audited(skill));
   if (!hasChanges(changes)) return skillDto(skill);

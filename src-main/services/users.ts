@@ -51,6 +51,7 @@ export async function listUsers(w: Work, input: ParsedInput<'users.list'>): Prom
       'name',
       'role',
       'confirmedAt',
+      'version',
       'organization',
       'createdAt',
       'updatedAt',

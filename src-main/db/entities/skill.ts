@@ -16,6 +16,7 @@ export const Skill = defineEntity({
     systemPromptEnhancement: p.text(),
     tools: p.array().default([]),
     isOfficial: p.boolean().default(false),
+    version: p.integer().version().default(1),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p
       .datetime()

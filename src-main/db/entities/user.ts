@@ -17,6 +17,7 @@ export const User = defineEntity({
     /** Set when someone else chose the password (demo data, an administrator): it must be changed at next sign-in. */
     mustChangePassword: p.boolean().default(false),
     organization: () => p.manyToOne(Organization).deleteRule('cascade'),
+    version: p.integer().version().default(1),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p
       .datetime()
