@@ -17,6 +17,15 @@ export default defineConfig({
       },
       {
         test: {
+          // the components that decide (conflicts, refusals, the palette), in a DOM of their own
+          name: 'renderer',
+          include: ['test/renderer/**/*.test.tsx'],
+          environment: 'happy-dom',
+          setupFiles: ['test/renderer/setup.ts'],
+        },
+      },
+      {
+        test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',

@@ -1,6 +1,7 @@
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient, type UseQueryOptions } from '@tanstack/react-query';
 import type { Channel, ChannelInput, ChannelOutput } from '../../src-shared/contract.ts';
+import type { ErrorCode } from '../../src-shared/errors.ts';
 import type { ApiError } from './client.ts';
 import { call } from './client.ts';
 
@@ -28,6 +29,8 @@ export function useWrite<C extends Channel>(
     invalidates?: string[];
     /** False where the screen shows the refusal in place instead of a notification. */
     notifyErrors?: boolean;
+    /** Refusals the screen shows in place (a save's CONFLICT), whatever notifyErrors says of others. */
+    inPlace?: readonly ErrorCode[];
   } = {},
 ) {
   const client = useQueryClient();
@@ -42,6 +45,7 @@ export function useWrite<C extends Channel>(
       if (message) notifications.show({ color: 'teal', message });
     },
     onError: (error) => {
+      if (options.notifyErrors === false || options.inPlace?.includes(error.code)) return;
       if (!error.fields)
         notifications.show({ color: 'red', title: 'Not done', message: error.message });
     },

@@ -14,8 +14,8 @@ export function ChangedElsewhere({
   if (!useChangedElsewhere(kind, id, version)) return null;
   return (
     <Alert color="orange" title="Changed by someone else" role="alert">
-      Another operator saved this record after you opened it. Saving now would be refused as a
-      conflict: close the dialog to see their changes, then edit again.
+      Another operator saved this record after you opened it. When you save, their version is shown
+      beside yours and you choose which to keep; nothing is overwritten unseen.
     </Alert>
   );
 }

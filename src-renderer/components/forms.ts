@@ -12,10 +12,16 @@ export async function submitWith<R>(
   try {
     return { value: await write() };
   } catch (error) {
-    if (error instanceof ApiError && error.fields) form.setErrors(error.fields);
+    showFieldErrors(form)(error);
     return null;
   }
 }
+
+/** Puts a refusal's field errors on the form's fields (the write hook notified the rest). */
+export const showFieldErrors =
+  (form: { setErrors: (errors: Record<string, string>) => void }) => (error: unknown) => {
+    if (error instanceof ApiError && error.fields) form.setErrors(error.fields);
+  };
 
 export const formatDate = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
 export const formatNumber = (n: number) => n.toLocaleString('en-US');

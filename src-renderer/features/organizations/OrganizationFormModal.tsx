@@ -11,12 +11,25 @@ import { ChangedElsewhere } from '../../components/ChangedElsewhere.tsx';
 import { suggestSlug, tenantSchemaName } from '../../../src-shared/domain/slug.ts';
 import { TIERS, tierLimits } from '../../../src-shared/domain/tiers.ts';
 import type { OrganizationDto } from '../../../src-shared/dto.ts';
+import { call } from '../../api/client.ts';
 import { useWrite } from '../../api/hooks.ts';
-import { formatNumber, submitWith } from '../../components/forms.ts';
+import {
+  ConflictPanel,
+  useOpenedRecord,
+  useVersionedSave,
+  type ConflictField,
+} from '../../components/edit-conflict.tsx';
+import { formatNumber, showFieldErrors, submitWith } from '../../components/forms.ts';
 import { FormActions } from '../../components/FormActions.tsx';
 
 const createSchema = contract['organizations.create'].input;
 const editSchema = contract['organizations.update'].input.pick({ name: true, billingStatus: true });
+type EditValues = Pick<OrganizationDto, 'name' | 'billingStatus'>;
+
+const ORGANIZATION_FIELDS: ConflictField<OrganizationDto, EditValues>[] = [
+  { label: 'Name', theirs: (o) => o.name, yours: (v) => v.name },
+  { label: 'Billing status', theirs: (o) => o.billingStatus, yours: (v) => v.billingStatus },
+];
 
 export function CreateOrganizationModal({
   opened,
@@ -98,46 +111,58 @@ export function EditOrganizationModal({
   opened: boolean;
   onClose: () => void;
 }) {
-  const form = useForm({
-    initialValues: { name: organization.name, billingStatus: organization.billingStatus },
+  const base = useOpenedRecord(organization);
+  const form = useForm<EditValues>({
+    initialValues: { name: base.name, billingStatus: base.billingStatus },
     validate: zod4Resolver(editSchema),
   });
-  const update = useWrite('organizations.update', { success: (o) => `Saved ${o.name}` });
+  const update = useWrite('organizations.update', {
+    success: (o) => `Saved ${o.name}`,
+    inPlace: ['CONFLICT'],
+  });
+  const versioned = useVersionedSave<OrganizationDto, EditValues>({
+    base,
+    load: () => call('organizations.get', { id: base.id }),
+    save: (version, values) => update.mutateAsync({ id: base.id, version, ...values }),
+    onError: showFieldErrors(form),
+  });
   const { can } = useSession();
-  const mayEnd = can('endOrganizations', { organizationId: organization.id });
+  const mayEnd = can('endOrganizations', { organizationId: base.id });
   const submit = form.onSubmit(async (values) => {
-    if (
-      await submitWith(form, () =>
-        update.mutateAsync({ id: organization.id, version: organization.version, ...values }),
-      )
-    )
-      onClose();
+    if (await versioned.submit(values)) onClose();
   });
   return (
-    <Modal opened={opened} onClose={onClose} title={`Edit ${organization.name}`}>
-      <form onSubmit={submit}>
-        <Stack>
-          <ChangedElsewhere
-            kind="organization"
-            id={organization.id}
-            version={organization.version}
-          />
-          <TextInput label="Name" data-autofocus {...form.getInputProps('name')} />
-          <Select
-            label="Billing status"
-            description="Suspended and canceled organizations cannot deploy, activate, resume or redeploy agents; users of a canceled one cannot sign in."
-            data={BILLING_STATUSES.map((s) => ({
-              value: s,
-              label: s,
-              // suspending or canceling one's own organization would end one's own access
-              disabled: ENDING_BILLING_STATUSES.has(s) && !mayEnd,
-            }))}
-            allowDeselect={false}
-            {...form.getInputProps('billingStatus')}
-          />
-          <FormActions onCancel={onClose} loading={update.isPending} submitLabel="Save" />
-        </Stack>
-      </form>
+    <Modal opened={opened} onClose={onClose} title={`Edit ${base.name}`}>
+      {versioned.conflict ? (
+        <ConflictPanel
+          conflict={versioned.conflict}
+          fields={ORGANIZATION_FIELDS}
+          saving={update.isPending}
+          onKeepTheirs={onClose}
+          onTakeYours={() => void versioned.takeYours().then((saved) => saved && onClose())}
+          onBackToEditing={versioned.backToEditing}
+        />
+      ) : (
+        <form onSubmit={submit}>
+          <Stack>
+            <ChangedElsewhere kind="organization" id={base.id} version={base.version} />
+            <TextInput label="Name" data-autofocus {...form.getInputProps('name')} />
+            <Select
+              label="Billing status"
+              description="Suspended and canceled organizations cannot deploy, activate, resume or redeploy agents; users of a canceled one cannot sign in."
+              data={BILLING_STATUSES.map((s) => ({
+                value: s,
+                label: s,
+                // suspending or canceling one's own organization would end one's own access
+                disabled: ENDING_BILLING_STATUSES.has(s) && !mayEnd,
+              }))}
+              allowDeselect={false}
+              {...form.getInputProps('billingStatus')}
+            />
+            <FormActions onCancel={onClose} loading={update.isPending} submitLabel="Save" />
+          </Stack>
+        </form>
+      )}
     </Modal>
   );
 }

@@ -18,11 +18,19 @@ import { contract } from '../../../src-shared/contract.ts';
 import { SKILL_CATEGORIES } from '../../../src-shared/domain/enums.ts';
 import { TIERS } from '../../../src-shared/domain/tiers.ts';
 import type { SkillDto } from '../../../src-shared/dto.ts';
+import { call } from '../../api/client.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
+import { ChangedElsewhere } from '../../components/ChangedElsewhere.tsx';
+import {
+  ConflictPanel,
+  useOpenedRecord,
+  useVersionedSave,
+  type ConflictField,
+} from '../../components/edit-conflict.tsx';
 import { useSession } from '../../auth/session.tsx';
 import { TierBadge } from '../../components/badges.tsx';
 import type { Column } from '../../components/DataTable.tsx';
-import { submitWith } from '../../components/forms.ts';
+import { showFieldErrors, submitWith } from '../../components/forms.ts';
 import { useListParams } from '../../components/list-params.ts';
 import { ListScreen } from '../../components/ListScreen.tsx';
 import { RowActions } from '../../components/RowActions.tsx';
@@ -32,76 +40,133 @@ import { FormActions } from '../../components/FormActions.tsx';
 const schema = contract['skills.create'].input;
 const categoryLabel = (c: string) => c.replace('_', ' ');
 
+type SkillValues = Pick<
+  SkillDto,
+  'name' | 'slug' | 'category' | 'tierRequired' | 'systemPromptEnhancement' | 'tools' | 'isOfficial'
+> & { description: string };
+
+const SKILL_FIELDS: ConflictField<SkillDto, SkillValues>[] = [
+  { label: 'Name', theirs: (s) => s.name, yours: (v) => v.name },
+  { label: 'Slug', theirs: (s) => s.slug, yours: (v) => v.slug },
+  { label: 'Description', theirs: (s) => s.description ?? '', yours: (v) => v.description },
+  {
+    label: 'Category',
+    theirs: (s) => (s.category ? categoryLabel(s.category) : ''),
+    yours: (v) => (v.category ? categoryLabel(v.category) : ''),
+  },
+  { label: 'Tier required', theirs: (s) => s.tierRequired, yours: (v) => v.tierRequired },
+  { label: 'Tools', theirs: (s) => s.tools.join(', '), yours: (v) => v.tools.join(', ') },
+  {
+    label: 'System prompt enhancement',
+    theirs: (s) => s.systemPromptEnhancement,
+    yours: (v) => v.systemPromptEnhancement,
+  },
+  {
+    label: 'Official',
+    theirs: (s) => (s.isOfficial ? 'yes' : 'no'),
+    yours: (v) => (v.isOfficial ? 'yes' : 'no'),
+  },
+];
+
 function SkillModal({ skill, onClose }: { skill?: SkillDto; onClose: () => void }) {
-  const form = useForm({
+  const base = useOpenedRecord(skill);
+  const form = useForm<SkillValues>({
     initialValues: {
-      name: skill?.name ?? '',
-      slug: skill?.slug ?? '',
-      description: skill?.description ?? '',
-      category: skill?.category ?? null,
-      tierRequired: skill?.tierRequired ?? 'free',
-      systemPromptEnhancement: skill?.systemPromptEnhancement ?? '',
-      tools: skill?.tools ?? [],
-      isOfficial: skill?.isOfficial ?? false,
+      name: base?.name ?? '',
+      slug: base?.slug ?? '',
+      description: base?.description ?? '',
+      category: base?.category ?? null,
+      tierRequired: base?.tierRequired ?? 'free',
+      systemPromptEnhancement: base?.systemPromptEnhancement ?? '',
+      tools: base?.tools ?? [],
+      isOfficial: base?.isOfficial ?? false,
     },
     validate: zod4Resolver(schema),
   });
   const create = useWrite('skills.create', { success: (s) => `Added ${s.name} to the catalog` });
-  const update = useWrite('skills.update', { success: (s) => `Saved ${s.name}` });
+  const update = useWrite('skills.update', {
+    success: (s) => `Saved ${s.name}`,
+    inPlace: ['CONFLICT'],
+  });
+  const versioned = useVersionedSave<SkillDto, SkillValues>({
+    base,
+    load: () => call('skills.get', { id: base?.id ?? '' }),
+    save: (version, values) =>
+      update.mutateAsync({
+        id: base?.id ?? '',
+        version,
+        ...values,
+        description: values.description || null,
+      }),
+    onError: showFieldErrors(form),
+  });
   const submit = form.onSubmit(async (values) => {
+    if (base) {
+      if (await versioned.submit(values)) onClose();
+      return;
+    }
     const input = { ...values, description: values.description || null };
-    const saved = await submitWith(form, () =>
-      skill ? update.mutateAsync({ id: skill.id, ...input }) : create.mutateAsync(input),
-    );
-    if (saved) onClose();
+    if (await submitWith(form, () => create.mutateAsync(input))) onClose();
   });
   return (
-    <Modal opened onClose={onClose} title={skill ? `Edit ${skill.name}` : 'New skill'} size="lg">
-      <form onSubmit={submit}>
-        <Stack>
-          <Group grow>
-            <TextInput label="Name" data-autofocus {...form.getInputProps('name')} />
-            <TextInput label="Slug" {...form.getInputProps('slug')} />
-          </Group>
-          <TextInput label="Description" {...form.getInputProps('description')} />
-          <Group grow>
-            <Select
-              label="Category"
-              data={SKILL_CATEGORIES.map((c) => ({ value: c, label: categoryLabel(c) }))}
-              clearable
-              {...form.getInputProps('category')}
+    <Modal opened onClose={onClose} title={base ? `Edit ${base.name}` : 'New skill'} size="lg">
+      {versioned.conflict ? (
+        <ConflictPanel
+          conflict={versioned.conflict}
+          fields={SKILL_FIELDS}
+          saving={update.isPending}
+          onKeepTheirs={onClose}
+          onTakeYours={() => void versioned.takeYours().then((saved) => saved && onClose())}
+          onBackToEditing={versioned.backToEditing}
+        />
+      ) : (
+        <form onSubmit={submit}>
+          <Stack>
+            {base && <ChangedElsewhere kind="skill" id={base.id} version={base.version} />}
+            <Group grow>
+              <TextInput label="Name" data-autofocus {...form.getInputProps('name')} />
+              <TextInput label="Slug" {...form.getInputProps('slug')} />
+            </Group>
+            <TextInput label="Description" {...form.getInputProps('description')} />
+            <Group grow>
+              <Select
+                label="Category"
+                data={SKILL_CATEGORIES.map((c) => ({ value: c, label: categoryLabel(c) }))}
+                clearable
+                {...form.getInputProps('category')}
+              />
+              <Select
+                label="Tier required"
+                data={[...TIERS]}
+                allowDeselect={false}
+                {...form.getInputProps('tierRequired')}
+              />
+            </Group>
+            <TagsInput
+              label="Tools"
+              description="Press Enter after each tool"
+              placeholder="web_search"
+              {...form.getInputProps('tools')}
             />
-            <Select
-              label="Tier required"
-              data={[...TIERS]}
-              allowDeselect={false}
-              {...form.getInputProps('tierRequired')}
+            <Textarea
+              label="System prompt enhancement"
+              autosize
+              minRows={5}
+              styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+              {...form.getInputProps('systemPromptEnhancement')}
             />
-          </Group>
-          <TagsInput
-            label="Tools"
-            description="Press Enter after each tool"
-            placeholder="web_search"
-            {...form.getInputProps('tools')}
-          />
-          <Textarea
-            label="System prompt enhancement"
-            autosize
-            minRows={5}
-            styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
-            {...form.getInputProps('systemPromptEnhancement')}
-          />
-          <Switch
-            label="Official skill"
-            {...form.getInputProps('isOfficial', { type: 'checkbox' })}
-          />
-          <FormActions
-            onCancel={onClose}
-            loading={create.isPending || update.isPending}
-            submitLabel={skill ? 'Save' : 'Add skill'}
-          />
-        </Stack>
-      </form>
+            <Switch
+              label="Official skill"
+              {...form.getInputProps('isOfficial', { type: 'checkbox' })}
+            />
+            <FormActions
+              onCancel={onClose}
+              loading={create.isPending || update.isPending}
+              submitLabel={base ? 'Save' : 'Add skill'}
+            />
+          </Stack>
+        </form>
+      )}
     </Modal>
   );
 }

@@ -7,8 +7,16 @@ import { contract } from '../../../src-shared/contract.ts';
 import { ROLES } from '../../../src-shared/domain/enums.ts';
 import { MAX_NAME } from '../../../src-shared/domain/fields.ts';
 import type { UserDto } from '../../../src-shared/dto.ts';
+import { call } from '../../api/client.ts';
 import { useWrite } from '../../api/hooks.ts';
-import { submitWith } from '../../components/forms.ts';
+import { ChangedElsewhere } from '../../components/ChangedElsewhere.tsx';
+import {
+  ConflictPanel,
+  useOpenedRecord,
+  useVersionedSave,
+  type ConflictField,
+} from '../../components/edit-conflict.tsx';
+import { showFieldErrors, submitWith } from '../../components/forms.ts';
 import { useOrganizationOptions } from '../organizations/organization-options.ts';
 import { FormActions } from '../../components/FormActions.tsx';
 
@@ -84,7 +92,16 @@ export function CreateUserModal({
   );
 }
 
-const editSchema = contract['users.update'].input.omit({ id: true }).extend({ name: optionalName });
+const editSchema = contract['users.update'].input
+  .omit({ id: true, version: true })
+  .extend({ name: optionalName });
+type UserValues = Pick<UserDto, 'email' | 'role'> & { name: string };
+
+const USER_FIELDS: ConflictField<UserDto, UserValues>[] = [
+  { label: 'Email', theirs: (u) => u.email, yours: (v) => v.email },
+  { label: 'Name', theirs: (u) => u.name ?? '', yours: (v) => v.name.trim() },
+  { label: 'Role', theirs: (u) => u.role, yours: (v) => v.role },
+];
 
 export function EditUserModal({
   user,
@@ -97,37 +114,63 @@ export function EditUserModal({
   opened: boolean;
   onClose: () => void;
 }) {
-  const form = useForm({
-    initialValues: { email: user.email, name: user.name ?? '', role: user.role },
+  const base = useOpenedRecord(user);
+  const form = useForm<UserValues>({
+    initialValues: { email: base.email, name: base.name ?? '', role: base.role },
     validate: zod4Resolver(editSchema),
   });
-  const update = useWrite('users.update', { success: (u) => `Saved ${u.email}` });
+  const update = useWrite('users.update', {
+    success: (u) => `Saved ${u.email}`,
+    inPlace: ['CONFLICT'],
+  });
+  const versioned = useVersionedSave<UserDto, UserValues>({
+    base,
+    load: () => call('users.get', { id: base.id }),
+    save: (version, values) => {
+      const name = nameOrNull(values.name);
+      const { id } = base;
+      return update.mutateAsync(
+        canChangeRole ? { id, version, ...values, name } : { id, version, name },
+      );
+    },
+    onError: showFieldErrors(form),
+  });
   const submit = form.onSubmit(async (values) => {
-    const name = nameOrNull(values.name);
-    const input = canChangeRole ? { id: user.id, ...values, name } : { id: user.id, name };
-    if (await submitWith(form, () => update.mutateAsync(input))) onClose();
+    if (await versioned.submit(values)) onClose();
   });
   return (
-    <Modal opened={opened} onClose={onClose} title={`Edit ${user.email}`}>
-      <form onSubmit={submit}>
-        <Stack>
-          <TextInput label="Email" disabled={!canChangeRole} {...form.getInputProps('email')} />
-          <TextInput
-            label="Name"
-            description="Optional: clear it to remove the name"
-            data-autofocus
-            {...form.getInputProps('name')}
-          />
-          <Select
-            label="Role"
-            data={roleOptions}
-            disabled={!canChangeRole}
-            allowDeselect={false}
-            {...form.getInputProps('role')}
-          />
-          <FormActions onCancel={onClose} loading={update.isPending} submitLabel="Save" />
-        </Stack>
-      </form>
+    <Modal opened={opened} onClose={onClose} title={`Edit ${base.email}`}>
+      {versioned.conflict ? (
+        <ConflictPanel
+          conflict={versioned.conflict}
+          fields={USER_FIELDS}
+          saving={update.isPending}
+          onKeepTheirs={onClose}
+          onTakeYours={() => void versioned.takeYours().then((saved) => saved && onClose())}
+          onBackToEditing={versioned.backToEditing}
+        />
+      ) : (
+        <form onSubmit={submit}>
+          <Stack>
+            <ChangedElsewhere kind="user" id={base.id} version={base.version} />
+            <TextInput label="Email" disabled={!canChangeRole} {...form.getInputProps('email')} />
+            <TextInput
+              label="Name"
+              description="Optional: clear it to remove the name"
+              data-autofocus
+              {...form.getInputProps('name')}
+            />
+            <Select
+              label="Role"
+              data={roleOptions}
+              disabled={!canChangeRole}
+              allowDeselect={false}
+              {...form.getInputProps('role')}
+            />
+            <FormActions onCancel={onClose} loading={update.isPending} submitLabel="Save" />
+          </Stack>
+        </form>
+      )}
     </Modal>
   );
 }
