@@ -47,7 +47,9 @@ if (electronBinary(projectRoot, process.env)) {
   process.stderr.write(`${NO_ELECTRON}\n\n`);
   try {
     const server = await openHeadlessConsole({ host: '127.0.0.1', port: 0 });
-    const opened = openBrowser(server.url);
+    // the terminal shows the token; the browser's command line, which every local user can
+    // read in `ps`, carries only a one-time code for it
+    const opened = openBrowser(server.launchUrl());
     process.stdout.write(
       `The console is at ${server.url}\n` +
         `${opened ? 'It opens in your browser now; ' : 'Open it in a browser on this machine; '}` +

@@ -1,16 +1,35 @@
 /**
  * The headless page's window.fleet: the same shape as Electron's preload,
  * over same-origin fetch. Served as /bridge.js (CSP allows only 'self'
- * scripts). The token comes from the URL fragment once, then lives in
- * sessionStorage; the window id is per tab, so reload keeps the session.
+ * scripts). The token comes from the URL fragment once, or is bought with a
+ * launch link's one-time code (every call waits for that exchange), then
+ * lives in sessionStorage; neither stays in the address bar or history. The
+ * window id is per tab, so reload keeps the session.
  */
 export const BRIDGE_SCRIPT = `(() => {
   const store = window.sessionStorage;
-  const match = /(?:^|[#&])token=([A-Za-z0-9_-]+)/.exec(location.hash);
-  if (match) {
-    store.setItem('fleet.token', match[1]);
-    history.replaceState(null, '', location.pathname + location.search);
-  }
+  const token = /(?:^|[#&])token=([A-Za-z0-9_-]+)/.exec(location.hash);
+  const code = /(?:^|[#&])code=([A-Za-z0-9_-]+)/.exec(location.hash);
+  if (token || code) history.replaceState(null, '', location.pathname + location.search);
+  if (token) store.setItem('fleet.token', token[1]);
+  // a launch link that bought no token: every call answers why instead of trying without one,
+  // as UNAVAILABLE (there is no session to go back to sign-in for), which the start screen shows
+  let refusal = null;
+  const claim = async (value) => {
+    try {
+      const response = await fetch('/session/claim', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ code: value }),
+      });
+      const answer = await response.json();
+      if (answer.ok) store.setItem('fleet.token', answer.data.token);
+      else refusal = { ok: false, error: { code: 'UNAVAILABLE', message: answer.error.message } };
+    } catch (_) {
+      refusal = { ok: false, error: { code: 'UNAVAILABLE', message: 'The console server did not answer; is npm start still running?' } };
+    }
+  };
+  const claimed = code ? claim(code[1]) : Promise.resolve();
   let windowId = store.getItem('fleet.window');
   if (!windowId) {
     const bytes = crypto.getRandomValues(new Uint8Array(16));
@@ -30,6 +49,8 @@ export const BRIDGE_SCRIPT = `(() => {
   const stream = async () => {
     if (streaming || listeners.size === 0) return;
     streaming = true;
+    await claimed;
+    if (refusal) return;
     try {
       const response = await fetch('/events', { headers: headers() });
       if (response.status !== 200) throw new Error('refused');
@@ -59,6 +80,8 @@ export const BRIDGE_SCRIPT = `(() => {
   };
   window.fleet = Object.freeze({
     async invoke(channel, input) {
+      await claimed;
+      if (refusal) return refusal;
       const response = await fetch('/rpc/' + encodeURIComponent(channel), {
         method: 'POST',
         headers: headers(),

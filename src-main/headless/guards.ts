@@ -3,7 +3,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 
 /*
  * The checks every /rpc and /events request passes before it reaches the
- * router, as pure functions so that each rule is tested on its own.
+ * router (and /session/claim, which has no token yet, passes the first two),
+ * as pure functions so that each rule is tested on its own.
  */
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -37,14 +38,21 @@ export function windowIdOf(headers: IncomingHttpHeaders): string | null {
   return typeof id === 'string' && WINDOW_ID.test(id) ? id : null;
 }
 
+/** Host, then Origin: whether the caller is this server's own page (or a local tool). */
+export function checkCaller(headers: IncomingHttpHeaders, port: number): GuardFailure | null {
+  if (!hostAllowed(headers.host, port)) return { status: 403, message: 'Host not allowed' };
+  if (!originAllowed(headers.origin, port)) return { status: 403, message: 'Origin not allowed' };
+  return null;
+}
+
 /** Host, then Origin, then token, then window id; null when the request may proceed. */
 export function checkRequest(
   headers: IncomingHttpHeaders,
   port: number,
   token: string,
 ): GuardFailure | null {
-  if (!hostAllowed(headers.host, port)) return { status: 403, message: 'Host not allowed' };
-  if (!originAllowed(headers.origin, port)) return { status: 403, message: 'Origin not allowed' };
+  const caller = checkCaller(headers, port);
+  if (caller) return caller;
   if (!tokenMatches(headers.authorization, token))
     return { status: 401, message: 'Missing or wrong token' };
   if (!windowIdOf(headers))

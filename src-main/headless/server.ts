@@ -12,7 +12,9 @@ import type { Router } from '../ipc/router.ts';
 import type { SessionSlot } from '../ipc/session-slot.ts';
 import { BRIDGE_SCRIPT } from './bridge-script.ts';
 import { createDownloads } from './downloads.ts';
-import { checkRequest, hostAllowed, MAX_BODY_BYTES, windowIdOf } from './guards.ts';
+import { checkCaller, checkRequest, hostAllowed, MAX_BODY_BYTES, windowIdOf } from './guards.ts';
+import { createLaunchCodes } from './launch-codes.ts';
+import { claimSession } from './session-claim.ts';
 
 export interface HeadlessOptions {
   router: Pick<Router, 'dispatch' | 'mayReceive'>;
@@ -24,9 +26,16 @@ export interface HeadlessOptions {
 }
 
 export interface HeadlessServer {
+  /** The console's address with the token in its fragment, for tools and the terminal. */
   url: string;
   port: number;
   token: string;
+  /**
+   * The address to open a browser on: a one-time code instead of the token
+   * (a launcher's argv is readable by every local user), which the page
+   * exchanges for the token at /session/claim. Voids the previous one.
+   */
+  launchUrl(): string;
   /** Pushes an event to every open /events stream whose window may see it. */
   broadcast(event: FleetEvent): void;
   close(): Promise<void>;
@@ -105,7 +114,8 @@ function readBody(req: IncomingMessage): Promise<Buffer | null> {
 /**
  * The console over loopback HTTP for machines without Electron: the built
  * renderer plus POST /rpc/<channel> and GET /events, each request checked
- * for Host, Origin, the per-run token and a window id (one session each).
+ * for Host, Origin, the per-run token and a window id (one session each),
+ * and POST /session/claim, where a launch link's code buys the token.
  */
 export async function startHeadless(options: HeadlessOptions): Promise<HeadlessServer> {
   const token = options.token ?? randomBytes(16).toString('base64url');
@@ -114,6 +124,7 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessS
   /** Open /events streams, each with the window (session) it serves. */
   const streams = new Map<ServerResponse, SessionSlot>();
   const downloads = await createDownloads();
+  const launchCodes = createLaunchCodes();
   let port = 0;
 
   /** A file a window saved, once: the id is the credential (see downloads.ts). */
@@ -185,6 +196,20 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessS
     sendJson(res, 200, await options.router.dispatch(slot, channel, input));
   };
 
+  const handleClaim = async (req: IncomingMessage, res: ServerResponse) => {
+    const caller = checkCaller(req.headers, port);
+    if (caller)
+      return sendJson(res, caller.status, {
+        ok: false,
+        error: { code: 'FORBIDDEN', message: caller.message },
+      });
+    const body = await readBody(req);
+    if (body === null)
+      return sendJson(res, 413, validation('The request body is larger than 1 MiB'));
+    const answer = claimSession(body, launchCodes, token);
+    sendJson(res, answer.status, answer.body);
+  };
+
   const slotOf = (windowId: string) => {
     let slot = slots.get(windowId);
     if (!slot) slots.set(windowId, (slot = { files: downloads.target }));
@@ -209,6 +234,10 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessS
     const isApi = url.pathname.startsWith('/rpc/') || url.pathname === '/events';
     const download = /^\/download\/([^/]+)$/.exec(url.pathname)?.[1];
     const work = async () => {
+      if (url.pathname === '/session/claim') {
+        if (req.method !== 'POST') return send(res, 405, 'Method not allowed', 'text/plain');
+        return handleClaim(req, res);
+      }
       if (download !== undefined && req.method === 'GET') {
         if (!hostAllowed(req.headers.host, port))
           return send(res, 403, 'Host not allowed', 'text/plain');
@@ -253,12 +282,13 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessS
     server.listen(options.port ?? 0, host, () => resolve());
   });
   port = (server.address() as AddressInfo).port;
-  const urlHost = host === '::1' ? '[::1]' : host;
+  const origin = `http://${host === '::1' ? '[::1]' : host}:${port}`;
 
   return {
-    url: `http://${urlHost}:${port}/#token=${token}`,
+    url: `${origin}/#token=${token}`,
     port,
     token,
+    launchUrl: () => `${origin}/#code=${launchCodes.issue()}`,
     broadcast(event) {
       const frame = `data: ${JSON.stringify(event)}\n\n`;
       for (const [stream, slot] of streams)

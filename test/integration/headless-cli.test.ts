@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { npmStart, type NpmStart } from '../support/npm-start.ts';
 
 /*
  * `npm run start:headless` as a user runs it: no database configured, so it
@@ -86,6 +87,45 @@ describe('start:headless', () => {
     child.kill('SIGINT');
     expect(await new Promise((resolve) => child.once('exit', resolve))).toBe(0);
     expect(postgresRunning()).toBe(false);
+  });
+
+  describe('npm start with a desktop to open the browser on', () => {
+    let started: NpmStart;
+    beforeAll(async () => {
+      const { DATABASE_URL: _ignored, ...inherited } = process.env;
+      started = await npmStart({ ...inherited, FLEETPROMPT_HOME: home });
+    });
+    afterAll(() => started.stop());
+
+    const printedToken = () => /#token=([A-Za-z0-9_-]+)$/.exec(started.printed)?.[1] ?? '';
+
+    it("opens the browser on a one-time code: the opener's arguments hold no token", async () => {
+      const { port } = new URL(started.printed);
+      const argv = await started.launchArgv();
+      expect(printedToken()).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      expect(argv).toEqual([
+        expect.stringMatching(
+          new RegExp(`^http://127\\.0\\.0\\.1:${port}/#code=[A-Za-z0-9_-]{22}$`),
+        ),
+      ]);
+      expect(argv.join(' ')).not.toContain(printedToken());
+    });
+
+    it("buys the printed token with the opener's code, once", async () => {
+      const [link = ''] = await started.launchArgv();
+      const { origin, hash } = new URL(link);
+      const claim = () =>
+        fetch(`${origin}/session/claim`, {
+          method: 'POST',
+          headers: { Origin: origin, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ code: hash.slice('#code='.length) }),
+        });
+      const first = await claim();
+      expect(await first.json()).toEqual({ ok: true, data: { token: printedToken() } });
+      const again = await claim();
+      expect(again.status).toBe(401);
+      expect(JSON.stringify(await again.json())).not.toContain(printedToken());
+    });
   });
 
   it('refuses a host that is not loopback', async () => {

@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FleetEvent } from '../../src-shared/channels.ts';
 import { startHeadless, type HeadlessServer } from '../../src-main/headless/server.ts';
+import { LINK_REFUSED } from '../../src-main/headless/session-claim.ts';
 import { createRouter } from '../../src-main/ipc/router.ts';
 import { SessionStore } from '../../src-main/services/sessions.ts';
 import { createHarness, PASSWORD, type Harness } from '../support/harness.ts';
@@ -50,6 +51,16 @@ const headers = (windowId = 'window-aaaaaaaa', extra: Record<string, string> = {
   ...extra,
 });
 
+/** The one-time code in a launch link's fragment. */
+const codeOf = (link: string) => new URL(link).hash.slice('#code='.length);
+
+const claim = (code: string, extra: Record<string, string> = {}) =>
+  fetch(`${base}/session/claim`, {
+    method: 'POST',
+    headers: { Origin: base, 'Content-Type': 'application/json', ...extra },
+    body: JSON.stringify({ code }),
+  });
+
 const rpc = (channel: string, body: unknown, init: { headers?: Record<string, string> } = {}) =>
   fetch(`${base}/rpc/${channel}`, {
     method: 'POST',
@@ -61,6 +72,83 @@ describe('headless transport', () => {
   it('announces a loopback URL carrying a 128-bit token', () => {
     expect(server.url).toBe(`http://127.0.0.1:${server.port}/#token=${server.token}`);
     expect(Buffer.from(server.token, 'base64url')).toHaveLength(16);
+  });
+
+  it('opens browsers on a launch link that carries a one-time code, never the token', () => {
+    const link = server.launchUrl();
+    expect(link).toMatch(
+      new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/#code=[A-Za-z0-9_-]{22}$`),
+    );
+    expect(link).not.toContain(server.token);
+  });
+
+  it("exchanges a launch link's code for the token once", async () => {
+    const code = codeOf(server.launchUrl());
+    const first = await claim(code);
+    expect(first.status).toBe(200);
+    expect(await first.json()).toEqual({ ok: true, data: { token: server.token } });
+    const again = await claim(code);
+    expect(again.status).toBe(401);
+    expect(await again.json()).toEqual({
+      ok: false,
+      error: { code: 'UNAUTHENTICATED', message: LINK_REFUSED },
+    });
+  });
+
+  it('refuses a wrong code with the same answer, and no token', async () => {
+    const code = codeOf(server.launchUrl());
+    const wrong = await claim(code.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')));
+    expect(wrong.status).toBe(401);
+    expect(await wrong.json()).toEqual({
+      ok: false,
+      error: { code: 'UNAUTHENTICATED', message: LINK_REFUSED },
+    });
+  });
+
+  it('accepts only the newest launch link: one valid code at a time', async () => {
+    const older = codeOf(server.launchUrl());
+    const newer = codeOf(server.launchUrl());
+    expect((await claim(older)).status).toBe(401);
+    expect((await claim(newer)).status).toBe(200);
+  });
+
+  it('refuses a claim from a foreign Origin before spending the code', async () => {
+    const code = codeOf(server.launchUrl());
+    const foreign = await claim(code, { Origin: 'http://evil.example' });
+    expect(foreign.status).toBe(403);
+    expect(await foreign.text()).not.toContain(server.token);
+    expect((await claim(code)).status).toBe(200);
+  });
+
+  it('refuses a claim naming a Host that is not loopback', async () => {
+    const code = codeOf(server.launchUrl());
+    const { request } = await import('node:http');
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: server.port,
+          path: '/session/claim',
+          method: 'POST',
+          headers: { Host: `rebound.example:${server.port}`, 'Content-Type': 'application/json' },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on('error', reject);
+      req.end(JSON.stringify({ code }));
+    });
+    expect(answer.status).toBe(403);
+    expect(answer.body).not.toContain(server.token);
+  });
+
+  it('answers a claim without a code with a VALIDATION error', async () => {
+    const response = await fetch(`${base}/session/claim`, { method: 'POST', body: '{"oops":' });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
   });
 
   it('serves the renderer with the bridge script and a strict CSP', async () => {
