@@ -2,9 +2,10 @@ import type { BillingStatus, Role } from './enums.ts';
 
 /*
  * THE access table of DESIGN.md. The main process enforces it for every
- * channel (each registration names its capability), the screens ask it what
- * to offer, and the policy-matrix test derives its expectations from it.
- * Nothing else decides who may do what.
+ * channel (each registration names its capability) and the screens ask it
+ * what to offer. Nothing else decides who may do what. The policy-matrix
+ * test checks it against test/policy/access-policy.md, written by hand from
+ * DESIGN.md, never from this table.
  */
 
 /** Who performs an operation: a signed-in user, the system (seed, CLI, start-up), or nobody yet. */
@@ -47,7 +48,9 @@ export type Capability = (typeof CAPABILITIES)[number];
 
 const ADMIN_ONLY = { admin: 'all', developer: 'none', user: 'none' } as const;
 
-export const ACCESS: Readonly<Record<Capability, Readonly<Record<Role, Grant>>>> = {
+export type AccessTable = Readonly<Record<Capability, Readonly<Record<Role, Grant>>>>;
+
+export const ACCESS: AccessTable = {
   readOrganizations: { admin: 'all', developer: 'own', user: 'own' },
   manageOrganizations: ADMIN_ONLY,
   /** Delete, suspend or cancel: never the organization one belongs to (it would sign oneself out). */
@@ -112,24 +115,39 @@ function refused(code: 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND', message: s
   return { allowed: false, code, message };
 }
 
-/** Whether the actor can see an organization at all; others' records answer NOT_FOUND. */
-function sees(actor: Actor & { kind: 'user' }, organizationId: string): boolean {
-  return ACCESS.readOrganizations[actor.role] === 'all' || actor.organizationId === organizationId;
+/** Whether the actor can see an organization (null: every one) at all; others' records answer NOT_FOUND. */
+function sees(
+  actor: Actor & { kind: 'user' },
+  organizationId: string | null,
+  table: AccessTable,
+): boolean {
+  return table.readOrganizations[actor.role] === 'all' || actor.organizationId === organizationId;
 }
 
 /**
  * The verdict on one action. Anonymous callers are refused as such, and a
  * role without the capability as such; then a target in an organization
  * the actor cannot see is NOT_FOUND (a caller never learns what exists in
- * another tenant); then the reach of the grant.
+ * another tenant); then the reach of the grant. `table` is ACCESS but for
+ * tests that check the policy catches a changed grant.
  */
-export function decide(actor: Actor, capability: Capability, target: Target = {}): Decision {
-  const ever = mayEver(actor, capability, target);
+export function decide(
+  actor: Actor,
+  capability: Capability,
+  target: Target = {},
+  table: AccessTable = ACCESS,
+): Decision {
+  const ever = mayEver(actor, capability, target, table);
   if (!ever.allowed || actor.kind !== 'user') return ever;
-  if (target.organizationId !== undefined && !sees(actor, target.organizationId)) {
+  if (target.organizationId !== undefined && !sees(actor, target.organizationId, table)) {
     return refused('NOT_FOUND', `${target.what ?? 'Organization'} not found`);
   }
-  switch (ACCESS[capability][actor.role]) {
+  switch (table[capability][actor.role]) {
+    case 'own':
+      // a role that sees every organization still acts only in its own under an 'own' grant
+      return target.organizationId === undefined || target.organizationId === actor.organizationId
+        ? ALLOWED
+        : refused('FORBIDDEN', FORBIDDEN[capability]);
     case 'self':
       return target.userId === actor.id ? ALLOWED : refused('FORBIDDEN', FORBIDDEN[capability]);
     case 'others':
@@ -150,7 +168,12 @@ export function decide(actor: Actor, capability: Capability, target: Target = {}
  * Whether the actor may use a capability on anything at all: the check that
  * can be made before the record a call is about has been read.
  */
-export function mayEver(actor: Actor, capability: Capability, target: Target = {}): Decision {
+export function mayEver(
+  actor: Actor,
+  capability: Capability,
+  target: Target = {},
+  table: AccessTable = ACCESS,
+): Decision {
   if (actor.kind === 'system') return ALLOWED;
   if (actor.kind === 'anonymous') {
     const fact = ANONYMOUS[capability];
@@ -158,7 +181,7 @@ export function mayEver(actor: Actor, capability: Capability, target: Target = {
       ? ALLOWED
       : refused('UNAUTHENTICATED', 'Sign in to continue');
   }
-  return ACCESS[capability][actor.role] === 'none'
+  return table[capability][actor.role] === 'none'
     ? refused('FORBIDDEN', FORBIDDEN[capability])
     : ALLOWED;
 }
@@ -169,11 +192,19 @@ export function can(actor: Actor, capability: Capability, target?: Target): bool
 
 /**
  * The organization a list is confined to for this actor and capability, or
- * null when the actor sees every organization.
+ * null when the actor sees every organization. As in decide(), an
+ * organization the actor cannot see does not exist for it, whatever the
+ * capability's grant says. `table` as in decide().
  */
-export function scopeOf(actor: Actor, capability: Capability): string | null {
+export function scopeOf(
+  actor: Actor,
+  capability: Capability,
+  table: AccessTable = ACCESS,
+): string | null {
   if (actor.kind !== 'user') return null;
-  return ACCESS[capability][actor.role] === 'all' ? null : actor.organizationId;
+  return table[capability][actor.role] === 'all' && sees(actor, null, table)
+    ? null
+    : actor.organizationId;
 }
 
 /**

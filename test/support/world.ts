@@ -8,7 +8,10 @@ import { createScratchDatabase } from './scratch-database.ts';
 /*
  * A world for channel-wide tests: organization A ("own", where the admin,
  * developer and user live) and B ("other"), each with a target user and
- * agent, one skill, and a valid input for every channel aimed at either.
+ * agent, one skill, and a valid input for every channel aimed at either:
+ * asked for "other", an input names organization B or a record of it (or,
+ * to delete one, another organization made for it). A channel that names
+ * no organization has one input, and refuses to be asked for "other".
  */
 
 export type Scope = 'own' | 'other';
@@ -22,10 +25,20 @@ export interface World {
   skillId: string;
   /** A new admin session each time: some calls (changePassword) end the admin's other sessions. */
   admin(): SessionSlot;
-  inputs: Record<ChannelName, (scope: Scope) => Promise<Record<string, unknown>>>;
+  inputs: Record<ChannelName, (scope: Scope) => Promise<Input>>;
 }
 
 const unique = () => randomBytes(4).toString('hex');
+
+type Input = Record<string, unknown>;
+
+/** The input of a channel that names no organization: there is no other-organization call to make. */
+function withoutOrganization(make: () => Promise<Input>): (scope: Scope) => Promise<Input> {
+  return (scope) =>
+    scope === 'own'
+      ? make()
+      : Promise.reject(new Error('The channel names no organization: it has no "other" input'));
+}
 
 export async function buildWorld(h: Harness, prefix: string): Promise<World> {
   const org = { own: await h.org(`${prefix}-a`), other: await h.org(`${prefix}-b`) };
@@ -71,21 +84,31 @@ export async function buildWorld(h: Harness, prefix: string): Promise<World> {
     (await h.ok(admin(), 'organizations.get', { id: org[scope].id })).version;
 
   const inputs: World['inputs'] = {
-    'auth.signIn': async () => ({ email: `user@${prefix}-a.test`, password: PASSWORD }),
-    'auth.signOut': async () => ({}),
-    'auth.me': async () => ({}),
-    'auth.firstRun': async () => ({}),
-    'auth.createFirstAdmin': async () => ({
+    'auth.signIn': withoutOrganization(async () => ({
+      email: `user@${prefix}-a.test`,
+      password: PASSWORD,
+    })),
+    'auth.signOut': withoutOrganization(async () => ({})),
+    'auth.me': withoutOrganization(async () => ({})),
+    'auth.firstRun': withoutOrganization(async () => ({})),
+    'auth.createFirstAdmin': withoutOrganization(async () => ({
       organizationName: 'Late',
       slug: `late-${unique()}`,
       email: `late-${unique()}@x.test`,
       name: 'Late',
       password: PASSWORD,
-    }),
-    'auth.changePassword': async () => ({ currentPassword: PASSWORD, newPassword: PASSWORD }),
-    'organizations.list': async () => ({ page: 1, pageSize: 10 }),
+    })),
+    'auth.changePassword': withoutOrganization(async () => ({
+      currentPassword: PASSWORD,
+      newPassword: PASSWORD,
+    })),
+    'organizations.list': withoutOrganization(async () => ({ page: 1, pageSize: 10 })),
     'organizations.get': async (s) => ({ id: org[s].id }),
-    'organizations.create': async () => ({ name: 'New', slug: `new-${unique()}`, tier: 'free' }),
+    'organizations.create': withoutOrganization(async () => ({
+      name: 'New',
+      slug: `new-${unique()}`,
+      tier: 'free',
+    })),
     'organizations.update': async (s) => ({
       id: org[s].id,
       version: await orgVersion(s),
@@ -182,15 +205,18 @@ export async function buildWorld(h: Harness, prefix: string): Promise<World> {
     }),
     'agents.history': async (s) => ({ organizationId: org[s].id, id: target[s].agentId }),
     'agents.delete': async (s) => ({ organizationId: org[s].id, id: (await freshAgent(s)).id }),
-    'skills.list': async () => ({ page: 1, pageSize: 10 }),
-    'skills.get': async () => ({ id: skillId }),
-    'skills.create': async () => ({
+    'skills.list': withoutOrganization(async () => ({ page: 1, pageSize: 10 })),
+    'skills.get': withoutOrganization(async () => ({ id: skillId })),
+    'skills.create': withoutOrganization(async () => ({
       name: 'S',
       slug: `s-${unique()}`,
       systemPromptEnhancement: 'x',
-    }),
-    'skills.update': async () => ({ id: skillId, description: `d ${unique()}` }),
-    'skills.delete': async () => ({
+    })),
+    'skills.update': withoutOrganization(async () => ({
+      id: skillId,
+      description: `d ${unique()}`,
+    })),
+    'skills.delete': withoutOrganization(async () => ({
       id: (
         await h.ok(admin(), 'skills.create', {
           name: 'D',
@@ -198,24 +224,24 @@ export async function buildWorld(h: Harness, prefix: string): Promise<World> {
           systemPromptEnhancement: 'x',
         })
       ).id,
-    }),
-    'tenancy.status': async () => ({}),
-    'tenancy.migrateAll': async () => ({}),
-    'tenancy.recount': async () => ({}),
-    'fleet.overview': async () => ({}),
-    'fleet.searchAgents': async () => ({ query: 'Target' }),
+    })),
+    'tenancy.status': withoutOrganization(async () => ({})),
+    'tenancy.migrateAll': withoutOrganization(async () => ({})),
+    'tenancy.recount': withoutOrganization(async () => ({})),
+    'fleet.overview': withoutOrganization(async () => ({})),
+    'fleet.searchAgents': withoutOrganization(async () => ({ query: 'Target' })),
     'audit.list': async (s) => ({ organizationId: org[s].id }),
-    'settings.get': async () => ({}),
-    'settings.testDatabase': async () => ({ url: h.db.url }),
-    'settings.saveDatabase': async () => ({ mode: 'url', url: h.db.url }),
-    'database.move': async () => {
+    'settings.get': withoutOrganization(async () => ({})),
+    'settings.testDatabase': withoutOrganization(async () => ({ url: h.db.url })),
+    'settings.saveDatabase': withoutOrganization(async () => ({ mode: 'url', url: h.db.url })),
+    'database.move': withoutOrganization(async () => {
       const target = await createScratchDatabase(inject('serverUrl'), 'fp_matrix_move');
       onTestFinished(() => target.drop());
       return { url: target.url };
-    },
-    'database.backup': async () => ({}),
+    }),
+    'database.backup': withoutOrganization(async () => ({})),
     'csv.export': async (s) => ({ table: 'agents', organizationId: org[s].id, sort: '-name' }),
-    'demo.load': async () => ({}),
+    'demo.load': withoutOrganization(async () => ({})),
   };
   return { org, userIds, target, skillId, admin, inputs };
 }
