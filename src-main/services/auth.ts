@@ -7,6 +7,7 @@ import { AppError } from '../../src-shared/errors.ts';
 import { User } from '../db/entities/index.ts';
 import { provisionOrganization } from '../db/tenancy.ts';
 import { created, recordAudit } from './audit.ts';
+import { requireUncommonPassword } from './common-passwords.ts';
 import { BCRYPT_COST } from './password-hasher.ts';
 import { settleAttempt, startAttempt } from './sign-in-throttle.ts';
 import { insertUser, sessionUserOf, storePassword, userCreated } from './users.ts';
@@ -109,6 +110,7 @@ export async function createFirstAdmin(
   if (!(await isFirstRun(tx))) {
     throw new AppError('FORBIDDEN', 'An administrator already exists; sign in instead');
   }
+  requireUncommonPassword(w.actor, input.password, 'password');
   const organization = await provisionOrganization(tx, {
     name: input.organizationName,
     slug: input.slug,
@@ -165,6 +167,7 @@ export async function changePassword(
       currentPassword: 'is not correct',
     });
   }
+  requireUncommonPassword(w.actor, input.newPassword, 'newPassword');
   user.mustChangePassword = false;
   await storePassword(w, user, input.newPassword);
   return null;

@@ -9,6 +9,7 @@ import { created, diff, hasChanges } from './audit.ts';
 import { userDto, type UserRow } from './dto-mapping.ts';
 import { containsPattern, findRows, offsetOf, sortOf } from './paging.ts';
 import type { PasswordHasher } from './password-hasher.ts';
+import { requireUncommonPassword } from './common-passwords.ts';
 import type { Work } from './work.ts';
 
 /** Refuses what would leave the console without a confirmed administrator. */
@@ -105,6 +106,7 @@ export async function createUser(w: Work, input: ParsedInput<'users.create'>): P
   if (!(await w.em.findOne(Organization, input.organizationId, { fields: ['id'] }))) {
     throw new AppError('NOT_FOUND', 'Organization not found');
   }
+  requireUncommonPassword(w.actor, input.password, 'password');
   const user = await insertUser(w.em, w.runtime.passwords, { ...input, mustChangePassword: true });
   w.audit(userCreated(user));
   return userDto(user);
@@ -180,6 +182,7 @@ export async function setPassword(
   input: ParsedInput<'users.setPassword'>,
   user: User,
 ): Promise<null> {
+  requireUncommonPassword(w.actor, input.password, 'password');
   // a password chosen for someone else is a one-time password
   user.mustChangePassword = !(w.actor.kind === 'user' && w.actor.id === user.id);
   await storePassword(w, user, input.password);
