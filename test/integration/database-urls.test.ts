@@ -7,6 +7,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openDatabaseTarget } from '../../src-main/db/connection.ts';
+import { openOrm } from '../../src-main/db/orm.ts';
 import {
   backupDatabase,
   moveDatabase,
@@ -145,6 +146,22 @@ describe('passwords in database URLs', () => {
     await h.ok(h.admin(), 'settings.saveDatabase', { mode: 'embedded' });
   });
 
+  it('still connect the console’s own pool, which reads every parameter as the driver does', async () => {
+    for (const written of everyForm(h.db.url, 'pooled')) {
+      const orm = await openOrm(
+        `${written.url}${written.url.includes('?') ? '&' : '?'}application_name=fp-pooled`,
+      );
+      try {
+        const [row] = await orm.em
+          .getConnection()
+          .execute<{ name: string }[]>(`select current_setting('application_name') as name`);
+        expect(row?.name, written.form).toBe('fp-pooled');
+      } finally {
+        await orm.close(true);
+      }
+    }
+  });
+
   it('never come back in database.move’s answer', async () => {
     for (const [i, { form }] of everyForm(h.db.url, 'moved').entries()) {
       const target = await emptyDatabase();
@@ -265,6 +282,15 @@ describe('a database URL from the page', () => {
       expect(result.ok ? '' : (result.error.fields?.url ?? '')).toMatch(why);
     },
   );
+
+  it('gives the same answer whether the file it names exists or not', async () => {
+    const [there, absent] = await Promise.all(
+      ['/etc/hostname', '/no/such/file'].map((file) =>
+        h.call(h.admin(), 'settings.testDatabase', { url: `${h.db.url}?sslrootcert=${file}` }),
+      ),
+    );
+    expect(there).toEqual(absent);
+  });
 
   it('naming a socket as its host is refused, however the host is written', async () => {
     for (const url of [
