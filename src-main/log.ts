@@ -1,5 +1,6 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { maskUrlsIn } from './db/connection-string.ts';
 
 export type Log = (message: string, error?: unknown) => void;
 
@@ -10,12 +11,15 @@ const SECRETS: [RegExp, string][] = [
     /("?(?:password|currentPassword|newPassword|hashedPassword|hashed_password|token|sessionId)"?\s*[:=]\s*)"[^"]*"/gi,
     '$1"[redacted]"',
   ],
-  [/(postgres(?:ql)?:\/\/[^:/@\s]+:)[^@\s]+@/gi, '$1[redacted]@'],
   [/(Bearer\s+)[A-Za-z0-9._~+/=-]+/g, '$1[redacted]'],
 ];
 
+/** The text with secrets hidden: database URLs by the one URL masker, then the patterns above. */
 export function redact(text: string): string {
-  return SECRETS.reduce((acc, [pattern, replacement]) => acc.replace(pattern, replacement), text);
+  return SECRETS.reduce(
+    (acc, [pattern, replacement]) => acc.replace(pattern, replacement),
+    maskUrlsIn(text),
+  );
 }
 
 function describe(error: unknown): string {

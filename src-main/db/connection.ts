@@ -3,6 +3,9 @@ import type { DatabaseSource } from '../../src-shared/contract.ts';
 import { openEmbedded, type EmbeddedLog } from './embedded.ts';
 import { readStoredSettings } from './saved-settings.ts';
 
+/** The one masker of database URLs, where callers have always found it. */
+export { maskUrl } from './connection-string.ts';
+
 export const MIN_SERVER_VERSION_NUM = 140000;
 
 export interface DatabaseTarget {
@@ -82,15 +85,4 @@ export async function probeServer(url: string, timeoutMs = 10_000): Promise<Serv
 
 export function checkServerVersion(versionNum: number, version: string): void {
   if (versionNum < MIN_SERVER_VERSION_NUM) throw new DatabaseVersionError(version);
-}
-
-/** The URL with its password hidden, for screens, logs and messages. */
-export function maskUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '•••';
-    return decodeURI(parsed.toString());
-  } catch {
-    return '(not a valid URL)';
-  }
 }

@@ -23,6 +23,9 @@ export async function openOrm(url: string, options: OrmOptions = {}): Promise<Or
       allowGlobalContext: false,
       pool: { min: 0, max: options.poolMax ?? 10 },
       driverOptions: {
+        // the pool reads the URL as node-postgres does: MikroORM's own reading of clientUrl
+        // takes host, user, password and database only, and drops ?password=, sslmode and the rest
+        connectionString: url,
         onPoolCreated: (pool: Pool) => guardPool(pool),
         // a pool that cannot hand out a connection answers UNAVAILABLE instead of waiting forever
         connectionTimeoutMillis: 15_000,

@@ -1,7 +1,11 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-/** What the console keeps in its data directory between runs (settings.json, mode 0600). */
+/**
+ * What the console keeps in its data directory between runs (settings.json,
+ * mode 0600). A saved URL is kept whole, password included: the console
+ * connects with it at its next start. Everything that shows it masks it.
+ */
 export interface StoredSettings {
   database?: { mode: 'embedded' } | { mode: 'url'; url: string };
 }
@@ -16,13 +20,18 @@ export async function readStoredSettings(dataDir: string): Promise<StoredSetting
   }
 }
 
-/** Replaces the file at once (write, then rename), so a crash never leaves half of it. */
+/**
+ * Replaces the file at once (write, then rename), so a crash never leaves
+ * half of it. The temporary file is made anew: a mode is set only on a file
+ * writeFile creates, and one left by a crash may have another.
+ */
 export async function writeStoredSettings(
   dataDir: string,
   settings: StoredSettings,
 ): Promise<void> {
   await mkdir(dataDir, { recursive: true });
   const temporary = join(dataDir, `${FILE}.tmp`);
+  await rm(temporary, { force: true });
   await writeFile(temporary, JSON.stringify(settings, null, 2), { mode: 0o600 });
   await rename(temporary, join(dataDir, FILE));
 }

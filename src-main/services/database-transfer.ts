@@ -1,10 +1,12 @@
 import { join } from 'node:path';
 import type { BackupReport, ParsedInput, TransferReport } from '../../src-shared/contract.ts';
 import { AppError } from '../../src-shared/errors.ts';
-import { DatabaseVersionError, maskUrl } from '../db/connection.ts';
+import { DatabaseVersionError } from '../db/connection.ts';
+import { messageWithUrlMasked } from '../db/connection-string.ts';
 import { TransferError } from '../db/transfer/copy-into.ts';
 import { UnfinishedTransferError } from '../db/transfer/marker.ts';
 import { backupDatabase, backupFileName, moveDatabase } from '../db/transfer/operations.ts';
+import { acceptUrlFromPage } from './url-from-page.ts';
 import type { Work } from './work.ts';
 
 /** One move or backup at a time per console: each holds a snapshot and many connections. */
@@ -13,7 +15,7 @@ const ONE_AT_A_TIME = 'database-transfer';
 /** What went wrong, in the operator's words; the password never appears. */
 function refusal(error: unknown, url: string): AppError {
   if (error instanceof AppError) return error;
-  const message = error instanceof Error ? error.message.replaceAll(url, maskUrl(url)) : '';
+  const message = messageWithUrlMasked(error, url);
   if (
     error instanceof TransferError ||
     error instanceof UnfinishedTransferError ||
@@ -38,6 +40,7 @@ export function moveToServer(
   w: Work,
   input: ParsedInput<'database.move'>,
 ): Promise<TransferReport> {
+  acceptUrlFromPage(input.url);
   const from = w.runtime.environment.databaseUrl;
   return w.runtime.serially(ONE_AT_A_TIME, async () => {
     try {

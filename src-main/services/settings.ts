@@ -1,7 +1,9 @@
 import type { ParsedInput, SettingsDto } from '../../src-shared/contract.ts';
 import { AppError } from '../../src-shared/errors.ts';
 import { DatabaseVersionError, maskUrl, probeServer } from '../db/connection.ts';
+import { messageWithUrlMasked } from '../db/connection-string.ts';
 import { readStoredSettings, writeStoredSettings } from '../db/saved-settings.ts';
+import { acceptUrlFromPage } from './url-from-page.ts';
 import type { Work } from './work.ts';
 
 export async function getSettings(w: Work): Promise<SettingsDto> {
@@ -25,20 +27,24 @@ export async function testDatabase(
   _w: Work,
   input: ParsedInput<'settings.testDatabase'>,
 ): Promise<{ version: string }> {
+  acceptUrlFromPage(input.url);
   try {
     return { version: (await probeServer(input.url, 5_000)).version };
   } catch (error) {
     if (error instanceof DatabaseVersionError)
       throw new AppError('VALIDATION', error.message, { url: error.message });
-    const reason =
-      error instanceof Error
-        ? error.message.replace(input.url, maskUrl(input.url))
-        : 'unknown error';
+    const reason = messageWithUrlMasked(error, input.url) || 'unknown error';
     throw new AppError('VALIDATION', `Could not connect: ${reason}`, { url: 'could not connect' });
   }
 }
 
-/** Tests a URL before saving it; the choice takes effect at the next start. */
+/**
+ * Tests a URL before saving it; the choice takes effect at the next start.
+ * The URL is saved whole, password included: the console must connect with
+ * it at its next start. It stays in the data directory's settings.json
+ * (mode 0600, like the embedded server's own password), and is masked
+ * wherever it is shown.
+ */
 export async function saveDatabase(
   w: Work,
   input: ParsedInput<'settings.saveDatabase'>,

@@ -8,6 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { z } from 'zod';
 import { isValidSlug } from '../../../src-shared/domain/slug.ts';
+import { maskUrlsIn } from '../connection-string.ts';
 import { schemasOf, type Description, type TableShape } from './describe.ts';
 import type { TransferSource } from './source.ts';
 import type { Fingerprint } from './tables.ts';
@@ -113,7 +114,7 @@ export async function writeArchive(
     const manifest: Manifest = {
       app: options.app,
       createdAt: new Date().toISOString(),
-      source: source.label,
+      source: maskUrlsIn(source.label),
       description: source.description,
     };
     await write(`${MAGIC}\n${JSON.stringify(manifest)}\n`);
@@ -215,7 +216,10 @@ async function checkArchive(
 export async function openArchiveSource(
   file: string,
 ): Promise<TransferSource & { manifest: Manifest }> {
-  const { manifest, fingerprints } = await checkArchive(file);
+  const checked = await checkArchive(file);
+  const { fingerprints } = checked;
+  // an archive made by an older version may name its source with a password
+  const manifest = { ...checked.manifest, source: maskUrlsIn(checked.manifest.source) };
   const it = lines(file);
   const next = async () => {
     const r = await it.next();

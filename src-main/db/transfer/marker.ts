@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { maskUrlsIn } from '../connection-string.ts';
 
 /*
  * A copy into a database (a move or a restore) first leaves a marker there,
@@ -17,7 +18,11 @@ export const MARKER_TABLES = [
 ] as const;
 
 export interface Marker {
-  /** What is being copied, e.g. the source URL without its password, or the archive's name. */
+  /**
+   * What is being copied, e.g. the source URL masked, or the archive's name;
+   * masked again when written and when read (a marker left by an older
+   * version may hold a password).
+   */
   source: string;
   startedAt: string;
   /** Every tenant of the source: what a rollback drops. */
@@ -43,7 +48,10 @@ export async function readMarker(
   );
   const found = marker.rows[0]?.marker;
   if (!found) throw new Error('The database holds an empty transfer marker');
-  return { marker: found, done: new Set(done.rows.map((r) => r.step)) };
+  return {
+    marker: { ...found, source: maskUrlsIn(found.source) },
+    done: new Set(done.rows.map((r) => r.step)),
+  };
 }
 
 export async function writeMarker(client: pg.ClientBase, marker: Marker): Promise<void> {
@@ -54,7 +62,9 @@ export async function writeMarker(client: pg.ClientBase, marker: Marker): Promis
     await client.query(
       'create table public.fleetprompt_transfer_keys (tbl text not null, key jsonb not null, primary key (tbl, key))',
     );
-    await client.query('insert into public.fleetprompt_transfer (marker) values ($1)', [marker]);
+    await client.query('insert into public.fleetprompt_transfer (marker) values ($1)', [
+      { ...marker, source: maskUrlsIn(marker.source) },
+    ]);
     await client.query('commit');
   } catch (error) {
     await client.query('rollback');
