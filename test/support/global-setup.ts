@@ -2,7 +2,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { openEmbedded } from '../../src-main/db/embedded.ts';
+import { openEmbedded } from '../../src-main/db/embedded/open.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
