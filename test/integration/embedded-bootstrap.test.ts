@@ -88,6 +88,21 @@ describe('the app connects with least privilege', () => {
     }
   });
 
+  it('and no other role on the server may connect to its database (nor send NOTIFY there)', async () => {
+    const server = await openEmbedded(await home());
+    try {
+      await rows(server.adminUrl, "create role bystander login password 'bystander-pw'");
+      const asBystander = new URL(server.url);
+      asBystander.username = 'bystander';
+      asBystander.password = 'bystander-pw';
+      await expect(rows(asBystander.toString(), 'select 1')).rejects.toThrow(
+        /permission denied for database/,
+      );
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('converts a cluster from before the role existed in place, its tables handed to the role', async () => {
     const dir = await home();
     const first = await openEmbedded(dir);

@@ -6,7 +6,9 @@ import { APP_DATABASE, APP_ROLE, SUPERUSER } from './urls.ts';
 
 /*
  * The app's role and database, made (or checked) by the superuser at every
- * start: a role without superuser that owns its database.
+ * start: a role without superuser that owns its database, which no other
+ * role on the server may connect to (any role that can connect may send
+ * NOTIFY on the console's channels).
  */
 
 export interface AppLogin {
@@ -82,7 +84,11 @@ async function ensureDatabase(admin: pg.Client, log: EmbeddedLog): Promise<strin
   return APP_DATABASE;
 }
 
-/** The role and its database. */
+/**
+ * The role and its database, with CONNECT taken from PUBLIC at every start
+ * (so clusters made before this learn it too); the owner and the superuser
+ * keep theirs.
+ */
 export async function bootstrapAppRole(
   adminUrl: string,
   known: Partial<AppLogin>,
@@ -92,6 +98,9 @@ export async function bootstrapAppRole(
     const appPassword = known.appPassword ?? randomBytes(18).toString('base64url');
     await ensureRole(admin, appPassword);
     const appDatabase = known.appDatabase ?? (await ensureDatabase(admin, log));
+    await admin.query(
+      `revoke connect, temporary on database ${quoteIdent(appDatabase)} from public`,
+    );
     return { appPassword, appDatabase };
   });
 }
