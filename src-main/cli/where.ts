@@ -48,7 +48,7 @@ function print(report: WhereReport): void {
   );
   if (report.orphans.length === 0) console.log('orphans: none');
   for (const orphan of report.orphans) {
-    const of = orphan.dataDir ? ` of ${orphan.dataDir}` : '';
+    const of = orphan.dataDir ? ` (${orphan.dataDir})` : '';
     console.log(
       `orphan: ${orphan.path} (${size(orphan.bytes)}, ${used(orphan)}${orphan.running ? ', running' : ''}): ${orphan.reason}${of}`,
     );
