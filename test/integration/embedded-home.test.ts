@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, cp, mkdtemp, rename, rm } from 'node:fs/promises';
+import { chmod, cp, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -104,7 +104,7 @@ async function dataDirWithCluster(name: string): Promise<{ home: string; cluster
   return { home, cluster };
 }
 
-describe('a data directory deleted or moved', () => {
+describe('a data directory and its cluster', () => {
   it('deleted, then seeded again: a fresh database with the demo data once', async () => {
     const home = join(base, 'deleted');
     const first = await seed(home);
@@ -136,6 +136,25 @@ describe('a data directory deleted or moved', () => {
     expect(moved.stdout).toContain('Nothing to do: the demo data was already loaded.');
     expect(await demoOrganizations(after)).toEqual([{ name: 'Changed before the move' }]);
     expect(await demoOrganizations(before)).toEqual([{ name: 'Demo Company' }]);
+  });
+
+  it('made by a version from before cluster ids: adopts the cluster its state names, with its data', async () => {
+    const home = join(base, 'from-before-ids');
+    expect((await seed(home)).code).toBe(0);
+    const stateFile = join(home, 'embedded-postgres.json');
+    const { clusterId: _id, ...before } = JSON.parse(await readFile(stateFile, 'utf8')) as {
+      clusterId: string;
+      clusterDir: string;
+    };
+    await writeFile(stateFile, JSON.stringify(before));
+    await rm(join(before.clusterDir, 'fleetprompt-cluster.json'));
+
+    const again = await seed(home);
+    expect(again.stderr).toBe('');
+    expect(again.stdout).toContain('Nothing to do: the demo data was already loaded.');
+    const report = await whereJson(home);
+    expect(report.cluster?.path).toBe(before.clusterDir);
+    expect(report.cluster?.id).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
 

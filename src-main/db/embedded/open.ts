@@ -150,6 +150,8 @@ export async function openEmbedded(
   return withLock(home, async () => {
     const previous = await readState(home);
     const place = await findCluster(home, previous, options.clustersRoot ?? clustersRoot());
+    if (place.kind === 'new' && previous?.clusterId)
+      log(`the cluster ${previous.clusterId} this data directory named is gone: making a new one`);
     if (place.kind === 'own' && previous) {
       const joined = await joinRunning(previous, place.dir, log);
       if (joined) return joined;
