@@ -1,6 +1,6 @@
 // npm's postinstall: prepares the embedded PostgreSQL's empty cluster once
 // per machine user, so that a first start copies it instead of running
-// initdb (src-main/db/embedded-template.ts), and compiles the console's
+// initdb (src-main/db/embedded/template.ts), and compiles the console's
 // modules into Node's on-disk cache (headless.ts). Plain JavaScript, so
 // that any Node runs it; it never fails the install.
 
@@ -20,7 +20,7 @@ useCompileCache();
 await import('./headless-console.ts').catch(() => undefined);
 flushCompileCache();
 try {
-  const { prepareClusterTemplate } = await import('../db/embedded.ts');
+  const { prepareClusterTemplate } = await import('../db/embedded/prepare-template.ts');
   const outcome = await prepareClusterTemplate();
   console.log(
     outcome === 'made'

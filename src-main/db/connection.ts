@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { DatabaseSource } from '../../src-shared/contract.ts';
-import { openEmbedded, type EmbeddedLog } from './embedded.ts';
+import { openEmbedded } from './embedded/open.ts';
+import type { EmbeddedLog } from './embedded/types.ts';
 import { readStoredSettings } from './saved-settings.ts';
 
 /** The one masker of database URLs, where callers have always found it. */

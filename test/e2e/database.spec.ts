@@ -2,7 +2,7 @@ import { chmod, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, type Locator, type Page } from '@playwright/test';
-import { openEmbedded } from '../../src-main/db/embedded.ts';
+import { openEmbedded } from '../../src-main/db/embedded/open.ts';
 import { createScratchDatabase } from '../support/scratch-database.ts';
 import { adminPage, test } from './fixtures.ts';
 import { go, snap, toast } from './support.ts';

@@ -1,13 +1,14 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { chmod, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { shippedBinaries, type PostgresBinaries } from '../../src-main/db/embedded-binaries.ts';
-import { APP_ROLE, EmbeddedStartError, openEmbedded } from '../../src-main/db/embedded.ts';
+import { shippedBinaries, type PostgresBinaries } from '../../src-main/db/embedded/binaries.ts';
+import { EmbeddedStartError } from '../../src-main/db/embedded/errors.ts';
+import { openEmbedded } from '../../src-main/db/embedded/open.ts';
+import { APP_ROLE } from '../../src-main/db/embedded/urls.ts';
 
 /*
  * How the embedded PostgreSQL is set up and how it fails: least privilege
@@ -81,6 +82,21 @@ describe('the app connects with least privilege', () => {
       expect(me).toEqual({ user: APP_ROLE, superuser: false, owner: APP_ROLE });
       await expect(rows(server.url, "copy (select 1) to program 'true'")).rejects.toThrow(
         /permission denied|must be superuser|pg_execute_server_program/,
+      );
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('and no other role on the server may connect to its database (nor send NOTIFY there)', async () => {
+    const server = await openEmbedded(await home());
+    try {
+      await rows(server.adminUrl, "create role bystander login password 'bystander-pw'");
+      const asBystander = new URL(server.url);
+      asBystander.username = 'bystander';
+      asBystander.password = 'bystander-pw';
+      await expect(rows(asBystander.toString(), 'select 1')).rejects.toThrow(
+        /permission denied for database/,
       );
     } finally {
       await server.stop();
@@ -230,23 +246,23 @@ describe.runIf(process.getuid?.() === 0)(
         major: shipped.major,
       };
       const dataDir = join(hidden, 'data');
-      // the cluster moves where that user can enter too
-      made.push(
-        join(
-          '/var/lib/fleetprompt/clusters',
-          createHash('sha256').update(dataDir).digest('hex').slice(0, 16),
-        ),
-      );
-      const server = await openEmbedded(dataDir, undefined, { binaries, runtimeRoot });
+      // the cluster goes where that user can enter too: a clusters folder of this test's own
+      const clustersRoot = await home();
+      const server = await openEmbedded(dataDir, undefined, {
+        binaries,
+        runtimeRoot,
+        clustersRoot,
+      });
       try {
         expect(await rows(server.url, 'select 1 as up')).toEqual([{ up: 1 }]);
         const copies = readdirSync(runtimeRoot).filter((f) => f.startsWith('postgresql-'));
         expect(copies).toHaveLength(1);
+        expect(readdirSync(clustersRoot)).toHaveLength(1);
       } finally {
         await server.stop();
       }
       // a second start reuses the verified copy
-      const again = await openEmbedded(dataDir, undefined, { binaries, runtimeRoot });
+      const again = await openEmbedded(dataDir, undefined, { binaries, runtimeRoot, clustersRoot });
       await again.stop();
       expect(readdirSync(runtimeRoot).filter((f) => f.startsWith('postgresql-'))).toHaveLength(1);
     });

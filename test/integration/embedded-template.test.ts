@@ -5,8 +5,10 @@ import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { answers, openEmbedded, prepareClusterTemplate } from '../../src-main/db/embedded.ts';
-import { templatePlace } from '../../src-main/db/embedded-template.ts';
+import { openEmbedded } from '../../src-main/db/embedded/open.ts';
+import { prepareClusterTemplate } from '../../src-main/db/embedded/prepare-template.ts';
+import { templatePlace } from '../../src-main/db/embedded/template.ts';
+import { answers } from '../../src-main/db/embedded/urls.ts';
 
 /*
  * The first start after an install takes a prepared empty cluster instead

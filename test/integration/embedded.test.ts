@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openEmbedded } from '../../src-main/db/embedded.ts';
+import { openEmbedded } from '../../src-main/db/embedded/open.ts';
 
 /*
  * These tests start their own embedded PostgreSQL in a throwaway data

@@ -7,7 +7,7 @@ import { Migration } from '@mikro-orm/migrations';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TENANT_MIGRATIONS } from '../../migrations/tenant/index.ts';
-import { openEmbedded } from '../../src-main/db/embedded.ts';
+import { openEmbedded } from '../../src-main/db/embedded/open.ts';
 import { migrateAllTenants, migratePublic } from '../../src-main/db/fan-out.ts';
 import { openOrm } from '../../src-main/db/orm.ts';
 import { provisionOrganization } from '../../src-main/db/tenancy.ts';

