@@ -1,0 +1,31 @@
+import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
+import { sessionEnded } from '../auth/session-end.ts';
+import { ApiError } from './client.ts';
+
+/**
+ * The page's query client. A call refused because the session ended (idle,
+ * 12 hours, account changed) takes the console back to sign-in, which says
+ * why; one refused for a pending password change brings up the
+ * set-your-password screen. A refusal of the sign-in state itself (auth.me:
+ * a headless page without a valid token) is shown where it happened:
+ * resetting would only ask again, and be refused again, without end.
+ */
+export function createQueryClient(): QueryClient {
+  const backToSignIn = (error: unknown, fromAuthState: boolean) => {
+    if (!(error instanceof ApiError)) return;
+    if (error.code === 'UNAUTHENTICATED') {
+      sessionEnded(error.message);
+      if (!fromAuthState) void client.resetQueries();
+    }
+    if (error.code === 'PASSWORD_CHANGE_REQUIRED')
+      void client.invalidateQueries({ queryKey: ['auth'] });
+  };
+  const client: QueryClient = new QueryClient({
+    queryCache: new QueryCache({
+      onError: (error, query) => backToSignIn(error, query.queryKey[0] === 'auth'),
+    }),
+    mutationCache: new MutationCache({ onError: (error) => backToSignIn(error, false) }),
+    defaultOptions: { queries: { staleTime: 5_000, refetchOnWindowFocus: false, retry: 1 } },
+  });
+  return client;
+}
