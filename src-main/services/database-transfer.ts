@@ -5,6 +5,7 @@ import { DatabaseVersionError, maskUrl } from '../db/connection.ts';
 import { TransferError } from '../db/transfer/copy-into.ts';
 import { UnfinishedTransferError } from '../db/transfer/marker.ts';
 import { backupDatabase, backupFileName, moveDatabase } from '../db/transfer/operations.ts';
+import { created } from './audit.ts';
 import type { Work } from './work.ts';
 
 /** One move or backup at a time per console: each holds a snapshot and many connections. */
@@ -39,13 +40,17 @@ export function moveToServer(
   input: ParsedInput<'database.move'>,
 ): Promise<TransferReport> {
   const from = w.runtime.environment.databaseUrl;
+  w.audit({ targetId: maskUrl(input.url), changes: created({ from: maskUrl(from) }) });
   return w.runtime.serially(ONE_AT_A_TIME, async () => {
     try {
-      return await moveDatabase(from, input.url, {
+      const report = await moveDatabase(from, input.url, {
         resume: input.resume,
         intoExisting: input.intoExisting,
         onProgress: (progress) => w.runtime.emit({ type: 'transfer-progress', ...progress }),
       });
+      const { tenants, tables, rows } = report;
+      w.audit({ targetId: report.target, changes: created({ tenants, tables, rows }) });
+      return report;
     } catch (error) {
       throw refusal(error, input.url);
     }
@@ -55,7 +60,23 @@ export function moveToServer(
 /** Writes a backup of the console's database into `<data directory>/backups`. */
 export function backupNow(w: Work): Promise<BackupReport> {
   const { dataDir, databaseUrl } = w.runtime.environment;
-  return w.runtime.serially(ONE_AT_A_TIME, () =>
-    backupDatabase(databaseUrl, join(dataDir, 'backups', backupFileName('fleetprompt-'))),
-  );
+  const file = join(dataDir, 'backups', backupFileName('fleetprompt-'));
+  w.audit({ targetId: file, changes: created({ from: maskUrl(databaseUrl) }) });
+  return w.runtime.serially(ONE_AT_A_TIME, async () => {
+    try {
+      const report = await backupDatabase(databaseUrl, file);
+      const { tables, rows, bytes } = report;
+      w.audit({ targetId: file, changes: created({ tables, rows, bytes }) });
+      return report;
+    } catch (error) {
+      throw unwritten(error);
+    }
+  });
+}
+
+/** A backup the file system refused (a folder that cannot be written, a full disk), in the operator's words. */
+function unwritten(error: unknown): unknown {
+  const system = error as { syscall?: unknown } | null;
+  if (!(error instanceof Error) || typeof system?.syscall !== 'string') return error;
+  return new AppError('UNAVAILABLE', `Could not write the backup: ${error.message}`);
 }

@@ -89,11 +89,3 @@ export interface Work {
 export interface TenantWork extends Work {
   organization: Organization;
 }
-
-export function actorLabel(actor: Actor): string {
-  return actor.kind === 'user' ? actor.email : actor.kind;
-}
-
-export function actorId(actor: Actor): string | null {
-  return actor.kind === 'user' ? actor.id : null;
-}

@@ -24,6 +24,14 @@ const show = (value: unknown) =>
       ? value
       : JSON.stringify(value);
 
+/** A record's id, shortened; a database (URL, password masked) or a file, whole. */
+const targetOf = (targetType: string, targetId: string | null) =>
+  targetId === null
+    ? ''
+    : targetType === 'database' || targetType === 'file'
+      ? targetId
+      : targetId.slice(0, 8);
+
 export function AuditPage() {
   const { can } = useSession();
   const [params, setParams] = useSearchParams();
@@ -100,15 +108,20 @@ export function AuditPage() {
                     <Code>{e.action}</Code>
                   </Table.Td>
                   <Table.Td>
-                    <Text size="sm">
-                      {e.targetType}
-                      {e.targetId ? ` ${e.targetId.slice(0, 8)}` : ''}
+                    <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+                      {e.targetType} {targetOf(e.targetType, e.targetId)}
                     </Text>
                   </Table.Td>
                   <Table.Td>
                     {Object.entries(e.changes).map(([field, change]) => (
                       <Text size="xs" key={field}>
-                        <b>{field}</b>: {show(change.from)} → {show(change.to)}
+                        <b>{field}</b>:{' '}
+                        {
+                          // a value recorded as it was (a creation, an operation's outcome) has no "from"
+                          change.from === undefined
+                            ? show(change.to)
+                            : `${show(change.from)} → ${show(change.to)}`
+                        }
                       </Text>
                     ))}
                   </Table.Td>
