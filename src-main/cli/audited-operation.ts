@@ -1,5 +1,6 @@
 import { maskUrl } from '../db/connection.ts';
 import { openOrm } from '../db/orm.ts';
+import { holdsUnfinishedCopy } from '../db/transfer/marker.ts';
 import { redact } from '../log.ts';
 import { COMMAND_LINE } from '../services/actors.ts';
 import { created, outcome, recordAudit } from '../services/audit.ts';
@@ -16,7 +17,10 @@ import { created, outcome, recordAudit } from '../services/audit.ts';
  * that failed usually left that database empty (the copy is all or
  * nothing), or an unfinished copy that `--resume` will verify table by
  * table, where one more row would break the verification: then no row is
- * written, and the command says so and why.
+ * written, and the command says so and why. For the same reason a move
+ * that left an unfinished copy writes no row into the database it copies
+ * (the resume compares the copy with it): the resume that finishes the
+ * copy is recorded.
  */
 
 export interface Operation<T> {
@@ -32,6 +36,8 @@ export interface Operation<T> {
   urls: readonly string[];
   /** What the work reports: tenants, tables, rows. */
   counts: (result: T) => Record<string, number>;
+  /** Where a failed copy may have left an unfinished copy of `recordIn` (a move's target). */
+  copyOf?: string;
 }
 
 /** Runs one database command's work and records it (see above); the work's error is rethrown. */
@@ -40,6 +46,13 @@ export async function audited<T>(operation: Operation<T>, work: () => Promise<T>
   try {
     result = await work();
   } catch (error) {
+    if (operation.copyOf && (await holdsUnfinishedCopy(operation.copyOf))) {
+      console.error(
+        `no audit row written yet: ${maskUrl(operation.copyOf)} holds an unfinished copy, which ` +
+          `--resume verifies against ${maskUrl(operation.recordIn)}; the resume that finishes it is recorded`,
+      );
+      throw error;
+    }
     const reason = await record(operation, {}, maskedMessage(error, operation.urls)).catch(
       (failure: unknown) => maskedMessage(failure, operation.urls),
     );

@@ -62,6 +62,7 @@ await runCli(async () => {
         targetId: maskUrl(to),
         details: { from: maskUrl(current.url), switch: values.switch },
         urls: [current.url, to],
+        copyOf: to,
         counts: ({ tenants, tables, rows }) => ({ tenants, tables, rows }),
       },
       move,

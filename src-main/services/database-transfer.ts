@@ -3,7 +3,7 @@ import type { BackupReport, ParsedInput, TransferReport } from '../../src-shared
 import { AppError } from '../../src-shared/errors.ts';
 import { DatabaseVersionError, maskUrl } from '../db/connection.ts';
 import { TransferError } from '../db/transfer/copy-into.ts';
-import { UnfinishedTransferError } from '../db/transfer/marker.ts';
+import { holdsUnfinishedCopy, UnfinishedTransferError } from '../db/transfer/marker.ts';
 import { backupDatabase, backupFileName, moveDatabase } from '../db/transfer/operations.ts';
 import { created } from './audit.ts';
 import type { Work } from './work.ts';
@@ -52,6 +52,9 @@ export function moveToServer(
       w.audit({ targetId: report.target, changes: created({ tenants, tables, rows }) });
       return report;
     } catch (error) {
+      // recorded by the resume that finishes it: a row now would differ from what that resume verifies
+      if (await holdsUnfinishedCopy(input.url))
+        w.audit({ targetId: maskUrl(input.url), withheld: 'unfinished copy' });
       throw refusal(error, input.url);
     }
   });

@@ -28,6 +28,12 @@ export interface AuditNote {
   changes?: Changes;
   /** Defaults to the organization the call works in (tenant scopes, loaded records). */
   organizationId?: string | null;
+  /**
+   * Operations only (`audit: { operation }`): no row now, for this reason
+   * (a failed move whose unfinished copy a resume will verify against the
+   * console's database, which one more row would change).
+   */
+  withheld?: string;
 }
 
 /** What the running process knows about itself, for the Settings screen. */

@@ -7,6 +7,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { maskUrl } from '../../src-main/db/connection.ts';
+import { writeMarker } from '../../src-main/db/transfer/marker.ts';
 import { adminHarness } from '../support/harness.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.ts';
 
@@ -77,6 +78,25 @@ async function emptyDatabase(): Promise<{ url: string; password: string }> {
   return { url: url.toString(), password: decodeURIComponent(url.password) };
 }
 
+/** An empty database holding the start of a copy of the harness's database, as a cut-off move leaves it. */
+async function unfinishedCopy(): Promise<{ url: string; password: string }> {
+  const target = await emptyDatabase();
+  const client = new pg.Client({ connectionString: target.url });
+  await client.connect();
+  try {
+    await writeMarker(client, {
+      source: maskUrl(h.db.url),
+      startedAt: new Date().toISOString(),
+      slugs: ['db-audit-home'],
+      objectsBefore: [],
+      appended: false,
+    });
+  } finally {
+    await client.end();
+  }
+  return target;
+}
+
 beforeAll(async () => {
   folder = await mkdtemp(join(tmpdir(), 'fleetprompt-db-audit-'));
   dataDir = (await h.ok(h.admin(), 'settings.get', {})).dataDir;
@@ -122,6 +142,18 @@ describe('database work through the console', () => {
     expect(fact(row, 'outcome')).toBe('failed');
     expect(fact(row, 'error')).toMatch(/Could not copy to that server/);
     expect(JSON.stringify(row)).not.toContain('refused-s3cret');
+  });
+
+  it('leaves the row of a move that meets its unfinished copy to the resume that finishes it', async () => {
+    const target = await unfinishedCopy();
+    const before = (await rowsOf('database.move')).length;
+    const refused = await h.call(h.admin(), 'database.move', { url: target.url });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect(await rowsOf('database.move')).toHaveLength(before);
+    const row = await theRowOf('database.move', () =>
+      h.ok(h.admin(), 'database.move', { url: target.url, resume: true }),
+    );
+    expect(fact(row, 'outcome')).toBe('succeeded');
   });
 
   it('records a backup with its file and counts', async () => {
@@ -270,6 +302,19 @@ describe('database work on the command line', () => {
     expect(fact(row, 'outcome')).toBe('failed');
     expect(fact(row, 'error')).toMatch(/ECONNREFUSED/);
     expect(JSON.stringify(row)).not.toContain('refused-s3cret');
+  });
+
+  it('leaves the row of a move that meets its unfinished copy to the --resume that finishes it', async () => {
+    const target = await unfinishedCopy();
+    const before = (await rowsOf('database.move')).length;
+    const refused = await cli('move', '--to', target.url);
+    expect(refused.code).toBe(1);
+    expect(refused.output).toMatch(/no audit row written yet: .* holds an unfinished copy/);
+    expect(await rowsOf('database.move')).toHaveLength(before);
+    const row = await theRowOf('database.move', async () => {
+      expect((await cli('move', '--to', target.url, '--resume')).code).toBe(0);
+    });
+    expect(fact(row, 'outcome')).toBe('succeeded');
   });
 
   it('records a restore in the database restored into', async () => {

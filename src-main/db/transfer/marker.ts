@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { probeServer } from '../connection.ts';
 
 /*
  * A copy into a database (a move or a restore) first leaves a marker there,
@@ -44,6 +45,14 @@ export async function readMarker(
   const found = marker.rows[0]?.marker;
   if (!found) throw new Error('The database holds an empty transfer marker');
   return { marker: found, done: new Set(done.rows.map((r) => r.step)) };
+}
+
+/** Whether the database at `url` holds an unfinished copy; false when it cannot be reached. */
+export function holdsUnfinishedCopy(url: string): Promise<boolean> {
+  return probeServer(url, 5_000).then(
+    (server) => server.unfinishedTransfer,
+    () => false,
+  );
 }
 
 export async function writeMarker(client: pg.ClientBase, marker: Marker): Promise<void> {
