@@ -20,7 +20,7 @@ import { created, outcome, recordAudit } from '../services/audit.ts';
  * written, and the command says so and why. For the same reason a move
  * that left an unfinished copy writes no row into the database it copies
  * (the resume compares the copy with it): the resume that finishes the
- * copy is recorded.
+ * copy, or the rollback that removes it, is recorded.
  */
 
 export interface Operation<T> {
@@ -49,7 +49,7 @@ export async function audited<T>(operation: Operation<T>, work: () => Promise<T>
     if (operation.copyOf && (await holdsUnfinishedCopy(operation.copyOf))) {
       console.error(
         `no audit row written yet: ${maskUrl(operation.copyOf)} holds an unfinished copy, which ` +
-          `--resume verifies against ${maskUrl(operation.recordIn)}; the resume that finishes it is recorded`,
+          `--resume verifies against ${maskUrl(operation.recordIn)}; the --resume or --rollback that ends it is recorded`,
       );
       throw error;
     }

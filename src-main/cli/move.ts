@@ -23,13 +23,27 @@ await runCli(async () => {
   });
   if (!values.to) throw new Error(`--to is required\n${USAGE}`);
   const to = values.to;
-  if (values.rollback) {
-    const { source, schemas } = await rollbackTransfer(to);
-    console.log(`rolled back the unfinished copy of ${source} (${schemas} tenant schemas removed)`);
-    return 0;
-  }
   const current = await currentDatabase();
   try {
+    if (values.rollback) {
+      // the row a cut-off move could not leave (audited-operation.ts): its end is this rollback
+      const { source, schemas } = await audited(
+        {
+          action: 'database.move',
+          recordIn: current.url,
+          targetType: 'database',
+          targetId: maskUrl(to),
+          details: { from: maskUrl(current.url), rollback: true },
+          urls: [current.url, to],
+          counts: ({ schemas }) => ({ schemasRemoved: schemas }),
+        },
+        () => rollbackTransfer(to),
+      );
+      console.log(
+        `rolled back the unfinished copy of ${source} (${schemas} tenant schemas removed)`,
+      );
+      return 0;
+    }
     console.log(`moving ${maskUrl(current.url)} (${current.source}) to ${maskUrl(to)}`);
     const move = async () => {
       const report = await moveDatabase(current.url, to, {

@@ -317,6 +317,16 @@ describe('database work on the command line', () => {
     expect(fact(row, 'outcome')).toBe('succeeded');
   });
 
+  it('records the --rollback of a move’s unfinished copy as that move’s row', async () => {
+    const target = await unfinishedCopy();
+    const row = await theRowOf('database.move', async () => {
+      expect((await cli('move', '--to', target.url, '--rollback')).code).toBe(0);
+    });
+    expect(row.target_id).toBe(maskUrl(target.url));
+    expect(fact(row, 'rollback')).toBe(true);
+    expect(fact(row, 'outcome')).toBe('succeeded');
+  });
+
   it('records a restore in the database restored into', async () => {
     const target = await emptyDatabase();
     const row = await theRowOf(
