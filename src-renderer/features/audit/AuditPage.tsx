@@ -16,21 +16,7 @@ import { formatDate } from '../../components/forms.ts';
 import { ExportCsvButton } from '../../components/ExportCsvButton.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { useOrganizationOptions } from '../organizations/organization-options.ts';
-
-const show = (value: unknown) =>
-  value === null || value === undefined
-    ? '∅'
-    : typeof value === 'string'
-      ? value
-      : JSON.stringify(value);
-
-/** A record's id, shortened; a database (URL, password masked) or a file, whole. */
-const targetOf = (targetType: string, targetId: string | null) =>
-  targetId === null
-    ? ''
-    : targetType === 'database' || targetType === 'file'
-      ? targetId
-      : targetId.slice(0, 8);
+import { changeText, targetText } from './audit-cells.ts';
 
 export function AuditPage() {
   const { can } = useSession();
@@ -109,19 +95,13 @@ export function AuditPage() {
                   </Table.Td>
                   <Table.Td>
                     <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
-                      {e.targetType} {targetOf(e.targetType, e.targetId)}
+                      {targetText(e.targetType, e.targetId)}
                     </Text>
                   </Table.Td>
                   <Table.Td>
                     {Object.entries(e.changes).map(([field, change]) => (
                       <Text size="xs" key={field}>
-                        <b>{field}</b>:{' '}
-                        {
-                          // a value recorded as it was (a creation, an operation's outcome) has no "from"
-                          change.from === undefined
-                            ? show(change.to)
-                            : `${show(change.from)} → ${show(change.to)}`
-                        }
+                        <b>{field}</b>: {changeText(change)}
                       </Text>
                     ))}
                   </Table.Td>
