@@ -54,7 +54,7 @@ export function moveToServer(
     } catch (error) {
       // recorded by the resume that finishes it: a row now would differ from what that resume verifies
       if (await holdsUnfinishedCopy(input.url))
-        w.audit({ targetId: maskUrl(input.url), withheld: 'unfinished copy' });
+        w.audit({ targetId: maskUrl(input.url), withheld: true });
       throw refusal(error, input.url);
     }
   });

@@ -29,11 +29,11 @@ export interface AuditNote {
   /** Defaults to the organization the call works in (tenant scopes, loaded records). */
   organizationId?: string | null;
   /**
-   * Operations only (`audit: { operation }`): no row now, for this reason
-   * (a failed move whose unfinished copy a resume will verify against the
-   * console's database, which one more row would change).
+   * Operations only (`audit: { operation }`): no row for this call (a failed
+   * move whose unfinished copy a resume will verify against the console's
+   * database, which one more row would change; the resume is recorded).
    */
-  withheld?: string;
+  withheld?: true;
 }
 
 /** What the running process knows about itself, for the Settings screen. */

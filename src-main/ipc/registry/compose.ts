@@ -241,7 +241,7 @@ export function createRegistry(
      */
     const writeOutcome = async (operation: string, error?: unknown) => {
       const reported = notes.splice(0);
-      if (reported.some((note) => note.withheld !== undefined)) return;
+      if (reported.some((note) => note.withheld)) return;
       const failure =
         error === undefined
           ? undefined
