@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { PUBLIC_MIGRATIONS } from '../migrations/public/index.ts';
 import { listenForChanges } from './db/change-listener.ts';
-import { openDatabaseTarget, probeServer, type DatabaseTarget } from './db/connection.ts';
+import { SYSTEM_ACTOR } from '../src-shared/domain/permissions.ts';
+import { maskUrl, openDatabaseTarget, probeServer, type DatabaseTarget } from './db/connection.ts';
 import { refuseUnfinishedTransfer } from './db/transfer/marker.ts';
 import { prepareDataDir, resolveDataDir } from './db/data-dir.ts';
 import {
@@ -18,6 +19,7 @@ import { SignedInCache } from './ipc/signed-in-cache.ts';
 import type { FleetEvent, MigrationProgress } from '../src-shared/channels.ts';
 import { changeEvent } from '../src-shared/domain/events.ts';
 import { fileLog, type Log } from './log.ts';
+import { created, outcome, recordAudit } from './services/audit.ts';
 import { createPasswordHasher, type PasswordHasher } from './services/password-hasher.ts';
 import { SessionStore } from './services/sessions.ts';
 import { APP_VERSION } from './version.ts';
@@ -65,6 +67,22 @@ async function backupIfUpgrading(
 }
 
 /**
+ * The backup start-up took, as the system's `database.backup`. One that
+ * failed stopped the start before any migration: it is said on screen and
+ * in the log, and leaves no row (the database is not yet at the level the
+ * code writes).
+ */
+async function recordStartupBackup(orm: Orm, target: DatabaseTarget, file: string): Promise<void> {
+  await recordAudit(orm.em.fork(), SYSTEM_ACTOR, {
+    action: 'database.backup',
+    organizationId: null,
+    targetType: 'file',
+    targetId: file,
+    changes: { ...created({ from: maskUrl(target.url), before: 'migrating' }), ...outcome() },
+  });
+}
+
+/**
  * Start-up shared by the app, headless mode and the CLI: data directory,
  * database (DATABASE_URL or embedded), version check, public migrations,
  * tenant fan-out, router. close() undoes it in reverse.
@@ -96,6 +114,8 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
     const backup = await backupIfUpgrading(orm, target, dataDir);
     if (backup) log(`backed up the database before migrating it: ${backup}`);
     await migratePublic(orm);
+    // recorded once public is migrated: before, audit_events may be an older shape than the code's
+    if (backup) await recordStartupBackup(orm, target, backup);
     const startup = await migrateAllTenants(
       orm.em,
       options.onProgress ? { onProgress: options.onProgress } : {},

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { backupDatabase } from '../db/transfer/operations.ts';
 import { maskUrl } from '../db/connection.ts';
+import { audited } from './audited-operation.ts';
 import { currentDatabase } from './current-database.ts';
 import { runCli } from './run-cli.ts';
 
@@ -12,10 +13,22 @@ await runCli(async () => {
   const file = resolve(target);
   const current = await currentDatabase();
   try {
-    const report = await backupDatabase(current.url, file, (p) => {
-      if (p.sections === p.sectionsTotal || p.sections % 500 === 0)
-        process.stderr.write(`tables ${p.sections}/${p.sectionsTotal}, ${p.rows} rows\n`);
-    });
+    const report = await audited(
+      {
+        action: 'database.backup',
+        recordIn: current.url,
+        targetType: 'file',
+        targetId: file,
+        details: { from: maskUrl(current.url) },
+        urls: [current.url],
+        counts: ({ tables, rows, bytes }) => ({ tables, rows, bytes }),
+      },
+      () =>
+        backupDatabase(current.url, file, (p) => {
+          if (p.sections === p.sectionsTotal || p.sections % 500 === 0)
+            process.stderr.write(`tables ${p.sections}/${p.sectionsTotal}, ${p.rows} rows\n`);
+        }),
+    );
     console.log(
       `backed up ${maskUrl(current.url)} to ${report.file}: ${report.tables} tables, ` +
         `${report.rows.toLocaleString('en')} rows, ${(report.bytes / 1024).toFixed(0)} KiB`,

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { rollbackTransfer } from '../db/transfer/copy-into.ts';
 import { restoreArchive } from '../db/transfer/operations.ts';
 import { maskUrl } from '../db/connection.ts';
+import { audited } from './audited-operation.ts';
 import { currentDatabase } from './current-database.ts';
 import { runCli } from './run-cli.ts';
 import { terminalProgress } from './transfer-progress.ts';
@@ -32,10 +33,23 @@ await runCli(async () => {
       return 0;
     }
     console.log(`restoring ${resolve(archive)} into ${maskUrl(to)}`);
-    const report = await restoreArchive(resolve(archive), to, {
-      resume: values.resume,
-      onProgress: terminalProgress(),
-    });
+    // recorded in the database restored into (audited-operation.ts says why)
+    const report = await audited(
+      {
+        action: 'database.restore',
+        recordIn: to,
+        targetType: 'database',
+        targetId: maskUrl(to),
+        details: { file: resolve(archive) },
+        urls: [to],
+        counts: ({ tenants, tables, rows }) => ({ tenants, tables, rows }),
+      },
+      () =>
+        restoreArchive(resolve(archive), to, {
+          resume: values.resume,
+          onProgress: terminalProgress(),
+        }),
+    );
     console.log(
       `restored and verified: ${report.tenants} tenants, ${report.tables} tables, ` +
         `${report.rows.toLocaleString('en')} rows in ${report.seconds.toFixed(1)} s`,

@@ -17,7 +17,8 @@ import { containsPattern, findRows, offsetOf, sortOf } from './paging.ts';
 import { adjustSkillUsage } from './skill-usage.ts';
 import { indexAgent, unindexAgent } from './agent-index.ts';
 import { adjustAgentCount, requireAgentRoom } from './agent-limits.ts';
-import { actorId, actorLabel, type TenantWork } from './work.ts';
+import { actorId, actorLabel } from './actors.ts';
+import type { TenantWork } from './work.ts';
 
 export async function listAgents(
   w: TenantWork,

@@ -1,7 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Actor } from '../../src-shared/domain/permissions.ts';
 import { AuditEvent } from '../db/entities/index.ts';
-import { actorId, actorLabel } from './work.ts';
+import { actorId, actorLabel, type Recorded } from './actors.ts';
 
 export type Changes = Record<string, { from: unknown; to: unknown }>;
 
@@ -37,13 +36,22 @@ export function hasChanges(changes: Changes): boolean {
 }
 
 /**
+ * How a database operation (move, backup, restore, switch) ended, for its
+ * one audit row: `succeeded`, or `failed` with the error's message (which
+ * the caller has masked).
+ */
+export function outcome(error?: string): Changes {
+  return created(error === undefined ? { outcome: 'succeeded' } : { outcome: 'failed', error });
+}
+
+/**
  * Records an audit event in the caller's transaction, so it exists exactly
  * when the write does. Channels get theirs from the registry; this is for
  * events that are not a channel's write (sign-in, lockout).
  */
 export async function recordAudit(
   em: EntityManager,
-  actor: Actor,
+  actor: Recorded,
   entry: AuditEntry,
 ): Promise<void> {
   em.create(AuditEvent, {

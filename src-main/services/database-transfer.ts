@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import type { BackupReport, ParsedInput, TransferReport } from '../../src-shared/contract.ts';
 import { AppError } from '../../src-shared/errors.ts';
-import { DatabaseVersionError } from '../db/connection.ts';
+import { DatabaseVersionError, maskUrl } from '../db/connection.ts';
 import { messageWithUrlMasked } from '../db/connection-string.ts';
 import { TransferError } from '../db/transfer/copy-into.ts';
-import { UnfinishedTransferError } from '../db/transfer/marker.ts';
+import { holdsUnfinishedCopy, UnfinishedTransferError } from '../db/transfer/marker.ts';
 import { backupDatabase, backupFileName, moveDatabase } from '../db/transfer/operations.ts';
+import { created } from './audit.ts';
 import { acceptUrlFromPage } from './url-from-page.ts';
 import type { Work } from './work.ts';
 
@@ -42,14 +43,21 @@ export function moveToServer(
 ): Promise<TransferReport> {
   acceptUrlFromPage(input.url);
   const from = w.runtime.environment.databaseUrl;
+  w.audit({ targetId: maskUrl(input.url), changes: created({ from: maskUrl(from) }) });
   return w.runtime.serially(ONE_AT_A_TIME, async () => {
     try {
-      return await moveDatabase(from, input.url, {
+      const report = await moveDatabase(from, input.url, {
         resume: input.resume,
         intoExisting: input.intoExisting,
         onProgress: (progress) => w.runtime.emit({ type: 'transfer-progress', ...progress }),
       });
+      const { tenants, tables, rows } = report;
+      w.audit({ targetId: report.target, changes: created({ tenants, tables, rows }) });
+      return report;
     } catch (error) {
+      // recorded by the resume that finishes it: a row now would differ from what that resume verifies
+      if (await holdsUnfinishedCopy(input.url))
+        w.audit({ targetId: maskUrl(input.url), withheld: true });
       throw refusal(error, input.url);
     }
   });
@@ -58,7 +66,23 @@ export function moveToServer(
 /** Writes a backup of the console's database into `<data directory>/backups`. */
 export function backupNow(w: Work): Promise<BackupReport> {
   const { dataDir, databaseUrl } = w.runtime.environment;
-  return w.runtime.serially(ONE_AT_A_TIME, () =>
-    backupDatabase(databaseUrl, join(dataDir, 'backups', backupFileName('fleetprompt-'))),
-  );
+  const file = join(dataDir, 'backups', backupFileName('fleetprompt-'));
+  w.audit({ targetId: file, changes: created({ from: maskUrl(databaseUrl) }) });
+  return w.runtime.serially(ONE_AT_A_TIME, async () => {
+    try {
+      const report = await backupDatabase(databaseUrl, file);
+      const { tables, rows, bytes } = report;
+      w.audit({ targetId: file, changes: created({ tables, rows, bytes }) });
+      return report;
+    } catch (error) {
+      throw unwritten(error);
+    }
+  });
+}
+
+/** A backup the file system refused (a folder that cannot be written, a full disk), in the operator's words. */
+function unwritten(error: unknown): unknown {
+  const system = error as { syscall?: unknown } | null;
+  if (!(error instanceof Error) || typeof system?.syscall !== 'string') return error;
+  return new AppError('UNAVAILABLE', `Could not write the backup: ${error.message}`);
 }

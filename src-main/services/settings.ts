@@ -3,6 +3,7 @@ import { AppError } from '../../src-shared/errors.ts';
 import { DatabaseVersionError, maskUrl, probeServer } from '../db/connection.ts';
 import { messageWithUrlMasked } from '../db/connection-string.ts';
 import { readStoredSettings, writeStoredSettings } from '../db/saved-settings.ts';
+import { diff } from './audit.ts';
 import { acceptUrlFromPage } from './url-from-page.ts';
 import type { Work } from './work.ts';
 
@@ -49,10 +50,18 @@ export async function saveDatabase(
   w: Work,
   input: ParsedInput<'settings.saveDatabase'>,
 ): Promise<SettingsDto> {
-  if (input.mode === 'url') await testDatabase(w, { url: input.url });
   const dataDir = w.runtime.environment.dataDir;
   const settings = await readStoredSettings(dataDir);
-  settings.database = input.mode === 'url' ? { mode: 'url', url: input.url } : { mode: 'embedded' };
+  const shown = (saved: typeof settings.database) =>
+    saved?.mode === 'url' ? maskUrl(saved.url) : 'embedded';
+  const chosen =
+    input.mode === 'url' ? { mode: 'url' as const, url: input.url } : { mode: 'embedded' as const };
+  w.audit({
+    targetId: shown(chosen),
+    changes: diff({ database: shown(settings.database) }, { database: shown(chosen) }),
+  });
+  if (input.mode === 'url') await testDatabase(w, { url: input.url });
+  settings.database = chosen;
   await writeStoredSettings(dataDir, settings);
   return getSettings(w);
 }

@@ -28,6 +28,12 @@ export interface AuditNote {
   changes?: Changes;
   /** Defaults to the organization the call works in (tenant scopes, loaded records). */
   organizationId?: string | null;
+  /**
+   * Operations only (`audit: { operation }`): no row for this call (a failed
+   * move whose unfinished copy a resume will verify against the console's
+   * database, which one more row would change; the resume is recorded).
+   */
+  withheld?: true;
 }
 
 /** What the running process knows about itself, for the Settings screen. */
@@ -88,12 +94,4 @@ export interface Work {
 /** Work inside one organization's tenant schema. */
 export interface TenantWork extends Work {
   organization: Organization;
-}
-
-export function actorLabel(actor: Actor): string {
-  return actor.kind === 'user' ? actor.email : actor.kind;
-}
-
-export function actorId(actor: Actor): string | null {
-  return actor.kind === 'user' ? actor.id : null;
 }

@@ -336,7 +336,7 @@ describe('backup and restore', () => {
     expect(await signsIn(target.url)).toBe(true);
   });
 
-  it('backs the embedded database up before start-up migrates it, and says where', async () => {
+  it('backs the embedded database up before start-up migrates it, and says where (log, Settings, audit log)', async () => {
     const home = await mkdtemp(join(folder, 'embedded-'));
     await chmod(home, 0o755);
     // as root its cluster lives outside `folder`, which the postgres user cannot enter
@@ -364,6 +364,18 @@ describe('backup and restore', () => {
       expect(log).toContain(`backed up the database before migrating it: ${second.backup}`);
       const settings = await second.router.system('settings.get', {});
       expect(settings.startupBackup).toBe(second.backup);
+      const audit = await second.orm.em
+        .fork()
+        .execute<{ actor_label: string; target_id: string; changes: object }[]>(
+          "select actor_label, target_id, changes from audit_events where action = 'database.backup'",
+        );
+      expect(audit).toEqual([
+        {
+          actor_label: 'system',
+          target_id: second.backup,
+          changes: expect.objectContaining({ outcome: { to: 'succeeded' } }),
+        },
+      ]);
     } finally {
       await second.close();
     }

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { maskUrlsIn } from '../connection-string.ts';
+import { probeServer } from '../connection.ts';
 
 /*
  * A copy into a database (a move or a restore) first leaves a marker there,
@@ -52,6 +53,14 @@ export async function readMarker(
     marker: { ...found, source: maskUrlsIn(found.source) },
     done: new Set(done.rows.map((r) => r.step)),
   };
+}
+
+/** Whether the database at `url` holds an unfinished copy; false when it cannot be reached. */
+export function holdsUnfinishedCopy(url: string): Promise<boolean> {
+  return probeServer(url, 5_000).then(
+    (server) => server.unfinishedTransfer,
+    () => false,
+  );
 }
 
 export async function writeMarker(client: pg.ClientBase, marker: Marker): Promise<void> {

@@ -21,7 +21,7 @@ import { AppError, isAppError } from '../../../src-shared/errors.ts';
 import { Agent, Organization, Skill, User } from '../../db/entities/index.ts';
 import { CHANGE_CHANNEL } from '../../db/change-listener.ts';
 import { tenantEm, type OrganizationRow } from '../../db/tenancy.ts';
-import { recordAudit } from '../../services/audit.ts';
+import { outcome, recordAudit, type Changes } from '../../services/audit.ts';
 import { appErrorOf, withDbErrors } from '../../services/db-errors.ts';
 import { parseOrThrow } from '../../services/validation.ts';
 import type {
@@ -209,20 +209,21 @@ export function createRegistry(
      * transaction, it is heard only if the write commits.
      */
     const writeAudit = async (em: EntityManager, result?: unknown) => {
-      if (!reg.audit) return;
+      const kind = reg.audit;
+      if (typeof kind !== 'string') return;
       const outcome = result as { id?: unknown; version?: unknown } | null | undefined;
       for (const note of notes.splice(0)) {
         const organizationId =
           note.organizationId === undefined ? auditOrganization : note.organizationId;
         await recordAudit(em, actor, {
           action: channel,
-          targetType: reg.audit,
+          targetType: kind,
           targetId: note.targetId,
           organizationId,
           ...(note.changes ? { changes: note.changes } : {}),
         });
         const change: FleetChange = {
-          kind: reg.audit,
+          kind,
           id: note.targetId,
           organizationId,
           version:
@@ -236,6 +237,48 @@ export function createRegistry(
           throw new Error(`${channel}: a ${change.kind} change must name its organization`);
         await em.execute(`select pg_notify('${CHANGE_CHANNEL}', ?)`, [JSON.stringify(change)]);
       }
+    };
+
+    /**
+     * The one row of a call audited whatever its outcome: what the function
+     * reported (its target, then its counts), and how it ended, in a
+     * transaction of its own.
+     */
+    const writeOutcome = async (operation: string, error?: unknown) => {
+      const reported = notes.splice(0);
+      if (reported.some((note) => note.withheld)) return;
+      const failure =
+        error === undefined
+          ? undefined
+          : // a fault's text is for the log, not for a screen
+            ((isAppError(error) ? error : appErrorOf(error))?.message ?? 'internal error');
+      await services.root.fork().transactional((tx) =>
+        recordAudit(tx, actor, {
+          action: channel,
+          targetType: operation,
+          targetId: reported.findLast((note) => note.targetId !== null)?.targetId ?? null,
+          organizationId: reported.findLast((note) => note.organizationId)?.organizationId ?? null,
+          changes: {
+            ...reported.reduce<Changes>((all, note) => ({ ...all, ...note.changes }), {}),
+            ...outcome(failure),
+          },
+        }),
+      );
+    };
+
+    /** Runs the call; audited whatever its outcome when declared an operation (writeOutcome). */
+    const recordingOutcome = async (run: () => Promise<unknown>): Promise<unknown> => {
+      if (typeof reg.audit !== 'object') return run();
+      const { operation } = reg.audit;
+      let result: unknown;
+      try {
+        result = await run();
+      } catch (error) {
+        await writeOutcome(operation, error);
+        throw error;
+      }
+      await writeOutcome(operation);
+      return result;
     };
 
     /** The record the call is about: found (locked when writing), permitted, at the version given. */
@@ -295,8 +338,14 @@ export function createRegistry(
       reg.loadId ? (loosely(reg.loadId)(value) as unknown as string) : (value.id as string);
 
     if (!reg.bulk) {
-      return inScope(async (w) =>
-        loosely(reg.run)(w, input, await recordFor(w.em, reg.load ? recordIdOf(input) : undefined)),
+      return recordingOutcome(() =>
+        inScope(async (w) =>
+          loosely(reg.run)(
+            w,
+            input,
+            await recordFor(w.em, reg.load ? recordIdOf(input) : undefined),
+          ),
+        ),
       );
     }
 

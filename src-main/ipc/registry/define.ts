@@ -35,6 +35,9 @@ export type Access<C extends Channel> =
 /** The kind of record an audited channel's events are about (the change kinds consoles hear). */
 export type AuditTarget = ChangeKind;
 
+/** What database work is done to: a database (its URL masked) moved into or switched to, a file written. */
+export type OperationTarget = 'database' | 'file';
+
 /** The record a call is about, found by id (locked in write scopes) or NOT_FOUND. */
 export interface Loadable {
   organization: Organization;
@@ -47,8 +50,16 @@ export type LoadKind = keyof Loadable;
 
 interface Common<C extends Channel> {
   access: Access<C>;
-  /** Audited: each change the function reports is recorded as action `C` on this kind of target. */
-  audit?: AuditTarget;
+  /**
+   * Audited:
+   * - a kind of record: each change the function reports is recorded as
+   *   action `C` on this kind of target, in the call's transaction;
+   * - `{ operation: kind }` (database work): whatever the outcome, what the
+   *   function reports makes one row, written on its own after the call,
+   *   with `outcome` `succeeded`, or `failed` and the error's message (a
+   *   failed call's transaction has rolled back; its row must not go with it).
+   */
+  audit?: AuditTarget | { operation: OperationTarget };
   /** The facts the decision needs beyond the input's organizationId (and the loaded record). */
   target?: (input: ParsedInput<C>, em: EntityManager) => Target | Promise<Target>;
   /** Callable while the caller must still change a password someone else set. */
@@ -89,6 +100,8 @@ type Loading<C extends Channel, S extends Scope> = {
             whenRefused: BulkExtra<C>;
           };
           run?: undefined;
+          /** Each row's refusal is its outcome already: changes only. */
+          audit?: AuditTarget;
         }
     );
 }[LoadKind];

@@ -23,9 +23,24 @@ export const platformChannels = declare({
   'audit.list': { access: 'readAudit', scope: 'read', run: listAudit },
   'settings.get': { access: 'manageSettings', scope: 'none', run: getSettings },
   'settings.testDatabase': { access: 'manageSettings', scope: 'none', run: testDatabase },
-  'settings.saveDatabase': { access: 'manageSettings', scope: 'none', run: saveDatabase },
-  'database.move': { access: 'manageSettings', scope: 'none', run: moveToServer },
-  'database.backup': { access: 'manageSettings', scope: 'none', run: backupNow },
+  'settings.saveDatabase': {
+    access: 'manageSettings',
+    scope: 'none',
+    audit: { operation: 'database' },
+    run: saveDatabase,
+  },
+  'database.move': {
+    access: 'manageSettings',
+    scope: 'none',
+    audit: { operation: 'database' },
+    run: moveToServer,
+  },
+  'database.backup': {
+    access: 'manageSettings',
+    scope: 'none',
+    audit: { operation: 'file' },
+    run: backupNow,
+  },
   // each table is read through its own list channel, with that channel's access rules
   'csv.export': { access: 'signedIn', scope: 'none', run: exportCsv },
   'demo.load': {

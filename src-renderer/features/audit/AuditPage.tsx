@@ -16,13 +16,7 @@ import { formatDate } from '../../components/forms.ts';
 import { ExportCsvButton } from '../../components/ExportCsvButton.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { useOrganizationOptions } from '../organizations/organization-options.ts';
-
-const show = (value: unknown) =>
-  value === null || value === undefined
-    ? '∅'
-    : typeof value === 'string'
-      ? value
-      : JSON.stringify(value);
+import { changeText, targetText } from './audit-cells.ts';
 
 export function AuditPage() {
   const { can } = useSession();
@@ -100,15 +94,14 @@ export function AuditPage() {
                     <Code>{e.action}</Code>
                   </Table.Td>
                   <Table.Td>
-                    <Text size="sm">
-                      {e.targetType}
-                      {e.targetId ? ` ${e.targetId.slice(0, 8)}` : ''}
+                    <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+                      {targetText(e.targetType, e.targetId)}
                     </Text>
                   </Table.Td>
                   <Table.Td>
                     {Object.entries(e.changes).map(([field, change]) => (
                       <Text size="xs" key={field}>
-                        <b>{field}</b>: {show(change.from)} → {show(change.to)}
+                        <b>{field}</b>: {changeText(change)}
                       </Text>
                     ))}
                   </Table.Td>
