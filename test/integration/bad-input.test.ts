@@ -147,7 +147,6 @@ describe('bad input on every channel', () => {
       const input = mutate(await world.inputs[channel]('own'));
       const before = await fingerprint(h.db);
       const result = await h.call(world.admin(), channel, input);
-      recordBadInputCase();
       expect(result.ok).toBe(false);
       if (result.ok) return;
       expect(result.error.code).toBe('VALIDATION');
@@ -155,6 +154,7 @@ describe('bad input on every channel', () => {
       if (field === '__proto__') expect(named.length).toBeGreaterThan(0);
       else expect(named.some((name) => name === field || name.startsWith(`${field}.`))).toBe(true);
       expect(await fingerprint(h.db)).toBe(before);
+      recordBadInputCase();
     },
   );
 

@@ -82,7 +82,7 @@ describe('a connection killed mid-request', () => {
       ),
     ).toBe('ok');
     expect(await h.db.sql('select name from "org_faults-kill".agents')).toEqual([{ name: 'Next' }]);
-    recordFault();
+    recordFault('a connection killed mid-request');
   });
 
   // twelve kills: more than the pool's ten connections, so a leaked slot per kill would hang
@@ -95,8 +95,9 @@ describe('a connection killed mid-request', () => {
           await h.call(h.admin(), 'agents.list', { organizationId: org.id, page: 1, pageSize: 5 }),
         ),
       ).toBe('ok');
-      recordFault();
     }
+    // one scenario, repeated: counted once
+    recordFault('connections killed mid-request, more times than the pool has connections');
   });
 });
 
@@ -125,7 +126,7 @@ describe('provisioning interrupted at each step', () => {
     );
     expect(await h.db.sql("select 1 from organizations where slug = 'step-one'")).toEqual([]);
     expect(await schemas('org_step-one')).toEqual([]);
-    recordFault();
+    recordFault('provisioning interrupted at CREATE SCHEMA');
   });
 
   it('after the schema is created (the first table fails): no row, no schema', async () => {
@@ -138,7 +139,7 @@ describe('provisioning interrupted at each step', () => {
     );
     expect(await h.db.sql("select 1 from organizations where slug = 'step-two'")).toEqual([]);
     expect(await schemas('org_step-two')).toEqual([]);
-    recordFault();
+    recordFault('provisioning interrupted at the first CREATE TABLE');
   });
 
   it('with a tenant migration half applied: no row, no schema', async () => {
@@ -161,7 +162,7 @@ describe('provisioning interrupted at each step', () => {
     ).rejects.toThrow(/division by zero/);
     expect(await h.db.sql("select 1 from organizations where slug = 'step-three'")).toEqual([]);
     expect(await schemas('org_step-three')).toEqual([]);
-    recordFault();
+    recordFault('provisioning with a tenant migration half applied');
   });
 });
 
@@ -199,7 +200,7 @@ describe('a tenant schema damaged by hand', () => {
       ok: false,
       error: { code: 'UNAVAILABLE', message: expect.stringContaining('org_dmg-broken') },
     });
-    recordFault();
+    recordFault('a tenant schema damaged by hand');
   });
 });
 
@@ -214,7 +215,7 @@ describe('the data directory', () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/The data directory .* cannot be used \(a file is in the way\)/);
     expect(run.stderr).not.toMatch(/\n\s+at /);
-    recordFault();
+    recordFault('an unusable data directory');
   });
 });
 
@@ -284,7 +285,7 @@ describe('the embedded PostgreSQL killed while the app runs', () => {
       })
     ).items.map((a) => a.name);
     expect(names.sort()).toEqual(['After', 'Before 1', 'Before 2']);
-    recordFault();
+    recordFault('the embedded PostgreSQL killed while the app runs');
   });
 });
 
@@ -360,7 +361,6 @@ describe('the server killed in the middle of a tenant fan-out', () => {
       });
       expect(killed.length).toBeGreaterThan(1);
       expect(first.failed.length).toBeGreaterThan(0);
-      recordFault();
       await orm.close(true).catch(() => undefined);
       await gone(killed);
 
@@ -396,6 +396,7 @@ describe('the server killed in the middle of a tenant fan-out', () => {
           [release.length],
         );
       expect(Number(behind?.n)).toBe(0);
+      recordFault('the server killed in the middle of a tenant fan-out');
     } finally {
       await orm.close(true).catch(() => undefined);
       await server.stop();

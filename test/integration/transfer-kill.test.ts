@@ -69,7 +69,6 @@ async function killHalfWay(to: string): Promise<number> {
   }
   child.kill('SIGKILL');
   await exited;
-  recordFault();
   const [row] = await sql<{ n: number }>(
     to,
     'select count(*)::int as n from public.fleetprompt_transfer_done',
@@ -101,6 +100,7 @@ describe('a move killed half-way', () => {
       `select count(*)::int as n from pg_namespace where nspname like 'org\\_%'`,
     );
     expect(schemas?.n).toBe(TENANTS + 1);
+    recordFault('a move killed half-way, then resumed');
   });
 
   it('is removed by --rollback, leaving the empty database it was', async () => {
@@ -114,5 +114,6 @@ describe('a move killed half-way', () => {
             + (select count(*) from pg_namespace where nspname like 'org\\_%')::int as n`,
     );
     expect(left?.n).toBe(0);
+    recordFault('a move killed half-way, then rolled back');
   });
 });
