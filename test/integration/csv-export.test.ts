@@ -1,9 +1,38 @@
+import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { directoryTarget, type FileTarget } from '../../src-main/files/file-target.ts';
 import { csvLines } from '../../src-main/services/csv-export.ts';
 import { adminHarness } from '../support/harness.ts';
 
 const h = adminHarness('csv');
+
+/**
+ * A file target whose file takes chunk `n` (the header is the first, then a
+ * page each) only once `meanwhile` has settled: the export is paused there,
+ * its pages after that still to be read.
+ */
+function pausedAtChunk(inner: FileTarget, n: number, meanwhile: () => Promise<void>): FileTarget {
+  return {
+    save: (name, write) =>
+      inner.save(name, async (out) => {
+        let chunks = 0;
+        const gate = new Writable({
+          write(chunk: Buffer, _encoding, done) {
+            chunks += 1;
+            (chunks === n ? meanwhile() : Promise.resolve()).then(() => {
+              if (out.write(chunk)) done();
+              else out.once('drain', () => done());
+            }, done);
+          },
+        });
+        await write(gate);
+        gate.end();
+        await once(gate, 'finish');
+      }),
+  };
+}
 
 /** The saved file's data lines, without the byte-order mark and the header line. */
 async function exported(path: string | null): Promise<string[]> {
@@ -67,18 +96,26 @@ describe('CSV export', () => {
        select 'Agent ' || lpad(i::text, 5, '0'), 'p', '{"model":"m","max_tokens":1,"temperature":0}'
          from generate_series(1, 10000) as i`,
     );
-    const exporting = h.ok(h.admin(), 'csv.export', {
+    // the export is held after its second page until another call is answered: a console
+    // that served calls one at a time (or an export holding what others need) never answers it
+    let answeredMidExport: 'answered' | 'not answered within 10 s' | 'not asked' = 'not asked';
+    const duringExport = async () => {
+      const answer = await Promise.race([
+        h.call(h.admin(), 'organizations.get', { id: org.id }),
+        new Promise<null>((resolve) => setTimeout(() => resolve(null), 10_000)),
+      ]);
+      answeredMidExport = answer?.ok ? 'answered' : 'not answered within 10 s';
+    };
+    const slot = {
+      ...h.admin(),
+      files: pausedAtChunk(directoryTarget(h.filesDir), 3, duringExport),
+    };
+    const result = await h.ok(slot, 'csv.export', {
       table: 'agents',
       organizationId: org.id,
       sort: 'name',
     });
-    let answeredFirst = false;
-    const meanwhile = h
-      .ok(h.admin(), 'organizations.get', { id: org.id })
-      .then(() => (answeredFirst = true));
-    const result = await exporting;
-    await meanwhile;
-    expect(answeredFirst).toBe(true);
+    expect(answeredMidExport).toBe('answered');
     expect(result.rows).toBe(10_000);
     const lines = await exported(result.file?.path ?? null);
     expect(lines).toHaveLength(10_000);
