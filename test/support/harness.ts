@@ -1,4 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import type { SessionSlot } from '../../src-main/ipc/session-slot.ts';
 import { SessionStore } from '../../src-main/services/sessions.ts';
 import { insertUser } from '../../src-main/services/users.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
+import { liveScratchDatabases } from './scratch-database.ts';
 import { passwords, testEnvironment } from './services.ts';
 
 export const PASSWORD = 'correct horse battery';
@@ -60,15 +62,17 @@ export async function createHarness(options: { now?: () => number } = {}): Promi
     log: () => undefined,
   });
   await signedIn.heard();
+  const environment = testEnvironment(db.url);
   const router = createRouter({
     em: db.orm.em,
     passwords: passwords(),
     sessions,
     logError: (_message, error) => errors.push(error),
-    environment: testEnvironment(db.url),
+    environment,
     signedIn,
   });
   const filesDir = await mkdtemp(join(tmpdir(), 'fleetprompt-files-'));
+  watchedDirs.set(db, [environment.dataDir, filesDir]);
   /** The role of each user the harness created, for the sessions it opens for them. */
   const roles = new Map<string, { role: Role; organizationId: string }>();
   const call = (async (slot: SessionSlot, channel: string, raw: unknown) =>
@@ -142,36 +146,72 @@ export async function createHarness(options: { now?: () => number } = {}): Promi
 }
 
 /**
- * A digest of every table the console can write, to prove that a refused
- * call wrote nothing: row counts catch deletes, the newest row version
- * (xmin) catches inserts and updates. One query, whatever the table sizes.
+ * A digest of everything a call could write, to prove that a refused call
+ * wrote nothing: every table of public and of each tenant schema (row
+ * counts catch deletes, the newest row version, xmin, catches inserts and
+ * updates), the console's files (settings, backups, saved exports: path,
+ * size and time) and every other scratch database still open in this test
+ * file (a move's target).
  */
 export async function fingerprint(db: TestDatabase): Promise<string> {
-  const schemas = await db.sql<{ nspname: string }>(
-    "select nspname from pg_namespace where nspname like 'org\\_%' order by 1",
+  const targets = liveScratchDatabases().filter((url) => url !== db.url);
+  return [
+    await tablesDigest((text) => db.sql(text)),
+    ...(await Promise.all((watchedDirs.get(db) ?? []).map(filesDigest))),
+    ...(await Promise.all(targets.map(targetDigest))),
+  ].join('\n');
+}
+
+type Query = <T extends Record<string, unknown>>(text: string) => Promise<T[]>;
+
+async function tablesDigest(sql: Query): Promise<string> {
+  const tables = await sql<{ name: string }>(
+    `select format('%I.%I', n.nspname, c.relname) as name
+       from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where c.relkind in ('r', 'p') and (n.nspname = 'public' or n.nspname like 'org\\_%')
+      order by 1`,
   );
-  const tables = [
-    'public.organizations',
-    'public.users',
-    'public.skills',
-    'public.audit_events',
-    'public.skill_usage',
-    ...schemas.flatMap((s) =>
-      ['agents', 'agent_transitions', 'agent_skills'].map((t) => `"${s.nspname}".${t}`),
-    ),
-  ];
-  const rows = await db.sql<{ t: string; n: string; x: string | null }>(
+  if (tables.length === 0) return 'no tables';
+  const rows = await sql<{ t: string; n: string; x: string | null }>(
     tables
       .map(
-        (table) =>
-          `select '${table}' as t, count(*) as n, max(xmin::text::bigint) as x from ${table}`,
+        ({ name }) =>
+          `select ${pgLiteral(name)} as t, count(*) as n, max(xmin::text::bigint) as x from ${name}`,
       )
       .join(' union all '),
   );
-  return [schemas.map((s) => s.nspname).join(','), ...rows.map((r) => `${r.t}:${r.n}:${r.x}`)].join(
-    '\n',
-  );
+  return rows.map((r) => `${r.t}:${r.n}:${r.x}`).join('\n');
 }
+
+const pgLiteral = (value: string) => `'${value.replaceAll("'", "''")}'`;
+
+async function targetDigest(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const sql: Query = async (text) => (await client.query(text)).rows as never;
+    return `${new URL(url).pathname}\n${await tablesDigest(sql)}`;
+  } finally {
+    await client.end();
+  }
+}
+
+async function filesDigest(dir: string): Promise<string> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  const files = await Promise.all(
+    entries
+      .filter((e) => e.isFile())
+      .map(async (e) => {
+        const path = join(e.parentPath, e.name);
+        const info = await stat(path);
+        return `${path}:${info.size}:${info.mtimeMs}`;
+      }),
+  );
+  return [dir, ...files.sort()].join('\n');
+}
+
+/** The directories each harness's console writes files into, watched by fingerprint. */
+const watchedDirs = new WeakMap<TestDatabase, string[]>();
 
 /** A harness with an organization and its administrator: what most test files start from. */
 export type AdminHarness = Harness & {

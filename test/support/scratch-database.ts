@@ -17,6 +17,11 @@ async function asAdmin(serverUrl: string, sql: string): Promise<void> {
   }
 }
 
+/** The scratch databases this process created and has not dropped yet. */
+const live = new Set<string>();
+
+export const liveScratchDatabases = (): string[] => [...live];
+
 /** A new, empty database on `serverUrl`'s server, dropped (with its connections) by drop(). */
 export async function createScratchDatabase(
   serverUrl: string,
@@ -26,9 +31,13 @@ export async function createScratchDatabase(
   await asAdmin(serverUrl, `create database ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
+  live.add(url.toString());
   return {
     name,
     url: url.toString(),
-    drop: () => asAdmin(serverUrl, `drop database if exists ${name} with (force)`),
+    drop: async () => {
+      live.delete(url.toString());
+      await asAdmin(serverUrl, `drop database if exists ${name} with (force)`);
+    },
   };
 }
