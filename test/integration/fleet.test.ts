@@ -53,7 +53,7 @@ describe('the fleet overview', () => {
         }),
       ),
     );
-    // transitions, some concurrent on one agent (one wins)
+    // concurrent transitions of six agents, and a race on one of them: one wins, the rest CONFLICT
     await Promise.all(
       created.slice(0, 6).map((agent) =>
         h.call(admin, 'agents.transition', {
@@ -64,6 +64,27 @@ describe('the fleet overview', () => {
         }),
       ),
     );
+    const contested = created[5]!;
+    const { version } = await h.ok(admin, 'agents.get', {
+      organizationId: contested.organizationId,
+      id: contested.id,
+    });
+    const race = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        h.call(h.admin(), 'agents.transition', {
+          organizationId: contested.organizationId,
+          id: contested.id,
+          version,
+          event: 'activate',
+        }),
+      ),
+    );
+    expect(race.map((r) => (r.ok ? 'ok' : r.error.code)).sort()).toEqual([
+      'CONFLICT',
+      'CONFLICT',
+      'CONFLICT',
+      'ok',
+    ]);
     // an agent of the organization that stays, deployed above
     const first = created[3]!;
     const deployed = await h.ok(admin, 'agents.get', {
