@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 import { startConsoleServer } from './console-server.ts';
 import {
   ADMIN,
@@ -465,7 +465,7 @@ test('shows the lockout after five bad passwords', async ({ browser }) => {
   await snap(page, 'sign-in-locked');
 });
 
-test('opens the jump-to palette and the change-password dialog from the keyboard', async ({
+test('opens the jump-to palette and the change-password dialog from the keyboard alone', async ({
   browser,
 }) => {
   const admin = await adminPage(browser);
@@ -473,12 +473,29 @@ test('opens the jump-to palette and the change-password dialog from the keyboard
   await expect(admin.getByPlaceholder('Screens, organizations, agents…')).toBeVisible();
   await snap(admin, 'spotlight');
   await admin.keyboard.press('Escape');
-  await admin.getByRole('button', { name: /^Account of/ }).click();
-  await admin.getByRole('menuitem', { name: 'Change password' }).click();
-  await expect(admin.getByRole('dialog', { name: 'Change password' })).toBeVisible();
+  await pressUntilFocused(admin, 'Tab', admin.getByRole('button', { name: /^Account of/ }));
+  await admin.keyboard.press('Enter');
+  await pressUntilFocused(
+    admin,
+    'ArrowDown',
+    admin.getByRole('menuitem', { name: 'Change password' }),
+  );
+  await admin.keyboard.press('Enter');
+  const dialog = admin.getByRole('dialog', { name: 'Change password' });
+  await expect(dialog).toBeVisible();
   await snap(admin, 'change-password');
   await admin.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
 });
+
+/** Presses `key` until `target` has the focus (at most thirty times): no click, no mouse. */
+async function pressUntilFocused(page: Page, key: string, target: Locator): Promise<void> {
+  for (let i = 0; i < 30; i++) {
+    if (await target.evaluate((el) => el === document.activeElement).catch(() => false)) return;
+    await page.keyboard.press(key);
+  }
+  await expect(target).toBeFocused();
+}
 
 test('shows the audit log and settings', async ({ browser }) => {
   await organizationWith('audited', 'free');

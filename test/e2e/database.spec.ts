@@ -36,7 +36,7 @@ async function tabTo(page: Page, target: Locator): Promise<void> {
   await expect(target).toBeFocused();
 }
 
-test('backs the database up from Settings, and moves it to a server from the keyboard, verified, then switches', async ({
+test('backs the database up from Settings, and moves it to a server from the keyboard, verified, and saves that server for the next start', async ({
   browser,
 }) => {
   test.setTimeout(60_000);
