@@ -5,6 +5,7 @@ import {
   type AgentEvent,
 } from '../../src-shared/domain/agent-machine.ts';
 import { adminHarness } from '../support/harness.ts';
+import { secondConsole } from '../support/second-console.ts';
 import { recordConcurrentScenario } from '../support/tally.ts';
 
 const h = adminHarness('conc');
@@ -199,6 +200,89 @@ describe('concurrent writes on real PostgreSQL', () => {
       expect(row!.agent_count).toBe(actual!.n);
       expect(actual!.n).toBeLessThanOrEqual(row!.agent_limit);
     }
+    recordConcurrentScenario();
+  });
+});
+
+describe('two consoles on one database', () => {
+  /**
+   * Each round, two edits of one record from the same version, one through
+   * each console (its own pool and sessions) at once: one wins, the other
+   * is answered CONFLICT, and the record holds the winner's edit.
+   */
+  async function race<C extends 'agents.update' | 'organizations.update'>(
+    channel: C,
+    edits: (round: number) => Promise<[Record<string, unknown>, Record<string, unknown>]>,
+    stored: (round: number) => Promise<{ name: string; version: number } | undefined>,
+  ) {
+    const admin = await h.user(h.homeId, 'admin', `${channel}@two-consoles.test`);
+    const other = await secondConsole(h.db);
+    try {
+      for (let round = 0; round < 5; round++) {
+        const [one, two] = await edits(round);
+        const results = await Promise.all([
+          h.call(h.slotFor(admin.id), channel, one),
+          other.router.dispatch(
+            other.slotFor({ id: admin.id, role: 'admin', organizationId: h.homeId }),
+            channel,
+            two,
+          ),
+        ]);
+        expect(codes(results)).toEqual(['CONFLICT', 'ok']);
+        const winner = results[0].ok ? one : two;
+        expect(await stored(round)).toEqual({
+          name: winner.name,
+          version: (winner.version as number) + 1,
+        });
+      }
+    } finally {
+      await other.close();
+    }
+  }
+
+  it('let one of two simultaneous edits of one agent win, and answer the other CONFLICT', async () => {
+    const org = await h.org('conc-consoles');
+    const ids: string[] = [];
+    await race(
+      'agents.update',
+      async (round) => {
+        const { id, version } = await h.ok(h.admin(), 'agents.create', {
+          organizationId: org.id,
+          name: `Contested ${round}`,
+          systemPrompt: 'p',
+        });
+        ids[round] = id;
+        const edit = (console: string) => ({ organizationId: org.id, id, version, name: console });
+        return [edit('From console one'), edit('From console two')];
+      },
+      async (round) =>
+        (
+          await h.db.sql<{ name: string; version: number }>(
+            'select name, lock_version as version from "org_conc-consoles".agents where id = $1',
+            [ids[round]],
+          )
+        )[0],
+    );
+    recordConcurrentScenario();
+  });
+
+  it('let one of two simultaneous edits of one organization win, and answer the other CONFLICT', async () => {
+    const org = await h.org('conc-consoles-org');
+    await race(
+      'organizations.update',
+      async (round) => {
+        const { version } = await h.ok(h.admin(), 'organizations.get', { id: org.id });
+        const edit = (console: string) => ({ id: org.id, version, name: `${round} ${console}` });
+        return [edit('from console one'), edit('from console two')];
+      },
+      async () =>
+        (
+          await h.db.sql<{ name: string; version: number }>(
+            'select name, version from organizations where id = $1',
+            [org.id],
+          )
+        )[0],
+    );
     recordConcurrentScenario();
   });
 });
