@@ -4,6 +4,7 @@ import { startHeadless } from '../../src-main/headless/server.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ABSOLUTE_LIFETIME_MS, IDLE_TIMEOUT_MS } from '../../src-main/services/sessions.ts';
 import { createHarness, PASSWORD, type Harness } from '../support/harness.ts';
+import { secondConsole } from '../support/second-console.ts';
 import { passwords, testEnvironment } from '../support/services.ts';
 
 let clock = Date.now();
@@ -279,6 +280,34 @@ describe('a burst of sign-ins for one email', () => {
     expect(results.some((r) => r.ok)).toBe(true);
     expect(results.every((r) => r.ok || r.error?.code === 'LOCKED')).toBe(true);
     expect(codeOf(await signIn('eager@signin.test', PASSWORD))).toBe('ok');
+  });
+
+  it('holds across two consoles hit at once: a burst split between them compares at most five passwords', async () => {
+    await h.user(orgId, 'user', 'split@signin.test');
+    const other = await secondConsole(h.db);
+    try {
+      let results: { ok: boolean; error?: { code: string } }[] = [];
+      let sent = 0;
+      const compares = await comparesDuring(async () => {
+        results = await burst((password) =>
+          (sent++ % 2 === 0 ? h.router : other.router).dispatch({}, 'auth.signIn', {
+            email: 'split@signin.test',
+            password,
+          }),
+        );
+      });
+      expect(compares).toBeLessThanOrEqual(5);
+      expect(results.filter((r) => r.ok)).toHaveLength(0);
+      for (const router of [h.router, other.router]) {
+        const right = await router.dispatch({}, 'auth.signIn', {
+          email: 'split@signin.test',
+          password: PASSWORD,
+        });
+        expect(codeOf(right)).toBe('LOCKED');
+      }
+    } finally {
+      await other.close();
+    }
   });
 
   it('is shared by two consoles on one database: failures through either count for both', async () => {
