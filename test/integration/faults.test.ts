@@ -7,6 +7,8 @@ import { Migration } from '@mikro-orm/migrations';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TENANT_MIGRATIONS } from '../../migrations/tenant/index.ts';
+import type { FleetChange } from '../../src-shared/channels.ts';
+import { listenForChanges } from '../../src-main/db/change-listener.ts';
 import { openEmbedded } from '../../src-main/db/embedded/open.ts';
 import { migrateAllTenants, migratePublic } from '../../src-main/db/fan-out.ts';
 import { openOrm } from '../../src-main/db/orm.ts';
@@ -163,6 +165,60 @@ describe('provisioning interrupted at each step', () => {
     expect(await h.db.sql("select 1 from organizations where slug = 'step-three'")).toEqual([]);
     expect(await schemas('org_step-three')).toEqual([]);
     recordFault('provisioning with a tenant migration half applied');
+  });
+});
+
+describe('organizations.create failing at commit, after its row, schema, audit row and NOTIFY', () => {
+  it('leaves no row, schema, ledger, index or audit row, and nothing is heard', async () => {
+    const heard: FleetChange[] = [];
+    const listener = listenForChanges(h.db.url, {
+      onChange: (change) => heard.push(change),
+      onReconnect: () => undefined,
+      log: () => undefined,
+    });
+    // a deferred constraint trigger runs at COMMIT: after every statement of the channel
+    await h.db.sql(`create function fail_at_commit() returns trigger language plpgsql as $$
+      begin raise exception 'injected fault at commit'; end $$`);
+    await h.db.sql(`create constraint trigger injected_commit_fault after insert on organizations
+      deferrable initially deferred for each row when (new.slug = 'half-way')
+      execute function fail_at_commit()`);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const audits = await h.db.sql<{ n: number }>('select count(*)::int as n from audit_events');
+      const result = await h.call(h.admin(), 'organizations.create', {
+        name: 'Half way',
+        slug: 'half-way',
+        tier: 'free',
+      });
+      expect(codeOf(result)).not.toBe('ok');
+      expect(h.errors.map(String).join('\n')).toContain('injected fault at commit');
+      expect(await h.db.sql("select 1 from organizations where slug = 'half-way'")).toEqual([]);
+      expect(await schemas('org_half-way')).toEqual([]);
+      expect(
+        await h.db.sql("select 1 from tenant_migrations where tenant_slug = 'half-way'"),
+      ).toEqual([]);
+      expect(
+        await h.db.sql(
+          'select 1 from agent_index where organization_id not in (select id from organizations)',
+        ),
+      ).toEqual([]);
+      expect(await h.db.sql<{ n: number }>('select count(*)::int as n from audit_events')).toEqual(
+        audits,
+      );
+      // changes are heard in commit order: once a later one is, the failed one never will be
+      const after = await h.ok(h.admin(), 'organizations.create', {
+        name: 'After',
+        slug: 'after-half-way',
+        tier: 'free',
+      });
+      await expect.poll(() => heard.some((c) => c.id === after.id)).toBe(true);
+      expect(heard.filter((c) => c.id !== after.id && c.organizationId !== after.id)).toEqual([]);
+    } finally {
+      await h.db.sql('drop trigger injected_commit_fault on organizations');
+      await h.db.sql('drop function fail_at_commit()');
+      await listener.close();
+    }
+    recordFault('organizations.create failing at commit, after its NOTIFY was sent');
   });
 });
 

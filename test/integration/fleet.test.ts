@@ -378,6 +378,61 @@ describe('changes announced between consoles', () => {
     }
   });
 
+  it('never announces a write rolled back at commit, after its NOTIFY was sent in its transaction', async () => {
+    const heard: FleetChange[] = [];
+    const listener = listenForChanges(h.db.url, {
+      onChange: (change) => heard.push(change),
+      onReconnect: () => undefined,
+      log: () => undefined,
+    });
+    const org = await h.org('unheard', 'free');
+    const agent = await h.ok(h.admin(), 'agents.create', {
+      organizationId: org.id,
+      name: 'Quiet',
+      systemPrompt: 'p',
+    });
+    // a deferred constraint trigger runs at COMMIT, after the channel's audit row and NOTIFY
+    await h.db.sql(`create function "org_unheard".fail_at_commit() returns trigger
+      language plpgsql as $$ begin raise exception 'injected fault at commit'; end $$`);
+    await h.db
+      .sql(`create constraint trigger injected_commit_fault after update on "org_unheard".agents
+      deferrable initially deferred for each row when (new.name = 'Rolled back')
+      execute function "org_unheard".fail_at_commit()`);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const failed = await h.call(h.admin(), 'agents.update', {
+        organizationId: org.id,
+        id: agent.id,
+        version: agent.version,
+        name: 'Rolled back',
+      });
+      expect(failed.ok).toBe(false);
+      expect(h.errors.map(String).join('\n')).toContain('injected fault at commit');
+      const [row] = await h.db.sql<{ name: string }>(
+        'select name from "org_unheard".agents where id = $1',
+        [agent.id],
+      );
+      expect(row?.name).toBe('Quiet');
+      // heard in commit order: once the next write is heard, the rolled-back one never will be
+      await h.ok(h.admin(), 'agents.update', {
+        organizationId: org.id,
+        id: agent.id,
+        version: agent.version,
+        name: 'Committed',
+      });
+      const changes = () => heard.filter((c) => c.id === agent.id);
+      await expect.poll(() => changes().some((c) => c.version === agent.version + 1)).toBe(true);
+      expect(changes()).toEqual([
+        { kind: 'agent', id: agent.id, organizationId: org.id, version: agent.version },
+        { kind: 'agent', id: agent.id, organizationId: org.id, version: agent.version + 1 },
+      ]);
+    } finally {
+      await h.db.sql('drop trigger injected_commit_fault on "org_unheard".agents');
+      await h.db.sql('drop function "org_unheard".fail_at_commit()');
+      await listener.close();
+    }
+  });
+
   it('sends a window only the changes of organizations it can see', async () => {
     const mine = await h.org('seen', 'free');
     const developer = await h.user(mine.id, 'developer', 'dev@seen.test');
