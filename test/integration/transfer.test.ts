@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -257,6 +258,93 @@ it('sends the progress of a move to administrators only', async () => {
   expect(h.router.mayReceive({}, progress)).toBe(false);
 });
 
+describe('a move whose verification finds a difference', () => {
+  it('refuses when the source was written to during the copy, and leaves the copy unfinished', async () => {
+    const target = await emptyDatabase();
+    const [skill] = await h.db.sql<{ id: string; description: string | null }>(
+      'select id, description from skills order by slug limit 1',
+    );
+    let written = false;
+    try {
+      await expect(
+        moveDatabase(h.db.url, target.url, {
+          onProgress: (p) => {
+            // the copy reads one snapshot, taken before this: the write lands in the source only
+            if (p.phase === 'copying' && !written) {
+              written = true;
+              sqlNow(
+                h.db.url,
+                `update skills set description = 'written during the copy' where id = '${skill?.id}'`,
+              );
+            }
+          },
+        }),
+      ).rejects.toThrow(/The copy differs from the source in 1 table\(s\): public\.skills /);
+    } finally {
+      await h.db.sql('update skills set description = $2 where id = $1', [
+        skill?.id,
+        skill?.description,
+      ]);
+    }
+    await expect(moveDatabase(h.db.url, target.url)).rejects.toThrow(UnfinishedTransferError);
+    await rollbackTransfer(target.url);
+    expect(await hasFleetPromptObjects(target.url)).toBe(false);
+  });
+
+  it('refuses when a row of the target was altered before verification', async () => {
+    const target = await emptyDatabase();
+    await expect(
+      moveDatabase(h.db.url, target.url, {
+        onProgress: (p) => {
+          if (p.phase === 'verifying')
+            sqlNow(
+              target.url,
+              "update public.skills set description = 'altered on the target' where ctid = (select min(ctid) from public.skills)",
+            );
+        },
+      }),
+    ).rejects.toThrow(
+      /The copy differs from the source in 1 table\(s\): public\.skills \(source \d+ rows, target \d+\)/,
+    );
+    await expect(moveDatabase(h.db.url, target.url)).rejects.toThrow(UnfinishedTransferError);
+  });
+});
+
+describe('a move that loses a connection half-way', () => {
+  it.each([
+    [
+      'the source',
+      () => h.db.url,
+      "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and state = 'idle in transaction'",
+    ],
+    [
+      'the target',
+      (target: string) => target,
+      'select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+    ],
+  ])(
+    'fails with the connection named, leaves %s copy unfinished, not complete, and is resumed',
+    async (_which, database, terminate) => {
+      const target = await emptyDatabase();
+      let cut = false;
+      await expect(
+        moveDatabase(h.db.url, target.url, {
+          onProgress: (p) => {
+            if (p.phase === 'copying' && p.tenantsDone === 1 && !cut) {
+              cut = true;
+              sqlNow(database(target.url), terminate);
+            }
+          },
+        }),
+      ).rejects.toThrow(/terminat|connection/i);
+      expect(cut).toBe(true);
+      await expect(moveDatabase(h.db.url, target.url)).rejects.toThrow(UnfinishedTransferError);
+      await moveDatabase(h.db.url, target.url, { resume: true });
+      expect(await contents(target.url)).toEqual(await contents(h.db.url));
+    },
+  );
+});
+
 describe('moving into a database that holds other FleetPrompt data (--into-existing)', () => {
   /** Another console's database: its own organization, administrator and audit events. */
   async function otherConsole(slug: string, email: string) {
@@ -435,3 +523,20 @@ describe('backup and restore', () => {
     expect(await hasFleetPromptObjects(target.url)).toBe(false);
   });
 });
+
+/**
+ * Runs one statement on `url` and waits for it to finish, from inside a
+ * synchronous progress callback (a child process, so the copy is paused meanwhile).
+ */
+function sqlNow(url: string, sql: string): void {
+  const script = `import pg from 'pg';
+    const client = new pg.Client({ connectionString: process.env.SQL_URL });
+    await client.connect();
+    await client.query(process.env.SQL_TEXT);
+    await client.end();`;
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    env: { ...process.env, SQL_URL: url, SQL_TEXT: sql },
+    encoding: 'utf8',
+  });
+  if (run.status !== 0) throw new Error(`SQL on ${url} failed: ${run.stderr}`);
+}

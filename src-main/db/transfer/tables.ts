@@ -15,6 +15,9 @@ export async function connectForTransfer(url: string): Promise<pg.Client> {
     options: SESSION_OPTIONS,
     connectionTimeoutMillis: 10_000,
   });
+  // a connection lost between two queries (server restarted, backend terminated) is
+  // reported by the next query; unheard, the 'error' event would end the whole process
+  client.on('error', () => undefined);
   await client.connect();
   return client;
 }
