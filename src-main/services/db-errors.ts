@@ -21,8 +21,10 @@ const CONNECTION_CODES = new Set([
   '57P02',
   '57P03',
 ]);
+// 'not currently accepting connections' (SQLSTATE 55000, shared with unrelated states):
+// the database was closed to new connections, as before it is dropped or moved
 const CONNECTION_MESSAGES =
-  /Connection terminated|connection error|terminating connection|timeout exceeded when trying to connect|the database system is (starting up|shutting down|in recovery mode)/i;
+  /Connection terminated|connection error|terminating connection|timeout exceeded when trying to connect|the database system is (starting up|shutting down|in recovery mode)|is not currently accepting connections/i;
 
 function codeOf(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;

@@ -1,7 +1,8 @@
 import { once } from 'node:events';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { Writable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { describe, expect, inject, it } from 'vitest';
 import { directoryTarget, type FileTarget } from '../../src-main/files/file-target.ts';
 import { csvLines } from '../../src-main/services/csv-export.ts';
 import { adminHarness } from '../support/harness.ts';
@@ -18,7 +19,9 @@ function pausedAtChunk(inner: FileTarget, n: number, meanwhile: () => Promise<vo
     save: (name, write) =>
       inner.save(name, async (out) => {
         let chunks = 0;
+        // a full buffer at once: the export waits for each chunk to pass before reading on
         const gate = new Writable({
+          highWaterMark: 1,
           write(chunk: Buffer, _encoding, done) {
             chunks += 1;
             (chunks === n ? meanwhile() : Promise.resolve()).then(() => {
@@ -138,6 +141,39 @@ describe('CSV export', () => {
     ]);
   });
 
+  it('answers UNAVAILABLE and leaves no file when the database is lost mid-export', async () => {
+    const org = await h.org('csv-lost', 'enterprise');
+    await h.db.sql(
+      `insert into "org_csv-lost".agents (name, system_prompt, config)
+       select 'Agent ' || i, 'p', '{"model":"m","max_tokens":1,"temperature":0}'
+         from generate_series(1, 1000) as i`,
+    );
+    const onServer = (sql: string) => asServerAdmin(sql);
+    // after the second page: no new connection is let in, and every open one is ended
+    const loseDatabase = async () => {
+      await onServer(`alter database ${h.db.name} allow_connections false`);
+      await onServer(
+        `select pg_terminate_backend(pid) from pg_stat_activity where datname = '${h.db.name}'`,
+      );
+    };
+    const slot = {
+      ...h.admin(),
+      files: pausedAtChunk(directoryTarget(h.filesDir), 3, loseDatabase),
+    };
+    let result: Awaited<ReturnType<typeof h.call<'csv.export'>>>;
+    try {
+      result = await h.call(slot, 'csv.export', { table: 'agents', organizationId: org.id });
+    } finally {
+      await onServer(`alter database ${h.db.name} allow_connections true`);
+    }
+    expect(result).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
+    expect(
+      (await readdir(h.filesDir)).filter((name) => name.startsWith('agents-csv-lost')),
+    ).toEqual([]);
+    const again = await h.ok(h.admin(), 'csv.export', { table: 'agents', organizationId: org.id });
+    expect(again.rows).toBe(1000);
+  });
+
   it('answers UNAVAILABLE when the window has nowhere to save', async () => {
     const { sessionId } = h.admin();
     const result = await h.call({ ...(sessionId ? { sessionId } : {}) }, 'csv.export', {
@@ -146,3 +182,14 @@ describe('CSV export', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
   });
 });
+
+/** Runs SQL as the superuser on the test server's maintenance database. */
+async function asServerAdmin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: inject('serverUrl') });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
