@@ -423,8 +423,20 @@ describe('changes announced between consoles', () => {
       const changes = () => heard.filter((c) => c.id === agent.id);
       await expect.poll(() => changes().some((c) => c.version === agent.version + 1)).toBe(true);
       expect(changes()).toEqual([
-        { kind: 'agent', id: agent.id, organizationId: org.id, version: agent.version },
-        { kind: 'agent', id: agent.id, organizationId: org.id, version: agent.version + 1 },
+        {
+          kind: 'agent',
+          id: agent.id,
+          organizationId: org.id,
+          version: agent.version,
+          action: 'agents.create',
+        },
+        {
+          kind: 'agent',
+          id: agent.id,
+          organizationId: org.id,
+          version: agent.version + 1,
+          action: 'agents.update',
+        },
       ]);
     } finally {
       await h.db.sql('drop trigger injected_commit_fault on "org_unheard".agents');
