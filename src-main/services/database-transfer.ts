@@ -7,6 +7,7 @@ import { TransferError } from '../db/transfer/copy-into.ts';
 import { holdsUnfinishedCopy, UnfinishedTransferError } from '../db/transfer/marker.ts';
 import { backupDatabase, backupFileName, moveDatabase } from '../db/transfer/operations.ts';
 import { created } from './audit.ts';
+import { isConnectionFailure } from './db-errors.ts';
 import { acceptUrlFromPage } from './url-from-page.ts';
 import type { Work } from './work.ts';
 
@@ -33,6 +34,18 @@ function refusal(error: unknown, url: string): AppError {
 }
 
 /**
+ * A connection that failed once the target holds the copy's marker: the
+ * move stopped half-way, and the operator finishes or removes it.
+ */
+function lostMidway(error: unknown, url: string): AppError {
+  return new AppError(
+    'UNAVAILABLE',
+    `A database connection was lost during the move (${messageWithUrlMasked(error, url)}). ` +
+      'The target holds an unfinished copy: move again with resume to finish it, or roll it back.',
+  );
+}
+
+/**
  * Copies the console's database to the server at `url`, verified; the
  * console's own database is only read. Saving the server as the console's
  * connection is the operator's next, separate step (settings.saveDatabase).
@@ -45,11 +58,16 @@ export function moveToServer(
   const from = w.runtime.environment.databaseUrl;
   w.audit({ targetId: maskUrl(input.url), changes: created({ from: maskUrl(from) }) });
   return w.runtime.serially(ONE_AT_A_TIME, async () => {
+    // past 'checking' the target holds the copy's marker: a failure leaves it unfinished
+    let underWay = false;
     try {
       const report = await moveDatabase(from, input.url, {
         resume: input.resume,
         intoExisting: input.intoExisting,
-        onProgress: (progress) => w.runtime.emit({ type: 'transfer-progress', ...progress }),
+        onProgress: (progress) => {
+          underWay ||= progress.phase !== 'checking';
+          w.runtime.emit({ type: 'transfer-progress', ...progress });
+        },
       });
       const { tenants, tables, rows } = report;
       w.audit({ targetId: report.target, changes: created({ tenants, tables, rows }) });
@@ -58,7 +76,9 @@ export function moveToServer(
       // recorded by the resume that finishes it: a row now would differ from what that resume verifies
       if (await holdsUnfinishedCopy(input.url))
         w.audit({ targetId: maskUrl(input.url), withheld: true });
-      throw refusal(error, input.url);
+      throw underWay && isConnectionFailure(error)
+        ? lostMidway(error, input.url)
+        : refusal(error, input.url);
     }
   });
 }

@@ -18,6 +18,7 @@ import { openRuntime } from '../../src-main/runtime.ts';
 import { removeDataDir } from '../support/data-dir.ts';
 import { adminHarness, createHarness, PASSWORD, type Harness } from '../support/harness.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.ts';
+import { secondConsole } from '../support/second-console.ts';
 
 /*
  * Moving a console's database to another server, and backing it up and
@@ -343,6 +344,46 @@ describe('a move that loses a connection half-way', () => {
       expect(await contents(target.url)).toEqual(await contents(h.db.url));
     },
   );
+});
+
+describe('a move from Settings that loses its source connection half-way', () => {
+  it('answers UNAVAILABLE saying the copy is unfinished and how to finish it', async () => {
+    const target = await emptyDatabase();
+    const admin = await h.user(h.homeId, 'admin', 'mover@transfer.test');
+    let cut = false;
+    const console = await secondConsole(h.db, {
+      emit: (event) => {
+        if (event.type === 'transfer-progress' && event.phase === 'copying' && !cut) {
+          cut = true;
+          sqlNow(
+            h.db.url,
+            "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and state = 'idle in transaction'",
+          );
+        }
+      },
+    });
+    try {
+      const slot = console.slotFor({ id: admin.id, role: 'admin', organizationId: h.homeId });
+      const result = await console.router.dispatch(slot, 'database.move', { url: target.url });
+      expect(cut).toBe(true);
+      expect(result).toMatchObject({
+        ok: false,
+        error: {
+          code: 'UNAVAILABLE',
+          message: expect.stringMatching(
+            /^A database connection was lost during the move \(.+\)\. The target holds an unfinished copy: move again with resume/,
+          ),
+        },
+      });
+      const resumed = await console.router.dispatch(slot, 'database.move', {
+        url: target.url,
+        resume: true,
+      });
+      expect(resumed.ok).toBe(true);
+    } finally {
+      await console.close();
+    }
+  });
 });
 
 describe('moving into a database that holds other FleetPrompt data (--into-existing)', () => {

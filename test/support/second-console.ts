@@ -1,3 +1,4 @@
+import type { FleetEvent } from '../../src-shared/channels.ts';
 import type { Role } from '../../src-shared/domain/enums.ts';
 import { openOrm } from '../../src-main/db/orm.ts';
 import { createRouter, type Router } from '../../src-main/ipc/router.ts';
@@ -14,7 +15,10 @@ export interface SecondConsole {
   close(): Promise<void>;
 }
 
-export async function secondConsole(db: TestDatabase): Promise<SecondConsole> {
+export async function secondConsole(
+  db: TestDatabase,
+  options: { emit?: (event: FleetEvent) => void } = {},
+): Promise<SecondConsole> {
   const orm = await openOrm(db.url);
   const sessions = new SessionStore();
   const router = createRouter({
@@ -23,6 +27,7 @@ export async function secondConsole(db: TestDatabase): Promise<SecondConsole> {
     sessions,
     logError: () => undefined,
     environment: testEnvironment(db.url),
+    ...(options.emit ? { emit: options.emit } : {}),
   });
   return {
     router,
