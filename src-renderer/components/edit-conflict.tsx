@@ -131,3 +131,27 @@ export function ConflictPanel<R, V>({
     </Stack>
   );
 }
+
+/** The panel as an edit dialog shows it: its choices wired to the save, the dialog closed when done. */
+export function VersionedConflict<R extends { version: number }, V>({
+  versioned,
+  fields,
+  saving,
+  onClose,
+}: {
+  versioned: ReturnType<typeof useVersionedSave<R, V>> & { conflict: Conflict<R, V> };
+  fields: ConflictField<R, V>[];
+  saving: boolean;
+  onClose: () => void;
+}) {
+  return (
+    <ConflictPanel
+      conflict={versioned.conflict}
+      fields={fields}
+      saving={saving}
+      onKeepTheirs={onClose}
+      onTakeYours={() => void versioned.takeYours().then((saved) => saved && onClose())}
+      onBackToEditing={versioned.backToEditing}
+    />
+  );
+}

@@ -19,8 +19,8 @@ import { useWrite } from '../../api/hooks.ts';
 import { call } from '../../api/client.ts';
 import { ChangedElsewhere } from '../../components/ChangedElsewhere.tsx';
 import {
-  ConflictPanel,
   useOpenedRecord,
+  VersionedConflict,
   useVersionedSave,
   type ConflictField,
 } from '../../components/edit-conflict.tsx';
@@ -135,13 +135,11 @@ export function AgentFormModal({
       size="lg"
     >
       {versioned.conflict ? (
-        <ConflictPanel
-          conflict={versioned.conflict}
+        <VersionedConflict
+          versioned={{ ...versioned, conflict: versioned.conflict }}
           fields={AGENT_FIELDS}
           saving={update.isPending}
-          onKeepTheirs={onClose}
-          onTakeYours={() => void versioned.takeYours().then((saved) => saved && onClose())}
-          onBackToEditing={versioned.backToEditing}
+          onClose={onClose}
         />
       ) : (
         <form onSubmit={submit}>

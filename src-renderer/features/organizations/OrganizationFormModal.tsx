@@ -14,8 +14,8 @@ import type { OrganizationDto } from '../../../src-shared/dto.ts';
 import { call } from '../../api/client.ts';
 import { useWrite } from '../../api/hooks.ts';
 import {
-  ConflictPanel,
   useOpenedRecord,
+  VersionedConflict,
   useVersionedSave,
   type ConflictField,
 } from '../../components/edit-conflict.tsx';
@@ -134,13 +134,11 @@ export function EditOrganizationModal({
   return (
     <Modal opened={opened} onClose={onClose} title={`Edit ${base.name}`}>
       {versioned.conflict ? (
-        <ConflictPanel
-          conflict={versioned.conflict}
+        <VersionedConflict
+          versioned={{ ...versioned, conflict: versioned.conflict }}
           fields={ORGANIZATION_FIELDS}
           saving={update.isPending}
-          onKeepTheirs={onClose}
-          onTakeYours={() => void versioned.takeYours().then((saved) => saved && onClose())}
-          onBackToEditing={versioned.backToEditing}
+          onClose={onClose}
         />
       ) : (
         <form onSubmit={submit}>

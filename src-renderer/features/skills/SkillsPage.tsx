@@ -22,8 +22,8 @@ import { call } from '../../api/client.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
 import { ChangedElsewhere } from '../../components/ChangedElsewhere.tsx';
 import {
-  ConflictPanel,
   useOpenedRecord,
+  VersionedConflict,
   useVersionedSave,
   type ConflictField,
 } from '../../components/edit-conflict.tsx';
@@ -111,13 +111,11 @@ function SkillModal({ skill, onClose }: { skill?: SkillDto; onClose: () => void 
   return (
     <Modal opened onClose={onClose} title={base ? `Edit ${base.name}` : 'New skill'} size="lg">
       {versioned.conflict ? (
-        <ConflictPanel
-          conflict={versioned.conflict}
+        <VersionedConflict
+          versioned={{ ...versioned, conflict: versioned.conflict }}
           fields={SKILL_FIELDS}
           saving={update.isPending}
-          onKeepTheirs={onClose}
-          onTakeYours={() => void versioned.takeYours().then((saved) => saved && onClose())}
-          onBackToEditing={versioned.backToEditing}
+          onClose={onClose}
         />
       ) : (
         <form onSubmit={submit}>

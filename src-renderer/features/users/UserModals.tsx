@@ -11,8 +11,8 @@ import { call } from '../../api/client.ts';
 import { useWrite } from '../../api/hooks.ts';
 import { ChangedElsewhere } from '../../components/ChangedElsewhere.tsx';
 import {
-  ConflictPanel,
   useOpenedRecord,
+  VersionedConflict,
   useVersionedSave,
   type ConflictField,
 } from '../../components/edit-conflict.tsx';
@@ -141,13 +141,11 @@ export function EditUserModal({
   return (
     <Modal opened={opened} onClose={onClose} title={`Edit ${base.email}`}>
       {versioned.conflict ? (
-        <ConflictPanel
-          conflict={versioned.conflict}
+        <VersionedConflict
+          versioned={{ ...versioned, conflict: versioned.conflict }}
           fields={USER_FIELDS}
           saving={update.isPending}
-          onKeepTheirs={onClose}
-          onTakeYours={() => void versioned.takeYours().then((saved) => saved && onClose())}
-          onBackToEditing={versioned.backToEditing}
+          onClose={onClose}
         />
       ) : (
         <form onSubmit={submit}>
