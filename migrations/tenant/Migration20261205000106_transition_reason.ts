@@ -10,4 +10,8 @@ export class Migration20261205000106_transition_reason extends Migration {
   override up(): void {
     this.addSql('alter table agent_transitions add column reason text');
   }
+
+  override down(): void {
+    this.addSql('alter table agent_transitions drop column reason');
+  }
 }
