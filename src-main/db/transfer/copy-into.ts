@@ -315,7 +315,7 @@ export async function copyIntoDatabase(
 /**
  * Removes an unfinished copy: the tenant schemas it was to create, the
  * public tables, functions and extensions the target did not have before,
- * and the marker. Schemas are dropped a hundred per transaction, to stay
+ * and the marker. Schemas are dropped a few per transaction, to stay
  * within the server's lock table.
  */
 export async function rollbackTransfer(url: string): Promise<{ source: string; schemas: number }> {
@@ -328,8 +328,13 @@ export async function rollbackTransfer(url: string): Promise<{ source: string; s
       'select nspname from pg_namespace where nspname = any ($1::text[])',
       [marker.slugs.map(tenantSchemaName)],
     );
-    for (let i = 0; i < present.length; i += 100) {
-      const batch = present.slice(i, i + 100).map((r) => quoteIdent(r.nspname));
+    // a dropped schema locks each of its objects (about 16): a batch stays within one transaction's share
+    const { rows: budget } = await target.query<{ n: string }>(
+      `select current_setting('max_locks_per_transaction') as n`,
+    );
+    const perBatch = Math.max(1, Math.floor(Number(budget[0]?.n ?? 64) / 16));
+    for (let i = 0; i < present.length; i += perBatch) {
+      const batch = present.slice(i, i + perBatch).map((r) => quoteIdent(r.nspname));
       await target.query(`drop schema if exists ${batch.join(', ')} cascade`);
     }
     if (marker.appended) {
