@@ -398,6 +398,19 @@ export const contract = {
     input: z.strictObject({ organizationId: uuidField }),
     output: out<OrganizationUsage>(),
   },
+  'organizations.setMaintenance': {
+    input: z
+      .strictObject({
+        id: uuidField,
+        on: z.boolean(),
+        reason: text().trim().max(200).optional(),
+      })
+      .refine((input) => !input.on || (input.reason ?? '').length > 0, {
+        error: 'is required to put a tenant in maintenance',
+        path: ['reason'],
+      }),
+    output: out<OrganizationDto>(),
+  },
 
   'users.list': {
     input: usersListInput,

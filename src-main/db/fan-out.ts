@@ -5,6 +5,7 @@ import type { MigrateAllResult } from '../../src-shared/contract.ts';
 import { tenantSchemaName } from '../../src-shared/domain/slug.ts';
 import { quoteLiteral } from './identifiers.ts';
 import { TENANT_MIGRATIONS } from '../../migrations/tenant/index.ts';
+import { holdMaintenance, type MaintenanceHold } from './maintenance.ts';
 import type { Orm } from './orm.ts';
 import {
   guardedMigrationBlock,
@@ -132,23 +133,40 @@ export async function migrateAllTenants(
     }
   };
 
-  /** A batch by its levels, or when it fails, each of its tenants alone by its ledger. */
-  const migrate = async (fork: EntityManager, batch: TenantBehind[]): Promise<void> => {
+  /**
+   * A batch by its levels, or when it fails, each of its tenants alone by
+   * its ledger; in maintenance from before its transaction until after.
+   */
+  const migrate = async (
+    fork: EntityManager,
+    hold: MaintenanceHold,
+    batch: TenantBehind[],
+  ): Promise<void> => {
     const slugs = batch.map((tenant) => tenant.slug);
+    await hold.claim('slug', slugs);
     try {
       const from = Math.min(...batch.map((tenant) => tenant.level));
       await migrateBatch(fork, slugs, levelMigrationBlock(slugs, scripts, from), latest);
       for (const slug of slugs) report(slug, false);
     } catch {
       for (const slug of slugs) await migrateAlone(fork, slug);
+    } finally {
+      await hold.release('slug', slugs);
     }
   };
 
-  const worker = async () => {
-    const fork = em.fork();
-    for (let batch = take(); batch.length > 0; batch = take()) await migrate(fork, batch);
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  if (total > 0) {
+    const hold = await holdMaintenance(em, 'being migrated', 'tenancy.migrateAll');
+    const worker = async () => {
+      const fork = em.fork();
+      for (let batch = take(); batch.length > 0; batch = take()) await migrate(fork, hold, batch);
+    };
+    try {
+      await Promise.all(Array.from({ length: concurrency }, worker));
+    } finally {
+      await hold.close();
+    }
+  }
   failed.sort((a, b) => a.slug.localeCompare(b.slug));
   return { total, migrated: total - failed.length, failed };
 }
