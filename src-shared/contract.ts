@@ -12,6 +12,7 @@ import {
   nameField,
   passwordField,
   promptField,
+  reasonField,
   roleField,
   skillCategoryField,
   slugField,
@@ -472,11 +473,17 @@ export const contract = {
       id: uuidField,
       version: versionField,
       event: agentEventField,
+      reason: reasonField.optional(),
     }),
     output: out<AgentDto>(),
   },
   'agents.transitionMany': {
-    input: z.strictObject({ organizationId: uuidField, ids: bulkIds, event: agentEventField }),
+    input: z.strictObject({
+      organizationId: uuidField,
+      ids: bulkIds,
+      event: agentEventField,
+      reason: reasonField.optional(),
+    }),
     output: out<BulkResult<BulkOutcome & { status: AgentStatus | null }>>(),
   },
   'agents.history': {

@@ -89,6 +89,8 @@ export interface AgentTransitionDto {
   event: AgentEvent;
   actorId: string | null;
   actorLabel: string;
+  /** Why, in the operator's words, when they gave one. */
+  reason: string | null;
   at: string;
 }
 

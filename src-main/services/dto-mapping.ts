@@ -157,6 +157,7 @@ export function agentTransitionDto(t: AgentTransition): AgentTransitionDto {
     event: t.event,
     actorId: t.actorId ?? null,
     actorLabel: t.actorLabel,
+    reason: t.reason ?? null,
     at: iso(t.at),
   };
 }

@@ -2,6 +2,7 @@ import type { OrganizationUsage, ParsedInput } from '../../src-shared/contract.t
 import { scopeOf } from '../../src-shared/domain/permissions.ts';
 import { tierLimits } from '../../src-shared/domain/tiers.ts';
 import type { OrganizationDto, Page } from '../../src-shared/dto.ts';
+import { tierChangeRefusal, refusalError } from '../../src-shared/domain/limits.ts';
 import { AppError } from '../../src-shared/errors.ts';
 import { Organization } from '../db/entities/index.ts';
 import { quotedTenantSchema } from '../db/identifiers.ts';
@@ -10,7 +11,8 @@ import { deprovisionOrganization, provisionOrganization } from '../db/tenancy.ts
 import { created, diff, hasChanges } from './audit.ts';
 import { organizationDto, type OrganizationRow } from './dto-mapping.ts';
 import { containsPattern, findRows, offsetOf, sortOf } from './paging.ts';
-import { counted, skillsAbove } from './skill-usage.ts';
+import { skillsAbove } from './skill-usage.ts';
+import { counted } from '../../src-shared/plural.ts';
 import type { TenantWork, Work } from './work.ts';
 
 export async function listOrganizations(
@@ -124,16 +126,8 @@ export async function changeTier(
   organization: Organization,
 ): Promise<OrganizationDto> {
   const limits = tierLimits(input.tier);
-  if (organization.agentCount > limits.agentLimit) {
-    throw new AppError(
-      'LIMIT_REACHED',
-      `${organization.name} has ${organization.agentCount} agents; the ${input.tier} tier allows ${limits.agentLimit}. ` +
-        `Delete ${organization.agentCount - limits.agentLimit} first.`,
-      {
-        tier: `allows ${limits.agentLimit} agents, the organization has ${organization.agentCount}`,
-      },
-    );
-  }
+  const tooMany = tierChangeRefusal(organization, input.tier);
+  if (tooMany) throw refusalError(tooMany, { tier: tooMany.reason });
   const stranded = await skillsAbove(w.em, organization.id, input.tier);
   const needed = stranded[0];
   if (needed) {
