@@ -17,6 +17,7 @@ export const CHANNEL_NAMES = [
   'organizations.changeTier',
   'organizations.delete',
   'organizations.usage',
+  'organizations.setMaintenance',
   'users.list',
   'users.get',
   'users.create',

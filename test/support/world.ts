@@ -125,6 +125,8 @@ export async function buildWorld(h: Harness, prefix: string): Promise<World> {
       return { id: doomed.id, confirmSlug: doomed.slug };
     },
     'organizations.usage': async (s) => ({ organizationId: org[s].id }),
+    // turned off: a tenant left in maintenance would refuse the matrix's later writes
+    'organizations.setMaintenance': async (s) => ({ id: org[s].id, on: false }),
     'users.list': async (s) => ({ organizationId: org[s].id, page: 1, pageSize: 10 }),
     'users.get': async (s) => ({ id: target[s].userId }),
     'users.create': async (s) => ({

@@ -1,11 +1,12 @@
 import { ENDING_BILLING_STATUSES } from '../../../src-shared/domain/permissions.ts';
-import { organizationDto } from '../../services/dto-mapping.ts';
 import {
   changeTier,
   createOrganization,
   deleteOrganization,
+  getOrganization,
   listOrganizations,
   organizationUsage,
+  setMaintenance,
   updateOrganization,
 } from '../../services/organizations.ts';
 import { declare } from './define.ts';
@@ -16,7 +17,7 @@ export const organizationChannels = declare({
     access: 'readOrganizations',
     scope: 'read',
     load: 'organization',
-    run: async (_w, _input, organization) => organizationDto(organization),
+    run: (w, _input, organization) => getOrganization(w, organization),
   },
   'organizations.create': {
     access: 'manageOrganizations',
@@ -48,6 +49,14 @@ export const organizationChannels = declare({
     audit: 'organization',
     load: 'organization',
     run: deleteOrganization,
+  },
+  'organizations.setMaintenance': {
+    access: 'manageOrganizations',
+    scope: 'write',
+    audit: 'organization',
+    load: 'organization',
+    duringMaintenance: true,
+    run: setMaintenance,
   },
   'organizations.usage': {
     access: 'readOrganizations',
