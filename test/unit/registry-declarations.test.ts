@@ -17,7 +17,9 @@ import type { Work } from '../../src-main/services/work.ts';
  *   none (the function opens what it needs: operations, sign-in);
  * - audit: the kind of record its changes are about, `op:<target>` for
  *   database work audited whatever its outcome, - for none;
- * - load: the record found (and locked when writing) before the function.
+ * - load: the record found (and locked when writing) before the function;
+ * - then what else it declares: bulk rows, the agent's id under agentId,
+ *   callable before a password change, a target fact, maintenance.
  */
 const NEEDS: Record<ChannelName, string> = {
   'auth.signIn': 'none - -',
@@ -32,6 +34,8 @@ const NEEDS: Record<ChannelName, string> = {
   'organizations.update': 'write organization organization',
   'organizations.changeTier': 'write organization organization',
   'organizations.delete': 'write organization organization',
+  // the call that ends an organization's maintenance must be let through it
+  'organizations.setMaintenance': 'write organization organization duringMaintenance',
   'organizations.usage': 'tenantRead - -',
   'users.list': 'read - -',
   'users.get': 'read - user',
@@ -86,6 +90,8 @@ function declared(channel: ChannelName): string {
     bulk?: object;
     beforePasswordChange?: boolean;
     target?: unknown;
+    maintenance?: { reason: string };
+    duringMaintenance?: boolean;
   };
   const audit =
     reg.audit === undefined
@@ -98,6 +104,8 @@ function declared(channel: ChannelName): string {
     reg.loadId?.({ agentId: 'the-agent' }) === 'the-agent' ? 'byAgentId' : null,
     reg.beforePasswordChange === true ? 'beforePasswordChange' : null,
     reg.target ? 'firstRun' : null,
+    reg.maintenance ? `maintenance:${reg.maintenance.reason}` : null,
+    reg.duringMaintenance === true ? 'duringMaintenance' : null,
   ].filter((extra) => extra !== null);
   return [reg.scope, audit, reg.load ?? '-', ...extras].join(' ');
 }
