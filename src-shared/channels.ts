@@ -18,6 +18,7 @@ export const CHANNEL_NAMES = [
   'organizations.delete',
   'organizations.usage',
   'organizations.setMaintenance',
+  'organizations.renameSlug',
   'users.list',
   'users.get',
   'users.create',

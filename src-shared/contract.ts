@@ -399,6 +399,10 @@ export const contract = {
     input: z.strictObject({ organizationId: uuidField }),
     output: out<OrganizationUsage>(),
   },
+  'organizations.renameSlug': {
+    input: z.strictObject({ id: uuidField, slug: slugField, version: versionField }),
+    output: out<OrganizationDto>(),
+  },
   'organizations.setMaintenance': {
     input: z
       .strictObject({

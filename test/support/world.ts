@@ -125,6 +125,12 @@ export async function buildWorld(h: Harness, prefix: string): Promise<World> {
       return { id: doomed.id, confirmSlug: doomed.slug };
     },
     'organizations.usage': async (s) => ({ organizationId: org[s].id }),
+    // to the slug it has: the world's organizations keep the slugs other inputs are made of
+    'organizations.renameSlug': async (s) => ({
+      id: org[s].id,
+      slug: org[s].slug,
+      version: await orgVersion(s),
+    }),
     // turned off: a tenant left in maintenance would refuse the matrix's later writes
     'organizations.setMaintenance': async (s) => ({ id: org[s].id, on: false }),
     'users.list': async (s) => ({ organizationId: org[s].id, page: 1, pageSize: 10 }),

@@ -6,6 +6,7 @@ import {
   getOrganization,
   listOrganizations,
   organizationUsage,
+  renameSlug,
   setMaintenance,
   updateOrganization,
 } from '../../services/organizations.ts';
@@ -49,6 +50,14 @@ export const organizationChannels = declare({
     audit: 'organization',
     load: 'organization',
     run: deleteOrganization,
+  },
+  'organizations.renameSlug': {
+    access: 'manageOrganizations',
+    scope: 'write',
+    audit: 'organization',
+    load: 'organization',
+    maintenance: { reason: 'being renamed', organizationIds: (input) => [input.id] },
+    run: renameSlug,
   },
   'organizations.setMaintenance': {
     access: 'manageOrganizations',

@@ -19,9 +19,14 @@ import { useChannel } from '../../api/hooks.ts';
 import { useSession } from '../../auth/session.tsx';
 import { BillingBadge, RoleBadge, TierBadge } from '../../components/badges.tsx';
 import { formatDate, formatNumber } from '../../components/forms.ts';
+import { MaintenanceBanner } from '../../components/MaintenanceBanner.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { ChangeTierModal } from './ChangeTierModal.tsx';
 import { DeleteOrganizationModal } from './DeleteOrganizationModal.tsx';
+import { maintenanceRefusal } from '../../../src-shared/domain/limits.ts';
+import { Refusable } from '../../components/Refusable.tsx';
+import { MaintenanceModal } from './MaintenanceModal.tsx';
+import { RenameSlugModal } from './RenameSlugModal.tsx';
 import { EditOrganizationModal } from './OrganizationFormModal.tsx';
 
 export function OrganizationDetailPage() {
@@ -30,6 +35,8 @@ export function OrganizationDetailPage() {
   const [editing, edit] = useDisclosure(false);
   const [tiering, tier] = useDisclosure(false);
   const [deleting, del] = useDisclosure(false);
+  const [maintaining, maintain] = useDisclosure(false);
+  const [renaming, rename] = useDisclosure(false);
   const org = useChannel('organizations.get', { id });
   const users = useChannel('users.list', {
     organizationId: id,
@@ -70,6 +77,19 @@ export function OrganizationDetailPage() {
               <Button variant="default" onClick={tier.open}>
                 Change tier
               </Button>
+              <Refusable
+                variant="default"
+                refusal={maintenanceRefusal(o)}
+                onWayForward={o.maintenance?.byOperation ? undefined : maintain.open}
+                onClick={rename.open}
+              >
+                Rename slug…
+              </Refusable>
+              {!o.maintenance?.byOperation && (
+                <Button variant="default" onClick={maintain.open}>
+                  {o.maintenance ? 'End maintenance' : 'Maintenance…'}
+                </Button>
+              )}
               {can('endOrganizations', { organizationId: o.id }) && (
                 <Button color="red" variant="light" onClick={del.open}>
                   Delete
@@ -79,6 +99,7 @@ export function OrganizationDetailPage() {
           )
         }
       />
+      <MaintenanceBanner name={o.name} maintenance={o.maintenance} />
       <SimpleGrid cols={{ base: 1, md: 3 }} mb="lg">
         <Card withBorder>
           <Text size="sm" c="dimmed">
@@ -175,6 +196,8 @@ export function OrganizationDetailPage() {
       {editing && <EditOrganizationModal organization={o} opened onClose={edit.close} />}
       {tiering && <ChangeTierModal organization={o} opened onClose={tier.close} />}
       {deleting && <DeleteOrganizationModal organization={o} opened onClose={del.close} />}
+      {maintaining && <MaintenanceModal organization={o} onClose={maintain.close} />}
+      {renaming && <RenameSlugModal organization={o} onClose={rename.close} />}
     </>
   );
 }
