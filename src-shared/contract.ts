@@ -30,6 +30,7 @@ import type {
   AgentTransitionDto,
   OrganizationDto,
   Page,
+  SessionDto,
   SkillDto,
   UserDto,
 } from './dto.ts';
@@ -367,6 +368,13 @@ export const contract = {
     input: z.strictObject({ currentPassword: text().max(1_000), newPassword: passwordField }),
     output: out<null>(),
   },
+  'auth.reauthenticate': {
+    input: z.strictObject({ password: text().max(1_000), code: text().max(20).optional() }),
+    output: out<null>(),
+  },
+  'sessions.list': { input: none, output: out<SessionDto[]>() },
+  'sessions.end': { input: byId, output: out<null>() },
+  'sessions.endOthers': { input: none, output: out<{ ended: number }>() },
 
   'organizations.list': {
     input: organizationsListInput,
@@ -433,6 +441,7 @@ export const contract = {
     output: out<null>(),
   },
   'users.delete': { input: byId, output: out<null>() },
+  'users.endSessions': { input: byId, output: out<{ ended: number }>() },
 
   'agents.list': {
     input: agentsListInput,

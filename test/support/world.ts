@@ -102,6 +102,18 @@ export async function buildWorld(h: Harness, prefix: string): Promise<World> {
       currentPassword: PASSWORD,
       newPassword: PASSWORD,
     })),
+    'auth.reauthenticate': withoutOrganization(async () => ({ password: PASSWORD })),
+    'sessions.list': withoutOrganization(async () => ({})),
+    // a session of someone else's: nobody ends another's session this way
+    'sessions.end': withoutOrganization(async () => {
+      h.slotFor(target.own.userId);
+      const [row] = await h.db.sql<{ id: string }>(
+        'select id from sessions where user_id = $1 and ended_at is null limit 1',
+        [target.own.userId],
+      );
+      return { id: row?.id };
+    }),
+    'sessions.endOthers': withoutOrganization(async () => ({})),
     'organizations.list': withoutOrganization(async () => ({ page: 1, pageSize: 10 })),
     'organizations.get': async (s) => ({ id: org[s].id }),
     'organizations.create': withoutOrganization(async () => ({
@@ -141,6 +153,7 @@ export async function buildWorld(h: Harness, prefix: string): Promise<World> {
     'users.delete': async (s) => ({
       id: (await h.user(org[s].id, 'user', `doomed-${unique()}@x.test`)).id,
     }),
+    'users.endSessions': async (s) => ({ id: target[s].userId }),
     'agents.list': async (s) => ({ organizationId: org[s].id, page: 1, pageSize: 10 }),
     'agents.get': async (s) => ({ organizationId: org[s].id, id: target[s].agentId }),
     'agents.create': async (s) => ({

@@ -47,6 +47,7 @@ export const organizationChannels = declare({
     scope: 'write',
     audit: 'organization',
     load: 'organization',
+    stepUp: true,
     run: deleteOrganization,
   },
   'organizations.usage': {
