@@ -4,6 +4,9 @@ import {
   agentConfigPatchField,
   agentEventField,
   agentStatusField,
+  auditActionField,
+  auditTargetField,
+  instantField,
   text,
   billingStatusField,
   descriptionField,
@@ -152,6 +155,14 @@ export interface AuditEventDto {
   targetType: string;
   targetId: string | null;
   changes: Record<string, { from: unknown; to: unknown }>;
+  /** The event's organization by name; null for fleet-wide events or once it is gone. */
+  organizationName: string | null;
+  /** The target's name now, or as the event recorded it once the record is gone. */
+  targetLabel: string | null;
+  /** Whether the target record still exists (a link to it leads somewhere). */
+  targetExists: boolean;
+  /** Whether the actor is still a user (a link to them leads somewhere). */
+  actorExists: boolean;
 }
 
 export interface DatabaseSettingsDto {
@@ -326,6 +337,14 @@ const agentsListInput = listInput([
 const skillsListInput = listInput(['name', 'slug', 'category', 'tierRequired', 'isOfficial']);
 const auditListInput = z.strictObject({
   organizationId: uuidField.optional(),
+  actorId: uuidField.optional(),
+  action: auditActionField.optional(),
+  targetType: auditTargetField.optional(),
+  targetId: text().trim().min(1, { error: 'is required' }).max(2_000).optional(),
+  /** From this moment on, inclusive. */
+  from: instantField.optional(),
+  /** Up to this moment, exclusive; after `from`. */
+  to: instantField.optional(),
   page: z.number().int().min(1).max(1_000_000).default(1),
   pageSize: z.number().int().min(1).max(200).default(50),
 });
