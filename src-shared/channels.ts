@@ -17,6 +17,8 @@ export const CHANNEL_NAMES = [
   'organizations.changeTier',
   'organizations.delete',
   'organizations.usage',
+  'organizations.export',
+  'organizations.import',
   'users.list',
   'users.get',
   'users.create',

@@ -8,6 +8,7 @@ import {
   organizationUsage,
   updateOrganization,
 } from '../../services/organizations.ts';
+import { exportOrganization, importOrganization } from '../../services/organization-transfer.ts';
 import { declare } from './define.ts';
 
 export const organizationChannels = declare({
@@ -48,6 +49,19 @@ export const organizationChannels = declare({
     audit: 'organization',
     load: 'organization',
     run: deleteOrganization,
+  },
+  'organizations.export': {
+    access: 'transferOrganizations',
+    scope: 'read',
+    audit: { operation: 'file' },
+    load: 'organization',
+    run: exportOrganization,
+  },
+  'organizations.import': {
+    access: 'transferOrganizations',
+    scope: 'none',
+    audit: { operation: 'organization' },
+    run: importOrganization,
   },
   'organizations.usage': {
     access: 'readOrganizations',
