@@ -430,7 +430,14 @@ export const contract = {
   'organizations.export': { input: byId, output: out<OrganizationExportResult>() },
   'organizations.import': {
     // the archive in chunks (a call's body is bounded), in order, then `finish`, which imports it
+    // (the chunk last: the widest variant, which tests derived from the contract read)
     input: z.discriminatedUnion('step', [
+      z.strictObject({
+        step: z.literal('finish'),
+        upload: uuidField,
+        chunks: z.number().int().min(1).max(MAX_IMPORT_CHUNKS),
+        as: slugField.optional(),
+      }),
       z.strictObject({
         step: z.literal('chunk'),
         upload: uuidField,
@@ -440,12 +447,6 @@ export const contract = {
           .min(0)
           .max(MAX_IMPORT_CHUNKS - 1),
         data: z.base64().max(Math.ceil(IMPORT_CHUNK_BYTES / 3) * 4),
-      }),
-      z.strictObject({
-        step: z.literal('finish'),
-        upload: uuidField,
-        chunks: z.number().int().min(1).max(MAX_IMPORT_CHUNKS),
-        as: slugField.optional(),
       }),
     ]),
     output: out<OrganizationImportResult>(),
