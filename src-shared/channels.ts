@@ -19,6 +19,7 @@ export const CHANNEL_NAMES = [
   'organizations.usage',
   'organizations.export',
   'organizations.import',
+  'organizations.setMaintenance',
   'users.list',
   'users.get',
   'users.create',

@@ -12,6 +12,7 @@ import {
   nameField,
   passwordField,
   promptField,
+  reasonField,
   roleField,
   skillCategoryField,
   slugField,
@@ -455,6 +456,19 @@ export const contract = {
     input: z.strictObject({ organizationId: uuidField }),
     output: out<OrganizationUsage>(),
   },
+  'organizations.setMaintenance': {
+    input: z
+      .strictObject({
+        id: uuidField,
+        on: z.boolean(),
+        reason: text().trim().max(200).optional(),
+      })
+      .refine((input) => !input.on || (input.reason ?? '').length > 0, {
+        error: 'is required to put a tenant in maintenance',
+        path: ['reason'],
+      }),
+    output: out<OrganizationDto>(),
+  },
 
   'users.list': {
     input: usersListInput,
@@ -516,11 +530,17 @@ export const contract = {
       id: uuidField,
       version: versionField,
       event: agentEventField,
+      reason: reasonField.optional(),
     }),
     output: out<AgentDto>(),
   },
   'agents.transitionMany': {
-    input: z.strictObject({ organizationId: uuidField, ids: bulkIds, event: agentEventField }),
+    input: z.strictObject({
+      organizationId: uuidField,
+      ids: bulkIds,
+      event: agentEventField,
+      reason: reasonField.optional(),
+    }),
     output: out<BulkResult<BulkOutcome & { status: AgentStatus | null }>>(),
   },
   'agents.history': {

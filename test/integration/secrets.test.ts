@@ -75,6 +75,8 @@ describe('secrets never leave the main process', () => {
     const org = orgs.items[0]!;
     await call('organizations.get', { id: org.id });
     await call('organizations.usage', { organizationId: org.id });
+    await call('organizations.setMaintenance', { id: org.id, on: true, reason: 'checking' });
+    await call('organizations.setMaintenance', { id: org.id, on: false });
     await call('fleet.overview', {});
     await call('fleet.searchAgents', { query: 'a' });
     await call('tenancy.recount', {});

@@ -133,6 +133,8 @@ export async function buildWorld(h: Harness, prefix: string): Promise<World> {
       index: 0,
       data: Buffer.from('FLEETPROMPT-TENANT 1').toString('base64'),
     })),
+    // turned off: a tenant left in maintenance would refuse the matrix's later writes
+    'organizations.setMaintenance': async (s) => ({ id: org[s].id, on: false }),
     'users.list': async (s) => ({ organizationId: org[s].id, page: 1, pageSize: 10 }),
     'users.get': async (s) => ({ id: target[s].userId }),
     'users.create': async (s) => ({

@@ -67,6 +67,18 @@ interface Common<C extends Channel> {
   target?: (input: ParsedInput<C>, em: EntityManager) => Target | Promise<Target>;
   /** Callable while the caller must still change a password someone else set. */
   beforePasswordChange?: true;
+  /**
+   * The organizations the call works on are in maintenance while it runs
+   * (their writes answer MAINTENANCE with `reason`), from before its
+   * transaction begins until after it ends; one already in maintenance
+   * refuses the call.
+   */
+  maintenance?: {
+    reason: string;
+    organizationIds: (input: ParsedInput<C>) => readonly string[];
+  };
+  /** A write to an organization record allowed while it is in maintenance (the call that ends it). */
+  duringMaintenance?: true;
 }
 
 type WorkOf<S extends Scope> = S extends TenantScope ? TenantWork : Work;
