@@ -15,6 +15,7 @@ import {
   nameField,
   passwordField,
   promptField,
+  reasonField,
   roleField,
   skillCategoryField,
   slugField,
@@ -291,6 +292,39 @@ export interface SavedFileDto {
   downloadUrl: string | null;
 }
 
+/** What an organization's export wrote: its archive, every section with its rows' fingerprint. */
+export interface OrganizationExportResult {
+  tables: number;
+  rows: number;
+  /** Null when the operator cancelled the save dialog. */
+  file: SavedFileDto | null;
+}
+
+/** An organization archive is sent in chunks of this many bytes (base64 in the call). */
+export const IMPORT_CHUNK_BYTES = 512 * 1024;
+/** The largest organization archive the console takes. */
+export const MAX_IMPORT_BYTES = 1024 * 1024 * 1024;
+const MAX_IMPORT_CHUNKS = MAX_IMPORT_BYTES / IMPORT_CHUNK_BYTES;
+
+/** An organization imported from an archive, verified table by table. */
+export interface OrganizationImportReport {
+  organizationId: string;
+  slug: string;
+  name: string;
+  /** Imported beside the organization it was exported from: fresh ids, unique emails, users unconfirmed. */
+  clone: boolean;
+  users: number;
+  agents: number;
+  tables: number;
+  rows: number;
+}
+
+/** A chunk's answer (bytes received so far), or, once finished, the import's. */
+export interface OrganizationImportResult {
+  received: number;
+  imported: OrganizationImportReport | null;
+}
+
 export interface CsvExportResult {
   rows: number;
   /** Null when the operator cancelled the save dialog. */
@@ -413,9 +447,46 @@ export const contract = {
     input: z.strictObject({ id: uuidField, confirmSlug: text().max(64) }),
     output: out<null>(),
   },
+  'organizations.export': { input: byId, output: out<OrganizationExportResult>() },
+  'organizations.import': {
+    // the archive in chunks (a call's body is bounded), in order, then `finish`, which imports it
+    // (the chunk last: the widest variant, which tests derived from the contract read)
+    input: z.discriminatedUnion('step', [
+      z.strictObject({
+        step: z.literal('finish'),
+        upload: uuidField,
+        chunks: z.number().int().min(1).max(MAX_IMPORT_CHUNKS),
+        as: slugField.optional(),
+      }),
+      z.strictObject({
+        step: z.literal('chunk'),
+        upload: uuidField,
+        index: z
+          .number()
+          .int()
+          .min(0)
+          .max(MAX_IMPORT_CHUNKS - 1),
+        data: z.base64().max(Math.ceil(IMPORT_CHUNK_BYTES / 3) * 4),
+      }),
+    ]),
+    output: out<OrganizationImportResult>(),
+  },
   'organizations.usage': {
     input: z.strictObject({ organizationId: uuidField }),
     output: out<OrganizationUsage>(),
+  },
+  'organizations.setMaintenance': {
+    input: z
+      .strictObject({
+        id: uuidField,
+        on: z.boolean(),
+        reason: text().trim().max(200).optional(),
+      })
+      .refine((input) => !input.on || (input.reason ?? '').length > 0, {
+        error: 'is required to put a tenant in maintenance',
+        path: ['reason'],
+      }),
+    output: out<OrganizationDto>(),
   },
 
   'users.list': {
@@ -478,11 +549,17 @@ export const contract = {
       id: uuidField,
       version: versionField,
       event: agentEventField,
+      reason: reasonField.optional(),
     }),
     output: out<AgentDto>(),
   },
   'agents.transitionMany': {
-    input: z.strictObject({ organizationId: uuidField, ids: bulkIds, event: agentEventField }),
+    input: z.strictObject({
+      organizationId: uuidField,
+      ids: bulkIds,
+      event: agentEventField,
+      reason: reasonField.optional(),
+    }),
     output: out<BulkResult<BulkOutcome & { status: AgentStatus | null }>>(),
   },
   'agents.history': {

@@ -52,6 +52,11 @@ export const passwordField = z
 export const descriptionField = z
   .string()
   .max(MAX_TEXT, { error: `must be at most ${MAX_TEXT} characters` });
+/** Why an operator took a step (marking an agent failed asks for it). */
+export const reasonField = text()
+  .trim()
+  .min(1, { error: 'is required' })
+  .max(MAX_TEXT, { error: `must be at most ${MAX_TEXT} characters` });
 export const promptField = z
   .string()
   .min(1, { error: 'is required' })
