@@ -14,6 +14,9 @@ export const AUDIT_ACTIONS = {
   'organizations.update': 'Edited organization',
   'organizations.changeTier': 'Changed tier',
   'organizations.delete': 'Deleted organization',
+  'organizations.setMaintenance': 'Set maintenance',
+  'organizations.export': 'Exported organization',
+  'organizations.import': 'Imported organization',
   'users.create': 'Created user',
   'users.update': 'Edited user',
   'users.confirm': 'Confirmed user',
@@ -35,6 +38,7 @@ export const AUDIT_ACTIONS = {
   'skills.delete': 'Deleted skill',
   'tenancy.migrateAll': 'Migrated all tenants',
   'tenancy.recount': 'Recounted the fleet',
+  'tenancy.rollback': 'Rolled tenants back',
   'settings.saveDatabase': 'Saved database setting',
   'database.move': 'Moved the database',
   'database.backup': 'Backed up the database',
@@ -53,6 +57,7 @@ export const AUDIT_TARGETS = {
   database: 'Database',
   file: 'File',
   demo: 'Demo data',
+  email: 'Email address',
 } as const satisfies Record<string, string>;
 export type AuditTarget = keyof typeof AUDIT_TARGETS;
 export const AUDIT_TARGET_KEYS = Object.keys(AUDIT_TARGETS) as [AuditTarget, ...AuditTarget[]];

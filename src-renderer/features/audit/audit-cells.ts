@@ -83,7 +83,7 @@ type Target = Pick<
 /** The target by name; a record known only by id says what kind of record it was. */
 export function targetText(e: Target): string {
   if (e.targetLabel) return e.targetLabel;
-  if (e.targetType === 'database' || e.targetType === 'file') return e.targetId ?? '';
+  if (['database', 'file', 'email'].includes(e.targetType)) return e.targetId ?? '';
   if (e.targetType === 'tenancy' || e.targetType === 'demo' || e.targetId === null)
     return auditTargetLabel(e.targetType);
   return `${auditTargetLabel(e.targetType).toLowerCase()} no longer there`;
