@@ -29,7 +29,7 @@ const wall = (message, group) => ({ group, message });
 const MAIN = wall('The main process does not import the renderer', sides('src-renderer'));
 
 export default tseslint.config(
-  { ignores: ['out/**', 'node_modules/**', 'test-results/**', 'coverage/**'] },
+  { ignores: ['out/**', 'node_modules/**', 'test-results/**', 'coverage/**', '.stryker-tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

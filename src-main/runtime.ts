@@ -45,8 +45,16 @@ export interface RuntimeOptions {
   /** Echo log lines to stderr (CLI). */
   echo?: boolean;
   onProgress?: (progress: MigrationProgress) => void;
+  /**
+   * Bring tenants behind up to date at start-up (the default). Off for
+   * commands that move tenants themselves (`db:migrate --down-to`): their
+   * work, not start-up's, decides each tenant's level.
+   */
+  migrateTenants?: boolean;
   onEvent?: (event: FleetEvent) => void;
 }
+
+const NOTHING_MIGRATED: FanOutResult = { total: 0, migrated: 0, failed: [] };
 
 /**
  * The embedded database is backed up before start-up applies new migrations
@@ -116,10 +124,13 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
     await migratePublic(orm);
     // recorded once public is migrated: before, audit_events may be an older shape than the code's
     if (backup) await recordStartupBackup(orm, target, backup);
-    const startup = await migrateAllTenants(
-      orm.em,
-      options.onProgress ? { onProgress: options.onProgress } : {},
-    );
+    const startup =
+      (options.migrateTenants ?? true)
+        ? await migrateAllTenants(
+            orm.em,
+            options.onProgress ? { onProgress: options.onProgress } : {},
+          )
+        : NOTHING_MIGRATED;
     const tenantFailures = new TenantFailures();
     tenantFailures.replace(startup);
     for (const failure of startup.failed)

@@ -5,6 +5,14 @@ import type { Tier } from './domain/tiers.ts';
 
 /** What crosses the process boundary: camelCase, ISO dates, never a password hash. */
 
+/** Why a tenant refuses writes now, and since when. */
+export interface MaintenanceDto {
+  reason: string;
+  since: string;
+  /** Held by an operation (migration, rename, repair, …): it ends with it, not by hand. */
+  byOperation: boolean;
+}
+
 export interface OrganizationDto {
   id: string;
   name: string;
@@ -16,6 +24,8 @@ export interface OrganizationDto {
   agentLimit: number;
   workflowLimit: number;
   agentCount: number;
+  /** Set while the tenant refuses writes (an administrator's maintenance or an operation's). */
+  maintenance: MaintenanceDto | null;
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -92,6 +102,8 @@ export interface AgentTransitionDto {
   event: AgentEvent;
   actorId: string | null;
   actorLabel: string;
+  /** Why, in the operator's words, when they gave one. */
+  reason: string | null;
   at: string;
 }
 

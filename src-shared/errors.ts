@@ -10,6 +10,8 @@ export const ERROR_CODES = [
   'PASSWORD_CHANGE_REQUIRED',
   'REAUTH_REQUIRED',
   'UNAVAILABLE',
+  /** A tenant under an operation (or put in maintenance by an administrator): its message holds the reason. */
+  'MAINTENANCE',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -42,4 +42,16 @@ export class Migration20261128000101_agents extends Migration {
       'create index agent_transitions_agent_id_at_idx on agent_transitions (agent_id, at)',
     );
   }
+
+  /** Refused while agents are kept: a rollback never deletes an organization's agents. */
+  override down(): void {
+    this.addSql(`
+      do $$ begin
+        if exists (select 1 from agents) then
+          raise exception 'agents holds rows: rolling back below level 1 would delete them';
+        end if;
+      end $$`);
+    this.addSql('drop table agent_transitions');
+    this.addSql('drop table agents');
+  }
 }

@@ -20,4 +20,15 @@ export class Migration20261128000102_agent_skills extends Migration {
       )`);
     this.addSql('create index agent_skills_skill_id_idx on agent_skills (skill_id)');
   }
+
+  /** Refused while skills are attached: a rollback never detaches them. */
+  override down(): void {
+    this.addSql(`
+      do $$ begin
+        if exists (select 1 from agent_skills) then
+          raise exception 'agent_skills holds rows: rolling back below level 2 would delete them';
+        end if;
+      end $$`);
+    this.addSql('drop table agent_skills');
+  }
 }

@@ -21,4 +21,8 @@ export class Migration20261130000103_agents_name_search extends Migration {
             where e.extname = 'pg_trgm'));
       end $$`);
   }
+
+  override down(): void {
+    this.addSql('drop index agents_name_trgm_idx');
+  }
 }

@@ -16,4 +16,8 @@ export class Migration20261130000104_ledger_names_unique extends Migration {
       'create unique index mikro_orm_migrations_name_unique on mikro_orm_migrations (name)',
     );
   }
+
+  override down(): void {
+    this.addSql('drop index mikro_orm_migrations_name_unique');
+  }
 }

@@ -32,4 +32,28 @@ export class Migration20261130000105_ledger_in_public extends Migration {
           'alter view mikro_orm_migrations alter column tenant_slug set default %L', slug);
       end $$`);
   }
+
+  /**
+   * The ledger becomes the tenant's own table again, as tenant migrations
+   * 1 and 4 made it, holding the tenant's rows from public in their order.
+   */
+  override down(): void {
+    this.addSql(`
+      do $$
+      declare
+        slug text := substr(current_schema(), length('org_') + 1);
+      begin
+        if current_schema() is distinct from 'org_' || slug then
+          raise exception 'a tenant migration runs in a tenant schema, not in %', current_schema();
+        end if;
+        drop view mikro_orm_migrations;
+        create table mikro_orm_migrations (id serial primary key, name varchar(255) not null,
+          executed_at timestamptz(6) not null default current_timestamp(6));
+        create unique index mikro_orm_migrations_name_unique on mikro_orm_migrations (name);
+        insert into mikro_orm_migrations (name, executed_at)
+          select m.name, m.executed_at from public.tenant_migrations m
+           where m.tenant_slug = slug order by m.id;
+        delete from public.tenant_migrations where tenant_slug = slug;
+      end $$`);
+  }
 }

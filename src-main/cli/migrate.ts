@@ -1,29 +1,116 @@
+import { parseArgs } from 'node:util';
+import type { MigrationProgress } from '../../src-shared/channels.ts';
+import { rollbackTenants, type FanOutResult } from '../db/fan-out.ts';
 import { openRuntime } from '../runtime.ts';
+import { COMMAND_LINE } from '../services/actors.ts';
+import { created, outcome, recordAudit } from '../services/audit.ts';
 import { runCli } from './run-cli.ts';
 
-await runCli(async () => {
+const USAGE = 'usage: npm run db:migrate [-- --down-to LEVEL [--tenants SLUG,…]]';
+
+/** Prints how far a pass over the tenants has come, once per percent. */
+function progressPrinter(verb: string): (progress: MigrationProgress) => void {
   let last = -1;
-  const runtime = await openRuntime({
-    onProgress: ({ done, total }) => {
-      const percent = Math.floor((done / total) * 100);
-      if (percent !== last || done === total) console.log(`tenants migrated: ${done}/${total}`);
-      last = percent;
-    },
-  });
+  return ({ done, total }) => {
+    const percent = Math.floor((done / total) * 100);
+    if (percent !== last || done === total) console.log(`tenants ${verb}: ${done}/${total}`);
+    last = percent;
+  };
+}
+
+/** Names each failed tenant; the exit code. */
+function reportFailures({ failed }: FanOutResult): number {
+  if (failed.length === 0) return 0;
+  console.log(`\n${failed.length} tenant(s) failed:`);
+  for (const f of failed) console.log(`  ${f.schema}: ${f.message}`);
+  return 1;
+}
+
+/** Start-up's migrations: public, then every tenant behind. */
+async function migrateUp(): Promise<number> {
+  const runtime = await openRuntime({ onProgress: progressPrinter('migrated') });
   try {
     if (runtime.backup)
       console.log(`backed up the database before migrating it: ${runtime.backup}`);
-    const { total, migrated, failed } = runtime.startup;
+    const { total, migrated } = runtime.startup;
     console.log(
       `public schema up to date; ${total === 0 ? 'every tenant was already up to date' : `${migrated}/${total} tenants migrated`}`,
     );
-    if (failed.length > 0) {
-      console.log(`\n${failed.length} tenant(s) failed:`);
-      for (const f of failed) console.log(`  ${f.schema}: ${f.message}`);
-      return 1;
-    }
-    return 0;
+    return reportFailures(runtime.startup);
   } finally {
     await runtime.close();
   }
+}
+
+/**
+ * `--down-to LEVEL`: tenants above LEVEL (among `--tenants`, if given) are
+ * taken back to it, and nothing is migrated up first. One audit row says
+ * what was asked and how it ended.
+ */
+async function rollBack(to: number, slugs: string[] | undefined): Promise<number> {
+  const runtime = await openRuntime({ migrateTenants: false });
+  try {
+    const asked = { downTo: to, tenants: slugs ?? 'all' };
+    let result: FanOutResult;
+    try {
+      result = await rollbackTenants(runtime.orm.em, {
+        to,
+        ...(slugs ? { slugs } : {}),
+        onProgress: progressPrinter('rolled back'),
+      });
+    } catch (error) {
+      await recordRollback(
+        runtime.orm.em,
+        asked,
+        error instanceof Error ? error.message : String(error),
+      );
+      throw error;
+    }
+    await recordRollback(runtime.orm.em, {
+      ...asked,
+      total: result.total,
+      rolledBack: result.migrated,
+      failed: result.failed.map((f) => f.slug),
+    });
+    console.log(
+      result.total === 0
+        ? `every tenant asked for was already at level ${to} or below`
+        : `${result.migrated}/${result.total} tenants rolled back to level ${to}`,
+    );
+    return reportFailures(result);
+  } finally {
+    await runtime.close();
+  }
+}
+
+async function recordRollback(
+  em: Parameters<typeof rollbackTenants>[0],
+  details: Record<string, unknown>,
+  error?: string,
+): Promise<void> {
+  await recordAudit(em.fork(), COMMAND_LINE, {
+    action: 'tenancy.rollback',
+    organizationId: null,
+    targetType: 'tenancy',
+    targetId: null,
+    changes: { ...created(details), ...outcome(error) },
+  });
+}
+
+/** LEVEL as a whole number, or a usage error. */
+function level(text: string): number {
+  if (!/^\d+$/.test(text)) throw new Error(`--down-to takes a level (a whole number): ${USAGE}`);
+  return Number(text);
+}
+
+await runCli(async () => {
+  const { values } = parseArgs({
+    options: { 'down-to': { type: 'string' }, tenants: { type: 'string' } },
+  });
+  if (values['down-to'] === undefined) {
+    if (values.tenants !== undefined) throw new Error(`--tenants goes with --down-to: ${USAGE}`);
+    return migrateUp();
+  }
+  const slugs = values.tenants?.split(',').map((slug) => slug.trim());
+  return rollBack(level(values['down-to']), slugs);
 });

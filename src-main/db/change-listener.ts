@@ -8,7 +8,7 @@ export const CHANGE_CHANNEL = 'fleet_changes';
 export const IDENTITY_CHANNEL = 'fleet_identity';
 /** Spoken by public migration 8's trigger whenever an organization row changes or goes. */
 export const ORGANIZATION_CHANNEL = 'fleet_organizations';
-/** Spoken by public migration 11's trigger whenever a session ends or changes (not when it is used). */
+/** Spoken by public migration 13's trigger whenever a session ends or changes (not when it is used). */
 export const SESSIONS_CHANNEL = 'fleet_sessions';
 
 /** The listening connection's application_name. */

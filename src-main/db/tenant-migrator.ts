@@ -36,21 +36,31 @@ function ledgerName(migration: Migration, explicit?: string): string {
   return (explicit ?? migration.name ?? migration.constructor.name).replace(/\.[jt]s$/, '');
 }
 
+type Direction = 'up' | 'down';
+
 async function scriptOf(
   em: EntityManager,
   entry: TenantMigrationList[number],
+  direction: Direction,
 ): Promise<TenantMigrationScript> {
   const [MigrationClass, explicitName] =
     typeof entry === 'function' ? [entry, undefined] : [entry.class, entry.name];
   const migration = new MigrationClass(em.getDriver(), em.config);
   const name = ledgerName(migration, explicitName);
-  // up() only collects SQL here, outside any tenant's transaction and schema,
-  // so a query it ran itself would land in the wrong place
+  // up() and down() only collect SQL here, outside any tenant's transaction and
+  // schema, so a query either ran itself would land in the wrong place
   const refuse = () => {
     throw new Error(`Tenant migration ${name} must add its SQL with addSql, not run queries`);
   };
   Object.assign(migration, { execute: refuse, getEntityManager: refuse });
-  await migration.up();
+  try {
+    await migration[direction]();
+  } catch (error) {
+    if (direction === 'up') throw error;
+    throw new Error(`Tenant migration ${name} cannot be rolled back: it has no down()`, {
+      cause: error,
+    });
+  }
   const queries: unknown[] = migration.getQueries?.() ?? [];
   const sql = queries.map((query) => {
     if (typeof query !== 'string') throw new Error(`Tenant migration ${name} must add plain SQL`);
@@ -64,7 +74,15 @@ export function tenantMigrationScripts(
   em: EntityManager,
   migrations: TenantMigrationList = TENANT_MIGRATIONS,
 ): Promise<TenantMigrationScript[]> {
-  return Promise.all(migrations.map((entry) => scriptOf(em, entry)));
+  return Promise.all(migrations.map((entry) => scriptOf(em, entry, 'up')));
+}
+
+/** The SQL that undoes each tenant migration (its down()), in the migrations' order. */
+export function tenantRollbackScripts(
+  em: EntityManager,
+  migrations: TenantMigrationList = TENANT_MIGRATIONS,
+): Promise<TenantMigrationScript[]> {
+  return Promise.all(migrations.map((entry) => scriptOf(em, entry, 'down')));
 }
 
 export function requireTransaction(em: EntityManager): void {
@@ -232,4 +250,43 @@ export function guardedMigrationBlock(slugs: string[], scripts: TenantMigrationS
     },
     scripts,
   );
+}
+
+/**
+ * One statement that takes each tenant back from the level its organization
+ * row records to `to`, the last migration first, each undone by its down()
+ * with the tenant as search_path. Before a migration is undone its ledger
+ * row is deleted through the tenant's LEDGER_TABLE (the view of its rows in
+ * public from level 5, its own table below): a row that is not there means
+ * the ledger and the level disagree, and the batch is refused rather than
+ * undo what was never recorded. A tenant above the migrations `downs` knows
+ * (a newer release migrated it) is refused too. The caller holds the rows'
+ * locks and records the new level.
+ */
+export function rollbackBlock(slugs: string[], downs: TenantMigrationScript[], to: number): string {
+  for (const { name, sql } of downs)
+    if (sql.some((s) => s.includes(BLOCK_QUOTE) || s.includes(SQL_QUOTE)))
+      throw new Error(`Tenant migration ${name} may not contain ${BLOCK_QUOTE} or ${SQL_QUOTE}`);
+  const undo = downs
+    .map(({ name, sql }, index) => ({ name, sql, position: index + 1 }))
+    .filter(({ position }) => position > to)
+    .reverse();
+  return [
+    `do ${BLOCK_QUOTE} declare tenant record; removed integer; saved text := current_setting('search_path'); begin`,
+    'for tenant in select o.tenant_schema_version as level, t.slug, t.schema from public.organizations o ' +
+      `join ${tenantRows(slugs)} on t.slug = o.slug order by o.slug loop`,
+    `if tenant.level > ${downs.length} then raise exception 'tenant % is at level %, above the ${downs.length} migrations this release can undo', tenant.schema, tenant.level; end if;`,
+    `perform set_config('search_path', quote_ident(tenant.schema), true);`,
+    ...undo.flatMap(({ name, sql, position }) => [
+      `if tenant.level >= ${position} then`,
+      `execute format('delete from ${LEDGER_TABLE} where name = %L', ${quoteLiteral(name)});`,
+      'get diagnostics removed = row_count;',
+      `if removed = 0 then raise exception 'tenant % is at level % but its ledger does not list %', tenant.schema, tenant.level, ${quoteLiteral(name)}; end if;`,
+      ...sql.map((s) => `execute ${SQL_QUOTE}${s}${SQL_QUOTE};`),
+      'end if;',
+    ]),
+    'end loop;',
+    `perform set_config('search_path', saved, true);`,
+    `end ${BLOCK_QUOTE}`,
+  ].join('\n');
 }

@@ -8,7 +8,7 @@ import type { Work } from '../services/work.ts';
  * Account → Sessions: each user sees and ends their own sessions; an
  * administrator ends every session of a user (Users → row action). Ending
  * a session ends it on every console: the database announces it
- * (public migration 11), and no console answers a call from it again.
+ * (public migration 13), and no console answers a call from it again.
  */
 
 /** The signed-in caller: these channels are theirs alone. */

@@ -74,7 +74,7 @@ const rowOf = (raw: Raw): SessionRow => ({
  * the database; a window holds the secret, the row only its SHA-256. A
  * session ends after 30 idle minutes and 12 hours after it began however
  * busy; the database ends a user's sessions when what they signed in as
- * changes (public migration 11). Rows read are kept in the SignedInCache,
+ * changes (public migration 13). Rows read are kept in the SignedInCache,
  * which forgets them whenever the database announces a change to a session.
  */
 export class SessionStore {

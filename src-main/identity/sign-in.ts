@@ -59,7 +59,7 @@ export async function signIn(w: Work, input: ParsedInput<'auth.signIn'>): Promis
   if (passwords.costOf(user.hashedPassword) < BCRYPT_COST) {
     const hashedPassword = await passwords.hash(input.password);
     await em.fork().transactional(async (tx) => {
-      // the same password: public migration 11 leaves the user's other sessions alone
+      // the same password: public migration 13 leaves the user's other sessions alone
       await tx.execute("select set_config('fleet.rehash', 'on', true)");
       await tx.execute('update public.users set hashed_password = ? where id = ?', [
         hashedPassword,

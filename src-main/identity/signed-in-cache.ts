@@ -8,7 +8,7 @@ import type { SignedIn } from './signed-in.ts';
  * What a call would otherwise read again on every call, kept between calls
  * (see HeardCache for how it stays exact): the session behind each secret,
  * while the database's `fleet_sessions` channel is heard (a session ended
- * or re-authenticated: public migration 11); who is behind each signed-in
+ * or re-authenticated: public migration 13); who is behind each signed-in
  * user id, while `fleet_identity` is heard (every change to users, and to
  * an organization's name, billing status or existence: public migration
  * 7); and the organization each tenant call is about, while

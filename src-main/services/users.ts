@@ -148,7 +148,7 @@ export async function confirmUser(w: Work, user: User): Promise<UserDto> {
   return userDto(user);
 }
 
-/** A new password for a user; their sessions end (public migration 11). */
+/** A new password for a user; their sessions end (public migration 13). */
 export async function storePassword(w: Work, user: User, password: string): Promise<void> {
   user.hashedPassword = await w.runtime.passwords.hash(password);
   await w.em.flush();

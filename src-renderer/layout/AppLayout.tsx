@@ -32,7 +32,8 @@ import { useLiveUpdates } from '../api/live-updates.ts';
 import { ChangePasswordModal } from '../auth/ChangePasswordModal.tsx';
 import { ReauthenticateModal } from '../auth/ReauthenticateModal.tsx';
 import { useSession } from '../auth/session.tsx';
-import { SCREENS } from './nav.ts';
+import { screensFor } from './nav.ts';
+import { ScreenGuard } from './ScreenGuard.tsx';
 
 function ColorSchemeSwitch() {
   const { colorScheme, setColorScheme } = useMantineColorScheme();
@@ -63,7 +64,7 @@ function useSpotlightActions(query: string): SpotlightActionData[] {
     { enabled: searched.length > 0 },
   );
   return [
-    ...SCREENS.filter((s) => !s.needs || can(s.needs)).map((s) => ({
+    ...screensFor(can).map((s) => ({
       id: `screen:${s.path}`,
       label: s.label,
       description: 'Screen',
@@ -149,7 +150,7 @@ export function AppLayout() {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs" aria-label="Screens">
-        {SCREENS.filter((s) => !s.needs || can(s.needs)).map((s) => (
+        {screensFor(can).map((s) => (
           <NavLink
             key={s.path}
             component={Link}
@@ -168,7 +169,9 @@ export function AppLayout() {
             </Center>
           }
         >
-          <Outlet />
+          <ScreenGuard>
+            <Outlet />
+          </ScreenGuard>
         </Suspense>
       </AppShell.Main>
       <Spotlight

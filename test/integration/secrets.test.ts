@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,6 +72,8 @@ describe('secrets never leave the main process', () => {
     const org = orgs.items[0]!;
     await call('organizations.get', { id: org.id });
     await call('organizations.usage', { organizationId: org.id });
+    await call('organizations.setMaintenance', { id: org.id, on: true, reason: 'checking' });
+    await call('organizations.setMaintenance', { id: org.id, on: false });
     await call('fleet.overview', {});
     await call('fleet.searchAgents', { query: 'a' });
     await call('tenancy.recount', {});
@@ -169,6 +172,17 @@ describe('secrets never leave the main process', () => {
     }
     await call('settings.saveDatabase', { mode: 'embedded' });
     await call('users.delete', { id: user.id });
+    const archive = (await call('organizations.export', { id: other.id })).data as unknown as {
+      file: { path: string };
+    };
+    const upload = randomUUID();
+    await call('organizations.import', {
+      step: 'chunk',
+      upload,
+      index: 0,
+      data: (await readFile(archive.file.path)).toString('base64'),
+    });
+    await call('organizations.import', { step: 'finish', upload, chunks: 1, as: 'other-copy' });
     await call('organizations.delete', { id: other.id, confirmSlug: 'other-co' });
     // an unexpected failure, so that the log holds a stack trace too
     await db.sql('alter table skills rename to skills_gone');

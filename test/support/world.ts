@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { ChannelName } from '../../src-shared/channels.ts';
 import type { SessionSlot } from '../../src-main/ipc/session-slot.ts';
 import { inject, onTestFinished } from 'vitest';
@@ -137,6 +137,16 @@ export async function buildWorld(h: Harness, prefix: string): Promise<World> {
       return { id: doomed.id, confirmSlug: doomed.slug };
     },
     'organizations.usage': async (s) => ({ organizationId: org[s].id }),
+    'organizations.export': async (s) => ({ id: org[s].id }),
+    // the first chunk of an upload: what every import begins with, refused or taken as a whole
+    'organizations.import': withoutOrganization(async () => ({
+      step: 'chunk',
+      upload: randomUUID(),
+      index: 0,
+      data: Buffer.from('FLEETPROMPT-TENANT 1').toString('base64'),
+    })),
+    // turned off: a tenant left in maintenance would refuse the matrix's later writes
+    'organizations.setMaintenance': async (s) => ({ id: org[s].id, on: false }),
     'users.list': async (s) => ({ organizationId: org[s].id, page: 1, pageSize: 10 }),
     'users.get': async (s) => ({ id: target[s].userId }),
     'users.create': async (s) => ({

@@ -35,8 +35,11 @@ export type Access<C extends Channel> =
 /** The kind of record an audited channel's events are about (the change kinds consoles hear). */
 export type AuditTarget = ChangeKind;
 
-/** What database work is done to: a database (its URL masked) moved into or switched to, a file written. */
-export type OperationTarget = 'database' | 'file';
+/**
+ * What database work is done to: a database (its URL masked) moved into or
+ * switched to, a file written, an organization imported.
+ */
+export type OperationTarget = 'database' | 'file' | 'organization';
 
 /** The record a call is about, found by id (locked in write scopes) or NOT_FOUND. */
 export interface Loadable {
@@ -70,6 +73,18 @@ interface Common<C extends Channel> {
    * Asked once the caller is known to be allowed, so a refusal stays one.
    */
   stepUp?: true | ((input: ParsedInput<C>, actor: Actor) => boolean);
+  /**
+   * The organizations the call works on are in maintenance while it runs
+   * (their writes answer MAINTENANCE with `reason`), from before its
+   * transaction begins until after it ends; one already in maintenance
+   * refuses the call.
+   */
+  maintenance?: {
+    reason: string;
+    organizationIds: (input: ParsedInput<C>) => readonly string[];
+  };
+  /** A write to an organization record allowed while it is in maintenance (the call that ends it). */
+  duringMaintenance?: true;
 }
 
 type WorkOf<S extends Scope> = S extends TenantScope ? TenantWork : Work;

@@ -22,6 +22,7 @@ import { formatDate, formatNumber } from '../../components/forms.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { ChangeTierModal } from './ChangeTierModal.tsx';
 import { DeleteOrganizationModal } from './DeleteOrganizationModal.tsx';
+import { ExportOrganizationModal } from './ExportOrganizationModal.tsx';
 import { EditOrganizationModal } from './OrganizationFormModal.tsx';
 
 export function OrganizationDetailPage() {
@@ -30,6 +31,7 @@ export function OrganizationDetailPage() {
   const [editing, edit] = useDisclosure(false);
   const [tiering, tier] = useDisclosure(false);
   const [deleting, del] = useDisclosure(false);
+  const [exporting, exporter] = useDisclosure(false);
   const org = useChannel('organizations.get', { id });
   const users = useChannel('users.list', {
     organizationId: id,
@@ -62,14 +64,23 @@ export function OrganizationDetailPage() {
           </>
         }
         actions={
-          can('manageOrganizations') && (
+          (can('manageOrganizations') || can('transferOrganizations')) && (
             <>
-              <Button variant="default" onClick={edit.open}>
-                Edit
-              </Button>
-              <Button variant="default" onClick={tier.open}>
-                Change tier
-              </Button>
+              {can('manageOrganizations') && (
+                <>
+                  <Button variant="default" onClick={edit.open}>
+                    Edit
+                  </Button>
+                  <Button variant="default" onClick={tier.open}>
+                    Change tier
+                  </Button>
+                </>
+              )}
+              {can('transferOrganizations', { organizationId: o.id }) && (
+                <Button variant="default" onClick={exporter.open}>
+                  Export organization…
+                </Button>
+              )}
               {can('endOrganizations', { organizationId: o.id }) && (
                 <Button color="red" variant="light" onClick={del.open}>
                   Delete
@@ -175,6 +186,7 @@ export function OrganizationDetailPage() {
       {editing && <EditOrganizationModal organization={o} opened onClose={edit.close} />}
       {tiering && <ChangeTierModal organization={o} opened onClose={tier.close} />}
       {deleting && <DeleteOrganizationModal organization={o} opened onClose={del.close} />}
+      {exporting && <ExportOrganizationModal organization={o} onClose={exporter.close} />}
     </>
   );
 }

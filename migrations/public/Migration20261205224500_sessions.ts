@@ -15,8 +15,8 @@ import { Migration } from '@mikro-orm/migrations';
  * session used (`last_used_at` alone) is not announced: it decides nothing
  * that another console reads.
  */
-export class Migration20261205000011_sessions extends Migration {
-  override name = 'Migration20261205000011_sessions';
+export class Migration20261205224500_sessions extends Migration {
+  override name = 'Migration20261205224500_sessions';
 
   override up(): void {
     this.addSql(`
