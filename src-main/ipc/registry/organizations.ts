@@ -10,6 +10,7 @@ import {
   setMaintenance,
   updateOrganization,
 } from '../../services/organizations.ts';
+import { exportOrganization, importOrganization } from '../../services/organization-transfer.ts';
 import { declare } from './define.ts';
 
 export const organizationChannels = declare({
@@ -49,6 +50,7 @@ export const organizationChannels = declare({
     scope: 'write',
     audit: 'organization',
     load: 'organization',
+    stepUp: true,
     run: deleteOrganization,
   },
   'organizations.renameSlug': {
@@ -58,6 +60,19 @@ export const organizationChannels = declare({
     load: 'organization',
     maintenance: { reason: 'being renamed', organizationIds: (input) => [input.id] },
     run: renameSlug,
+  },
+  'organizations.export': {
+    access: 'transferOrganizations',
+    scope: 'read',
+    audit: { operation: 'file' },
+    load: 'organization',
+    run: exportOrganization,
+  },
+  'organizations.import': {
+    access: 'transferOrganizations',
+    scope: 'none',
+    audit: { operation: 'organization' },
+    run: importOrganization,
   },
   'organizations.setMaintenance': {
     access: 'manageOrganizations',

@@ -27,6 +27,7 @@ import { maintenanceRefusal } from '../../../src-shared/domain/limits.ts';
 import { Refusable } from '../../components/Refusable.tsx';
 import { MaintenanceModal } from './MaintenanceModal.tsx';
 import { RenameSlugModal } from './RenameSlugModal.tsx';
+import { ExportOrganizationModal } from './ExportOrganizationModal.tsx';
 import { EditOrganizationModal } from './OrganizationFormModal.tsx';
 
 export function OrganizationDetailPage() {
@@ -37,6 +38,7 @@ export function OrganizationDetailPage() {
   const [deleting, del] = useDisclosure(false);
   const [maintaining, maintain] = useDisclosure(false);
   const [renaming, rename] = useDisclosure(false);
+  const [exporting, exporter] = useDisclosure(false);
   const org = useChannel('organizations.get', { id });
   const users = useChannel('users.list', {
     organizationId: id,
@@ -69,25 +71,34 @@ export function OrganizationDetailPage() {
           </>
         }
         actions={
-          can('manageOrganizations') && (
+          (can('manageOrganizations') || can('transferOrganizations')) && (
             <>
-              <Button variant="default" onClick={edit.open}>
-                Edit
-              </Button>
-              <Button variant="default" onClick={tier.open}>
-                Change tier
-              </Button>
-              <Refusable
-                variant="default"
-                refusal={maintenanceRefusal(o)}
-                onWayForward={o.maintenance?.byOperation ? undefined : maintain.open}
-                onClick={rename.open}
-              >
-                Rename slug…
-              </Refusable>
-              {!o.maintenance?.byOperation && (
-                <Button variant="default" onClick={maintain.open}>
-                  {o.maintenance ? 'End maintenance' : 'Maintenance…'}
+              {can('manageOrganizations') && (
+                <>
+                  <Button variant="default" onClick={edit.open}>
+                    Edit
+                  </Button>
+                  <Button variant="default" onClick={tier.open}>
+                    Change tier
+                  </Button>
+                  <Refusable
+                    variant="default"
+                    refusal={maintenanceRefusal(o)}
+                    onWayForward={o.maintenance?.byOperation ? undefined : maintain.open}
+                    onClick={rename.open}
+                  >
+                    Rename slug…
+                  </Refusable>
+                  {!o.maintenance?.byOperation && (
+                    <Button variant="default" onClick={maintain.open}>
+                      {o.maintenance ? 'End maintenance' : 'Maintenance…'}
+                    </Button>
+                  )}
+                </>
+              )}
+              {can('transferOrganizations', { organizationId: o.id }) && (
+                <Button variant="default" onClick={exporter.open}>
+                  Export organization…
                 </Button>
               )}
               {can('endOrganizations', { organizationId: o.id }) && (
@@ -198,6 +209,7 @@ export function OrganizationDetailPage() {
       {deleting && <DeleteOrganizationModal organization={o} opened onClose={del.close} />}
       {maintaining && <MaintenanceModal organization={o} onClose={maintain.close} />}
       {renaming && <RenameSlugModal organization={o} onClose={rename.close} />}
+      {exporting && <ExportOrganizationModal organization={o} onClose={exporter.close} />}
     </>
   );
 }

@@ -4,8 +4,8 @@ import { Migration } from '@mikro-orm/migrations';
  * A slug can be renamed (organizations.renameSlug): the ledger rows that
  * name their tenant by slug follow it in the same statement.
  */
-export class Migration20261205000012_rename_slug extends Migration {
-  override name = 'Migration20261205000012_rename_slug';
+export class Migration20261205230000_rename_slug extends Migration {
+  override name = 'Migration20261205230000_rename_slug';
 
   override up(): void {
     this.addSql(`
