@@ -44,6 +44,19 @@ export interface UserDto {
   updatedAt: string;
 }
 
+/** Where a session was opened: the desktop app, or a browser on the headless console. */
+export type SessionKind = 'electron' | 'headless';
+
+/** One of the signed-in user's own sessions (Account → Sessions). */
+export interface SessionDto {
+  id: string;
+  kind: SessionKind;
+  startedAt: string;
+  lastUsedAt: string;
+  /** The session of the window asking. */
+  current: boolean;
+}
+
 export interface SkillDto {
   id: string;
   name: string;

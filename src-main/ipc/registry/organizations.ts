@@ -6,9 +6,11 @@ import {
   getOrganization,
   listOrganizations,
   organizationUsage,
+  renameSlug,
   setMaintenance,
   updateOrganization,
 } from '../../services/organizations.ts';
+import { exportOrganization, importOrganization } from '../../services/organization-transfer.ts';
 import { declare } from './define.ts';
 
 export const organizationChannels = declare({
@@ -48,7 +50,29 @@ export const organizationChannels = declare({
     scope: 'write',
     audit: 'organization',
     load: 'organization',
+    stepUp: true,
     run: deleteOrganization,
+  },
+  'organizations.renameSlug': {
+    access: 'manageOrganizations',
+    scope: 'write',
+    audit: 'organization',
+    load: 'organization',
+    maintenance: { reason: 'being renamed', organizationIds: (input) => [input.id] },
+    run: renameSlug,
+  },
+  'organizations.export': {
+    access: 'transferOrganizations',
+    scope: 'read',
+    audit: { operation: 'file' },
+    load: 'organization',
+    run: exportOrganization,
+  },
+  'organizations.import': {
+    access: 'transferOrganizations',
+    scope: 'none',
+    audit: { operation: 'organization' },
+    run: importOrganization,
   },
   'organizations.setMaintenance': {
     access: 'manageOrganizations',
