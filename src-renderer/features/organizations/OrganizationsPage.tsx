@@ -9,6 +9,7 @@ import type { Column } from '../../components/DataTable.tsx';
 import { useListParams } from '../../components/list-params.ts';
 import { ListScreen } from '../../components/ListScreen.tsx';
 import { CreateOrganizationModal } from './OrganizationFormModal.tsx';
+import { useOpenedByLink } from '../../components/opened-by-link.ts';
 
 const COLUMNS: Column<OrganizationDto>[] = [
   { key: 'name', label: 'Name', sort: 'name', render: (o) => <Text fw={500}>{o.name}</Text> },
@@ -32,6 +33,7 @@ export function OrganizationsPage() {
   const navigate = useNavigate();
   const { can } = useSession();
   const [creating, create] = useDisclosure(false);
+  useOpenedByLink('new', create.open);
   const params = useListParams({ sort: 'name' });
   const query = useChannel('organizations.list', params.list, {
     placeholderData: (previous) => previous,
