@@ -248,3 +248,21 @@ test('a locked-out user is shown locked, and an administrator unlocks them', asy
   await signIn(page, user.email, PASSWORD);
   await expect(page.getByRole('heading', { name: 'Choose your password' })).toBeVisible();
 });
+
+test("the edit dialog's Save stays in sight at 1024×700 with a long prompt", async ({
+  browser,
+}) => {
+  const { organization } = await organizationWith('tall', 'pro');
+  const agent = await api('agents.create', {
+    organizationId: organization.id,
+    name: 'Long-winded',
+    systemPrompt: Array.from({ length: 40 }, (_, i) => `Rule ${i + 1}: answer briefly.`).join('\n'),
+  });
+  const admin = await adminPage(browser);
+  await admin.setViewportSize({ width: 1024, height: 700 });
+  await visit(admin, `/agents/${organization.id}/${agent.id}`);
+  await admin.getByRole('button', { name: 'Edit', exact: true }).click();
+  const save = admin.getByRole('dialog').getByRole('button', { name: 'Save' });
+  await expect(save).toBeInViewport();
+  await photograph(admin, 'access-edit-dialog-tall');
+});
