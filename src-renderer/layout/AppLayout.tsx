@@ -18,10 +18,11 @@ import {
 import { useDisclosure } from '@mantine/hooks';
 import { Suspense, useState } from 'react';
 import { Spotlight, spotlight } from '@mantine/spotlight';
-import { IconKey, IconLogout, IconRobot, IconSearch } from '@tabler/icons-react';
+import { IconDevices, IconKey, IconLogout, IconRobot, IconSearch } from '@tabler/icons-react';
 import { Link, Outlet, useLocation } from 'react-router';
 import { useLiveUpdates } from '../api/live-updates.ts';
 import { ChangePasswordModal } from '../auth/ChangePasswordModal.tsx';
+import { ReauthenticateModal } from '../auth/ReauthenticateModal.tsx';
 import { useSession } from '../auth/session.tsx';
 import { paletteFilter, usePaletteActions } from './palette.tsx';
 import { screensFor } from './nav.ts';
@@ -94,6 +95,9 @@ export function AppLayout() {
                 <Menu.Item leftSection={<IconKey size={16} />} onClick={password.open}>
                   Change password
                 </Menu.Item>
+                <Menu.Item leftSection={<IconDevices size={16} />} component={Link} to="/sessions">
+                  Sessions
+                </Menu.Item>
                 <Menu.Item leftSection={<IconLogout size={16} />} onClick={() => void signOut()}>
                   Sign out
                 </Menu.Item>
@@ -145,6 +149,7 @@ export function AppLayout() {
         }}
       />
       <ChangePasswordModal opened={passwordOpen} onClose={password.close} />
+      <ReauthenticateModal />
     </AppShell>
   );
 }

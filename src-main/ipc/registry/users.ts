@@ -1,3 +1,4 @@
+import { endSessionsOf } from '../../identity/own-sessions.ts';
 import {
   confirmUser,
   createUser,
@@ -18,7 +19,14 @@ export const userChannels = declare({
     load: 'user',
     run: (w, _input, user) => userView(w, user),
   },
-  'users.create': { access: 'manageUsers', scope: 'write', audit: 'user', run: createUser },
+  'users.create': {
+    access: 'manageUsers',
+    scope: 'write',
+    audit: 'user',
+    // a new administrator is one made: every tenant is theirs
+    stepUp: (input) => input.role === 'admin',
+    run: createUser,
+  },
   'users.update': {
     // anyone may rename themself; emails and roles are the administrators'
     access: (input) =>
@@ -26,6 +34,8 @@ export const userChannels = declare({
     scope: 'write',
     audit: 'user',
     load: 'user',
+    // making someone an administrator hands them every tenant
+    stepUp: (input) => input.role === 'admin',
     run: updateUser,
   },
   'users.confirm': {
@@ -64,6 +74,8 @@ export const userChannels = declare({
     scope: 'write',
     audit: 'user',
     load: 'user',
+    // one's own is refused by setPassword: step-up is for someone else's
+    stepUp: (input, actor) => actor.kind !== 'user' || actor.id !== input.id,
     run: setPassword,
   },
   'users.delete': {
@@ -72,5 +84,12 @@ export const userChannels = declare({
     audit: 'user',
     load: 'user',
     run: (w, _input, user) => deleteUser(w, user),
+  },
+  'users.endSessions': {
+    access: 'manageUsers',
+    scope: 'write',
+    audit: 'user',
+    load: 'user',
+    run: (w, _input, user) => endSessionsOf(w, user),
   },
 });

@@ -22,6 +22,7 @@ import {
 } from '../../../src-shared/domain/agent-machine.ts';
 import { decideTransition } from '../../../src-shared/domain/limits.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
+import { MaintenanceBanner } from '../../components/MaintenanceBanner.tsx';
 import { useSession } from '../../auth/session.tsx';
 import { StatusBadge } from '../../components/badges.tsx';
 import { formatDate, formatNumber } from '../../components/forms.ts';
@@ -131,6 +132,12 @@ export function AgentDetailPage() {
           )
         }
       />
+      {organization.data && (
+        <MaintenanceBanner
+          name={organization.data.name}
+          maintenance={organization.data.maintenance}
+        />
+      )}
       {a.status === 'error' && (
         <Alert color="red" title="This agent is in error" mb="lg">
           {failure?.reason

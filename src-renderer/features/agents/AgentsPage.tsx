@@ -30,6 +30,7 @@ import { CONFIRMED_EVENTS, ConfirmTransition } from './ConfirmTransition.tsx';
 import { EVENT_LABEL } from './event-labels.ts';
 import { ImportAgentsModal } from './ImportAgentsModal.tsx';
 import { OrganizationPicker } from './OrganizationPicker.tsx';
+import { MaintenanceBanner } from '../../components/MaintenanceBanner.tsx';
 import { useRememberedOrganization } from './remembered-organization.ts';
 
 const COLUMNS: Column<AgentDto>[] = [
@@ -221,6 +222,12 @@ export function AgentsPage() {
     : undefined;
   return (
     <>
+      {organization.data && (
+        <MaintenanceBanner
+          name={organization.data.name}
+          maintenance={organization.data.maintenance}
+        />
+      )}
       <ListScreen
         title="Agents"
         description="The agents of one organization, in its tenant schema."
