@@ -35,8 +35,11 @@ export type Access<C extends Channel> =
 /** The kind of record an audited channel's events are about (the change kinds consoles hear). */
 export type AuditTarget = ChangeKind;
 
-/** What database work is done to: a database (its URL masked) moved into or switched to, a file written. */
-export type OperationTarget = 'database' | 'file';
+/**
+ * What database work is done to: a database (its URL masked) moved into or
+ * switched to, a file written, tenant schemas repaired.
+ */
+export type OperationTarget = 'database' | 'file' | 'tenants';
 
 /** The record a call is about, found by id (locked in write scopes) or NOT_FOUND. */
 export interface Loadable {
