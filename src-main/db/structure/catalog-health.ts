@@ -63,7 +63,9 @@ const TENANT_SIZES = `
 
 const percent = (share: number) => `${(share * 100).toFixed(share < 0.1 ? 1 : 0)} %`;
 const size = (bytes: number) =>
-  bytes >= GB ? `${(bytes / GB).toFixed(1)} GB` : `${Math.round(bytes / MB)} MB`;
+  bytes >= GB
+    ? `${(bytes / GB).toFixed(1)} GB`
+    : `${(bytes / MB).toFixed(bytes >= 10 * MB ? 0 : 1)} MB`;
 
 function relationsAdvice(tenant: number, total: number): CatalogAdvice {
   const level = total >= 1_000_000 ? 'over' : total >= 500_000 ? 'near' : 'ok';
