@@ -15,13 +15,13 @@ import { TENANT_MIGRATION_COUNT } from './db/tenant-migrator.ts';
 import { backupBeforeMigrating } from './db/transfer/operations.ts';
 import { openOrm, type Orm } from './db/orm.ts';
 import { createRouter, type Router } from './ipc/router.ts';
-import { SignedInCache } from './ipc/signed-in-cache.ts';
+import { SignedInCache } from './identity/signed-in-cache.ts';
+import type { SessionStore } from './identity/sessions.ts';
 import type { FleetEvent, MigrationProgress } from '../src-shared/channels.ts';
 import { changeEvent } from '../src-shared/domain/events.ts';
 import { fileLog, type Log } from './log.ts';
 import { created, outcome, recordAudit } from './services/audit.ts';
 import { createPasswordHasher, type PasswordHasher } from './services/password-hasher.ts';
-import { SessionStore } from './services/sessions.ts';
 import { APP_VERSION } from './version.ts';
 import { TenantFailures } from './services/tenant-failures.ts';
 
@@ -135,12 +135,10 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
     tenantFailures.replace(startup);
     for (const failure of startup.failed)
       log(`tenant ${failure.schema} failed to migrate: ${failure.message}`);
-    const sessions = new SessionStore();
     const signedIn = new SignedInCache();
     const router = createRouter({
       em: orm.em,
       passwords,
-      sessions,
       logError: log,
       environment: {
         dataDir,
@@ -161,6 +159,7 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
       log,
     });
     cleanups.push(() => listener.close());
+    const { sessions } = router;
     return { dataDir, log, target, orm, passwords, sessions, router, startup, backup, close };
   } catch (error) {
     await close();

@@ -99,6 +99,8 @@ export const cssVariables: CSSVariablesResolver = () => ({
   light: {
     '--fleet-code-bg': 'var(--mantine-color-gray-0)',
     '--mantine-color-dimmed': 'var(--mantine-color-gray-7)',
+    // a field's error under it (red.6 on white is 3.6:1)
+    '--mantine-color-error': 'var(--mantine-color-red-9)',
     // light tints one shade paler than Mantine's, so that shade 9 text keeps 4.5:1 even hovered
     ...readableColours(
       { tint: 9, text: 9, background: [0, 1] },
@@ -108,6 +110,7 @@ export const cssVariables: CSSVariablesResolver = () => ({
   dark: {
     '--fleet-code-bg': 'var(--mantine-color-dark-8)',
     '--mantine-color-dimmed': 'var(--mantine-color-dark-1)',
+    '--mantine-color-error': 'var(--mantine-color-red-4)',
     ...readableColours({ tint: 3, text: 4 }),
   },
 });

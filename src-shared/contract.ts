@@ -4,6 +4,9 @@ import {
   agentConfigPatchField,
   agentEventField,
   agentStatusField,
+  auditActionField,
+  auditTargetField,
+  instantField,
   text,
   billingStatusField,
   descriptionField,
@@ -12,6 +15,7 @@ import {
   nameField,
   passwordField,
   promptField,
+  reasonField,
   roleField,
   skillCategoryField,
   slugField,
@@ -30,6 +34,7 @@ import type {
   AgentTransitionDto,
   OrganizationDto,
   Page,
+  SessionDto,
   SkillDto,
   UserDto,
 } from './dto.ts';
@@ -225,6 +230,14 @@ export interface AuditEventDto {
   targetType: string;
   targetId: string | null;
   changes: Record<string, { from: unknown; to: unknown }>;
+  /** The event's organization by name; null for fleet-wide events or once it is gone. */
+  organizationName: string | null;
+  /** The target's name now, or as the event recorded it once the record is gone. */
+  targetLabel: string | null;
+  /** Whether the target record still exists (a link to it leads somewhere). */
+  targetExists: boolean;
+  /** Whether the actor is still a user (a link to them leads somewhere). */
+  actorExists: boolean;
 }
 
 export interface DatabaseSettingsDto {
@@ -353,6 +366,39 @@ export interface SavedFileDto {
   downloadUrl: string | null;
 }
 
+/** What an organization's export wrote: its archive, every section with its rows' fingerprint. */
+export interface OrganizationExportResult {
+  tables: number;
+  rows: number;
+  /** Null when the operator cancelled the save dialog. */
+  file: SavedFileDto | null;
+}
+
+/** An organization archive is sent in chunks of this many bytes (base64 in the call). */
+export const IMPORT_CHUNK_BYTES = 512 * 1024;
+/** The largest organization archive the console takes. */
+export const MAX_IMPORT_BYTES = 1024 * 1024 * 1024;
+const MAX_IMPORT_CHUNKS = MAX_IMPORT_BYTES / IMPORT_CHUNK_BYTES;
+
+/** An organization imported from an archive, verified table by table. */
+export interface OrganizationImportReport {
+  organizationId: string;
+  slug: string;
+  name: string;
+  /** Imported beside the organization it was exported from: fresh ids, unique emails, users unconfirmed. */
+  clone: boolean;
+  users: number;
+  agents: number;
+  tables: number;
+  rows: number;
+}
+
+/** A chunk's answer (bytes received so far), or, once finished, the import's. */
+export interface OrganizationImportResult {
+  received: number;
+  imported: OrganizationImportReport | null;
+}
+
 export interface CsvExportResult {
   rows: number;
   /** Null when the operator cancelled the save dialog. */
@@ -399,6 +445,14 @@ const agentsListInput = listInput([
 const skillsListInput = listInput(['name', 'slug', 'category', 'tierRequired', 'isOfficial']);
 const auditListInput = z.strictObject({
   organizationId: uuidField.optional(),
+  actorId: uuidField.optional(),
+  action: auditActionField.optional(),
+  targetType: auditTargetField.optional(),
+  targetId: text().trim().min(1, { error: 'is required' }).max(2_000).optional(),
+  /** From this moment on, inclusive. */
+  from: instantField.optional(),
+  /** Up to this moment, exclusive; after `from`. */
+  to: instantField.optional(),
   page: z.number().int().min(1).max(1_000_000).default(1),
   pageSize: z.number().int().min(1).max(200).default(50),
 });
@@ -440,6 +494,13 @@ export const contract = {
     input: z.strictObject({ currentPassword: text().max(1_000), newPassword: passwordField }),
     output: out<null>(),
   },
+  'auth.reauthenticate': {
+    input: z.strictObject({ password: text().max(1_000), code: text().max(20).optional() }),
+    output: out<null>(),
+  },
+  'sessions.list': { input: none, output: out<SessionDto[]>() },
+  'sessions.end': { input: byId, output: out<null>() },
+  'sessions.endOthers': { input: none, output: out<{ ended: number }>() },
 
   'organizations.list': {
     input: organizationsListInput,
@@ -467,9 +528,50 @@ export const contract = {
     input: z.strictObject({ id: uuidField, confirmSlug: text().max(64) }),
     output: out<null>(),
   },
+  'organizations.export': { input: byId, output: out<OrganizationExportResult>() },
+  'organizations.import': {
+    // the archive in chunks (a call's body is bounded), in order, then `finish`, which imports it
+    // (the chunk last: the widest variant, which tests derived from the contract read)
+    input: z.discriminatedUnion('step', [
+      z.strictObject({
+        step: z.literal('finish'),
+        upload: uuidField,
+        chunks: z.number().int().min(1).max(MAX_IMPORT_CHUNKS),
+        as: slugField.optional(),
+      }),
+      z.strictObject({
+        step: z.literal('chunk'),
+        upload: uuidField,
+        index: z
+          .number()
+          .int()
+          .min(0)
+          .max(MAX_IMPORT_CHUNKS - 1),
+        data: z.base64().max(Math.ceil(IMPORT_CHUNK_BYTES / 3) * 4),
+      }),
+    ]),
+    output: out<OrganizationImportResult>(),
+  },
   'organizations.usage': {
     input: z.strictObject({ organizationId: uuidField }),
     output: out<OrganizationUsage>(),
+  },
+  'organizations.renameSlug': {
+    input: z.strictObject({ id: uuidField, slug: slugField, version: versionField }),
+    output: out<OrganizationDto>(),
+  },
+  'organizations.setMaintenance': {
+    input: z
+      .strictObject({
+        id: uuidField,
+        on: z.boolean(),
+        reason: text().trim().max(200).optional(),
+      })
+      .refine((input) => !input.on || (input.reason ?? '').length > 0, {
+        error: 'is required to put a tenant in maintenance',
+        path: ['reason'],
+      }),
+    output: out<OrganizationDto>(),
   },
 
   'users.list': {
@@ -506,6 +608,7 @@ export const contract = {
     output: out<null>(),
   },
   'users.delete': { input: byId, output: out<null>() },
+  'users.endSessions': { input: byId, output: out<{ ended: number }>() },
 
   'agents.list': {
     input: agentsListInput,
@@ -532,11 +635,17 @@ export const contract = {
       id: uuidField,
       version: versionField,
       event: agentEventField,
+      reason: reasonField.optional(),
     }),
     output: out<AgentDto>(),
   },
   'agents.transitionMany': {
-    input: z.strictObject({ organizationId: uuidField, ids: bulkIds, event: agentEventField }),
+    input: z.strictObject({
+      organizationId: uuidField,
+      ids: bulkIds,
+      event: agentEventField,
+      reason: reasonField.optional(),
+    }),
     output: out<BulkResult<BulkOutcome & { status: AgentStatus | null }>>(),
   },
   'agents.history': {

@@ -5,6 +5,14 @@ import type { Tier } from './domain/tiers.ts';
 
 /** What crosses the process boundary: camelCase, ISO dates, never a password hash. */
 
+/** Why a tenant refuses writes now, and since when. */
+export interface MaintenanceDto {
+  reason: string;
+  since: string;
+  /** Held by an operation (migration, rename, repair, …): it ends with it, not by hand. */
+  byOperation: boolean;
+}
+
 export interface OrganizationDto {
   id: string;
   name: string;
@@ -16,6 +24,8 @@ export interface OrganizationDto {
   agentLimit: number;
   workflowLimit: number;
   agentCount: number;
+  /** Set while the tenant refuses writes (an administrator's maintenance or an operation's). */
+  maintenance: MaintenanceDto | null;
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -32,6 +42,19 @@ export interface UserDto {
   version: number;
   createdAt: string;
   updatedAt: string;
+}
+
+/** Where a session was opened: the desktop app, or a browser on the headless console. */
+export type SessionKind = 'electron' | 'headless';
+
+/** One of the signed-in user's own sessions (Account → Sessions). */
+export interface SessionDto {
+  id: string;
+  kind: SessionKind;
+  startedAt: string;
+  lastUsedAt: string;
+  /** The session of the window asking. */
+  current: boolean;
 }
 
 export interface SkillDto {
@@ -79,6 +102,8 @@ export interface AgentTransitionDto {
   event: AgentEvent;
   actorId: string | null;
   actorLabel: string;
+  /** Why, in the operator's words, when they gave one. */
+  reason: string | null;
   at: string;
 }
 

@@ -3,6 +3,7 @@ import { Migration20261128000102_agent_skills } from './Migration20261128000102_
 import { Migration20261130000103_agents_name_search } from './Migration20261130000103_agents_name_search.ts';
 import { Migration20261130000104_ledger_names_unique } from './Migration20261130000104_ledger_names_unique.ts';
 import { Migration20261130000105_ledger_in_public } from './Migration20261130000105_ledger_in_public.ts';
+import { Migration20261205000106_transition_reason } from './Migration20261205000106_transition_reason.ts';
 
 /**
  * Every tenant migration, in order. An organization's tenant_schema_version
@@ -16,4 +17,5 @@ export const TENANT_MIGRATIONS = [
   Migration20261130000103_agents_name_search,
   Migration20261130000104_ledger_names_unique,
   Migration20261130000105_ledger_in_public,
+  Migration20261205000106_transition_reason,
 ];

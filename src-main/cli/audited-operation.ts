@@ -24,18 +24,25 @@ import { created, outcome, recordAudit } from '../services/audit.ts';
  */
 
 export interface Operation<T> {
-  action: 'database.move' | 'database.backup' | 'database.restore';
+  action:
+    | 'database.move'
+    | 'database.backup'
+    | 'database.restore'
+    | 'organizations.export'
+    | 'organizations.import';
   /** The database the row goes into. */
   recordIn: string;
-  targetType: 'database' | 'file';
-  /** The database (its URL masked) or the file the work wrote. */
-  targetId: string;
+  targetType: 'database' | 'file' | 'organization';
+  /** The database (its URL masked), the file the work wrote, or the organization. */
+  targetId: string | null;
   /** What is known before the work: where it reads from, masked. */
   details: Record<string, unknown>;
   /** The URLs whose passwords an error's message may hold. */
   urls: readonly string[];
   /** What the work reports: tenants, tables, rows. */
   counts: (result: T) => Record<string, number>;
+  /** The organization the work made, whose audit log shows the row. */
+  organizationOf?: (result: T) => string;
   /** Where a failed copy may have left an unfinished copy of `recordIn` (a move's target). */
   copyOf?: string;
 }
@@ -59,7 +66,12 @@ export async function audited<T>(operation: Operation<T>, work: () => Promise<T>
     if (reason) console.error(`no audit row could be written: ${reason}`);
     throw error;
   }
-  const reason = await record(operation, operation.counts(result));
+  const reason = await record(
+    operation,
+    operation.counts(result),
+    undefined,
+    operation.organizationOf?.(result),
+  );
   if (reason) throw new Error(`done, but no audit row could be written: ${reason}`);
   return result;
 }
@@ -74,6 +86,7 @@ async function record<T>(
   operation: Operation<T>,
   counts: Record<string, number>,
   error?: string,
+  organizationId: string | null = null,
 ): Promise<string | null> {
   const orm = await openOrm(operation.recordIn, { poolMax: 1 });
   try {
@@ -89,9 +102,9 @@ async function record<T>(
     await em.transactional((tx) =>
       recordAudit(tx, COMMAND_LINE, {
         action: operation.action,
-        organizationId: null,
+        organizationId,
         targetType: operation.targetType,
-        targetId: operation.targetId,
+        targetId: organizationId ?? operation.targetId,
         changes: { ...created({ ...operation.details, ...counts }), ...outcome(error) },
       }),
     );

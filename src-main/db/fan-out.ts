@@ -5,6 +5,7 @@ import type { MigrateAllResult } from '../../src-shared/contract.ts';
 import { tenantSchemaName } from '../../src-shared/domain/slug.ts';
 import { TENANT_MIGRATIONS } from '../../migrations/tenant/index.ts';
 import { checkedTenantSchema } from './identifiers.ts';
+import { holdMaintenance, type MaintenanceHold } from './maintenance.ts';
 import type { Orm } from './orm.ts';
 import { inTenantBatch, slugsWhere } from './tenant-batch.ts';
 import {
@@ -77,11 +78,14 @@ interface TenantPass {
   batch: (tenants: TenantAtLevel[]) => string[];
   /** The same for one tenant whose batch failed. */
   alone: (slug: string) => string[];
+  /** What a tenant's writes are told while its batch is worked on ("being migrated"). */
+  reason: string;
 }
 
 /**
  * Runs a pass with bounded concurrency, each batch in one transaction
- * (inTenantBatch). A failed batch is retried one tenant at a time; a tenant
+ * (inTenantBatch), in maintenance from before that transaction until
+ * after it (or the process) ends. A failed batch is retried one tenant at a time; a tenant
  * that fails even so is rolled back and reported by name, and the others
  * still go ahead. Progress is reported tenant by tenant.
  */
@@ -122,21 +126,35 @@ async function fanOut(
     }
   };
 
-  const run = async (fork: EntityManager, batch: TenantAtLevel[]): Promise<void> => {
+  const run = async (
+    fork: EntityManager,
+    hold: MaintenanceHold,
+    batch: TenantAtLevel[],
+  ): Promise<void> => {
     const slugs = batch.map((tenant) => tenant.slug);
+    await hold.claim('slug', slugs);
     try {
       await inTenantBatch(fork, slugs, pass.batch(batch));
       for (const slug of slugs) report(slug, false);
     } catch {
       for (const slug of slugs) await runAlone(fork, slug);
+    } finally {
+      await hold.release('slug', slugs);
     }
   };
 
-  const worker = async () => {
-    const fork = em.fork();
-    for (let batch = take(); batch.length > 0; batch = take()) await run(fork, batch);
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  if (total > 0) {
+    const hold = await holdMaintenance(em, pass.reason, 'tenancy.migrateAll');
+    const worker = async () => {
+      const fork = em.fork();
+      for (let batch = take(); batch.length > 0; batch = take()) await run(fork, hold, batch);
+    };
+    try {
+      await Promise.all(Array.from({ length: concurrency }, worker));
+    } finally {
+      await hold.close();
+    }
+  }
   failed.sort((a, b) => a.slug.localeCompare(b.slug));
   return { total, migrated: total - failed.length, failed };
 }
@@ -167,6 +185,7 @@ export async function migrateAllTenants(
         return [levelMigrationBlock(slugs, scripts, from), record(slugs)];
       },
       alone: (slug) => [guardedMigrationBlock([slug], scripts), record([slug])],
+      reason: 'being migrated',
     },
     options,
   );
@@ -229,7 +248,12 @@ export async function rollbackTenants(
   ];
   return fanOut(
     em,
-    { tenants, batch: (batch) => statements(slugsOf(batch)), alone: (slug) => statements([slug]) },
+    {
+      tenants,
+      batch: (batch) => statements(slugsOf(batch)),
+      alone: (slug) => statements([slug]),
+      reason: 'being rolled back',
+    },
     options,
   );
 }

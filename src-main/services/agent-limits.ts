@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError } from '../../src-shared/errors.ts';
+import { agentRoomRefusal, refusalError } from '../../src-shared/domain/limits.ts';
 import type { Organization } from '../db/entities/index.ts';
 
 /*
@@ -25,12 +25,6 @@ export async function adjustAgentCount(
 
 /** The LIMIT_REACHED answer when `adding` more agents would pass the organization's limit. */
 export function requireAgentRoom(organization: Organization, adding: number): void {
-  if (organization.agentCount + adding <= organization.agentLimit) return;
-  const room = Math.max(0, organization.agentLimit - organization.agentCount);
-  const wanted = adding === 1 ? '' : ` (${adding} wanted, room for ${room})`;
-  throw new AppError(
-    'LIMIT_REACHED',
-    `${organization.name} already has ${organization.agentCount} of ${organization.agentLimit} agents allowed on the ${organization.tier} tier${wanted}; ` +
-      'upgrade the tier or delete an agent first',
-  );
+  const refusal = agentRoomRefusal(organization, adding);
+  if (refusal) throw refusalError(refusal);
 }

@@ -2,14 +2,11 @@ import type { AgentHistory, ParsedInput } from '../../src-shared/contract.ts';
 import { agentConfigWithDefaults } from '../../src-shared/domain/agent-config.ts';
 import {
   allowedAgentEvents,
-  nextAgentStatus,
-  SERVING_EVENTS,
   type AgentEvent,
   type AgentStatus,
 } from '../../src-shared/domain/agent-machine.ts';
-import { canServe } from '../../src-shared/domain/billing.ts';
+import { decideTransition, refusalError } from '../../src-shared/domain/limits.ts';
 import type { AgentDto, Page } from '../../src-shared/dto.ts';
-import { AppError } from '../../src-shared/errors.ts';
 import { Agent, AgentSkill, AgentTransition } from '../db/entities/index.ts';
 import { created, diff, hasChanges } from './audit.ts';
 import { agentDto, agentTransitionDto, type AgentRow } from './dto-mapping.ts';
@@ -95,23 +92,17 @@ export async function updateAgent(
  * One lifecycle step of a locked agent: the shared machine decides, and the
  * step is recorded in the tenant.
  */
-async function applyTransition(w: TenantWork, agent: Agent, event: AgentEvent): Promise<void> {
+async function applyTransition(
+  w: TenantWork,
+  agent: Agent,
+  event: AgentEvent,
+  reason: string | undefined,
+): Promise<void> {
   const { organization } = w;
-  if (SERVING_EVENTS.has(event) && !canServe(organization.billingStatus)) {
-    throw new AppError(
-      'FORBIDDEN',
-      `${organization.name} is ${organization.billingStatus}: its agents cannot ${event} until billing is active again`,
-    );
-  }
   const from = agent.status;
-  const to = nextAgentStatus(from, event);
-  if (!to) {
-    const allowed = allowedAgentEvents(from);
-    throw new AppError(
-      'INVALID_TRANSITION',
-      `An agent that is ${from} cannot ${event}; allowed: ${allowed.join(', ') || 'none'}`,
-    );
-  }
+  const decision = decideTransition(organization, from, event);
+  if (decision.refusal) throw refusalError(decision.refusal);
+  const to = decision.to;
   agent.status = to;
   w.em.create(AgentTransition, {
     agentId: agent.id,
@@ -120,10 +111,15 @@ async function applyTransition(w: TenantWork, agent: Agent, event: AgentEvent): 
     event,
     actorId: actorId(w.actor),
     actorLabel: actorLabel(w.actor),
+    reason: reason ?? null,
   });
   await w.em.flush();
   await indexAgent(w.em, organization.id, agent);
-  w.audit({ targetId: agent.id, changes: diff({ status: from }, { status: to }) });
+  // the reason is part of the step: an audit reader sees why as well as what
+  w.audit({
+    targetId: agent.id,
+    changes: diff({ status: from, reason: null }, { status: to, reason }),
+  });
 }
 
 /** Moves an agent through its lifecycle (the registry locked it and checked its version). */
@@ -132,7 +128,7 @@ export async function transitionAgent(
   input: ParsedInput<'agents.transition'>,
   agent: Agent,
 ): Promise<AgentDto> {
-  await applyTransition(w, agent, input.event);
+  await applyTransition(w, agent, input.event, input.reason);
   return agentDto(agent, w.organization.id);
 }
 
@@ -145,7 +141,7 @@ export async function transitionOne(
   input: ParsedInput<'agents.transitionMany'>,
   agent: Agent,
 ): Promise<{ status: AgentStatus | null }> {
-  await applyTransition(w, agent, input.event);
+  await applyTransition(w, agent, input.event, input.reason);
   return { status: agent.status };
 }
 

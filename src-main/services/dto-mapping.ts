@@ -2,6 +2,7 @@ import { tenantSchemaName } from '../../src-shared/domain/slug.ts';
 import type {
   AgentDto,
   AgentTransitionDto,
+  MaintenanceDto,
   OrganizationDto,
   SkillDto,
   UserDto,
@@ -22,12 +23,19 @@ export type OrganizationRow = Pick<
   | 'agentLimit'
   | 'workflowLimit'
   | 'agentCount'
+  | 'maintenanceReason'
+  | 'maintenanceSince'
+  | 'maintenanceTicket'
   | 'version'
   | 'createdAt'
   | 'updatedAt'
 >;
 
-export function organizationDto(o: OrganizationRow): OrganizationDto {
+/** `maintenance`: the organization's maintenance in force (db/maintenance.ts decides), if any. */
+export function organizationDto(
+  o: OrganizationRow,
+  maintenance: MaintenanceDto | null = null,
+): OrganizationDto {
   return {
     id: o.id,
     name: o.name,
@@ -39,6 +47,7 @@ export function organizationDto(o: OrganizationRow): OrganizationDto {
     agentLimit: o.agentLimit,
     workflowLimit: o.workflowLimit,
     agentCount: o.agentCount,
+    maintenance,
     version: o.version,
     createdAt: iso(o.createdAt),
     updatedAt: iso(o.updatedAt),
@@ -148,6 +157,7 @@ export function agentTransitionDto(t: AgentTransition): AgentTransitionDto {
     event: t.event,
     actorId: t.actorId ?? null,
     actorLabel: t.actorLabel,
+    reason: t.reason ?? null,
     at: iso(t.at),
   };
 }

@@ -2,14 +2,17 @@ import type { OrganizationUsage, ParsedInput } from '../../src-shared/contract.t
 import { scopeOf } from '../../src-shared/domain/permissions.ts';
 import { tierLimits } from '../../src-shared/domain/tiers.ts';
 import type { OrganizationDto, Page } from '../../src-shared/dto.ts';
+import { tierChangeRefusal, refusalError } from '../../src-shared/domain/limits.ts';
 import { AppError } from '../../src-shared/errors.ts';
 import { Organization } from '../db/entities/index.ts';
 import { quotedTenantSchema } from '../db/identifiers.ts';
-import { deprovisionOrganization, provisionOrganization } from '../db/tenancy.ts';
+import { liveMaintenance, maintenanceOf } from '../db/maintenance.ts';
+import { deprovisionOrganization, provisionOrganization, renameTenant } from '../db/tenancy.ts';
 import { created, diff, hasChanges } from './audit.ts';
 import { organizationDto, type OrganizationRow } from './dto-mapping.ts';
 import { containsPattern, findRows, offsetOf, sortOf } from './paging.ts';
-import { counted, skillsAbove } from './skill-usage.ts';
+import { skillsAbove } from './skill-usage.ts';
+import { counted } from '../../src-shared/plural.ts';
 import type { TenantWork, Work } from './work.ts';
 
 export async function listOrganizations(
@@ -34,7 +37,52 @@ export async function listOrganizations(
     limit: input.pageSize,
     offset: offsetOf(input),
   });
-  return { items: items.map(organizationDto), total, page: input.page, pageSize: input.pageSize };
+  const maintenance = await liveMaintenance(w.em, items);
+  return {
+    items: items.map((item) => organizationDto(item, maintenance.get(item.id) ?? null)),
+    total,
+    page: input.page,
+    pageSize: input.pageSize,
+  };
+}
+
+/** An organization as its screen shows it, with its maintenance in force. */
+export async function getOrganization(
+  w: Work,
+  organization: Organization,
+): Promise<OrganizationDto> {
+  return organizationDto(organization, await maintenanceOf(w.em, organization));
+}
+
+/**
+ * An administrator's maintenance: on, with a reason, until turned off.
+ * An operation's maintenance is the operation's: it cannot be turned off
+ * (it ends with the operation) nor replaced by hand meanwhile.
+ */
+export async function setMaintenance(
+  w: Work,
+  input: ParsedInput<'organizations.setMaintenance'>,
+  organization: Organization,
+): Promise<OrganizationDto> {
+  const current = await maintenanceOf(w.em, organization);
+  if (current?.byOperation) {
+    throw new AppError(
+      'MAINTENANCE',
+      `${organization.name} is in maintenance while it is ${current.reason}; that ends by itself when the operation ends`,
+    );
+  }
+  const reason = input.on ? (input.reason ?? null) : null;
+  const changes = diff({ maintenance: current?.reason ?? null }, { maintenance: reason });
+  if (!hasChanges(changes)) return organizationDto(organization, current);
+  w.em.assign(organization, {
+    maintenanceReason: reason,
+    // an administrator's maintenance keeps its start when only its reason changes
+    maintenanceSince: reason === null ? null : current ? organization.maintenanceSince : new Date(),
+    maintenanceTicket: null,
+  });
+  await w.em.flush();
+  w.audit({ targetId: organization.id, changes });
+  return getOrganization(w, organization);
 }
 
 export async function createOrganization(
@@ -78,16 +126,8 @@ export async function changeTier(
   organization: Organization,
 ): Promise<OrganizationDto> {
   const limits = tierLimits(input.tier);
-  if (organization.agentCount > limits.agentLimit) {
-    throw new AppError(
-      'LIMIT_REACHED',
-      `${organization.name} has ${organization.agentCount} agents; the ${input.tier} tier allows ${limits.agentLimit}. ` +
-        `Delete ${organization.agentCount - limits.agentLimit} first.`,
-      {
-        tier: `allows ${limits.agentLimit} agents, the organization has ${organization.agentCount}`,
-      },
-    );
-  }
+  const tooMany = tierChangeRefusal(organization, input.tier);
+  if (tooMany) throw refusalError(tooMany, { tier: tooMany.reason });
   const stranded = await skillsAbove(w.em, organization.id, input.tier);
   const needed = stranded[0];
   if (needed) {
@@ -112,6 +152,23 @@ export async function changeTier(
   w.em.assign(organization, { tier: input.tier, ...limits });
   await w.em.flush();
   w.audit({ targetId: organization.id, changes });
+  return organizationDto(organization);
+}
+
+/**
+ * A new slug for the organization and its schema, in one transaction (the
+ * registry holds the tenant in maintenance around it, so no write meets a
+ * schema half renamed).
+ */
+export async function renameSlug(
+  w: Work,
+  input: ParsedInput<'organizations.renameSlug'>,
+  organization: Organization,
+): Promise<OrganizationDto> {
+  const before = { slug: organization.slug };
+  if (input.slug === organization.slug) return organizationDto(organization);
+  await renameTenant(w.em, organization, input.slug);
+  w.audit({ targetId: organization.id, changes: diff(before, { slug: input.slug }) });
   return organizationDto(organization);
 }
 

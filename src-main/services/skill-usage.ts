@@ -85,8 +85,3 @@ export async function skillUsers(em: EntityManager, skillId: string): Promise<Sk
     agents: r.agents,
   }));
 }
-
-/** "2 agents", "1 organization". */
-export function counted(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}

@@ -7,7 +7,8 @@ import { quotedTenantSchema } from '../db/identifiers.ts';
 import { created, diff, hasChanges } from './audit.ts';
 import { skillDto, type SkillRow } from './dto-mapping.ts';
 import { containsPattern, findRows, offsetOf, sortOf } from './paging.ts';
-import { counted, skillUsers } from './skill-usage.ts';
+import { skillUsers } from './skill-usage.ts';
+import { counted } from '../../src-shared/plural.ts';
 import type { Work } from './work.ts';
 
 const AUDITED = [

@@ -1,11 +1,12 @@
-import { Button } from '@mantine/core';
 import { IconPlus } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import type { ChannelInput } from '../../src-shared/contract.ts';
+import type { Refusal } from '../../src-shared/domain/limits.ts';
 import { DataTable, type DataTableProps } from './DataTable.tsx';
 import { ExportCsvButton } from './ExportCsvButton.tsx';
 import { exportQuery } from './list-params.ts';
 import { PageHeader } from './PageHeader.tsx';
+import { Refusable } from './Refusable.tsx';
 
 type CsvTable = ChannelInput<'csv.export'>['table'];
 
@@ -26,8 +27,15 @@ export function ListScreen<T>({
 }: Omit<DataTableProps<T>, 'label' | 'toolbar'> & {
   title: string;
   description: ReactNode;
-  /** The create button, shown when the operator may create. */
-  create?: { label: string; onClick: () => void } | false;
+  /** The create button, shown when the operator may create; disabled with the reason when the rules refuse it. */
+  create?:
+    | {
+        label: string;
+        onClick: () => void;
+        refusal?: Refusal | null;
+        onWayForward?: (() => void) | undefined;
+      }
+    | false;
   actions?: ReactNode;
   bulk?: ReactNode;
   /** The CSV export: its table and the filters on screen beyond search and sort. */
@@ -47,9 +55,14 @@ export function ListScreen<T>({
             <>
               {actions}
               {create && (
-                <Button leftSection={<IconPlus size={16} />} onClick={create.onClick}>
+                <Refusable
+                  refusal={create.refusal ?? null}
+                  onWayForward={create.onWayForward}
+                  leftSection={<IconPlus size={16} />}
+                  onClick={create.onClick}
+                >
                   {create.label}
-                </Button>
+                </Refusable>
               )}
             </>
           )

@@ -18,11 +18,19 @@ import {
 import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
 import { Suspense, useState } from 'react';
 import { Spotlight, spotlight, type SpotlightActionData } from '@mantine/spotlight';
-import { IconKey, IconLogout, IconRobot, IconBuilding, IconSearch } from '@tabler/icons-react';
+import {
+  IconBuilding,
+  IconDevices,
+  IconKey,
+  IconLogout,
+  IconRobot,
+  IconSearch,
+} from '@tabler/icons-react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { useChannel } from '../api/hooks.ts';
 import { useLiveUpdates } from '../api/live-updates.ts';
 import { ChangePasswordModal } from '../auth/ChangePasswordModal.tsx';
+import { ReauthenticateModal } from '../auth/ReauthenticateModal.tsx';
 import { useSession } from '../auth/session.tsx';
 import { screensFor } from './nav.ts';
 import { ScreenGuard } from './ScreenGuard.tsx';
@@ -130,6 +138,9 @@ export function AppLayout() {
                 <Menu.Item leftSection={<IconKey size={16} />} onClick={password.open}>
                   Change password
                 </Menu.Item>
+                <Menu.Item leftSection={<IconDevices size={16} />} component={Link} to="/sessions">
+                  Sessions
+                </Menu.Item>
                 <Menu.Item leftSection={<IconLogout size={16} />} onClick={() => void signOut()}>
                   Sign out
                 </Menu.Item>
@@ -177,6 +188,7 @@ export function AppLayout() {
         }}
       />
       <ChangePasswordModal opened={passwordOpen} onClose={password.close} />
+      <ReauthenticateModal />
     </AppShell>
   );
 }

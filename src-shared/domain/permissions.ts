@@ -31,6 +31,7 @@ export const CAPABILITIES = [
   'readOrganizations',
   'manageOrganizations',
   'endOrganizations',
+  'transferOrganizations',
   'readUsers',
   'manageUsers',
   'editProfile',
@@ -55,6 +56,8 @@ export const ACCESS: AccessTable = {
   manageOrganizations: ADMIN_ONLY,
   /** Delete, suspend or cancel: never the organization one belongs to (it would sign oneself out). */
   endOrganizations: { admin: 'others', developer: 'none', user: 'none' },
+  /** Export an organization's data as an archive, import one (restore or clone): every user and agent of it. */
+  transferOrganizations: ADMIN_ONLY,
   readUsers: { admin: 'all', developer: 'own', user: 'own' },
   manageUsers: ADMIN_ONLY,
   /** One's own name and password. */
@@ -75,6 +78,7 @@ const FORBIDDEN: Record<Capability, string> = {
   readOrganizations: 'You cannot see that organization',
   manageOrganizations: 'Only administrators can do that',
   endOrganizations: 'Only administrators can do that',
+  transferOrganizations: 'Only administrators can export or import organizations',
   readUsers: 'You cannot see those users',
   manageUsers: 'Only administrators can do that',
   editProfile: 'You can only edit your own name and password',
@@ -221,6 +225,19 @@ export function keepsAnAdmin(
   return refused(
     'FORBIDDEN',
     'You are the last administrator; make someone else an administrator first',
+  );
+}
+
+/**
+ * users.setPassword is for someone else's password (a one-time one they
+ * must change): one's own is changed with the current one, through
+ * auth.changePassword, which counts wrong tries like sign-ins.
+ */
+export function setsSomeoneElsesPassword(actor: Actor, userId: string): Decision {
+  if (actor.kind !== 'user' || actor.id !== userId) return ALLOWED;
+  return refused(
+    'FORBIDDEN',
+    'Change your own password with Change password (it asks for the current one)',
   );
 }
 

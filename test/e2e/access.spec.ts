@@ -1,6 +1,7 @@
 import { expect, type Page } from '@playwright/test';
-import { test, organizationWith, userIn, visit } from './fixtures.ts';
-import { choosePassword, openConsole, signIn, snap } from './support.ts';
+import type { AgentEvent } from '../../src-shared/domain/agent-machine.ts';
+import { adminPage, api, organizationWith, test, userIn, visit } from './fixtures.ts';
+import { choosePassword, openConsole, signIn, snap, toast } from './support.ts';
 
 /*
  * The console as the access table and the shared rules see it: a role is
@@ -66,4 +67,117 @@ test('a user opening an administrator screen by URL is told it is not for their 
     await expect(page.getByRole('table')).toBeVisible();
     await expect(page.getByRole('button', { name })).toHaveCount(0);
   }
+});
+
+/** An agent of `organizationId` moved through `events` as the administrator. */
+async function stepped(organizationId: string, name: string, events: AgentEvent[]) {
+  let agent = await api('agents.create', { organizationId, name, systemPrompt: 'p' });
+  for (const event of events) {
+    agent = await api('agents.transition', {
+      organizationId,
+      id: agent.id,
+      version: agent.version,
+      event,
+    });
+  }
+  return agent;
+}
+
+test('a new agent at the agent limit is disabled, with the reason and the way forward', async ({
+  browser,
+}) => {
+  const { organization } = await organizationWith('full', 'free', ['One', 'Two', 'Three']);
+  const admin = await adminPage(browser);
+  await visit(admin, `/agents?org=${organization.id}`);
+  await expect(admin.getByRole('button', { name: 'New agent' })).toBeDisabled();
+  await expect(admin.getByRole('button', { name: 'New agent' })).toHaveAccessibleDescription(
+    `${organization.name} already has 3 of 3 agents allowed on the free tier. Upgrade the tier or delete an agent first`,
+  );
+  await expect(admin.getByRole('button', { name: 'Import' })).toBeDisabled();
+  await photograph(admin, 'access-agent-limit');
+  await admin.getByRole('button', { name: 'Upgrade the tier or delete an agent first' }).click();
+  await expect(admin.getByRole('heading', { name: organization.name })).toBeVisible();
+});
+
+test('a downgrade below the agent count is disabled in the tier dialog, with the reason', async ({
+  browser,
+}) => {
+  const { organization } = await organizationWith('crowded', 'pro', ['A', 'B', 'C', 'D']);
+  const admin = await adminPage(browser);
+  await visit(admin, `/organizations/${organization.id}`);
+  await admin.getByRole('button', { name: 'Change tier' }).click();
+  const dialog = admin.getByRole('dialog');
+  await dialog.getByText('free', { exact: true }).click();
+  await expect(dialog.getByRole('button', { name: 'Change to free' })).toBeDisabled();
+  await expect(dialog).toContainText(
+    `${organization.name} has 4 agents; the free tier allows 3. Delete 1 agent first`,
+  );
+  await photograph(admin, 'access-tier-downgrade');
+  await dialog.getByText('enterprise', { exact: true }).click();
+  await expect(dialog.getByRole('button', { name: 'Change to enterprise' })).toBeEnabled();
+});
+
+test('a redeploy in a suspended organization is disabled, with the reason', async ({ browser }) => {
+  const { organization } = await organizationWith('unpaid', 'pro');
+  const agent = await stepped(organization.id, 'Stranded', ['deploy', 'fail']);
+  await api('organizations.update', {
+    id: organization.id,
+    version: organization.version,
+    billingStatus: 'suspended',
+  });
+  const admin = await adminPage(browser);
+  await visit(admin, `/agents/${organization.id}/${agent.id}`);
+  const redeploy = admin.getByRole('button', { name: 'Redeploy', exact: true });
+  await expect(redeploy).toBeDisabled();
+  await expect(redeploy).toHaveAccessibleDescription(
+    `${organization.name} is suspended: its agents cannot redeploy until billing is active again. Make the billing status active`,
+  );
+  await photograph(admin, 'access-suspended-redeploy');
+});
+
+test('bulk actions offer only the steps some ticked agent accepts, and preview the outcome', async ({
+  browser,
+}) => {
+  const { organization } = await organizationWith('mixed', 'pro', ['Drafty']);
+  await stepped(organization.id, 'Busy one', ['deploy', 'activate']);
+  await stepped(organization.id, 'Busy two', ['deploy', 'activate']);
+  const admin = await adminPage(browser);
+  await visit(admin, `/agents?org=${organization.id}`);
+  await admin.getByRole('checkbox', { name: 'Select all rows on this page' }).check();
+  const bar = admin.getByRole('region', { name: 'Bulk actions' });
+  await bar.getByRole('combobox', { name: 'Action for the selected agents' }).click();
+  await expect(admin.getByRole('option')).toHaveText(['Deploy', 'Pause', 'Mark failed']);
+  await admin.getByRole('option', { name: 'Pause' }).click();
+  await expect(bar.getByRole('status')).toHaveText(
+    'Pause: 2 agents will be done, 1 refused (1 is draft)',
+  );
+  await photograph(admin, 'access-bulk-preview');
+  await bar.getByRole('button', { name: 'Apply to 3' }).click();
+  const dialog = admin.getByRole('dialog', { name: 'Pause 2 agents?' });
+  await expect(dialog).toContainText('Pause: 2 agents will be done, 1 refused (1 is draft).');
+  await dialog.getByRole('button', { name: 'Pause' }).click();
+  await toast(admin, 'Pause: 2 done, 1 refused');
+});
+
+test('"Mark failed" asks for a reason, and the agent shows it', async ({ browser }) => {
+  const { organization } = await organizationWith('failing', 'pro');
+  const agent = await stepped(organization.id, 'Faltering', ['deploy', 'activate']);
+  const admin = await adminPage(browser);
+  await visit(admin, `/agents/${organization.id}/${agent.id}`);
+  await admin.getByRole('button', { name: 'Mark failed' }).click();
+  const dialog = admin.getByRole('dialog', { name: 'Mark Faltering failed?' });
+  await expect(dialog.getByLabel('Reason')).toBeFocused();
+  await admin.keyboard.press('Enter');
+  await expect(dialog).toContainText('Say why the agent failed');
+  await photograph(admin, 'access-mark-failed');
+  await dialog.getByLabel('Reason').fill('The upstream model answers 500 to every call');
+  await admin.keyboard.press('Enter');
+  await toast(admin, 'Faltering is now error');
+  await expect(
+    admin.getByRole('alert').filter({ hasText: 'This agent is in error' }),
+  ).toContainText('The upstream model answers 500 to every call');
+  await expect(admin.getByLabel('Transition history')).toContainText(
+    'Reason: The upstream model answers 500 to every call',
+  );
+  await photograph(admin, 'access-agent-in-error');
 });

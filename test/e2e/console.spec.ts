@@ -203,6 +203,11 @@ test('walks an agent draft → deploying → active → paused → active, then 
     ['Redeploy', 'deploying'],
   ] as const) {
     await admin.getByRole('button', { name: button, exact: true }).click();
+    if (button === 'Mark failed') await admin.getByLabel('Reason').fill('Walked into a wall');
+    // steps that take an agent off work or restart it are confirmed
+    if (['Pause', 'Mark failed', 'Redeploy'].includes(button)) {
+      await admin.getByRole('dialog').getByRole('button', { name: button }).click();
+    }
     await toast(admin, `Walker is now ${status}`);
   }
   await expect(admin.getByRole('button', { name: 'Deploy', exact: true })).toHaveCount(0);
@@ -322,6 +327,9 @@ async function tick(page: Page, names: string[]) {
 async function bulk(page: Page, action: string, summary: string | RegExp) {
   await choose(page, 'Action for the selected agents', action);
   await page.getByRole('button', { name: /^Apply to/ }).click();
+  // a step that takes agents off work is confirmed, its preview shown once more
+  if (action === 'Pause')
+    await page.getByRole('dialog').getByRole('button', { name: action }).click();
   await toast(page, summary);
 }
 

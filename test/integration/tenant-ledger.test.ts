@@ -111,8 +111,10 @@ describe("a tenant's migration ledger", () => {
   });
 
   it('is moved only from inside a tenant schema', async () => {
-    const move = (await tenantMigrationScripts(db.orm.em)).at(-1);
-    expect(move?.name).toBe('Migration20261130000105_ledger_in_public');
+    const move = (await tenantMigrationScripts(db.orm.em)).find(
+      (m) => m.name === 'Migration20261130000105_ledger_in_public',
+    );
+    expect(move).toBeDefined();
     await expect(
       db.sql(['set local search_path to public', ...(move?.sql ?? [])].join(';\n')),
     ).rejects.toThrow(/runs in a tenant schema, not in public/);

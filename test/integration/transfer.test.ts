@@ -254,9 +254,9 @@ it('sends the progress of a move to administrators only', async () => {
     rows: 10,
     elapsedMs: 5,
   } as const;
-  expect(h.router.mayReceive(h.admin(), progress)).toBe(true);
-  expect(h.router.mayReceive(h.slotFor(developer.id), progress)).toBe(false);
-  expect(h.router.mayReceive({}, progress)).toBe(false);
+  expect(await h.router.mayReceive(h.admin(), progress)).toBe(true);
+  expect(await h.router.mayReceive(h.slotFor(developer.id), progress)).toBe(false);
+  expect(await h.router.mayReceive({}, progress)).toBe(false);
 });
 
 describe('a move whose verification finds a difference', () => {
@@ -363,7 +363,7 @@ describe('a move from Settings that loses its source connection half-way', () =>
       },
     });
     try {
-      const slot = console.slotFor({ id: admin.id, role: 'admin', organizationId: h.homeId });
+      const slot = await console.slotFor(admin);
       const result = await console.router.dispatch(slot, 'database.move', { url: target.url });
       expect(cut).toBe(true);
       expect(result).toMatchObject({

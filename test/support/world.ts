@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { ChannelName } from '../../src-shared/channels.ts';
 import type { SessionSlot } from '../../src-main/ipc/session-slot.ts';
 import { inject, onTestFinished } from 'vitest';
@@ -102,6 +102,18 @@ export async function buildWorld(h: Harness, prefix: string): Promise<World> {
       currentPassword: PASSWORD,
       newPassword: PASSWORD,
     })),
+    'auth.reauthenticate': withoutOrganization(async () => ({ password: PASSWORD })),
+    'sessions.list': withoutOrganization(async () => ({})),
+    // a session of someone else's: nobody ends another's session this way
+    'sessions.end': withoutOrganization(async () => {
+      h.slotFor(target.own.userId);
+      const [row] = await h.db.sql<{ id: string }>(
+        'select id from sessions where user_id = $1 and ended_at is null limit 1',
+        [target.own.userId],
+      );
+      return { id: row?.id };
+    }),
+    'sessions.endOthers': withoutOrganization(async () => ({})),
     'organizations.list': withoutOrganization(async () => ({ page: 1, pageSize: 10 })),
     'organizations.get': async (s) => ({ id: org[s].id }),
     'organizations.create': withoutOrganization(async () => ({
@@ -125,6 +137,22 @@ export async function buildWorld(h: Harness, prefix: string): Promise<World> {
       return { id: doomed.id, confirmSlug: doomed.slug };
     },
     'organizations.usage': async (s) => ({ organizationId: org[s].id }),
+    // to the slug it has: the world's organizations keep the slugs other inputs are made of
+    'organizations.renameSlug': async (s) => ({
+      id: org[s].id,
+      slug: org[s].slug,
+      version: await orgVersion(s),
+    }),
+    'organizations.export': async (s) => ({ id: org[s].id }),
+    // the first chunk of an upload: what every import begins with, refused or taken as a whole
+    'organizations.import': withoutOrganization(async () => ({
+      step: 'chunk',
+      upload: randomUUID(),
+      index: 0,
+      data: Buffer.from('FLEETPROMPT-TENANT 1').toString('base64'),
+    })),
+    // turned off: a tenant left in maintenance would refuse the matrix's later writes
+    'organizations.setMaintenance': async (s) => ({ id: org[s].id, on: false }),
     'users.list': async (s) => ({ organizationId: org[s].id, page: 1, pageSize: 10 }),
     'users.get': async (s) => ({ id: target[s].userId }),
     'users.create': async (s) => ({
@@ -141,6 +169,7 @@ export async function buildWorld(h: Harness, prefix: string): Promise<World> {
     'users.delete': async (s) => ({
       id: (await h.user(org[s].id, 'user', `doomed-${unique()}@x.test`)).id,
     }),
+    'users.endSessions': async (s) => ({ id: target[s].userId }),
     'agents.list': async (s) => ({ organizationId: org[s].id, page: 1, pageSize: 10 }),
     'agents.get': async (s) => ({ organizationId: org[s].id, id: target[s].agentId }),
     'agents.create': async (s) => ({

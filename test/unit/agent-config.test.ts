@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  AGENT_DEFAULTS,
   agentConfigWithDefaults,
   DEFAULT_AGENT_CONFIG,
 } from '../../src-shared/domain/agent-config.ts';
@@ -18,6 +19,14 @@ describe('agent config defaults', () => {
       model: 'claude-sonnet-4',
       max_tokens: 4096,
       temperature: 1.2,
+    });
+  });
+
+  it('give a new agent version 1.0.0, 5 concurrent requests and a 30 second timeout', () => {
+    expect(AGENT_DEFAULTS).toEqual({
+      version: '1.0.0',
+      maxConcurrentRequests: 5,
+      timeoutSeconds: 30,
     });
   });
 });

@@ -3,7 +3,9 @@ import {
   AGENT_EVENTS,
   AGENT_STATUSES,
   allowedAgentEvents,
+  INITIAL_AGENT_STATUS,
   nextAgentStatus,
+  SERVING_EVENTS,
   type AgentEvent,
   type AgentStatus,
 } from '../../src-shared/domain/agent-machine.ts';
@@ -39,5 +41,16 @@ describe('agent state machine', () => {
     expect(allowedAgentEvents('active')).toEqual(['pause', 'fail']);
     expect(allowedAgentEvents('paused')).toEqual(['resume']);
     expect(allowedAgentEvents('error')).toEqual(['redeploy']);
+  });
+
+  it('starts an agent as a draft', () => {
+    expect(INITIAL_AGENT_STATUS).toBe('draft');
+  });
+
+  it('counts as putting an agent to work exactly the events that lead to deploying or active', () => {
+    const working = new Set(
+      ALLOWED.filter(([, , to]) => to === 'deploying' || to === 'active').map(([, e]) => e),
+    );
+    expect([...SERVING_EVENTS].sort()).toEqual([...working].sort());
   });
 });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { FleetChange, FleetEvent } from '../../src-shared/channels.ts';
-import { mayHear, MAX_CHANGE_PAYLOAD, parseChange } from '../../src-shared/domain/events.ts';
+import {
+  changeEvent,
+  mayHear,
+  MAX_CHANGE_PAYLOAD,
+  parseChange,
+} from '../../src-shared/domain/events.ts';
 import { ANONYMOUS_ACTOR, SYSTEM_ACTOR, type Actor } from '../../src-shared/domain/permissions.ts';
 import type { Role } from '../../src-shared/domain/enums.ts';
 
@@ -55,6 +60,23 @@ describe('a change notification read from the database', () => {
   it('is dropped when it is longer than a change can be, even if well-formed', () => {
     const padded = JSON.stringify(change) + ' '.repeat(MAX_CHANGE_PAYLOAD);
     expect(parseChange(padded)).toBeNull();
+  });
+
+  it('is kept when it is exactly as long as a change can be', () => {
+    const json = JSON.stringify(change);
+    const padded = json + ' '.repeat(MAX_CHANGE_PAYLOAD - json.length);
+    expect(padded).toHaveLength(MAX_CHANGE_PAYLOAD);
+    expect(parseChange(padded)).toEqual(change);
+  });
+
+  it.each(['tenancy', 'demo'] as const)('keeps a %s change without an organization', (kind) => {
+    const fleetWide: FleetChange = { ...change, kind, id: null, organizationId: null };
+    expect(parseChange(JSON.stringify(fleetWide))).toEqual(fleetWide);
+  });
+
+  it('becomes a change event carrying its fields and nothing else', () => {
+    const extra = { ...change, note: 'dropped' } as FleetChange;
+    expect(changeEvent(extra)).toEqual({ type: 'change', ...change });
   });
 
   it('keeps a change of the skill catalog without an organization', () => {
@@ -130,6 +152,32 @@ describe('who hears an event', () => {
     expect(mayHear(ANONYMOUS_ACTOR, { type: 'reconnected' })).toBe(false);
     expect(mayHear(ANONYMOUS_ACTOR, { type: 'startup-progress', done: 0, total: 3 })).toBe(true);
     expect(mayHear(ANONYMOUS_ACTOR, { type: 'startup-failed', message: 'no database' })).toBe(true);
+  });
+
+  it.each(ROLES)('tells a signed-in %s that the change stream is back', (role) => {
+    expect(mayHear(user(role), { type: 'reconnected' })).toBe(true);
+  });
+
+  it('sends no progress to a window that is not a signed-in user', () => {
+    expect(
+      mayHear(SYSTEM_ACTOR, {
+        type: 'migration-progress',
+        done: 1,
+        total: 1,
+        slug: 'x',
+        failed: false,
+      }),
+    ).toBe(false);
+    expect(
+      mayHear(SYSTEM_ACTOR, {
+        type: 'transfer-progress',
+        phase: 'copying',
+        tenantsDone: 0,
+        tenantsTotal: 1,
+        rows: 0,
+        elapsedMs: 0,
+      }),
+    ).toBe(false);
   });
 
   it('sends a change to no window that is not a signed-in user', () => {

@@ -36,6 +36,11 @@ describe('organization slugs', () => {
     expect(isValidSlug(suggestSlug('Test   Org!!'))).toBe(true);
   });
 
+  it('suggests at most 40 characters, without a hyphen left at the cut', () => {
+    expect(suggestSlug(`${'a'.repeat(39)} b`)).toBe('a'.repeat(39));
+    expect(suggestSlug('x'.repeat(50))).toBe('x'.repeat(40));
+  });
+
   it('names the tenant schema org_<slug>', () => {
     expect(tenantSchemaName('test-org')).toBe('org_test-org');
   });

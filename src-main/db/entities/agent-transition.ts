@@ -15,6 +15,8 @@ export const AgentTransition = defineEntity({
     /** Null for the system actor (seed, CLI). */
     actorId: p.uuid().nullable(),
     actorLabel: p.text(),
+    /** The operator's words for why (asked when marking an agent failed). */
+    reason: p.text().nullable(),
     at: p.datetime().onCreate(() => new Date()),
   },
 });

@@ -19,6 +19,11 @@ export const Organization = defineEntity({
     agentCount: p.integer().default(0),
     /** How many tenant migrations the schema has, written in the migration's own transaction. */
     tenantSchemaVersion: p.integer().default(0),
+    /** Why the tenant refuses writes; see db/maintenance.ts for when it counts. */
+    maintenanceReason: p.text().nullable(),
+    maintenanceSince: p.datetime().nullable(),
+    /** The operation holding the maintenance; null for an administrator's. */
+    maintenanceTicket: p.integer().nullable(),
     version: p.integer().version().default(1),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p

@@ -100,8 +100,9 @@ export async function appendPublic(
     const staging = quoteIdent(`fp_append_${table.name}`);
     const columns = table.columns.map(quoteIdent).join(', ');
     await client.query(`create temp table ${staging} (like ${target}) on commit drop`);
+    const rows = await source.rows('public', table);
     const into = client.query(copyFrom(`copy ${staging} (${columns}) from stdin`));
-    await pipeline(await source.rows('public', table), into);
+    await pipeline(rows, into);
     const keys = await uniqueKeysOf(client, table.name);
     for (const key of keys) {
       if (key.columns.some((c) => table.identity.includes(c))) continue;

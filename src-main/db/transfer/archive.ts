@@ -1,15 +1,16 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip, createGzip } from 'node:zlib';
+import { createGzip } from 'node:zlib';
 import { z } from 'zod';
 import { isValidSlug } from '../../../src-shared/domain/slug.ts';
 import { maskUrlsIn } from '../connection-string.ts';
 import { schemasOf, type Description, type TableShape } from './describe.ts';
+import { gzipLines } from './bounded-lines.ts';
+import { printable } from './printable.ts';
 import type { TransferSource } from './source.ts';
 import type { Fingerprint } from './tables.ts';
 
@@ -150,10 +151,7 @@ export async function writeArchive(
   return { file, bytes: out.bytesWritten, sections: sections.length, rows };
 }
 
-function lines(file: string): AsyncIterator<string> {
-  const input = createReadStream(file).pipe(createGunzip());
-  return createInterface({ input, crlfDelay: Infinity })[Symbol.asyncIterator]();
-}
+const lines = (file: string): AsyncIterator<string> => gzipLines(file);
 
 function tagged(line: string | undefined, tag: string): unknown {
   if (line === undefined || !line.startsWith(`${tag} `)) return undefined;
@@ -218,8 +216,13 @@ export async function openArchiveSource(
 ): Promise<TransferSource & { manifest: Manifest }> {
   const checked = await checkArchive(file);
   const { fingerprints } = checked;
-  // an archive made by an older version may name its source with a password
-  const manifest = { ...checked.manifest, source: maskUrlsIn(checked.manifest.source) };
+  // an archive made by an older version may name its source with a password; any may hold escapes
+  const manifest = {
+    ...checked.manifest,
+    app: printable(checked.manifest.app),
+    createdAt: printable(checked.manifest.createdAt),
+    source: printable(maskUrlsIn(checked.manifest.source)),
+  };
   const it = lines(file);
   const next = async () => {
     const r = await it.next();

@@ -92,8 +92,10 @@ async function copyTable(
   schema: string,
   table: TableShape,
 ): Promise<number> {
+  // the rows first: a target left waiting in COPY for rows that never come would hang its rollback
+  const rows = await source.rows(schema, table);
   const into = client.query(copyFrom(copyInSql(schema, table)));
-  await pipeline(await source.rows(schema, table), into);
+  await pipeline(rows, into);
   return Number(into.rowCount ?? 0);
 }
 

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { maskUrlsIn } from '../connection-string.ts';
 import { probeServer } from '../connection.ts';
+import { printable } from './printable.ts';
 
 /*
  * A copy into a database (a move or a restore) first leaves a marker there,
@@ -50,7 +51,7 @@ export async function readMarker(
   const found = marker.rows[0]?.marker;
   if (!found) throw new Error('The database holds an empty transfer marker');
   return {
-    marker: { ...found, source: maskUrlsIn(found.source) },
+    marker: { ...found, source: printable(maskUrlsIn(found.source)) },
     done: new Set(done.rows.map((r) => r.step)),
   };
 }

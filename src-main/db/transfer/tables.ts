@@ -40,6 +40,11 @@ export interface Fingerprint {
   sum: string;
 }
 
+const fingerprintSql = (schema: string, table: TableShape, i: number, only: string) =>
+  `select ${i} as i, count(*)::int as rows,
+          coalesce(sum(('x' || substr(md5(row(${table.columns.map((c) => `t.${quoteIdent(c)}`).join(', ')})::text), 1, 15))::bit(60)::bigint), 0)::text as sum
+     from ${qualified(schema, table)} t where ${only}`;
+
 /**
  * One query for a schema's tables: each row's text hashed with md5, its first
  * 60 bits summed as numeric. Equal on both ends means the same rows, in any
@@ -52,13 +57,21 @@ export async function fingerprintsOf(
   tables: TableShape[],
   only: (table: TableShape) => string = () => 'true',
 ): Promise<Fingerprint[]> {
-  if (tables.length === 0) return [];
-  const parts = tables.map(
-    (table, i) =>
-      `select ${i} as i, count(*)::int as rows,
-              coalesce(sum(('x' || substr(md5(row(${table.columns.map((c) => `t.${quoteIdent(c)}`).join(', ')})::text), 1, 15))::bit(60)::bigint), 0)::text as sum
-         from ${qualified(schema, table)} t where ${only(table)}`,
+  return fingerprintsOfMany(
+    client,
+    tables.map((table) => ({ schema, table })),
+    only,
   );
+}
+
+/** The fingerprints of tables of several schemas, in one query (one round trip). */
+export async function fingerprintsOfMany(
+  client: pg.ClientBase,
+  tables: { schema: string; table: TableShape }[],
+  only: (table: TableShape) => string = () => 'true',
+): Promise<Fingerprint[]> {
+  if (tables.length === 0) return [];
+  const parts = tables.map(({ schema, table }, i) => fingerprintSql(schema, table, i, only(table)));
   const { rows } = await client.query<{ i: number; rows: number; sum: string }>(
     `${parts.join(' union all ')} order by i`,
   );

@@ -19,8 +19,14 @@ import { namesItsOrganization } from '../../../src-shared/domain/events.ts';
 import { tenantSchemaName } from '../../../src-shared/domain/slug.ts';
 import { AppError, isAppError } from '../../../src-shared/errors.ts';
 import { Agent, Organization, Skill, User } from '../../db/entities/index.ts';
+import { requireRecentPassword } from '../../identity/step-up.ts';
 import { CHANGE_CHANNEL } from '../../db/change-listener.ts';
-import { tenantEm, type OrganizationRow } from '../../db/tenancy.ts';
+import {
+  holdMaintenance,
+  refuseInMaintenance,
+  type MaintenanceHold,
+} from '../../db/maintenance.ts';
+import { organizationRow, tenantEm, type OrganizationRow } from '../../db/tenancy.ts';
 import { outcome, recordAudit, type Changes } from '../../services/audit.ts';
 import { appErrorOf, withDbErrors } from '../../services/db-errors.ts';
 import { parseOrThrow } from '../../services/validation.ts';
@@ -55,6 +61,9 @@ type AnyRegistration = {
   audit?: Registration<Channel>['audit'];
   target?: (input: never, em: EntityManager) => Target | Promise<Target>;
   beforePasswordChange?: true;
+  stepUp?: true | ((input: never, actor: Actor) => boolean);
+  maintenance?: { reason: string; organizationIds: (input: never) => readonly string[] };
+  duringMaintenance?: true;
   load?: LoadKind;
   loadId?: (input: never) => string;
   run?: (w: never, input: never, record: never) => Promise<unknown>;
@@ -131,6 +140,9 @@ function requireVersion(kind: LoadKind, record: Loadable[LoadKind], input: Input
 
 const writes = (scope: AnyRegistration['scope']) => scope === 'write' || scope === 'tenantWrite';
 
+/** A tenant write found its organization renamed after choosing the schema: it starts again. */
+class RenamedMeanwhile extends Error {}
+
 export interface Registry {
   /** Runs one call of `channel` for `frame`; throws AppErrors (and faults) for the router to shape. */
   call(channel: Channel, rawInput: unknown, frame: Frame): Promise<unknown>;
@@ -147,16 +159,58 @@ export function createRegistry(
 ): Registry {
   /** Database failures that mean something to the operator arrive as AppErrors (CONFLICT, …). */
   const call = async (channel: Channel, rawInput: unknown, frame: Frame): Promise<unknown> => {
+    const held: { hold: MaintenanceHold | null } = { hold: null };
     try {
-      return await handle(channel, rawInput, frame);
+      return await handle(channel, rawInput, frame, held);
     } catch (error) {
       throw appErrorOf(error) ?? error;
     } finally {
+      await held.hold?.close();
       if (writes((REGISTRY[channel] as AnyRegistration).scope)) wrote();
     }
   };
 
-  const handle = async (channel: Channel, rawInput: unknown, frame: Frame): Promise<unknown> => {
+  /**
+   * Puts the organizations a call declares in maintenance, once it is known
+   * the caller may make it, before its transaction begins; one in another's
+   * maintenance refuses the call. The caller (`call`) ends it.
+   */
+  const enterMaintenance = async (
+    channel: Channel,
+    reg: AnyRegistration,
+    input: Input,
+    held: { hold: MaintenanceHold | null },
+  ): Promise<number | null> => {
+    if (!reg.maintenance) return null;
+    const ids = [
+      ...new Set(loosely(reg.maintenance.organizationIds)(input) as unknown as string[]),
+    ];
+    const hold = (held.hold = await holdMaintenance(
+      services.root,
+      reg.maintenance.reason,
+      channel,
+    ));
+    const claimed = new Set(await hold.claim('id', ids));
+    const others = ids.filter((id) => !claimed.has(id));
+    if (others.length > 0) {
+      const rows = await services.root
+        .fork()
+        .find(
+          Organization,
+          { id: others },
+          { fields: ['id', 'name', 'maintenanceReason', 'maintenanceSince', 'maintenanceTicket'] },
+        );
+      for (const row of rows) await refuseInMaintenance(services.root.fork(), row);
+    }
+    return hold.ticket;
+  };
+
+  const handle = async (
+    channel: Channel,
+    rawInput: unknown,
+    frame: Frame,
+    held: { hold: MaintenanceHold | null },
+  ): Promise<unknown> => {
     const reg = REGISTRY[channel] as AnyRegistration;
     const input = parseOrThrow(contract[channel].input, rawInput ?? {}) as Input;
     const { actor, caller } = frame;
@@ -180,13 +234,24 @@ export function createRegistry(
     const facts = (
       reg.target ? await loosely(reg.target)(input, services.root.fork()) : {}
     ) as Target;
+    const guarded =
+      reg.stepUp === true ||
+      (typeof reg.stepUp === 'function' &&
+        (reg.stepUp as (input: Input, actor: Actor) => boolean)(input, actor));
+    /** Asked once the caller is allowed: a refusal stays a refusal, not a password prompt. */
+    const stepUp = () => {
+      if (guarded) requireRecentPassword(actor, caller, services.sessions.now());
+    };
     // a user or organization record says itself whom it belongs to: decided once it is loaded
     const ownedRecord = reg.load === 'user' || reg.load === 'organization';
-    if (!ownedRecord) refuse(actor, capability, { organizationId, ...facts });
-    else if (capability !== null) {
+    if (!ownedRecord) {
+      refuse(actor, capability, { organizationId, ...facts });
+      stepUp();
+    } else if (capability !== null) {
       const ever = mayEver(actor, capability);
       if (!ever.allowed) throw new AppError(ever.code, ever.message);
     }
+    const ownTicket = await enterMaintenance(channel, reg, input, held);
 
     const tenant = reg.scope === 'tenantRead' || reg.scope === 'tenantWrite';
     const writing = writes(reg.scope);
@@ -286,8 +351,13 @@ export function createRegistry(
       if (!reg.load || id === undefined) return undefined;
       const record = await loadRecord(em, reg.load, id, writing);
       const owner = targetOf(reg.load, record);
-      if (ownedRecord) refuse(actor, capability, { ...owner, ...facts });
+      if (ownedRecord) {
+        refuse(actor, capability, { ...owner, ...facts });
+        stepUp();
+      }
       requireVersion(reg.load, record, input);
+      if (reg.load === 'organization' && writing && !reg.duringMaintenance)
+        await refuseInMaintenance(em, record as Organization, ownTicket);
       auditOrganization = owner.organizationId ?? auditOrganization;
       return record;
     };
@@ -309,29 +379,45 @@ export function createRegistry(
       }
       if (organizationId === undefined)
         throw new Error(`${channel} is tenant-scoped without an organizationId`);
-      const row = await organizationOf(organizationId);
-      if (!row) throw new AppError('NOT_FOUND', 'Organization not found');
-      const found = services.root.fork().map(Organization, row);
-      auditOrganization = found.id;
-      const schema = { schema: tenantSchemaName(found.slug) };
-      const em = tenantEm(services.root, found.slug);
-      if (!writing) {
-        return withDbErrors(() => work({ ...base(em), organization: found } as TenantWork), schema);
+      const inTenant = async (row: OrganizationRow | null): Promise<T> => {
+        if (!row) throw new AppError('NOT_FOUND', 'Organization not found');
+        const found = services.root.fork().map(Organization, row);
+        auditOrganization = found.id;
+        const schema = { schema: tenantSchemaName(found.slug) };
+        const em = tenantEm(services.root, found.slug);
+        if (!writing) {
+          return withDbErrors(
+            () => work({ ...base(em), organization: found } as TenantWork),
+            schema,
+          );
+        }
+        // refused at once as the row was last heard of, rather than after the operation's lock
+        await refuseInMaintenance(services.root.fork(), found, ownTicket);
+        return withDbErrors(
+          () =>
+            em.transactional(async (tx) => {
+              // every tenant write holds its organization's row: limits and counters stay exact
+              const organization = await tx.findOne(Organization, organizationId, {
+                lockMode: LockMode.PESSIMISTIC_WRITE,
+              });
+              if (!organization) throw new AppError('NOT_FOUND', 'Organization not found');
+              if (organization.slug !== found.slug) throw new RenamedMeanwhile();
+              await refuseInMaintenance(tx, organization, ownTicket);
+              const result = await work({ ...base(tx), organization } as TenantWork);
+              await writeAudit(tx, result);
+              return result;
+            }),
+          schema,
+        );
+      };
+      try {
+        return await inTenant(await organizationOf(organizationId));
+      } catch (error) {
+        if (!(error instanceof RenamedMeanwhile)) throw error;
+        // the schema now has the new slug's name: once more, from the row as committed
+        notes.length = 0;
+        return inTenant(await organizationRow(services.root.fork(), organizationId));
       }
-      return withDbErrors(
-        () =>
-          em.transactional(async (tx) => {
-            // every tenant write holds its organization's row: limits and counters stay exact
-            const organization = await tx.findOne(Organization, organizationId, {
-              lockMode: LockMode.PESSIMISTIC_WRITE,
-            });
-            if (!organization) throw new AppError('NOT_FOUND', 'Organization not found');
-            const result = await work({ ...base(tx), organization } as TenantWork);
-            await writeAudit(tx, result);
-            return result;
-          }),
-        schema,
-      );
     };
 
     const recordIdOf = (value: Input) =>
@@ -383,9 +469,11 @@ export function createRegistry(
         actor: { kind: 'system' },
         caller: {
           user: null,
+          session: null,
           files: undefined,
-          signedIn: () => undefined,
-          signOut: () => undefined,
+          signedIn: async () => undefined,
+          renewed: async () => undefined,
+          signOut: async () => undefined,
         },
       }) as Promise<ChannelOutput<typeof channel>>,
   };

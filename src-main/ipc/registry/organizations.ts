@@ -1,13 +1,16 @@
 import { ENDING_BILLING_STATUSES } from '../../../src-shared/domain/permissions.ts';
-import { organizationDto } from '../../services/dto-mapping.ts';
 import {
   changeTier,
   createOrganization,
   deleteOrganization,
+  getOrganization,
   listOrganizations,
   organizationUsage,
+  renameSlug,
+  setMaintenance,
   updateOrganization,
 } from '../../services/organizations.ts';
+import { exportOrganization, importOrganization } from '../../services/organization-transfer.ts';
 import { declare } from './define.ts';
 
 export const organizationChannels = declare({
@@ -16,7 +19,7 @@ export const organizationChannels = declare({
     access: 'readOrganizations',
     scope: 'read',
     load: 'organization',
-    run: async (_w, _input, organization) => organizationDto(organization),
+    run: (w, _input, organization) => getOrganization(w, organization),
   },
   'organizations.create': {
     access: 'manageOrganizations',
@@ -47,7 +50,37 @@ export const organizationChannels = declare({
     scope: 'write',
     audit: 'organization',
     load: 'organization',
+    stepUp: true,
     run: deleteOrganization,
+  },
+  'organizations.renameSlug': {
+    access: 'manageOrganizations',
+    scope: 'write',
+    audit: 'organization',
+    load: 'organization',
+    maintenance: { reason: 'being renamed', organizationIds: (input) => [input.id] },
+    run: renameSlug,
+  },
+  'organizations.export': {
+    access: 'transferOrganizations',
+    scope: 'read',
+    audit: { operation: 'file' },
+    load: 'organization',
+    run: exportOrganization,
+  },
+  'organizations.import': {
+    access: 'transferOrganizations',
+    scope: 'none',
+    audit: { operation: 'organization' },
+    run: importOrganization,
+  },
+  'organizations.setMaintenance': {
+    access: 'manageOrganizations',
+    scope: 'write',
+    audit: 'organization',
+    load: 'organization',
+    duringMaintenance: true,
+    run: setMaintenance,
   },
   'organizations.usage': {
     access: 'readOrganizations',

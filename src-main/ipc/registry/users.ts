@@ -1,3 +1,4 @@
+import { endSessionsOf } from '../../identity/own-sessions.ts';
 import { userDto } from '../../services/dto-mapping.ts';
 import {
   confirmUser,
@@ -17,7 +18,14 @@ export const userChannels = declare({
     load: 'user',
     run: async (_w, _input, user) => userDto(user),
   },
-  'users.create': { access: 'manageUsers', scope: 'write', audit: 'user', run: createUser },
+  'users.create': {
+    access: 'manageUsers',
+    scope: 'write',
+    audit: 'user',
+    // a new administrator is one made: every tenant is theirs
+    stepUp: (input) => input.role === 'admin',
+    run: createUser,
+  },
   'users.update': {
     // anyone may rename themself; emails and roles are the administrators'
     access: (input) =>
@@ -25,6 +33,8 @@ export const userChannels = declare({
     scope: 'write',
     audit: 'user',
     load: 'user',
+    // making someone an administrator hands them every tenant
+    stepUp: (input) => input.role === 'admin',
     run: updateUser,
   },
   'users.confirm': {
@@ -54,6 +64,8 @@ export const userChannels = declare({
     scope: 'write',
     audit: 'user',
     load: 'user',
+    // one's own is refused by setPassword: step-up is for someone else's
+    stepUp: (input, actor) => actor.kind !== 'user' || actor.id !== input.id,
     run: setPassword,
   },
   'users.delete': {
@@ -62,5 +74,12 @@ export const userChannels = declare({
     audit: 'user',
     load: 'user',
     run: (w, _input, user) => deleteUser(w, user),
+  },
+  'users.endSessions': {
+    access: 'manageUsers',
+    scope: 'write',
+    audit: 'user',
+    load: 'user',
+    run: (w, _input, user) => endSessionsOf(w, user),
   },
 });

@@ -13,14 +13,19 @@ import {
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconArrowRight } from '@tabler/icons-react';
+import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
-import { allowedAgentEvents } from '../../../src-shared/domain/agent-machine.ts';
+import { allowedAgentEvents, type AgentEvent } from '../../../src-shared/domain/agent-machine.ts';
+import { decideTransition } from '../../../src-shared/domain/limits.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
+import { MaintenanceBanner } from '../../components/MaintenanceBanner.tsx';
 import { useSession } from '../../auth/session.tsx';
 import { StatusBadge } from '../../components/badges.tsx';
 import { formatDate, formatNumber } from '../../components/forms.ts';
 import { confirmDelete } from '../../components/confirm-delete.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { Refusable } from '../../components/Refusable.tsx';
+import { CONFIRMED_EVENTS, ConfirmTransition } from './ConfirmTransition.tsx';
 import { AgentFormModal } from './AgentFormModal.tsx';
 import { AgentSkillsPanel } from './AgentSkillsPanel.tsx';
 import { EVENT_LABEL } from './event-labels.ts';
@@ -30,7 +35,9 @@ export function AgentDetailPage() {
   const navigate = useNavigate();
   const { can } = useSession();
   const [editing, edit] = useDisclosure(false);
+  const [confirming, setConfirming] = useState<AgentEvent | null>(null);
   const agent = useChannel('agents.get', { organizationId, id });
+  const organization = useChannel('organizations.get', { id: organizationId });
   const history = useChannel('agents.history', { organizationId, id });
   const transition = useWrite('agents.transition', {
     success: (a) => `${a.name} is now ${a.status}`,
@@ -49,6 +56,16 @@ export function AgentDetailPage() {
   if (!agent.data) return <Skeleton height={240} />;
   const a = agent.data;
   const writer = can('writeAgents', { organizationId });
+  const step = (event: AgentEvent, reason?: string) =>
+    transition.mutate(
+      { organizationId, id, version: a.version, event, ...(reason ? { reason } : {}) },
+      { onSuccess: () => setConfirming(null) },
+    );
+  // why the agent is in error, as the operator who marked it failed said
+  const failure =
+    a.status === 'error'
+      ? history.data?.transitions.findLast((t) => t.to === 'error' && t.agentId === a.id)
+      : undefined;
 
   const askDelete = () =>
     confirmDelete({
@@ -72,17 +89,25 @@ export function AgentDetailPage() {
           writer && (
             <>
               {allowedAgentEvents(a.status).map((event) => (
-                <Button
+                <Refusable
                   key={event}
+                  refusal={
+                    organization.data
+                      ? decideTransition(organization.data, a.status, event).refusal
+                      : null
+                  }
+                  onWayForward={
+                    can('manageOrganizations')
+                      ? () => navigate(`/organizations/${organizationId}`)
+                      : undefined
+                  }
                   variant={event === 'fail' ? 'light' : 'filled'}
                   color={event === 'fail' ? 'red' : undefined}
                   loading={transition.isPending && transition.variables?.event === event}
-                  onClick={() =>
-                    transition.mutate({ organizationId, id, version: a.version, event })
-                  }
+                  onClick={() => (CONFIRMED_EVENTS.has(event) ? setConfirming(event) : step(event))}
                 >
                   {EVENT_LABEL[event]}
-                </Button>
+                </Refusable>
               ))}
               <Button variant="default" onClick={edit.open}>
                 Edit
@@ -94,6 +119,20 @@ export function AgentDetailPage() {
           )
         }
       />
+      {organization.data && (
+        <MaintenanceBanner
+          name={organization.data.name}
+          maintenance={organization.data.maintenance}
+        />
+      )}
+      {a.status === 'error' && (
+        <Alert color="red" title="This agent is in error" mb="lg">
+          {failure?.reason
+            ? `${failure.reason} (marked failed by ${failure.actorLabel}, ${formatDate(failure.at)}).`
+            : 'No reason was given when it failed.'}{' '}
+          Redeploy it once the cause is fixed.
+        </Alert>
+      )}
       <SimpleGrid cols={{ base: 2, md: 4 }} mb="lg">
         {[
           ['Total executions', formatNumber(a.totalExecutions)],
@@ -125,7 +164,9 @@ export function AgentDetailPage() {
             <Text size="sm" fw={500} mt="sm">
               System prompt
             </Text>
-            <Code block>{a.systemPrompt}</Code>
+            <Code block style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+              {a.systemPrompt}
+            </Code>
           </Stack>
         </Card>
         <Card withBorder>
@@ -151,14 +192,24 @@ export function AgentDetailPage() {
                 title={`${t.from} → ${t.to}`}
               >
                 <Text size="xs" c="dimmed">
-                  {t.event} by {t.actorLabel} · {formatDate(t.at)}
+                  {EVENT_LABEL[t.event]} by {t.actorLabel} · {formatDate(t.at)}
                 </Text>
+                {t.reason && <Text size="sm">Reason: {t.reason}</Text>}
               </Timeline.Item>
             ))}
           </Timeline>
         </Card>
       </SimpleGrid>
       <AgentSkillsPanel organizationId={organizationId} agentId={id} writer={writer} />
+      {writer && confirming && (
+        <ConfirmTransition
+          event={confirming}
+          subject={a.name}
+          loading={transition.isPending}
+          onConfirm={(reason) => step(confirming, reason)}
+          onClose={() => setConfirming(null)}
+        />
+      )}
       {writer && editing && (
         <AgentFormModal organizationId={organizationId} agent={a} opened onClose={edit.close} />
       )}

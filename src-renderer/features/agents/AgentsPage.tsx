@@ -10,7 +10,9 @@ import {
   type AgentEvent,
   type AgentStatus,
 } from '../../../src-shared/domain/agent-machine.ts';
-import type { AgentDto } from '../../../src-shared/dto.ts';
+import { agentRoomRefusal, decideTransition } from '../../../src-shared/domain/limits.ts';
+import type { AgentDto, OrganizationDto } from '../../../src-shared/dto.ts';
+import { counted } from '../../../src-shared/plural.ts';
 import { call } from '../../api/client.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
 import { useSession } from '../../auth/session.tsx';
@@ -23,9 +25,11 @@ import { formatNumber } from '../../components/forms.ts';
 import { useListParams } from '../../components/list-params.ts';
 import { ListScreen } from '../../components/ListScreen.tsx';
 import { AgentFormModal } from './AgentFormModal.tsx';
+import { CONFIRMED_EVENTS, ConfirmTransition } from './ConfirmTransition.tsx';
 import { EVENT_LABEL } from './event-labels.ts';
 import { ImportAgentsModal } from './ImportAgentsModal.tsx';
 import { OrganizationPicker } from './OrganizationPicker.tsx';
+import { MaintenanceBanner } from '../../components/MaintenanceBanner.tsx';
 import { useRememberedOrganization } from './remembered-organization.ts';
 
 const COLUMNS: Column<AgentDto>[] = [
@@ -54,27 +58,60 @@ const COLUMNS: Column<AgentDto>[] = [
   },
 ];
 
-/** What can be done to the ticked agents: one lifecycle event for all, or an export. */
+/** How many of the ticked agents an event would move, and why the others would be refused. */
+function bulkPreview(
+  organization: OrganizationDto,
+  rows: readonly AgentDto[],
+  event: AgentEvent,
+): { done: number; refused: number; line: string } {
+  const refusedBy = new Map<string, number>();
+  let done = 0;
+  for (const row of rows) {
+    const { refusal } = decideTransition(organization, row.status, event);
+    if (!refusal) done += 1;
+    else {
+      const why = refusal.code === 'INVALID_TRANSITION' ? row.status : organization.billingStatus;
+      refusedBy.set(why, (refusedBy.get(why) ?? 0) + 1);
+    }
+  }
+  const refused = rows.length - done;
+  const reasons = [...refusedBy].map(([why, n]) => `${n} ${n === 1 ? 'is' : 'are'} ${why}`);
+  const line =
+    `${EVENT_LABEL[event]}: ${counted(done, 'agent')} will be done` +
+    (refused ? `, ${refused} refused (${reasons.join(', ')})` : '');
+  return { done, refused, line };
+}
+
+/** What can be done to the ticked agents: a lifecycle event some of them accept, or an export. */
 function AgentBulkActions({
-  organizationId,
-  selected,
+  organization,
+  rows,
   onDone,
 }: {
-  organizationId: string;
-  selected: ReadonlySet<string>;
+  organization: OrganizationDto;
+  /** The ticked agents as last seen. */
+  rows: readonly AgentDto[];
   onDone: () => void;
 }) {
+  const organizationId = organization.id;
   const [event, setEvent] = useState<AgentEvent | null>(null);
+  const [confirming, setConfirming] = useState(false);
   const [exporting, setExporting] = useState(false);
   const transition = useWrite('agents.transitionMany', { notifyErrors: true });
-  const ids = [...selected];
-  const apply = () => {
-    if (!event) return;
+  const ids = rows.map((r) => r.id);
+  const offered = AGENT_EVENTS.filter((e) =>
+    rows.some((r) => !decideTransition(organization, r.status, e).refusal),
+  );
+  const chosen = event && offered.includes(event) ? event : null;
+  const preview = chosen ? bulkPreview(organization, rows, chosen) : null;
+  const apply = (reason?: string) => {
+    if (!chosen) return;
     transition.mutate(
-      { organizationId, ids, event },
+      { organizationId, ids, event: chosen, ...(reason ? { reason } : {}) },
       {
         onSuccess: (result) => {
-          showBulkSummary(EVENT_LABEL[event], result);
+          showBulkSummary(EVENT_LABEL[chosen], result);
+          setConfirming(false);
           onDone();
         },
       },
@@ -84,28 +121,44 @@ function AgentBulkActions({
     setExporting(true);
     try {
       const document = await call('agents.export', { organizationId, ids });
-      downloadText(
-        `agents-${document.source ?? 'export'}-${today()}.json`,
-        `${JSON.stringify(document, null, 2)}\n`,
-        'application/json',
-      );
+      const name = `agents-${document.source ?? 'export'}-${today()}.json`;
+      downloadText(name, `${JSON.stringify(document, null, 2)}\n`, 'application/json');
+      notifications.show({
+        color: 'teal',
+        title: 'Exported',
+        message: `${counted(document.agents.length, 'agent')} to ${name}`,
+      });
     } catch (error) {
-      notifications.show({ color: 'red', title: 'Not exported', message: String(error) });
+      notifications.show({
+        color: 'red',
+        title: 'Not exported',
+        message: error instanceof Error ? error.message : String(error),
+      });
     } finally {
       setExporting(false);
     }
   };
   return (
     <BulkBar count={ids.length} onClear={onDone}>
+      {preview && (
+        <Text size="sm" role="status">
+          {preview.line}
+        </Text>
+      )}
       <Select
         aria-label="Action for the selected agents"
-        placeholder="Choose an action"
-        data={AGENT_EVENTS.map((e) => ({ value: e, label: EVENT_LABEL[e] }))}
-        value={event}
+        placeholder={offered.length ? 'Choose an action' : 'No step fits them all'}
+        data={offered.map((e) => ({ value: e, label: EVENT_LABEL[e] }))}
+        value={chosen}
         onChange={(v) => setEvent(v as AgentEvent | null)}
+        disabled={offered.length === 0}
         w={180}
       />
-      <Button disabled={!event} loading={transition.isPending} onClick={apply}>
+      <Button
+        disabled={!chosen}
+        loading={transition.isPending && !confirming}
+        onClick={() => (chosen && CONFIRMED_EVENTS.has(chosen) ? setConfirming(true) : apply())}
+      >
         Apply to {ids.length}
       </Button>
       <Button
@@ -116,6 +169,16 @@ function AgentBulkActions({
       >
         Export JSON
       </Button>
+      {confirming && chosen && preview && (
+        <ConfirmTransition
+          event={chosen}
+          subject={counted(preview.done, 'agent')}
+          preview={<Text size="sm">{preview.line}.</Text>}
+          loading={transition.isPending}
+          onConfirm={apply}
+          onClose={() => setConfirming(false)}
+        />
+      )}
     </BulkBar>
   );
 }
@@ -142,9 +205,27 @@ export function AgentsPage() {
     { ...params.list, organizationId, ...(status ? { status } : {}) },
     { placeholderData: (p) => p },
   );
+  const organization = useChannel('organizations.get', { id: organizationId });
+  // the ticked rows as last seen, pages away included: what the bulk preview judges
+  const [seen, setSeen] = useState<ReadonlyMap<string, AgentDto>>(new Map());
+  useEffect(() => {
+    const items = query.data?.items;
+    if (items) setSeen((before) => new Map([...before, ...items.map((a) => [a.id, a] as const)]));
+  }, [query.data]);
+  const ticked = [...selected].flatMap((id) => seen.get(id) ?? []);
   const writer = can('writeAgents', { organizationId });
+  const noRoom = organization.data ? agentRoomRefusal(organization.data) : null;
+  const toOrganization = can('manageOrganizations')
+    ? () => navigate(`/organizations/${organizationId}`)
+    : undefined;
   return (
     <>
+      {organization.data && (
+        <MaintenanceBanner
+          name={organization.data.name}
+          maintenance={organization.data.maintenance}
+        />
+      )}
       <ListScreen
         title="Agents"
         description="The agents of one organization, in its tenant schema."
@@ -158,6 +239,8 @@ export function AgentsPage() {
               <Button
                 variant="default"
                 leftSection={<IconFileImport size={16} />}
+                // the reason stands beside New agent, next to it
+                disabled={noRoom !== null}
                 onClick={importer.open}
               >
                 Import
@@ -165,13 +248,21 @@ export function AgentsPage() {
             )}
           </>
         }
-        create={writer && { label: 'New agent', onClick: create.open }}
+        create={
+          writer && {
+            label: 'New agent',
+            onClick: create.open,
+            refusal: noRoom,
+            onWayForward: toOrganization,
+          }
+        }
         bulk={
           writer &&
-          selected.size > 0 && (
+          selected.size > 0 &&
+          organization.data && (
             <AgentBulkActions
-              organizationId={organizationId}
-              selected={selected}
+              organization={organization.data}
+              rows={ticked}
               onDone={() => setSelected(new Set())}
             />
           )

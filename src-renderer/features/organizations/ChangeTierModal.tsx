@@ -1,9 +1,12 @@
 import { Alert, Button, Group, Modal, SegmentedControl, Stack, Table, Text } from '@mantine/core';
 import { useState } from 'react';
+import { useNavigate } from 'react-router';
+import { tierChangeRefusal } from '../../../src-shared/domain/limits.ts';
 import { TIERS, tierLimits, type Tier } from '../../../src-shared/domain/tiers.ts';
 import type { OrganizationDto } from '../../../src-shared/dto.ts';
 import { useWrite } from '../../api/hooks.ts';
 import { formatNumber } from '../../components/forms.ts';
+import { Refusable } from '../../components/Refusable.tsx';
 
 /** Shows the limits before and after; a refused downgrade explains why, in place. */
 export function ChangeTierModal({
@@ -16,6 +19,8 @@ export function ChangeTierModal({
   onClose: () => void;
 }) {
   const [tier, setTier] = useState<Tier>(organization.tier);
+  const navigate = useNavigate();
+  const refusal = tierChangeRefusal(organization, tier);
   const change = useWrite('organizations.changeTier', {
     success: (o) => `${o.name} is now on the ${o.tier} tier`,
   });
@@ -72,7 +77,9 @@ export function ChangeTierModal({
           <Button variant="default" onClick={close}>
             Cancel
           </Button>
-          <Button
+          <Refusable
+            refusal={refusal}
+            onWayForward={() => navigate(`/agents?org=${organization.id}`)}
             disabled={tier === organization.tier}
             loading={change.isPending}
             onClick={() =>
@@ -83,7 +90,7 @@ export function ChangeTierModal({
             }
           >
             Change to {tier}
-          </Button>
+          </Refusable>
         </Group>
       </Stack>
     </Modal>

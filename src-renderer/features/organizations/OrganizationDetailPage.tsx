@@ -19,9 +19,15 @@ import { useChannel } from '../../api/hooks.ts';
 import { useSession } from '../../auth/session.tsx';
 import { BillingBadge, RoleBadge, TierBadge } from '../../components/badges.tsx';
 import { formatDate, formatNumber } from '../../components/forms.ts';
+import { MaintenanceBanner } from '../../components/MaintenanceBanner.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { ChangeTierModal } from './ChangeTierModal.tsx';
 import { DeleteOrganizationModal } from './DeleteOrganizationModal.tsx';
+import { maintenanceRefusal } from '../../../src-shared/domain/limits.ts';
+import { Refusable } from '../../components/Refusable.tsx';
+import { MaintenanceModal } from './MaintenanceModal.tsx';
+import { RenameSlugModal } from './RenameSlugModal.tsx';
+import { ExportOrganizationModal } from './ExportOrganizationModal.tsx';
 import { EditOrganizationModal } from './OrganizationFormModal.tsx';
 
 export function OrganizationDetailPage() {
@@ -30,6 +36,9 @@ export function OrganizationDetailPage() {
   const [editing, edit] = useDisclosure(false);
   const [tiering, tier] = useDisclosure(false);
   const [deleting, del] = useDisclosure(false);
+  const [maintaining, maintain] = useDisclosure(false);
+  const [renaming, rename] = useDisclosure(false);
+  const [exporting, exporter] = useDisclosure(false);
   const org = useChannel('organizations.get', { id });
   const users = useChannel('users.list', {
     organizationId: id,
@@ -62,14 +71,36 @@ export function OrganizationDetailPage() {
           </>
         }
         actions={
-          can('manageOrganizations') && (
+          (can('manageOrganizations') || can('transferOrganizations')) && (
             <>
-              <Button variant="default" onClick={edit.open}>
-                Edit
-              </Button>
-              <Button variant="default" onClick={tier.open}>
-                Change tier
-              </Button>
+              {can('manageOrganizations') && (
+                <>
+                  <Button variant="default" onClick={edit.open}>
+                    Edit
+                  </Button>
+                  <Button variant="default" onClick={tier.open}>
+                    Change tier
+                  </Button>
+                  <Refusable
+                    variant="default"
+                    refusal={maintenanceRefusal(o)}
+                    onWayForward={o.maintenance?.byOperation ? undefined : maintain.open}
+                    onClick={rename.open}
+                  >
+                    Rename slug…
+                  </Refusable>
+                  {!o.maintenance?.byOperation && (
+                    <Button variant="default" onClick={maintain.open}>
+                      {o.maintenance ? 'End maintenance' : 'Maintenance…'}
+                    </Button>
+                  )}
+                </>
+              )}
+              {can('transferOrganizations', { organizationId: o.id }) && (
+                <Button variant="default" onClick={exporter.open}>
+                  Export organization…
+                </Button>
+              )}
               {can('endOrganizations', { organizationId: o.id }) && (
                 <Button color="red" variant="light" onClick={del.open}>
                   Delete
@@ -79,6 +110,7 @@ export function OrganizationDetailPage() {
           )
         }
       />
+      <MaintenanceBanner name={o.name} maintenance={o.maintenance} />
       <SimpleGrid cols={{ base: 1, md: 3 }} mb="lg">
         <Card withBorder>
           <Text size="sm" c="dimmed">
@@ -175,6 +207,9 @@ export function OrganizationDetailPage() {
       {editing && <EditOrganizationModal organization={o} opened onClose={edit.close} />}
       {tiering && <ChangeTierModal organization={o} opened onClose={tier.close} />}
       {deleting && <DeleteOrganizationModal organization={o} opened onClose={del.close} />}
+      {maintaining && <MaintenanceModal organization={o} onClose={maintain.close} />}
+      {renaming && <RenameSlugModal organization={o} onClose={rename.close} />}
+      {exporting && <ExportOrganizationModal organization={o} onClose={exporter.close} />}
     </>
   );
 }

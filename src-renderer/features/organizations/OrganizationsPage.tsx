@@ -1,4 +1,5 @@
-import { Code, Text } from '@mantine/core';
+import { Button, Code, Text } from '@mantine/core';
+import { IconFileImport } from '@tabler/icons-react';
 import { useDisclosure } from '@mantine/hooks';
 import { useNavigate } from 'react-router';
 import type { OrganizationDto } from '../../../src-shared/dto.ts';
@@ -8,6 +9,7 @@ import { BillingBadge, TierBadge } from '../../components/badges.tsx';
 import type { Column } from '../../components/DataTable.tsx';
 import { useListParams } from '../../components/list-params.ts';
 import { ListScreen } from '../../components/ListScreen.tsx';
+import { ImportOrganizationModal } from './ImportOrganizationModal.tsx';
 import { CreateOrganizationModal } from './OrganizationFormModal.tsx';
 
 const COLUMNS: Column<OrganizationDto>[] = [
@@ -32,6 +34,7 @@ export function OrganizationsPage() {
   const navigate = useNavigate();
   const { can } = useSession();
   const [creating, create] = useDisclosure(false);
+  const [importing, importer] = useDisclosure(false);
   const params = useListParams({ sort: 'name' });
   const query = useChannel('organizations.list', params.list, {
     placeholderData: (previous) => previous,
@@ -42,6 +45,17 @@ export function OrganizationsPage() {
         title="Organizations"
         description="Tenants of the platform, each with its own PostgreSQL schema."
         create={can('manageOrganizations') && { label: 'New organization', onClick: create.open }}
+        actions={
+          can('transferOrganizations') && (
+            <Button
+              variant="default"
+              leftSection={<IconFileImport size={16} />}
+              onClick={importer.open}
+            >
+              Import organization…
+            </Button>
+          )
+        }
         csv={{ table: 'organizations' }}
         columns={COLUMNS}
         query={query}
@@ -52,6 +66,7 @@ export function OrganizationsPage() {
         searchPlaceholder="Search name or slug…"
       />
       <CreateOrganizationModal opened={creating} onClose={create.close} />
+      {importing && <ImportOrganizationModal onClose={importer.close} />}
     </>
   );
 }

@@ -1,6 +1,7 @@
 import { Button, Select, Text } from '@mantine/core';
-import { IconCheck, IconKey, IconPencil, IconTrash } from '@tabler/icons-react';
+import { IconCheck, IconKey, IconLogout, IconPencil, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
+import { setsSomeoneElsesPassword } from '../../../src-shared/domain/permissions.ts';
 import type { UserDto } from '../../../src-shared/dto.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
 import { useSession } from '../../auth/session.tsx';
@@ -19,8 +20,15 @@ import { CreateUserModal, EditUserModal, SetPasswordModal } from './UserModals.t
 type Dialog = { kind: 'edit' | 'password'; user: UserDto } | { kind: 'create' } | null;
 
 export function UsersPage() {
-  const { can } = useSession();
+  const { can, user: me } = useSession();
   const admin = can('manageUsers');
+  const myself = {
+    kind: 'user',
+    id: me.id,
+    email: me.email,
+    role: me.role,
+    organizationId: me.organizationId,
+  } as const;
   const params = useListParams({ sort: 'email' });
   const organizationId = params.param('org');
   const query = useChannel(
@@ -32,6 +40,9 @@ export function UsersPage() {
   const [dialog, setDialog] = useState<Dialog>(null);
   const confirm = useWrite('users.confirm', { success: (u) => `${u.email} can now sign in` });
   const remove = useWrite('users.delete', { success: () => 'User deleted' });
+  const endSessions = useWrite('users.endSessions', {
+    success: ({ ended }) => `Ended ${ended} session(s)`,
+  });
   const confirmMany = useWrite('users.confirmMany');
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const confirmSelected = () =>
@@ -52,6 +63,19 @@ export function UsersPage() {
       confirmLabel: 'Delete user',
       onConfirm: () => remove.mutate({ id: user.id }),
     });
+
+  const askEndSessions = (user: UserDto) =>
+    confirmDelete({
+      title: `End every session of ${user.email}?`,
+      consequence: `${user.email} is signed out on every console now, and must sign in again.`,
+      confirmLabel: 'End sessions',
+      onConfirm: () => endSessions.mutate({ id: user.id }),
+    });
+
+  const passwordRefusal = (user: UserDto) => {
+    const decision = setsSomeoneElsesPassword(myself, user.id);
+    return decision.allowed ? null : decision.message;
+  };
 
   const columns: Column<UserDto>[] = [
     { key: 'email', label: 'Email', sort: 'email', render: (u) => <Text fw={500}>{u.email}</Text> },
@@ -93,7 +117,14 @@ export function UsersPage() {
               label: 'Set password',
               icon: <IconKey size={14} />,
               when: admin,
+              refused: passwordRefusal(u),
               onClick: () => setDialog({ kind: 'password', user: u }),
+            },
+            {
+              label: 'End sessions',
+              icon: <IconLogout size={14} />,
+              when: admin,
+              onClick: () => askEndSessions(u),
             },
             {
               label: 'Delete',

@@ -1,0 +1,210 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import pg from 'pg';
+import type { FleetChange } from '../../src-shared/channels.ts';
+import type { MaintenanceDto } from '../../src-shared/dto.ts';
+import { AppError } from '../../src-shared/errors.ts';
+import { CHANGE_CHANNEL } from './change-listener.ts';
+
+/*
+ * Maintenance: a tenant that refuses writes and says why. An operation's
+ * maintenance lasts exactly as long as the operation's process holds its
+ * ticket's advisory lock (public migration 11), on a connection opened for
+ * that alone: a crash ends it with the connection. An administrator's has
+ * no ticket and lasts until it is turned off.
+ */
+
+/** The advisory lock class of maintenance tickets ('FPMT'), as public.maintenance_held reads it. */
+const TICKET_LOCK_CLASS = 1179667796;
+
+/** What a maintenance decision reads of an organization row. */
+export interface MaintenanceColumns {
+  id: string;
+  maintenanceReason?: string | null | undefined;
+  maintenanceSince?: Date | null | undefined;
+  maintenanceTicket?: number | null | undefined;
+}
+
+/** The URL the ORM's pool connects with (openOrm gives node-postgres the whole URL). */
+function urlOf(em: EntityManager): string {
+  const options = em.config.get('driverOptions') as { connectionString?: unknown } | undefined;
+  const url = options?.connectionString ?? em.config.get('clientUrl');
+  if (typeof url !== 'string') throw new Error('The database URL is not known to the ORM');
+  return url;
+}
+
+/** The organizations whose maintenance is in force now, among `rows`; one query, none when none has a reason. */
+export async function liveMaintenance(
+  em: EntityManager,
+  rows: readonly MaintenanceColumns[],
+): Promise<Map<string, MaintenanceDto>> {
+  const marked = rows.filter((row) => row.maintenanceReason);
+  const live = new Map<string, MaintenanceDto>();
+  if (marked.length === 0) return live;
+  const tickets = [...new Set(marked.flatMap((row) => row.maintenanceTicket ?? []))];
+  const held = new Set(
+    tickets.length === 0
+      ? []
+      : (
+          await em.execute<{ ticket: number }[]>(
+            'select t as ticket from unnest(?::int[]) t where public.maintenance_held(t)',
+            [`{${tickets.join(',')}}`],
+          )
+        ).map((row) => Number(row.ticket)),
+  );
+  for (const row of marked) {
+    const ticket = row.maintenanceTicket ?? null;
+    if (!row.maintenanceReason || (ticket !== null && !held.has(ticket))) continue;
+    live.set(row.id, {
+      reason: row.maintenanceReason,
+      since: (row.maintenanceSince ?? new Date()).toISOString(),
+      byOperation: ticket !== null,
+    });
+  }
+  return live;
+}
+
+/** The organization's maintenance in force now, or null. */
+export async function maintenanceOf(
+  em: EntityManager,
+  row: MaintenanceColumns,
+): Promise<MaintenanceDto | null> {
+  return (await liveMaintenance(em, [row])).get(row.id) ?? null;
+}
+
+/** Refuses a write to a tenant in maintenance, with its reason, unless the maintenance is the writer's own. */
+export async function refuseInMaintenance(
+  em: EntityManager,
+  row: MaintenanceColumns & { name: string },
+  ownTicket: number | null = null,
+): Promise<void> {
+  if (ownTicket !== null && row.maintenanceTicket === ownTicket) return;
+  const maintenance = await maintenanceOf(em, row);
+  if (maintenance)
+    throw new AppError('MAINTENANCE', `${row.name} is in maintenance: ${maintenance.reason}`);
+}
+
+/** Past this many tenants, one maintenance step is announced once, to administrators, not per tenant. */
+const ANNOUNCED_ONE_BY_ONE = 5;
+
+/**
+ * An operation's hold on tenants' maintenance: one connection and one
+ * ticket, for any number of tenants claimed and released as the operation
+ * goes (a fan-out claims each batch in turn).
+ */
+export interface MaintenanceHold {
+  /** This hold's ticket: its own maintenance does not refuse its own writes. */
+  readonly ticket: number;
+  /**
+   * Puts the organizations (by id or slug) in maintenance for `reason`;
+   * one already in another's maintenance keeps it (an administrator's, or
+   * another live operation's). Answers the ids now held.
+   */
+  claim(by: 'id' | 'slug', values: readonly string[]): Promise<string[]>;
+  /** Ends this hold's maintenance of those organizations. */
+  release(by: 'id' | 'slug', values: readonly string[]): Promise<void>;
+  /** Releases everything still held and closes the connection. */
+  close(): Promise<void>;
+}
+
+export async function holdMaintenance(
+  em: EntityManager,
+  reason: string,
+  action: FleetChange['action'],
+): Promise<MaintenanceHold> {
+  const client = new pg.Client({ connectionString: urlOf(em) });
+  // a connection lost mid-operation ends the maintenance by itself; the work's own failure says why
+  client.on('error', () => undefined);
+  await client.connect();
+  let ticket: number;
+  try {
+    const { rows } = await client.query<{ ticket: number }>(
+      "select nextval('public.maintenance_tickets')::int as ticket",
+    );
+    ticket = Number(rows[0]?.ticket);
+    await client.query('select pg_advisory_lock($1, $2)', [TICKET_LOCK_CLASS, ticket]);
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw error;
+  }
+
+  /** Screens showing these organizations refresh (their banner); many at once: one fleet-wide word. */
+  const announce = async (ids: string[]) => {
+    if (ids.length === 0) return;
+    const changes: FleetChange[] =
+      ids.length > ANNOUNCED_ONE_BY_ONE
+        ? [{ kind: 'tenancy', id: null, organizationId: null, version: null, action }]
+        : ids.map((id) => ({
+            kind: 'organization',
+            id,
+            organizationId: id,
+            version: null,
+            action,
+          }));
+    await client.query(`select pg_notify('${CHANGE_CHANNEL}', c) from unnest($1::text[]) c`, [
+      changes.map((change) => JSON.stringify(change)),
+    ]);
+  };
+
+  const column = (by: 'id' | 'slug') => (by === 'id' ? 'id::text' : 'slug');
+  return {
+    ticket,
+    async claim(by, values) {
+      const { rows } = await client.query<{ id: string }>(
+        `update public.organizations
+            set maintenance_reason = $1, maintenance_since = now(), maintenance_ticket = $2
+          where ${column(by)} = any($3::text[])
+            and (maintenance_ticket = $2 or not public.maintenance_live(maintenance_reason, maintenance_ticket))
+          returning id`,
+        [reason, ticket, values],
+      );
+      const ids = rows.map((row) => row.id);
+      await announce(ids);
+      return ids;
+    },
+    async release(by, values) {
+      const { rows } = await client.query<{ id: string }>(
+        `update public.organizations
+            set maintenance_reason = null, maintenance_since = null, maintenance_ticket = null
+          where ${column(by)} = any($1::text[]) and maintenance_ticket = $2
+          returning id`,
+        [values, ticket],
+      );
+      await announce(rows.map((row) => row.id));
+    },
+    async close() {
+      try {
+        const { rows } = await client.query<{ id: string }>(
+          `update public.organizations
+              set maintenance_reason = null, maintenance_since = null, maintenance_ticket = null
+            where maintenance_ticket = $1 returning id`,
+          [ticket],
+        );
+        await announce(rows.map((row) => row.id));
+      } finally {
+        // ending the connection releases the lock, should the update above have failed
+        await client.end().catch(() => undefined);
+      }
+    },
+  };
+}
+
+/**
+ * Runs `work` with the organization in maintenance for `reason`: its writes
+ * answer MAINTENANCE meanwhile, reads go on, and the maintenance ends with
+ * the work, or with the process should it die first.
+ */
+export async function withMaintenance<T>(
+  em: EntityManager,
+  organizationId: string,
+  reason: string,
+  action: FleetChange['action'],
+  work: () => Promise<T>,
+): Promise<T> {
+  const hold = await holdMaintenance(em, reason, action);
+  try {
+    await hold.claim('id', [organizationId]);
+    return await work();
+  } finally {
+    await hold.close();
+  }
+}

@@ -1,0 +1,345 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { once } from 'node:events';
+import { Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip, createGzip } from 'node:zlib';
+import { z } from 'zod';
+import { isValidSlug, tenantSchemaName } from '../../../src-shared/domain/slug.ts';
+import { maskUrlsIn } from '../connection-string.ts';
+import type { TableShape } from './describe.ts';
+import type { Fingerprint } from './tables.ts';
+
+/*
+ * One organization's archive: the whole-database backup's format (archive.ts)
+ * under its own first line, so that neither restore mistakes one for the
+ * other. A gzip stream of lines:
+ *
+ *   FLEETPROMPT-TENANT 1
+ *   {manifest: app, created, source, organization, levels, the sections' tables}
+ *   @copy {"schema","table"}      then the section's rows as COPY text, then \.
+ *   @end {"rows","sum","sha256"}  the rows' fingerprint in the export's snapshot, and their hash
+ *   …
+ *   @finish {"sections"}
+ *
+ * Public sections hold the organization's rows only (its row, its users,
+ * its agent index, its skill usage, its audit events, the catalog skills
+ * its agents use); tenant sections hold the whole of its schema's tables.
+ * Read with a bounded line length and a bounded inflated size: a crafted
+ * archive is refused, never held in memory.
+ */
+
+export const TENANT_MAGIC = 'FLEETPROMPT-TENANT 1';
+const END_OF_DATA = '\\.';
+
+/** The public tables an organization's archive holds rows of, in the order they are written and restored. */
+export const TENANT_PUBLIC_TABLES = [
+  'organizations',
+  'users',
+  'skills',
+  'agent_index',
+  'skill_usage',
+  'audit_events',
+] as const;
+export type TenantPublicTable = (typeof TENANT_PUBLIC_TABLES)[number];
+
+export interface TenantManifest {
+  app: string;
+  createdAt: string;
+  /** The database exported from, masked. */
+  source: string;
+  organization: { id: string; slug: string; name: string };
+  /** Tenant migrations applied to its schema. */
+  level: number;
+  /** Public migrations applied to the source, in order. */
+  publicMigrations: string[];
+  /** TENANT_PUBLIC_TABLES with the columns the source had. */
+  publicTables: TableShape[];
+  /** The tenant schema's tables in foreign-key order. */
+  tenantTables: TableShape[];
+}
+
+const NAME = z.string().min(1).max(63);
+const shape = z.strictObject({
+  name: NAME,
+  columns: z.array(NAME).min(1).max(200),
+  identity: z.array(NAME).max(200),
+});
+const manifestSchema = z.strictObject({
+  app: z.string().max(100),
+  createdAt: z.string().max(100),
+  source: z.string().max(2000),
+  organization: z.strictObject({
+    id: z.uuid(),
+    slug: z.string().refine(isValidSlug),
+    name: z.string().min(1).max(200),
+  }),
+  level: z.number().int().min(0).max(10_000),
+  publicMigrations: z.array(z.string().max(255)).max(10_000),
+  publicTables: z.array(shape).max(TENANT_PUBLIC_TABLES.length),
+  tenantTables: z.array(shape).max(100),
+});
+
+/** Limits that keep a crafted archive from taking the process's memory or time. */
+export interface ReadLimits {
+  /** The longest line, in bytes (a row of COPY text, or the manifest). */
+  lineBytes: number;
+  /** The most bytes the archive may inflate to. */
+  inflatedBytes: number;
+}
+export const DEFAULT_LIMITS: ReadLimits = {
+  lineBytes: 16 * 1024 * 1024,
+  inflatedBytes: 4 * 1024 * 1024 * 1024,
+};
+
+export class DamagedTenantArchiveError extends Error {
+  constructor(reason: string) {
+    super(
+      `The file is not a complete FleetPrompt organization archive (${reason}); nothing was imported.`,
+    );
+    this.name = 'DamagedTenantArchiveError';
+  }
+}
+
+/** Text read from an archive, fit to print: control and direction characters removed. */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '');
+}
+
+/** Each section of an archive, in the one order it is written and read: public, then the tenant's. */
+export function sectionsOf(manifest: TenantManifest): { schema: string; table: TableShape }[] {
+  const schema = tenantSchemaName(manifest.organization.slug);
+  return [
+    ...manifest.publicTables.map((table) => ({ schema: 'public', table })),
+    ...manifest.tenantTables.map((table) => ({ schema, table })),
+  ];
+}
+
+/** What the writer needs of each section: its rows as COPY text, and their fingerprint in the same snapshot. */
+export interface SectionSource {
+  fingerprints(): Promise<Fingerprint[]>;
+  rows(schema: string, table: TableShape): Promise<Readable>;
+}
+
+/** Writes the archive into `out`, leaving it open; answers the sections and rows written. */
+export async function writeTenantArchive(
+  out: Writable,
+  manifest: TenantManifest,
+  source: SectionSource,
+): Promise<{ sections: number; rows: number }> {
+  const gzip = createGzip({ level: 6 });
+  const written = pipeline(gzip, out, { end: false });
+  written.catch(() => undefined);
+  const write = async (chunk: string | Buffer) => {
+    if (!gzip.write(chunk)) await once(gzip, 'drain');
+  };
+  const sections = sectionsOf(manifest);
+  const fingerprints = await source.fingerprints();
+  let rows = 0;
+  try {
+    await write(
+      `${TENANT_MAGIC}\n${JSON.stringify({ ...manifest, source: maskUrlsIn(manifest.source) })}\n`,
+    );
+    for (const [i, { schema, table }] of sections.entries()) {
+      const fingerprint = fingerprints[i];
+      if (!fingerprint) throw new Error(`No fingerprint for ${schema}.${table.name}`);
+      await write(`@copy ${JSON.stringify({ schema, table: table.name })}\n`);
+      const hash = createHash('sha256');
+      for await (const chunk of await source.rows(schema, table)) {
+        hash.update(chunk as Buffer);
+        await write(chunk as Buffer);
+      }
+      rows += fingerprint.rows;
+      await write(
+        `${END_OF_DATA}\n@end ${JSON.stringify({ ...fingerprint, sha256: hash.digest('hex') })}\n`,
+      );
+    }
+    await write(`@finish ${JSON.stringify({ sections: sections.length })}\n`);
+    gzip.end();
+    await written;
+  } catch (error) {
+    gzip.destroy();
+    throw error;
+  }
+  return { sections: sections.length, rows };
+}
+
+/**
+ * The archive's lines (without their newline), each at most `lineBytes`,
+ * all of them inflating to at most `inflatedBytes`; anything beyond, or a
+ * stream gzip cannot read to its end, is a DamagedTenantArchiveError.
+ */
+async function* linesOf(file: string, limits: ReadLimits): AsyncGenerator<Buffer> {
+  const gunzip = createReadStream(file).pipe(createGunzip());
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let inflated = 0;
+  try {
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+      inflated += chunk.length;
+      if (inflated > limits.inflatedBytes)
+        throw new DamagedTenantArchiveError(
+          `it inflates to more than ${limits.inflatedBytes} bytes`,
+        );
+      let start = 0;
+      for (let end = chunk.indexOf(10, start); end !== -1; end = chunk.indexOf(10, start)) {
+        if (pendingBytes + end - start > limits.lineBytes)
+          throw new DamagedTenantArchiveError(`a line is longer than ${limits.lineBytes} bytes`);
+        const piece = chunk.subarray(start, end);
+        yield pending.length === 0 ? piece : Buffer.concat([...pending, piece]);
+        pending = [];
+        pendingBytes = 0;
+        start = end + 1;
+      }
+      if (start < chunk.length) {
+        pendingBytes += chunk.length - start;
+        if (pendingBytes > limits.lineBytes)
+          throw new DamagedTenantArchiveError(`a line is longer than ${limits.lineBytes} bytes`);
+        pending.push(chunk.subarray(start));
+      }
+    }
+  } catch (error) {
+    if (error instanceof DamagedTenantArchiveError) throw error;
+    throw new DamagedTenantArchiveError(
+      printable(error instanceof Error ? error.message : String(error)),
+    );
+  } finally {
+    gunzip.destroy();
+  }
+  if (pendingBytes > 0) throw new DamagedTenantArchiveError('its last line is cut short');
+}
+
+const TAGGED = z.union([
+  z.strictObject({ schema: z.string(), table: z.string() }),
+  z.strictObject({
+    rows: z.number().int().min(0),
+    sum: z.string().max(40),
+    sha256: z.string().max(64),
+  }),
+  z.strictObject({ sections: z.number().int().min(0) }),
+]);
+
+/** A reader over the archive's lines, in order, that turns every failure into DamagedTenantArchiveError. */
+function reader(file: string, limits: ReadLimits) {
+  const it = linesOf(file, limits);
+  const next = async (): Promise<Buffer | undefined> => {
+    const r = await it.next();
+    return r.done ? undefined : r.value;
+  };
+  const tagged = async <T>(tag: string): Promise<T | undefined> => {
+    const line = (await next())?.toString('utf8');
+    if (line === undefined || !line.startsWith(`${tag} `)) return undefined;
+    try {
+      return TAGGED.parse(JSON.parse(line.slice(tag.length + 1))) as T;
+    } catch {
+      return undefined;
+    }
+  };
+  return { next, tagged, close: async () => void (await it.return(undefined)) };
+}
+
+const isEnd = (line: Buffer) => line.length === 2 && line[0] === 92 && line[1] === 46;
+
+/**
+ * Reads the whole archive once and checks it: its first line, its manifest,
+ * each section in the manifest's order with its rows' hash and count, the
+ * last line and nothing after it. Answers the manifest and each section's
+ * recorded fingerprint, in section order.
+ */
+export async function checkTenantArchive(
+  file: string,
+  limits: ReadLimits = DEFAULT_LIMITS,
+): Promise<{ manifest: TenantManifest; fingerprints: Fingerprint[] }> {
+  const damaged = (reason: string) => new DamagedTenantArchiveError(reason);
+  const lines = reader(file, limits);
+  try {
+    if ((await lines.next())?.toString('utf8') !== TENANT_MAGIC)
+      throw damaged('it does not start as one');
+    const second = (await lines.next())?.toString('utf8') ?? '';
+    let manifest: TenantManifest;
+    try {
+      manifest = manifestSchema.parse(JSON.parse(second));
+    } catch {
+      throw damaged('its manifest cannot be read');
+    }
+    const fingerprints: Fingerprint[] = [];
+    for (const { schema, table } of sectionsOf(manifest)) {
+      const name = printable(`${schema}.${table.name}`);
+      const header = await lines.tagged<{ schema: string; table: string }>('@copy');
+      if (header?.schema !== schema || header.table !== table.name)
+        throw damaged(`the section for ${name} is missing`);
+      const hash = createHash('sha256');
+      let rows = 0;
+      for (;;) {
+        const line = await lines.next();
+        if (line === undefined) throw damaged(`it ends inside ${name}`);
+        if (isEnd(line)) break;
+        hash.update(line);
+        hash.update('\n');
+        rows += 1;
+      }
+      const end = await lines.tagged<Fingerprint & { sha256: string }>('@end');
+      if (!end || end.sha256 !== hash.digest('hex') || end.rows !== rows)
+        throw damaged(`the rows of ${name} do not match their checksum`);
+      fingerprints.push({ rows: end.rows, sum: end.sum });
+    }
+    const finish = await lines.tagged<{ sections: number }>('@finish');
+    if (finish?.sections !== fingerprints.length) throw damaged('its last line is missing');
+    if ((await lines.next()) !== undefined) throw damaged('it goes on after its last line');
+    return { manifest: { ...manifest, source: maskUrlsIn(manifest.source) }, fingerprints };
+  } finally {
+    await lines.close();
+  }
+}
+
+/** A checked archive, read a second time section by section in its order. */
+export interface OpenTenantArchive {
+  manifest: TenantManifest;
+  /** Each section's recorded fingerprint, in section order. */
+  fingerprints: Fingerprint[];
+  /** The next section's rows as COPY text; it must be the one named. */
+  rows(schema: string, table: TableShape): Promise<Readable>;
+  close(): Promise<void>;
+}
+
+export async function openTenantArchive(
+  file: string,
+  limits: ReadLimits = DEFAULT_LIMITS,
+): Promise<OpenTenantArchive> {
+  const checked = await checkTenantArchive(file, limits);
+  const lines = reader(file, limits);
+  const changed = () => new DamagedTenantArchiveError('it changed while being read');
+  await lines.next();
+  await lines.next();
+  return {
+    ...checked,
+    rows: async (schema, table) => {
+      const header = await lines.tagged<{ schema: string; table: string }>('@copy');
+      if (header?.schema !== schema || header.table !== table.name) throw changed();
+      return Readable.from(
+        (async function* () {
+          let batch: Buffer[] = [];
+          let size = 0;
+          for (;;) {
+            const line = await lines.next();
+            if (line === undefined) throw changed();
+            if (isEnd(line)) break;
+            batch.push(line, NEWLINE);
+            size += line.length + 1;
+            if (size >= 65_536) {
+              yield Buffer.concat(batch);
+              batch = [];
+              size = 0;
+            }
+          }
+          if (size > 0) yield Buffer.concat(batch);
+          await lines.next();
+        })(),
+      );
+    },
+    close: lines.close,
+  };
+}
+
+const NEWLINE = Buffer.from('\n');

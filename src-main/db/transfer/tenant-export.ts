@@ -1,0 +1,142 @@
+import type { Writable } from 'node:stream';
+import type pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import { tenantSchemaName } from '../../../src-shared/domain/slug.ts';
+import { maskUrl } from '../connection.ts';
+import { checkedTenantSchema, quoteIdent, quoteLiteral } from '../identifiers.ts';
+import { LEDGER_TABLE } from '../tenant-migrator.ts';
+import { foreignKeysOf, inForeignKeyOrder, type TableShape } from './describe.ts';
+import { connectForTransfer, fingerprintsOf, qualified } from './tables.ts';
+import {
+  sectionsOf,
+  TENANT_PUBLIC_TABLES,
+  writeTenantArchive,
+  type TenantManifest,
+  type TenantPublicTable,
+} from './tenant-archive.ts';
+
+/*
+ * One organization out of a live database, read in one REPEATABLE READ,
+ * READ ONLY transaction: its public rows and its schema's tables from the
+ * same snapshot, each section's fingerprint computed in that snapshot.
+ * Only the few tables it reads are locked, whatever the fleet's size.
+ */
+
+export class TenantNotFoundError extends Error {
+  constructor(slug: string) {
+    super(`No organization has the slug "${slug}".`);
+    this.name = 'TenantNotFoundError';
+  }
+}
+
+/** Base tables of one schema with their columns (generated columns left out), the ledgers excluded. */
+export async function tableShapesOf(
+  client: pg.ClientBase,
+  schema: string,
+  only?: readonly string[],
+): Promise<TableShape[]> {
+  const { rows } = await client.query<{ table: string; column: string; identity: boolean }>(
+    `select c.relname as table, a.attname as column, a.attidentity = 'a' as identity
+       from pg_namespace n
+       join pg_class c on c.relnamespace = n.oid and c.relkind in ('r', 'p')
+       join pg_attribute a on a.attrelid = c.oid
+      where n.nspname = $1 and a.attnum > 0 and not a.attisdropped and a.attgenerated = ''
+        and c.relname <> $2 and ($3::text[] is null or c.relname = any ($3::text[]))
+      order by c.relname, a.attnum`,
+    [schema, LEDGER_TABLE, only ?? null],
+  );
+  const tables = new Map<string, TableShape>();
+  for (const row of rows) {
+    const table = tables.get(row.table) ?? { name: row.table, columns: [], identity: [] };
+    tables.set(row.table, table);
+    table.columns.push(row.column);
+    if (row.identity) table.identity.push(row.column);
+  }
+  return [...tables.values()];
+}
+
+/** Which rows of each public table are the organization's (a condition on the alias `t`). */
+function publicRowsOf(organizationId: string, schema: string): Record<TenantPublicTable, string> {
+  const id = `${quoteLiteral(organizationId)}::uuid`;
+  return {
+    organizations: `t.id = ${id}`,
+    users: `t.organization_id = ${id}`,
+    skills: `t.id in (select s.skill_id from ${quoteIdent(schema)}.agent_skills s)`,
+    agent_index: `t.organization_id = ${id}`,
+    skill_usage: `t.organization_id = ${id}`,
+    audit_events: `t.organization_id = ${id}`,
+  };
+}
+
+export interface TenantExportReport {
+  slug: string;
+  sections: number;
+  rows: number;
+}
+
+/**
+ * Writes the organization with `slug` as an archive into `out` (left open
+ * for its owner to end). Throws TenantNotFoundError when there is none.
+ */
+export async function exportTenant(
+  url: string,
+  slug: string,
+  out: Writable,
+  options: { app: string },
+): Promise<TenantExportReport> {
+  const schema = checkedTenantSchema(slug);
+  const client = await connectForTransfer(url);
+  try {
+    await client.query('begin isolation level repeatable read read only');
+    const { rows: found } = await client.query<{ id: string; name: string; level: number }>(
+      'select id, name, tenant_schema_version as level from public.organizations where slug = $1',
+      [slug],
+    );
+    const organization = found[0];
+    if (!organization) throw new TenantNotFoundError(slug);
+    const { rows: ledger } = await client.query<{ name: string }>(
+      `select name from public.${LEDGER_TABLE} order by id`,
+    );
+    const publicShapes = await tableShapesOf(client, 'public', TENANT_PUBLIC_TABLES);
+    const publicTables = TENANT_PUBLIC_TABLES.map((name) => {
+      const table = publicShapes.find((t) => t.name === name);
+      if (!table) throw new Error(`The table public.${name} is missing`);
+      return table;
+    });
+    const tenantTables = inForeignKeyOrder(
+      await tableShapesOf(client, schema),
+      await foreignKeysOf(client, schema),
+    );
+    const manifest: TenantManifest = {
+      app: options.app,
+      createdAt: new Date().toISOString(),
+      source: maskUrl(url),
+      organization: { id: organization.id, slug, name: organization.name },
+      level: organization.level,
+      publicMigrations: ledger.map((r) => r.name),
+      publicTables,
+      tenantTables,
+    };
+    const conditions = publicRowsOf(organization.id, tenantSchemaName(slug));
+    const only = (table: TableShape) => conditions[table.name as TenantPublicTable] ?? 'true';
+    const written = await writeTenantArchive(out, manifest, {
+      fingerprints: async () => [
+        ...(await fingerprintsOf(client, 'public', publicTables, only)),
+        ...(await fingerprintsOf(client, schema, tenantTables)),
+      ],
+      rows: async (from, table) => {
+        const columns = table.columns.map((c) => `t.${quoteIdent(c)}`).join(', ');
+        const where = from === 'public' ? only(table) : 'true';
+        return client.query(
+          copyTo(
+            `copy (select ${columns} from ${qualified(from, table)} t where ${where}) to stdout`,
+          ),
+        );
+      },
+    });
+    return { slug, sections: sectionsOf(manifest).length, rows: written.rows };
+  } finally {
+    await client.query('rollback').catch(() => undefined);
+    await client.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,49 @@
+import { Anchor, Button, Group, Text, type ButtonProps } from '@mantine/core';
+import { useId, type ReactNode } from 'react';
+import type { Refusal } from '../../src-shared/domain/limits.ts';
+
+/**
+ * A button whose action the shared rules may already refuse: then it is
+ * disabled, and the reason stands beside it with the way forward (a link
+ * when the screen can take the operator there). Nobody clicks to learn
+ * that it fails.
+ */
+export function Refusable({
+  refusal,
+  onClick,
+  onWayForward,
+  children,
+  ...button
+}: ButtonProps & {
+  refusal: Refusal | null;
+  onClick: () => void;
+  /** Takes the operator towards the way forward (e.g. opens the tier dialog). */
+  onWayForward?: (() => void) | undefined;
+  children: ReactNode;
+}) {
+  const reasonId = useId();
+  if (!refusal) {
+    return (
+      <Button {...button} onClick={onClick}>
+        {children}
+      </Button>
+    );
+  }
+  return (
+    <Group gap="xs" wrap="nowrap" align="center">
+      <Button {...button} disabled aria-describedby={reasonId} style={{ flexShrink: 0 }}>
+        {children}
+      </Button>
+      <Text id={reasonId} size="xs" c="dimmed" maw={280} lh={1.3}>
+        {refusal.reason}.{' '}
+        {onWayForward ? (
+          <Anchor component="button" type="button" size="xs" onClick={onWayForward}>
+            {refusal.wayForward}
+          </Anchor>
+        ) : (
+          `${refusal.wayForward}.`
+        )}
+      </Text>
+    </Group>
+  );
+}

@@ -1,0 +1,106 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGzip, gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gzipLines, LineBoundError } from '../../src-main/db/transfer/bounded-lines.ts';
+import { printable } from '../../src-main/db/transfer/printable.ts';
+
+/*
+ * What an archive is read with before anything in it is trusted: lines of
+ * bounded length from a gzip stream of bounded inflated size, and labels
+ * printed without control characters.
+ */
+let folder = '';
+beforeAll(async () => {
+  folder = await mkdtemp(join(tmpdir(), 'fleetprompt-lines-'));
+});
+afterAll(() => rm(folder, { recursive: true, force: true }));
+
+async function gzipFile(name: string, text: string): Promise<string> {
+  const file = join(folder, name);
+  await writeFile(file, gzipSync(text));
+  return file;
+}
+
+async function collect(lines: AsyncIterable<string>): Promise<string[]> {
+  const out: string[] = [];
+  for await (const line of lines) out.push(line);
+  return out;
+}
+
+const small = { maxLineBytes: 64, maxInflatedBytes: 1024 };
+
+describe('reading an archive as bounded lines', () => {
+  it('answers each line without its newline, multi-byte text and a last line without newline included', async () => {
+    const file = await gzipFile('plain.gz', 'one\nRésumé ✓\n\nlast');
+    expect(await collect(gzipLines(file, small))).toEqual(['one', 'Résumé ✓', '', 'last']);
+  });
+
+  it('joins a line that spans many compressed chunks', async () => {
+    const long = 'x'.repeat(200_000);
+    const file = await gzipFile('long.gz', `${long}\nafter\n`);
+    const lines = await collect(
+      gzipLines(file, { ...small, maxLineBytes: 300_000, maxInflatedBytes: 1e6 }),
+    );
+    expect(lines).toEqual([long, 'after']);
+  });
+
+  it('refuses a line longer than the bound, naming it', async () => {
+    const file = await gzipFile('too-long.gz', `short\n${'y'.repeat(65)}\n`);
+    await expect(collect(gzipLines(file, small))).rejects.toThrow(
+      new LineBoundError('a line is longer than 64 bytes, more than any row'),
+    );
+  });
+
+  it('refuses a stream that inflates past its bound, even in short lines', async () => {
+    const file = await gzipFile('bomb.gz', 'ab\n'.repeat(400));
+    await expect(collect(gzipLines(file, small))).rejects.toThrow(/inflates to more than/);
+  });
+
+  it('refuses a cut gzip stream as damaged', async () => {
+    const whole = gzipSync('line\n'.repeat(10_000));
+    const file = join(folder, 'cut.gz');
+    await writeFile(file, whole.subarray(0, whole.length - 20));
+    await expect(collect(gzipLines(file, { ...small, maxInflatedBytes: 1e6 }))).rejects.toThrow(
+      /its compressed data is damaged: unexpected end of file/,
+    );
+  });
+
+  it('refuses a 1 MB gzip whose first line inflates to a gigabyte within 200 MB of memory', async () => {
+    const file = join(folder, 'gigabyte-line.gz');
+    const zeros = Buffer.alloc(1024 * 1024, 0x61);
+    await pipeline(
+      (function* () {
+        for (let i = 0; i < 1100; i++) yield zeros;
+      })(),
+      createGzip({ level: 9 }),
+      createWriteStream(file),
+    );
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+    try {
+      await expect(collect(gzipLines(file))).rejects.toThrow(/a line is longer than 16 MiB/);
+    } finally {
+      clearInterval(sampler);
+    }
+    expect(peak - before).toBeLessThan(200 * 1024 * 1024);
+  });
+});
+
+describe('labels read from an archive or a marker', () => {
+  it('are printed without escape sequences, other control characters or reordering marks', () => {
+    expect(printable('postgres://db\u001b]0;owned\u0007\u001b[2J/x\u202eevil\r\n\u0085')).toBe(
+      'postgres://db]0;owned[2J/xevil',
+    );
+  });
+
+  it('keep every printable character, accents and emoji included', () => {
+    expect(printable('Acme Résumé ✓ 🚀 2026-12-05T21:00:00Z')).toBe(
+      'Acme Résumé ✓ 🚀 2026-12-05T21:00:00Z',
+    );
+  });
+});

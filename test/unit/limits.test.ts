@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import {
+  agentRoomRefusal,
+  decideTransition,
+  tierChangeRefusal,
+} from '../../src-shared/domain/limits.ts';
+
+/* The rules that refuse an action before it is tried, as both sides read them. */
+
+describe('the shared limits', () => {
+  const org = { name: 'Acme', tier: 'free', agentCount: 3, agentLimit: 3 } as const;
+
+  it('leaves room for an agent below the limit and none at it', () => {
+    expect(agentRoomRefusal({ ...org, agentCount: 2 })).toBeNull();
+    expect(agentRoomRefusal(org)).toMatchObject({ code: 'LIMIT_REACHED' });
+  });
+
+  it('names how many were wanted and how many fit when several are added', () => {
+    expect(agentRoomRefusal({ ...org, agentCount: 1 }, 4)?.reason).toBe(
+      'Acme already has 1 of 3 agents allowed on the free tier (4 wanted, room for 2)',
+    );
+  });
+
+  it('refuses a tier that allows fewer agents than the organization has, and says how many to delete', () => {
+    expect(tierChangeRefusal({ name: 'Acme', agentCount: 4 }, 'free')).toEqual({
+      code: 'LIMIT_REACHED',
+      reason: 'Acme has 4 agents; the free tier allows 3',
+      wayForward: 'Delete 1 agent first',
+    });
+    expect(tierChangeRefusal({ name: 'Acme', agentCount: 3 }, 'free')).toBeNull();
+  });
+
+  it('refuses a serving step in a suspended organization before asking the machine', () => {
+    const decision = decideTransition(
+      { name: 'Acme', billingStatus: 'suspended' },
+      'draft',
+      'deploy',
+    );
+    expect(decision.refusal?.code).toBe('FORBIDDEN');
+    expect(
+      decideTransition({ name: 'Acme', billingStatus: 'suspended' }, 'active', 'pause'),
+    ).toEqual({
+      to: 'paused',
+      refusal: null,
+    });
+  });
+
+  it('refuses a step the machine does not accept, naming the allowed ones', () => {
+    expect(
+      decideTransition({ name: 'Acme', billingStatus: 'active' }, 'draft', 'pause').refusal,
+    ).toMatchObject({
+      code: 'INVALID_TRANSITION',
+      reason: 'An agent that is draft cannot pause; allowed: deploy',
+    });
+  });
+});
