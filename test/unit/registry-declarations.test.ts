@@ -40,6 +40,7 @@ const NEEDS: Record<ChannelName, string> = {
   'organizations.changeTier': 'write organization organization',
   'organizations.delete': 'write organization organization stepUp',
   // the call that ends an organization's maintenance must be let through it
+  'organizations.renameSlug': 'write organization organization maintenance:being renamed',
   'organizations.setMaintenance': 'write organization organization duringMaintenance',
   // one organization's data out to a file, or a whole organization in: database work
   'organizations.export': 'read op:file organization',
