@@ -17,6 +17,7 @@ export const AUDIT_ACTIONS = {
   'organizations.update': 'Edited organization',
   'organizations.changeTier': 'Changed tier',
   'organizations.delete': 'Deleted organization',
+  'organizations.renameSlug': 'Renamed organization',
   'organizations.setMaintenance': 'Set maintenance',
   'organizations.export': 'Exported organization',
   'organizations.import': 'Imported organization',

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StructureReport } from '../../src-shared/contract.ts';
+import { TENANT_MIGRATIONS } from '../../migrations/tenant/index.ts';
 import { migrateAllTenants, rollbackTenants } from '../../src-main/db/fan-out.ts';
 import { checkStructure, repairStructure } from '../../src-main/db/structure/operations.ts';
 import { bindIpc } from '../../src-main/electron/ipc-binding.ts';
@@ -49,7 +50,7 @@ describe('db:check: every tenant schema against its level', () => {
     const drift = driftOf(await check(), 'st-a');
 
     expect(drift?.tenants.map((t) => t.slug)).toEqual(['st-a']);
-    expect(drift?.level).toBe(5);
+    expect(drift?.level).toBe(TENANT_MIGRATIONS.length);
     expect([...(drift?.differences ?? [])].sort()).toEqual([
       'agents.description: missing column',
       "agents.status: default 'paused'::text, expected 'draft'::text",
@@ -154,7 +155,7 @@ describe('npm run db:check', () => {
 
   it('names each drifted tenant with what differs, and exits 1', () => {
     const run = dbCheck();
-    expect(run.stdout).toContain('org_st-b (level 5):');
+    expect(run.stdout).toContain(`org_st-b (level ${TENANT_MIGRATIONS.length}):`);
     expect(run.stdout).toContain('  index agents_status_idx: missing');
     expect(run.stdout).toContain('  agents.description: missing column');
     expect(run.stdout).toMatch(/\[(ok|near|over)\] locks: /);

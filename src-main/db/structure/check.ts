@@ -100,6 +100,7 @@ export async function findDrift(
   }
 
   const groups = [...alike.values()];
+  const byWords = new Map<string, StructureDrift>();
   const items = await schemaItems(
     fork,
     groups.map((group) => group.schema),
@@ -113,13 +114,18 @@ export async function findDrift(
       wanted.equivalent.add(group.fingerprint);
       continue;
     }
-    drifted.push({
-      level: group.level,
-      differences,
-      repair: safeRepair(wanted.structure, actual),
-      tenants: group.rows.map(tenantOf),
-    });
+    const repair = safeRepair(wanted.structure, actual);
+    // schemas that differ in raw fields but alike in words are one drift
+    const words = JSON.stringify([group.level, differences, repair]);
+    const same = byWords.get(words);
+    if (same) same.tenants.push(...group.rows.map(tenantOf));
+    else {
+      const drift = { level: group.level, differences, repair, tenants: group.rows.map(tenantOf) };
+      byWords.set(words, drift);
+      drifted.push(drift);
+    }
   }
+  for (const drift of drifted) drift.tenants.sort((a, b) => a.slug.localeCompare(b.slug));
   drifted.sort((a, b) => (a.tenants[0]?.slug ?? '').localeCompare(b.tenants[0]?.slug ?? ''));
 
   return { tenants: rows.length, drifted, orphanSchemas };
