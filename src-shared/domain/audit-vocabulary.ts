@@ -18,6 +18,7 @@ export const AUDIT_ACTIONS = {
   'organizations.changeTier': 'Changed tier',
   'organizations.delete': 'Deleted organization',
   'organizations.setMaintenance': 'Set maintenance',
+  'organizations.renameSlug': 'Renamed organization slug',
   'organizations.export': 'Exported organization',
   'organizations.import': 'Imported organization',
   'users.create': 'Created user',
