@@ -19,7 +19,6 @@ export const AUDIT_ACTIONS = {
   'organizations.renameSlug': 'Renamed organization slug',
   'organizations.delete': 'Deleted organization',
   'organizations.setMaintenance': 'Set maintenance',
-  'organizations.renameSlug': 'Renamed organization slug',
   'organizations.export': 'Exported organization',
   'organizations.import': 'Imported organization',
   'users.create': 'Created user',
