@@ -31,6 +31,7 @@ export const CHANNEL_NAMES = [
   'users.update',
   'users.confirm',
   'users.confirmMany',
+  'users.unlock',
   'users.setPassword',
   'users.delete',
   'users.endSessions',

@@ -602,7 +602,12 @@ export const contract = {
     output: out<UserDto>(),
   },
   'users.confirm': { input: byId, output: out<UserDto>() },
-  'users.confirmMany': { input: z.strictObject({ ids: bulkIds }), output: out<BulkResult>() },
+  'users.confirmMany': {
+    input: z.strictObject({ ids: bulkIds }),
+    output: out<BulkResult<BulkOutcome & { alreadyConfirmed: boolean }>>(),
+  },
+  /** Ends the sign-in lock that failed attempts put on the user's email. */
+  'users.unlock': { input: byId, output: out<UserDto>() },
   'users.setPassword': {
     input: z.strictObject({ id: uuidField, password: passwordField }),
     output: out<null>(),

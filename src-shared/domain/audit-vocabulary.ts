@@ -16,6 +16,7 @@ export const AUDIT_ACTIONS = {
   'organizations.create': 'Created organization',
   'organizations.update': 'Edited organization',
   'organizations.changeTier': 'Changed tier',
+  'organizations.renameSlug': 'Renamed organization slug',
   'organizations.delete': 'Deleted organization',
   'organizations.renameSlug': 'Renamed organization',
   'organizations.setMaintenance': 'Set maintenance',
