@@ -18,7 +18,6 @@ export const AUDIT_ACTIONS = {
   'organizations.changeTier': 'Changed tier',
   'organizations.renameSlug': 'Renamed organization slug',
   'organizations.delete': 'Deleted organization',
-  'organizations.renameSlug': 'Renamed organization',
   'organizations.setMaintenance': 'Set maintenance',
   'organizations.export': 'Exported organization',
   'organizations.import': 'Imported organization',
