@@ -22,6 +22,8 @@ import {
 import { Agent, Organization } from '../src-main/db/entities/index.ts';
 import { quoteIdent, quoteLiteral } from '../src-main/db/identifiers.ts';
 import { openOrm } from '../src-main/db/orm.ts';
+import { catalogHealth } from '../src-main/db/structure/catalog-health.ts';
+import { findDrift } from '../src-main/db/structure/check.ts';
 import { organizationRow, tenantEm } from '../src-main/db/tenancy.ts';
 import { sessionUser } from '../src-main/identity/signed-in.ts';
 import { findRows } from '../src-main/services/paging.ts';
@@ -454,6 +456,28 @@ try {
       () => raw.query("select count(*) from pg_tables where schemaname like 'org\\_%'"),
       samples(10),
     ),
+  );
+
+  // B13: every tenant schema against its level, and the catalog figures beside it
+  const cold = performance.now();
+  await findDrift(orm.em, { migrations: release });
+  const coldMs = performance.now() - cold;
+  const b13 = await timed(async () => {
+    const found = await findDrift(orm.em, { migrations: release });
+    if (found.drifted.length > 0) throw new Error(`B13: ${found.drifted.length} drifts found`);
+  }, samples(10));
+  const health = await catalogHealth(orm.em);
+  const [largest] = health.largestTenants;
+  record(
+    'B13 drift check (every tenant schema)',
+    'ms',
+    b13,
+    undefined,
+    `${allTenants} tenants; first check in the process (expected structure probed) ${coldMs.toFixed(0)} ms; ` +
+      `catalog: ${health.relations.tenant} of ${health.relations.total} pg_class rows in tenant schemas ` +
+      `(${(health.relations.share * 100).toFixed(0)} %), ${(health.catalogBytes / 2 ** 20).toFixed(0)} MB; ` +
+      `a whole-fleet transaction needs ${health.locks.fleetNeeds} locks of ${health.locks.capacity}; ` +
+      `largest tenant ${largest?.slug ?? '-'} ${((largest?.bytes ?? 0) / 2 ** 20).toFixed(1)} MB`,
   );
 
   // B3: agents page, 50 of 10,000 agents in one tenant
@@ -1045,6 +1069,14 @@ function goalsOf(): Goal[] {
   else if (tenants >= 1_000)
     check('B2 <= 0.4 s at 1,000 tenants', b2?.p50, (v) => v <= 0.4, seconds);
   check('B2 >= 4x serial', b2?.raw && b2.raw.p50 / b2.p50, (v) => v >= 4, x);
+  const b13 = find('B13 drift check');
+  if (tenants >= 10_000)
+    check(
+      'B13 drift check p95 <= 1 s at 10,000 tenants',
+      b13?.p95,
+      (v) => v <= 1_000,
+      (v) => `${v.toFixed(0)} ms`,
+    );
   const floor = find('B6 floor')?.p50;
   check(
     'B6 cold start, empty data directory, p95 <= 2.0 s',
