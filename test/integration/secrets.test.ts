@@ -74,6 +74,7 @@ describe('secrets never leave the main process', () => {
     await call('organizations.usage', { organizationId: org.id });
     await call('organizations.setMaintenance', { id: org.id, on: true, reason: 'checking' });
     await call('organizations.setMaintenance', { id: org.id, on: false });
+    await call('organizations.renameSlug', { id: org.id, slug: 'secret-co', version: org.version });
     await call('fleet.overview', {});
     await call('fleet.searchAgents', { query: 'a' });
     await call('tenancy.recount', {});

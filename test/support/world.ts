@@ -137,6 +137,12 @@ export async function buildWorld(h: Harness, prefix: string): Promise<World> {
       return { id: doomed.id, confirmSlug: doomed.slug };
     },
     'organizations.usage': async (s) => ({ organizationId: org[s].id }),
+    // to the slug it has: the world's organizations keep the slugs other inputs are made of
+    'organizations.renameSlug': async (s) => ({
+      id: org[s].id,
+      slug: org[s].slug,
+      version: await orgVersion(s),
+    }),
     'organizations.export': async (s) => ({ id: org[s].id }),
     // the first chunk of an upload: what every import begins with, refused or taken as a whole
     'organizations.import': withoutOrganization(async () => ({
@@ -159,6 +165,7 @@ export async function buildWorld(h: Harness, prefix: string): Promise<World> {
     'users.update': async (s) => ({ id: target[s].userId, name: `Name ${unique()}` }),
     'users.confirm': async (s) => ({ id: target[s].userId }),
     'users.confirmMany': async (s) => ({ ids: [target[s].userId] }),
+    'users.unlock': async (s) => ({ id: target[s].userId }),
     'users.setPassword': async (s) => ({ id: target[s].userId, password: PASSWORD }),
     'users.delete': async (s) => ({
       id: (await h.user(org[s].id, 'user', `doomed-${unique()}@x.test`)).id,
@@ -251,6 +258,10 @@ export async function buildWorld(h: Harness, prefix: string): Promise<World> {
     'tenancy.status': withoutOrganization(async () => ({})),
     'tenancy.migrateAll': withoutOrganization(async () => ({})),
     'tenancy.recount': withoutOrganization(async () => ({})),
+    'tenancy.check': withoutOrganization(async () => ({})),
+    'tenancy.repair': withoutOrganization(async () => ({
+      organizationIds: [org.own.id, org.other.id],
+    })),
     'fleet.overview': withoutOrganization(async () => ({})),
     'fleet.searchAgents': withoutOrganization(async () => ({ query: 'Target' })),
     'audit.list': async (s) => ({ organizationId: org[s].id }),

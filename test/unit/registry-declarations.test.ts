@@ -40,6 +40,7 @@ const NEEDS: Record<ChannelName, string> = {
   'organizations.changeTier': 'write organization organization',
   'organizations.delete': 'write organization organization stepUp',
   // the call that ends an organization's maintenance must be let through it
+  'organizations.renameSlug': 'write organization organization maintenance:being renamed',
   'organizations.setMaintenance': 'write organization organization duringMaintenance',
   // one organization's data out to a file, or a whole organization in: database work
   'organizations.export': 'read op:file organization',
@@ -52,6 +53,7 @@ const NEEDS: Record<ChannelName, string> = {
   'users.update': 'write user user stepUpWhen',
   'users.confirm': 'write user user',
   'users.confirmMany': 'write user user bulk',
+  'users.unlock': 'write user user',
   // someone else's password needs step-up (one's own is refused)
   'users.setPassword': 'write user user stepUpWhen',
   'users.delete': 'write user user',
@@ -79,6 +81,9 @@ const NEEDS: Record<ChannelName, string> = {
   'tenancy.status': 'read - -',
   'tenancy.migrateAll': 'none tenancy -',
   'tenancy.recount': 'none tenancy -',
+  // the drift check reads the catalog; a repair is tenant by tenant, audited whatever its outcome
+  'tenancy.check': 'none - -',
+  'tenancy.repair': 'none op:tenants -',
   'fleet.overview': 'read - -',
   'fleet.searchAgents': 'read - -',
   'audit.list': 'read - -',
@@ -169,9 +174,9 @@ describe('what the registry decides from the input', () => {
     expect(users.label({ email: 'ops@x.test' } as never)).toBe('ops@x.test');
   });
 
-  it('gives a refused row of a bulk transition no status, and a refused confirmation nothing more', () => {
+  it('gives a refused row of a bulk transition no status, and a refused confirmation no earlier one', () => {
     expect(agentChannels['agents.transitionMany'].bulk.whenRefused).toEqual({ status: null });
-    expect(userChannels['users.confirmMany'].bulk.whenRefused).toEqual({});
+    expect(userChannels['users.confirmMany'].bulk.whenRefused).toEqual({ alreadyConfirmed: false });
   });
 });
 
