@@ -185,7 +185,7 @@ describe('renaming a slug', () => {
     const other = await secondConsole(h.db);
     try {
       const admin = await h.user(h.homeId, 'admin', 'admin2@rename.test');
-      const slot = await other.slotFor(admin);
+      const slot = await other.slotFor({ id: admin.id });
       const burst = Array.from({ length: 12 }, (_, i) =>
         other.router.dispatch(slot, 'agents.create', {
           organizationId: org.id,

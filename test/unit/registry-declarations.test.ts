@@ -40,9 +40,8 @@ const NEEDS: Record<ChannelName, string> = {
   'organizations.changeTier': 'write organization organization',
   'organizations.delete': 'write organization organization stepUp',
   // the call that ends an organization's maintenance must be let through it
-  'organizations.setMaintenance': 'write organization organization duringMaintenance',
-  // its writes wait out the rename in maintenance, from before its transaction to after
   'organizations.renameSlug': 'write organization organization maintenance:being renamed',
+  'organizations.setMaintenance': 'write organization organization duringMaintenance',
   // one organization's data out to a file, or a whole organization in: database work
   'organizations.export': 'read op:file organization',
   'organizations.import': 'none op:organization -',
