@@ -84,6 +84,25 @@ export interface TenantStatus {
   problem: string | null;
 }
 
+/** A rollout in progress (db:migrate --canary / --waves), as Tenancy shows it. */
+export interface RolloutDto {
+  targetLevel: number;
+  plannedWaves: number | null;
+  maxFailures: number;
+  /** Why it waits: the wave where more than maxFailures failed, or null. */
+  stoppedReason: string | null;
+  /** Wave 0 is the canary. */
+  waves: {
+    wave: number;
+    tenants: {
+      organizationId: string;
+      slug: string;
+      outcome: 'pending' | 'migrated' | 'failed';
+      message: string | null;
+    }[];
+  }[];
+}
+
 export interface MigrateAllResult {
   total: number;
   migrated: number;
