@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +16,7 @@ import {
 } from '../../src-main/db/rollout.ts';
 import { openRuntime } from '../../src-main/runtime.ts';
 import { adminHarness } from '../support/harness.ts';
+import { SlowProbe } from '../support/rollout-child.ts';
 
 /*
  * Rollouts: a release reaches a canary first, then the rest in waves; a
@@ -124,5 +127,42 @@ describe('a rollout', () => {
     } finally {
       await rm(home, { recursive: true, force: true });
     }
+  });
+
+  it('leaves every tenant at one level or the other, and none in maintenance, when killed during a wave', async () => {
+    const child = spawn(
+      process.execPath,
+      [join(import.meta.dirname, '../support/rollout-child.ts'), h.db.url],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    try {
+      await once(child.stdout, 'data');
+      // killed once some tenants have the slow release and others not yet
+      for (let waited = 0; ; waited += 50) {
+        const reached = Object.values(await levels()).filter((l) => l === LATEST + 1).length;
+        if (reached > 0) break;
+        if (waited > 20_000) throw new Error('The rollout reached no tenant');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+    } finally {
+      child.kill('SIGKILL');
+    }
+    const after = Object.values(await levels());
+    expect(after.every((l) => l === LATEST || l === LATEST + 1)).toBe(true);
+    expect(after.some((l) => l === LATEST)).toBe(true);
+    // the killed process's connections go as the server notices; its maintenance with them
+    for (let waited = 0; ; waited += 100) {
+      const held = await h.db.sql(
+        'select slug from organizations where public.maintenance_live(maintenance_reason, maintenance_ticket)',
+      );
+      if (held.length === 0) break;
+      if (waited > 5_000) expect(held).toEqual([]);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const rerun = await runWaves(h.db.orm.em, 2, { migrations: [...TENANT_MIGRATIONS, SlowProbe] });
+    expect(rerun).toMatchObject({ stoppedAt: null, finished: true });
+    expect(Object.values(await levels()).every((l) => l === LATEST + 1)).toBe(true);
   });
 });
