@@ -659,6 +659,10 @@ export const contract = {
   'tenancy.status': { input: none, output: out<TenantStatus[]>() },
   'tenancy.migrateAll': { input: none, output: out<MigrateAllResult>() },
   'tenancy.recount': { input: none, output: out<RecountResult>() },
+  'tenancy.rollout': { input: none, output: out<RolloutDto | null>() },
+  /** The rollout's remaining waves; what it looks like after (null once finished). */
+  'tenancy.continueRollout': { input: none, output: out<RolloutDto | null>() },
+  'tenancy.stopRollout': { input: none, output: out<null>() },
 
   'fleet.overview': { input: none, output: out<FleetOverview>() },
   'fleet.searchAgents': {

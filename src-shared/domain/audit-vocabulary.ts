@@ -43,6 +43,8 @@ export const AUDIT_ACTIONS = {
   'tenancy.migrateAll': 'Migrated all tenants',
   'tenancy.recount': 'Recounted the fleet',
   'tenancy.rollback': 'Rolled tenants back',
+  'tenancy.continueRollout': 'Continued the rollout',
+  'tenancy.stopRollout': 'Stopped the rollout',
   'settings.saveDatabase': 'Saved database setting',
   'database.move': 'Moved the database',
   'database.backup': 'Backed up the database',

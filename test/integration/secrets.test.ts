@@ -78,6 +78,9 @@ describe('secrets never leave the main process', () => {
     await call('fleet.overview', {});
     await call('fleet.searchAgents', { query: 'a' });
     await call('tenancy.recount', {});
+    await call('tenancy.rollout', {});
+    await call('tenancy.continueRollout', {});
+    await call('tenancy.stopRollout', {});
     const other = (
       await call('organizations.create', { name: 'Other', slug: 'other-co', tier: 'free' })
     ).data as unknown as { id: string; version: number };

@@ -80,6 +80,10 @@ const NEEDS: Record<ChannelName, string> = {
   'tenancy.status': 'read - -',
   'tenancy.migrateAll': 'none tenancy -',
   'tenancy.recount': 'none tenancy -',
+  'tenancy.rollout': 'read - -',
+  // a rollout's waves are fan-outs: each tenant's batch in a transaction of its own
+  'tenancy.continueRollout': 'none tenancy -',
+  'tenancy.stopRollout': 'none tenancy -',
   'fleet.overview': 'read - -',
   'fleet.searchAgents': 'read - -',
   'audit.list': 'read - -',

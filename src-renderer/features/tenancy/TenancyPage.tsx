@@ -5,6 +5,7 @@ import type { MigrationProgress } from '../../../src-shared/channels.ts';
 import { AGENT_STATUSES, type AgentStatus } from '../../../src-shared/domain/agent-machine.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { RolloutPanel } from './RolloutPanel.tsx';
 
 const statusLine = (counts: Record<AgentStatus, number>) =>
   AGENT_STATUSES.map((s) => `${counts[s]} ${s}`).join(', ');
@@ -59,6 +60,7 @@ export function TenancyPage() {
         }
       />
       <Stack>
+        <RolloutPanel />
         {migrate.isPending && progress && progress.total > 0 && (
           <Progress
             value={(progress.done / progress.total) * 100}
