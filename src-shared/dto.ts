@@ -37,6 +37,8 @@ export interface UserDto {
   name: string | null;
   role: Role;
   confirmedAt: string | null;
+  /** Until when failed sign-ins lock the user's email out; null when they may sign in. */
+  lockedUntil: string | null;
   organizationId: string;
   /** Optimistic lock: an edit sends the version it started from. */
   version: number;

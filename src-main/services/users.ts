@@ -12,6 +12,7 @@ import { AppError } from '../../src-shared/errors.ts';
 import { Organization, User } from '../db/entities/index.ts';
 import { created, diff, hasChanges } from './audit.ts';
 import { userDto, type UserRow } from './dto-mapping.ts';
+import { locksOf, unlockEmail } from './sign-in-throttle.ts';
 import { containsPattern, findRows, offsetOf, sortOf } from './paging.ts';
 import type { PasswordHasher } from './password-hasher.ts';
 import { requireUncommonPassword } from './common-passwords.ts';
@@ -63,7 +64,13 @@ export async function listUsers(w: Work, input: ParsedInput<'users.list'>): Prom
       'updatedAt',
     ],
   });
-  const items = rows.map((u) => userDto({ ...u, organization: { id: u.organization } }));
+  const locks = await locksOf(
+    w.em,
+    rows.map((u) => u.email),
+  );
+  const items = rows.map((u) =>
+    userDto({ ...u, organization: { id: u.organization } }, locks.get(u.email.toLowerCase())),
+  );
   return { items, total, page: input.page, pageSize: input.pageSize };
 }
 
@@ -134,6 +141,28 @@ export async function updateUser(
   await w.em.flush();
   w.audit({ targetId: user.id, changes });
   if (changes.role || changes.email) await continueOwnSession(w, user);
+  return userDto(user);
+}
+
+/** The user as a screen shows them: with the sign-in lock on their email, if any. */
+export async function userView(w: Work, user: User): Promise<UserDto> {
+  const locks = await locksOf(w.em, [user.email]);
+  return userDto(user, locks.get(user.email.toLowerCase()));
+}
+
+/**
+ * Ends the sign-in lock on the user's email (an administrator vouching for
+ * them), audited with when it would have ended; a user not locked is left
+ * as is.
+ */
+export async function unlockUser(w: Work, user: User): Promise<UserDto> {
+  const until = await unlockEmail(w.em, user.email);
+  if (until) {
+    w.audit({
+      targetId: user.id,
+      changes: diff({ lockedUntil: until.toISOString() }, { lockedUntil: null }),
+    });
+  }
   return userDto(user);
 }
 

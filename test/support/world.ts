@@ -165,6 +165,7 @@ export async function buildWorld(h: Harness, prefix: string): Promise<World> {
     'users.update': async (s) => ({ id: target[s].userId, name: `Name ${unique()}` }),
     'users.confirm': async (s) => ({ id: target[s].userId }),
     'users.confirmMany': async (s) => ({ ids: [target[s].userId] }),
+    'users.unlock': async (s) => ({ id: target[s].userId }),
     'users.setPassword': async (s) => ({ id: target[s].userId, password: PASSWORD }),
     'users.delete': async (s) => ({
       id: (await h.user(org[s].id, 'user', `doomed-${unique()}@x.test`)).id,
@@ -261,6 +262,10 @@ export async function buildWorld(h: Harness, prefix: string): Promise<World> {
     // with no rollout in progress, both answer at once
     'tenancy.continueRollout': withoutOrganization(async () => ({})),
     'tenancy.stopRollout': withoutOrganization(async () => ({})),
+    'tenancy.check': withoutOrganization(async () => ({})),
+    'tenancy.repair': withoutOrganization(async () => ({
+      organizationIds: [org.own.id, org.other.id],
+    })),
     'fleet.overview': withoutOrganization(async () => ({})),
     'fleet.searchAgents': withoutOrganization(async () => ({ query: 'Target' })),
     'audit.list': async (s) => ({ organizationId: org[s].id }),

@@ -53,6 +53,7 @@ const NEEDS: Record<ChannelName, string> = {
   'users.update': 'write user user stepUpWhen',
   'users.confirm': 'write user user',
   'users.confirmMany': 'write user user bulk',
+  'users.unlock': 'write user user',
   // someone else's password needs step-up (one's own is refused)
   'users.setPassword': 'write user user stepUpWhen',
   'users.delete': 'write user user',
@@ -84,6 +85,9 @@ const NEEDS: Record<ChannelName, string> = {
   // a rollout's waves are fan-outs: each tenant's batch in a transaction of its own
   'tenancy.continueRollout': 'none tenancy -',
   'tenancy.stopRollout': 'none tenancy -',
+  // the drift check reads the catalog; a repair is tenant by tenant, audited whatever its outcome
+  'tenancy.check': 'none - -',
+  'tenancy.repair': 'none op:tenants -',
   'fleet.overview': 'read - -',
   'fleet.searchAgents': 'read - -',
   'audit.list': 'read - -',
@@ -174,9 +178,9 @@ describe('what the registry decides from the input', () => {
     expect(users.label({ email: 'ops@x.test' } as never)).toBe('ops@x.test');
   });
 
-  it('gives a refused row of a bulk transition no status, and a refused confirmation nothing more', () => {
+  it('gives a refused row of a bulk transition no status, and a refused confirmation no earlier one', () => {
     expect(agentChannels['agents.transitionMany'].bulk.whenRefused).toEqual({ status: null });
-    expect(userChannels['users.confirmMany'].bulk.whenRefused).toEqual({});
+    expect(userChannels['users.confirmMany'].bulk.whenRefused).toEqual({ alreadyConfirmed: false });
   });
 });
 

@@ -5,6 +5,7 @@ import { loadDemoData } from '../../services/demo-data.ts';
 import { backupNow, moveToServer } from '../../services/database-transfer.ts';
 import { fleetOverview, recount, searchAgents } from '../../services/fleet.ts';
 import { getSettings, saveDatabase, testDatabase } from '../../services/settings.ts';
+import { checkTenancy, repairTenancy } from '../../services/structure.ts';
 import { migrateAll, tenancyStatus } from '../../services/tenancy.ts';
 import { continueRollout, endRollout, rollout } from '../../services/rollouts.ts';
 import { declare } from './define.ts';
@@ -31,6 +32,13 @@ export const platformChannels = declare({
     scope: 'none',
     audit: 'tenancy',
     run: endRollout,
+  },
+  'tenancy.check': { access: 'manageTenancy', scope: 'none', run: checkTenancy },
+  'tenancy.repair': {
+    access: 'manageTenancy',
+    scope: 'none',
+    audit: { operation: 'tenants' },
+    run: repairTenancy,
   },
   'fleet.overview': { access: 'readOrganizations', scope: 'read', run: fleetOverview },
   'fleet.searchAgents': { access: 'readAgents', scope: 'read', run: searchAgents },

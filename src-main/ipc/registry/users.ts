@@ -1,12 +1,13 @@
 import { endSessionsOf } from '../../identity/own-sessions.ts';
-import { userDto } from '../../services/dto-mapping.ts';
 import {
   confirmUser,
   createUser,
   deleteUser,
   listUsers,
   setPassword,
+  unlockUser,
   updateUser,
+  userView,
 } from '../../services/users.ts';
 import { declare } from './define.ts';
 
@@ -16,7 +17,7 @@ export const userChannels = declare({
     access: 'readUsers',
     scope: 'read',
     load: 'user',
-    run: async (_w, _input, user) => userDto(user),
+    run: (w, _input, user) => userView(w, user),
   },
   'users.create': {
     access: 'manageUsers',
@@ -53,11 +54,20 @@ export const userChannels = declare({
       ids: (input) => input.ids,
       label: (user) => user.email,
       each: async (w, _input, user) => {
+        // confirming a confirmed user changes nothing: the summary says so rather than "done"
+        const alreadyConfirmed = user.confirmedAt != null;
         await confirmUser(w, user);
-        return {};
+        return { alreadyConfirmed };
       },
-      whenRefused: {},
+      whenRefused: { alreadyConfirmed: false },
     },
+  },
+  'users.unlock': {
+    access: 'manageUsers',
+    scope: 'write',
+    audit: 'user',
+    load: 'user',
+    run: (w, _input, user) => unlockUser(w, user),
   },
   'users.setPassword': {
     access: 'manageUsers',

@@ -24,6 +24,7 @@ import { downloadText, today } from '../../components/download.ts';
 import { formatNumber } from '../../components/forms.ts';
 import { useListParams } from '../../components/list-params.ts';
 import { ListScreen } from '../../components/ListScreen.tsx';
+import { useOpenedByLink } from '../../components/opened-by-link.ts';
 import { AgentFormModal } from './AgentFormModal.tsx';
 import { CONFIRMED_EVENTS, ConfirmTransition } from './ConfirmTransition.tsx';
 import { EVENT_LABEL } from './event-labels.ts';
@@ -192,6 +193,7 @@ export function AgentsPage() {
   const organizationId = params.param('org') ?? remembered ?? user.organizationId;
   const status = params.param('status') as AgentStatus | undefined;
   const [creating, create] = useDisclosure(false);
+  useOpenedByLink('new', create.open);
   const [importing, importer] = useDisclosure(false);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   useEffect(() => {

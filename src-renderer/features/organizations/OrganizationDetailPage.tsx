@@ -21,6 +21,7 @@ import { BillingBadge, RoleBadge, TierBadge } from '../../components/badges.tsx'
 import { formatDate, formatNumber } from '../../components/forms.ts';
 import { MaintenanceBanner } from '../../components/MaintenanceBanner.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { counted } from '../../../src-shared/plural.ts';
 import { ChangeTierModal } from './ChangeTierModal.tsx';
 import { DeleteOrganizationModal } from './DeleteOrganizationModal.tsx';
 import { maintenanceRefusal } from '../../../src-shared/domain/limits.ts';
@@ -147,8 +148,8 @@ export function OrganizationDetailPage() {
           </Text>
           <Title order={3}>{usage.data ? formatNumber(usage.data.totalTokensUsed) : '…'}</Title>
           <Text size="sm" mt="xs">
-            over {usage.data ? formatNumber(usage.data.totalExecutions) : '…'} executions of{' '}
-            {usage.data ? formatNumber(usage.data.agents) : '…'} agents; the tier allows{' '}
+            over {usage.data ? counted(usage.data.totalExecutions, 'execution') : '… executions'} of{' '}
+            {usage.data ? counted(usage.data.agents, 'agent') : '… agents'}; the tier allows{' '}
             {formatNumber(o.monthlyTokenLimit)} a month
           </Text>
         </Card>
@@ -166,8 +167,11 @@ export function OrganizationDetailPage() {
               No agents yet.
             </Text>
           ) : (
+            // agents down the side, so that every bar keeps its name however many there are
             <BarChart
-              h={220}
+              h={Math.max(160, chart.length * 32 + 40)}
+              orientation="vertical"
+              yAxisProps={{ interval: 0, width: 140 }}
               data={chart}
               dataKey="agent"
               series={[{ name: 'tokens', color: 'indigo.6', label: 'Tokens used' }]}

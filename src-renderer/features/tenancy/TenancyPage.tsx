@@ -6,6 +6,7 @@ import { AGENT_STATUSES, type AgentStatus } from '../../../src-shared/domain/age
 import { useChannel, useWrite } from '../../api/hooks.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { RolloutPanel } from './RolloutPanel.tsx';
+import { TenancyTabs } from './TenancyTabs.tsx';
 
 const statusLine = (counts: Record<AgentStatus, number>) =>
   AGENT_STATUSES.map((s) => `${counts[s]} ${s}`).join(', ');
@@ -59,6 +60,7 @@ export function TenancyPage() {
           </>
         }
       />
+      <TenancyTabs />
       <Stack>
         <RolloutPanel />
         {migrate.isPending && progress && progress.total > 0 && (

@@ -1,6 +1,13 @@
-import { Button, Select, Text } from '@mantine/core';
-import { IconCheck, IconKey, IconLogout, IconPencil, IconTrash } from '@tabler/icons-react';
-import { useState } from 'react';
+import { Badge, Button, Group, Select, Stack, Text } from '@mantine/core';
+import {
+  IconCheck,
+  IconKey,
+  IconLock,
+  IconLogout,
+  IconPencil,
+  IconTrash,
+} from '@tabler/icons-react';
+import { useCallback, useState } from 'react';
 import { setsSomeoneElsesPassword } from '../../../src-shared/domain/permissions.ts';
 import type { UserDto } from '../../../src-shared/dto.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
@@ -10,6 +17,7 @@ import type { Column } from '../../components/DataTable.tsx';
 import { formatDate } from '../../components/forms.ts';
 import { useListParams } from '../../components/list-params.ts';
 import { ListScreen } from '../../components/ListScreen.tsx';
+import { useOpenedByLink } from '../../components/opened-by-link.ts';
 import { RowActions } from '../../components/RowActions.tsx';
 import { BulkBar } from '../../components/BulkBar.tsx';
 import { showBulkSummary } from '../../components/bulk-summary.ts';
@@ -38,19 +46,27 @@ export function UsersPage() {
   );
   const organizations = useOrganizationOptions();
   const [dialog, setDialog] = useState<Dialog>(null);
+  useOpenedByLink(
+    'new',
+    useCallback(() => setDialog({ kind: 'create' }), []),
+  );
   const confirm = useWrite('users.confirm', { success: (u) => `${u.email} can now sign in` });
   const remove = useWrite('users.delete', { success: () => 'User deleted' });
   const endSessions = useWrite('users.endSessions', {
     success: ({ ended }) => `Ended ${ended} session(s)`,
   });
   const confirmMany = useWrite('users.confirmMany');
+  const unlock = useWrite('users.unlock', { success: (u) => `${u.email} can sign in again` });
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const confirmSelected = () =>
     confirmMany.mutate(
       { ids: [...selected] },
       {
         onSuccess: (result) => {
-          showBulkSummary('Confirm', result);
+          showBulkSummary('Confirm', result, {
+            was: (r) => r.alreadyConfirmed,
+            label: 'already confirmed',
+          });
           setSelected(new Set());
         },
       },
@@ -78,7 +94,42 @@ export function UsersPage() {
   };
 
   const columns: Column<UserDto>[] = [
-    { key: 'email', label: 'Email', sort: 'email', render: (u) => <Text fw={500}>{u.email}</Text> },
+    {
+      key: 'email',
+      label: 'Email',
+      sort: 'email',
+      render: (u) => (
+        <Stack gap={4} align="flex-start">
+          <Text fw={500}>{u.email}</Text>
+          {u.lockedUntil && (
+            <Group gap="xs" wrap="nowrap">
+              <Badge
+                color="red"
+                variant="light"
+                leftSection={<IconLock size={12} aria-hidden />}
+                title={`Five failed sign-ins: locked until ${formatDate(u.lockedUntil)}`}
+              >
+                Locked
+              </Badge>
+              {admin && (
+                <Button
+                  size="compact-xs"
+                  variant="light"
+                  aria-label={`Unlock ${u.email}`}
+                  loading={unlock.isPending && unlock.variables?.id === u.id}
+                  onClick={(e) => {
+                    e.stopPropagation();
+                    unlock.mutate({ id: u.id });
+                  }}
+                >
+                  Unlock
+                </Button>
+              )}
+            </Group>
+          )}
+        </Stack>
+      ),
+    },
     { key: 'name', label: 'Name', sort: 'name', render: (u) => u.name ?? '—' },
     { key: 'role', label: 'Role', sort: 'role', render: (u) => <RoleBadge role={u.role} /> },
     {
