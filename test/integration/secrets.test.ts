@@ -81,6 +81,8 @@ describe('secrets never leave the main process', () => {
     await call('tenancy.rollout', {});
     await call('tenancy.continueRollout', {});
     await call('tenancy.stopRollout', {});
+    await call('tenancy.check', {});
+    await call('tenancy.repair', { organizationIds: [org.id] });
     const other = (
       await call('organizations.create', { name: 'Other', slug: 'other-co', tier: 'free' })
     ).data as unknown as { id: string; version: number };
@@ -111,6 +113,7 @@ describe('secrets never leave the main process', () => {
     await call('sessions.end', { id: user.id });
     await call('sessions.endOthers', {});
     await call('users.endSessions', { id: user.id });
+    await call('users.unlock', { id: user.id });
     const agent = (
       await call('agents.create', { organizationId: org.id, name: 'Agent', systemPrompt: 'p' })
     ).data as unknown as { id: string; version: number };
