@@ -17,17 +17,17 @@ import {
   tenantMigrationScripts,
   type TenantMigrationScript,
 } from '../tenant-migrator.ts';
+import type { LineBounds } from './bounded-lines.ts';
 import type { TableShape } from './describe.ts';
 import { readMarker } from './marker.ts';
 import { connectForTransfer, fingerprintsOf, type Fingerprint } from './tables.ts';
+import { printable } from './printable.ts';
 import {
   DamagedTenantArchiveError,
   openTenantArchive,
-  printable,
   sectionsOf,
   TENANT_PUBLIC_TABLES,
   type OpenTenantArchive,
-  type ReadLimits,
   type TenantManifest,
 } from './tenant-archive.ts';
 import { tableShapesOf } from './tenant-export.ts';
@@ -62,7 +62,7 @@ export interface TenantImportOptions {
   /** For the tenant migrations' SQL; without it an ORM is opened on the target for a moment. */
   em?: EntityManager;
   onProgress?: (progress: TransferProgress) => void;
-  limits?: ReadLimits;
+  bounds?: LineBounds;
 }
 
 export interface TenantImportReport {
@@ -206,7 +206,7 @@ export async function importTenant(
       elapsedMs: performance.now() - started,
     });
   progress('checking');
-  const archive = await openTenantArchive(file, options.limits);
+  const archive = await openTenantArchive(file, options.bounds);
   try {
     const { manifest } = archive;
     checkManifest(manifest, options.as);
@@ -420,6 +420,17 @@ async function importInto(
     throw new TenantImportError(
       `The target's skill catalog has ${skillClashes.rows.map((r) => `"${printable(r.slug)}"`).join(', ')} ` +
         'under another id than the archive’s; nothing was imported.',
+    );
+
+  // a maintenance ticket is a lock a process of the source held: that maintenance ended with it;
+  // an administrator's (no ticket) is restored as it was, and a clone starts out of any
+  const maintenance = ['maintenance_reason', 'maintenance_since', 'maintenance_ticket'];
+  if (
+    maintenance.every((c) => manifest.publicTables[indexOf('organizations')]?.columns.includes(c))
+  )
+    await client.query(
+      `update ${at.organizations} set ${maintenance.map((c) => `${c} = null`).join(', ')}
+        ${clone ? '' : 'where maintenance_ticket is not null'}`,
     );
 
   const [newId] = (
