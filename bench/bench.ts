@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -19,6 +20,8 @@ import {
   moveDatabase,
   restoreArchive,
 } from '../src-main/db/transfer/operations.ts';
+import { exportTenant } from '../src-main/db/transfer/tenant-export.ts';
+import { importTenant } from '../src-main/db/transfer/tenant-import.ts';
 import { Agent, Organization } from '../src-main/db/entities/index.ts';
 import { quoteIdent, quoteLiteral } from '../src-main/db/identifiers.ts';
 import { openOrm } from '../src-main/db/orm.ts';
@@ -736,6 +739,9 @@ try {
         : '(run with --expose-gc for a stable figure)',
     );
 
+    // B12: one tenant's export and its import as a clone, among every other tenant
+    await b12OneTenant(allTenants, slot);
+
     // B10: move a fleet of its own (the bench's tenants carry a simulated future
     // migration) to another PostgreSQL, then back it up and restore it
     const fleet = await fleetToMove(quick ? 60 : 1_000);
@@ -814,6 +820,75 @@ try {
   await admin.end();
   await target.release();
   await rm(home, { recursive: true, force: true });
+}
+
+/**
+ * B12: `tenant:export` of one organization (10 agents with their history,
+ * 3 users) and `tenant:import` of its archive as a clone beside it, each
+ * verified, on the bench's database of `count` tenants; `pg_dump -n
+ * org_<slug> -Fc` of the same schema beside the export (it reads the
+ * catalog of every schema, and checks nothing).
+ */
+async function b12OneTenant(count: number, slot: SessionSlot): Promise<void> {
+  const source = await createOrganization({ name: 'B12 Source', slug: 'b12-source', tier: 'pro' });
+  for (let i = 0; i < 3; i++)
+    await orm.em.fork().transactional((tx) =>
+      insertUser(tx, passwords, {
+        organizationId: source.id,
+        email: `b12-${i}@bench.test`,
+        name: `B12 ${i}`,
+        role: 'developer',
+        password: 'bench-password',
+        confirmed: true,
+      }),
+    );
+  for (let i = 0; i < 10; i++) {
+    const agent = (await call(slot, 'agents.create', {
+      organizationId: source.id,
+      name: `B12 agent ${i}`,
+      systemPrompt: 'You answer questions about the bench.',
+    })) as { id: string; version: number };
+    await call(slot, 'agents.transition', {
+      organizationId: source.id,
+      id: agent.id,
+      version: agent.version,
+      event: 'deploy',
+    });
+  }
+  const file = join(home, 'b12.fptenant');
+  const exportOnce = async () => {
+    const out = createWriteStream(file);
+    await exportTenant(dbUrl, 'b12-source', out, { app: APP_VERSION });
+    out.end();
+    await once(out, 'finish');
+  };
+  const dumpFile = join(home, 'b12.dump');
+  const pgDump = async () => {
+    const run = spawnSync('pg_dump', ['-n', 'org_b12-source', '-Fc', '-f', dumpFile, dbUrl]);
+    if (run.status !== 0) throw new Error(`pg_dump: ${run.stderr.toString()}`);
+  };
+  const n = samples(20);
+  const [ours, dumped] = await timedPair(exportOnce, pgDump, n);
+  record(
+    `B12 one tenant's export (${count} tenants)`,
+    'ms',
+    ours,
+    dumped,
+    'raw: pg_dump -n org_<slug> -Fc; ours verified on import',
+  );
+  let clone = 0;
+  const imports = await timed(
+    () => importTenant(file, dbUrl, { as: `b12-clone-${clone++}`, em: orm.em }),
+    n,
+    { runs: 3, ms: 0 },
+  );
+  record(
+    `B12 one tenant's import as a clone (${count} tenants)`,
+    'ms',
+    imports,
+    undefined,
+    'verified table by table, all or nothing',
+  );
 }
 
 /**
