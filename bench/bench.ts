@@ -863,19 +863,29 @@ async function b12OneTenant(count: number, slot: SessionSlot): Promise<void> {
     await once(out, 'finish');
   };
   const dumpFile = join(home, 'b12.dump');
-  const pgDump = async () => {
-    const run = spawnSync('pg_dump', ['-n', 'org_b12-source', '-Fc', '-f', dumpFile, dbUrl]);
-    if (run.status !== 0) throw new Error(`pg_dump: ${run.stderr.toString()}`);
-  };
+  const pgDump = () => spawnSync('pg_dump', ['-n', 'org_b12-source', '-Fc', '-f', dumpFile, dbUrl]);
+  // the machine's pg_dump refuses a newer server (the embedded one): then ours is shown alone
+  const probe = pgDump();
   const n = samples(20);
-  const [ours, dumped] = await timedPair(exportOnce, pgDump, n);
-  record(
-    `B12 one tenant's export (${count} tenants)`,
-    'ms',
-    ours,
-    dumped,
-    'raw: pg_dump -n org_<slug> -Fc; ours verified on import',
-  );
+  if (probe.status === 0) {
+    const [ours, dumped] = await timedPair(exportOnce, async () => pgDump(), n);
+    record(
+      `B12 one tenant's export (${count} tenants)`,
+      'ms',
+      ours,
+      dumped,
+      'raw: pg_dump -n org_<slug> -Fc; ours verified on import',
+    );
+  } else {
+    const why = (probe.stderr?.toString() || String(probe.error)).split('\n')[0];
+    record(
+      `B12 one tenant's export (${count} tenants)`,
+      'ms',
+      await timed(exportOnce, n, { runs: 3, ms: 0 }),
+      undefined,
+      `no pg_dump beside it: ${why}`,
+    );
+  }
   let clone = 0;
   const imports = await timed(
     () => importTenant(file, dbUrl, { as: `b12-clone-${clone++}`, em: orm.em }),
