@@ -5,6 +5,7 @@ export default mutationConfig({
   unit: [
     'test/unit/access-policy-mutations.test.ts',
     'test/unit/agent-config.test.ts',
+    'test/unit/audit-vocabulary.test.ts',
     'test/unit/agent-document.test.ts',
     'test/unit/agent-machine.test.ts',
     'test/unit/billing.test.ts',
@@ -13,6 +14,7 @@ export default mutationConfig({
     'test/unit/effective-prompt.test.ts',
     'test/unit/events.test.ts',
     'test/unit/fields.test.ts',
+    'test/unit/limits.test.ts',
     'test/unit/password.test.ts',
     'test/unit/permissions.test.ts',
     'test/unit/slug.test.ts',

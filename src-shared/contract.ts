@@ -4,6 +4,9 @@ import {
   agentConfigPatchField,
   agentEventField,
   agentStatusField,
+  auditActionField,
+  auditTargetField,
+  instantField,
   text,
   billingStatusField,
   descriptionField,
@@ -31,6 +34,7 @@ import type {
   AgentTransitionDto,
   OrganizationDto,
   Page,
+  SessionDto,
   SkillDto,
   UserDto,
 } from './dto.ts';
@@ -84,6 +88,79 @@ export interface MigrateAllResult {
   total: number;
   migrated: number;
   failed: { slug: string; schema: string; message: string }[];
+}
+
+/** Tenants whose schemas differ alike from the structure their level should produce. */
+export interface StructureDrift {
+  /** The migration level the tenants' organizations record. */
+  level: number;
+  /** What differs, in words ("agents.config: missing column", "index agents_name_trgm_idx: missing"). */
+  differences: string[];
+  /**
+   * The safe part of a repair (missing indexes, missing or changed
+   * defaults), as run in each tenant's schema; `<tenant>` stands for its slug.
+   */
+  repair: string[];
+  tenants: { organizationId: string; slug: string; schema: string }[];
+}
+
+/** What to do about one catalog figure, said when it comes near its threshold. */
+export interface CatalogAdvice {
+  figure: 'relations' | 'catalog' | 'locks' | 'tenant';
+  level: 'ok' | 'near' | 'over';
+  message: string;
+}
+
+/** How the catalog bears the tenants (Tenancy → Structure, `npm run db:check`). */
+export interface CatalogHealth {
+  /** Relations in tenant schemas, every relation in pg_class, and the tenants' share of it (0-1). */
+  relations: { tenant: number; total: number; share: number };
+  /** pg_catalog's tables with their indexes and TOAST, in bytes, and the largest of them. */
+  catalogBytes: number;
+  largestCatalogTables: { name: string; bytes: number }[];
+  /**
+   * The server's lock table (max_locks_per_transaction × (max_connections +
+   * max_prepared_transactions)) against what one transaction touching every
+   * tenant relation would take.
+   */
+  locks: {
+    fleetNeeds: number;
+    capacity: number;
+    maxLocksPerTransaction: number;
+    maxConnections: number;
+    maxPreparedTransactions: number;
+  };
+  /** The largest tenants on disk (at most 20), from the planner's statistics. */
+  largestTenants: {
+    organizationId: string;
+    slug: string;
+    bytes: number;
+    rows: number;
+    /** Of every tenant's bytes (0-1). */
+    share: number;
+  }[];
+  advice: CatalogAdvice[];
+}
+
+/** Every tenant schema compared with the structure its level should produce, and the catalog's health. */
+export interface StructureReport {
+  checkedAt: string;
+  /** How long the comparison took, in milliseconds. */
+  elapsedMs: number;
+  /** Organizations checked. */
+  tenants: number;
+  drifted: StructureDrift[];
+  /** Schemas named like a tenant's (org_…) that no organization has. */
+  orphanSchemas: string[];
+  catalog: CatalogHealth;
+}
+
+/** What tenancy.repair did, tenant by tenant, and what is left to a person. */
+export interface StructureRepairResult {
+  repaired: { organizationId: string; slug: string; statements: string[] }[];
+  failed: { organizationId: string; slug: string; message: string }[];
+  /** What still differs in the tenants asked for, after the repair. */
+  remaining: StructureDrift[];
 }
 
 /** The fleet at a glance: all organizations for an administrator, one's own for anyone else. */
@@ -153,6 +230,14 @@ export interface AuditEventDto {
   targetType: string;
   targetId: string | null;
   changes: Record<string, { from: unknown; to: unknown }>;
+  /** The event's organization by name; null for fleet-wide events or once it is gone. */
+  organizationName: string | null;
+  /** The target's name now, or as the event recorded it once the record is gone. */
+  targetLabel: string | null;
+  /** Whether the target record still exists (a link to it leads somewhere). */
+  targetExists: boolean;
+  /** Whether the actor is still a user (a link to them leads somewhere). */
+  actorExists: boolean;
 }
 
 export interface DatabaseSettingsDto {
@@ -360,6 +445,14 @@ const agentsListInput = listInput([
 const skillsListInput = listInput(['name', 'slug', 'category', 'tierRequired', 'isOfficial']);
 const auditListInput = z.strictObject({
   organizationId: uuidField.optional(),
+  actorId: uuidField.optional(),
+  action: auditActionField.optional(),
+  targetType: auditTargetField.optional(),
+  targetId: text().trim().min(1, { error: 'is required' }).max(2_000).optional(),
+  /** From this moment on, inclusive. */
+  from: instantField.optional(),
+  /** Up to this moment, exclusive; after `from`. */
+  to: instantField.optional(),
   page: z.number().int().min(1).max(1_000_000).default(1),
   pageSize: z.number().int().min(1).max(200).default(50),
 });
@@ -401,6 +494,13 @@ export const contract = {
     input: z.strictObject({ currentPassword: text().max(1_000), newPassword: passwordField }),
     output: out<null>(),
   },
+  'auth.reauthenticate': {
+    input: z.strictObject({ password: text().max(1_000), code: text().max(20).optional() }),
+    output: out<null>(),
+  },
+  'sessions.list': { input: none, output: out<SessionDto[]>() },
+  'sessions.end': { input: byId, output: out<null>() },
+  'sessions.endOthers': { input: none, output: out<{ ended: number }>() },
 
   'organizations.list': {
     input: organizationsListInput,
@@ -456,6 +556,10 @@ export const contract = {
     input: z.strictObject({ organizationId: uuidField }),
     output: out<OrganizationUsage>(),
   },
+  'organizations.renameSlug': {
+    input: z.strictObject({ id: uuidField, slug: slugField, version: versionField }),
+    output: out<OrganizationDto>(),
+  },
   'organizations.setMaintenance': {
     input: z
       .strictObject({
@@ -498,12 +602,18 @@ export const contract = {
     output: out<UserDto>(),
   },
   'users.confirm': { input: byId, output: out<UserDto>() },
-  'users.confirmMany': { input: z.strictObject({ ids: bulkIds }), output: out<BulkResult>() },
+  'users.confirmMany': {
+    input: z.strictObject({ ids: bulkIds }),
+    output: out<BulkResult<BulkOutcome & { alreadyConfirmed: boolean }>>(),
+  },
+  /** Ends the sign-in lock that failed attempts put on the user's email. */
+  'users.unlock': { input: byId, output: out<UserDto>() },
   'users.setPassword': {
     input: z.strictObject({ id: uuidField, password: passwordField }),
     output: out<null>(),
   },
   'users.delete': { input: byId, output: out<null>() },
+  'users.endSessions': { input: byId, output: out<{ ended: number }>() },
 
   'agents.list': {
     input: agentsListInput,
@@ -608,6 +718,11 @@ export const contract = {
   'tenancy.status': { input: none, output: out<TenantStatus[]>() },
   'tenancy.migrateAll': { input: none, output: out<MigrateAllResult>() },
   'tenancy.recount': { input: none, output: out<RecountResult>() },
+  'tenancy.check': { input: none, output: out<StructureReport>() },
+  'tenancy.repair': {
+    input: z.strictObject({ organizationIds: z.array(uuidField).min(1).max(10_000) }),
+    output: out<StructureRepairResult>(),
+  },
 
   'fleet.overview': { input: none, output: out<FleetOverview>() },
   'fleet.searchAgents': {

@@ -23,5 +23,15 @@ export const showFieldErrors =
     if (error instanceof ApiError && error.fields) form.setErrors(error.fields);
   };
 
-export const formatDate = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
+/** One way to write a moment on every screen: "5 Dec 2026, 21:04:09", in the operator's time zone. */
+const MOMENT = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+export const formatDate = (iso: string | null) => (iso ? MOMENT.format(new Date(iso)) : '—');
 export const formatNumber = (n: number) => n.toLocaleString('en-US');

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TEMPERATURE_MAX, TEMPERATURE_MIN } from './agent-config.ts';
 import { AGENT_EVENTS, AGENT_STATUSES } from './agent-machine.ts';
+import { AUDIT_ACTION_KEYS, AUDIT_TARGET_KEYS } from './audit-vocabulary.ts';
 import { BILLING_STATUSES, ROLES, SKILL_CATEGORIES } from './enums.ts';
 import { passwordProblem } from './password.ts';
 import { slugProblem } from './slug.ts';
@@ -68,6 +69,17 @@ export const skillCategoryField = z.enum(SKILL_CATEGORIES);
 export const agentStatusField = z.enum(AGENT_STATUSES);
 export const agentEventField = z.enum(AGENT_EVENTS);
 export const versionField = z.number().int().min(1);
+export const auditActionField = z.enum(AUDIT_ACTION_KEYS, {
+  error: 'is not an action the audit log records',
+});
+export const auditTargetField = z.enum(AUDIT_TARGET_KEYS, {
+  error: 'is not a kind of record the audit log names',
+});
+/** A moment with its offset from UTC, as a browser's Date#toISOString writes it. */
+export const instantField = z.iso.datetime({
+  offset: true,
+  error: 'must be a date and time',
+});
 
 /** Room for an agent's own configuration keys, as stored JSON. */
 export const MAX_CONFIG_BYTES = 16_384;

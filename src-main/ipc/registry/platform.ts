@@ -1,10 +1,11 @@
 import { listAudit } from '../../services/audit-log.ts';
-import { isFirstRun } from '../../services/auth.ts';
+import { isFirstRun } from '../../identity/sign-in.ts';
 import { exportCsv } from '../../services/csv-export.ts';
 import { loadDemoData } from '../../services/demo-data.ts';
 import { backupNow, moveToServer } from '../../services/database-transfer.ts';
 import { fleetOverview, recount, searchAgents } from '../../services/fleet.ts';
 import { getSettings, saveDatabase, testDatabase } from '../../services/settings.ts';
+import { checkTenancy, repairTenancy } from '../../services/structure.ts';
 import { migrateAll, tenancyStatus } from '../../services/tenancy.ts';
 import { declare } from './define.ts';
 
@@ -18,6 +19,13 @@ export const platformChannels = declare({
     run: migrateAll,
   },
   'tenancy.recount': { access: 'manageTenancy', scope: 'none', audit: 'tenancy', run: recount },
+  'tenancy.check': { access: 'manageTenancy', scope: 'none', run: checkTenancy },
+  'tenancy.repair': {
+    access: 'manageTenancy',
+    scope: 'none',
+    audit: { operation: 'tenants' },
+    run: repairTenancy,
+  },
   'fleet.overview': { access: 'readOrganizations', scope: 'read', run: fleetOverview },
   'fleet.searchAgents': { access: 'readAgents', scope: 'read', run: searchAgents },
   'audit.list': { access: 'readAudit', scope: 'read', run: listAudit },
@@ -33,6 +41,8 @@ export const platformChannels = declare({
     access: 'manageSettings',
     scope: 'none',
     audit: { operation: 'database' },
+    // hands every tenant's data to another server
+    stepUp: true,
     run: moveToServer,
   },
   'database.backup': {

@@ -1,83 +1,222 @@
 import {
+  ActionIcon,
   Alert,
-  Code,
+  Anchor,
+  Button,
   Group,
   Pagination,
+  Pill,
   Select,
   Skeleton,
   Stack,
   Table,
   Text,
+  TextInput,
+  Tooltip,
 } from '@mantine/core';
-import { useSearchParams } from 'react-router';
+import { IconFilter } from '@tabler/icons-react';
+import { Link, useSearchParams } from 'react-router';
+import type { AuditEventDto, ChannelInput } from '../../../src-shared/contract.ts';
+import {
+  AUDIT_ACTIONS,
+  AUDIT_TARGETS,
+  auditActionLabel,
+  type AuditAction,
+  type AuditTarget,
+} from '../../../src-shared/domain/audit-vocabulary.ts';
 import { useChannel } from '../../api/hooks.ts';
 import { useSession } from '../../auth/session.tsx';
-import { formatDate } from '../../components/forms.ts';
 import { ExportCsvButton } from '../../components/ExportCsvButton.tsx';
+import { formatDate } from '../../components/forms.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { Truncated } from '../../components/Truncated.tsx';
 import { useOrganizationOptions } from '../organizations/organization-options.ts';
-import { changeText, targetText } from './audit-cells.ts';
+import { actorHref, targetHref, targetText } from './audit-cells.ts';
+import { ChangeList } from './ChangeList.tsx';
+import { auditFilters, localInputOf, type AuditFilters } from './audit-filters.ts';
+
+const ACTION_OPTIONS = Object.entries(AUDIT_ACTIONS).map(([value, label]) => ({ value, label }));
+const TARGET_OPTIONS = Object.entries(AUDIT_TARGETS).map(([value, label]) => ({ value, label }));
+
+/** A name that leads somewhere when it can, plain text when it cannot. */
+function NameLink({ text, href }: { text: string; href: string | null }) {
+  if (!href) return <Truncated text={text} />;
+  return (
+    <Anchor component={Link} to={href} size="sm" display="block" truncate="end" title={text}>
+      {text}
+    </Anchor>
+  );
+}
+
+/** Under an event's target, for administrators looking at every organization: whose it is. */
+function OrganizationLine({ event }: { event: AuditEventDto }) {
+  if (event.organizationId && event.organizationName) {
+    return (
+      <Anchor
+        component={Link}
+        to={`/organizations/${event.organizationId}`}
+        size="xs"
+        c="dimmed"
+        display="block"
+        truncate="end"
+        title={event.organizationName}
+      >
+        {event.organizationName}
+      </Anchor>
+    );
+  }
+  return (
+    <Text size="xs" c="dimmed">
+      {event.organizationId ? 'Organization deleted' : 'Fleet-wide'}
+    </Text>
+  );
+}
+
+function OnlyThis({ label, onClick }: { label: string; onClick: () => void }) {
+  return (
+    <Tooltip label={label}>
+      <ActionIcon variant="subtle" size="sm" aria-label={label} onClick={onClick}>
+        <IconFilter size={14} aria-hidden />
+      </ActionIcon>
+    </Tooltip>
+  );
+}
 
 export function AuditPage() {
   const { can } = useSession();
   const [params, setParams] = useSearchParams();
-  const organizationId = params.get('org') ?? undefined;
+  const filters = auditFilters(params);
   const page = Number(params.get('page') ?? 1) || 1;
   const organizations = useOrganizationOptions();
+  const showOrganization = can('seeAllOrganizations') && !filters.organizationId;
   const log = useChannel(
     'audit.list',
-    { page, pageSize: 50, ...(organizationId ? { organizationId } : {}) },
+    { page, pageSize: 50, ...filters },
     { placeholderData: (p) => p },
   );
-  const set = (key: string, value: string | undefined) =>
+  const set = (changes: Partial<Record<keyof AuditFilters | 'page', string | undefined>>) =>
     setParams((current) => {
       const next = new URLSearchParams(current);
-      if (value) next.set(key, value);
-      else next.delete(key);
-      if (key !== 'page') next.delete('page');
+      for (const [key, value] of Object.entries(changes)) {
+        if (value) next.set(key, value);
+        else next.delete(key);
+      }
+      if (!('page' in changes)) next.delete('page');
       return next;
     });
   const pages = log.data ? Math.max(1, Math.ceil(log.data.total / log.data.pageSize)) : 1;
+  const first: AuditEventDto | undefined = log.data?.items[0];
+  const filtered = Object.keys(filters).length > 0;
   return (
     <>
       <PageHeader
         title="Audit log"
         description="Every write, sign-in and lockout, newest first."
         actions={
-          <>
-            {can('seeAllOrganizations') && (
-              <Select
-                aria-label="Filter by organization"
-                placeholder="All organizations"
-                data={organizations}
-                value={organizationId ?? null}
-                onChange={(v) => set('org', v ?? undefined)}
-                clearable
-                searchable
-                w={260}
-              />
-            )}
-            <ExportCsvButton
-              input={{ table: 'audit', ...(organizationId ? { organizationId } : {}) }}
-            />
-          </>
+          <ExportCsvButton input={{ table: 'audit', ...filters } as ChannelInput<'csv.export'>} />
         }
       />
+      <Group gap="sm" mb="md" align="flex-end" wrap="wrap">
+        {can('seeAllOrganizations') && (
+          <Select
+            label="Organization"
+            placeholder="All organizations"
+            data={organizations}
+            value={filters.organizationId ?? null}
+            onChange={(v) => set({ organizationId: v ?? undefined })}
+            clearable
+            searchable
+            w={220}
+          />
+        )}
+        <Select
+          label="Action"
+          placeholder="Any action"
+          data={ACTION_OPTIONS}
+          value={filters.action ?? null}
+          onChange={(v) => set({ action: (v as AuditAction | null) ?? undefined })}
+          clearable
+          searchable
+          w={220}
+        />
+        <Select
+          label="Kind of record"
+          placeholder="Any record"
+          data={TARGET_OPTIONS}
+          value={filters.targetType ?? null}
+          onChange={(v) => set({ targetType: (v as AuditTarget | null) ?? undefined })}
+          clearable
+          w={160}
+        />
+        <TextInput
+          type="datetime-local"
+          label="From"
+          value={localInputOf(filters.from)}
+          onChange={(e) =>
+            set({
+              from: e.currentTarget.value
+                ? new Date(e.currentTarget.value).toISOString()
+                : undefined,
+            })
+          }
+          w={200}
+        />
+        <TextInput
+          type="datetime-local"
+          label="Until"
+          value={localInputOf(filters.to)}
+          onChange={(e) =>
+            set({
+              to: e.currentTarget.value ? new Date(e.currentTarget.value).toISOString() : undefined,
+            })
+          }
+          w={200}
+        />
+        {filtered && (
+          <Button variant="subtle" onClick={() => setParams(new URLSearchParams())}>
+            Clear filters
+          </Button>
+        )}
+      </Group>
+      {(filters.actorId || filters.targetId) && (
+        <Group gap="xs" mb="md">
+          {filters.actorId && (
+            <Pill
+              withRemoveButton
+              onRemove={() => set({ actorId: undefined })}
+              removeButtonProps={{ 'aria-label': 'Show every actor' }}
+            >
+              By {first?.actorLabel ?? 'one person'}
+            </Pill>
+          )}
+          {filters.targetId && (
+            <Pill
+              withRemoveButton
+              onRemove={() => set({ targetId: undefined, targetType: undefined })}
+              removeButtonProps={{ 'aria-label': 'Show every record' }}
+            >
+              About {first ? targetText(first) : 'one record'}
+            </Pill>
+          )}
+        </Group>
+      )}
       {log.error && (
-        <Alert color="red" title="Could not load">
+        <Alert color="red" title="Could not load the audit log">
           {log.error.message}
         </Alert>
       )}
       {!log.data && !log.error && <Skeleton height={200} />}
       {log.data && (
         <Stack>
-          <Table aria-label="Audit events" verticalSpacing="xs">
+          <Table aria-label="Audit events" verticalSpacing="xs" layout="fixed">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>When</Table.Th>
-                <Table.Th>Who</Table.Th>
-                <Table.Th>Action</Table.Th>
-                <Table.Th>Target</Table.Th>
+                <Table.Th w={165}>When</Table.Th>
+                <Table.Th w="19%">Who</Table.Th>
+                <Table.Th w="14%">Action</Table.Th>
+                <Table.Th w="22%">
+                  {showOrganization ? 'Target and organization' : 'Target'}
+                </Table.Th>
                 <Table.Th>Changes</Table.Th>
               </Table.Tr>
             </Table.Thead>
@@ -85,36 +224,61 @@ export function AuditPage() {
               {log.data.items.map((e) => (
                 <Table.Tr key={e.id}>
                   <Table.Td>
-                    <Text size="sm">{formatDate(e.at)}</Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm">{e.actorLabel}</Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Code>{e.action}</Code>
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
-                      {targetText(e.targetType, e.targetId)}
+                    <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                      {formatDate(e.at)}
                     </Text>
                   </Table.Td>
                   <Table.Td>
-                    {Object.entries(e.changes).map(([field, change]) => (
-                      <Text size="xs" key={field}>
-                        <b>{field}</b>: {changeText(change)}
-                      </Text>
-                    ))}
+                    <Group gap={2} wrap="nowrap">
+                      <NameLink text={e.actorLabel} href={actorHref(e)} />
+                      {e.actorId && !filters.actorId && (
+                        <OnlyThis
+                          label={`Only events by ${e.actorLabel}`}
+                          onClick={() => set({ actorId: e.actorId ?? undefined })}
+                        />
+                      )}
+                    </Group>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm">{auditActionLabel(e.action)}</Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Group gap={2} wrap="nowrap">
+                      <NameLink text={targetText(e)} href={targetHref(e)} />
+                      {e.targetId && !filters.targetId && (
+                        <OnlyThis
+                          label={`Only events about ${targetText(e)}`}
+                          onClick={() =>
+                            set({
+                              targetType: e.targetType as AuditTarget,
+                              targetId: e.targetId ?? undefined,
+                            })
+                          }
+                        />
+                      )}
+                    </Group>
+                    {showOrganization && <OrganizationLine event={e} />}
+                  </Table.Td>
+                  <Table.Td>
+                    <ChangeList changes={e.changes} />
                   </Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
           </Table>
-          {log.data.items.length === 0 && <Text c="dimmed">Nothing recorded yet.</Text>}
-          <Group justify="flex-end">
+          {log.data.items.length === 0 && (
+            <Text c="dimmed">
+              {filtered ? 'No event matches these filters.' : 'Nothing recorded yet.'}
+            </Text>
+          )}
+          <Group justify="space-between">
+            <Text size="sm" c="dimmed">
+              {log.data.total.toLocaleString('en-US')} {log.data.total === 1 ? 'event' : 'events'}
+            </Text>
             <Pagination
               total={pages}
               value={page}
-              onChange={(p) => set('page', String(p))}
+              onChange={(p) => set({ page: String(p) })}
               size="sm"
             />
           </Group>

@@ -1,7 +1,9 @@
 import { Alert, Button, Code, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import type { OrganizationDto } from '../../../src-shared/dto.ts';
+import { counted } from '../../../src-shared/plural.ts';
 import { useWrite } from '../../api/hooks.ts';
 
 /** Deleting drops the tenant schema and every user: the operator retypes the slug first. */
@@ -16,47 +18,63 @@ export function DeleteOrganizationModal({
 }) {
   const navigate = useNavigate();
   const [typed, setTyped] = useState('');
+  const client = useQueryClient();
+  // refreshed only once the page has left the organization: refetched first, the page would
+  // answer "not found" and close this dialog before it could take the operator to the list
   const remove = useWrite('organizations.delete', {
     success: () => `Deleted ${organization.name} and dropped ${organization.schema}`,
+    invalidates: [],
   });
+  const confirmed = typed === organization.slug;
+  const submit = () => {
+    if (!confirmed || remove.isPending) return;
+    remove.mutate(
+      { id: organization.id, confirmSlug: typed },
+      {
+        onSuccess: () => {
+          navigate('/organizations');
+          void client.invalidateQueries({ queryKey: ['organizations'] });
+        },
+      },
+    );
+  };
   return (
     <Modal opened={opened} onClose={onClose} title={`Delete ${organization.name}`}>
-      <Stack>
-        <Alert color="red" title="This cannot be undone">
-          The schema <Code>{organization.schema}</Code> with its {organization.agentCount} agent(s),
-          and every user of this organization, will be deleted.
-        </Alert>
-        <TextInput
-          label={
-            <Text size="sm">
-              Type <Code>{organization.slug}</Code> to confirm
-            </Text>
-          }
-          value={typed}
-          onChange={(e) => setTyped(e.currentTarget.value)}
-          error={remove.error?.fields?.confirmSlug}
-          data-autofocus
-          autoComplete="off"
-        />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button
-            color="red"
-            disabled={typed !== organization.slug}
-            loading={remove.isPending}
-            onClick={() =>
-              remove.mutate(
-                { id: organization.id, confirmSlug: typed },
-                { onSuccess: () => navigate('/organizations') },
-              )
+      {/* a form, so that Enter in the slug field deletes once the slug is typed */}
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          submit();
+        }}
+      >
+        <Stack>
+          <Alert color="red" title="This cannot be undone">
+            The schema <Code>{organization.schema}</Code> with its{' '}
+            {counted(organization.agentCount, 'agent')}, and every user of this organization, will
+            be deleted.
+          </Alert>
+          <TextInput
+            label={
+              <Text size="sm">
+                Type <Code>{organization.slug}</Code> to confirm
+              </Text>
             }
-          >
-            Delete organization
-          </Button>
-        </Group>
-      </Stack>
+            value={typed}
+            onChange={(e) => setTyped(e.currentTarget.value)}
+            error={remove.error?.fields?.confirmSlug}
+            data-autofocus
+            autoComplete="off"
+          />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" color="red" disabled={!confirmed} loading={remove.isPending}>
+              Delete organization
+            </Button>
+          </Group>
+        </Stack>
+      </form>
     </Modal>
   );
 }

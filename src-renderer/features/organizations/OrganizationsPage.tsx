@@ -11,6 +11,7 @@ import { useListParams } from '../../components/list-params.ts';
 import { ListScreen } from '../../components/ListScreen.tsx';
 import { ImportOrganizationModal } from './ImportOrganizationModal.tsx';
 import { CreateOrganizationModal } from './OrganizationFormModal.tsx';
+import { useOpenedByLink } from '../../components/opened-by-link.ts';
 
 const COLUMNS: Column<OrganizationDto>[] = [
   { key: 'name', label: 'Name', sort: 'name', render: (o) => <Text fw={500}>{o.name}</Text> },
@@ -34,6 +35,7 @@ export function OrganizationsPage() {
   const navigate = useNavigate();
   const { can } = useSession();
   const [creating, create] = useDisclosure(false);
+  useOpenedByLink('new', create.open);
   const [importing, importer] = useDisclosure(false);
   const params = useListParams({ sort: 'name' });
   const query = useChannel('organizations.list', params.list, {

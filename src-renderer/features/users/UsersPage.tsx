@@ -1,14 +1,24 @@
-import { Button, Select, Text } from '@mantine/core';
-import { IconCheck, IconKey, IconPencil, IconTrash } from '@tabler/icons-react';
-import { useState } from 'react';
+import { Badge, Button, Group, Select, Stack, Text } from '@mantine/core';
+import {
+  IconCheck,
+  IconKey,
+  IconLock,
+  IconLogout,
+  IconPencil,
+  IconTrash,
+} from '@tabler/icons-react';
+import { useCallback, useState } from 'react';
+import { setsSomeoneElsesPassword } from '../../../src-shared/domain/permissions.ts';
 import type { UserDto } from '../../../src-shared/dto.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
+import { ChangePasswordModal } from '../../auth/ChangePasswordModal.tsx';
 import { useSession } from '../../auth/session.tsx';
 import { RoleBadge } from '../../components/badges.tsx';
 import type { Column } from '../../components/DataTable.tsx';
 import { formatDate } from '../../components/forms.ts';
 import { useListParams } from '../../components/list-params.ts';
 import { ListScreen } from '../../components/ListScreen.tsx';
+import { useOpenedByLink } from '../../components/opened-by-link.ts';
 import { RowActions } from '../../components/RowActions.tsx';
 import { BulkBar } from '../../components/BulkBar.tsx';
 import { showBulkSummary } from '../../components/bulk-summary.ts';
@@ -16,11 +26,19 @@ import { confirmDelete } from '../../components/confirm-delete.tsx';
 import { useOrganizationOptions } from '../organizations/organization-options.ts';
 import { CreateUserModal, EditUserModal, SetPasswordModal } from './UserModals.tsx';
 
-type Dialog = { kind: 'edit' | 'password'; user: UserDto } | { kind: 'create' } | null;
+type Dialog =
+  { kind: 'edit' | 'password'; user: UserDto } | { kind: 'create' | 'own-password' } | null;
 
 export function UsersPage() {
-  const { can } = useSession();
+  const { can, user: me } = useSession();
   const admin = can('manageUsers');
+  const myself = {
+    kind: 'user',
+    id: me.id,
+    email: me.email,
+    role: me.role,
+    organizationId: me.organizationId,
+  } as const;
   const params = useListParams({ sort: 'email' });
   const organizationId = params.param('org');
   const query = useChannel(
@@ -30,16 +48,27 @@ export function UsersPage() {
   );
   const organizations = useOrganizationOptions();
   const [dialog, setDialog] = useState<Dialog>(null);
+  useOpenedByLink(
+    'new',
+    useCallback(() => setDialog({ kind: 'create' }), []),
+  );
   const confirm = useWrite('users.confirm', { success: (u) => `${u.email} can now sign in` });
   const remove = useWrite('users.delete', { success: () => 'User deleted' });
+  const endSessions = useWrite('users.endSessions', {
+    success: ({ ended }) => `Ended ${ended} session(s)`,
+  });
   const confirmMany = useWrite('users.confirmMany');
+  const unlock = useWrite('users.unlock', { success: (u) => `${u.email} can sign in again` });
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const confirmSelected = () =>
     confirmMany.mutate(
       { ids: [...selected] },
       {
         onSuccess: (result) => {
-          showBulkSummary('Confirm', result);
+          showBulkSummary('Confirm', result, {
+            was: (r) => r.alreadyConfirmed,
+            label: 'already confirmed',
+          });
           setSelected(new Set());
         },
       },
@@ -53,8 +82,54 @@ export function UsersPage() {
       onConfirm: () => remove.mutate({ id: user.id }),
     });
 
+  const askEndSessions = (user: UserDto) =>
+    confirmDelete({
+      title: `End every session of ${user.email}?`,
+      consequence: `${user.email} is signed out on every console now, and must sign in again.`,
+      confirmLabel: 'End sessions',
+      onConfirm: () => endSessions.mutate({ id: user.id }),
+    });
+
+  /** One's own password is changed with the current one: the row offers that instead. */
+  const setsTheirs = (user: UserDto) => setsSomeoneElsesPassword(myself, user.id).allowed;
+
   const columns: Column<UserDto>[] = [
-    { key: 'email', label: 'Email', sort: 'email', render: (u) => <Text fw={500}>{u.email}</Text> },
+    {
+      key: 'email',
+      label: 'Email',
+      sort: 'email',
+      render: (u) => (
+        <Stack gap={4} align="flex-start">
+          <Text fw={500}>{u.email}</Text>
+          {u.lockedUntil && (
+            <Group gap="xs" wrap="nowrap">
+              <Badge
+                color="red"
+                variant="light"
+                leftSection={<IconLock size={12} aria-hidden />}
+                title={`Five failed sign-ins: locked until ${formatDate(u.lockedUntil)}`}
+              >
+                Locked
+              </Badge>
+              {admin && (
+                <Button
+                  size="compact-xs"
+                  variant="light"
+                  aria-label={`Unlock ${u.email}`}
+                  loading={unlock.isPending && unlock.variables?.id === u.id}
+                  onClick={(e) => {
+                    e.stopPropagation();
+                    unlock.mutate({ id: u.id });
+                  }}
+                >
+                  Unlock
+                </Button>
+              )}
+            </Group>
+          )}
+        </Stack>
+      ),
+    },
     { key: 'name', label: 'Name', sort: 'name', render: (u) => u.name ?? '—' },
     { key: 'role', label: 'Role', sort: 'role', render: (u) => <RoleBadge role={u.role} /> },
     {
@@ -92,8 +167,20 @@ export function UsersPage() {
             {
               label: 'Set password',
               icon: <IconKey size={14} />,
-              when: admin,
+              when: admin && setsTheirs(u),
               onClick: () => setDialog({ kind: 'password', user: u }),
+            },
+            {
+              label: 'Change my password',
+              icon: <IconKey size={14} />,
+              when: !setsTheirs(u),
+              onClick: () => setDialog({ kind: 'own-password' }),
+            },
+            {
+              label: 'End sessions',
+              icon: <IconLogout size={14} />,
+              when: admin,
+              onClick: () => askEndSessions(u),
             },
             {
               label: 'Delete',
@@ -167,6 +254,10 @@ export function UsersPage() {
       {dialog?.kind === 'password' && (
         <SetPasswordModal user={dialog.user} opened onClose={() => setDialog(null)} />
       )}
+      <ChangePasswordModal
+        opened={dialog?.kind === 'own-password'}
+        onClose={() => setDialog(null)}
+      />
     </>
   );
 }
