@@ -357,7 +357,7 @@ const organizationsListInput = listInput([
   'billingStatus',
   'agentCount',
   'createdAt',
-]);
+]).extend({ tier: tierField.optional(), billingStatus: billingStatusField.optional() });
 const usersListInput = listInput(['email', 'name', 'role', 'confirmedAt', 'createdAt']).extend({
   organizationId: uuidField.optional(),
 });
@@ -631,7 +631,9 @@ export const contract = {
   'fleet.overview': { input: none, output: out<FleetOverview>() },
   'fleet.searchAgents': {
     input: z.strictObject({
-      query: text().trim().min(1, { error: 'is required' }).max(100),
+      /** Part of the name; may be left out when a status is given. */
+      query: text().trim().max(100).optional(),
+      status: agentStatusField.optional(),
       page: z.number().int().min(1).max(1_000_000).default(1),
       pageSize: z.number().int().min(1).max(50).default(20),
     }),

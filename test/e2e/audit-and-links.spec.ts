@@ -1,6 +1,6 @@
 import { expect, type Page } from '@playwright/test';
-import { adminPage, api, organizationWith, test, unique, visit } from './fixtures.ts';
-import { snap } from './support.ts';
+import { adminPage, api, organizationWith, test, unique, userIn, visit } from './fixtures.ts';
+import { choosePassword, openConsole, signIn, snap } from './support.ts';
 
 /*
  * Names and links: the audit log names its targets and actors and filters
@@ -98,4 +98,66 @@ test('the audit log filters to what one person did', async ({ browser }) => {
     'href',
     '/users?q=olive%40acme.test',
   );
+});
+
+test('each figure of the Fleet overview opens the list it counts', async ({ browser }) => {
+  await organizationWith('fleet-links', 'enterprise', ['Clicked Through']);
+  const page = await adminPage(browser);
+  await snapBothSizes(page, 'fleet-overview');
+
+  // a billing row: the organizations in that status, and only those
+  const billing = page.getByRole('table', { name: 'Organizations by billing status' });
+  await billing.getByRole('link', { name: 'trial' }).click();
+  await expect(page).toHaveURL(/\/organizations\?billingStatus=trial$/);
+  const organizations = page.getByRole('table', { name: 'Organizations' });
+  await expect(organizations.getByRole('row').nth(1)).toContainText('trial');
+  await expect(organizations).not.toContainText('suspended');
+  await expect(page.getByRole('combobox', { name: 'Filter by billing status' })).toHaveValue(
+    'trial',
+  );
+
+  // a tier: the organizations of that tier
+  await page.goBack();
+  await page.getByRole('link', { name: /^enterprise \d+$/ }).click();
+  await expect(page).toHaveURL(/\/organizations\?tier=enterprise$/);
+  await expect(organizations).toContainText('Org fleet-links-');
+  await expect(organizations).not.toContainText(/\bfree\b/);
+
+  // a status of the donut's legend: those agents, across organizations, on the overview
+  await page.goBack();
+  await page.getByRole('link', { name: /^draft \d+$/ }).click();
+  await expect(page).toHaveURL(/\/fleet\?status=draft$/);
+  const found = page.getByRole('table', { name: 'Agents found' });
+  await expect(found).toContainText('Clicked Through');
+  await expect(found.getByRole('row').nth(1)).toContainText('draft');
+  await snapBothSizes(page, 'fleet-agents-by-status');
+
+  // the headline figure of organizations: their list
+  await page.getByRole('link', { name: /^Organizations \d+/ }).click();
+  await expect(page).toHaveURL(/\/organizations$/);
+
+  // an event: the audit log's history of what it is about
+  await page.goBack();
+  const events = page.getByRole('table', { name: 'Latest audit events' });
+  await events.getByRole('link').first().click();
+  await expect(page).toHaveURL(/\/audit\?/);
+  await expect(page.getByRole('table', { name: 'Audit events' })).toBeVisible();
+});
+
+test('a developer’s overview is their own organization, not the fleet', async ({ browser }) => {
+  const { organization } = await organizationWith('own-view', 'pro', ['Own One', 'Own Two']);
+  const developer = await userIn(organization.id, 'developer', 'set by the administrator');
+  const page = await openConsole(browser);
+  await signIn(page, developer.email, 'set by the administrator');
+  await choosePassword(page, 'set by the administrator', 'the developer’s own secret');
+  await expect(page.getByRole('heading', { name: 'Fleet', exact: true })).toBeVisible();
+  await expect(page.getByText(`${organization.name} at a glance.`)).toBeVisible();
+  await expect(page.getByText('Your organization')).toBeVisible();
+  await expect(page.getByText('Organizations by tier')).toHaveCount(0);
+  await expect(page.getByText('Tenant schemas behind')).toHaveCount(0);
+  await snapBothSizes(page, 'fleet-own-organization');
+
+  await page.getByRole('link', { name: /^draft 2$/ }).click();
+  await expect(page).toHaveURL(new RegExp(`/agents\\?org=${organization.id}&status=draft$`));
+  await expect(page.getByRole('table', { name: 'Agents' })).toContainText('Own Two');
 });

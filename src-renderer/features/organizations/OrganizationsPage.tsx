@@ -1,8 +1,10 @@
-import { Button, Code, Text } from '@mantine/core';
+import { Button, Code, Select, Text } from '@mantine/core';
 import { IconFileImport } from '@tabler/icons-react';
 import { useDisclosure } from '@mantine/hooks';
 import { useNavigate } from 'react-router';
 import type { OrganizationDto } from '../../../src-shared/dto.ts';
+import { BILLING_STATUSES } from '../../../src-shared/domain/enums.ts';
+import { TIERS } from '../../../src-shared/domain/tiers.ts';
 import { useChannel } from '../../api/hooks.ts';
 import { useSession } from '../../auth/session.tsx';
 import { BillingBadge, TierBadge } from '../../components/badges.tsx';
@@ -11,6 +13,9 @@ import { useListParams } from '../../components/list-params.ts';
 import { ListScreen } from '../../components/ListScreen.tsx';
 import { ImportOrganizationModal } from './ImportOrganizationModal.tsx';
 import { CreateOrganizationModal } from './OrganizationFormModal.tsx';
+
+const oneOf = <T extends string>(values: readonly T[], value: string | undefined) =>
+  values.find((v) => v === value);
 
 const COLUMNS: Column<OrganizationDto>[] = [
   { key: 'name', label: 'Name', sort: 'name', render: (o) => <Text fw={500}>{o.name}</Text> },
@@ -36,9 +41,14 @@ export function OrganizationsPage() {
   const [creating, create] = useDisclosure(false);
   const [importing, importer] = useDisclosure(false);
   const params = useListParams({ sort: 'name' });
-  const query = useChannel('organizations.list', params.list, {
-    placeholderData: (previous) => previous,
-  });
+  const tier = oneOf(TIERS, params.param('tier'));
+  const billingStatus = oneOf(BILLING_STATUSES, params.param('billingStatus'));
+  const filters = { ...(tier ? { tier } : {}), ...(billingStatus ? { billingStatus } : {}) };
+  const query = useChannel(
+    'organizations.list',
+    { ...params.list, ...filters },
+    { placeholderData: (previous) => previous },
+  );
   return (
     <>
       <ListScreen
@@ -56,7 +66,29 @@ export function OrganizationsPage() {
             </Button>
           )
         }
-        csv={{ table: 'organizations' }}
+        csv={{ table: 'organizations', filters }}
+        filters={
+          <>
+            <Select
+              aria-label="Filter by tier"
+              placeholder="Any tier"
+              data={[...TIERS]}
+              value={tier ?? null}
+              onChange={(value) => params.setParam('tier', value ?? undefined)}
+              clearable
+              w={140}
+            />
+            <Select
+              aria-label="Filter by billing status"
+              placeholder="Any billing status"
+              data={[...BILLING_STATUSES]}
+              value={billingStatus ?? null}
+              onChange={(value) => params.setParam('billingStatus', value ?? undefined)}
+              clearable
+              w={190}
+            />
+          </>
+        }
         columns={COLUMNS}
         query={query}
         params={params}
