@@ -146,6 +146,11 @@ export interface RecountResult {
   }[];
 }
 
+/** A user as the Users list shows them: with their organization's name. */
+export interface UserListItem extends UserDto {
+  organizationName: string;
+}
+
 export interface AuditEventDto {
   id: string;
   at: string;
@@ -491,7 +496,7 @@ export const contract = {
 
   'users.list': {
     input: usersListInput,
-    output: out<Page<UserDto>>(),
+    output: out<Page<UserListItem>>(),
   },
   'users.get': { input: byId, output: out<UserDto>() },
   'users.create': {

@@ -20,10 +20,15 @@ import { useSession } from '../../auth/session.tsx';
 import { BillingBadge, RoleBadge, TierBadge } from '../../components/badges.tsx';
 import { formatDate, formatNumber } from '../../components/forms.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { axisLabel, topWithRest } from '../../components/top-n.ts';
+import { counted } from '../../../src-shared/domain/counted.ts';
 import { ChangeTierModal } from './ChangeTierModal.tsx';
 import { DeleteOrganizationModal } from './DeleteOrganizationModal.tsx';
 import { ExportOrganizationModal } from './ExportOrganizationModal.tsx';
 import { EditOrganizationModal } from './OrganizationFormModal.tsx';
+
+/** Bars in the token chart before the rest are summed into one. */
+const TOP_AGENTS = 8;
 
 export function OrganizationDetailPage() {
   const { id = '' } = useParams();
@@ -49,14 +54,19 @@ export function OrganizationDetailPage() {
     );
   if (!org.data) return <Skeleton height={240} />;
   const o = org.data;
-  const chart = (usage.data?.topAgents ?? []).map((a) => ({
-    agent: a.name,
-    tokens: a.totalTokensUsed,
-  }));
+  const chart = usage.data
+    ? topWithRest(
+        usage.data.topAgents.map((a) => ({ name: a.name, value: a.totalTokensUsed })),
+        { total: usage.data.totalTokensUsed, count: usage.data.agents },
+        TOP_AGENTS,
+        { singular: 'agent' },
+      ).map((row) => ({ agent: row.name, tokens: row.value }))
+    : [];
 
   return (
     <>
       <PageHeader
+        crumbs={[{ label: 'Organizations', to: '/organizations' }, { label: o.name }]}
         title={o.name}
         description={
           <>
@@ -126,8 +136,8 @@ export function OrganizationDetailPage() {
           </Text>
           <Title order={3}>{usage.data ? formatNumber(usage.data.totalTokensUsed) : '…'}</Title>
           <Text size="sm" mt="xs">
-            over {usage.data ? formatNumber(usage.data.totalExecutions) : '…'} executions of{' '}
-            {usage.data ? formatNumber(usage.data.agents) : '…'} agents; the tier allows{' '}
+            over {usage.data ? counted(usage.data.totalExecutions, 'execution') : '…'} of{' '}
+            {usage.data ? counted(usage.data.agents, 'agent') : '…'}; the tier allows{' '}
             {formatNumber(o.monthlyTokenLimit)} a month
           </Text>
         </Card>
@@ -146,11 +156,16 @@ export function OrganizationDetailPage() {
             </Text>
           ) : (
             <BarChart
-              h={220}
+              h={40 + chart.length * 30}
               data={chart}
               dataKey="agent"
+              orientation="vertical"
               series={[{ name: 'tokens', color: 'indigo.6', label: 'Tokens used' }]}
               valueFormatter={formatNumber}
+              gridAxis="y"
+              // every bar labelled: names on the side, cut to fit, whole in the tooltip
+              yAxisProps={{ width: 150, interval: 0, tickFormatter: (v: string) => axisLabel(v) }}
+              xAxisProps={{ allowDecimals: false }}
             />
           )}
         </Card>

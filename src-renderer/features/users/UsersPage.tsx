@@ -1,4 +1,7 @@
-import { Button, Select, Text } from '@mantine/core';
+import { Anchor, Button, Select, Text } from '@mantine/core';
+import type { MouseEvent } from 'react';
+import { Link } from 'react-router';
+import type { UserListItem } from '../../../src-shared/contract.ts';
 import { IconCheck, IconKey, IconPencil, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { UserDto } from '../../../src-shared/dto.ts';
@@ -53,9 +56,31 @@ export function UsersPage() {
       onConfirm: () => remove.mutate({ id: user.id }),
     });
 
-  const columns: Column<UserDto>[] = [
+  const columns: Column<UserListItem>[] = [
     { key: 'email', label: 'Email', sort: 'email', render: (u) => <Text fw={500}>{u.email}</Text> },
     { key: 'name', label: 'Name', sort: 'name', render: (u) => u.name ?? '—' },
+    ...(organizationId
+      ? []
+      : [
+          {
+            key: 'organization',
+            label: 'Organization',
+            render: (u: UserListItem) => (
+              <Anchor
+                component={Link}
+                to={`/organizations/${u.organizationId}`}
+                size="sm"
+                display="block"
+                truncate="end"
+                maw={220}
+                title={u.organizationName}
+                onClick={(e: MouseEvent) => e.stopPropagation()}
+              >
+                {u.organizationName}
+              </Anchor>
+            ),
+          },
+        ]),
     { key: 'role', label: 'Role', sort: 'role', render: (u) => <RoleBadge role={u.role} /> },
     {
       key: 'confirmed',
