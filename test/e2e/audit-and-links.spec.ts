@@ -161,3 +161,44 @@ test('a developer’s overview is their own organization, not the fleet', async 
   await expect(page).toHaveURL(new RegExp(`/agents\\?org=${organization.id}&status=draft$`));
   await expect(page.getByRole('table', { name: 'Agents' })).toContainText('Own Two');
 });
+
+test('detail pages say where they are, and lists name the organization', async ({ browser }) => {
+  const long = `An agent with a name far too long to fit in any column ${unique('x')}`;
+  const { organization, agents } = await organizationWith('where', 'enterprise', [long, 'Short']);
+  const [agent] = agents;
+  if (!agent) throw new Error('no agent');
+  await userIn(organization.id, 'user', 'set by the administrator');
+  const page = await adminPage(browser);
+
+  await visit(page, `/agents/${organization.id}/${agent.id}`);
+  const crumbs = page.getByRole('navigation', { name: 'Breadcrumb' });
+  await expect(crumbs.getByRole('link', { name: organization.name })).toBeVisible();
+  await snapBothSizes(page, 'agent-detail-crumbs');
+  await crumbs.getByRole('link', { name: organization.name }).click();
+  await expect(page).toHaveURL(new RegExp(`/organizations/${organization.id}$`));
+  await expect(page.getByRole('heading', { name: organization.name })).toBeVisible();
+  await snapBothSizes(page, 'organization-detail');
+  await page
+    .getByRole('navigation', { name: 'Breadcrumb' })
+    .getByRole('link', { name: 'Organizations' })
+    .click();
+  await expect(page).toHaveURL(/\/organizations$/);
+
+  // every user under "All organizations" names theirs, and leads to it
+  await visit(page, `/users?q=${encodeURIComponent('@e2e.test')}`);
+  const users = page.getByRole('table', { name: 'Users' });
+  await expect(users.getByRole('columnheader', { name: 'Organization' })).toBeVisible();
+  await expect(users.getByRole('link', { name: organization.name }).first()).toBeVisible();
+  await snapBothSizes(page, 'users-all-organizations');
+  await visit(page, `/users?org=${organization.id}`);
+  await expect(users.getByRole('columnheader', { name: 'Organization' })).toHaveCount(0);
+
+  // a tenant schema opens its organization
+  await visit(page, '/tenancy');
+  await page.getByRole('link', { name: `${organization.schema}: open its organization` }).click();
+  await expect(page).toHaveURL(new RegExp(`/organizations/${organization.id}$`));
+
+  // the long name is cut in the agents list, whole in its tooltip
+  await visit(page, `/agents?org=${organization.id}`);
+  await snapBothSizes(page, 'agents-long-name');
+});
