@@ -1,4 +1,4 @@
-import { counted } from '../../src-shared/domain/counted.ts';
+import { counted } from '../../src-shared/plural.ts';
 
 /*
  * A bar chart of named values that stays readable: at most `n` bars, the

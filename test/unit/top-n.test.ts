@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { axisLabel, topWithRest } from '../../src-renderer/components/top-n.ts';
-import { counted } from '../../src-shared/domain/counted.ts';
 
 /* A chart of named values: the largest few, each labelled, and the rest summed into one bar. */
 
@@ -39,14 +38,5 @@ describe('top N and the rest', () => {
   it('cuts a long axis label with an ellipsis', () => {
     expect(axisLabel('A very long agent name that will not fit', 12)).toBe('A very long…');
     expect(axisLabel('Short')).toBe('Short');
-  });
-});
-
-describe('a count with its noun', () => {
-  it('is singular for one and plural otherwise', () => {
-    expect(counted(1, 'agent')).toBe('1 agent');
-    expect(counted(0, 'agent')).toBe('0 agents');
-    expect(counted(1204, 'execution')).toBe('1,204 executions');
-    expect(counted(2, 'entry', 'entries')).toBe('2 entries');
   });
 });

@@ -21,7 +21,7 @@ import { BillingBadge, RoleBadge, TierBadge } from '../../components/badges.tsx'
 import { formatDate, formatNumber } from '../../components/forms.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { axisLabel, topWithRest } from '../../components/top-n.ts';
-import { counted } from '../../../src-shared/domain/counted.ts';
+import { counted } from '../../../src-shared/plural.ts';
 import { ChangeTierModal } from './ChangeTierModal.tsx';
 import { DeleteOrganizationModal } from './DeleteOrganizationModal.tsx';
 import { ExportOrganizationModal } from './ExportOrganizationModal.tsx';

@@ -1,4 +1,4 @@
-import { Button, Code, Select, Text } from '@mantine/core';
+import { Button, Select } from '@mantine/core';
 import { IconFileImport } from '@tabler/icons-react';
 import { useDisclosure } from '@mantine/hooks';
 import { useNavigate } from 'react-router';
@@ -11,6 +11,7 @@ import { BillingBadge, TierBadge } from '../../components/badges.tsx';
 import type { Column } from '../../components/DataTable.tsx';
 import { useListParams } from '../../components/list-params.ts';
 import { ListScreen } from '../../components/ListScreen.tsx';
+import { Truncated } from '../../components/Truncated.tsx';
 import { ImportOrganizationModal } from './ImportOrganizationModal.tsx';
 import { CreateOrganizationModal } from './OrganizationFormModal.tsx';
 
@@ -18,19 +19,32 @@ const oneOf = <T extends string>(values: readonly T[], value: string | undefined
   values.find((v) => v === value);
 
 const COLUMNS: Column<OrganizationDto>[] = [
-  { key: 'name', label: 'Name', sort: 'name', render: (o) => <Text fw={500}>{o.name}</Text> },
-  { key: 'slug', label: 'Slug', sort: 'slug', render: (o) => <Code>{o.slug}</Code> },
-  { key: 'tier', label: 'Tier', sort: 'tier', render: (o) => <TierBadge tier={o.tier} /> },
+  { key: 'name', label: 'Name', sort: 'name', render: (o) => <Truncated text={o.name} fw={500} /> },
+  {
+    key: 'slug',
+    label: 'Slug',
+    sort: 'slug',
+    render: (o) => <Truncated text={o.slug} ff="monospace" />,
+  },
+  {
+    key: 'tier',
+    label: 'Tier',
+    sort: 'tier',
+    width: 140,
+    render: (o) => <TierBadge tier={o.tier} />,
+  },
   {
     key: 'billing',
     label: 'Billing status',
     sort: 'billingStatus',
+    width: 150,
     render: (o) => <BillingBadge status={o.billingStatus} />,
   },
   {
     key: 'agents',
     label: 'Agents',
     sort: 'agentCount',
+    width: 110,
     render: (o) => `${o.agentCount} / ${o.agentLimit}`,
   },
 ];

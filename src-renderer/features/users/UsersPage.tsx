@@ -12,6 +12,7 @@ import type { Column } from '../../components/DataTable.tsx';
 import { formatDate } from '../../components/forms.ts';
 import { useListParams } from '../../components/list-params.ts';
 import { ListScreen } from '../../components/ListScreen.tsx';
+import { Truncated } from '../../components/Truncated.tsx';
 import { RowActions } from '../../components/RowActions.tsx';
 import { BulkBar } from '../../components/BulkBar.tsx';
 import { showBulkSummary } from '../../components/bulk-summary.ts';
@@ -57,8 +58,13 @@ export function UsersPage() {
     });
 
   const columns: Column<UserListItem>[] = [
-    { key: 'email', label: 'Email', sort: 'email', render: (u) => <Text fw={500}>{u.email}</Text> },
-    { key: 'name', label: 'Name', sort: 'name', render: (u) => u.name ?? '—' },
+    {
+      key: 'email',
+      label: 'Email',
+      sort: 'email',
+      render: (u) => <Truncated text={u.email} fw={500} />,
+    },
+    { key: 'name', label: 'Name', sort: 'name', render: (u) => <Truncated text={u.name ?? '—'} /> },
     ...(organizationId
       ? []
       : [
@@ -81,11 +87,18 @@ export function UsersPage() {
             ),
           },
         ]),
-    { key: 'role', label: 'Role', sort: 'role', render: (u) => <RoleBadge role={u.role} /> },
+    {
+      key: 'role',
+      label: 'Role',
+      sort: 'role',
+      width: 130,
+      render: (u) => <RoleBadge role={u.role} />,
+    },
     {
       key: 'confirmed',
       label: 'Confirmed at',
       sort: 'confirmedAt',
+      width: 200,
       render: (u) =>
         u.confirmedAt ? (
           formatDate(u.confirmedAt)
@@ -98,6 +111,7 @@ export function UsersPage() {
     {
       key: 'actions',
       label: '',
+      width: 64,
       render: (u) => (
         <RowActions
           name={u.email}
