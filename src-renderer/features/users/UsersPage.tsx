@@ -64,7 +64,13 @@ export function UsersPage() {
       sort: 'email',
       render: (u) => <Truncated text={u.email} fw={500} />,
     },
-    { key: 'name', label: 'Name', sort: 'name', render: (u) => <Truncated text={u.name ?? '—'} /> },
+    {
+      key: 'name',
+      label: 'Name',
+      sort: 'name',
+      width: 130,
+      render: (u) => <Truncated text={u.name ?? '—'} />,
+    },
     ...(organizationId
       ? []
       : [
@@ -91,14 +97,14 @@ export function UsersPage() {
       key: 'role',
       label: 'Role',
       sort: 'role',
-      width: 130,
+      width: 100,
       render: (u) => <RoleBadge role={u.role} />,
     },
     {
       key: 'confirmed',
       label: 'Confirmed at',
       sort: 'confirmedAt',
-      width: 200,
+      width: 180,
       render: (u) =>
         u.confirmedAt ? (
           formatDate(u.confirmedAt)
@@ -111,7 +117,7 @@ export function UsersPage() {
     {
       key: 'actions',
       label: '',
-      width: 64,
+      width: 56,
       render: (u) => (
         <RowActions
           name={u.email}
