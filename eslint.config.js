@@ -10,7 +10,7 @@ import { noCycle } from './eslint-rules/no-cycle.js';
  * test/unit/walls.test.ts that lints an offending file):
  * - src-shared imports neither side, nor node:, electron or the DOM;
  * - src-renderer never imports src-main (nor node: or electron);
- * - src-main/services and src-main/db never import electron;
+ * - src-main/services, src-main/db and src-main/identity never import electron;
  * - the router imports no transport;
  * - seeds/ and migrations/ import nothing of the app (data and SQL only);
  * - no import cycle anywhere, type imports included (eslint-rules/no-cycle.js).
@@ -101,7 +101,7 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [MAIN] }] },
   },
   {
-    files: ['src-main/services/**', 'src-main/db/**'],
+    files: ['src-main/services/**', 'src-main/db/**', 'src-main/identity/**'],
     rules: {
       'no-restricted-imports': [
         'error',

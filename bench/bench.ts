@@ -23,7 +23,7 @@ import { Agent, Organization } from '../src-main/db/entities/index.ts';
 import { quoteIdent, quoteLiteral } from '../src-main/db/identifiers.ts';
 import { openOrm } from '../src-main/db/orm.ts';
 import { organizationRow, tenantEm } from '../src-main/db/tenancy.ts';
-import { sessionUser } from '../src-main/services/auth.ts';
+import { sessionUser } from '../src-main/identity/signed-in.ts';
 import { findRows } from '../src-main/services/paging.ts';
 import {
   migratedSchemaStatements,
@@ -32,9 +32,8 @@ import {
 } from '../src-main/db/tenant-migrator.ts';
 import { createRouter, type Router } from '../src-main/ipc/router.ts';
 import type { SessionSlot } from '../src-main/ipc/session-slot.ts';
-import { SignedInCache } from '../src-main/ipc/signed-in-cache.ts';
+import { SignedInCache } from '../src-main/identity/signed-in-cache.ts';
 import { createPasswordHasher } from '../src-main/services/password-hasher.ts';
-import { SessionStore } from '../src-main/services/sessions.ts';
 import { insertUser } from '../src-main/services/users.ts';
 import { APP_VERSION } from '../src-main/version.ts';
 import { chromiumLaunchOptions } from '../test/e2e/chromium.ts';
@@ -201,7 +200,6 @@ const dbUrl = url.toString();
 const raw = new pg.Pool({ connectionString: dbUrl, max: 4 });
 const orm = await openOrm(dbUrl);
 const passwords = createPasswordHasher();
-const sessions = new SessionStore();
 // wired as the runtime wires it: who is signed in is known while changes are heard
 const signedIn = new SignedInCache();
 const changes = listenForChanges(dbUrl, {
@@ -214,7 +212,6 @@ await signedIn.heard();
 const router: Router = createRouter({
   em: orm.em,
   passwords,
-  sessions,
   logError: (m, e) => console.error(m, e),
   environment: {
     dataDir: home,
@@ -256,7 +253,9 @@ try {
     }),
   );
   const slot: SessionSlot = {
-    sessionId: sessions.create({ id: adminUser.id, role: 'admin', organizationId: home0.id }),
+    sessionId: await orm.em
+      .fork()
+      .transactional((tx) => router.sessions.open(tx, adminUser.id, 'headless')),
   };
 
   // B1: one organization, row + schema + tenant migrations, in one transaction

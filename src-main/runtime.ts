@@ -15,13 +15,13 @@ import { TENANT_MIGRATION_COUNT } from './db/tenant-migrator.ts';
 import { backupBeforeMigrating } from './db/transfer/operations.ts';
 import { openOrm, type Orm } from './db/orm.ts';
 import { createRouter, type Router } from './ipc/router.ts';
-import { SignedInCache } from './ipc/signed-in-cache.ts';
+import { SignedInCache } from './identity/signed-in-cache.ts';
+import type { SessionStore } from './identity/sessions.ts';
 import type { FleetEvent, MigrationProgress } from '../src-shared/channels.ts';
 import { changeEvent } from '../src-shared/domain/events.ts';
-import { fileLog, type Log } from './log.ts';
+import { fileLog, redact, type Log } from './log.ts';
 import { created, outcome, recordAudit } from './services/audit.ts';
 import { createPasswordHasher, type PasswordHasher } from './services/password-hasher.ts';
-import { SessionStore } from './services/sessions.ts';
 import { APP_VERSION } from './version.ts';
 import { TenantFailures } from './services/tenant-failures.ts';
 
@@ -51,27 +51,58 @@ export interface RuntimeOptions {
    * work, not start-up's, decides each tenant's level.
    */
   migrateTenants?: boolean;
+  /** Migrate the embedded database without the backup taken first (confirmed by the operator). */
+  skipBackup?: boolean;
   onEvent?: (event: FleetEvent) => void;
 }
 
 const NOTHING_MIGRATED: FanOutResult = { total: 0, migrated: 0, failed: [] };
 
 /**
+ * Why start-up stopped before migrating: the backup it takes first failed.
+ * Nothing was migrated; the message says how to go on.
+ */
+export class StartupBackupError extends Error {
+  constructor(reason: string, folder: string) {
+    super(
+      `Could not back up the database before migrating it (${reason}). Nothing was migrated: ` +
+        `the database is as it was. Fix the cause (space and write access in ${folder}) and ` +
+        'start again, or migrate it without a backup once: `npm run db:migrate -- --skip-backup` ' +
+        '(it asks you to confirm).',
+    );
+    this.name = 'StartupBackupError';
+  }
+}
+
+/**
  * The embedded database is backed up before start-up applies new migrations
  * to it (a server's own backups are its administrator's business). A new,
- * empty database has nothing to lose.
+ * empty database has nothing to lose. `skipBackup` is the operator's
+ * confirmed choice to go on without one.
  */
 async function backupIfUpgrading(
   orm: Orm,
   target: DatabaseTarget,
   dataDir: string,
+  options: { skipBackup: boolean; log: Log },
 ): Promise<string | null> {
   if (target.source !== 'embedded') return null;
   const pending = (await orm.migrator.getPending()).length;
   if (pending === PUBLIC_MIGRATIONS.length) return null;
   if (pending === 0 && (await tenantsBehind(orm.em, TENANT_MIGRATION_COUNT)).length === 0)
     return null;
-  return backupBeforeMigrating(target.url, dataDir);
+  if (options.skipBackup) {
+    options.log('migrating the database without a backup, as the operator confirmed');
+    return null;
+  }
+  try {
+    return await backupBeforeMigrating(target.url, dataDir);
+  } catch (error) {
+    throw new StartupBackupError(
+      redact(error instanceof Error ? error.message : String(error)),
+      join(dataDir, 'backups'),
+    );
+  }
 }
 
 /**
@@ -119,7 +150,10 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
     cleanups.push(() => orm.close(true));
     const passwords = createPasswordHasher();
     cleanups.push(() => passwords.close());
-    const backup = await backupIfUpgrading(orm, target, dataDir);
+    const backup = await backupIfUpgrading(orm, target, dataDir, {
+      skipBackup: options.skipBackup ?? false,
+      log,
+    });
     if (backup) log(`backed up the database before migrating it: ${backup}`);
     await migratePublic(orm);
     // recorded once public is migrated: before, audit_events may be an older shape than the code's
@@ -135,12 +169,10 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
     tenantFailures.replace(startup);
     for (const failure of startup.failed)
       log(`tenant ${failure.schema} failed to migrate: ${failure.message}`);
-    const sessions = new SessionStore();
     const signedIn = new SignedInCache();
     const router = createRouter({
       em: orm.em,
       passwords,
-      sessions,
       logError: log,
       environment: {
         dataDir,
@@ -161,6 +193,7 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
       log,
     });
     cleanups.push(() => listener.close());
+    const { sessions } = router;
     return { dataDir, log, target, orm, passwords, sessions, router, startup, backup, close };
   } catch (error) {
     await close();

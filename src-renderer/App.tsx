@@ -33,6 +33,7 @@ const OrganizationsPage = screen(
   () => import('./features/organizations/OrganizationsPage.tsx'),
   'OrganizationsPage',
 );
+const SessionsPage = screen(() => import('./features/sessions/SessionsPage.tsx'), 'SessionsPage');
 const SettingsPage = screen(() => import('./features/settings/SettingsPage.tsx'), 'SettingsPage');
 const SkillsPage = screen(() => import('./features/skills/SkillsPage.tsx'), 'SkillsPage');
 const TenancyPage = screen(() => import('./features/tenancy/TenancyPage.tsx'), 'TenancyPage');
@@ -81,6 +82,7 @@ export function App() {
           <Route path="/tenancy" element={<TenancyPage />} />
           <Route path="/audit" element={<AuditPage />} />
           <Route path="/settings" element={<SettingsPage />} />
+          <Route path="/sessions" element={<SessionsPage />} />
           <Route path="*" element={<Navigate to="/fleet" replace />} />
         </Route>
       </Routes>

@@ -34,6 +34,7 @@ import type {
   AgentTransitionDto,
   OrganizationDto,
   Page,
+  SessionDto,
   SkillDto,
   UserDto,
 } from './dto.ts';
@@ -425,6 +426,13 @@ export const contract = {
     input: z.strictObject({ currentPassword: text().max(1_000), newPassword: passwordField }),
     output: out<null>(),
   },
+  'auth.reauthenticate': {
+    input: z.strictObject({ password: text().max(1_000), code: text().max(20).optional() }),
+    output: out<null>(),
+  },
+  'sessions.list': { input: none, output: out<SessionDto[]>() },
+  'sessions.end': { input: byId, output: out<null>() },
+  'sessions.endOthers': { input: none, output: out<{ ended: number }>() },
 
   'organizations.list': {
     input: organizationsListInput,
@@ -480,6 +488,10 @@ export const contract = {
     input: z.strictObject({ organizationId: uuidField }),
     output: out<OrganizationUsage>(),
   },
+  'organizations.renameSlug': {
+    input: z.strictObject({ id: uuidField, slug: slugField, version: versionField }),
+    output: out<OrganizationDto>(),
+  },
   'organizations.setMaintenance': {
     input: z
       .strictObject({
@@ -522,12 +534,18 @@ export const contract = {
     output: out<UserDto>(),
   },
   'users.confirm': { input: byId, output: out<UserDto>() },
-  'users.confirmMany': { input: z.strictObject({ ids: bulkIds }), output: out<BulkResult>() },
+  'users.confirmMany': {
+    input: z.strictObject({ ids: bulkIds }),
+    output: out<BulkResult<BulkOutcome & { alreadyConfirmed: boolean }>>(),
+  },
+  /** Ends the sign-in lock that failed attempts put on the user's email. */
+  'users.unlock': { input: byId, output: out<UserDto>() },
   'users.setPassword': {
     input: z.strictObject({ id: uuidField, password: passwordField }),
     output: out<null>(),
   },
   'users.delete': { input: byId, output: out<null>() },
+  'users.endSessions': { input: byId, output: out<{ ended: number }>() },
 
   'agents.list': {
     input: agentsListInput,

@@ -37,11 +37,26 @@ export interface UserDto {
   name: string | null;
   role: Role;
   confirmedAt: string | null;
+  /** Until when failed sign-ins lock the user's email out; null when they may sign in. */
+  lockedUntil: string | null;
   organizationId: string;
   /** Optimistic lock: an edit sends the version it started from. */
   version: number;
   createdAt: string;
   updatedAt: string;
+}
+
+/** Where a session was opened: the desktop app, or a browser on the headless console. */
+export type SessionKind = 'electron' | 'headless';
+
+/** One of the signed-in user's own sessions (Account → Sessions). */
+export interface SessionDto {
+  id: string;
+  kind: SessionKind;
+  startedAt: string;
+  lastUsedAt: string;
+  /** The session of the window asking. */
+  current: boolean;
 }
 
 export interface SkillDto {

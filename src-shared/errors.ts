@@ -8,6 +8,7 @@ export const ERROR_CODES = [
   'INVALID_TRANSITION',
   'LOCKED',
   'PASSWORD_CHANGE_REQUIRED',
+  'REAUTH_REQUIRED',
   'UNAVAILABLE',
   /** A tenant under an operation (or put in maintenance by an administrator): its message holds the reason. */
   'MAINTENANCE',

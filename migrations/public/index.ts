@@ -10,6 +10,8 @@ import { Migration20261130000009_tenant_migrations } from './Migration2026113000
 import { Migration20261205000010_user_skill_versions } from './Migration20261205000010_user_skill_versions.ts';
 import { Migration20261205000011_maintenance } from './Migration20261205000011_maintenance.ts';
 import { Migration20261205211000_audit_filters } from './Migration20261205211000_audit_filters.ts';
+import { Migration20261205224500_sessions } from './Migration20261205224500_sessions.ts';
+import { Migration20261205230000_rename_slug } from './Migration20261205230000_rename_slug.ts';
 
 /** Every public-schema migration, in order; listed by import so that they bundle into the app. */
 export const PUBLIC_MIGRATIONS = [
@@ -25,4 +27,6 @@ export const PUBLIC_MIGRATIONS = [
   Migration20261205000010_user_skill_versions,
   Migration20261205000011_maintenance,
   Migration20261205211000_audit_filters,
+  Migration20261205224500_sessions,
+  Migration20261205230000_rename_slug,
 ];

@@ -1,3 +1,4 @@
+import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import type { MigrationProgress } from '../../src-shared/channels.ts';
 import { rollbackTenants, type FanOutResult } from '../db/fan-out.ts';
@@ -6,7 +7,10 @@ import { COMMAND_LINE } from '../services/actors.ts';
 import { created, outcome, recordAudit } from '../services/audit.ts';
 import { runCli } from './run-cli.ts';
 
-const USAGE = 'usage: npm run db:migrate [-- --down-to LEVEL [--tenants SLUG,…]]';
+const USAGE = 'usage: npm run db:migrate [-- --skip-backup | --down-to LEVEL [--tenants SLUG,…]]';
+
+/** What the operator types to migrate the embedded database without the backup start-up takes. */
+const SKIP_BACKUP_CONFIRMATION = 'migrate without a backup';
 
 /** Prints how far a pass over the tenants has come, once per percent. */
 function progressPrinter(verb: string): (progress: MigrationProgress) => void {
@@ -26,9 +30,30 @@ function reportFailures({ failed }: FanOutResult): number {
   return 1;
 }
 
+/**
+ * `--skip-backup`: start-up's backup failed and the operator goes on
+ * without one; asked on the terminal, never assumed.
+ */
+async function confirmSkippingBackup(): Promise<void> {
+  if (!process.stdin.isTTY)
+    throw new Error('--skip-backup asks for a confirmation: run it in a terminal.');
+  const prompt = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    const answer = await prompt.question(
+      'The database will be migrated WITHOUT the backup taken before migrations.\n' +
+        `Type "${SKIP_BACKUP_CONFIRMATION}" to go on: `,
+    );
+    if (answer.trim() !== SKIP_BACKUP_CONFIRMATION)
+      throw new Error('Not confirmed: nothing was migrated.');
+  } finally {
+    prompt.close();
+  }
+}
+
 /** Start-up's migrations: public, then every tenant behind. */
-async function migrateUp(): Promise<number> {
-  const runtime = await openRuntime({ onProgress: progressPrinter('migrated') });
+async function migrateUp(skipBackup: boolean): Promise<number> {
+  if (skipBackup) await confirmSkippingBackup();
+  const runtime = await openRuntime({ onProgress: progressPrinter('migrated'), skipBackup });
   try {
     if (runtime.backup)
       console.log(`backed up the database before migrating it: ${runtime.backup}`);
@@ -105,12 +130,17 @@ function level(text: string): number {
 
 await runCli(async () => {
   const { values } = parseArgs({
-    options: { 'down-to': { type: 'string' }, tenants: { type: 'string' } },
+    options: {
+      'down-to': { type: 'string' },
+      tenants: { type: 'string' },
+      'skip-backup': { type: 'boolean', default: false },
+    },
   });
   if (values['down-to'] === undefined) {
     if (values.tenants !== undefined) throw new Error(`--tenants goes with --down-to: ${USAGE}`);
-    return migrateUp();
+    return migrateUp(values['skip-backup']);
   }
+  if (values['skip-backup']) throw new Error(`--skip-backup goes without --down-to: ${USAGE}`);
   const slugs = values.tenants?.split(',').map((slug) => slug.trim());
   return rollBack(level(values['down-to']), slugs);
 });

@@ -8,6 +8,8 @@ export const CHANGE_CHANNEL = 'fleet_changes';
 export const IDENTITY_CHANNEL = 'fleet_identity';
 /** Spoken by public migration 8's trigger whenever an organization row changes or goes. */
 export const ORGANIZATION_CHANNEL = 'fleet_organizations';
+/** Spoken by public migration 13's trigger whenever a session ends or changes (not when it is used). */
+export const SESSIONS_CHANNEL = 'fleet_sessions';
 
 /** The listening connection's application_name. */
 export const LISTENER_NAME = 'fleetprompt changes';
@@ -29,6 +31,8 @@ export interface ChangeHandlers {
   onIdentityChange?(): void;
   /** An organization row changed or went, whatever changed it. */
   onOrganizationChange?(): void;
+  /** A session ended or changed (re-authenticated), on any console. */
+  onSessionChange?(): void;
   /** Whether notifications are being heard right now: false from the moment the connection is in doubt. */
   onHearing?(hearing: boolean): void;
   log(message: string): void;
@@ -98,6 +102,10 @@ export function listenForChanges(url: string, handlers: ChangeHandlers): ChangeL
         handlers.onOrganizationChange?.();
         return;
       }
+      if (message.channel === SESSIONS_CHANNEL) {
+        handlers.onSessionChange?.();
+        return;
+      }
       if (message.channel !== CHANGE_CHANNEL) return;
       const change = parseChange(message.payload ?? '');
       if (change) handlers.onChange(change);
@@ -106,7 +114,7 @@ export function listenForChanges(url: string, handlers: ChangeHandlers): ChangeL
     try {
       await next.connect();
       await next.query(
-        `listen ${CHANGE_CHANNEL}; listen ${IDENTITY_CHANNEL}; listen ${ORGANIZATION_CHANNEL}`,
+        `listen ${CHANGE_CHANNEL}; listen ${IDENTITY_CHANNEL}; listen ${ORGANIZATION_CHANNEL}; listen ${SESSIONS_CHANNEL}`,
       );
       if (client !== next) return;
       attempt = 0;

@@ -3,10 +3,13 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { tenantSchemaName } from '../../src-shared/domain/slug.ts';
 import { tierLimits, type Tier } from '../../src-shared/domain/tiers.ts';
 import { Organization } from './entities/index.ts';
-import { checkedTenantSchema, quotedTenantSchema } from './identifiers.ts';
+import { AppError } from '../../src-shared/errors.ts';
+import { checkedTenantSchema, quoteLiteral, quotedTenantSchema } from './identifiers.ts';
 import {
   createMigratedSchema,
+  LEDGER_TABLE,
   requireTransaction,
+  TENANT_LEDGER_TABLE,
   TENANT_MIGRATION_COUNT,
   tenantMigrationScripts,
   type TenantMigrationList,
@@ -67,6 +70,57 @@ export async function provisionOrganization(
   await tx.flush();
   await createMigratedSchema(tx, schema, await tenantMigrationScripts(tx, migrations));
   return organization;
+}
+
+/**
+ * Gives an organization a new slug in the caller's transaction, with every
+ * place the slug lives: the schema is renamed (its tables, indexes and
+ * sequences go with it), the row changes (its ledger rows in
+ * public.tenant_migrations follow by cascade), and the tenant's ledger view,
+ * which names its tenant as a constant, is defined again. The caller holds
+ * the organization's row. A slug in use, or a schema of that name left
+ * without an organization, is refused.
+ */
+export async function renameTenant(
+  tx: EntityManager,
+  organization: Organization,
+  slug: string,
+): Promise<void> {
+  requireTransaction(tx);
+  const from = quotedTenantSchema(organization.slug);
+  const to = quotedTenantSchema(slug);
+  const [taken] = await tx.execute<{ organization: boolean; schema: boolean }[]>(
+    `select exists (select 1 from public.organizations where slug = ?) as organization,
+            exists (select 1 from pg_namespace where nspname = ?) as schema`,
+    [slug, tenantSchemaName(slug)],
+  );
+  if (taken?.organization)
+    throw new AppError('CONFLICT', `Another organization has the slug ${slug}`, {
+      slug: 'is already taken',
+    });
+  if (taken?.schema)
+    throw new AppError(
+      'CONFLICT',
+      `A schema named ${tenantSchemaName(slug)} already exists without an organization; drop or rename it first`,
+      { slug: 'its schema name is already taken' },
+    );
+  await tx.execute(`alter schema ${from} rename to ${to}`);
+  organization.slug = slug;
+  await tx.flush();
+  const [ledger] = await tx.execute<{ kind: string }[]>(
+    'select c.relkind as kind from pg_class c where c.relnamespace = to_regnamespace(?) and c.relname = ?',
+    [to, LEDGER_TABLE],
+  );
+  if (ledger?.kind === 'v') {
+    // as tenant migration 5 defines it, naming the new slug
+    await tx.execute(
+      `create or replace view ${to}.${LEDGER_TABLE} as
+         select id, name, executed_at, tenant_slug from public.${TENANT_LEDGER_TABLE}
+          where tenant_slug = ${quoteLiteral(slug)}
+         with cascaded check option;
+       alter view ${to}.${LEDGER_TABLE} alter column tenant_slug set default ${quoteLiteral(slug)}`,
+    );
+  }
 }
 
 /** Drops the organization's schema, its users and its row, in the caller's transaction. */

@@ -10,6 +10,7 @@ import { openRuntime, type RuntimeOptions } from '../runtime.ts';
 import { appProtocolResponse } from './app-protocol.ts';
 import { bindIpc } from './ipc-binding.ts';
 import { saveDialogTarget } from './save-dialog.ts';
+import { safeStorageKeeper } from './session-keeper.ts';
 import {
   APP_ORIGIN,
   APP_SCHEME,
@@ -22,7 +23,15 @@ import { loadWindowState, saveWindowState } from './window-state.ts';
 
 export type ElectronModule = Pick<
   typeof Electron,
-  'app' | 'BrowserWindow' | 'ipcMain' | 'Menu' | 'protocol' | 'net' | 'session' | 'dialog'
+  | 'app'
+  | 'BrowserWindow'
+  | 'ipcMain'
+  | 'Menu'
+  | 'protocol'
+  | 'net'
+  | 'session'
+  | 'dialog'
+  | 'safeStorage'
 >;
 
 /** What the window needs of the runtime: its router's dispatch, and a way to close. */
@@ -98,14 +107,22 @@ export function runElectronApp(electron: ElectronModule, paths: AppOptions): voi
    * it; before the router exists nobody is signed in, so a window hears
    * what an anonymous caller may (the start-up screen's progress).
    */
+  let delivering = Promise.resolve();
   const broadcast = (event: FleetEvent) => {
-    for (const w of BrowserWindow.getAllWindows()) {
-      const slot = binding.slotOf(w.webContents.id);
-      const allowed = runtime
-        ? runtime.router.mayReceive(slot, event)
-        : mayHear(ANONYMOUS_ACTOR, event);
-      if (allowed) w.webContents.send(EVENT_CHANNEL, event);
+    const current = runtime;
+    if (!current) {
+      for (const w of BrowserWindow.getAllWindows())
+        if (mayHear(ANONYMOUS_ACTOR, event)) w.webContents.send(EVENT_CHANNEL, event);
+      return;
     }
+    // judged on who is signed in now, one event after the other so that they arrive in order
+    delivering = delivering.then(async () => {
+      for (const w of BrowserWindow.getAllWindows()) {
+        const slot = binding.slotOf(w.webContents.id);
+        const allowed = await current.router.mayReceive(slot, event).catch(() => false);
+        if (allowed && !w.isDestroyed()) w.webContents.send(EVENT_CHANNEL, event);
+      }
+    });
   };
   const ready: Promise<Dispatcher> = app.whenReady().then(async () => {
     runtime = await (paths.openRuntime ?? openRuntime)({
@@ -126,6 +143,7 @@ export function runElectronApp(electron: ElectronModule, paths: AppOptions): voi
         () => BrowserWindow.fromWebContents(sender),
         app.getPath('downloads'),
       ),
+    safeStorageKeeper(electron.safeStorage, join(dataDir, 'session.bin')),
   );
 
   const createWindow = () => {

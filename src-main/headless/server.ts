@@ -121,8 +121,12 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessS
   const token = options.token ?? randomBytes(16).toString('base64url');
   const host = options.host ?? '127.0.0.1';
   const slots = new Map<string, SessionSlot>();
-  /** Open /events streams, each with the window (session) it serves. */
-  const streams = new Map<ServerResponse, SessionSlot>();
+  /**
+   * Open /events streams, each with the window (session) it serves and the
+   * events still being judged for it: each is judged on who is signed in
+   * now, and sent in the order it came.
+   */
+  const streams = new Map<ServerResponse, { slot: SessionSlot; queue: Promise<void> }>();
   const downloads = await createDownloads();
   const launchCodes = createLaunchCodes();
   let port = 0;
@@ -212,7 +216,7 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessS
 
   const slotOf = (windowId: string) => {
     let slot = slots.get(windowId);
-    if (!slot) slots.set(windowId, (slot = { files: downloads.target }));
+    if (!slot) slots.set(windowId, (slot = { kind: 'headless', files: downloads.target }));
     return slot;
   };
 
@@ -224,7 +228,7 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessS
       Connection: 'keep-alive',
     });
     res.write(': connected\n\n');
-    streams.set(res, slotOf(windowId));
+    streams.set(res, { slot: slotOf(windowId), queue: Promise.resolve() });
     res.on('close', () => streams.delete(res));
   };
 
@@ -291,8 +295,15 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessS
     launchUrl: () => `${origin}/#code=${launchCodes.issue()}`,
     broadcast(event) {
       const frame = `data: ${JSON.stringify(event)}\n\n`;
-      for (const [stream, slot] of streams)
-        if (options.router.mayReceive(slot, event)) stream.write(frame);
+      for (const [stream, entry] of streams) {
+        entry.queue = entry.queue
+          .then(() => options.router.mayReceive(entry.slot, event))
+          .then(
+            (allowed) => void (allowed && !stream.writableEnded && stream.write(frame)),
+            // a window whose identity cannot be read now is sent nothing
+            () => undefined,
+          );
+      }
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,24 +1,23 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { FleetEvent } from '../../src-shared/channels.ts';
-import { isChannel, type Result, type SessionUser } from '../../src-shared/contract.ts';
+import { isChannel, type Result } from '../../src-shared/contract.ts';
 import { mayHear } from '../../src-shared/domain/events.ts';
-import { ANONYMOUS_ACTOR, type Actor } from '../../src-shared/domain/permissions.ts';
+import { ANONYMOUS_ACTOR } from '../../src-shared/domain/permissions.ts';
 import { AppError, isAppError } from '../../src-shared/errors.ts';
 import { organizationRow } from '../db/tenancy.ts';
-import { sessionUser } from '../services/auth.ts';
+import { SessionStore, type SessionRow } from '../identity/sessions.ts';
+import { SignedInCache } from '../identity/signed-in-cache.ts';
+import { sessionUser, type SignedIn } from '../identity/signed-in.ts';
 import { appErrorOf } from '../services/db-errors.ts';
 import type { PasswordHasher } from '../services/password-hasher.ts';
-import type { SessionStore } from '../services/sessions.ts';
 import { TenantFailures } from '../services/tenant-failures.ts';
-import type { Environment, Invoke } from '../services/work.ts';
+import type { Caller, Environment, Invoke } from '../services/work.ts';
 import { createRegistry } from './registry/compose.ts';
 import type { SessionSlot } from './session-slot.ts';
-import { SignedInCache } from './signed-in-cache.ts';
 
 export interface RouterDeps {
   em: EntityManager;
   passwords: PasswordHasher;
-  sessions: SessionStore;
   /** Where INTERNAL errors go with their full detail; the caller only sees a reference. */
   logError: (message: string, error: unknown) => void;
   emit?: (event: FleetEvent) => void;
@@ -26,20 +25,33 @@ export interface RouterDeps {
   /** The tenants the start-up fan-out could not migrate (Tenancy shows them). */
   tenantFailures?: TenantFailures;
   /**
-   * Who each signed-in user is and the organizations tenant calls are about,
-   * kept while the database's changes are heard; without it every call reads them.
+   * Sessions, who each signed-in user is and the organizations tenant calls
+   * are about, kept while the database's changes are heard; without it every
+   * call reads them.
    */
   signedIn?: SignedInCache;
+  /** The clock sessions are timed by (tests move it). */
+  now?: () => number;
 }
 
 export interface Router {
   dispatch(slot: SessionSlot, channel: string, rawInput: unknown): Promise<Result<unknown>>;
-  /** Whether the window may be sent an event, by the one rule of src-shared/domain/events.ts. */
-  mayReceive(slot: SessionSlot, event: FleetEvent): boolean;
+  /**
+   * Whether the window may be sent an event, by the one rule of
+   * src-shared/domain/events.ts, judged on who its session's user is now.
+   */
+  mayReceive(slot: SessionSlot, event: FleetEvent): Promise<boolean>;
   /** Channels as the system (seeding, the CLI): same checks, no session. */
   system: Invoke;
+  /** The sessions of every console on the database. */
+  sessions: SessionStore;
   tenantFailures: TenantFailures;
 }
+
+/** Who a window's session says is calling: nobody, someone whose session ended (and why), or a user. */
+type Current =
+  | { signedIn: null; session: null; ended: string | null }
+  | { signedIn: SignedIn; session: SessionRow; ended: null };
 
 /**
  * Transport-free dispatch: resolve the caller from the slot's session, hand
@@ -52,13 +64,14 @@ export function createRouter(deps: RouterDeps): Router {
   const queues = new Map<string, Promise<unknown>>();
   const tenantFailures = deps.tenantFailures ?? new TenantFailures();
   const known = deps.signedIn ?? new SignedInCache();
+  const sessions = new SessionStore(deps.em, known, deps.now);
   const registry = createRegistry(
     {
       root: deps.em,
       passwords: deps.passwords,
       environment: deps.environment,
       tenantFailures,
-      endSessionsOf: (userId) => deps.sessions.endAllOf(userId),
+      sessions,
       emit: (event) => deps.emit?.(event),
       serially: (key, work) => {
         const next = (queues.get(key) ?? Promise.resolve()).then(work);
@@ -73,20 +86,23 @@ export function createRouter(deps: RouterDeps): Router {
     (id) => known.organization(id, () => organizationRow(deps.em.fork(), id)),
   );
 
-  /** The slot's signed-in user, read (or known) once per call; null when nobody is signed in. */
-  const signedInUser = async (slot: SessionSlot) => {
-    const session = deps.sessions.touch(slot.sessionId);
-    if (session.state !== 'live') {
-      slot.sessionId = undefined;
-      return { signedIn: null, ended: session.state === 'ended' ? session.reason : null };
+  /** The slot's session and its user as they are now (kept or read); `use` marks it used. */
+  const current = async (slot: SessionSlot, use: boolean): Promise<Current> => {
+    const found = await sessions.find(slot.sessionId, use);
+    if (found.state !== 'live')
+      return {
+        signedIn: null,
+        session: null,
+        ended: found.state === 'ended' ? found.reason : null,
+      };
+    const { session } = found;
+    const signedIn = await known.read(session.userId, () => sessionUser(deps.em, session.userId));
+    if (!signedIn) {
+      // confirmed no more, or their organization canceled: the session is over everywhere
+      if (use) await sessions.end(deps.em.fork(), session.id, 'Sign in to continue');
+      return { signedIn: null, session: null, ended: null };
     }
-    const { userId } = session;
-    const found = await known.read(userId, () => sessionUser(deps.em, userId));
-    if (!found) {
-      deps.sessions.end(slot.sessionId);
-      slot.sessionId = undefined;
-    }
-    return { signedIn: found, ended: null };
+    return { signedIn, session, ended: null };
   };
 
   const run = async (
@@ -94,23 +110,42 @@ export function createRouter(deps: RouterDeps): Router {
     channel: Parameters<typeof registry.call>[0],
     input: unknown,
   ) => {
-    const { signedIn, ended } = await signedInUser(slot);
+    const { signedIn, session, ended } = await current(slot, true);
+    if (!session) slot.sessionId = undefined;
+    const kind = slot.kind ?? 'headless';
+    /** The secret the window holds once the call has succeeded (a sign-in, a replacement). */
+    let next: string | null = null;
+    const caller: Caller = {
+      user: signedIn?.user ?? null,
+      session: session && {
+        id: session.id,
+        startedAt: session.startedAt,
+        reauthenticatedAt: session.reauthenticatedAt,
+      },
+      files: slot.files,
+      signedIn: async (em, user) => {
+        if (session) await sessions.end(em, session.id, 'Signed in again in this window');
+        next = await sessions.open(em, user.id, kind);
+      },
+      renewed: async (em) => {
+        if (!session) return;
+        next = await sessions.open(em, session.userId, kind, {
+          startedAt: session.startedAt,
+          reauthenticatedAt: session.reauthenticatedAt,
+        });
+      },
+      signOut: async (em = deps.em.fork()) => {
+        if (session) await sessions.end(em, session.id, 'You signed out');
+        slot.sessionId = undefined;
+      },
+    };
     try {
-      return await registry.call(channel, input, {
+      const result = await registry.call(channel, input, {
         actor: signedIn?.actor ?? ANONYMOUS_ACTOR,
-        caller: {
-          user: signedIn?.user ?? null,
-          files: slot.files,
-          signedIn: (user: SessionUser) => {
-            deps.sessions.end(slot.sessionId);
-            slot.sessionId = deps.sessions.create(user);
-          },
-          signOut: () => {
-            deps.sessions.end(slot.sessionId);
-            slot.sessionId = undefined;
-          },
-        },
+        caller,
       });
+      if (next !== null) slot.sessionId = next;
+      return result;
     } catch (error) {
       // a session that just ran out says why, instead of a bare "sign in"
       if (ended && isAppError(error) && error.code === 'UNAUTHENTICATED') {
@@ -122,12 +157,10 @@ export function createRouter(deps: RouterDeps): Router {
 
   return {
     system: registry.system,
-    mayReceive(slot, event) {
-      const holder = deps.sessions.holderOf(slot.sessionId);
-      const actor: Actor = holder
-        ? { kind: 'user', id: holder.userId, email: '', ...holder }
-        : ANONYMOUS_ACTOR;
-      return mayHear(actor, event);
+    sessions,
+    async mayReceive(slot, event) {
+      const { signedIn } = await current(slot, false);
+      return mayHear(signedIn?.actor ?? ANONYMOUS_ACTOR, event);
     },
     tenantFailures,
     async dispatch(slot, channel, rawInput) {

@@ -60,13 +60,15 @@ export type UserRow = Pick<
   'id' | 'email' | 'name' | 'role' | 'confirmedAt' | 'version' | 'createdAt' | 'updatedAt'
 > & { organization: { id: string } };
 
-export function userDto(u: UserRow): UserDto {
+/** `lockedUntil`: the sign-in lock on the user's email, read by the callers that show it. */
+export function userDto(u: UserRow, lockedUntil: Date | null = null): UserDto {
   return {
     id: u.id,
     email: u.email,
     name: u.name ?? null,
     role: u.role,
     confirmedAt: u.confirmedAt ? iso(u.confirmedAt) : null,
+    lockedUntil: lockedUntil ? iso(lockedUntil) : null,
     organizationId: u.organization.id,
     version: u.version,
     createdAt: iso(u.createdAt),

@@ -7,7 +7,7 @@ import { AppError } from '../../src-shared/errors.ts';
 import { Organization } from '../db/entities/index.ts';
 import { quotedTenantSchema } from '../db/identifiers.ts';
 import { liveMaintenance, maintenanceOf } from '../db/maintenance.ts';
-import { deprovisionOrganization, provisionOrganization } from '../db/tenancy.ts';
+import { deprovisionOrganization, provisionOrganization, renameTenant } from '../db/tenancy.ts';
 import { created, diff, hasChanges } from './audit.ts';
 import { organizationDto, type OrganizationRow } from './dto-mapping.ts';
 import { containsPattern, findRows, offsetOf, sortOf } from './paging.ts';
@@ -154,6 +154,23 @@ export async function changeTier(
   w.em.assign(organization, { tier: input.tier, ...limits });
   await w.em.flush();
   w.audit({ targetId: organization.id, changes });
+  return organizationDto(organization);
+}
+
+/**
+ * A new slug for the organization and its schema, in one transaction (the
+ * registry holds the tenant in maintenance around it, so no write meets a
+ * schema half renamed).
+ */
+export async function renameSlug(
+  w: Work,
+  input: ParsedInput<'organizations.renameSlug'>,
+  organization: Organization,
+): Promise<OrganizationDto> {
+  const before = { slug: organization.slug };
+  if (input.slug === organization.slug) return organizationDto(organization);
+  await renameTenant(w.em, organization, input.slug);
+  w.audit({ targetId: organization.id, changes: diff(before, { slug: input.slug }) });
   return organizationDto(organization);
 }
 

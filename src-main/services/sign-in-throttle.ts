@@ -53,6 +53,38 @@ async function lockedRow(tx: EntityManager, email: string): Promise<SignInThrott
   return row;
 }
 
+/** The emails among `emails` locked out now, with when their lock ends. */
+export async function locksOf(
+  em: EntityManager,
+  emails: readonly string[],
+): Promise<Map<string, Date>> {
+  if (emails.length === 0) return new Map();
+  const rows = await em.execute<{ email: string; locked_until: Date }[]>(
+    `select email::text as email, locked_until from public.sign_in_throttle
+      where email in (${emails.map(() => '?').join(', ')}) and locked_until > now()`,
+    [...emails],
+  );
+  return new Map(rows.map((r) => [r.email.toLowerCase(), new Date(r.locked_until)]));
+}
+
+/**
+ * Ends the lock on an email and forgets its failures, in the caller's
+ * transaction (the row is locked, so an attempt settling meanwhile waits).
+ * Answers when the lock would have ended, or null when there was none.
+ */
+export async function unlockEmail(tx: EntityManager, email: string): Promise<Date | null> {
+  const rows = await tx.execute<{ locked_until: Date | null }[]>(
+    `update public.sign_in_throttle t
+        set failures = 0, locked_until = null, window_started_at = now()
+       from (select email, locked_until from public.sign_in_throttle where email = ? for update) old
+      where t.email = old.email and old.locked_until > now()
+      returning old.locked_until`,
+    [email],
+  );
+  const until = rows[0]?.locked_until;
+  return until ? new Date(until) : null;
+}
+
 /**
  * Counts an attempt before its password is compared; LOCKED when the email
  * is locked or when the attempts in flight already reach the limit.

@@ -1,12 +1,18 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ParsedInput, UserListItem, SessionUser } from '../../src-shared/contract.ts';
 import type { Role } from '../../src-shared/domain/enums.ts';
-import { keepsAnAdmin, scopeOf, type Actor } from '../../src-shared/domain/permissions.ts';
+import {
+  keepsAnAdmin,
+  scopeOf,
+  setsSomeoneElsesPassword,
+  type Actor,
+} from '../../src-shared/domain/permissions.ts';
 import type { Page, UserDto } from '../../src-shared/dto.ts';
 import { AppError } from '../../src-shared/errors.ts';
 import { Organization, User } from '../db/entities/index.ts';
 import { created, diff, hasChanges } from './audit.ts';
 import { userDto, type UserRow } from './dto-mapping.ts';
+import { locksOf, unlockEmail } from './sign-in-throttle.ts';
 import { containsPattern, findRows, offsetOf, sortOf } from './paging.ts';
 import type { PasswordHasher } from './password-hasher.ts';
 import { requireUncommonPassword } from './common-passwords.ts';
@@ -71,9 +77,15 @@ export async function listUsers(
       'updatedAt',
     ],
   });
-  const names = await organizationNames(w, [...new Set(rows.map((u) => u.organization))]);
+  const [names, locks] = await Promise.all([
+    organizationNames(w, [...new Set(rows.map((u) => u.organization))]),
+    locksOf(
+      w.em,
+      rows.map((u) => u.email),
+    ),
+  ]);
   const items = rows.map((u) => ({
-    ...userDto({ ...u, organization: { id: u.organization } }),
+    ...userDto({ ...u, organization: { id: u.organization } }, locks.get(u.email.toLowerCase())),
     organizationName: names.get(u.organization) ?? '',
   }));
   return { items, total, page: input.page, pageSize: input.pageSize };
@@ -145,7 +157,29 @@ export async function updateUser(
   });
   await w.em.flush();
   w.audit({ targetId: user.id, changes });
-  if (changes.role || changes.email) endOtherSessions(w, user);
+  if (changes.role || changes.email) await continueOwnSession(w, user);
+  return userDto(user);
+}
+
+/** The user as a screen shows them: with the sign-in lock on their email, if any. */
+export async function userView(w: Work, user: User): Promise<UserDto> {
+  const locks = await locksOf(w.em, [user.email]);
+  return userDto(user, locks.get(user.email.toLowerCase()));
+}
+
+/**
+ * Ends the sign-in lock on the user's email (an administrator vouching for
+ * them), audited with when it would have ended; a user not locked is left
+ * as is.
+ */
+export async function unlockUser(w: Work, user: User): Promise<UserDto> {
+  const until = await unlockEmail(w.em, user.email);
+  if (until) {
+    w.audit({
+      targetId: user.id,
+      changes: diff({ lockedUntil: until.toISOString() }, { lockedUntil: null }),
+    });
+  }
   return userDto(user);
 }
 
@@ -160,7 +194,7 @@ export async function confirmUser(w: Work, user: User): Promise<UserDto> {
   return userDto(user);
 }
 
-/** A new password for a user; their sessions end. */
+/** A new password for a user; their sessions end (public migration 13). */
 export async function storePassword(w: Work, user: User, password: string): Promise<void> {
   user.hashedPassword = await w.runtime.passwords.hash(password);
   await w.em.flush();
@@ -170,16 +204,16 @@ export async function storePassword(w: Work, user: User, password: string): Prom
     organizationId: user.organization.id,
     changes: diff({ password: 0 }, { password: 1 }),
   });
-  endOtherSessions(w, user);
+  await continueOwnSession(w, user);
 }
 
 /**
- * Ends a user's sessions after a change to their credentials or role; the
- * caller, when it is that user, continues in a new session.
+ * A change to a user's credentials or role has ended their sessions, in
+ * the database and in this transaction; the caller, when it is that user,
+ * continues in a replacement that keeps the original start.
  */
-function endOtherSessions(w: Work, user: User): void {
-  w.runtime.endSessionsOf(user.id);
-  if (w.caller.user?.id === user.id) w.caller.signedIn(sessionUserOf(user));
+async function continueOwnSession(w: Work, user: User): Promise<void> {
+  if (w.caller.user?.id === user.id) await w.caller.renewed(w.em);
 }
 
 export function sessionUserOf(user: User): SessionUser {
@@ -199,9 +233,11 @@ export async function setPassword(
   input: ParsedInput<'users.setPassword'>,
   user: User,
 ): Promise<null> {
+  const decision = setsSomeoneElsesPassword(w.actor, user.id);
+  if (!decision.allowed) throw new AppError(decision.code, decision.message);
   requireUncommonPassword(w.actor, input.password, 'password');
   // a password chosen for someone else is a one-time password
-  user.mustChangePassword = !(w.actor.kind === 'user' && w.actor.id === user.id);
+  user.mustChangePassword = true;
   await storePassword(w, user, input.password);
   return null;
 }
@@ -210,7 +246,7 @@ export async function deleteUser(w: Work, user: User): Promise<null> {
   await requireAnAdminLeft(w.em, w.actor, user);
   w.em.remove(user);
   await w.em.flush();
+  // the user's sessions went with the row
   w.audit({ targetId: user.id, changes: diff({ email: user.email }, { email: null }) });
-  w.runtime.endSessionsOf(user.id);
   return null;
 }

@@ -10,6 +10,7 @@ import type {
 import type { Actor } from '../../src-shared/domain/permissions.ts';
 import type { Organization } from '../db/entities/index.ts';
 import type { FileTarget } from '../files/file-target.ts';
+import type { SessionStore } from '../identity/sessions.ts';
 import type { Changes } from './audit.ts';
 import type { PasswordHasher } from './password-hasher.ts';
 import type { TenantFailures } from './tenant-failures.ts';
@@ -62,8 +63,8 @@ export interface RuntimeServices {
   passwords: PasswordHasher;
   environment: Environment;
   tenantFailures: TenantFailures;
-  /** Ends every session of a user (deleted, demoted, given a new password). */
-  endSessionsOf(userId: string): void;
+  /** Every console's sessions, in public.sessions. */
+  sessions: SessionStore;
   emit(event: FleetEvent): void;
   /** Runs `work` after every earlier call with the same key has settled (one at a time). */
   serially<T>(key: string, work: () => Promise<T>): Promise<T>;
@@ -71,12 +72,28 @@ export interface RuntimeServices {
   system: Invoke;
 }
 
+/** The window's session as a call sees it. */
+export interface CallerSession {
+  id: string;
+  startedAt: number;
+  /** When the password was last entered in this session (signing in counts). */
+  reauthenticatedAt: number | null;
+}
+
 /** The caller's window: its session and where its files go. */
 export interface Caller {
   user: SessionUser | null;
+  session: CallerSession | null;
   files: FileTarget | undefined;
-  signedIn(user: SessionUser): void;
-  signOut(): void;
+  /** Opens a new session for the user in `em` (signing in); the window holds it once the call succeeds. */
+  signedIn(em: EntityManager, user: SessionUser): Promise<void>;
+  /**
+   * Replaces the window's session, which a change to its own user has just
+   * ended in `em`'s transaction: same start, so the 12 hours still count.
+   */
+  renewed(em: EntityManager): Promise<void>;
+  /** Ends the window's session (in `em`'s transaction when given: one the call already holds). */
+  signOut(em?: EntityManager): Promise<void>;
 }
 
 export interface Work {

@@ -15,6 +15,7 @@ const TITLES: Record<ErrorCode, string> = {
   INVALID_TRANSITION: 'Not possible in this state',
   LOCKED: 'Locked',
   PASSWORD_CHANGE_REQUIRED: 'Choose a new password first',
+  REAUTH_REQUIRED: 'Confirm it is you first',
   UNAVAILABLE: 'The database is unavailable',
   MAINTENANCE: 'Under maintenance',
   INTERNAL: 'Something went wrong',

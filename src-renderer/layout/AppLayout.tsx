@@ -15,15 +15,16 @@ import {
   useMantineColorScheme,
   type MantineColorScheme,
 } from '@mantine/core';
-import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
+import { useDisclosure } from '@mantine/hooks';
 import { Suspense, useState } from 'react';
-import { Spotlight, spotlight, type SpotlightActionData } from '@mantine/spotlight';
-import { IconKey, IconLogout, IconRobot, IconBuilding, IconSearch } from '@tabler/icons-react';
-import { Link, Outlet, useLocation, useNavigate } from 'react-router';
-import { useChannel } from '../api/hooks.ts';
+import { Spotlight, spotlight } from '@mantine/spotlight';
+import { IconDevices, IconKey, IconLogout, IconRobot, IconSearch } from '@tabler/icons-react';
+import { Link, Outlet, useLocation } from 'react-router';
 import { useLiveUpdates } from '../api/live-updates.ts';
 import { ChangePasswordModal } from '../auth/ChangePasswordModal.tsx';
+import { ReauthenticateModal } from '../auth/ReauthenticateModal.tsx';
 import { useSession } from '../auth/session.tsx';
+import { paletteFilter, usePaletteActions } from './palette.tsx';
 import { screensFor } from './nav.ts';
 import { ScreenGuard } from './ScreenGuard.tsx';
 
@@ -44,42 +45,6 @@ function ColorSchemeSwitch() {
   );
 }
 
-/** Screens, organizations, and agents of any organization found by the name typed. */
-function useSpotlightActions(query: string): SpotlightActionData[] {
-  const navigate = useNavigate();
-  const { can } = useSession();
-  const [searched] = useDebouncedValue(query.trim(), 200);
-  const orgs = useChannel('organizations.list', { page: 1, pageSize: 200, sort: 'name' });
-  const agents = useChannel(
-    'fleet.searchAgents',
-    { query: searched, pageSize: 10 },
-    { enabled: searched.length > 0 },
-  );
-  return [
-    ...screensFor(can).map((s) => ({
-      id: `screen:${s.path}`,
-      label: s.label,
-      description: 'Screen',
-      leftSection: <s.icon size={18} />,
-      onClick: () => navigate(s.path),
-    })),
-    ...(orgs.data?.items ?? []).map((o) => ({
-      id: `org:${o.id}`,
-      label: o.name,
-      description: `Organization · ${o.schema}`,
-      leftSection: <IconBuilding size={18} />,
-      onClick: () => navigate(`/organizations/${o.id}`),
-    })),
-    ...(searched ? (agents.data?.items ?? []) : []).map((a) => ({
-      id: `agent:${a.agentId}`,
-      label: a.name,
-      description: `Agent · ${a.status} · ${a.organizationName}`,
-      leftSection: <IconRobot size={18} />,
-      onClick: () => navigate(`/agents/${a.organizationId}/${a.agentId}`),
-    })),
-  ];
-}
-
 export function AppLayout() {
   useLiveUpdates();
   const { user, signOut } = useSession();
@@ -87,7 +52,7 @@ export function AppLayout() {
   const location = useLocation();
   const [passwordOpen, password] = useDisclosure(false);
   const [query, setQuery] = useState('');
-  const actions = useSpotlightActions(query);
+  const actions = usePaletteActions(query);
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 'xs' }} padding="lg">
       <AppShell.Header px="md">
@@ -130,6 +95,9 @@ export function AppLayout() {
                 <Menu.Item leftSection={<IconKey size={16} />} onClick={password.open}>
                   Change password
                 </Menu.Item>
+                <Menu.Item leftSection={<IconDevices size={16} />} component={Link} to="/sessions">
+                  Sessions
+                </Menu.Item>
                 <Menu.Item leftSection={<IconLogout size={16} />} onClick={() => void signOut()}>
                   Sign out
                 </Menu.Item>
@@ -168,15 +136,20 @@ export function AppLayout() {
         query={query}
         onQueryChange={setQuery}
         shortcut={['mod + K']}
+        // from anywhere, a text field with the focus included
+        tagsToIgnore={[]}
+        triggerOnContentEditable
+        filter={paletteFilter}
         nothingFound="Nothing found"
         highlightQuery
-        limit={12}
+        limit={20}
         searchProps={{
           leftSection: <IconSearch size={18} />,
-          placeholder: 'Screens, organizations, agents…',
+          placeholder: 'Screens, organizations, agents, users, skills, actions…',
         }}
       />
       <ChangePasswordModal opened={passwordOpen} onClose={password.close} />
+      <ReauthenticateModal />
     </AppShell>
   );
 }

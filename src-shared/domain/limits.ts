@@ -20,7 +20,7 @@ import { tierLimits, type Tier } from './tiers.ts';
 /** Why an action cannot be done now, and what would make it possible. */
 export interface Refusal {
   /** The code the main process answers with when the action is tried anyway. */
-  code: Extract<ErrorCode, 'LIMIT_REACHED' | 'FORBIDDEN' | 'INVALID_TRANSITION'>;
+  code: Extract<ErrorCode, 'LIMIT_REACHED' | 'FORBIDDEN' | 'INVALID_TRANSITION' | 'MAINTENANCE'>;
   reason: string;
   /** What to do instead, as a short imperative ("Upgrade the tier"). */
   wayForward: string;
@@ -104,6 +104,24 @@ export function decideTransition(
 }
 
 /** A refusal as the main process throws it: the reason, then the way forward. */
+/**
+ * A tenant in maintenance refuses every change to it (the registry answers
+ * MAINTENANCE); an administrator's ends by hand, an operation's by itself.
+ */
+export function maintenanceRefusal(organization: {
+  maintenance: { reason: string; byOperation: boolean } | null;
+}): Refusal | null {
+  const { maintenance } = organization;
+  if (!maintenance) return null;
+  return {
+    code: 'MAINTENANCE',
+    reason: `In maintenance: ${maintenance.reason}`,
+    wayForward: maintenance.byOperation
+      ? 'Try again once the operation ends'
+      : 'End the maintenance first',
+  };
+}
+
 export function refusalError(refusal: Refusal, fields?: Record<string, string>): AppError {
   return new AppError(refusal.code, `${refusal.reason}. ${refusal.wayForward}.`, fields);
 }

@@ -228,6 +228,19 @@ export function keepsAnAdmin(
   );
 }
 
+/**
+ * users.setPassword is for someone else's password (a one-time one they
+ * must change): one's own is changed with the current one, through
+ * auth.changePassword, which counts wrong tries like sign-ins.
+ */
+export function setsSomeoneElsesPassword(actor: Actor, userId: string): Decision {
+  if (actor.kind !== 'user' || actor.id !== userId) return ALLOWED;
+  return refused(
+    'FORBIDDEN',
+    'Change your own password with Change password (it asks for the current one)',
+  );
+}
+
 /** Billing statuses that end an organization's service: setting one is an `endOrganizations` act. */
 export const ENDING_BILLING_STATUSES: ReadonlySet<BillingStatus> = new Set([
   'suspended',

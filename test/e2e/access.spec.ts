@@ -181,3 +181,88 @@ test('"Mark failed" asks for a reason, and the agent shows it', async ({ browser
   );
   await photograph(admin, 'access-agent-in-error');
 });
+
+test('Ctrl+K opens the palette from a text field, and "deploy <agent>" deploys it', async ({
+  browser,
+}) => {
+  const { organization } = await organizationWith('palette', 'pro', ['Paletted']);
+  const admin = await adminPage(browser);
+  await visit(admin, '/users');
+  await admin.getByPlaceholder('Search email or name…').click();
+  await admin.keyboard.press('Control+K');
+  const search = admin.getByPlaceholder('Screens, organizations, agents, users, skills, actions…');
+  await expect(search).toBeFocused();
+  await search.fill('deploy palett');
+  const step = admin.getByRole('button', { name: /^Deploy Paletted/ });
+  await expect(step).toBeVisible();
+  await photograph(admin, 'access-palette');
+  await step.click();
+  await toast(admin, 'Paletted is now deploying');
+  await visit(admin, `/agents?org=${organization.id}`);
+  await expect(admin.getByRole('row', { name: /Paletted/ })).toContainText('deploying');
+});
+
+test('Enter in the typed confirmation deletes the organization once its slug is typed', async ({
+  browser,
+}) => {
+  const { organization } = await organizationWith('typed', 'free');
+  const admin = await adminPage(browser);
+  await visit(admin, `/organizations/${organization.id}`);
+  await admin.getByRole('button', { name: 'Delete', exact: true }).click();
+  const field = admin.getByRole('dialog').getByRole('textbox');
+  await expect(field).toBeFocused();
+  await admin.keyboard.type(organization.slug.slice(0, -1));
+  await admin.keyboard.press('Enter');
+  await expect(admin.getByRole('dialog')).toBeVisible();
+  await admin.keyboard.type(organization.slug.slice(-1));
+  await admin.keyboard.press('Enter');
+  await toast(admin, `Deleted ${organization.name}`);
+  await expect(admin.getByRole('heading', { name: 'Organizations' })).toBeVisible();
+});
+
+test('a locked-out user is shown locked, and an administrator unlocks them', async ({
+  browser,
+}) => {
+  const { organization } = await organizationWith('locked', 'free');
+  const user = await userIn(organization.id, 'user', PASSWORD);
+  for (let i = 0; i < 5; i++) {
+    await fetch(`${process.env.E2E_BASE}/rpc/auth.signIn`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${process.env.E2E_TOKEN}`,
+        'X-Fleet-Window': `e2e-lockout-${i}`,
+        'Content-Type': 'application/json',
+      },
+      body: JSON.stringify({ email: user.email, password: 'not the password' }),
+    });
+  }
+  const admin = await adminPage(browser);
+  await visit(admin, `/users?q=${encodeURIComponent(user.email)}`);
+  const row = admin.getByRole('row', { name: new RegExp(user.email) });
+  await expect(row.getByText('Locked')).toBeVisible();
+  await photograph(admin, 'access-user-locked');
+  await row.getByRole('button', { name: `Unlock ${user.email}` }).click();
+  await toast(admin, `${user.email} can sign in again`);
+  await expect(row.getByText('Locked')).toHaveCount(0);
+  const page = await openConsole(browser);
+  await signIn(page, user.email, PASSWORD);
+  await expect(page.getByRole('heading', { name: 'Choose your password' })).toBeVisible();
+});
+
+test("the edit dialog's Save stays in sight at 1024×700 with a long prompt", async ({
+  browser,
+}) => {
+  const { organization } = await organizationWith('tall', 'pro');
+  const agent = await api('agents.create', {
+    organizationId: organization.id,
+    name: 'Long-winded',
+    systemPrompt: Array.from({ length: 40 }, (_, i) => `Rule ${i + 1}: answer briefly.`).join('\n'),
+  });
+  const admin = await adminPage(browser);
+  await admin.setViewportSize({ width: 1024, height: 700 });
+  await visit(admin, `/agents/${organization.id}/${agent.id}`);
+  await admin.getByRole('button', { name: 'Edit', exact: true }).click();
+  const save = admin.getByRole('dialog').getByRole('button', { name: 'Save' });
+  await expect(save).toBeInViewport();
+  await photograph(admin, 'access-edit-dialog-tall');
+});

@@ -458,8 +458,8 @@ describe('changes announced between consoles', () => {
         version: null,
         action: 'agents.create',
       }) as const;
-    expect(h.router.mayReceive(slot, change(mine.id))).toBe(true);
-    expect(h.router.mayReceive(slot, change(h.homeId))).toBe(false);
-    expect(h.router.mayReceive({}, change(mine.id))).toBe(false);
+    expect(await h.router.mayReceive(slot, change(mine.id))).toBe(true);
+    expect(await h.router.mayReceive(slot, change(h.homeId))).toBe(false);
+    expect(await h.router.mayReceive({}, change(mine.id))).toBe(false);
   });
 });

@@ -6,7 +6,6 @@ import type { FleetEvent } from '../../src-shared/channels.ts';
 import { startHeadless, type HeadlessServer } from '../../src-main/headless/server.ts';
 import { LINK_REFUSED } from '../../src-main/headless/session-claim.ts';
 import { createRouter } from '../../src-main/ipc/router.ts';
-import { SessionStore } from '../../src-main/services/sessions.ts';
 import { createHarness, PASSWORD, type Harness } from '../support/harness.ts';
 import { passwords, testEnvironment } from '../support/services.ts';
 
@@ -29,7 +28,6 @@ beforeAll(async () => {
   const router = createRouter({
     em: h.db.orm.em,
     passwords: passwords(),
-    sessions: new SessionStore(),
     logError: () => undefined,
     emit: (event) => broadcast(event),
     environment: testEnvironment(h.db.url),

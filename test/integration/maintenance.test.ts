@@ -101,7 +101,7 @@ describe("an operation's maintenance", () => {
     const other = await secondConsole(h.db);
     try {
       const admin = await h.user(h.homeId, 'admin', 'admin2@maint.test');
-      const otherAdmin = other.slotFor({ id: admin.id, role: 'admin', organizationId: h.homeId });
+      const otherAdmin = await other.slotFor(admin);
       const during = await withMaintenance(
         h.db.orm.em,
         org.id,

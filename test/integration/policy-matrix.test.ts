@@ -117,9 +117,10 @@ describe('policy matrix', () => {
 
   it("refuses to suspend or cancel the administrator's own organization, like deleting it", async () => {
     for (const billingStatus of ['suspended', 'canceled'] as const) {
-      const { version } = await h.ok(world.admin(), 'organizations.get', { id: world.org.own.id });
+      const admin = world.admin();
+      const { version } = await h.ok(admin, 'organizations.get', { id: world.org.own.id });
       const before = await fingerprint(h.db);
-      const result = await h.call(world.admin(), 'organizations.update', {
+      const result = await h.call(admin, 'organizations.update', {
         id: world.org.own.id,
         version,
         billingStatus,

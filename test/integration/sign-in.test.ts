@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 import { startHeadless } from '../../src-main/headless/server.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ABSOLUTE_LIFETIME_MS, IDLE_TIMEOUT_MS } from '../../src-main/services/sessions.ts';
+import { ABSOLUTE_LIFETIME_MS, IDLE_TIMEOUT_MS } from '../../src-main/identity/sessions.ts';
 import { createHarness, PASSWORD, type Harness } from '../support/harness.ts';
 import { secondConsole } from '../support/second-console.ts';
 import { passwords, testEnvironment } from '../support/services.ts';
@@ -339,11 +339,9 @@ describe('a burst of sign-ins for one email', () => {
 
 async function createHarnessOnSameDb() {
   const { createRouter } = await import('../../src-main/ipc/router.ts');
-  const { SessionStore } = await import('../../src-main/services/sessions.ts');
   return createRouter({
     em: h.db.orm.em,
     passwords: passwords(),
-    sessions: new SessionStore(),
     logError: () => undefined,
     environment: testEnvironment(h.db.url),
   });

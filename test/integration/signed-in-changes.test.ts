@@ -35,13 +35,17 @@ async function known(
   return { id: user.id, slot };
 }
 
-/** Runs `change` with the announcing triggers held, so that nothing is heard of it. */
+/**
+ * Runs `change` with the announcing triggers held (and the one that would
+ * end the user's sessions, which announces too), so that nothing is heard of it.
+ */
 async function unannounced(change: () => Promise<unknown>): Promise<void> {
-  await h.db.sql('alter table users disable trigger users_identity_changed');
+  const triggers = ['users_identity_changed', 'users_end_sessions'];
+  for (const name of triggers) await h.db.sql(`alter table users disable trigger ${name}`);
   try {
     await change();
   } finally {
-    await h.db.sql('alter table users enable trigger users_identity_changed');
+    for (const name of triggers) await h.db.sql(`alter table users enable trigger ${name}`);
   }
 }
 

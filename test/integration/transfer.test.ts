@@ -254,9 +254,9 @@ it('sends the progress of a move to administrators only', async () => {
     rows: 10,
     elapsedMs: 5,
   } as const;
-  expect(h.router.mayReceive(h.admin(), progress)).toBe(true);
-  expect(h.router.mayReceive(h.slotFor(developer.id), progress)).toBe(false);
-  expect(h.router.mayReceive({}, progress)).toBe(false);
+  expect(await h.router.mayReceive(h.admin(), progress)).toBe(true);
+  expect(await h.router.mayReceive(h.slotFor(developer.id), progress)).toBe(false);
+  expect(await h.router.mayReceive({}, progress)).toBe(false);
 });
 
 describe('a move whose verification finds a difference', () => {
@@ -363,7 +363,7 @@ describe('a move from Settings that loses its source connection half-way', () =>
       },
     });
     try {
-      const slot = console.slotFor({ id: admin.id, role: 'admin', organizationId: h.homeId });
+      const slot = await console.slotFor(admin);
       const result = await console.router.dispatch(slot, 'database.move', { url: target.url });
       expect(cut).toBe(true);
       expect(result).toMatchObject({
@@ -508,6 +508,53 @@ describe('backup and restore', () => {
     } finally {
       await second.close();
     }
+  });
+
+  it('stops a start-up whose backup fails, saying why and how to go on, and migrates nothing until told to skip it', async () => {
+    const home = await mkdtemp(join(folder, 'embedded-'));
+    await chmod(home, 0o755);
+    onTestFinished(() => removeDataDir(home));
+    const first = await openRuntime({ dataDir: home, env: {} });
+    try {
+      await first.router.system('organizations.create', {
+        name: 'Behind',
+        slug: 'behind-co',
+        tier: 'free',
+      });
+      await first.orm.em
+        .fork()
+        .execute("update organizations set tenant_schema_version = 1 where slug = 'behind-co'");
+    } finally {
+      await first.close();
+    }
+    // where the backups go is a file: the backup cannot be written
+    await writeFile(join(home, 'backups'), 'in the way');
+    await expect(openRuntime({ dataDir: home, env: {} })).rejects.toThrow(
+      /^Could not back up the database before migrating it \(.+\)\. Nothing was migrated: the database is as it was\. .*`npm run db:migrate -- --skip-backup`/,
+    );
+    const skipped = await openRuntime({ dataDir: home, env: {}, skipBackup: true });
+    try {
+      expect(skipped.backup).toBeNull();
+      expect(skipped.startup).toMatchObject({ total: 1, migrated: 1 });
+      const log = await readFile(join(home, 'logs', 'fleetprompt.log'), 'utf8');
+      expect(log).toContain('migrating the database without a backup, as the operator confirmed');
+    } finally {
+      await skipped.close();
+    }
+  });
+
+  it('asks for the confirmation of --skip-backup on a terminal, and migrates nothing without one', () => {
+    const run = spawnSync(
+      process.execPath,
+      [join(import.meta.dirname, '../../src-main/cli/migrate.ts'), '--skip-backup'],
+      {
+        input: 'migrate without a backup\n',
+        encoding: 'utf8',
+        env: { ...process.env, FLEETPROMPT_HOME: folder },
+      },
+    );
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain('--skip-backup asks for a confirmation: run it in a terminal.');
   });
 
   it('keeps the last three automatic backups taken before migrations', async () => {

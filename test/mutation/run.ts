@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 
 /*
- * npm run test:mutation [module…]: StrykerJS over each module in turn
+ * npm run test:mutation [-- module… --stryker-flag…]: StrykerJS over each module in turn
  * (stryker.<module>.config.json), then one line per module: its score and
  * how long its run took. Each run is incremental (reports/stryker-
  * incremental-<module>.json): only mutants whose code or covering tests
@@ -32,7 +32,10 @@ function score(module: Module): string {
   return `${percent} % (${detected} of ${detected + undetected} mutants detected)`;
 }
 
-const asked = process.argv.slice(2);
+const args = process.argv.slice(2);
+// flags go to each Stryker run as given (--force: test every mutant again, not only the changed ones)
+const flags = args.filter((arg) => arg.startsWith('--'));
+const asked = args.filter((arg) => !arg.startsWith('--'));
 const unknown = asked.filter((name) => !(MODULES as readonly string[]).includes(name));
 if (unknown.length > 0) {
   console.error(`unknown module ${unknown.join(', ')}: one of ${MODULES.join(', ')}`);
@@ -44,7 +47,7 @@ const lines: string[] = [];
 let failed = false;
 for (const module of modules) {
   const started = Date.now();
-  const run = spawnSync('npx', ['stryker', 'run', `stryker.${module}.config.json`], {
+  const run = spawnSync('npx', ['stryker', 'run', `stryker.${module}.config.json`, ...flags], {
     stdio: 'inherit',
   });
   const seconds = Math.round((Date.now() - started) / 1000);

@@ -1,10 +1,14 @@
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /*
  * The test files a mutation run (StrykerJS, npm run test:mutation) may
  * start for one module: those that can kill its mutants, and no slower
  * ones. Stryker runs them one at a time (maxWorkers 1) in a sandbox copy of
- * the repository, and only those that covered a mutant for each mutant.
+ * the repository, for each mutant only those that covered it, and stops at
+ * the first failure. So they run in the order given: unit files first (a
+ * static mutant runs every file, and a unit test mostly kills it in
+ * milliseconds), then the integration files, quickest and broadest first.
  */
 
 export interface MutationTests {
@@ -14,13 +18,35 @@ export interface MutationTests {
   integration?: string[];
 }
 
+function inOrder(files: readonly string[]) {
+  const rank = (spec: TestSpecification) => {
+    const index = files.findIndex((file) => spec.moduleId.endsWith(file));
+    return index === -1 ? files.length : index;
+  };
+  return class GivenOrder extends BaseSequencer {
+    override async sort(specs: TestSpecification[]): Promise<TestSpecification[]> {
+      return [...specs].sort((a, b) => rank(a) - rank(b));
+    }
+  };
+}
+
 export function mutationConfig({ unit = [], integration = [] }: MutationTests) {
   return defineConfig({
     test: {
       reporters: ['dot'],
+      sequence: { sequencer: inOrder([...unit, ...integration]) },
       projects: [
         ...(unit.length > 0
-          ? [{ test: { name: 'unit', include: unit, environment: 'node' as const } }]
+          ? [
+              {
+                test: {
+                  name: 'unit',
+                  include: unit,
+                  environment: 'node' as const,
+                  sequence: { groupOrder: 0 },
+                },
+              },
+            ]
           : []),
         ...(integration.length > 0
           ? [
@@ -29,6 +55,7 @@ export function mutationConfig({ unit = [], integration = [] }: MutationTests) {
                   name: 'integration',
                   include: integration,
                   environment: 'node' as const,
+                  sequence: { groupOrder: 1 },
                   globalSetup: ['test/support/global-setup.ts'],
                   testTimeout: 60_000,
                   hookTimeout: 120_000,

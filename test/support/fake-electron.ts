@@ -58,6 +58,9 @@ export class FakeBrowserWindow extends EventEmitter {
   isMaximized() {
     return false;
   }
+  isDestroyed() {
+    return false;
+  }
   getNormalBounds() {
     return { x: 10, y: 20, width: 1300, height: 900 };
   }
@@ -106,6 +109,19 @@ export function fakeElectron(options: { singleInstance?: boolean } = {}) {
       showSaveDialog(...args: unknown[]) {
         this.calls.push(args);
         return Promise.resolve(this.answer);
+      },
+    },
+    /** Encryption by the keychain, stood in for by a reversible tag; `available` as the OS says. */
+    safeStorage: {
+      available: true,
+      isEncryptionAvailable() {
+        return this.available;
+      },
+      encryptString: (text: string) => Buffer.from(`sealed:${text}`),
+      decryptString: (data: Buffer) => {
+        const text = data.toString();
+        if (!text.startsWith('sealed:')) throw new Error('Error while decrypting the ciphertext');
+        return text.slice('sealed:'.length);
       },
     },
     permission,

@@ -9,9 +9,9 @@ import { directoryTarget } from '../../src-main/files/file-target.ts';
 import { randomUUID } from 'node:crypto';
 import { CHANGE_CHANNEL, listenForChanges } from '../../src-main/db/change-listener.ts';
 import { createRouter, type Router } from '../../src-main/ipc/router.ts';
-import { SignedInCache } from '../../src-main/ipc/signed-in-cache.ts';
+import { SignedInCache } from '../../src-main/identity/signed-in-cache.ts';
+import type { SessionStore } from '../../src-main/identity/sessions.ts';
 import type { SessionSlot } from '../../src-main/ipc/session-slot.ts';
-import { SessionStore } from '../../src-main/services/sessions.ts';
 import { insertUser } from '../../src-main/services/users.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import { liveScratchDatabases } from './scratch-database.ts';
@@ -44,14 +44,26 @@ export interface Harness {
   /** A confirmed user with PASSWORD, created as the system. */
   user(organizationId: string, role: Role, email: string): Promise<{ id: string; email: string }>;
   org(slug: string, tier?: 'free' | 'pro' | 'enterprise'): Promise<{ id: string; slug: string }>;
-  /** A slot already signed in as the user (no bcrypt work), saving files into filesDir. */
-  slotFor(userId: string): SessionSlot;
+  /**
+   * A slot already signed in as the user (no bcrypt work), saving files into
+   * filesDir; its password counts as just entered unless `reauthenticated`
+   * is false. The session's row is written before the next call, query or
+   * fingerprint of this harness.
+   */
+  slotFor(userId: string, options?: { reauthenticated?: boolean }): SessionSlot;
   close(): Promise<void>;
 }
 
 export async function createHarness(options: { now?: () => number } = {}): Promise<Harness> {
   const db = await createTestDatabase();
-  const sessions = new SessionStore(options.now);
+  /** Sessions slotFor is still writing: every way in to the database waits for them. */
+  const opening: Promise<unknown>[] = [];
+  const opened = async () => void (await Promise.all(opening.splice(0)));
+  const query = db.sql.bind(db);
+  db.sql = (async (text: string, params?: unknown[]) => {
+    await opened();
+    return query(text, params);
+  }) as TestDatabase['sql'];
   const errors: unknown[] = [];
   const signedIn = new SignedInCache();
   const heardIds = new Set<string | null>();
@@ -63,18 +75,22 @@ export async function createHarness(options: { now?: () => number } = {}): Promi
   });
   await signedIn.heard();
   const environment = testEnvironment(db.url);
-  const router = createRouter({
+  const inner = createRouter({
     em: db.orm.em,
     passwords: passwords(),
-    sessions,
     logError: (_message, error) => errors.push(error),
     environment,
     signedIn,
+    ...(options.now ? { now: options.now } : {}),
   });
+  const router: Router = {
+    ...inner,
+    dispatch: async (...args) => (await opened(), inner.dispatch(...args)),
+    mayReceive: async (...args) => (await opened(), inner.mayReceive(...args)),
+  };
+  const { sessions } = inner;
   const filesDir = await mkdtemp(join(tmpdir(), 'fleetprompt-files-'));
   watchedDirs.set(db, [environment.dataDir, filesDir]);
-  /** The role of each user the harness created, for the sessions it opens for them. */
-  const roles = new Map<string, { role: Role; organizationId: string }>();
   const call = (async (slot: SessionSlot, channel: string, raw: unknown) =>
     router.dispatch(slot, channel, raw)) as Harness['call'];
   return {
@@ -119,7 +135,6 @@ export async function createHarness(options: { now?: () => number } = {}): Promi
           confirmed: true,
         }),
       );
-      roles.set(user.id, { role, organizationId });
       return { id: user.id, email: user.email };
     },
     org: async (slug, tier = 'pro') => {
@@ -130,19 +145,38 @@ export async function createHarness(options: { now?: () => number } = {}): Promi
       });
       return { id: org.id, slug: org.slug };
     },
-    slotFor: (userId) => ({
-      sessionId: sessions.create({
-        id: userId,
-        ...(roles.get(userId) ?? { role: 'user', organizationId: '' }),
-      }),
-      files: directoryTarget(filesDir),
-    }),
+    slotFor: (userId, { reauthenticated = true } = {}) => {
+      const slot: SessionSlot = { files: directoryTarget(filesDir) };
+      opening.push(
+        openSession(sessions, db, userId, reauthenticated).then((secret) => {
+          slot.sessionId = secret;
+        }),
+      );
+      return slot;
+    },
     close: async () => {
       await listener.close();
       await rm(filesDir, { recursive: true, force: true });
       await db.drop();
     },
   };
+}
+
+/** A session of the user's, as if they had just signed in (or earlier, when not `reauthenticated`). */
+async function openSession(
+  sessions: SessionStore,
+  db: TestDatabase,
+  userId: string,
+  reauthenticated: boolean,
+): Promise<string> {
+  // the session starts when asked for, not when its row is written (a test may move the clock between)
+  const now = sessions.now();
+  return db.orm.em.fork().transactional((tx) =>
+    sessions.open(tx, userId, 'headless', {
+      startedAt: now,
+      reauthenticatedAt: reauthenticated ? now : null,
+    }),
+  );
 }
 
 /**

@@ -8,7 +8,6 @@ import {
   createPasswordHasher,
   type PasswordHasher,
 } from '../../src-main/services/password-hasher.ts';
-import { SessionStore } from '../../src-main/services/sessions.ts';
 import { parseOrThrow } from '../../src-main/services/validation.ts';
 import type { Environment, Invoke } from '../../src-main/services/work.ts';
 import type { TestDatabase } from './database.ts';
@@ -42,7 +41,6 @@ export function asSystem(db: TestDatabase): Invoke {
     router = createRouter({
       em: db.orm.em,
       passwords: passwords(),
-      sessions: new SessionStore(),
       logError: () => undefined,
       environment: testEnvironment(db.url),
     });

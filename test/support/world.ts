@@ -102,6 +102,18 @@ export async function buildWorld(h: Harness, prefix: string): Promise<World> {
       currentPassword: PASSWORD,
       newPassword: PASSWORD,
     })),
+    'auth.reauthenticate': withoutOrganization(async () => ({ password: PASSWORD })),
+    'sessions.list': withoutOrganization(async () => ({})),
+    // a session of someone else's: nobody ends another's session this way
+    'sessions.end': withoutOrganization(async () => {
+      h.slotFor(target.own.userId);
+      const [row] = await h.db.sql<{ id: string }>(
+        'select id from sessions where user_id = $1 and ended_at is null limit 1',
+        [target.own.userId],
+      );
+      return { id: row?.id };
+    }),
+    'sessions.endOthers': withoutOrganization(async () => ({})),
     'organizations.list': withoutOrganization(async () => ({ page: 1, pageSize: 10 })),
     'organizations.get': async (s) => ({ id: org[s].id }),
     'organizations.create': withoutOrganization(async () => ({
@@ -125,6 +137,12 @@ export async function buildWorld(h: Harness, prefix: string): Promise<World> {
       return { id: doomed.id, confirmSlug: doomed.slug };
     },
     'organizations.usage': async (s) => ({ organizationId: org[s].id }),
+    // to the slug it has: the world's organizations keep the slugs other inputs are made of
+    'organizations.renameSlug': async (s) => ({
+      id: org[s].id,
+      slug: org[s].slug,
+      version: await orgVersion(s),
+    }),
     'organizations.export': async (s) => ({ id: org[s].id }),
     // the first chunk of an upload: what every import begins with, refused or taken as a whole
     'organizations.import': withoutOrganization(async () => ({
@@ -147,10 +165,12 @@ export async function buildWorld(h: Harness, prefix: string): Promise<World> {
     'users.update': async (s) => ({ id: target[s].userId, name: `Name ${unique()}` }),
     'users.confirm': async (s) => ({ id: target[s].userId }),
     'users.confirmMany': async (s) => ({ ids: [target[s].userId] }),
+    'users.unlock': async (s) => ({ id: target[s].userId }),
     'users.setPassword': async (s) => ({ id: target[s].userId, password: PASSWORD }),
     'users.delete': async (s) => ({
       id: (await h.user(org[s].id, 'user', `doomed-${unique()}@x.test`)).id,
     }),
+    'users.endSessions': async (s) => ({ id: target[s].userId }),
     'agents.list': async (s) => ({ organizationId: org[s].id, page: 1, pageSize: 10 }),
     'agents.get': async (s) => ({ organizationId: org[s].id, id: target[s].agentId }),
     'agents.create': async (s) => ({

@@ -14,7 +14,7 @@ function start(singleInstance = true) {
   runElectronApp(electron as never, {
     mainDir: '/app/out/main',
     openRuntime: async () => ({
-      router: { dispatch: async () => ({ ok: true, data: null }), mayReceive: () => true },
+      router: { dispatch: async () => ({ ok: true, data: null }), mayReceive: async () => true },
       close: async () => void (closed += 1),
     }),
   });
@@ -82,7 +82,7 @@ describe('Electron event delivery', () => {
         return {
           router: {
             dispatch: async () => ({ ok: true, data: null }),
-            mayReceive: (_s, e) => mayReceive(e),
+            mayReceive: async (_s, e) => mayReceive(e),
           },
           close: async () => undefined,
         };

@@ -28,13 +28,19 @@ const NEEDS: Record<ChannelName, string> = {
   'auth.firstRun': 'read - -',
   'auth.createFirstAdmin': 'write - -',
   'auth.changePassword': 'write user - beforePasswordChange',
+  // the password again opens 5 minutes for the guarded channels (identity/step-up.ts)
+  'auth.reauthenticate': 'none - -',
+  'sessions.list': 'read - -',
+  'sessions.end': 'write user -',
+  'sessions.endOthers': 'write user -',
   'organizations.list': 'read - -',
   'organizations.get': 'read - organization',
   'organizations.create': 'write organization -',
   'organizations.update': 'write organization organization',
   'organizations.changeTier': 'write organization organization',
-  'organizations.delete': 'write organization organization',
+  'organizations.delete': 'write organization organization stepUp',
   // the call that ends an organization's maintenance must be let through it
+  'organizations.renameSlug': 'write organization organization maintenance:being renamed',
   'organizations.setMaintenance': 'write organization organization duringMaintenance',
   // one organization's data out to a file, or a whole organization in: database work
   'organizations.export': 'read op:file organization',
@@ -42,12 +48,16 @@ const NEEDS: Record<ChannelName, string> = {
   'organizations.usage': 'tenantRead - -',
   'users.list': 'read - -',
   'users.get': 'read - user',
-  'users.create': 'write user -',
-  'users.update': 'write user user',
+  // making an administrator needs step-up
+  'users.create': 'write user - stepUpWhen',
+  'users.update': 'write user user stepUpWhen',
   'users.confirm': 'write user user',
   'users.confirmMany': 'write user user bulk',
-  'users.setPassword': 'write user user',
+  'users.unlock': 'write user user',
+  // someone else's password needs step-up (one's own is refused)
+  'users.setPassword': 'write user user stepUpWhen',
   'users.delete': 'write user user',
+  'users.endSessions': 'write user user',
   'agents.list': 'tenantRead - -',
   'agents.get': 'tenantRead - agent',
   'agents.create': 'tenantWrite agent -',
@@ -77,7 +87,7 @@ const NEEDS: Record<ChannelName, string> = {
   'settings.get': 'none - -',
   'settings.testDatabase': 'none - -',
   'settings.saveDatabase': 'none op:database -',
-  'database.move': 'none op:database -',
+  'database.move': 'none op:database - stepUp',
   'database.backup': 'none op:file -',
   'csv.export': 'none - -',
   'demo.load': 'none demo - firstRun',
@@ -95,6 +105,7 @@ function declared(channel: ChannelName): string {
     target?: unknown;
     maintenance?: { reason: string };
     duringMaintenance?: boolean;
+    stepUp?: unknown;
   };
   const audit =
     reg.audit === undefined
@@ -109,6 +120,7 @@ function declared(channel: ChannelName): string {
     reg.target ? 'firstRun' : null,
     reg.maintenance ? `maintenance:${reg.maintenance.reason}` : null,
     reg.duringMaintenance === true ? 'duringMaintenance' : null,
+    reg.stepUp === true ? 'stepUp' : reg.stepUp ? 'stepUpWhen' : null,
   ].filter((extra) => extra !== null);
   return [reg.scope, audit, reg.load ?? '-', ...extras].join(' ');
 }
@@ -159,9 +171,9 @@ describe('what the registry decides from the input', () => {
     expect(users.label({ email: 'ops@x.test' } as never)).toBe('ops@x.test');
   });
 
-  it('gives a refused row of a bulk transition no status, and a refused confirmation nothing more', () => {
+  it('gives a refused row of a bulk transition no status, and a refused confirmation no earlier one', () => {
     expect(agentChannels['agents.transitionMany'].bulk.whenRefused).toEqual({ status: null });
-    expect(userChannels['users.confirmMany'].bulk.whenRefused).toEqual({});
+    expect(userChannels['users.confirmMany'].bulk.whenRefused).toEqual({ alreadyConfirmed: false });
   });
 });
 

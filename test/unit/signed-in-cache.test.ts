@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { HeardCache } from '../../src-main/ipc/heard-cache.ts';
-import { SignedInCache } from '../../src-main/ipc/signed-in-cache.ts';
-import type { SignedIn } from '../../src-main/services/auth.ts';
+import { HeardCache } from '../../src-main/identity/heard-cache.ts';
+import { SignedInCache } from '../../src-main/identity/signed-in-cache.ts';
+import type { SignedIn } from '../../src-main/identity/signed-in.ts';
 
 const ada = (name: string): SignedIn => ({
   user: {

@@ -10,6 +10,7 @@ import { isValidSlug } from '../../../src-shared/domain/slug.ts';
 import { maskUrlsIn } from '../connection-string.ts';
 import { schemasOf, type Description, type TableShape } from './describe.ts';
 import { gzipLines } from './bounded-lines.ts';
+import { FingerprintSum } from './copy-text.ts';
 import { printable } from './printable.ts';
 import type { TransferSource } from './source.ts';
 import type { Fingerprint } from './tables.ts';
@@ -67,7 +68,14 @@ const manifestSchema = z
         }),
       ),
       sequences: z.array(
-        z.object({ table: z.string(), column: z.string(), value: z.string().nullable() }),
+        z.object({
+          table: z.string(),
+          column: z.string(),
+          value: z
+            .string()
+            .regex(/^-?\d{1,19}$/)
+            .nullable(),
+        }),
       ),
     }),
   })
@@ -155,7 +163,42 @@ const lines = (file: string): AsyncIterator<string> => gzipLines(file);
 
 function tagged(line: string | undefined, tag: string): unknown {
   if (line === undefined || !line.startsWith(`${tag} `)) return undefined;
-  return JSON.parse(line.slice(tag.length + 1)) as unknown;
+  try {
+    return JSON.parse(line.slice(tag.length + 1)) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What a well-formed manifest may still get wrong, found before any row is
+ * read: a tenant named twice, a table or column named twice, a sequence of
+ * no identity column.
+ */
+function manifestProblem(description: Description): string | null {
+  const slugs = new Set<string>();
+  for (const { slug } of description.tenants) {
+    if (slugs.has(slug)) return `it holds the tenant ${slug} twice`;
+    slugs.add(slug);
+  }
+  const shapes = [description.publicTables, ...description.tenantShapes];
+  for (const tables of shapes) {
+    const names = new Set<string>();
+    for (const table of tables) {
+      if (names.has(table.name)) return `it holds the table ${table.name} twice`;
+      names.add(table.name);
+      if (new Set(table.columns).size !== table.columns.length)
+        return `the table ${table.name} names a column twice`;
+      if (!table.identity.every((c) => table.columns.includes(c)))
+        return `the table ${table.name} numbers a column it does not have`;
+    }
+  }
+  for (const s of description.sequences) {
+    const table = description.publicTables.find((t) => t.name === s.table);
+    if (!table?.identity.includes(s.column))
+      return `it sets a sequence for ${s.table}.${s.column}, which is no identity column`;
+  }
+  return null;
 }
 
 const sectionKey = (schema: string, table: string) => `${schema}\u0000${table}`;
@@ -184,6 +227,8 @@ async function checkArchive(
   } catch {
     throw damaged('its manifest cannot be read');
   }
+  const problem = manifestProblem(manifest.description);
+  if (problem) throw damaged(problem);
   const expected = sectionsOf(manifest.description);
   const fingerprints = new Map<string, Fingerprint>();
   for (const { schema, table } of expected) {
@@ -191,18 +236,27 @@ async function checkArchive(
     if (header?.schema !== schema || header.table !== table.name)
       throw damaged(`the section for ${schema}.${table.name} is missing`);
     const hash = createHash('sha256');
-    let rows = 0;
+    const fingerprint = new FingerprintSum(table.columns.length);
     for (;;) {
       const line = await next();
       if (line === undefined) throw damaged(`it ends inside ${schema}.${table.name}`);
       if (line === END_OF_DATA) break;
       hash.update(`${line}\n`);
-      rows += 1;
+      try {
+        fingerprint.add(line);
+      } catch (error) {
+        throw damaged(
+          `a row of ${schema}.${table.name} cannot be read: ${(error as Error).message}`,
+        );
+      }
     }
     const end = tagged(await next(), '@end') as (Fingerprint & { sha256: string }) | undefined;
-    if (!end || end.sha256 !== hash.digest('hex') || end.rows !== rows)
+    const found = fingerprint.result();
+    if (!end || end.sha256 !== hash.digest('hex') || end.rows !== found.rows)
       throw damaged(`the rows of ${schema}.${table.name} do not match their checksum`);
-    fingerprints.set(sectionKey(schema, table.name), { rows: end.rows, sum: end.sum });
+    if (end.sum !== found.sum)
+      throw damaged(`the rows of ${schema}.${table.name} do not match their recorded fingerprint`);
+    fingerprints.set(sectionKey(schema, table.name), found);
   }
   const finish = tagged(await next(), '@finish') as { sections?: number } | undefined;
   if (finish?.sections !== expected.length) throw damaged('its last line is missing');

@@ -30,6 +30,7 @@ import {
   writeMarker,
   type Marker,
 } from './marker.ts';
+import { expectedShapes, shapeDifferences } from './expected-shapes.ts';
 import type { TransferSource } from './source.ts';
 import {
   appendedFingerprints,
@@ -176,28 +177,43 @@ export async function copyIntoDatabase(
     if (holdsData) await checkAppendable(target, description).catch(asTransferError);
     const done = existing?.done ?? new Set<string>();
     const appended = existing?.marker.appended ?? holdsData;
-    if (!existing) {
-      const marker: Marker = {
-        source: source.label,
-        startedAt: new Date().toISOString(),
-        slugs: description.tenants.map((t) => t.slug),
-        objectsBefore: await publicObjects(target),
-        appended,
-      };
-      await writeMarker(target, marker);
-    }
 
-    progress('migrating');
     const orm = await openOrm(url, { poolMax: 2 });
     const scriptsByLevel = new Map<number, TenantMigrationScript[]>();
     try {
-      const last = description.publicMigrations.at(-1);
-      if (last) await orm.migrator.up({ to: last });
       for (const level of new Set(description.tenants.map((t) => t.level)))
         scriptsByLevel.set(
           level,
           await tenantMigrationScripts(orm.em.fork(), TENANT_MIGRATIONS.slice(0, level)),
         );
+      // the last check before the first write: the tables and columns the migrations make
+      const publicScripts = await tenantMigrationScripts(
+        orm.em.fork(),
+        PUBLIC_MIGRATIONS.slice(0, description.publicMigrations.length),
+      );
+      const differences = shapeDifferences(
+        description,
+        await expectedShapes(target, publicScripts, scriptsByLevel),
+      );
+      if (differences.length > 0)
+        throw new TransferError(
+          `${source.label} does not hold what its migrations create: ` +
+            `${differences.slice(0, 5).join('; ')}${differences.length > 5 ? '; …' : ''}. Nothing was written.`,
+        );
+      if (!existing) {
+        const marker: Marker = {
+          source: source.label,
+          startedAt: new Date().toISOString(),
+          slugs: description.tenants.map((t) => t.slug),
+          objectsBefore: await publicObjects(target),
+          appended,
+        };
+        await writeMarker(target, marker);
+      }
+
+      progress('migrating');
+      const last = description.publicMigrations.at(-1);
+      if (last) await orm.migrator.up({ to: last });
     } finally {
       await orm.close(true);
     }
@@ -299,7 +315,7 @@ export async function copyIntoDatabase(
 /**
  * Removes an unfinished copy: the tenant schemas it was to create, the
  * public tables, functions and extensions the target did not have before,
- * and the marker. Schemas are dropped a hundred per transaction, to stay
+ * and the marker. Schemas are dropped a few per transaction, to stay
  * within the server's lock table.
  */
 export async function rollbackTransfer(url: string): Promise<{ source: string; schemas: number }> {
@@ -312,8 +328,13 @@ export async function rollbackTransfer(url: string): Promise<{ source: string; s
       'select nspname from pg_namespace where nspname = any ($1::text[])',
       [marker.slugs.map(tenantSchemaName)],
     );
-    for (let i = 0; i < present.length; i += 100) {
-      const batch = present.slice(i, i + 100).map((r) => quoteIdent(r.nspname));
+    // a dropped schema locks each of its objects (about 16): a batch stays within one transaction's share
+    const { rows: budget } = await target.query<{ n: string }>(
+      `select current_setting('max_locks_per_transaction') as n`,
+    );
+    const perBatch = Math.max(1, Math.floor(Number(budget[0]?.n ?? 64) / 16));
+    for (let i = 0; i < present.length; i += perBatch) {
+      const batch = present.slice(i, i + perBatch).map((r) => quoteIdent(r.nspname));
       await target.query(`drop schema if exists ${batch.join(', ')} cascade`);
     }
     if (marker.appended) {

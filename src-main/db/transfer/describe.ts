@@ -61,7 +61,7 @@ interface ColumnRow {
  * computes them again) for the given schemas, the ledgers and the move
  * marker excluded.
  */
-async function columnsOf(client: pg.ClientBase, schemaFilter: string, params: unknown[]) {
+export async function columnsOf(client: pg.ClientBase, schemaFilter: string, params: unknown[]) {
   const { rows } = await client.query<ColumnRow>(
     `select n.nspname as schema, c.relname as table, a.attname as column,
             a.attidentity = 'a' as identity
@@ -114,7 +114,7 @@ export function inForeignKeyOrder(
   return ordered;
 }
 
-function shapesOf(rows: ColumnRow[]): Map<string, Map<string, TableShape>> {
+export function shapesOf(rows: ColumnRow[]): Map<string, Map<string, TableShape>> {
   const schemas = new Map<string, Map<string, TableShape>>();
   for (const row of rows) {
     const tables = schemas.get(row.schema) ?? new Map<string, TableShape>();

@@ -1,8 +1,14 @@
-import { changePassword, createFirstAdmin, isFirstRun, signIn } from '../../services/auth.ts';
+import {
+  endOtherOwnSessions,
+  endOwnSession,
+  listOwnSessions,
+} from '../../identity/own-sessions.ts';
+import { changePassword, createFirstAdmin, isFirstRun, signIn } from '../../identity/sign-in.ts';
+import { reauthenticate } from '../../identity/step-up.ts';
 import type { Work } from '../../services/work.ts';
 import { declare } from './define.ts';
 
-/** Signing in and out, first run, one's own password. */
+/** Signing in and out, first run, one's own password and sessions. */
 export const authChannels = declare({
   'auth.signIn': { access: 'public', scope: 'none', run: signIn },
   'auth.signOut': {
@@ -10,7 +16,7 @@ export const authChannels = declare({
     scope: 'none',
     beforePasswordChange: true,
     run: async (w: Work) => {
-      w.caller.signOut();
+      await w.caller.signOut();
       return null;
     },
   },
@@ -28,5 +34,14 @@ export const authChannels = declare({
     audit: 'user',
     beforePasswordChange: true,
     run: changePassword,
+  },
+  'auth.reauthenticate': { access: 'signedIn', scope: 'none', run: reauthenticate },
+  'sessions.list': { access: 'signedIn', scope: 'read', run: listOwnSessions },
+  'sessions.end': { access: 'signedIn', scope: 'write', audit: 'user', run: endOwnSession },
+  'sessions.endOthers': {
+    access: 'signedIn',
+    scope: 'write',
+    audit: 'user',
+    run: endOtherOwnSessions,
   },
 });

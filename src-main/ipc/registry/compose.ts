@@ -19,6 +19,7 @@ import { namesItsOrganization } from '../../../src-shared/domain/events.ts';
 import { tenantSchemaName } from '../../../src-shared/domain/slug.ts';
 import { AppError, isAppError } from '../../../src-shared/errors.ts';
 import { Agent, Organization, Skill, User } from '../../db/entities/index.ts';
+import { requireRecentPassword } from '../../identity/step-up.ts';
 import { CHANGE_CHANNEL } from '../../db/change-listener.ts';
 import {
   holdMaintenance,
@@ -60,6 +61,7 @@ type AnyRegistration = {
   audit?: Registration<Channel>['audit'];
   target?: (input: never, em: EntityManager) => Target | Promise<Target>;
   beforePasswordChange?: true;
+  stepUp?: true | ((input: never, actor: Actor) => boolean);
   maintenance?: { reason: string; organizationIds: (input: never) => readonly string[] };
   duringMaintenance?: true;
   load?: LoadKind;
@@ -232,10 +234,20 @@ export function createRegistry(
     const facts = (
       reg.target ? await loosely(reg.target)(input, services.root.fork()) : {}
     ) as Target;
+    const guarded =
+      reg.stepUp === true ||
+      (typeof reg.stepUp === 'function' &&
+        (reg.stepUp as (input: Input, actor: Actor) => boolean)(input, actor));
+    /** Asked once the caller is allowed: a refusal stays a refusal, not a password prompt. */
+    const stepUp = () => {
+      if (guarded) requireRecentPassword(actor, caller, services.sessions.now());
+    };
     // a user or organization record says itself whom it belongs to: decided once it is loaded
     const ownedRecord = reg.load === 'user' || reg.load === 'organization';
-    if (!ownedRecord) refuse(actor, capability, { organizationId, ...facts });
-    else if (capability !== null) {
+    if (!ownedRecord) {
+      refuse(actor, capability, { organizationId, ...facts });
+      stepUp();
+    } else if (capability !== null) {
       const ever = mayEver(actor, capability);
       if (!ever.allowed) throw new AppError(ever.code, ever.message);
     }
@@ -339,7 +351,10 @@ export function createRegistry(
       if (!reg.load || id === undefined) return undefined;
       const record = await loadRecord(em, reg.load, id, writing);
       const owner = targetOf(reg.load, record);
-      if (ownedRecord) refuse(actor, capability, { ...owner, ...facts });
+      if (ownedRecord) {
+        refuse(actor, capability, { ...owner, ...facts });
+        stepUp();
+      }
       requireVersion(reg.load, record, input);
       if (reg.load === 'organization' && writing && !reg.duringMaintenance)
         await refuseInMaintenance(em, record as Organization, ownTicket);
@@ -454,9 +469,11 @@ export function createRegistry(
         actor: { kind: 'system' },
         caller: {
           user: null,
+          session: null,
           files: undefined,
-          signedIn: () => undefined,
-          signOut: () => undefined,
+          signedIn: async () => undefined,
+          renewed: async () => undefined,
+          signOut: async () => undefined,
         },
       }) as Promise<ChannelOutput<typeof channel>>,
   };

@@ -7,7 +7,7 @@ import type {
   ChannelOutput,
   ParsedInput,
 } from '../../../src-shared/contract.ts';
-import type { Capability, Target } from '../../../src-shared/domain/permissions.ts';
+import type { Actor, Capability, Target } from '../../../src-shared/domain/permissions.ts';
 import type { Agent, Organization, Skill, User } from '../../db/entities/index.ts';
 import type { TenantWork, Work } from '../../services/work.ts';
 
@@ -67,6 +67,12 @@ interface Common<C extends Channel> {
   target?: (input: ParsedInput<C>, em: EntityManager) => Target | Promise<Target>;
   /** Callable while the caller must still change a password someone else set. */
   beforePasswordChange?: true;
+  /**
+   * Step-up (identity/step-up.ts): the password entered in this session in
+   * the last 5 minutes, or REAUTH_REQUIRED; always, or when the input says.
+   * Asked once the caller is known to be allowed, so a refusal stays one.
+   */
+  stepUp?: true | ((input: ParsedInput<C>, actor: Actor) => boolean);
   /**
    * The organizations the call works on are in maintenance while it runs
    * (their writes answer MAINTENANCE with `reason`), from before its

@@ -6,6 +6,7 @@ import {
   getOrganization,
   listOrganizations,
   organizationUsage,
+  renameSlug,
   setMaintenance,
   updateOrganization,
 } from '../../services/organizations.ts';
@@ -49,7 +50,16 @@ export const organizationChannels = declare({
     scope: 'write',
     audit: 'organization',
     load: 'organization',
+    stepUp: true,
     run: deleteOrganization,
+  },
+  'organizations.renameSlug': {
+    access: 'manageOrganizations',
+    scope: 'write',
+    audit: 'organization',
+    load: 'organization',
+    maintenance: { reason: 'being renamed', organizationIds: (input) => [input.id] },
+    run: renameSlug,
   },
   'organizations.export': {
     access: 'transferOrganizations',

@@ -1,5 +1,5 @@
 import { listAudit } from '../../services/audit-log.ts';
-import { isFirstRun } from '../../services/auth.ts';
+import { isFirstRun } from '../../identity/sign-in.ts';
 import { exportCsv } from '../../services/csv-export.ts';
 import { loadDemoData } from '../../services/demo-data.ts';
 import { backupNow, moveToServer } from '../../services/database-transfer.ts';
@@ -33,6 +33,8 @@ export const platformChannels = declare({
     access: 'manageSettings',
     scope: 'none',
     audit: { operation: 'database' },
+    // hands every tenant's data to another server
+    stepUp: true,
     run: moveToServer,
   },
   'database.backup': {

@@ -1,11 +1,13 @@
-import { userDto } from '../../services/dto-mapping.ts';
+import { endSessionsOf } from '../../identity/own-sessions.ts';
 import {
   confirmUser,
   createUser,
   deleteUser,
   listUsers,
   setPassword,
+  unlockUser,
   updateUser,
+  userView,
 } from '../../services/users.ts';
 import { declare } from './define.ts';
 
@@ -15,9 +17,16 @@ export const userChannels = declare({
     access: 'readUsers',
     scope: 'read',
     load: 'user',
-    run: async (_w, _input, user) => userDto(user),
+    run: (w, _input, user) => userView(w, user),
   },
-  'users.create': { access: 'manageUsers', scope: 'write', audit: 'user', run: createUser },
+  'users.create': {
+    access: 'manageUsers',
+    scope: 'write',
+    audit: 'user',
+    // a new administrator is one made: every tenant is theirs
+    stepUp: (input) => input.role === 'admin',
+    run: createUser,
+  },
   'users.update': {
     // anyone may rename themself; emails and roles are the administrators'
     access: (input) =>
@@ -25,6 +34,8 @@ export const userChannels = declare({
     scope: 'write',
     audit: 'user',
     load: 'user',
+    // making someone an administrator hands them every tenant
+    stepUp: (input) => input.role === 'admin',
     run: updateUser,
   },
   'users.confirm': {
@@ -43,17 +54,28 @@ export const userChannels = declare({
       ids: (input) => input.ids,
       label: (user) => user.email,
       each: async (w, _input, user) => {
+        // confirming a confirmed user changes nothing: the summary says so rather than "done"
+        const alreadyConfirmed = user.confirmedAt != null;
         await confirmUser(w, user);
-        return {};
+        return { alreadyConfirmed };
       },
-      whenRefused: {},
+      whenRefused: { alreadyConfirmed: false },
     },
+  },
+  'users.unlock': {
+    access: 'manageUsers',
+    scope: 'write',
+    audit: 'user',
+    load: 'user',
+    run: (w, _input, user) => unlockUser(w, user),
   },
   'users.setPassword': {
     access: 'manageUsers',
     scope: 'write',
     audit: 'user',
     load: 'user',
+    // one's own is refused by setPassword: step-up is for someone else's
+    stepUp: (input, actor) => actor.kind !== 'user' || actor.id !== input.id,
     run: setPassword,
   },
   'users.delete': {
@@ -62,5 +84,12 @@ export const userChannels = declare({
     audit: 'user',
     load: 'user',
     run: (w, _input, user) => deleteUser(w, user),
+  },
+  'users.endSessions': {
+    access: 'manageUsers',
+    scope: 'write',
+    audit: 'user',
+    load: 'user',
+    run: (w, _input, user) => endSessionsOf(w, user),
   },
 });

@@ -13,17 +13,23 @@ import {
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconArrowRight } from '@tabler/icons-react';
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
-import { allowedAgentEvents, type AgentEvent } from '../../../src-shared/domain/agent-machine.ts';
+import {
+  AGENT_EVENTS,
+  allowedAgentEvents,
+  type AgentEvent,
+} from '../../../src-shared/domain/agent-machine.ts';
 import { decideTransition } from '../../../src-shared/domain/limits.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
+import { MaintenanceBanner } from '../../components/MaintenanceBanner.tsx';
 import { useSession } from '../../auth/session.tsx';
 import { StatusBadge } from '../../components/badges.tsx';
 import { formatDate, formatNumber } from '../../components/forms.ts';
 import { confirmDelete } from '../../components/confirm-delete.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Refusable } from '../../components/Refusable.tsx';
+import { useOpenedByLink } from '../../components/opened-by-link.ts';
 import { CONFIRMED_EVENTS, ConfirmTransition } from './ConfirmTransition.tsx';
 import { AgentFormModal } from './AgentFormModal.tsx';
 import { AgentSkillsPanel } from './AgentSkillsPanel.tsx';
@@ -35,6 +41,14 @@ export function AgentDetailPage() {
   const { can } = useSession();
   const [editing, edit] = useDisclosure(false);
   const [confirming, setConfirming] = useState<AgentEvent | null>(null);
+  // the palette's "Pause Zephyr" opens the confirmation here
+  useOpenedByLink(
+    'step',
+    useCallback((step: string) => {
+      const event = AGENT_EVENTS.find((e) => e === step);
+      if (event && CONFIRMED_EVENTS.has(event)) setConfirming(event);
+    }, []),
+  );
   const agent = useChannel('agents.get', { organizationId, id });
   const organization = useChannel('organizations.get', { id: organizationId });
   const history = useChannel('agents.history', { organizationId, id });
@@ -126,6 +140,12 @@ export function AgentDetailPage() {
           )
         }
       />
+      {organization.data && (
+        <MaintenanceBanner
+          name={organization.data.name}
+          maintenance={organization.data.maintenance}
+        />
+      )}
       {a.status === 'error' && (
         <Alert color="red" title="This agent is in error" mb="lg">
           {failure?.reason

@@ -25,11 +25,13 @@ import { formatNumber } from '../../components/forms.ts';
 import { useListParams } from '../../components/list-params.ts';
 import { ListScreen } from '../../components/ListScreen.tsx';
 import { Truncated } from '../../components/Truncated.tsx';
+import { useOpenedByLink } from '../../components/opened-by-link.ts';
 import { AgentFormModal } from './AgentFormModal.tsx';
 import { CONFIRMED_EVENTS, ConfirmTransition } from './ConfirmTransition.tsx';
 import { EVENT_LABEL } from './event-labels.ts';
 import { ImportAgentsModal } from './ImportAgentsModal.tsx';
 import { OrganizationPicker } from './OrganizationPicker.tsx';
+import { MaintenanceBanner } from '../../components/MaintenanceBanner.tsx';
 import { useRememberedOrganization } from './remembered-organization.ts';
 
 const COLUMNS: Column<AgentDto>[] = [
@@ -197,6 +199,7 @@ export function AgentsPage() {
   const organizationId = params.param('org') ?? remembered ?? user.organizationId;
   const status = params.param('status') as AgentStatus | undefined;
   const [creating, create] = useDisclosure(false);
+  useOpenedByLink('new', create.open);
   const [importing, importer] = useDisclosure(false);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   useEffect(() => {
@@ -225,6 +228,12 @@ export function AgentsPage() {
     : undefined;
   return (
     <>
+      {organization.data && (
+        <MaintenanceBanner
+          name={organization.data.name}
+          maintenance={organization.data.maintenance}
+        />
+      )}
       <ListScreen
         title="Agents"
         description="The agents of one organization, in its tenant schema."

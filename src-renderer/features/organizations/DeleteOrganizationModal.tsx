@@ -2,6 +2,7 @@ import { Alert, Button, Code, Group, Modal, Stack, Text, TextInput } from '@mant
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import type { OrganizationDto } from '../../../src-shared/dto.ts';
+import { counted } from '../../../src-shared/plural.ts';
 import { useWrite } from '../../api/hooks.ts';
 
 /** Deleting drops the tenant schema and every user: the operator retypes the slug first. */
@@ -19,44 +20,51 @@ export function DeleteOrganizationModal({
   const remove = useWrite('organizations.delete', {
     success: () => `Deleted ${organization.name} and dropped ${organization.schema}`,
   });
+  const confirmed = typed === organization.slug;
+  const submit = () => {
+    if (!confirmed || remove.isPending) return;
+    remove.mutate(
+      { id: organization.id, confirmSlug: typed },
+      { onSuccess: () => navigate('/organizations') },
+    );
+  };
   return (
     <Modal opened={opened} onClose={onClose} title={`Delete ${organization.name}`}>
-      <Stack>
-        <Alert color="red" title="This cannot be undone">
-          The schema <Code>{organization.schema}</Code> with its {organization.agentCount} agent(s),
-          and every user of this organization, will be deleted.
-        </Alert>
-        <TextInput
-          label={
-            <Text size="sm">
-              Type <Code>{organization.slug}</Code> to confirm
-            </Text>
-          }
-          value={typed}
-          onChange={(e) => setTyped(e.currentTarget.value)}
-          error={remove.error?.fields?.confirmSlug}
-          data-autofocus
-          autoComplete="off"
-        />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button
-            color="red"
-            disabled={typed !== organization.slug}
-            loading={remove.isPending}
-            onClick={() =>
-              remove.mutate(
-                { id: organization.id, confirmSlug: typed },
-                { onSuccess: () => navigate('/organizations') },
-              )
+      {/* a form, so that Enter in the slug field deletes once the slug is typed */}
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          submit();
+        }}
+      >
+        <Stack>
+          <Alert color="red" title="This cannot be undone">
+            The schema <Code>{organization.schema}</Code> with its{' '}
+            {counted(organization.agentCount, 'agent')}, and every user of this organization, will
+            be deleted.
+          </Alert>
+          <TextInput
+            label={
+              <Text size="sm">
+                Type <Code>{organization.slug}</Code> to confirm
+              </Text>
             }
-          >
-            Delete organization
-          </Button>
-        </Group>
-      </Stack>
+            value={typed}
+            onChange={(e) => setTyped(e.currentTarget.value)}
+            error={remove.error?.fields?.confirmSlug}
+            data-autofocus
+            autoComplete="off"
+          />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" color="red" disabled={!confirmed} loading={remove.isPending}>
+              Delete organization
+            </Button>
+          </Group>
+        </Stack>
+      </form>
     </Modal>
   );
 }

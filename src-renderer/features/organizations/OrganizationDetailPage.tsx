@@ -19,11 +19,16 @@ import { useChannel } from '../../api/hooks.ts';
 import { useSession } from '../../auth/session.tsx';
 import { BillingBadge, RoleBadge, TierBadge } from '../../components/badges.tsx';
 import { formatDate, formatNumber } from '../../components/forms.ts';
+import { MaintenanceBanner } from '../../components/MaintenanceBanner.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { axisLabel, topWithRest } from '../../components/top-n.ts';
 import { counted } from '../../../src-shared/plural.ts';
 import { ChangeTierModal } from './ChangeTierModal.tsx';
 import { DeleteOrganizationModal } from './DeleteOrganizationModal.tsx';
+import { maintenanceRefusal } from '../../../src-shared/domain/limits.ts';
+import { Refusable } from '../../components/Refusable.tsx';
+import { MaintenanceModal } from './MaintenanceModal.tsx';
+import { RenameSlugModal } from './RenameSlugModal.tsx';
 import { ExportOrganizationModal } from './ExportOrganizationModal.tsx';
 import { EditOrganizationModal } from './OrganizationFormModal.tsx';
 
@@ -36,6 +41,8 @@ export function OrganizationDetailPage() {
   const [editing, edit] = useDisclosure(false);
   const [tiering, tier] = useDisclosure(false);
   const [deleting, del] = useDisclosure(false);
+  const [maintaining, maintain] = useDisclosure(false);
+  const [renaming, rename] = useDisclosure(false);
   const [exporting, exporter] = useDisclosure(false);
   const org = useChannel('organizations.get', { id });
   const users = useChannel('users.list', {
@@ -84,6 +91,19 @@ export function OrganizationDetailPage() {
                   <Button variant="default" onClick={tier.open}>
                     Change tier
                   </Button>
+                  <Refusable
+                    variant="default"
+                    refusal={maintenanceRefusal(o)}
+                    onWayForward={o.maintenance?.byOperation ? undefined : maintain.open}
+                    onClick={rename.open}
+                  >
+                    Rename slug…
+                  </Refusable>
+                  {!o.maintenance?.byOperation && (
+                    <Button variant="default" onClick={maintain.open}>
+                      {o.maintenance ? 'End maintenance' : 'Maintenance…'}
+                    </Button>
+                  )}
                 </>
               )}
               {can('transferOrganizations', { organizationId: o.id }) && (
@@ -100,6 +120,7 @@ export function OrganizationDetailPage() {
           )
         }
       />
+      <MaintenanceBanner name={o.name} maintenance={o.maintenance} />
       <SimpleGrid cols={{ base: 1, md: 3 }} mb="lg">
         <Card withBorder>
           <Text size="sm" c="dimmed">
@@ -136,8 +157,8 @@ export function OrganizationDetailPage() {
           </Text>
           <Title order={3}>{usage.data ? formatNumber(usage.data.totalTokensUsed) : '…'}</Title>
           <Text size="sm" mt="xs">
-            over {usage.data ? counted(usage.data.totalExecutions, 'execution') : '…'} of{' '}
-            {usage.data ? counted(usage.data.agents, 'agent') : '…'}; the tier allows{' '}
+            over {usage.data ? counted(usage.data.totalExecutions, 'execution') : '… executions'} of{' '}
+            {usage.data ? counted(usage.data.agents, 'agent') : '… agents'}; the tier allows{' '}
             {formatNumber(o.monthlyTokenLimit)} a month
           </Text>
         </Card>
@@ -155,6 +176,7 @@ export function OrganizationDetailPage() {
               No agents yet.
             </Text>
           ) : (
+            // agents down the side, so that every bar keeps its name however many there are
             <BarChart
               h={40 + chart.length * 30}
               data={chart}
@@ -201,6 +223,8 @@ export function OrganizationDetailPage() {
       {editing && <EditOrganizationModal organization={o} opened onClose={edit.close} />}
       {tiering && <ChangeTierModal organization={o} opened onClose={tier.close} />}
       {deleting && <DeleteOrganizationModal organization={o} opened onClose={del.close} />}
+      {maintaining && <MaintenanceModal organization={o} onClose={maintain.close} />}
+      {renaming && <RenameSlugModal organization={o} onClose={rename.close} />}
       {exporting && <ExportOrganizationModal organization={o} onClose={exporter.close} />}
     </>
   );

@@ -14,6 +14,7 @@ import { ListScreen } from '../../components/ListScreen.tsx';
 import { Truncated } from '../../components/Truncated.tsx';
 import { ImportOrganizationModal } from './ImportOrganizationModal.tsx';
 import { CreateOrganizationModal } from './OrganizationFormModal.tsx';
+import { useOpenedByLink } from '../../components/opened-by-link.ts';
 
 const oneOf = <T extends string>(values: readonly T[], value: string | undefined) =>
   values.find((v) => v === value);
@@ -53,6 +54,7 @@ export function OrganizationsPage() {
   const navigate = useNavigate();
   const { can } = useSession();
   const [creating, create] = useDisclosure(false);
+  useOpenedByLink('new', create.open);
   const [importing, importer] = useDisclosure(false);
   const params = useListParams({ sort: 'name' });
   const tier = oneOf(TIERS, params.param('tier'));

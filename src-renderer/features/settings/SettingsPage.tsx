@@ -69,8 +69,15 @@ export function SettingsPage() {
             </Alert>
           )}
           <Stack>
+            {/* the toggle is the saved choice, which the environment may override: said so, the
+                two lines never seem to disagree */}
+            <Text size="sm" fw={500} id="saved-database-choice">
+              Saved choice, used from the next start
+              {s?.databaseSource === 'DATABASE_URL' && ' while DATABASE_URL is not set'}
+            </Text>
             <SegmentedControl
               aria-label="Database"
+              aria-describedby="saved-database-choice"
               value={mode}
               onChange={(v) => setMode(v as 'embedded' | 'url')}
               data={[

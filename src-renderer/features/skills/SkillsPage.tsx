@@ -12,7 +12,8 @@ import {
 import { useForm } from '@mantine/form';
 import { IconPencil, IconRosetteDiscountCheck, IconTrash } from '@tabler/icons-react';
 import { zod4Resolver } from 'mantine-form-zod-resolver';
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
+import { useOpenedByLink } from '../../components/opened-by-link.ts';
 import { contract } from '../../../src-shared/contract.ts';
 import { SKILL_CATEGORIES } from '../../../src-shared/domain/enums.ts';
 import { TIERS } from '../../../src-shared/domain/tiers.ts';
@@ -175,6 +176,10 @@ export function SkillsPage() {
   const params = useListParams({ sort: 'name' });
   const query = useChannel('skills.list', params.list, { placeholderData: (p) => p });
   const [editing, setEditing] = useState<SkillDto | 'new' | null>(null);
+  useOpenedByLink(
+    'new',
+    useCallback(() => setEditing('new'), []),
+  );
   const remove = useWrite('skills.delete', {
     invalidates: ['skills', 'agents'],
     success: ({ detachedFrom }) =>

@@ -1,9 +1,16 @@
-import { Anchor, Button, Select, Text } from '@mantine/core';
-import type { MouseEvent } from 'react';
+import { Anchor, Badge, Button, Group, Select, Stack, Text } from '@mantine/core';
+import {
+  IconCheck,
+  IconKey,
+  IconLock,
+  IconLogout,
+  IconPencil,
+  IconTrash,
+} from '@tabler/icons-react';
+import { useCallback, useState, type MouseEvent } from 'react';
 import { Link } from 'react-router';
 import type { UserListItem } from '../../../src-shared/contract.ts';
-import { IconCheck, IconKey, IconPencil, IconTrash } from '@tabler/icons-react';
-import { useState } from 'react';
+import { setsSomeoneElsesPassword } from '../../../src-shared/domain/permissions.ts';
 import type { UserDto } from '../../../src-shared/dto.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
 import { useSession } from '../../auth/session.tsx';
@@ -13,6 +20,7 @@ import { formatDate } from '../../components/forms.ts';
 import { useListParams } from '../../components/list-params.ts';
 import { ListScreen } from '../../components/ListScreen.tsx';
 import { Truncated } from '../../components/Truncated.tsx';
+import { useOpenedByLink } from '../../components/opened-by-link.ts';
 import { RowActions } from '../../components/RowActions.tsx';
 import { BulkBar } from '../../components/BulkBar.tsx';
 import { showBulkSummary } from '../../components/bulk-summary.ts';
@@ -23,8 +31,15 @@ import { CreateUserModal, EditUserModal, SetPasswordModal } from './UserModals.t
 type Dialog = { kind: 'edit' | 'password'; user: UserDto } | { kind: 'create' } | null;
 
 export function UsersPage() {
-  const { can } = useSession();
+  const { can, user: me } = useSession();
   const admin = can('manageUsers');
+  const myself = {
+    kind: 'user',
+    id: me.id,
+    email: me.email,
+    role: me.role,
+    organizationId: me.organizationId,
+  } as const;
   const params = useListParams({ sort: 'email' });
   const organizationId = params.param('org');
   const query = useChannel(
@@ -34,16 +49,27 @@ export function UsersPage() {
   );
   const organizations = useOrganizationOptions();
   const [dialog, setDialog] = useState<Dialog>(null);
+  useOpenedByLink(
+    'new',
+    useCallback(() => setDialog({ kind: 'create' }), []),
+  );
   const confirm = useWrite('users.confirm', { success: (u) => `${u.email} can now sign in` });
   const remove = useWrite('users.delete', { success: () => 'User deleted' });
+  const endSessions = useWrite('users.endSessions', {
+    success: ({ ended }) => `Ended ${ended} session(s)`,
+  });
   const confirmMany = useWrite('users.confirmMany');
+  const unlock = useWrite('users.unlock', { success: (u) => `${u.email} can sign in again` });
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const confirmSelected = () =>
     confirmMany.mutate(
       { ids: [...selected] },
       {
         onSuccess: (result) => {
-          showBulkSummary('Confirm', result);
+          showBulkSummary('Confirm', result, {
+            was: (r) => r.alreadyConfirmed,
+            label: 'already confirmed',
+          });
           setSelected(new Set());
         },
       },
@@ -57,12 +83,55 @@ export function UsersPage() {
       onConfirm: () => remove.mutate({ id: user.id }),
     });
 
+  const askEndSessions = (user: UserDto) =>
+    confirmDelete({
+      title: `End every session of ${user.email}?`,
+      consequence: `${user.email} is signed out on every console now, and must sign in again.`,
+      confirmLabel: 'End sessions',
+      onConfirm: () => endSessions.mutate({ id: user.id }),
+    });
+
+  const passwordRefusal = (user: UserDto) => {
+    const decision = setsSomeoneElsesPassword(myself, user.id);
+    return decision.allowed ? null : decision.message;
+  };
+
   const columns: Column<UserListItem>[] = [
     {
       key: 'email',
       label: 'Email',
       sort: 'email',
-      render: (u) => <Truncated text={u.email} fw={500} />,
+      render: (u) => (
+        <Stack gap={4} align="flex-start" maw="100%">
+          <Truncated text={u.email} fw={500} maxWidth="100%" />
+          {u.lockedUntil && (
+            <Group gap="xs" wrap="nowrap">
+              <Badge
+                color="red"
+                variant="light"
+                leftSection={<IconLock size={12} aria-hidden />}
+                title={`Five failed sign-ins: locked until ${formatDate(u.lockedUntil)}`}
+              >
+                Locked
+              </Badge>
+              {admin && (
+                <Button
+                  size="compact-xs"
+                  variant="light"
+                  aria-label={`Unlock ${u.email}`}
+                  loading={unlock.isPending && unlock.variables?.id === u.id}
+                  onClick={(e) => {
+                    e.stopPropagation();
+                    unlock.mutate({ id: u.id });
+                  }}
+                >
+                  Unlock
+                </Button>
+              )}
+            </Group>
+          )}
+        </Stack>
+      ),
     },
     {
       key: 'name',
@@ -138,7 +207,14 @@ export function UsersPage() {
               label: 'Set password',
               icon: <IconKey size={14} />,
               when: admin,
+              refused: passwordRefusal(u),
               onClick: () => setDialog({ kind: 'password', user: u }),
+            },
+            {
+              label: 'End sessions',
+              icon: <IconLogout size={14} />,
+              when: admin,
+              onClick: () => askEndSessions(u),
             },
             {
               label: 'Delete',

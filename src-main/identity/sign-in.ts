@@ -2,33 +2,20 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ParsedInput, SessionUser } from '../../src-shared/contract.ts';
 import { canSignIn } from '../../src-shared/domain/billing.ts';
 import { passwordByteLength, PASSWORD_MAX_BYTES } from '../../src-shared/domain/password.ts';
-import { SYSTEM_ACTOR, type Actor } from '../../src-shared/domain/permissions.ts';
+import { SYSTEM_ACTOR } from '../../src-shared/domain/permissions.ts';
 import { AppError } from '../../src-shared/errors.ts';
 import { User } from '../db/entities/index.ts';
 import { provisionOrganization } from '../db/tenancy.ts';
-import { created, recordAudit } from './audit.ts';
-import { requireUncommonPassword } from './common-passwords.ts';
-import { BCRYPT_COST } from './password-hasher.ts';
-import { settleAttempt, startAttempt } from './sign-in-throttle.ts';
-import { insertUser, sessionUserOf, storePassword, userCreated } from './users.ts';
-import type { Work } from './work.ts';
+import { created, recordAudit } from '../services/audit.ts';
+import { requireUncommonPassword } from '../services/common-passwords.ts';
+import { BCRYPT_COST } from '../services/password-hasher.ts';
+import { settleAttempt, startAttempt } from '../services/sign-in-throttle.ts';
+import { insertUser, sessionUserOf, storePassword, userCreated } from '../services/users.ts';
+import type { Work } from '../services/work.ts';
+import { checkOwnPassword } from './own-password.ts';
+import { actorOf } from './signed-in.ts';
 
 const WRONG_CREDENTIALS = 'Email or password is incorrect';
-
-export function actorOf(user: User): Actor {
-  return {
-    kind: 'user',
-    id: user.id,
-    email: user.email,
-    role: user.role,
-    organizationId: user.organization.id,
-  };
-}
-
-export interface SignedIn {
-  user: SessionUser;
-  actor: Actor;
-}
 
 /**
  * Checks credentials. The attempt is counted before the password is
@@ -70,8 +57,15 @@ export async function signIn(w: Work, input: ParsedInput<'auth.signIn'>): Promis
     );
   }
   if (passwords.costOf(user.hashedPassword) < BCRYPT_COST) {
-    user.hashedPassword = await passwords.hash(input.password);
-    await em.flush();
+    const hashedPassword = await passwords.hash(input.password);
+    await em.fork().transactional(async (tx) => {
+      // the same password: public migration 13 leaves the user's other sessions alone
+      await tx.execute("select set_config('fleet.rehash', 'on', true)");
+      await tx.execute('update public.users set hashed_password = ? where id = ?', [
+        hashedPassword,
+        user.id,
+      ]);
+    });
   }
   await recordAudit(em, actorOf(user), {
     action: 'auth.signIn',
@@ -80,15 +74,8 @@ export async function signIn(w: Work, input: ParsedInput<'auth.signIn'>): Promis
     targetId: user.id,
   });
   const session = sessionUserOf(user);
-  w.caller.signedIn(session);
+  await w.caller.signedIn(em, session);
   return session;
-}
-
-/** The signed-in user behind a session, read on every call; null once they may no longer sign in. */
-export async function sessionUser(em: EntityManager, userId: string): Promise<SignedIn | null> {
-  const user = await em.fork().findOne(User, userId, { populate: ['organization'] });
-  if (!user?.confirmedAt || !canSignIn(user.organization.billingStatus)) return null;
-  return { user: sessionUserOf(user), actor: actorOf(user) };
 }
 
 /** Whether no user exists yet: one row looked for, not every user counted (every console start asks). */
@@ -138,7 +125,7 @@ export async function createFirstAdmin(
     organizationId: organization.id,
   });
   const session = sessionUserOf(user);
-  w.caller.signedIn(session);
+  await w.caller.signedIn(tx, session);
   return session;
 }
 
@@ -150,23 +137,10 @@ export async function changePassword(
   w: Work,
   input: ParsedInput<'auth.changePassword'>,
 ): Promise<null> {
-  const { root, passwords } = w.runtime;
   const user = await w.em.findOneOrFail(User, w.caller.user?.id ?? '', {
     populate: ['hashedPassword', 'organization'],
   });
-  await startAttempt(root, user.email);
-  const matches = await passwords.compare(input.currentPassword, user.hashedPassword);
-  const locked = await settleAttempt(root, user.email, matches, user.organization.id);
-  if (locked) {
-    w.runtime.endSessionsOf(user.id);
-    w.caller.signOut();
-    throw locked;
-  }
-  if (!matches) {
-    throw new AppError('VALIDATION', 'The current password is not correct', {
-      currentPassword: 'is not correct',
-    });
-  }
+  await checkOwnPassword(w, user, input.currentPassword, 'currentPassword');
   requireUncommonPassword(w.actor, input.newPassword, 'newPassword');
   user.mustChangePassword = false;
   await storePassword(w, user, input.newPassword);

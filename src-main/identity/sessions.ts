@@ -1,0 +1,251 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { SessionKind } from '../../src-shared/dto.ts';
+
+export const IDLE_TIMEOUT_MS = 30 * 60 * 1000;
+export const ABSOLUTE_LIFETIME_MS = 12 * 60 * 60 * 1000;
+/** A session's last use is written at most this often; this console knows it exactly meanwhile. */
+const TOUCH_EVERY_MS = 60 * 1000;
+/** Ended and expired rows are kept this long, so that a console can still say why one ended. */
+const KEPT_AFTER_END_MS = 24 * 60 * 60 * 1000;
+/** The most sessions whose last use this console remembers between writes. */
+const REMEMBERED = 10_000;
+
+/** A session as every console reads it from public.sessions. */
+export interface SessionRow {
+  id: string;
+  userId: string;
+  kind: SessionKind;
+  startedAt: number;
+  lastUsedAt: number;
+  reauthenticatedAt: number | null;
+  endedReason: string | null;
+  ended: boolean;
+}
+
+/** A session looked up for a call: live, ended (and why), or none. */
+export type SessionState =
+  { state: 'live'; session: SessionRow } | { state: 'ended'; reason: string } | { state: 'none' };
+
+const NONE: SessionState = { state: 'none' };
+
+/** Where rows read are kept between calls (SignedInCache: exact while changes are heard). */
+export interface SessionCache {
+  session(hash: string, load: () => Promise<SessionRow | null>): Promise<SessionRow | null>;
+  forget(): void;
+}
+
+/** What a replacement carries over from the session it replaces. */
+export interface Carried {
+  startedAt: number;
+  reauthenticatedAt: number | null;
+}
+
+const hashOf = (secret: string) => createHash('sha256').update(secret).digest();
+
+const SELECT = `select id, user_id, kind, started_at, last_used_at, reauthenticated_at,
+                       ended_at, ended_reason
+                  from public.sessions`;
+
+interface Raw {
+  id: string;
+  user_id: string;
+  kind: SessionKind;
+  started_at: Date;
+  last_used_at: Date;
+  reauthenticated_at: Date | null;
+  ended_at: Date | null;
+  ended_reason: string | null;
+}
+
+const rowOf = (raw: Raw): SessionRow => ({
+  id: raw.id,
+  userId: raw.user_id,
+  kind: raw.kind,
+  startedAt: new Date(raw.started_at).getTime(),
+  lastUsedAt: new Date(raw.last_used_at).getTime(),
+  reauthenticatedAt: raw.reauthenticated_at ? new Date(raw.reauthenticated_at).getTime() : null,
+  endedReason: raw.ended_reason,
+  ended: raw.ended_at !== null,
+});
+
+/**
+ * Signed-in sessions, as rows of public.sessions shared by every console on
+ * the database; a window holds the secret, the row only its SHA-256. A
+ * session ends after 30 idle minutes and 12 hours after it began however
+ * busy; the database ends a user's sessions when what they signed in as
+ * changes (public migration 13). Rows read are kept in the SignedInCache,
+ * which forgets them whenever the database announces a change to a session.
+ */
+export class SessionStore {
+  readonly #root: EntityManager;
+  readonly #cache: SessionCache;
+  readonly #now: () => number;
+  /** This console's latest use of each session it served (the row's is written once a minute). */
+  readonly #used = new Map<string, number>();
+  /** The last use this console wrote for each session. */
+  readonly #written = new Map<string, number>();
+
+  constructor(root: EntityManager, cache: SessionCache, now: () => number = Date.now) {
+    this.#root = root;
+    this.#cache = cache;
+    this.#now = now;
+  }
+
+  now(): number {
+    return this.#now();
+  }
+
+  /**
+   * A new session for the user, in `em`'s transaction; its secret is
+   * returned once and never stored. A replacement carries its predecessor's
+   * start (and last re-authentication). Rows of the user's that ended a day
+   * ago go.
+   */
+  async open(
+    em: EntityManager,
+    userId: string,
+    kind: SessionKind,
+    carried?: Carried,
+  ): Promise<string> {
+    const secret = randomBytes(32).toString('base64url');
+    const now = this.#now();
+    await em.execute(
+      `delete from public.sessions
+        where user_id = ? and (ended_at < ? or started_at < ?)`,
+      [
+        userId,
+        new Date(now - KEPT_AFTER_END_MS),
+        new Date(now - ABSOLUTE_LIFETIME_MS - KEPT_AFTER_END_MS),
+      ],
+    );
+    await em.execute(
+      `insert into public.sessions
+         (user_id, secret_hash, kind, started_at, last_used_at, reauthenticated_at)
+       values (?, ?, ?, ?, ?, ?)`,
+      [
+        userId,
+        hashOf(secret),
+        kind,
+        new Date(carried?.startedAt ?? now),
+        new Date(now),
+        carried
+          ? carried.reauthenticatedAt === null
+            ? null
+            : new Date(carried.reauthenticatedAt)
+          : new Date(now),
+      ],
+    );
+    return secret;
+  }
+
+  /** The session a window's secret names, kept or read. */
+  async #row(secret: string): Promise<SessionRow | null> {
+    const hash = hashOf(secret);
+    return this.#cache.session(hash.toString('hex'), async () => {
+      const [raw] = await this.#root
+        .fork()
+        .execute<Raw[]>(`${SELECT} where secret_hash = ?`, [hash]);
+      return raw ? rowOf(raw) : null;
+    });
+  }
+
+  /** Why a live row is over by now, or null while it is not. */
+  #expiry(row: SessionRow, now: number): string | null {
+    if (now - row.startedAt > ABSOLUTE_LIFETIME_MS)
+      return 'Your session ended after 12 hours; sign in again';
+    const lastUse = Math.max(row.lastUsedAt, this.#used.get(row.id) ?? 0);
+    if (now - lastUse > IDLE_TIMEOUT_MS)
+      return 'Your session ended after 30 minutes without activity; sign in again';
+    return null;
+  }
+
+  /**
+   * The session behind a window's secret: live (and, when `use`, marked
+   * used), ended and why, or none. One found over its time is ended here.
+   */
+  async find(secret: string | undefined, use: boolean): Promise<SessionState> {
+    if (!secret) return NONE;
+    const row = await this.#row(secret);
+    if (!row) return NONE;
+    if (row.ended) return { state: 'ended', reason: row.endedReason ?? 'Sign in to continue' };
+    const now = this.#now();
+    const expired = this.#expiry(row, now);
+    if (expired) {
+      await this.end(this.#root.fork(), row.id, expired);
+      return { state: 'ended', reason: expired };
+    }
+    if (use) await this.#use(row, now);
+    return { state: 'live', session: row };
+  }
+
+  /** Remembers the use; writes it when the row's is over a minute old. */
+  async #use(row: SessionRow, now: number): Promise<void> {
+    if (this.#used.size >= REMEMBERED) this.#forgetUse(this.#used.keys().next().value as string);
+    this.#used.delete(row.id);
+    this.#used.set(row.id, now);
+    const written = Math.max(row.lastUsedAt, this.#written.get(row.id) ?? 0);
+    if (now - written < TOUCH_EVERY_MS) return;
+    this.#written.set(row.id, now);
+    await this.#root
+      .fork()
+      .execute('update public.sessions set last_used_at = ? where id = ? and ended_at is null', [
+        new Date(now),
+        row.id,
+      ]);
+  }
+
+  #forgetUse(id: string): void {
+    this.#used.delete(id);
+    this.#written.delete(id);
+  }
+
+  /** Ends one session, saying why to whoever holds it. */
+  async end(em: EntityManager, id: string, reason: string): Promise<void> {
+    this.#forgetUse(id);
+    await em.execute(
+      'update public.sessions set ended_at = ?, ended_reason = ? where id = ? and ended_at is null',
+      [new Date(this.#now()), reason, id],
+    );
+    this.#cache.forget();
+  }
+
+  /** Ends every session of a user but `except`; the number ended. */
+  async endAllOf(
+    em: EntityManager,
+    userId: string,
+    reason: string,
+    except?: string,
+  ): Promise<number> {
+    const ended = await em.execute<{ id: string }[]>(
+      `update public.sessions set ended_at = ?, ended_reason = ?
+        where user_id = ? and ended_at is null ${except ? 'and id <> ?' : ''}
+        returning id`,
+      [new Date(this.#now()), reason, userId, ...(except ? [except] : [])],
+    );
+    for (const { id } of ended) this.#forgetUse(id);
+    this.#cache.forget();
+    return ended.length;
+  }
+
+  /** The user's sessions still in their time, newest use first. */
+  async liveOf(em: EntityManager, userId: string): Promise<SessionRow[]> {
+    const now = this.#now();
+    const rows = (
+      await em.execute<Raw[]>(`${SELECT} where user_id = ? and ended_at is null`, [userId])
+    ).map(rowOf);
+    return rows
+      .filter((row) => this.#expiry(row, now) === null)
+      .map((row) => ({ ...row, lastUsedAt: Math.max(row.lastUsedAt, this.#used.get(row.id) ?? 0) }))
+      .sort((a, b) => b.lastUsedAt - a.lastUsedAt);
+  }
+
+  /** The password (and code where enrolled) was entered again just now in this session. */
+  async reauthenticated(em: EntityManager, id: string): Promise<void> {
+    await em.execute('update public.sessions set reauthenticated_at = ? where id = ?', [
+      new Date(this.#now()),
+      id,
+    ]);
+    this.#cache.forget();
+  }
+}

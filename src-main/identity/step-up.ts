@@ -1,0 +1,47 @@
+import type { ParsedInput } from '../../src-shared/contract.ts';
+import type { Actor } from '../../src-shared/domain/permissions.ts';
+import { AppError } from '../../src-shared/errors.ts';
+import { User } from '../db/entities/index.ts';
+import { recordAudit } from '../services/audit.ts';
+import type { Caller, Work } from '../services/work.ts';
+import { checkOwnPassword } from './own-password.ts';
+
+/** How long a password entered again (or at sign-in) lets the guarded operations through. */
+export const REAUTH_WINDOW_MS = 5 * 60 * 1000;
+
+/**
+ * Step-up: what cannot be undone, or hands every tenant's data elsewhere,
+ * needs the password entered in this session within the last 5 minutes
+ * (signing in counts). The system (CLI, seeding) has no session to ask.
+ */
+export function requireRecentPassword(actor: Actor, caller: Caller, now: number): void {
+  if (actor.kind !== 'user') return;
+  const at = caller.session?.reauthenticatedAt ?? null;
+  if (at !== null && now - at <= REAUTH_WINDOW_MS && now >= at) return;
+  throw new AppError(
+    'REAUTH_REQUIRED',
+    'This cannot be undone, so it needs your password entered in the last 5 minutes',
+  );
+}
+
+/** auth.reauthenticate: the password, typed again, opens the 5 minutes for this session. */
+export async function reauthenticate(
+  w: Work,
+  input: ParsedInput<'auth.reauthenticate'>,
+): Promise<null> {
+  const session = w.caller.session;
+  if (!session || !w.caller.user) throw new AppError('UNAUTHENTICATED', 'Sign in to continue');
+  const user = await w.em.findOneOrFail(User, w.caller.user.id, {
+    populate: ['hashedPassword', 'organization'],
+  });
+  await checkOwnPassword(w, user, input.password, 'password');
+  const em = w.runtime.root.fork();
+  await w.runtime.sessions.reauthenticated(em, session.id);
+  await recordAudit(em, w.actor, {
+    action: 'auth.reauthenticate',
+    organizationId: user.organization.id,
+    targetType: 'user',
+    targetId: user.id,
+  });
+  return null;
+}

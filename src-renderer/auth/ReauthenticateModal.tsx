@@ -1,0 +1,90 @@
+import { Alert, Button, Group, Modal, PasswordInput, Stack, Text } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { useEffect, useRef, useState } from 'react';
+import { ApiError, call } from '../api/client.ts';
+import { setReauthPrompt } from './reauthentication.ts';
+
+interface Asking {
+  reason: string;
+  answer: (entered: boolean) => void;
+}
+
+/**
+ * The step-up prompt: while the console is signed in, a call that needs the
+ * password entered again opens this dialog where the operator is; entering
+ * it makes the call again, cancelling leaves it refused. Wrong passwords
+ * count like failed sign-ins.
+ */
+export function ReauthenticateModal() {
+  const [asking, setAsking] = useState<Asking | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const form = useForm({ initialValues: { password: '' } });
+  const current = useRef<Asking | null>(null);
+  current.current = asking;
+
+  useEffect(() => {
+    setReauthPrompt((reason) => new Promise<boolean>((answer) => setAsking({ reason, answer })));
+    return () => {
+      setReauthPrompt(null);
+      current.current?.answer(false);
+    };
+  }, []);
+
+  const close = (entered: boolean) => {
+    asking?.answer(entered);
+    setAsking(null);
+    setFailure(null);
+    form.reset();
+  };
+
+  const submit = form.onSubmit(async ({ password }) => {
+    setBusy(true);
+    setFailure(null);
+    try {
+      await call('auth.reauthenticate', { password });
+      close(true);
+    } catch (error) {
+      if (error instanceof ApiError && error.fields) form.setErrors(error.fields);
+      else if (error instanceof ApiError && error.code !== 'LOCKED') setFailure(error.message);
+      else close(false);
+    } finally {
+      setBusy(false);
+    }
+  });
+
+  return (
+    <Modal
+      opened={asking !== null}
+      onClose={() => close(false)}
+      title="Enter your password again"
+      // above the dialog whose action asked for it (its portal may come later in the page)
+      zIndex={400}
+    >
+      <form onSubmit={submit}>
+        <Stack>
+          <Text size="sm">{asking?.reason}</Text>
+          {failure && (
+            <Alert color="red" role="alert">
+              {failure}
+            </Alert>
+          )}
+          <PasswordInput
+            label="Password"
+            autoComplete="current-password"
+            data-autofocus
+            {...form.getInputProps('password')}
+          />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => close(false)}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={busy}>
+              Continue
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,94 @@
+import { Alert, Badge, Button, Table, VisuallyHidden } from '@mantine/core';
+import { IconLogout } from '@tabler/icons-react';
+import type { SessionDto, SessionKind } from '../../../src-shared/dto.ts';
+import { useChannel, useWrite } from '../../api/hooks.ts';
+import { useSession } from '../../auth/session.tsx';
+import { formatDate } from '../../components/forms.ts';
+import { PageHeader } from '../../components/PageHeader.tsx';
+
+const CONSOLE: Record<SessionKind, string> = {
+  electron: 'Desktop app',
+  headless: 'Browser (headless console)',
+};
+
+/**
+ * Account → Sessions: where the signed-in user is signed in, on every
+ * console of the database; any of them, or all the others, can be ended
+ * here, and end everywhere at once.
+ */
+export function SessionsPage() {
+  const { signOut } = useSession();
+  const sessions = useChannel('sessions.list', {});
+  const end = useWrite('sessions.end', { success: () => 'Session ended' });
+  const endOthers = useWrite('sessions.endOthers', {
+    success: ({ ended }) =>
+      ended === 0 ? 'No other session was open' : `Ended ${ended} other session(s)`,
+  });
+  const rows = sessions.data ?? [];
+  const others = rows.filter((s) => !s.current).length;
+  const endOne = (session: SessionDto) =>
+    session.current ? void signOut() : end.mutate({ id: session.id });
+  return (
+    <>
+      <PageHeader
+        title="Sessions"
+        description="Where you are signed in, on every console that shares this database."
+        actions={
+          <Button
+            variant="default"
+            leftSection={<IconLogout size={16} />}
+            disabled={others === 0}
+            loading={endOthers.isPending}
+            onClick={() => endOthers.mutate({})}
+          >
+            End all other sessions
+          </Button>
+        }
+      />
+      {sessions.error && <Alert color="red">{sessions.error.message}</Alert>}
+      <Table striped highlightOnHover aria-label="Your sessions">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Console</Table.Th>
+            <Table.Th>Started</Table.Th>
+            <Table.Th>Last used</Table.Th>
+            <Table.Th>
+              <VisuallyHidden>Actions</VisuallyHidden>
+            </Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {rows.map((session) => (
+            <Table.Tr key={session.id}>
+              <Table.Td>
+                {CONSOLE[session.kind]}{' '}
+                {session.current && (
+                  <Badge variant="light" color="teal" ml="xs">
+                    This one
+                  </Badge>
+                )}
+              </Table.Td>
+              <Table.Td>{formatDate(session.startedAt)}</Table.Td>
+              <Table.Td>{formatDate(session.lastUsedAt)}</Table.Td>
+              <Table.Td ta="right">
+                <Button
+                  size="xs"
+                  variant="subtle"
+                  color="red"
+                  aria-label={
+                    session.current
+                      ? 'End this session (sign out)'
+                      : `End the session started ${formatDate(session.startedAt)}`
+                  }
+                  onClick={() => endOne(session)}
+                >
+                  {session.current ? 'Sign out' : 'End'}
+                </Button>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </>
+  );
+}
