@@ -171,9 +171,10 @@ export function OrganizationDetailPage() {
               All agents
             </Anchor>
           </Group>
-          {chart.length === 0 ? (
+          {chart.length === 0 || chart.every((row) => row.tokens === 0) ? (
+            // an empty chart would draw an axis from 0 to 4 over nothing
             <Text c="dimmed" size="sm">
-              No agents yet.
+              {chart.length === 0 ? 'No agents yet.' : 'No agent has used tokens yet.'}
             </Text>
           ) : (
             // agents down the side, so that every bar keeps its name however many there are
