@@ -5,6 +5,7 @@ export default mutationConfig({
   unit: [
     'test/unit/access-policy-mutations.test.ts',
     'test/unit/agent-config.test.ts',
+    'test/unit/audit-vocabulary.test.ts',
     'test/unit/agent-document.test.ts',
     'test/unit/agent-machine.test.ts',
     'test/unit/billing.test.ts',

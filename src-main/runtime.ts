@@ -13,6 +13,8 @@ import {
 } from './db/fan-out.ts';
 import { TENANT_MIGRATION_COUNT } from './db/tenant-migrator.ts';
 import { backupBeforeMigrating } from './db/transfer/operations.ts';
+import { scheduleDailyBackups } from './db/transfer/daily-backups.ts';
+import { keptDailyBackups, readStoredSettings } from './db/saved-settings.ts';
 import { openOrm, type Orm } from './db/orm.ts';
 import { createRouter, type Router } from './ipc/router.ts';
 import { SignedInCache } from './identity/signed-in-cache.ts';
@@ -53,6 +55,8 @@ export interface RuntimeOptions {
   migrateTenants?: boolean;
   /** Migrate the embedded database without the backup taken first (confirmed by the operator). */
   skipBackup?: boolean;
+  /** Back the embedded database up daily while this runs (the consoles; not the commands). */
+  dailyBackups?: boolean;
   onEvent?: (event: FleetEvent) => void;
 }
 
@@ -193,6 +197,15 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
       log,
     });
     cleanups.push(() => listener.close());
+    if (options.dailyBackups && target.source === 'embedded') {
+      const daily = scheduleDailyBackups({
+        url: target.url,
+        dataDir,
+        keep: async () => keptDailyBackups(await readStoredSettings(dataDir)),
+        log,
+      });
+      cleanups.push(() => daily.stop());
+    }
     const { sessions } = router;
     return { dataDir, log, target, orm, passwords, sessions, router, startup, backup, close };
   } catch (error) {

@@ -57,6 +57,8 @@ export const CHANNEL_NAMES = [
   'tenancy.status',
   'tenancy.migrateAll',
   'tenancy.recount',
+  'tenancy.check',
+  'tenancy.repair',
   'fleet.overview',
   'fleet.searchAgents',
   'audit.list',

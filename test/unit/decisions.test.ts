@@ -15,6 +15,7 @@ import {
   keepsAnAdmin,
   mayEver,
   scopeOf,
+  setsSomeoneElsesPassword,
   SYSTEM_ACTOR,
   type AccessTable,
   type Actor,
@@ -172,5 +173,17 @@ describe('defaults', () => {
     expect(DEFAULT_ROLE).toBe('user');
     expect(DEFAULT_BILLING_STATUS).toBe('trial');
     expect(ACCESS.manageUsers[DEFAULT_ROLE]).toBe('none');
+  });
+});
+
+describe('setting a password with users.setPassword', () => {
+  it('is for someone else’s: one’s own is changed with the current one', () => {
+    expect(setsSomeoneElsesPassword(user('admin'), 'caller')).toEqual({
+      allowed: false,
+      code: 'FORBIDDEN',
+      message: 'Change your own password with Change password (it asks for the current one)',
+    });
+    expect(setsSomeoneElsesPassword(user('admin'), 'someone').allowed).toBe(true);
+    expect(setsSomeoneElsesPassword(SYSTEM_ACTOR, 'caller').allowed).toBe(true);
   });
 });

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import {
   agentConfigField,
+  auditActionField,
+  auditTargetField,
+  instantField,
   agentConfigPatchField,
   descriptionField,
   emailField,
@@ -205,5 +208,25 @@ describe('list inputs', () => {
 
   it('refuse a field it does not know', () => {
     expect(problem(input, { filter: 'x' })).not.toBeNull();
+  });
+});
+
+describe('audit filter fields', () => {
+  it('take an action the audit log records, and say so otherwise', () => {
+    expect(problem(auditActionField, 'auth.lockout')).toBeNull();
+    expect(problem(auditActionField, 'auth.nothing')).toBe(
+      'is not an action the audit log records',
+    );
+  });
+
+  it('take a kind of record the audit log names, and say so otherwise', () => {
+    expect(problem(auditTargetField, 'organization')).toBeNull();
+    expect(problem(auditTargetField, 'planet')).toBe('is not a kind of record the audit log names');
+  });
+
+  it('take a moment with its offset from UTC', () => {
+    expect(problem(instantField, '2026-01-02T03:04:05.678Z')).toBeNull();
+    expect(problem(instantField, '2026-01-02T03:04:05+02:00')).toBeNull();
+    expect(problem(instantField, 'yesterday')).toBe('must be a date and time');
   });
 });

@@ -81,6 +81,9 @@ const NEEDS: Record<ChannelName, string> = {
   'tenancy.status': 'read - -',
   'tenancy.migrateAll': 'none tenancy -',
   'tenancy.recount': 'none tenancy -',
+  // the drift check reads the catalog; a repair is tenant by tenant, audited whatever its outcome
+  'tenancy.check': 'none - -',
+  'tenancy.repair': 'none op:tenants -',
   'fleet.overview': 'read - -',
   'fleet.searchAgents': 'read - -',
   'audit.list': 'read - -',

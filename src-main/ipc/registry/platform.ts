@@ -5,6 +5,7 @@ import { loadDemoData } from '../../services/demo-data.ts';
 import { backupNow, moveToServer } from '../../services/database-transfer.ts';
 import { fleetOverview, recount, searchAgents } from '../../services/fleet.ts';
 import { getSettings, saveDatabase, testDatabase } from '../../services/settings.ts';
+import { checkTenancy, repairTenancy } from '../../services/structure.ts';
 import { migrateAll, tenancyStatus } from '../../services/tenancy.ts';
 import { declare } from './define.ts';
 
@@ -18,6 +19,13 @@ export const platformChannels = declare({
     run: migrateAll,
   },
   'tenancy.recount': { access: 'manageTenancy', scope: 'none', audit: 'tenancy', run: recount },
+  'tenancy.check': { access: 'manageTenancy', scope: 'none', run: checkTenancy },
+  'tenancy.repair': {
+    access: 'manageTenancy',
+    scope: 'none',
+    audit: { operation: 'tenants' },
+    run: repairTenancy,
+  },
   'fleet.overview': { access: 'readOrganizations', scope: 'read', run: fleetOverview },
   'fleet.searchAgents': { access: 'readAgents', scope: 'read', run: searchAgents },
   'audit.list': { access: 'readAudit', scope: 'read', run: listAudit },

@@ -17,6 +17,7 @@ import type { MigrationProgress } from '../../../src-shared/channels.ts';
 import { AGENT_STATUSES, type AgentStatus } from '../../../src-shared/domain/agent-machine.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { TenancyTabs } from './TenancyTabs.tsx';
 
 const statusLine = (counts: Record<AgentStatus, number>) =>
   AGENT_STATUSES.map((s) => `${counts[s]} ${s}`).join(', ');
@@ -70,6 +71,7 @@ export function TenancyPage() {
           </>
         }
       />
+      <TenancyTabs />
       <Stack>
         {migrate.isPending && progress && progress.total > 0 && (
           <Progress
