@@ -510,7 +510,7 @@ test('shows the audit log and settings', async ({ browser }) => {
   const admin = await adminPage(browser);
   await go(admin, 'Audit log');
   await expect(admin.getByRole('table', { name: 'Audit events' })).toContainText(
-    'organizations.create',
+    'Created organization',
   );
   await snap(admin, 'audit');
   await go(admin, 'Settings');
