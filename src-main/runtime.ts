@@ -16,6 +16,7 @@ import { backupBeforeMigrating } from './db/transfer/operations.ts';
 import { scheduleDailyBackups } from './db/transfer/daily-backups.ts';
 import { keptDailyBackups, readStoredSettings } from './db/saved-settings.ts';
 import { openOrm, type Orm } from './db/orm.ts';
+import { rolloutInProgress } from './db/rollout.ts';
 import { createRouter, type Router } from './ipc/router.ts';
 import { SignedInCache } from './identity/signed-in-cache.ts';
 import type { SessionStore } from './identity/sessions.ts';
@@ -36,6 +37,8 @@ export interface Runtime {
   sessions: SessionStore;
   router: Router;
   startup: FanOutResult;
+  /** A rollout was in progress: start-up left the tenants behind to it. */
+  rolloutInProgress: boolean;
   /** The backup taken before this start-up migrated the embedded database, if one was. */
   backup: string | null;
   close(): Promise<void>;
@@ -162,8 +165,11 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
     await migratePublic(orm);
     // recorded once public is migrated: before, audit_events may be an older shape than the code's
     if (backup) await recordStartupBackup(orm, target, backup);
+    // a rollout in progress decides when the tenants behind are migrated, not a start
+    const rolloutWaiting = await rolloutInProgress(orm.em);
+    if (rolloutWaiting) log('a rollout is in progress: the tenants behind are left to it');
     const startup =
-      (options.migrateTenants ?? true)
+      (options.migrateTenants ?? true) && !rolloutWaiting
         ? await migrateAllTenants(
             orm.em,
             options.onProgress ? { onProgress: options.onProgress } : {},
@@ -207,7 +213,19 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
       cleanups.push(() => daily.stop());
     }
     const { sessions } = router;
-    return { dataDir, log, target, orm, passwords, sessions, router, startup, backup, close };
+    return {
+      dataDir,
+      log,
+      target,
+      orm,
+      passwords,
+      sessions,
+      router,
+      startup,
+      rolloutInProgress: rolloutWaiting,
+      backup,
+      close,
+    };
   } catch (error) {
     await close();
     throw error;

@@ -84,6 +84,25 @@ export interface TenantStatus {
   problem: string | null;
 }
 
+/** A rollout in progress (db:migrate --canary / --waves), as Tenancy shows it. */
+export interface RolloutDto {
+  targetLevel: number;
+  plannedWaves: number | null;
+  maxFailures: number;
+  /** Why it waits: the wave where more than maxFailures failed, or null. */
+  stoppedReason: string | null;
+  /** Wave 0 is the canary. */
+  waves: {
+    wave: number;
+    tenants: {
+      organizationId: string;
+      slug: string;
+      outcome: 'pending' | 'migrated' | 'failed';
+      message: string | null;
+    }[];
+  }[];
+}
+
 export interface MigrateAllResult {
   total: number;
   migrated: number;
@@ -723,6 +742,10 @@ export const contract = {
   'tenancy.status': { input: none, output: out<TenantStatus[]>() },
   'tenancy.migrateAll': { input: none, output: out<MigrateAllResult>() },
   'tenancy.recount': { input: none, output: out<RecountResult>() },
+  'tenancy.rollout': { input: none, output: out<RolloutDto | null>() },
+  /** The rollout's remaining waves; what it looks like after (null once finished). */
+  'tenancy.continueRollout': { input: none, output: out<RolloutDto | null>() },
+  'tenancy.stopRollout': { input: none, output: out<null>() },
   'tenancy.check': { input: none, output: out<StructureReport>() },
   'tenancy.repair': {
     input: z.strictObject({ organizationIds: z.array(uuidField).min(1).max(10_000) }),

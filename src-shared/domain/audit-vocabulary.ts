@@ -44,6 +44,8 @@ export const AUDIT_ACTIONS = {
   'tenancy.migrateAll': 'Migrated all tenants',
   'tenancy.recount': 'Recounted the fleet',
   'tenancy.rollback': 'Rolled tenants back',
+  'tenancy.continueRollout': 'Continued the rollout',
+  'tenancy.stopRollout': 'Stopped the rollout',
   'tenancy.repair': 'Repaired tenant structure',
   'settings.saveDatabase': 'Saved database setting',
   'database.move': 'Moved the database',

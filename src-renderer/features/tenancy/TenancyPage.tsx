@@ -17,6 +17,7 @@ import type { MigrationProgress } from '../../../src-shared/channels.ts';
 import { AGENT_STATUSES, type AgentStatus } from '../../../src-shared/domain/agent-machine.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { RolloutPanel } from './RolloutPanel.tsx';
 import { TenancyTabs } from './TenancyTabs.tsx';
 
 const statusLine = (counts: Record<AgentStatus, number>) =>
@@ -73,6 +74,7 @@ export function TenancyPage() {
       />
       <TenancyTabs />
       <Stack>
+        <RolloutPanel />
         {migrate.isPending && progress && progress.total > 0 && (
           <Progress
             value={(progress.done / progress.total) * 100}

@@ -13,6 +13,7 @@ import type { UserListItem } from '../../../src-shared/contract.ts';
 import { setsSomeoneElsesPassword } from '../../../src-shared/domain/permissions.ts';
 import type { UserDto } from '../../../src-shared/dto.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
+import { ChangePasswordModal } from '../../auth/ChangePasswordModal.tsx';
 import { useSession } from '../../auth/session.tsx';
 import { RoleBadge } from '../../components/badges.tsx';
 import type { Column } from '../../components/DataTable.tsx';
@@ -28,7 +29,8 @@ import { confirmDelete } from '../../components/confirm-delete.tsx';
 import { useOrganizationOptions } from '../organizations/organization-options.ts';
 import { CreateUserModal, EditUserModal, SetPasswordModal } from './UserModals.tsx';
 
-type Dialog = { kind: 'edit' | 'password'; user: UserDto } | { kind: 'create' } | null;
+type Dialog =
+  { kind: 'edit' | 'password'; user: UserDto } | { kind: 'create' | 'own-password' } | null;
 
 export function UsersPage() {
   const { can, user: me } = useSession();
@@ -91,10 +93,8 @@ export function UsersPage() {
       onConfirm: () => endSessions.mutate({ id: user.id }),
     });
 
-  const passwordRefusal = (user: UserDto) => {
-    const decision = setsSomeoneElsesPassword(myself, user.id);
-    return decision.allowed ? null : decision.message;
-  };
+  /** One's own password is changed with the current one: the row offers that instead. */
+  const setsTheirs = (user: UserDto) => setsSomeoneElsesPassword(myself, user.id).allowed;
 
   const columns: Column<UserListItem>[] = [
     {
@@ -206,9 +206,14 @@ export function UsersPage() {
             {
               label: 'Set password',
               icon: <IconKey size={14} />,
-              when: admin,
-              refused: passwordRefusal(u),
+              when: admin && setsTheirs(u),
               onClick: () => setDialog({ kind: 'password', user: u }),
+            },
+            {
+              label: 'Change my password',
+              icon: <IconKey size={14} />,
+              when: !setsTheirs(u),
+              onClick: () => setDialog({ kind: 'own-password' }),
             },
             {
               label: 'End sessions',
@@ -288,6 +293,10 @@ export function UsersPage() {
       {dialog?.kind === 'password' && (
         <SetPasswordModal user={dialog.user} opened onClose={() => setDialog(null)} />
       )}
+      <ChangePasswordModal
+        opened={dialog?.kind === 'own-password'}
+        onClose={() => setDialog(null)}
+      />
     </>
   );
 }
