@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -19,9 +20,13 @@ import {
   moveDatabase,
   restoreArchive,
 } from '../src-main/db/transfer/operations.ts';
+import { exportTenant } from '../src-main/db/transfer/tenant-export.ts';
+import { importTenant } from '../src-main/db/transfer/tenant-import.ts';
 import { Agent, Organization } from '../src-main/db/entities/index.ts';
 import { quoteIdent, quoteLiteral } from '../src-main/db/identifiers.ts';
 import { openOrm } from '../src-main/db/orm.ts';
+import { catalogHealth } from '../src-main/db/structure/catalog-health.ts';
+import { findDrift } from '../src-main/db/structure/check.ts';
 import { organizationRow, tenantEm } from '../src-main/db/tenancy.ts';
 import { sessionUser } from '../src-main/identity/signed-in.ts';
 import { findRows } from '../src-main/services/paging.ts';
@@ -456,6 +461,28 @@ try {
     ),
   );
 
+  // B13: every tenant schema against its level, and the catalog figures beside it
+  const cold = performance.now();
+  await findDrift(orm.em, { migrations: release });
+  const coldMs = performance.now() - cold;
+  const b13 = await timed(async () => {
+    const found = await findDrift(orm.em, { migrations: release });
+    if (found.drifted.length > 0) throw new Error(`B13: ${found.drifted.length} drifts found`);
+  }, samples(10));
+  const health = await catalogHealth(orm.em);
+  const [largest] = health.largestTenants;
+  record(
+    'B13 drift check (every tenant schema)',
+    'ms',
+    b13,
+    undefined,
+    `${allTenants} tenants; first check in the process (expected structure probed) ${coldMs.toFixed(0)} ms; ` +
+      `catalog: ${health.relations.tenant} of ${health.relations.total} pg_class rows in tenant schemas ` +
+      `(${(health.relations.share * 100).toFixed(0)} %), ${(health.catalogBytes / 2 ** 20).toFixed(0)} MB; ` +
+      `a whole-fleet transaction needs ${health.locks.fleetNeeds} locks of ${health.locks.capacity}; ` +
+      `largest tenant ${largest?.slug ?? '-'} ${((largest?.bytes ?? 0) / 2 ** 20).toFixed(1)} MB`,
+  );
+
   // B3: agents page, 50 of 10,000 agents in one tenant
   const big = await createOrganization({
     name: 'Big Tenant',
@@ -488,6 +515,34 @@ try {
     60,
   );
   record(`B3 agents page (50 of ${agentCount})`, 'ms', b3, b3raw);
+  // B3 while the console's own database is backed up (what a daily backup costs the calls)
+  const researchCall = () =>
+    call(slot, 'agents.list', {
+      organizationId: big.id,
+      page: 3,
+      pageSize: 50,
+      sort: 'name',
+      search: 'research',
+    });
+  const backupStarted = performance.now();
+  const backingUp = backupDatabase(dbUrl, join(home, 'b3-during.fpbackup'));
+  let backedUp = false;
+  void backingUp.finally(() => (backedUp = true)).catch(() => undefined);
+  const during: number[] = [];
+  do {
+    const start = performance.now();
+    await researchCall();
+    during.push(performance.now() - start);
+  } while (!backedUp);
+  await backingUp;
+  await rm(join(home, 'b3-during.fpbackup'), { force: true });
+  record(
+    `B3 agents page during a backup of ${allTenants} tenants`,
+    'ms',
+    during,
+    b3,
+    `raw = B3 alone; the backup took ${secondsSince(backupStarted).toFixed(1)} s`,
+  );
   const researchPage = {
     where: { name: { $ilike: '%research%' } },
     options: { orderBy: { name: 'asc', id: 'asc' }, limit: 50, offset: 100 } as const,
@@ -665,6 +720,84 @@ try {
     listener.kill('SIGTERM');
     record('B9 write to event in a second console', 'ms', b9);
 
+    // B14: a slug renamed among every tenant: schema, ledger rows and view, in maintenance around it
+    const renamed = (await call(slot, 'organizations.create', {
+      name: 'B14',
+      slug: 'b14-a',
+      tier: 'pro',
+    })) as { id: string; version: number; slug: string };
+    let current = renamed;
+    const b14 = await timed(
+      async () => {
+        current = (await call(slot, 'organizations.renameSlug', {
+          id: current.id,
+          slug: current.slug === 'b14-a' ? 'b14-b' : 'b14-a',
+          version: current.version,
+        })) as typeof current;
+      },
+      samples(30),
+      { runs: 5, ms: 0 },
+    );
+    record(`B14 rename a slug (among ${tenants} tenants)`, 'ms', b14);
+
+    // B11: a change to a user on this console to their session's refusal on a second console
+    const consoleB = await openOrm(dbUrl);
+    const signedInB = new SignedInCache();
+    const changesB = listenForChanges(dbUrl, {
+      onChange: () => undefined,
+      onReconnect: () => undefined,
+      ...signedInB.listening,
+      log: () => undefined,
+    });
+    await signedInB.heard();
+    const routerB = createRouter({
+      em: consoleB.em,
+      passwords,
+      logError: (m, e) => console.error(m, e),
+      environment: {
+        dataDir: home,
+        appVersion: APP_VERSION,
+        databaseSource: target.source,
+        databaseUrl: dbUrl,
+        superuser: true,
+        startupBackup: null,
+      },
+      signedIn: signedInB,
+    });
+    const changed = await orm.em.fork().transactional((tx) =>
+      insertUser(tx, passwords, {
+        organizationId: home0.id,
+        email: 'b11@bench.test',
+        name: 'B11',
+        role: 'developer',
+        password: 'bench-password',
+        confirmed: true,
+      }),
+    );
+    const b11: number[] = [];
+    for (let i = 0; i < samples(40); i++) {
+      const slotB: SessionSlot = {
+        sessionId: await consoleB.em
+          .fork()
+          .transactional((tx) => routerB.sessions.open(tx, changed.id, 'headless')),
+      };
+      const listB = () => routerB.dispatch(slotB, 'organizations.list', { page: 1, pageSize: 5 });
+      // kept by console B, as a session in use is
+      if (!(await listB()).ok) throw new Error('B11: the session was refused before the change');
+      const began = performance.now();
+      await call(slot, 'users.update', {
+        id: changed.id,
+        role: i % 2 === 0 ? 'user' : 'developer',
+      });
+      while ((await listB()).ok) {
+        if (performance.now() - began > 5_000) throw new Error('B11: still served after 5 s');
+      }
+      b11.push(performance.now() - began);
+    }
+    await changesB.close();
+    await consoleB.close(true);
+    record("B11 role change to the other console's refusal", 'ms', b11);
+
     // B5: sign-in latency, and the longest event-loop stall while 10 run at once
     const b5 = await timed(
       () => call({}, 'auth.signIn', { email: 'bench@bench.test', password: 'bench-password' }),
@@ -735,40 +868,11 @@ try {
         : '(run with --expose-gc for a stable figure)',
     );
 
-    // B10: move a fleet of its own (the bench's tenants carry a simulated future
-    // migration) to another PostgreSQL, then back it up and restore it
-    const fleet = await fleetToMove(quick ? 60 : 1_000);
-    const moveTarget = await scratchServerDatabase();
-    const moved = await moveDatabase(fleet.url, moveTarget.url);
-    record(
-      `B10 move ${moved.tenants} tenants (${moved.rows} rows)`,
-      's',
-      [moved.seconds],
-      undefined,
-      `to ${moveTarget.where}; verified`,
-    );
-    await moveTarget.drop();
-    const archive = join(home, 'bench.fpbackup');
-    const backupStarted = performance.now();
-    const backup = await backupDatabase(fleet.url, archive);
-    record(
-      `B10b backup ${moved.tenants} tenants`,
-      's',
-      [(performance.now() - backupStarted) / 1000],
-      undefined,
-      `${(backup.bytes / 1024 / 1024).toFixed(1)} MiB`,
-    );
-    const restoreTarget = await scratchServerDatabase();
-    const restored = await restoreArchive(archive, restoreTarget.url);
-    record(
-      `B10b restore ${restored.tenants} tenants`,
-      's',
-      [restored.seconds],
-      undefined,
-      'verified',
-    );
-    await restoreTarget.drop();
-    await fleet.drop();
+    // B12: one tenant's export and its import as a clone, among every other tenant
+    await b12OneTenant(allTenants, slot);
+
+    // B10, B10b: move, back up and restore fleets of their own, beside pg_dump and pg_restore
+    for (const size of quick ? [60] : [1_000, 10_000]) await transferCases(size);
   }
 
   // B6: cold start of start:headless to the sign-in screen painted in Chromium.
@@ -816,20 +920,231 @@ try {
 }
 
 /**
- * B10's source, on the bench's own server: `count` tenants made as
- * provisioning makes them, each with 10 agents (jsonb config, bigint
- * metrics), a user and an audit event, and 20 skills (text[] tools).
+ * B12: `tenant:export` of one organization (10 agents with their history,
+ * 3 users) and `tenant:import` of its archive as a clone beside it, each
+ * verified, on the bench's database of `count` tenants; `pg_dump -n
+ * org_<slug> -Fc` of the same schema beside the export (it reads the
+ * catalog of every schema, and checks nothing).
  */
-async function fleetToMove(count: number): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `fp_bench_fleet_${Date.now().toString(36)}`;
-  await admin.query(`create database ${name}`);
-  const at = new URL(target.adminUrl ?? target.url);
-  at.pathname = `/${name}`;
-  const fleetOrm = await openOrm(at.toString());
+async function b12OneTenant(count: number, slot: SessionSlot): Promise<void> {
+  const source = await createOrganization({ name: 'B12 Source', slug: 'b12-source', tier: 'pro' });
+  for (let i = 0; i < 3; i++)
+    await orm.em.fork().transactional((tx) =>
+      insertUser(tx, passwords, {
+        organizationId: source.id,
+        email: `b12-${i}@bench.test`,
+        name: `B12 ${i}`,
+        role: 'developer',
+        password: 'bench-password',
+        confirmed: true,
+      }),
+    );
+  for (let i = 0; i < 10; i++) {
+    const agent = (await call(slot, 'agents.create', {
+      organizationId: source.id,
+      name: `B12 agent ${i}`,
+      systemPrompt: 'You answer questions about the bench.',
+    })) as { id: string; version: number };
+    await call(slot, 'agents.transition', {
+      organizationId: source.id,
+      id: agent.id,
+      version: agent.version,
+      event: 'deploy',
+    });
+  }
+  const file = join(home, 'b12.fptenant');
+  const exportOnce = async () => {
+    const out = createWriteStream(file);
+    await exportTenant(dbUrl, 'b12-source', out, { app: APP_VERSION });
+    out.end();
+    await once(out, 'finish');
+  };
+  const dumpFile = join(home, 'b12.dump');
+  const pgDump = () => spawnSync('pg_dump', ['-n', 'org_b12-source', '-Fc', '-f', dumpFile, dbUrl]);
+  // the machine's pg_dump refuses a newer server (the embedded one): then ours is shown alone
+  const probe = pgDump();
+  const n = samples(20);
+  if (probe.status === 0) {
+    const [ours, dumped] = await timedPair(exportOnce, async () => pgDump(), n);
+    record(
+      `B12 one tenant's export (${count} tenants)`,
+      'ms',
+      ours,
+      dumped,
+      'raw: pg_dump -n org_<slug> -Fc; ours verified on import',
+    );
+  } else {
+    const why = (probe.stderr?.toString() || String(probe.error)).split('\n')[0];
+    record(
+      `B12 one tenant's export (${count} tenants)`,
+      'ms',
+      await timed(exportOnce, n, { runs: 3, ms: 0 }),
+      undefined,
+      `no pg_dump beside it: ${why}`,
+    );
+  }
+  let clone = 0;
+  const imports = await timed(
+    () => importTenant(file, dbUrl, { as: `b12-clone-${clone++}`, em: orm.em }),
+    n,
+    { runs: 3, ms: 0 },
+  );
+  record(
+    `B12 one tenant's import as a clone (${count} tenants)`,
+    'ms',
+    imports,
+    undefined,
+    'verified table by table, all or nothing',
+  );
+}
+
+/**
+ * Where B10 runs: the machine's PostgreSQL on 5432 when it answers
+ * (BENCH_TRANSFER_SERVER overrides), whose pg_dump and pg_restore are on
+ * PATH at the same major version; else the bench's own server, without
+ * them. Every database it makes there is dropped by `drop`.
+ */
+interface TransferServer {
+  adminUrl: string;
+  where: string;
+  /** pg_dump and pg_restore of the server's major version are on PATH. */
+  tools: boolean;
+  database(prefix: string): Promise<string>;
+  drop(): Promise<void>;
+}
+
+async function transferServer(): Promise<TransferServer> {
+  const candidates = [
+    process.env.BENCH_TRANSFER_SERVER ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    target.adminUrl ?? target.url,
+  ];
+  for (const server of candidates) {
+    const client = new pg.Client({ connectionString: server, connectionTimeoutMillis: 2_000 });
+    try {
+      await client.connect();
+    } catch {
+      continue;
+    }
+    const { rows } = await client.query<{ v: string; major: string }>(
+      "select current_setting('server_version') as v, current_setting('server_version_num')::int / 10000 as major",
+    );
+    const dump = await run('pg_dump', ['--version']).catch(() => '');
+    const made: string[] = [];
+    return {
+      adminUrl: server,
+      where: `PostgreSQL ${rows[0]?.v ?? '?'} at ${new URL(server).host}`,
+      tools: new RegExp(`\\) ${rows[0]?.major ?? 'none'}\\.`).test(dump),
+      database: async (prefix) => {
+        const name = `${prefix}_${Date.now().toString(36)}_${made.length}`;
+        await client.query(`create database ${name}`);
+        made.push(name);
+        const at = new URL(server);
+        at.pathname = `/${name}`;
+        return at.toString();
+      },
+      drop: async () => {
+        for (const name of made) await client.query(`drop database if exists ${name} with (force)`);
+        await client.end();
+      },
+    };
+  }
+  throw new Error('B10: no PostgreSQL server to move to');
+}
+
+/** Runs a program to its end; its stdout, or its stderr as the error. */
+function run(program: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`${program} exited with ${code}: ${err}`)),
+    );
+  });
+}
+
+function secondsSince(started: number): number {
+  return (performance.now() - started) / 1000;
+}
+
+/**
+ * B10 (move) and B10b (backup, restore) of a fleet of `count` tenants, each
+ * verified; pg_dump -Fc and pg_restore -j 2 of the same database beside
+ * them (not verified: they compare nothing).
+ */
+async function transferCases(count: number): Promise<void> {
+  const server = await transferServer();
+  try {
+    const fleet = await fleetToMove(server, count);
+    const moved = await moveDatabase(fleet, await server.database('fp_bench_move'));
+    record(
+      `B10 move ${count} tenants (${moved.rows} rows)`,
+      's',
+      [moved.seconds],
+      undefined,
+      `on ${server.where}; verified`,
+    );
+    const archive = join(home, `bench-${count}.fpbackup`);
+    const dump = join(home, `bench-${count}.dump`);
+    let started = performance.now();
+    const backup = await backupDatabase(fleet, archive);
+    const backupSeconds = secondsSince(started);
+    let dumpSeconds: number[] | undefined;
+    // pg_dump locks every table in one transaction: past ~2,000 tenants on default settings it fails
+    let dumpFailure = '';
+    if (server.tools) {
+      started = performance.now();
+      try {
+        await run('pg_dump', ['-Fc', '-f', dump, fleet]);
+        dumpSeconds = [secondsSince(started)];
+      } catch (error) {
+        dumpFailure = `; pg_dump -Fc failed: ${(error as Error).message.split('\n').find((l) => l.includes('ERROR')) ?? 'see its output'}`;
+      }
+    }
+    record(
+      `B10b backup ${count} tenants`,
+      's',
+      [backupSeconds],
+      dumpSeconds,
+      `${(backup.bytes / 1024 / 1024).toFixed(1)} MiB; raw = pg_dump -Fc${dumpFailure}`,
+    );
+    const restored = await restoreArchive(archive, await server.database('fp_bench_restore'));
+    let restoreSeconds: number[] | undefined;
+    if (dumpSeconds) {
+      const into = await server.database('fp_bench_pg_restore');
+      started = performance.now();
+      await run('pg_restore', ['-j', '2', '-d', into, dump]);
+      restoreSeconds = [secondsSince(started)];
+    }
+    record(
+      `B10b restore ${count} tenants`,
+      's',
+      [restored.seconds],
+      restoreSeconds,
+      'verified; raw = pg_restore -j 2',
+    );
+    await rm(archive, { force: true });
+    await rm(dump, { force: true });
+  } finally {
+    await server.drop();
+  }
+}
+
+/**
+ * B10's source: `count` tenants made as provisioning makes them, each with
+ * 10 agents (jsonb config, bigint metrics), a user and an audit event, and
+ * 20 skills (text[] tools).
+ */
+async function fleetToMove(server: TransferServer, count: number): Promise<string> {
+  const url = await server.database('fp_bench_fleet');
+  const fleetOrm = await openOrm(url);
   await migratePublic(fleetOrm);
   const scripts = await tenantMigrationScripts(fleetOrm.em);
   await fleetOrm.close(true);
-  const client = new pg.Client({ connectionString: at.toString() });
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     await client.query(
@@ -876,52 +1191,7 @@ async function fleetToMove(count: number): Promise<{ url: string; drop(): Promis
   } finally {
     await client.end();
   }
-  return {
-    url: at.toString(),
-    drop: async () => {
-      await admin.query(`drop database if exists ${name} with (force)`);
-    },
-  };
-}
-
-/**
- * An empty database on another PostgreSQL server for B10: the machine's
- * server on 5432 when it answers (BENCH_MOVE_SERVER overrides), else a
- * second database on the bench's own server.
- */
-async function scratchServerDatabase(): Promise<{
-  url: string;
-  where: string;
-  drop(): Promise<void>;
-}> {
-  const candidates = [
-    process.env.BENCH_MOVE_SERVER ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-    target.adminUrl ?? target.url,
-  ];
-  for (const server of candidates) {
-    const client = new pg.Client({ connectionString: server, connectionTimeoutMillis: 2_000 });
-    try {
-      await client.connect();
-    } catch {
-      continue;
-    }
-    const name = `fp_bench_move_${Date.now().toString(36)}`;
-    await client.query(`create database ${name}`);
-    const { rows } = await client.query<{ v: string }>(
-      "select current_setting('server_version') as v",
-    );
-    const at = new URL(server);
-    at.pathname = `/${name}`;
-    return {
-      url: at.toString(),
-      where: `PostgreSQL ${rows[0]?.v ?? '?'} at ${at.host}`,
-      drop: async () => {
-        await client.query(`drop database if exists ${name} with (force)`);
-        await client.end();
-      },
-    };
-  }
-  throw new Error('B10: no PostgreSQL server to move to');
+  return url;
 }
 
 type Preparation = 'install' | 'nothing';
@@ -1039,12 +1309,43 @@ function goalsOf(): Goal[] {
     (v) => v <= 10,
     (v) => `${v.toFixed(1)} ms`,
   );
+  const b14 = find('B14 rename a slug');
+  if (tenants >= 10_000)
+    check(
+      'B14 rename p95 <= 50 ms at 10,000 tenants',
+      b14?.p95,
+      (v) => v <= 50,
+      (v) => `${v.toFixed(1)} ms`,
+    );
+
+  check(
+    "B11 a change on one console to the other's refusal, p95 <= 1 s",
+    find("B11 role change to the other console's refusal")?.p95,
+    (v) => v <= 1_000,
+    (v) => `${v.toFixed(1)} ms`,
+  );
   const b2 = find('B2 fan-out of one migration');
   const seconds = (v: number) => `${v.toFixed(2)} s`;
   if (tenants >= 10_000) check('B2 <= 3 s at 10,000 tenants', b2?.p50, (v) => v <= 3, seconds);
   else if (tenants >= 1_000)
     check('B2 <= 0.4 s at 1,000 tenants', b2?.p50, (v) => v <= 0.4, seconds);
   check('B2 >= 4x serial', b2?.raw && b2.raw.p50 / b2.p50, (v) => v >= 4, x);
+  const b13 = find('B13 drift check');
+  if (tenants >= 10_000)
+    check(
+      'B13 drift check p95 <= 1 s at 10,000 tenants',
+      b13?.p95,
+      (v) => v <= 1_000,
+      (v) => `${v.toFixed(0)} ms`,
+    );
+  for (const prefix of ['B10b backup', 'B10b restore'])
+    for (const figure of figures.filter((f) => f.name.startsWith(prefix)))
+      check(
+        `${figure.name} <= ${prefix.endsWith('backup') ? 'pg_dump -Fc' : 'pg_restore -j 2'}`,
+        figure.ratio,
+        (v) => v <= 1,
+        x,
+      );
   const floor = find('B6 floor')?.p50;
   check(
     'B6 cold start, empty data directory, p95 <= 2.0 s',

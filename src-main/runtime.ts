@@ -13,7 +13,10 @@ import {
 } from './db/fan-out.ts';
 import { TENANT_MIGRATION_COUNT } from './db/tenant-migrator.ts';
 import { backupBeforeMigrating } from './db/transfer/operations.ts';
+import { scheduleDailyBackups } from './db/transfer/daily-backups.ts';
+import { keptDailyBackups, readStoredSettings } from './db/saved-settings.ts';
 import { openOrm, type Orm } from './db/orm.ts';
+import { rolloutInProgress } from './db/rollout.ts';
 import { createRouter, type Router } from './ipc/router.ts';
 import { SignedInCache } from './identity/signed-in-cache.ts';
 import type { SessionStore } from './identity/sessions.ts';
@@ -34,6 +37,8 @@ export interface Runtime {
   sessions: SessionStore;
   router: Router;
   startup: FanOutResult;
+  /** A rollout was in progress: start-up left the tenants behind to it. */
+  rolloutInProgress: boolean;
   /** The backup taken before this start-up migrated the embedded database, if one was. */
   backup: string | null;
   close(): Promise<void>;
@@ -53,6 +58,8 @@ export interface RuntimeOptions {
   migrateTenants?: boolean;
   /** Migrate the embedded database without the backup taken first (confirmed by the operator). */
   skipBackup?: boolean;
+  /** Back the embedded database up daily while this runs (the consoles; not the commands). */
+  dailyBackups?: boolean;
   onEvent?: (event: FleetEvent) => void;
 }
 
@@ -158,8 +165,11 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
     await migratePublic(orm);
     // recorded once public is migrated: before, audit_events may be an older shape than the code's
     if (backup) await recordStartupBackup(orm, target, backup);
+    // a rollout in progress decides when the tenants behind are migrated, not a start
+    const rolloutWaiting = await rolloutInProgress(orm.em);
+    if (rolloutWaiting) log('a rollout is in progress: the tenants behind are left to it');
     const startup =
-      (options.migrateTenants ?? true)
+      (options.migrateTenants ?? true) && !rolloutWaiting
         ? await migrateAllTenants(
             orm.em,
             options.onProgress ? { onProgress: options.onProgress } : {},
@@ -193,8 +203,29 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
       log,
     });
     cleanups.push(() => listener.close());
+    if (options.dailyBackups && target.source === 'embedded') {
+      const daily = scheduleDailyBackups({
+        url: target.url,
+        dataDir,
+        keep: async () => keptDailyBackups(await readStoredSettings(dataDir)),
+        log,
+      });
+      cleanups.push(() => daily.stop());
+    }
     const { sessions } = router;
-    return { dataDir, log, target, orm, passwords, sessions, router, startup, backup, close };
+    return {
+      dataDir,
+      log,
+      target,
+      orm,
+      passwords,
+      sessions,
+      router,
+      startup,
+      rolloutInProgress: rolloutWaiting,
+      backup,
+      close,
+    };
   } catch (error) {
     await close();
     throw error;

@@ -37,6 +37,7 @@ const SessionsPage = screen(() => import('./features/sessions/SessionsPage.tsx')
 const SettingsPage = screen(() => import('./features/settings/SettingsPage.tsx'), 'SettingsPage');
 const SkillsPage = screen(() => import('./features/skills/SkillsPage.tsx'), 'SkillsPage');
 const TenancyPage = screen(() => import('./features/tenancy/TenancyPage.tsx'), 'TenancyPage');
+const StructurePage = screen(() => import('./features/tenancy/StructurePage.tsx'), 'StructurePage');
 const UsersPage = screen(() => import('./features/users/UsersPage.tsx'), 'UsersPage');
 
 /** Start-up, then first run or sign-in, then the console. */
@@ -80,6 +81,7 @@ export function App() {
           <Route path="/agents/:organizationId/:id" element={<AgentDetailPage />} />
           <Route path="/skills" element={<SkillsPage />} />
           <Route path="/tenancy" element={<TenancyPage />} />
+          <Route path="/tenancy/structure" element={<StructurePage />} />
           <Route path="/audit" element={<AuditPage />} />
           <Route path="/settings" element={<SettingsPage />} />
           <Route path="/sessions" element={<SessionsPage />} />

@@ -84,10 +84,102 @@ export interface TenantStatus {
   problem: string | null;
 }
 
+/** A rollout in progress (db:migrate --canary / --waves), as Tenancy shows it. */
+export interface RolloutDto {
+  targetLevel: number;
+  plannedWaves: number | null;
+  maxFailures: number;
+  /** Why it waits: the wave where more than maxFailures failed, or null. */
+  stoppedReason: string | null;
+  /** Wave 0 is the canary. */
+  waves: {
+    wave: number;
+    tenants: {
+      organizationId: string;
+      slug: string;
+      outcome: 'pending' | 'migrated' | 'failed';
+      message: string | null;
+    }[];
+  }[];
+}
+
 export interface MigrateAllResult {
   total: number;
   migrated: number;
   failed: { slug: string; schema: string; message: string }[];
+}
+
+/** Tenants whose schemas differ alike from the structure their level should produce. */
+export interface StructureDrift {
+  /** The migration level the tenants' organizations record. */
+  level: number;
+  /** What differs, in words ("agents.config: missing column", "index agents_name_trgm_idx: missing"). */
+  differences: string[];
+  /**
+   * The safe part of a repair (missing indexes, missing or changed
+   * defaults), as run in each tenant's schema; `<tenant>` stands for its slug.
+   */
+  repair: string[];
+  tenants: { organizationId: string; slug: string; schema: string }[];
+}
+
+/** What to do about one catalog figure, said when it comes near its threshold. */
+export interface CatalogAdvice {
+  figure: 'relations' | 'catalog' | 'locks' | 'tenant';
+  level: 'ok' | 'near' | 'over';
+  message: string;
+}
+
+/** How the catalog bears the tenants (Tenancy → Structure, `npm run db:check`). */
+export interface CatalogHealth {
+  /** Relations in tenant schemas, every relation in pg_class, and the tenants' share of it (0-1). */
+  relations: { tenant: number; total: number; share: number };
+  /** pg_catalog's tables with their indexes and TOAST, in bytes, and the largest of them. */
+  catalogBytes: number;
+  largestCatalogTables: { name: string; bytes: number }[];
+  /**
+   * The server's lock table (max_locks_per_transaction × (max_connections +
+   * max_prepared_transactions)) against what one transaction touching every
+   * tenant relation would take.
+   */
+  locks: {
+    fleetNeeds: number;
+    capacity: number;
+    maxLocksPerTransaction: number;
+    maxConnections: number;
+    maxPreparedTransactions: number;
+  };
+  /** The largest tenants on disk (at most 20), from the planner's statistics. */
+  largestTenants: {
+    organizationId: string;
+    slug: string;
+    bytes: number;
+    rows: number;
+    /** Of every tenant's bytes (0-1). */
+    share: number;
+  }[];
+  advice: CatalogAdvice[];
+}
+
+/** Every tenant schema compared with the structure its level should produce, and the catalog's health. */
+export interface StructureReport {
+  checkedAt: string;
+  /** How long the comparison took, in milliseconds. */
+  elapsedMs: number;
+  /** Organizations checked. */
+  tenants: number;
+  drifted: StructureDrift[];
+  /** Schemas named like a tenant's (org_…) that no organization has. */
+  orphanSchemas: string[];
+  catalog: CatalogHealth;
+}
+
+/** What tenancy.repair did, tenant by tenant, and what is left to a person. */
+export interface StructureRepairResult {
+  repaired: { organizationId: string; slug: string; statements: string[] }[];
+  failed: { organizationId: string; slug: string; message: string }[];
+  /** What still differs in the tenants asked for, after the repair. */
+  remaining: StructureDrift[];
 }
 
 /** The fleet at a glance: all organizations for an administrator, one's own for anyone else. */
@@ -145,6 +237,11 @@ export interface RecountResult {
     /** The organization's agents by status as the overview counted them, and as its schema holds them. */
     byStatus: { from: Record<AgentStatus, number>; to: Record<AgentStatus, number> };
   }[];
+}
+
+/** A user as the Users list shows them: with their organization's name. */
+export interface UserListItem extends UserDto {
+  organizationName: string;
 }
 
 export interface AuditEventDto {
@@ -358,7 +455,7 @@ const organizationsListInput = listInput([
   'billingStatus',
   'agentCount',
   'createdAt',
-]);
+]).extend({ tier: tierField.optional(), billingStatus: billingStatusField.optional() });
 const usersListInput = listInput(['email', 'name', 'role', 'confirmedAt', 'createdAt']).extend({
   organizationId: uuidField.optional(),
 });
@@ -503,7 +600,7 @@ export const contract = {
 
   'users.list': {
     input: usersListInput,
-    output: out<Page<UserDto>>(),
+    output: out<Page<UserListItem>>(),
   },
   'users.get': { input: byId, output: out<UserDto>() },
   'users.create': {
@@ -645,11 +742,22 @@ export const contract = {
   'tenancy.status': { input: none, output: out<TenantStatus[]>() },
   'tenancy.migrateAll': { input: none, output: out<MigrateAllResult>() },
   'tenancy.recount': { input: none, output: out<RecountResult>() },
+  'tenancy.rollout': { input: none, output: out<RolloutDto | null>() },
+  /** The rollout's remaining waves; what it looks like after (null once finished). */
+  'tenancy.continueRollout': { input: none, output: out<RolloutDto | null>() },
+  'tenancy.stopRollout': { input: none, output: out<null>() },
+  'tenancy.check': { input: none, output: out<StructureReport>() },
+  'tenancy.repair': {
+    input: z.strictObject({ organizationIds: z.array(uuidField).min(1).max(10_000) }),
+    output: out<StructureRepairResult>(),
+  },
 
   'fleet.overview': { input: none, output: out<FleetOverview>() },
   'fleet.searchAgents': {
     input: z.strictObject({
-      query: text().trim().min(1, { error: 'is required' }).max(100),
+      /** Part of the name; may be left out when a status is given. */
+      query: text().trim().max(100).optional(),
+      status: agentStatusField.optional(),
       page: z.number().int().min(1).max(1_000_000).default(1),
       pageSize: z.number().int().min(1).max(50).default(20),
     }),

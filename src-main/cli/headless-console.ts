@@ -19,7 +19,7 @@ export async function openHeadlessConsole(options: {
   let server: HeadlessServer | null = null;
   const [dir, runtime] = await Promise.all([
     ensureRendererBuilt(projectRoot),
-    openRuntime({ onEvent: (event) => server?.broadcast(event) }),
+    openRuntime({ onEvent: (event) => server?.broadcast(event), dailyBackups: true }),
   ]);
   onStopSignal(async (signal) => {
     runtime.log(`headless: ${signal}, shutting down`);

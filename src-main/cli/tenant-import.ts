@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { maskUrl } from '../db/connection.ts';
-import { printable } from '../db/transfer/tenant-archive.ts';
+import { printable } from '../db/transfer/printable.ts';
 import { importTenant } from '../db/transfer/tenant-import.ts';
 import { audited } from './audited-operation.ts';
 import { currentDatabase } from './current-database.ts';

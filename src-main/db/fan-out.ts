@@ -26,6 +26,8 @@ export interface FanOutOptions {
   onProgress?: (progress: MigrationProgress) => void;
   /** The tenant migration set; tests pass a longer one to simulate a release. */
   migrations?: TenantMigrationList;
+  /** Only these organizations (a rollout's step); every one behind when left out. */
+  slugs?: readonly string[];
 }
 
 /**
@@ -173,12 +175,15 @@ export async function migrateAllTenants(
   const migrations = options.migrations ?? TENANT_MIGRATIONS;
   const latest = migrations.length;
   const scripts = await tenantMigrationScripts(em, migrations);
+  const only = options.slugs && new Set(options.slugs);
   const record = (slugs: string[]) =>
     `update public.organizations set tenant_schema_version = ${latest} ${slugsWhere(slugs)}`;
   return fanOut(
     em,
     {
-      tenants: await tenantLevelsBehind(em, latest),
+      tenants: (await tenantLevelsBehind(em, latest)).filter(
+        (tenant) => !only || only.has(tenant.slug),
+      ),
       batch: (batch) => {
         const slugs = slugsOf(batch);
         const from = Math.min(...batch.map((tenant) => tenant.level));

@@ -8,6 +8,14 @@ import { join } from 'node:path';
  */
 export interface StoredSettings {
   database?: { mode: 'embedded' } | { mode: 'url'; url: string };
+  /** How many daily backups of the embedded database to keep. */
+  backups?: { keep?: number };
+}
+
+/** The daily backups to keep: the saved number when it is a sensible one, else 7. */
+export function keptDailyBackups(settings: StoredSettings): number {
+  const keep = settings.backups?.keep;
+  return Number.isInteger(keep) && keep !== undefined && keep >= 1 && keep <= 365 ? keep : 7;
 }
 
 const FILE = 'settings.json';

@@ -130,6 +130,7 @@ export function runElectronApp(electron: ElectronModule, paths: AppOptions): voi
       dataDir,
       onProgress: ({ done, total }) => broadcast({ type: 'startup-progress', done, total }),
       onEvent: broadcast,
+      dailyBackups: true,
     });
     return runtime.router;
   });

@@ -7,6 +7,7 @@ export type SaveDialog = Pick<Electron.Dialog, 'showSaveDialog'>;
 const FILTERS: Record<string, Electron.FileFilter> = {
   '.csv': { name: 'CSV (spreadsheets)', extensions: ['csv'] },
   '.json': { name: 'JSON', extensions: ['json'] },
+  '.fptenant': { name: 'FleetPrompt organization archive', extensions: ['fptenant'] },
 };
 
 /**

@@ -1,4 +1,4 @@
-import { ActionIcon, Menu, Text } from '@mantine/core';
+import { ActionIcon, Menu } from '@mantine/core';
 import { IconDots } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 
@@ -8,8 +8,6 @@ export interface RowAction {
   onClick: () => void;
   /** Shown only when true (what the operator may do to this row). */
   when?: boolean;
-  /** Shown but refused by the shared rules: disabled, saying why and what to do instead. */
-  refused?: string | null;
   danger?: boolean;
 }
 
@@ -35,14 +33,8 @@ export function RowActions({ name, actions }: { name: string; actions: RowAction
             leftSection={action.icon}
             color={action.danger ? 'red' : undefined}
             onClick={action.onClick}
-            disabled={Boolean(action.refused)}
           >
             {action.label}
-            {action.refused && (
-              <Text size="xs" maw={220}>
-                {action.refused}
-              </Text>
-            )}
           </Menu.Item>
         ))}
       </Menu.Dropdown>

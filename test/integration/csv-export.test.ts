@@ -109,10 +109,10 @@ describe('CSV export', () => {
       ]);
       answeredMidExport = answer?.ok ? 'answered' : 'not answered within 10 s';
     };
-    const slot = {
-      ...h.admin(),
+    // the slot itself, not a copy: its session is filled in once written
+    const slot = Object.assign(h.admin(), {
       files: pausedAtChunk(directoryTarget(h.filesDir), 3, duringExport),
-    };
+    });
     const result = await h.ok(slot, 'csv.export', {
       table: 'agents',
       organizationId: org.id,
@@ -156,10 +156,9 @@ describe('CSV export', () => {
         `select pg_terminate_backend(pid) from pg_stat_activity where datname = '${h.db.name}'`,
       );
     };
-    const slot = {
-      ...h.admin(),
+    const slot = Object.assign(h.admin(), {
       files: pausedAtChunk(directoryTarget(h.filesDir), 3, loseDatabase),
-    };
+    });
     let result: Awaited<ReturnType<typeof h.call<'csv.export'>>>;
     try {
       result = await h.call(slot, 'csv.export', { table: 'agents', organizationId: org.id });
@@ -175,10 +174,9 @@ describe('CSV export', () => {
   });
 
   it('answers UNAVAILABLE when the window has nowhere to save', async () => {
-    const { sessionId } = h.admin();
-    const result = await h.call({ ...(sessionId ? { sessionId } : {}) }, 'csv.export', {
-      table: 'skills',
-    });
+    const slot = h.admin();
+    delete slot.files;
+    const result = await h.call(slot, 'csv.export', { table: 'skills' });
     expect(result).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
   });
 });

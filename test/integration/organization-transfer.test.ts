@@ -113,9 +113,10 @@ describe('organizations.import', () => {
   });
 
   it('refuses the organization it was exported from, as it exists, and writes nothing', async () => {
-    const upload = await send(h.admin(), archive, 1);
+    const admin = h.admin();
+    const upload = await send(admin, archive, 1);
     const before = await fingerprint(h.db);
-    const result = await h.call(h.admin(), 'organizations.import', {
+    const result = await h.call(admin, 'organizations.import', {
       step: 'finish',
       upload,
       chunks: 1,

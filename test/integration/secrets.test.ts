@@ -78,6 +78,11 @@ describe('secrets never leave the main process', () => {
     await call('fleet.overview', {});
     await call('fleet.searchAgents', { query: 'a' });
     await call('tenancy.recount', {});
+    await call('tenancy.rollout', {});
+    await call('tenancy.continueRollout', {});
+    await call('tenancy.stopRollout', {});
+    await call('tenancy.check', {});
+    await call('tenancy.repair', { organizationIds: [org.id] });
     const other = (
       await call('organizations.create', { name: 'Other', slug: 'other-co', tier: 'free' })
     ).data as unknown as { id: string; version: number };
@@ -108,6 +113,7 @@ describe('secrets never leave the main process', () => {
     await call('sessions.end', { id: user.id });
     await call('sessions.endOthers', {});
     await call('users.endSessions', { id: user.id });
+    await call('users.unlock', { id: user.id });
     const agent = (
       await call('agents.create', { organizationId: org.id, name: 'Agent', systemPrompt: 'p' })
     ).data as unknown as { id: string; version: number };

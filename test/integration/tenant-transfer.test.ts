@@ -342,6 +342,27 @@ describe('cloning beside the live organization', () => {
     ]);
   });
 
+  it('starts a clone out of the maintenance its original was exported in', async () => {
+    await h.db.sql(
+      `update organizations set maintenance_reason = 'Moving house', maintenance_since = now() where slug = 'acme-co'`,
+    );
+    try {
+      const file = join(folder, 'in-maintenance.fptenant');
+      await exportTo(file);
+      const copy = await importTenant(file, h.db.url, { as: 'acme-quiet' });
+      const [row] = await query<{ reason: string | null }>(
+        h.db.url,
+        'select maintenance_reason as reason from organizations where id = $1',
+        [copy.organizationId],
+      );
+      expect(row?.reason).toBeNull();
+    } finally {
+      await h.db.sql(
+        `update organizations set maintenance_reason = null, maintenance_since = null where slug = 'acme-co'`,
+      );
+    }
+  });
+
   it('refuses a second clone under a slug that is taken, and writes nothing', async () => {
     const before = await fingerprint(h.db);
     await expect(importTenant(archive, h.db.url, { as: 'x-1-y' })).rejects.toThrow(/taken/);

@@ -57,8 +57,9 @@ export interface Harness {
 export async function createHarness(options: { now?: () => number } = {}): Promise<Harness> {
   const db = await createTestDatabase();
   /** Sessions slotFor is still writing: every way in to the database waits for them. */
-  const opening: Promise<unknown>[] = [];
-  const opened = async () => void (await Promise.all(opening.splice(0)));
+  // every caller waits for every session still being written, not only the first caller
+  const opening = new Set<Promise<unknown>>();
+  const opened = async () => void (await Promise.all(opening));
   const query = db.sql.bind(db);
   db.sql = (async (text: string, params?: unknown[]) => {
     await opened();
@@ -147,11 +148,11 @@ export async function createHarness(options: { now?: () => number } = {}): Promi
     },
     slotFor: (userId, { reauthenticated = true } = {}) => {
       const slot: SessionSlot = { files: directoryTarget(filesDir) };
-      opening.push(
-        openSession(sessions, db, userId, reauthenticated).then((secret) => {
-          slot.sessionId = secret;
-        }),
-      );
+      const written = openSession(sessions, db, userId, reauthenticated).then((secret) => {
+        slot.sessionId = secret;
+      });
+      opening.add(written);
+      void written.finally(() => opening.delete(written));
       return slot;
     },
     close: async () => {
@@ -183,7 +184,7 @@ async function openSession(
  * A digest of everything a call could write, to prove that a refused call
  * wrote nothing: every table of public and of each tenant schema (row
  * counts catch deletes, the newest row version, xmin, catches inserts and
- * updates), the console's files (settings, backups, saved exports: path,
+ * updates; of sessions, only the ended ones), the console's files (settings, backups, saved exports: path,
  * size and time) and every other scratch database still open in this test
  * file (a move's target).
  */
@@ -208,9 +209,12 @@ async function tablesDigest(sql: Query): Promise<string> {
   if (tables.length === 0) return 'no tables';
   const rows = await sql<{ t: string; n: string; x: string | null }>(
     tables
-      .map(
-        ({ name }) =>
-          `select ${pgLiteral(name)} as t, count(*) as n, max(xmin::text::bigint) as x from ${name}`,
+      .map(({ name }) =>
+        name === 'public.sessions'
+          ? // a test's slots open sessions when first used and every call marks its own used:
+            // neither is the call's write; ending one is
+            `select ${pgLiteral(name)} as t, count(ended_at) as n, max(ended_at)::text as x from ${name}`
+          : `select ${pgLiteral(name)} as t, count(*) as n, max(xmin::text::bigint)::text as x from ${name}`,
       )
       .join(' union all '),
   );

@@ -258,6 +258,14 @@ export async function buildWorld(h: Harness, prefix: string): Promise<World> {
     'tenancy.status': withoutOrganization(async () => ({})),
     'tenancy.migrateAll': withoutOrganization(async () => ({})),
     'tenancy.recount': withoutOrganization(async () => ({})),
+    'tenancy.rollout': withoutOrganization(async () => ({})),
+    // with no rollout in progress, both answer at once
+    'tenancy.continueRollout': withoutOrganization(async () => ({})),
+    'tenancy.stopRollout': withoutOrganization(async () => ({})),
+    'tenancy.check': withoutOrganization(async () => ({})),
+    'tenancy.repair': withoutOrganization(async () => ({
+      organizationIds: [org.own.id, org.other.id],
+    })),
     'fleet.overview': withoutOrganization(async () => ({})),
     'fleet.searchAgents': withoutOrganization(async () => ({ query: 'Target' })),
     'audit.list': async (s) => ({ organizationId: org[s].id }),

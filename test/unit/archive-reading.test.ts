@@ -7,11 +7,12 @@ import { createGzip, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gzipLines, LineBoundError } from '../../src-main/db/transfer/bounded-lines.ts';
 import { printable } from '../../src-main/db/transfer/printable.ts';
+import { CopyTextError, recordText } from '../../src-main/db/transfer/copy-text.ts';
 
 /*
  * What an archive is read with before anything in it is trusted: lines of
  * bounded length from a gzip stream of bounded inflated size, and labels
- * printed without control characters.
+ * printed without control characters, and rows read as PostgreSQL writes them.
  */
 let folder = '';
 beforeAll(async () => {
@@ -101,6 +102,31 @@ describe('labels read from an archive or a marker', () => {
   it('keep every printable character, accents and emoji included', () => {
     expect(printable('Acme Résumé ✓ 🚀 2026-12-05T21:00:00Z')).toBe(
       'Acme Résumé ✓ 🚀 2026-12-05T21:00:00Z',
+    );
+  });
+});
+
+describe('a row of COPY text written as PostgreSQL writes row(…)::text', () => {
+  it('leaves plain values bare and NULL empty', () => {
+    expect(recordText('abc\t42\t\\N', 3)).toBe('(abc,42,)');
+  });
+
+  it('quotes an empty value and any holding a quote, backslash, parenthesis, comma or space, doubling quotes and backslashes', () => {
+    expect(recordText('\tsay "hi"\ta\\\\b\t(x)\ta,b\ta b', 6)).toBe(
+      '("","say ""hi""","a\\\\b","(x)","a,b","a b")',
+    );
+  });
+
+  it('unescapes what COPY escapes: a tab or newline inside a value is quoted raw', () => {
+    expect(recordText('line one\\nline two\ttab\\there', 2)).toBe(
+      '("line one\nline two","tab\there")',
+    );
+  });
+
+  it('refuses an escape COPY never writes, and a row with the wrong number of values', () => {
+    expect(() => recordText('\\101', 1)).toThrow(new CopyTextError('a value holds the escape \\1'));
+    expect(() => recordText('a\tb', 3)).toThrow(
+      new CopyTextError('a row has 2 values for 3 columns'),
     );
   });
 });

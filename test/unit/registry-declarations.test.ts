@@ -81,6 +81,13 @@ const NEEDS: Record<ChannelName, string> = {
   'tenancy.status': 'read - -',
   'tenancy.migrateAll': 'none tenancy -',
   'tenancy.recount': 'none tenancy -',
+  'tenancy.rollout': 'read - -',
+  // a rollout's waves are fan-outs: each tenant's batch in a transaction of its own
+  'tenancy.continueRollout': 'none tenancy -',
+  'tenancy.stopRollout': 'none tenancy -',
+  // the drift check reads the catalog; a repair is tenant by tenant, audited whatever its outcome
+  'tenancy.check': 'none - -',
+  'tenancy.repair': 'none op:tenants -',
   'fleet.overview': 'read - -',
   'fleet.searchAgents': 'read - -',
   'audit.list': 'read - -',

@@ -53,6 +53,16 @@ describe('the walls between layers', { timeout: 60_000 }, () => {
       "import { app } from 'electron';\nexport const x = app;\n",
     ],
     [
+      'src-main/identity importing electron',
+      'src-main/identity/probe.ts',
+      "import { safeStorage } from 'electron';\nexport const x = safeStorage;\n",
+    ],
+    [
+      'src-main/identity reaching up into a transport',
+      'src-main/identity/probe.ts',
+      "import { startHeadless } from '../headless/server.ts';\nexport const x = startHeadless;\n",
+    ],
+    [
       'src-main/db importing electron',
       'src-main/db/probe.ts',
       "import { dialog } from 'electron';\nexport const x = dialog;\n",

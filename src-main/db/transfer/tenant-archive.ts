@@ -1,13 +1,19 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { once } from 'node:events';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip, createGzip } from 'node:zlib';
+import { createGzip } from 'node:zlib';
 import { z } from 'zod';
 import { isValidSlug, tenantSchemaName } from '../../../src-shared/domain/slug.ts';
 import { maskUrlsIn } from '../connection-string.ts';
+import {
+  ARCHIVE_LINE_BOUNDS,
+  gzipLines,
+  LineBoundError,
+  type LineBounds,
+} from './bounded-lines.ts';
 import type { TableShape } from './describe.ts';
+import { printable } from './printable.ts';
 import type { Fingerprint } from './tables.ts';
 
 /*
@@ -25,8 +31,8 @@ import type { Fingerprint } from './tables.ts';
  * Public sections hold the organization's rows only (its row, its users,
  * its agent index, its skill usage, its audit events, the catalog skills
  * its agents use); tenant sections hold the whole of its schema's tables.
- * Read with a bounded line length and a bounded inflated size: a crafted
- * archive is refused, never held in memory.
+ * Read as bounded lines (bounded-lines.ts): a crafted archive is refused,
+ * never held in memory.
  */
 
 export const TENANT_MAGIC = 'FLEETPROMPT-TENANT 1';
@@ -80,16 +86,10 @@ const manifestSchema = z.strictObject({
   tenantTables: z.array(shape).max(100),
 });
 
-/** Limits that keep a crafted archive from taking the process's memory or time. */
-export interface ReadLimits {
-  /** The longest line, in bytes (a row of COPY text, or the manifest). */
-  lineBytes: number;
-  /** The most bytes the archive may inflate to. */
-  inflatedBytes: number;
-}
-export const DEFAULT_LIMITS: ReadLimits = {
-  lineBytes: 16 * 1024 * 1024,
-  inflatedBytes: 4 * 1024 * 1024 * 1024,
+/** One organization's archive inflates to far less than a whole database's. */
+export const TENANT_LINE_BOUNDS: LineBounds = {
+  ...ARCHIVE_LINE_BOUNDS,
+  maxInflatedBytes: 8 * 1024 * 1024 * 1024,
 };
 
 export class DamagedTenantArchiveError extends Error {
@@ -99,12 +99,6 @@ export class DamagedTenantArchiveError extends Error {
     );
     this.name = 'DamagedTenantArchiveError';
   }
-}
-
-/** Text read from an archive, fit to print: control and direction characters removed. */
-export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '');
 }
 
 /** Each section of an archive, in the one order it is written and read: public, then the tenant's. */
@@ -165,51 +159,6 @@ export async function writeTenantArchive(
   return { sections: sections.length, rows };
 }
 
-/**
- * The archive's lines (without their newline), each at most `lineBytes`,
- * all of them inflating to at most `inflatedBytes`; anything beyond, or a
- * stream gzip cannot read to its end, is a DamagedTenantArchiveError.
- */
-async function* linesOf(file: string, limits: ReadLimits): AsyncGenerator<Buffer> {
-  const gunzip = createReadStream(file).pipe(createGunzip());
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  let inflated = 0;
-  try {
-    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
-      inflated += chunk.length;
-      if (inflated > limits.inflatedBytes)
-        throw new DamagedTenantArchiveError(
-          `it inflates to more than ${limits.inflatedBytes} bytes`,
-        );
-      let start = 0;
-      for (let end = chunk.indexOf(10, start); end !== -1; end = chunk.indexOf(10, start)) {
-        if (pendingBytes + end - start > limits.lineBytes)
-          throw new DamagedTenantArchiveError(`a line is longer than ${limits.lineBytes} bytes`);
-        const piece = chunk.subarray(start, end);
-        yield pending.length === 0 ? piece : Buffer.concat([...pending, piece]);
-        pending = [];
-        pendingBytes = 0;
-        start = end + 1;
-      }
-      if (start < chunk.length) {
-        pendingBytes += chunk.length - start;
-        if (pendingBytes > limits.lineBytes)
-          throw new DamagedTenantArchiveError(`a line is longer than ${limits.lineBytes} bytes`);
-        pending.push(chunk.subarray(start));
-      }
-    }
-  } catch (error) {
-    if (error instanceof DamagedTenantArchiveError) throw error;
-    throw new DamagedTenantArchiveError(
-      printable(error instanceof Error ? error.message : String(error)),
-    );
-  } finally {
-    gunzip.destroy();
-  }
-  if (pendingBytes > 0) throw new DamagedTenantArchiveError('its last line is cut short');
-}
-
 const TAGGED = z.union([
   z.strictObject({ schema: z.string(), table: z.string() }),
   z.strictObject({
@@ -221,14 +170,21 @@ const TAGGED = z.union([
 ]);
 
 /** A reader over the archive's lines, in order, that turns every failure into DamagedTenantArchiveError. */
-function reader(file: string, limits: ReadLimits) {
-  const it = linesOf(file, limits);
-  const next = async (): Promise<Buffer | undefined> => {
-    const r = await it.next();
-    return r.done ? undefined : r.value;
+function reader(file: string, bounds: LineBounds) {
+  const it = gzipLines(file, bounds);
+  const next = async (): Promise<string | undefined> => {
+    try {
+      const r = await it.next();
+      return r.done ? undefined : r.value;
+    } catch (error) {
+      if (error instanceof LineBoundError) throw new DamagedTenantArchiveError(error.message);
+      throw new DamagedTenantArchiveError(
+        printable(error instanceof Error ? error.message : String(error)),
+      );
+    }
   };
   const tagged = async <T>(tag: string): Promise<T | undefined> => {
-    const line = (await next())?.toString('utf8');
+    const line = await next();
     if (line === undefined || !line.startsWith(`${tag} `)) return undefined;
     try {
       return TAGGED.parse(JSON.parse(line.slice(tag.length + 1))) as T;
@@ -239,8 +195,6 @@ function reader(file: string, limits: ReadLimits) {
   return { next, tagged, close: async () => void (await it.return(undefined)) };
 }
 
-const isEnd = (line: Buffer) => line.length === 2 && line[0] === 92 && line[1] === 46;
-
 /**
  * Reads the whole archive once and checks it: its first line, its manifest,
  * each section in the manifest's order with its rows' hash and count, the
@@ -249,14 +203,13 @@ const isEnd = (line: Buffer) => line.length === 2 && line[0] === 92 && line[1] =
  */
 export async function checkTenantArchive(
   file: string,
-  limits: ReadLimits = DEFAULT_LIMITS,
+  bounds: LineBounds = TENANT_LINE_BOUNDS,
 ): Promise<{ manifest: TenantManifest; fingerprints: Fingerprint[] }> {
   const damaged = (reason: string) => new DamagedTenantArchiveError(reason);
-  const lines = reader(file, limits);
+  const lines = reader(file, bounds);
   try {
-    if ((await lines.next())?.toString('utf8') !== TENANT_MAGIC)
-      throw damaged('it does not start as one');
-    const second = (await lines.next())?.toString('utf8') ?? '';
+    if ((await lines.next()) !== TENANT_MAGIC) throw damaged('it does not start as one');
+    const second = (await lines.next()) ?? '';
     let manifest: TenantManifest;
     try {
       manifest = manifestSchema.parse(JSON.parse(second));
@@ -274,9 +227,8 @@ export async function checkTenantArchive(
       for (;;) {
         const line = await lines.next();
         if (line === undefined) throw damaged(`it ends inside ${name}`);
-        if (isEnd(line)) break;
-        hash.update(line);
-        hash.update('\n');
+        if (line === END_OF_DATA) break;
+        hash.update(`${line}\n`);
         rows += 1;
       }
       const end = await lines.tagged<Fingerprint & { sha256: string }>('@end');
@@ -305,10 +257,10 @@ export interface OpenTenantArchive {
 
 export async function openTenantArchive(
   file: string,
-  limits: ReadLimits = DEFAULT_LIMITS,
+  bounds: LineBounds = TENANT_LINE_BOUNDS,
 ): Promise<OpenTenantArchive> {
-  const checked = await checkTenantArchive(file, limits);
-  const lines = reader(file, limits);
+  const checked = await checkTenantArchive(file, bounds);
+  const lines = reader(file, bounds);
   const changed = () => new DamagedTenantArchiveError('it changed while being read');
   await lines.next();
   await lines.next();
@@ -319,21 +271,18 @@ export async function openTenantArchive(
       if (header?.schema !== schema || header.table !== table.name) throw changed();
       return Readable.from(
         (async function* () {
-          let batch: Buffer[] = [];
-          let size = 0;
+          let batch = '';
           for (;;) {
             const line = await lines.next();
             if (line === undefined) throw changed();
-            if (isEnd(line)) break;
-            batch.push(line, NEWLINE);
-            size += line.length + 1;
-            if (size >= 65_536) {
-              yield Buffer.concat(batch);
-              batch = [];
-              size = 0;
+            if (line === END_OF_DATA) break;
+            batch += `${line}\n`;
+            if (batch.length >= 65_536) {
+              yield batch;
+              batch = '';
             }
           }
-          if (size > 0) yield Buffer.concat(batch);
+          if (batch) yield batch;
           await lines.next();
         })(),
       );
@@ -341,5 +290,3 @@ export async function openTenantArchive(
     close: lines.close,
   };
 }
-
-const NEWLINE = Buffer.from('\n');

@@ -5,7 +5,7 @@ import { tenantSchemaName } from '../../../src-shared/domain/slug.ts';
 import { maskUrl } from '../connection.ts';
 import { checkedTenantSchema, quoteIdent, quoteLiteral } from '../identifiers.ts';
 import { LEDGER_TABLE } from '../tenant-migrator.ts';
-import { foreignKeysOf, inForeignKeyOrder, type TableShape } from './describe.ts';
+import { inForeignKeyOrder, type TableShape } from './describe.ts';
 import { connectForTransfer, fingerprintsOf, qualified } from './tables.ts';
 import {
   sectionsOf,
@@ -29,7 +29,20 @@ export class TenantNotFoundError extends Error {
   }
 }
 
-/** Base tables of one schema with their columns (generated columns left out), the ledgers excluded. */
+/*
+ * pg_class has no index on the schema alone: a query that filters it by
+ * schema reads all of it, 170,000 rows at 10,000 tenants (40 ms). A
+ * schema's relations are found instead through the dependencies on the
+ * schema (pg_depend's index), or by name within it.
+ */
+const IN_SCHEMA = `c.oid in (select d.objid from pg_depend d
+   where d.refclassid = 'pg_namespace'::regclass and d.classid = 'pg_class'::regclass
+     and d.deptype = 'n' and d.refobjid = (select oid from pg_namespace where nspname = $1))`;
+
+/**
+ * Base tables of one schema (or those of `only`) with their columns
+ * (generated columns left out), the ledgers excluded.
+ */
 export async function tableShapesOf(
   client: pg.ClientBase,
   schema: string,
@@ -37,13 +50,13 @@ export async function tableShapesOf(
 ): Promise<TableShape[]> {
   const { rows } = await client.query<{ table: string; column: string; identity: boolean }>(
     `select c.relname as table, a.attname as column, a.attidentity = 'a' as identity
-       from pg_namespace n
-       join pg_class c on c.relnamespace = n.oid and c.relkind in ('r', 'p')
+       from pg_class c
        join pg_attribute a on a.attrelid = c.oid
-      where n.nspname = $1 and a.attnum > 0 and not a.attisdropped and a.attgenerated = ''
-        and c.relname <> $2 and ($3::text[] is null or c.relname = any ($3::text[]))
+      where ${only ? `c.relname = any ($3::text[]) and c.relnamespace = (select oid from pg_namespace where nspname = $1)` : IN_SCHEMA}
+        and c.relkind in ('r', 'p') and a.attnum > 0 and not a.attisdropped and a.attgenerated = ''
+        and c.relname <> $2
       order by c.relname, a.attnum`,
-    [schema, LEDGER_TABLE, only ?? null],
+    only ? [schema, LEDGER_TABLE, only] : [schema, LEDGER_TABLE],
   );
   const tables = new Map<string, TableShape>();
   for (const row of rows) {
@@ -53,6 +66,19 @@ export async function tableShapesOf(
     if (row.identity) table.identity.push(row.column);
   }
   return [...tables.values()];
+}
+
+/** Foreign keys between the tables of one schema, as (table, referenced table) pairs. */
+async function foreignKeysWithin(client: pg.ClientBase, schema: string) {
+  const { rows } = await client.query<{ table: string; references: string }>(
+    `select c.relname as table, r.relname as references
+       from pg_class c
+       join pg_constraint k on k.conrelid = c.oid and k.contype = 'f'
+       join pg_class r on r.oid = k.confrelid and r.relnamespace = c.relnamespace
+      where ${IN_SCHEMA}`,
+    [schema],
+  );
+  return rows;
 }
 
 /** Which rows of each public table are the organization's (a condition on the alias `t`). */
@@ -105,7 +131,7 @@ export async function exportTenant(
     });
     const tenantTables = inForeignKeyOrder(
       await tableShapesOf(client, schema),
-      await foreignKeysOf(client, schema),
+      await foreignKeysWithin(client, schema),
     );
     const manifest: TenantManifest = {
       app: options.app,

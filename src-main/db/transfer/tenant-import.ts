@@ -9,7 +9,7 @@ import { AGENT_STATUSES } from '../../../src-shared/domain/agent-machine.ts';
 import { isValidSlug, tenantSchemaName } from '../../../src-shared/domain/slug.ts';
 import { CHANGE_CHANNEL } from '../change-listener.ts';
 import { checkServerVersion } from '../connection.ts';
-import { quoteIdent } from '../identifiers.ts';
+import { quoteIdent, quoteLiteral } from '../identifiers.ts';
 import { openOrm } from '../orm.ts';
 import {
   LEDGER_TABLE,
@@ -17,17 +17,17 @@ import {
   tenantMigrationScripts,
   type TenantMigrationScript,
 } from '../tenant-migrator.ts';
+import type { LineBounds } from './bounded-lines.ts';
 import type { TableShape } from './describe.ts';
 import { readMarker } from './marker.ts';
 import { connectForTransfer, fingerprintsOf, type Fingerprint } from './tables.ts';
+import { printable } from './printable.ts';
 import {
   DamagedTenantArchiveError,
   openTenantArchive,
-  printable,
   sectionsOf,
   TENANT_PUBLIC_TABLES,
   type OpenTenantArchive,
-  type ReadLimits,
   type TenantManifest,
 } from './tenant-archive.ts';
 import { tableShapesOf } from './tenant-export.ts';
@@ -62,7 +62,7 @@ export interface TenantImportOptions {
   /** For the tenant migrations' SQL; without it an ORM is opened on the target for a moment. */
   em?: EntityManager;
   onProgress?: (progress: TransferProgress) => void;
-  limits?: ReadLimits;
+  bounds?: LineBounds;
 }
 
 export interface TenantImportReport {
@@ -156,14 +156,12 @@ async function migratePublic(client: pg.ClientBase, scripts: TenantMigrationScri
     'set local search_path to public',
     ...scripts.flatMap(({ name, sql }) => [
       ...sql,
-      `insert into public.${LEDGER_TABLE} (name) values (${quoteLiteralSql(name)})`,
+      `insert into public.${LEDGER_TABLE} (name) values (${quoteLiteral(name)})`,
     ]),
   ];
   await client.query(statements.join(';\n'));
   await client.query('reset search_path');
 }
-
-const quoteLiteralSql = (value: string) => `'${value.replaceAll("'", "''")}'`;
 
 async function migrationScripts(
   url: string,
@@ -206,7 +204,7 @@ export async function importTenant(
       elapsedMs: performance.now() - started,
     });
   progress('checking');
-  const archive = await openTenantArchive(file, options.limits);
+  const archive = await openTenantArchive(file, options.bounds);
   try {
     const { manifest } = archive;
     checkManifest(manifest, options.as);
@@ -305,12 +303,9 @@ async function importInto(
 
   // each public section into its temporary table, and its fingerprint recomputed there
   phase('copying');
-  for (const [i, { schema: from, table }] of sections.slice(0, publicCount).entries()) {
-    await client.query(
-      `create temp table ${quoteIdent(stagingName(i))} (like ${quoteIdent(from)}.${quoteIdent(table.name)} including defaults) on commit drop`,
-    );
+  await client.query(stagingTables(sections.slice(0, publicCount), 'public', 0));
+  for (const [i, { schema: from, table }] of sections.slice(0, publicCount).entries())
     await copySection(client, archive, from, table, i);
-  }
   const stagedTables = (range: [number, number]) =>
     sections.slice(...range).map(({ table }, k) => ({ ...table, name: stagingName(range[0] + k) }));
   const publicStaged = stagedTables([0, publicCount]);
@@ -337,15 +332,20 @@ async function importInto(
     row.level !== manifest.level
   )
     throw new DamagedTenantArchiveError('its organization row is not the one its manifest names');
-  for (const name of ['users', 'agent_index', 'skill_usage', 'audit_events'] as const)
-    if (
-      (await count(
-        client,
-        `select count(*) from ${staged(indexOf(name))} where organization_id is distinct from $1`,
-        [id],
-      )) > 0
-    )
-      throw new DamagedTenantArchiveError(`public.${name} holds rows of another organization`);
+  const owned = ['users', 'agent_index', 'skill_usage', 'audit_events'] as const;
+  const { rows: foreign } = await client.query<{ name: string }>(
+    owned
+      .map(
+        (name) =>
+          `select ${quoteLiteral(name)} as name where exists (select 1 from ${staged(indexOf(name))} where organization_id is distinct from $1)`,
+      )
+      .join(' union all '),
+    [id],
+  );
+  if (foreign[0])
+    throw new DamagedTenantArchiveError(
+      `public.${foreign[0].name} holds rows of another organization`,
+    );
 
   // what the target must not have already
   const taken = await count(
@@ -422,6 +422,17 @@ async function importInto(
         'under another id than the archive’s; nothing was imported.',
     );
 
+  // a maintenance ticket is a lock a process of the source held: that maintenance ended with it;
+  // an administrator's (no ticket) is restored as it was, and a clone starts out of any
+  const maintenance = ['maintenance_reason', 'maintenance_since', 'maintenance_ticket'];
+  if (
+    maintenance.every((c) => manifest.publicTables[indexOf('organizations')]?.columns.includes(c))
+  )
+    await client.query(
+      `update ${at.organizations} set ${maintenance.map((c) => `${c} = null`).join(', ')}
+        ${clone ? '' : 'where maintenance_ticket is not null'}`,
+    );
+
   const [newId] = (
     await client.query<{ id: string }>(`select id::text from ${at.organizations}`)
   ).rows.map((r) => r.id);
@@ -463,13 +474,15 @@ async function importInto(
     throw new DamagedTenantArchiveError(
       `its tenant tables are not what migration level ${manifest.level} makes`,
     );
-  for (const [k, { table }] of sections.slice(publicCount).entries()) {
-    const i = publicCount + k;
-    await client.query(
-      `create temp table ${quoteIdent(stagingName(i))} (like ${quoteIdent(schema)}.${quoteIdent(table.name)} including defaults) on commit drop`,
+  await client.query(stagingTables(sections.slice(publicCount), schema, publicCount));
+  for (const [k, { table }] of sections.slice(publicCount).entries())
+    await copySection(
+      client,
+      archive,
+      tenantSchemaName(manifest.organization.slug),
+      table,
+      publicCount + k,
     );
-    await copySection(client, archive, tenantSchemaName(manifest.organization.slug), table, i);
-  }
   const tenantStaged = stagedTables([publicCount, sections.length]);
   const tenantMismatched = differences(
     manifest.tenantTables.map((t) => t.name),
@@ -509,7 +522,7 @@ async function importInto(
 
   // every table compared with what was staged
   phase('verifying');
-  const literal = quoteLiteralSql(newId);
+  const literal = quoteLiteral(newId);
   const where: Record<string, string> = {
     organizations: `t.id = ${literal}`,
     users: `t.organization_id = ${literal}`,
@@ -581,6 +594,16 @@ async function importInto(
   };
 }
 
+/** The temporary tables of some sections, each like its table in `like` (the target's), in one batch. */
+function stagingTables(sections: { table: TableShape }[], like: string, first: number): string {
+  return sections
+    .map(
+      ({ table }, k) =>
+        `create temp table ${quoteIdent(stagingName(first + k))} (like ${quoteIdent(like)}.${quoteIdent(table.name)} including defaults) on commit drop`,
+    )
+    .join(';\n');
+}
+
 /** Every uuid column of the staged tables given fresh ids from fp_import_ids (old to new). */
 async function remapIds(client: pg.ClientBase, tables: TableShape[]): Promise<void> {
   const { rows } = await client.query<{ table: string; column: string }>(
@@ -590,10 +613,14 @@ async function remapIds(client: pg.ClientBase, tables: TableShape[]): Promise<vo
         and a.attnum > 0 and not a.attisdropped and a.atttypid = 'uuid'::regtype`,
     [tables.map((t) => t.name)],
   );
-  for (const { table, column } of rows) {
-    const c = quoteIdent(column);
-    await client.query(
-      `update pg_temp.${quoteIdent(table)} t set ${c} = m.new from fp_import_ids m where t.${c} = m.old`,
-    );
-  }
+  if (rows.length === 0) return;
+  // one round trip for them all
+  await client.query(
+    rows
+      .map(({ table, column }) => {
+        const c = quoteIdent(column);
+        return `update pg_temp.${quoteIdent(table)} t set ${c} = m.new from fp_import_ids m where t.${c} = m.old`;
+      })
+      .join(';\n'),
+  );
 }

@@ -37,9 +37,10 @@ export type AuditTarget = ChangeKind;
 
 /**
  * What database work is done to: a database (its URL masked) moved into or
- * switched to, a file written, an organization imported.
+ * switched to, a file written, an organization imported, tenant schemas
+ * repaired.
  */
-export type OperationTarget = 'database' | 'file' | 'organization';
+export type OperationTarget = 'database' | 'file' | 'organization' | 'tenants';
 
 /** The record a call is about, found by id (locked in write scopes) or NOT_FOUND. */
 export interface Loadable {

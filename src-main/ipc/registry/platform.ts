@@ -5,7 +5,9 @@ import { loadDemoData } from '../../services/demo-data.ts';
 import { backupNow, moveToServer } from '../../services/database-transfer.ts';
 import { fleetOverview, recount, searchAgents } from '../../services/fleet.ts';
 import { getSettings, saveDatabase, testDatabase } from '../../services/settings.ts';
+import { checkTenancy, repairTenancy } from '../../services/structure.ts';
 import { migrateAll, tenancyStatus } from '../../services/tenancy.ts';
+import { continueRollout, endRollout, rollout } from '../../services/rollouts.ts';
 import { declare } from './define.ts';
 
 /** The console itself: tenancy, the fleet at a glance, audit, settings, exports and demo data. */
@@ -18,6 +20,26 @@ export const platformChannels = declare({
     run: migrateAll,
   },
   'tenancy.recount': { access: 'manageTenancy', scope: 'none', audit: 'tenancy', run: recount },
+  'tenancy.rollout': { access: 'manageTenancy', scope: 'read', run: rollout },
+  'tenancy.continueRollout': {
+    access: 'manageTenancy',
+    scope: 'none',
+    audit: 'tenancy',
+    run: continueRollout,
+  },
+  'tenancy.stopRollout': {
+    access: 'manageTenancy',
+    scope: 'none',
+    audit: 'tenancy',
+    run: endRollout,
+  },
+  'tenancy.check': { access: 'manageTenancy', scope: 'none', run: checkTenancy },
+  'tenancy.repair': {
+    access: 'manageTenancy',
+    scope: 'none',
+    audit: { operation: 'tenants' },
+    run: repairTenancy,
+  },
   'fleet.overview': { access: 'readOrganizations', scope: 'read', run: fleetOverview },
   'fleet.searchAgents': { access: 'readAgents', scope: 'read', run: searchAgents },
   'audit.list': { access: 'readAudit', scope: 'read', run: listAudit },

@@ -1,4 +1,5 @@
 import { Alert, Button, Code, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import type { OrganizationDto } from '../../../src-shared/dto.ts';
@@ -17,15 +18,24 @@ export function DeleteOrganizationModal({
 }) {
   const navigate = useNavigate();
   const [typed, setTyped] = useState('');
+  const client = useQueryClient();
+  // refreshed only once the page has left the organization: refetched first, the page would
+  // answer "not found" and close this dialog before it could take the operator to the list
   const remove = useWrite('organizations.delete', {
     success: () => `Deleted ${organization.name} and dropped ${organization.schema}`,
+    invalidates: [],
   });
   const confirmed = typed === organization.slug;
   const submit = () => {
     if (!confirmed || remove.isPending) return;
     remove.mutate(
       { id: organization.id, confirmSlug: typed },
-      { onSuccess: () => navigate('/organizations') },
+      {
+        onSuccess: () => {
+          navigate('/organizations');
+          void client.invalidateQueries({ queryKey: ['organizations'] });
+        },
+      },
     );
   };
   return (

@@ -18,9 +18,10 @@ export function RenameSlugModal({
 }) {
   const [slug, setSlug] = useState('');
   const [typed, setTyped] = useState('');
-  const [version] = useState(organization.version);
+  // as the dialog opened: the page refetches the organization (its new slug) before the toast
+  const [{ version, slug: from }] = useState(organization);
   const rename = useWrite('organizations.renameSlug', {
-    success: (o) => `Renamed ${organization.slug} to ${o.slug}; its schema is now ${o.schema}`,
+    success: (o) => `Renamed ${from} to ${o.slug}; its schema is now ${o.schema}`,
     invalidates: ['organizations', 'agents', 'tenancy', 'users', 'fleet'],
   });
   const wanted = slug.trim();

@@ -77,7 +77,7 @@ export function SessionsPage() {
                   color="red"
                   aria-label={
                     session.current
-                      ? 'End this session (sign out)'
+                      ? 'Sign out: end this session'
                       : `End the session started ${formatDate(session.startedAt)}`
                   }
                   onClick={() => endOne(session)}

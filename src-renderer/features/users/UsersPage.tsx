@@ -1,4 +1,4 @@
-import { Badge, Button, Group, Select, Stack, Text } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Select, Stack, Text } from '@mantine/core';
 import {
   IconCheck,
   IconKey,
@@ -7,16 +7,20 @@ import {
   IconPencil,
   IconTrash,
 } from '@tabler/icons-react';
-import { useCallback, useState } from 'react';
+import { useCallback, useState, type MouseEvent } from 'react';
+import { Link } from 'react-router';
+import type { UserListItem } from '../../../src-shared/contract.ts';
 import { setsSomeoneElsesPassword } from '../../../src-shared/domain/permissions.ts';
 import type { UserDto } from '../../../src-shared/dto.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
+import { ChangePasswordModal } from '../../auth/ChangePasswordModal.tsx';
 import { useSession } from '../../auth/session.tsx';
 import { RoleBadge } from '../../components/badges.tsx';
 import type { Column } from '../../components/DataTable.tsx';
 import { formatDate } from '../../components/forms.ts';
 import { useListParams } from '../../components/list-params.ts';
 import { ListScreen } from '../../components/ListScreen.tsx';
+import { Truncated } from '../../components/Truncated.tsx';
 import { useOpenedByLink } from '../../components/opened-by-link.ts';
 import { RowActions } from '../../components/RowActions.tsx';
 import { BulkBar } from '../../components/BulkBar.tsx';
@@ -25,7 +29,8 @@ import { confirmDelete } from '../../components/confirm-delete.tsx';
 import { useOrganizationOptions } from '../organizations/organization-options.ts';
 import { CreateUserModal, EditUserModal, SetPasswordModal } from './UserModals.tsx';
 
-type Dialog = { kind: 'edit' | 'password'; user: UserDto } | { kind: 'create' } | null;
+type Dialog =
+  { kind: 'edit' | 'password'; user: UserDto } | { kind: 'create' | 'own-password' } | null;
 
 export function UsersPage() {
   const { can, user: me } = useSession();
@@ -88,19 +93,17 @@ export function UsersPage() {
       onConfirm: () => endSessions.mutate({ id: user.id }),
     });
 
-  const passwordRefusal = (user: UserDto) => {
-    const decision = setsSomeoneElsesPassword(myself, user.id);
-    return decision.allowed ? null : decision.message;
-  };
+  /** One's own password is changed with the current one: the row offers that instead. */
+  const setsTheirs = (user: UserDto) => setsSomeoneElsesPassword(myself, user.id).allowed;
 
-  const columns: Column<UserDto>[] = [
+  const columns: Column<UserListItem>[] = [
     {
       key: 'email',
       label: 'Email',
       sort: 'email',
       render: (u) => (
-        <Stack gap={4} align="flex-start">
-          <Text fw={500}>{u.email}</Text>
+        <Stack gap={4} align="flex-start" maw="100%">
+          <Truncated text={u.email} fw={500} maxWidth="100%" />
           {u.lockedUntil && (
             <Group gap="xs" wrap="nowrap">
               <Badge
@@ -130,12 +133,47 @@ export function UsersPage() {
         </Stack>
       ),
     },
-    { key: 'name', label: 'Name', sort: 'name', render: (u) => u.name ?? '—' },
-    { key: 'role', label: 'Role', sort: 'role', render: (u) => <RoleBadge role={u.role} /> },
+    {
+      key: 'name',
+      label: 'Name',
+      sort: 'name',
+      width: 130,
+      render: (u) => <Truncated text={u.name ?? '—'} />,
+    },
+    ...(organizationId
+      ? []
+      : [
+          {
+            key: 'organization',
+            label: 'Organization',
+            render: (u: UserListItem) => (
+              <Anchor
+                component={Link}
+                to={`/organizations/${u.organizationId}`}
+                size="sm"
+                display="block"
+                truncate="end"
+                maw={220}
+                title={u.organizationName}
+                onClick={(e: MouseEvent) => e.stopPropagation()}
+              >
+                {u.organizationName}
+              </Anchor>
+            ),
+          },
+        ]),
+    {
+      key: 'role',
+      label: 'Role',
+      sort: 'role',
+      width: 100,
+      render: (u) => <RoleBadge role={u.role} />,
+    },
     {
       key: 'confirmed',
       label: 'Confirmed at',
       sort: 'confirmedAt',
+      width: 180,
       render: (u) =>
         u.confirmedAt ? (
           formatDate(u.confirmedAt)
@@ -148,6 +186,7 @@ export function UsersPage() {
     {
       key: 'actions',
       label: '',
+      width: 56,
       render: (u) => (
         <RowActions
           name={u.email}
@@ -167,9 +206,14 @@ export function UsersPage() {
             {
               label: 'Set password',
               icon: <IconKey size={14} />,
-              when: admin,
-              refused: passwordRefusal(u),
+              when: admin && setsTheirs(u),
               onClick: () => setDialog({ kind: 'password', user: u }),
+            },
+            {
+              label: 'Change my password',
+              icon: <IconKey size={14} />,
+              when: !setsTheirs(u),
+              onClick: () => setDialog({ kind: 'own-password' }),
             },
             {
               label: 'End sessions',
@@ -249,6 +293,10 @@ export function UsersPage() {
       {dialog?.kind === 'password' && (
         <SetPasswordModal user={dialog.user} opened onClose={() => setDialog(null)} />
       )}
+      <ChangePasswordModal
+        opened={dialog?.kind === 'own-password'}
+        onClose={() => setDialog(null)}
+      />
     </>
   );
 }

@@ -1,0 +1,82 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import {
+  decide,
+  mayEver,
+  type Actor,
+  type Capability,
+  type Target,
+} from '../../../src-shared/domain/permissions.ts';
+import { AppError } from '../../../src-shared/errors.ts';
+import { requireRecentPassword } from '../../identity/step-up.ts';
+import { loosely, type AnyRegistration, type Frame, type Input } from './registration-shape.ts';
+
+/** The decision on a call, made before its work; the record's part once it is loaded. */
+export interface Admission {
+  capability: Capability | null;
+  /** Decides on the loaded record, when it is a user or an organization (it says whose it is). */
+  admitRecord(owner: Target): void;
+}
+
+function refuse(actor: Actor, capability: Capability | null, target: Target): void {
+  if (capability === null) return;
+  const decision = decide(actor, capability, target);
+  if (!decision.allowed) throw new AppError(decision.code, decision.message);
+}
+
+/**
+ * Whether the caller may make this call, in order: a password someone else
+ * set is changed first; a signed-in channel needs someone signed in; the
+ * access table decides on the input (or, for a user or organization record,
+ * once it is loaded); then step-up, so that a refusal stays a refusal rather
+ * than a password prompt.
+ */
+export async function admit(
+  reg: AnyRegistration,
+  input: Input,
+  { actor, caller }: Frame,
+  root: EntityManager,
+  now: number,
+): Promise<Admission> {
+  if (caller.user?.mustChangePassword && !reg.beforePasswordChange) {
+    throw new AppError(
+      'PASSWORD_CHANGE_REQUIRED',
+      'Choose a new password first: the current one was set by someone else',
+    );
+  }
+  if (reg.access === 'signedIn' && actor.kind === 'anonymous') {
+    throw new AppError('UNAUTHENTICATED', 'Sign in to continue');
+  }
+  const capability =
+    reg.access === 'public' || reg.access === 'signedIn'
+      ? null
+      : typeof reg.access === 'function'
+        ? (loosely(reg.access)(input) as unknown as Capability)
+        : reg.access;
+  const organizationId =
+    typeof input.organizationId === 'string' ? input.organizationId : undefined;
+  const facts = (reg.target ? await loosely(reg.target)(input, root.fork()) : {}) as Target;
+  const guarded =
+    reg.stepUp === true ||
+    (typeof reg.stepUp === 'function' &&
+      (reg.stepUp as (input: Input, actor: Actor) => boolean)(input, actor));
+  const stepUp = () => {
+    if (guarded) requireRecentPassword(actor, caller, now);
+  };
+  // a user or organization record says itself whom it belongs to: decided once it is loaded
+  const ownedRecord = reg.load === 'user' || reg.load === 'organization';
+  if (!ownedRecord) {
+    refuse(actor, capability, { organizationId, ...facts });
+    stepUp();
+  } else if (capability !== null) {
+    const ever = mayEver(actor, capability);
+    if (!ever.allowed) throw new AppError(ever.code, ever.message);
+  }
+  return {
+    capability,
+    admitRecord: (owner) => {
+      if (!ownedRecord) return;
+      refuse(actor, capability, { ...owner, ...facts });
+      stepUp();
+    },
+  };
+}

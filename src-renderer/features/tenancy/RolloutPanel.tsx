@@ -1,0 +1,91 @@
+import { Alert, Badge, Button, Card, Code, Group, Stack, Table, Text, Title } from '@mantine/core';
+import type { RolloutDto } from '../../../src-shared/contract.ts';
+import { useChannel, useWrite } from '../../api/hooks.ts';
+
+const OUTCOME_COLOR = { pending: 'gray', migrated: 'teal', failed: 'red' } as const;
+
+const waveName = (wave: number) => (wave === 0 ? 'Canary' : `Wave ${wave}`);
+
+/** The rollout in progress (db:migrate --canary / --waves): each wave, each tenant's outcome. */
+export function RolloutPanel() {
+  const status = useChannel('tenancy.rollout', {});
+  const go = useWrite('tenancy.continueRollout', {
+    success: (r) => (r ? 'The rollout stopped at a failing wave' : 'The rollout is finished'),
+    invalidates: ['tenancy'],
+  });
+  const stop = useWrite('tenancy.stopRollout', {
+    success: () => 'The rollout is stopped; the tenants it did not reach stay behind',
+    invalidates: ['tenancy'],
+  });
+  const rollout: RolloutDto | null | undefined = status.data;
+  if (!rollout) return null;
+  return (
+    <Card withBorder>
+      <Group justify="space-between" mb="sm">
+        <div>
+          <Title order={4}>Rollout to level {rollout.targetLevel} in progress</Title>
+          <Text size="sm" c="dimmed">
+            {rollout.plannedWaves === null
+              ? 'Canary only so far'
+              : `${rollout.plannedWaves} wave(s) planned`}
+            ; a wave stops it when more than {rollout.maxFailures} of its tenants fail. Start-up
+            leaves the tenants behind to it.
+          </Text>
+        </div>
+        <Group>
+          <Button
+            variant="default"
+            color="red"
+            loading={stop.isPending}
+            onClick={() => stop.mutate({})}
+          >
+            Stop
+          </Button>
+          <Button loading={go.isPending} onClick={() => go.mutate({})}>
+            Continue
+          </Button>
+        </Group>
+      </Group>
+      <Stack>
+        {rollout.stoppedReason && (
+          <Alert color="orange" title="The rollout waits">
+            Stopped at {rollout.stoppedReason}. Fix the failed tenants, then continue.
+          </Alert>
+        )}
+        <Table aria-label="Rollout waves" verticalSpacing="xs">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Wave</Table.Th>
+              <Table.Th>Schema</Table.Th>
+              <Table.Th>Outcome</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {rollout.waves.flatMap((wave) =>
+              wave.tenants.map((t) => (
+                <Table.Tr key={t.organizationId}>
+                  <Table.Td>{waveName(wave.wave)}</Table.Td>
+                  <Table.Td>
+                    <Code>org_{t.slug}</Code>
+                  </Table.Td>
+                  <Table.Td>
+                    <Group gap="xs">
+                      <Badge color={OUTCOME_COLOR[t.outcome]} variant="light">
+                        {t.outcome}
+                      </Badge>
+                      {t.message && (
+                        <Text size="xs" c="red">
+                          {t.message}
+                        </Text>
+                      )}
+                    </Group>
+                  </Table.Td>
+                </Table.Tr>
+              )),
+            )}
+          </Table.Tbody>
+        </Table>
+      </Stack>
+    </Card>
+  );
+}

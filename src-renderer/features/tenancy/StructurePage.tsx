@@ -1,0 +1,246 @@
+import {
+  Alert,
+  Badge,
+  Button,
+  Code,
+  Group,
+  Loader,
+  Paper,
+  Stack,
+  Table,
+  Text,
+  Title,
+} from '@mantine/core';
+import { IconRefresh, IconTool } from '@tabler/icons-react';
+import type { CatalogAdvice, CatalogHealth, StructureDrift } from '../../../src-shared/contract.ts';
+import { useChannel, useWrite } from '../../api/hooks.ts';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { TenancyTabs } from './TenancyTabs.tsx';
+
+const MB = 2 ** 20;
+const size = (bytes: number) =>
+  bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(1)} GB` : `${(bytes / MB).toFixed(1)} MB`;
+const count = (n: number) => n.toLocaleString('en');
+
+const LEVEL_COLOR: Record<CatalogAdvice['level'], string> = {
+  ok: 'teal',
+  near: 'orange',
+  over: 'red',
+};
+const LEVEL_LABEL: Record<CatalogAdvice['level'], string> = {
+  ok: 'fine',
+  near: 'near its limit',
+  over: 'past its limit',
+};
+const FIGURE_LABEL: Record<CatalogAdvice['figure'], string> = {
+  relations: 'Relations',
+  catalog: 'Catalog size',
+  locks: 'Lock table',
+  tenant: 'Largest tenant',
+};
+
+/** Tenants listed by schema; a long list is cut after the first few. */
+function tenantNames(drift: StructureDrift): string {
+  const shown = drift.tenants.slice(0, 5).map((t) => t.schema);
+  const more = drift.tenants.length - shown.length;
+  return more > 0 ? `${shown.join(', ')} and ${count(more)} more` : shown.join(', ');
+}
+
+function DriftCard({ drift }: { drift: StructureDrift }) {
+  const repair = useWrite('tenancy.repair', {
+    success: (r) =>
+      r.failed.length === 0
+        ? `Repaired ${r.repaired.length} tenant(s)`
+        : `Repaired ${r.repaired.length}; ${r.failed.length} could not be repaired: ${r.failed.map((f) => f.slug).join(', ')}`,
+    invalidates: ['tenancy'],
+  });
+  const title = tenantNames(drift);
+  return (
+    <Paper withBorder p="md" component="section" aria-label={`Drift of ${title}`}>
+      <Stack gap="xs">
+        <Group justify="space-between" align="flex-start">
+          <Stack gap={0}>
+            <Title order={4}>{title}</Title>
+            <Text size="sm">
+              {drift.tenants.length === 1
+                ? 'Level'
+                : `${count(drift.tenants.length)} tenants at level`}{' '}
+              {drift.level}
+            </Text>
+          </Stack>
+          {drift.repair.length > 0 && (
+            <Button
+              size="xs"
+              leftSection={<IconTool size={14} />}
+              loading={repair.isPending}
+              onClick={() =>
+                repair.mutate({ organizationIds: drift.tenants.map((t) => t.organizationId) })
+              }
+            >
+              Apply the safe repair
+            </Button>
+          )}
+        </Group>
+        <ul aria-label="What differs" style={{ margin: 0, paddingLeft: '1.25rem' }}>
+          {drift.differences.map((difference) => (
+            <li key={difference}>
+              <Text size="sm" component="span">
+                {difference}
+              </Text>
+            </li>
+          ))}
+        </ul>
+        {drift.repair.length > 0 ? (
+          <Stack gap={4}>
+            <Text size="sm" fw={500}>
+              The safe repair runs in each tenant&apos;s schema (it adds back, never drops):
+            </Text>
+            {/* focusable: a long statement scrolls sideways, and the keyboard must reach it */}
+            <Code block tabIndex={0} aria-label="Safe repair SQL">
+              {drift.repair.map((s) => `${s};`).join('\n')}
+            </Code>
+          </Stack>
+        ) : (
+          <Text size="sm">
+            Nothing here can be added back without touching rows: a person must decide.
+          </Text>
+        )}
+      </Stack>
+    </Paper>
+  );
+}
+
+function CatalogFigures({ catalog }: { catalog: CatalogHealth }) {
+  return (
+    <Stack gap="sm">
+      <Title order={3}>Catalog health</Title>
+      <Table aria-label="Catalog figures" verticalSpacing="sm">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Figure</Table.Th>
+            <Table.Th w={150}>State</Table.Th>
+            <Table.Th>What it means, and what to do</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {catalog.advice.map((advice) => (
+            <Table.Tr key={advice.figure}>
+              <Table.Td>{FIGURE_LABEL[advice.figure]}</Table.Td>
+              <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                <Badge
+                  color={LEVEL_COLOR[advice.level]}
+                  variant="light"
+                  style={{ overflow: 'visible' }}
+                >
+                  {LEVEL_LABEL[advice.level]}
+                </Badge>
+              </Table.Td>
+              <Table.Td>
+                <Text size="sm">{advice.message}</Text>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      <Text size="sm">
+        Tenant relations: {count(catalog.relations.tenant)} of {count(catalog.relations.total)} in
+        pg_class ({(catalog.relations.share * 100).toFixed(0)} %). Lock table:{' '}
+        {count(catalog.locks.fleetNeeds)} needed by a whole-fleet transaction,{' '}
+        {count(catalog.locks.capacity)} held by the server.
+      </Text>
+      <Title order={4}>Largest tenants</Title>
+      <Text size="sm">
+        From the planner&apos;s statistics, as of each table&apos;s last VACUUM or ANALYZE.
+      </Text>
+      <Table aria-label="Largest tenants" verticalSpacing="xs">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Tenant</Table.Th>
+            <Table.Th ta="right">Size</Table.Th>
+            <Table.Th ta="right">Rows</Table.Th>
+            <Table.Th ta="right">Share</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {catalog.largestTenants.map((tenant) => (
+            <Table.Tr key={tenant.organizationId}>
+              <Table.Td>
+                <Code>org_{tenant.slug}</Code>
+              </Table.Td>
+              <Table.Td ta="right">{size(tenant.bytes)}</Table.Td>
+              <Table.Td ta="right">{count(Math.round(tenant.rows))}</Table.Td>
+              <Table.Td ta="right">{(tenant.share * 100).toFixed(1)} %</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Stack>
+  );
+}
+
+/** Tenancy → Structure: drift of each tenant schema from its level, and the catalog's health. */
+export function StructurePage() {
+  const report = useChannel('tenancy.check', {}, { staleTime: 0 });
+  const data = report.data;
+  const drifted = data?.drifted.reduce((n, d) => n + d.tenants.length, 0) ?? 0;
+  return (
+    <>
+      <PageHeader
+        title="Tenancy"
+        description="Each tenant schema against the structure its migration level should produce, and how the catalog bears the tenants."
+        actions={
+          <Button
+            variant="default"
+            leftSection={<IconRefresh size={16} />}
+            loading={report.isFetching}
+            onClick={() => void report.refetch()}
+          >
+            Check again
+          </Button>
+        }
+      />
+      <TenancyTabs />
+      <Stack>
+        {report.error && (
+          <Alert color="red" title="Could not check">
+            {report.error.message}
+          </Alert>
+        )}
+        {!data && !report.error && (
+          <Group gap="xs">
+            <Loader size="sm" aria-label="Checking every tenant schema" />
+            <Text size="sm">Checking every tenant schema…</Text>
+          </Group>
+        )}
+        {data && (
+          <>
+            <Alert
+              color={drifted === 0 && data.orphanSchemas.length === 0 ? 'teal' : 'orange'}
+              title={
+                drifted === 0 && data.orphanSchemas.length === 0
+                  ? 'Every tenant schema is as its level should be'
+                  : `${count(drifted)} tenant schema(s) drifted from their level`
+              }
+            >
+              Checked {count(data.tenants)} tenants in {count(data.elapsedMs)} ms, at{' '}
+              {new Date(data.checkedAt).toLocaleTimeString()}.
+            </Alert>
+            {data.drifted.map((drift) => (
+              <DriftCard key={drift.tenants[0]?.organizationId} drift={drift} />
+            ))}
+            {data.orphanSchemas.length > 0 && (
+              <Alert color="orange" title="Tenant schemas that no organization has">
+                {data.orphanSchemas.map((schema) => (
+                  <Code key={schema} mr="xs">
+                    {schema}
+                  </Code>
+                ))}
+              </Alert>
+            )}
+            <CatalogFigures catalog={data.catalog} />
+          </>
+        )}
+      </Stack>
+    </>
+  );
+}

@@ -1,0 +1,56 @@
+import { expect } from '@playwright/test';
+import { ADMIN, adminPage, api, rpc, test, unique, userIn, visit } from './fixtures.ts';
+import { choosePassword, openConsole, signIn, snap, toast } from './support.ts';
+
+/*
+ * Account → Sessions (issue 29): where one is signed in, on every console of
+ * the database; one ended here is ended everywhere. An administrator ends
+ * all of a user's sessions from Users.
+ */
+
+test('lists my sessions, marks this one, and ends another everywhere', async ({ browser }) => {
+  const { id: organizationId } = (await api('organizations.list', { page: 1, pageSize: 1 }))
+    .items[0]!;
+  const user = await userIn(organizationId, 'developer', 'set by an admin 1');
+  const page = await openConsole(browser);
+  await signIn(page, user.email, 'set by an admin 1');
+  await choosePassword(page, 'set by an admin 1', 'my own password here');
+  // a second session of theirs, elsewhere
+  const elsewhere = unique('elsewhere');
+  await rpc(elsewhere, 'auth.signIn', { email: user.email, password: 'my own password here' });
+
+  await page.getByRole('button', { name: `Account of ${user.email}` }).click();
+  await page.getByRole('menuitem', { name: 'Sessions' }).click();
+  const table = page.getByRole('table', { name: 'Your sessions' });
+  await expect(table.getByRole('row')).toHaveCount(3);
+  await expect(table).toContainText('This one');
+  await snap(page, 'sessions');
+  await page.getByRole('button', { name: 'End all other sessions' }).click();
+  await toast(page, 'Ended 1 other session(s)');
+  await expect(table.getByRole('row')).toHaveCount(2);
+  await expect(rpc(elsewhere, 'users.list', { page: 1, pageSize: 5 })).rejects.toThrow(
+    /ended your other sessions/,
+  );
+});
+
+test('lets an administrator end every session of a user from Users', async ({ browser }) => {
+  const { id: organizationId } = (await api('organizations.list', { page: 1, pageSize: 1 }))
+    .items[0]!;
+  const user = await userIn(organizationId, 'user', 'set by an admin 2');
+  const theirs = unique('theirs');
+  await rpc(theirs, 'auth.signIn', { email: user.email, password: 'set by an admin 2' });
+  const admin = await adminPage(browser);
+  // one's own row offers changing one's password with the current one, not setting it
+  await visit(admin, `/users?q=${encodeURIComponent(ADMIN.email)}`);
+  await admin.getByRole('button', { name: `Actions for ${ADMIN.email}` }).click();
+  await expect(admin.getByRole('menuitem', { name: 'Change my password' })).toBeVisible();
+  await expect(admin.getByRole('menuitem', { name: 'Set password' })).toHaveCount(0);
+  await admin.keyboard.press('Escape');
+  await visit(admin, `/users?q=${encodeURIComponent(user.email)}`);
+  await admin.getByRole('button', { name: `Actions for ${user.email}` }).click();
+  await admin.getByRole('menuitem', { name: 'End sessions' }).click();
+  await snap(admin, 'end-sessions-confirm');
+  await admin.getByRole('button', { name: 'End sessions' }).click();
+  await toast(admin, 'Ended 1 session(s)');
+  await expect(rpc(theirs, 'auth.me', {})).resolves.toBeNull();
+});

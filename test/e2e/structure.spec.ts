@@ -1,0 +1,65 @@
+import { expect, type Page } from '@playwright/test';
+import pg from 'pg';
+import { currentDatabase } from '../../src-main/cli/current-database.ts';
+import { adminPage, organizationWith, test } from './fixtures.ts';
+import { go, snap, toast } from './support.ts';
+
+/** SQL on the shared console's database, as an operator's hand would run it. */
+async function byHand(sql: string): Promise<void> {
+  const current = await currentDatabase({
+    ...process.env,
+    FLEETPROMPT_HOME: process.env.E2E_HOME,
+    ...(process.env.E2E_DATABASE_URL ? { DATABASE_URL: process.env.E2E_DATABASE_URL } : {}),
+  });
+  const client = new pg.Client({ connectionString: current.url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+    await current.release();
+  }
+}
+
+/** The screen at both sizes the console is used at, each in light and dark (axe-checked). */
+async function snapSizes(page: Page, name: string): Promise<void> {
+  for (const [width, height] of [
+    [1440, 900],
+    [1024, 700],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    await snap(page, `${name}-${width}x${height}`);
+  }
+}
+
+test("Tenancy → Structure names a tenant's drift in words and applies the safe repair from the keyboard", async ({
+  browser,
+}) => {
+  test.setTimeout(90_000);
+  const { organization } = await organizationWith('drift', 'free');
+  const schema = `org_${organization.slug}`;
+  await byHand(`drop index "${schema}".agents_name_trgm_idx;
+    alter table "${schema}".agents drop column description`);
+
+  const admin = await adminPage(browser);
+  await go(admin, 'Tenancy');
+  await admin
+    .getByRole('navigation', { name: 'Tenancy' })
+    .getByRole('link', { name: 'Structure' })
+    .click();
+  const card = admin.getByRole('region', { name: `Drift of ${schema}` });
+  await expect(card).toContainText('index agents_name_trgm_idx: missing');
+  await expect(card).toContainText('agents.description: missing column');
+  await expect(admin.getByRole('table', { name: 'Catalog figures' })).toContainText('Lock table');
+  await expect(admin.getByRole('table', { name: 'Largest tenants' })).toContainText(schema);
+  await snapSizes(admin, 'tenancy-structure');
+
+  const repair = card.getByRole('button', { name: 'Apply the safe repair' });
+  await repair.focus();
+  await admin.keyboard.press('Enter');
+  await toast(admin, 'Repaired 1 tenant(s)');
+  await expect(card).not.toContainText('agents_name_trgm_idx');
+  await expect(card).toContainText('agents.description: missing column');
+  await expect(card.getByRole('button', { name: 'Apply the safe repair' })).toHaveCount(0);
+  await snapSizes(admin, 'tenancy-structure-repaired');
+});

@@ -1,0 +1,122 @@
+import { expect, type Page } from '@playwright/test';
+import { TENANT_MIGRATIONS } from '../../migrations/tenant/index.ts';
+import { rollbackTenants } from '../../src-main/db/fan-out.ts';
+import { readState } from '../../src-main/db/embedded/state.ts';
+import { APP_DATABASE, SUPERUSER, urlOf } from '../../src-main/db/embedded/urls.ts';
+import { openOrm } from '../../src-main/db/orm.ts';
+import { runCanary, stopRollout } from '../../src-main/db/rollout.ts';
+import { adminPage, api, organizationWith, test, unique, visit } from './fixtures.ts';
+import { snap, toast } from './support.ts';
+
+/*
+ * A tenant's lifecycle from its organization's page: a slug renamed with
+ * the current one typed to confirm, and a tenant put in maintenance whose
+ * pages say so; and from Tenancy, a rollout whose canary has run,
+ * continued to the end.
+ */
+
+/** The shared console's database, as its superuser: a server's, or the embedded one's. */
+async function consoleDatabase(): Promise<string> {
+  if (process.env.E2E_DATABASE_URL) return process.env.E2E_DATABASE_URL;
+  const state = await readState(process.env.E2E_HOME ?? '');
+  if (!state) throw new Error('The console has neither a DATABASE_URL nor an embedded server');
+  return urlOf(SUPERUSER, state.password, state.port, state.appDatabase ?? APP_DATABASE);
+}
+
+const SIZES = [
+  { width: 1440, height: 900 },
+  { width: 1024, height: 700 },
+];
+
+async function snapSizes(page: Page, name: string) {
+  for (const size of SIZES) {
+    await page.setViewportSize(size);
+    await snap(page, `${name}-${size.width}`);
+  }
+}
+
+test('a slug is renamed once the current one is typed to confirm', async ({ browser }) => {
+  const { organization } = await organizationWith('rename-me', 'pro', ['Kept agent']);
+  const next = unique('renamed');
+  const page = await adminPage(browser);
+  await visit(page, `/organizations/${organization.id}`);
+  await page.getByRole('button', { name: 'Rename slug…' }).click();
+  const dialog = page.getByRole('dialog', { name: `Rename ${organization.slug}` });
+  await dialog.getByLabel('New slug').fill(next);
+  await expect(dialog.getByRole('button', { name: 'Rename' })).toBeDisabled();
+  await dialog.getByLabel(/to confirm/).fill(organization.slug);
+  await expect(dialog.getByText(`org_${next}`)).toBeVisible();
+  await snapSizes(page, 'rename-slug-dialog');
+  await dialog.getByRole('button', { name: 'Rename' }).click();
+  await toast(page, `Renamed ${organization.slug} to ${next}; its schema is now org_${next}`);
+  await expect(dialog).toBeHidden();
+  await expect(page.getByText(`org_${next}`, { exact: true })).toBeVisible();
+  expect((await api('organizations.get', { id: organization.id })).slug).toBe(next);
+  await visit(page, `/agents?org=${organization.id}`);
+  await expect(page.getByText('Kept agent')).toBeVisible();
+});
+
+test('a tenant in maintenance says why on its pages, and offers no rename until it ends', async ({
+  browser,
+}) => {
+  const { organization } = await organizationWith('maintained', 'pro', ['Waiting agent']);
+  const page = await adminPage(browser);
+  await visit(page, `/organizations/${organization.id}`);
+  await page.getByRole('button', { name: 'Maintenance…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Put in maintenance' });
+  await dialog.getByLabel('Reason').fill('restoring yesterday’s agents');
+  await snap(page, 'maintenance-dialog');
+  await dialog.getByRole('button', { name: 'Put in maintenance' }).click();
+  const banner = page.getByRole('status').filter({ hasText: 'is in maintenance' });
+  await expect(banner).toContainText('restoring yesterday’s agents');
+  await expect(page.getByRole('button', { name: 'Rename slug…' })).toBeDisabled();
+  await snapSizes(page, 'maintenance-organization');
+  await visit(page, `/agents?org=${organization.id}`);
+  await expect(banner).toContainText('restoring yesterday’s agents');
+  await snapSizes(page, 'maintenance-agents');
+  await visit(page, `/organizations/${organization.id}`);
+  await page.getByRole('button', { name: 'End maintenance' }).click();
+  await page
+    .getByRole('dialog', { name: 'End maintenance' })
+    .getByRole('button', { name: 'End maintenance' })
+    .click();
+  await expect(banner).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Rename slug…' })).toBeEnabled();
+});
+
+test('a rollout whose canary has run is shown on Tenancy and continued from there', async ({
+  browser,
+}) => {
+  const canary = (await organizationWith('canary', 'pro')).organization;
+  const rest = (await organizationWith('wave', 'pro')).organization;
+  // the release: both a level behind, the canary then brought to it as db:migrate --canary does
+  const orm = await openOrm(await consoleDatabase());
+  try {
+    const level = TENANT_MIGRATIONS.length;
+    await rollbackTenants(orm.em, { to: level - 1, slugs: [canary.slug, rest.slug] });
+    await runCanary(orm.em, { slugs: [canary.slug] });
+    const page = await adminPage(browser);
+    await visit(page, '/tenancy');
+    const panel = page.getByRole('heading', { name: `Rollout to level ${level} in progress` });
+    await expect(panel).toBeVisible();
+    const waves = page.getByRole('table', { name: 'Rollout waves' });
+    await expect(
+      waves.getByRole('row', { name: new RegExp(`Canary org_${canary.slug} migrated`) }),
+    ).toBeVisible();
+    await snapSizes(page, 'rollout-canary');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await toast(page, 'The rollout is finished');
+    await expect(panel).toHaveCount(0);
+    expect((await api('organizations.get', { id: rest.id })).slug).toBe(rest.slug);
+    const [row] = await orm.em
+      .fork()
+      .execute<{ level: number }[]>(
+        'select tenant_schema_version as level from organizations where id = ?',
+        [rest.id],
+      );
+    expect(Number(row?.level)).toBe(level);
+  } finally {
+    await stopRollout(orm.em);
+    await orm.close(true);
+  }
+});

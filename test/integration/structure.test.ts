@@ -1,0 +1,259 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StructureReport } from '../../src-shared/contract.ts';
+import { TENANT_MIGRATIONS } from '../../migrations/tenant/index.ts';
+import { migrateAllTenants, rollbackTenants } from '../../src-main/db/fan-out.ts';
+import { checkStructure, repairStructure } from '../../src-main/db/structure/operations.ts';
+import { bindIpc } from '../../src-main/electron/ipc-binding.ts';
+import { APP_ORIGIN } from '../../src-main/electron/security.ts';
+import { startHeadless, type HeadlessServer } from '../../src-main/headless/server.ts';
+import { fakeElectron } from '../support/fake-electron.ts';
+import { createHarness, PASSWORD, type Harness } from '../support/harness.ts';
+
+let h: Harness;
+const ids: Record<string, string> = {};
+beforeAll(async () => {
+  h = await createHarness();
+  for (const slug of ['st-a', 'st-b', 'st-c', 'st-d', 'st-e']) ids[slug] = (await h.org(slug)).id;
+});
+afterAll(() => h.close());
+
+const check = () => checkStructure(h.db.orm.em);
+const driftOf = (report: StructureReport, slug: string) =>
+  report.drifted.find((drift) => drift.tenants.some((tenant) => tenant.slug === slug));
+
+describe('db:check: every tenant schema against its level', () => {
+  it('finds no drift in tenants just provisioned', async () => {
+    const report = await check();
+    expect(report.tenants).toBe(5);
+    expect(report.drifted).toEqual([]);
+    expect(report.orphanSchemas).toEqual([]);
+  });
+
+  it('finds none either after a rollback, nor after migrating up again', async () => {
+    await rollbackTenants(h.db.orm.em, { to: 2, slugs: ['st-a', 'st-b'] });
+    expect((await check()).drifted).toEqual([]);
+
+    await migrateAllTenants(h.db.orm.em);
+    expect((await check()).drifted).toEqual([]);
+  });
+
+  it('reports a dropped column, a dropped index, a changed default and an extra table, in words', async () => {
+    await h.db.sql(`alter table "org_st-a".agents drop column description;
+      drop index "org_st-a".agents_name_trgm_idx;
+      alter table "org_st-a".agents alter column status set default 'paused';
+      create table "org_st-a".notes (body text)`);
+
+    const drift = driftOf(await check(), 'st-a');
+
+    expect(drift?.tenants.map((t) => t.slug)).toEqual(['st-a']);
+    expect(drift?.level).toBe(TENANT_MIGRATIONS.length);
+    expect([...(drift?.differences ?? [])].sort()).toEqual([
+      'agents.description: missing column',
+      "agents.status: default 'paused'::text, expected 'draft'::text",
+      'index agents_name_trgm_idx: missing',
+      'table notes: not expected',
+    ]);
+  });
+
+  it('offers to put back the index and the default only, and never to drop anything', async () => {
+    const drift = driftOf(await check(), 'st-a');
+    expect(drift?.repair).toEqual([
+      'ALTER TABLE "agents" ALTER COLUMN "status" SET DEFAULT \'draft\'::text',
+      expect.stringMatching(
+        /^CREATE INDEX IF NOT EXISTS agents_name_trgm_idx ON agents USING gin \(name \w+\.gin_trgm_ops\)/,
+      ),
+    ]);
+  });
+
+  it('applies the safe part, keeps every row, and leaves the rest reported', async () => {
+    await h.db.sql(`insert into "org_st-a".notes values ('kept')`);
+
+    const result = await repairStructure(h.db.orm.em, [ids['st-a']!]);
+
+    expect(result.failed).toEqual([]);
+    expect(result.repaired.map((t) => [t.slug, t.statements.length])).toEqual([['st-a', 2]]);
+    expect([...(result.remaining[0]?.differences ?? [])].sort()).toEqual([
+      'agents.description: missing column',
+      'table notes: not expected',
+    ]);
+    expect(await h.db.sql('select body from "org_st-a".notes')).toEqual([{ body: 'kept' }]);
+    const [status] = await h.db.sql<{ d: string }>(
+      `select column_default as d from information_schema.columns
+        where table_schema = 'org_st-a' and table_name = 'agents' and column_name = 'status'`,
+    );
+    expect(status?.d).toBe("'draft'::text");
+  });
+
+  it('describes tenants that drifted alike once, naming each of them', async () => {
+    for (const slug of ['st-b', 'st-c'])
+      await h.db.sql(`drop index "org_${slug}".agents_status_idx`);
+
+    const drift = driftOf(await check(), 'st-b');
+
+    expect(drift?.tenants.map((t) => t.slug)).toEqual(['st-b', 'st-c']);
+    expect(drift?.differences).toEqual(['index agents_status_idx: missing']);
+  });
+
+  it("says when an organization's schema is missing, and names a tenant schema no organization has", async () => {
+    await h.db.sql(`alter schema "org_st-d" rename to "org_st-ghost"`);
+
+    const report = await check();
+
+    expect(driftOf(report, 'st-d')?.differences).toEqual(['schema org_st-d: missing']);
+    expect(report.orphanSchemas).toEqual(['org_st-ghost']);
+    await h.db.sql(`alter schema "org_st-ghost" rename to "org_st-d"`);
+  });
+
+  it('reports the catalog: relations, the lock table and the largest tenants', async () => {
+    const { catalog } = await check();
+
+    const [counted] = await h.db.sql<{ tenant: string; total: string }>(
+      `select count(*) filter (where n.nspname like 'org\\_%') as tenant, count(*) as total
+         from pg_class c join pg_namespace n on n.oid = c.relnamespace`,
+    );
+    expect(catalog.relations).toMatchObject({
+      tenant: Number(counted?.tenant),
+      total: Number(counted?.total),
+    });
+    expect(catalog.relations.share).toBeGreaterThan(0);
+    expect(catalog.locks.capacity).toBe(
+      catalog.locks.maxLocksPerTransaction *
+        (catalog.locks.maxConnections + catalog.locks.maxPreparedTransactions),
+    );
+    expect(catalog.locks.fleetNeeds).toBe(catalog.relations.tenant);
+    expect(catalog.largestTenants.map((t) => t.slug).sort()).toEqual([
+      'st-a',
+      'st-b',
+      'st-c',
+      'st-d',
+      'st-e',
+    ]);
+    expect(catalog.advice.map((a) => a.figure)).toEqual([
+      'relations',
+      'catalog',
+      'locks',
+      'tenant',
+    ]);
+  });
+});
+
+describe('npm run db:check', () => {
+  const dbCheck = (...args: string[]) =>
+    spawnSync(process.execPath, ['src-main/cli/check.ts', ...args], {
+      env: { ...process.env, DATABASE_URL: h.db.url, FLEETPROMPT_HOME: home },
+      encoding: 'utf8',
+    });
+  let home: string;
+  beforeAll(async () => {
+    home = await mkdtemp(join(tmpdir(), 'fleetprompt-check-'));
+  });
+  afterAll(() => rm(home, { recursive: true, force: true }));
+
+  it('names each drifted tenant with what differs, and exits 1', () => {
+    const run = dbCheck();
+    expect(run.stdout).toContain(`org_st-b (level ${TENANT_MIGRATIONS.length}):`);
+    expect(run.stdout).toContain('  index agents_status_idx: missing');
+    expect(run.stdout).toContain('  agents.description: missing column');
+    expect(run.stdout).toMatch(/\[(ok|near|over)\] locks: /);
+    expect(run.status).toBe(1);
+  });
+
+  it('--repair --json applies the safe part and prints what is left as JSON', () => {
+    const run = dbCheck('--repair', '--json');
+    const report = JSON.parse(run.stdout) as StructureReport & {
+      repair: { repaired: { slug: string }[] };
+    };
+    expect(report.repair.repaired.map((t) => t.slug).sort()).toEqual(['st-b', 'st-c']);
+    expect(report.drifted.flatMap((d) => d.tenants.map((t) => t.slug))).toEqual(['st-a']);
+    expect(run.status).toBe(1);
+  });
+});
+
+describe('tenancy.check and tenancy.repair', () => {
+  it('repairs through the channel and audits what ran where', async () => {
+    const admin = h.slotFor((await h.user(ids['st-e']!, 'admin', 'admin@st-e.test')).id);
+    await h.db.sql('drop index "org_st-e".agents_name_idx');
+
+    const report = await h.ok(admin, 'tenancy.check', {});
+    expect(driftOf(report, 'st-e')?.differences).toEqual(['index agents_name_idx: missing']);
+    const result = await h.ok(admin, 'tenancy.repair', { organizationIds: [ids['st-e']!] });
+
+    expect(result.remaining).toEqual([]);
+    const [row] = await h.db.sql<{ target_type: string; changes: Record<string, { to: unknown }> }>(
+      "select target_type, changes from audit_events where action = 'tenancy.repair' and actor_label = 'admin@st-e.test'",
+    );
+    expect(row?.target_type).toBe('tenants');
+    expect(row?.changes.outcome?.to).toBe('succeeded');
+    expect(row?.changes.repaired?.to).toEqual([
+      {
+        slug: 'st-e',
+        statements: ['CREATE INDEX IF NOT EXISTS agents_name_idx ON agents USING btree (name)'],
+      },
+    ]);
+  });
+
+  it('answers over HTTP (headless) and over Electron IPC alike, to administrators only', async () => {
+    const rendererDir = await mkdtemp(join(tmpdir(), 'fleetprompt-renderer-'));
+    await writeFile(join(rendererDir, 'index.html'), '<html></html>');
+    const server: HeadlessServer = await startHeadless({ router: h.router, rendererDir });
+    await h.user(ids['st-e']!, 'developer', 'dev@st-e.test');
+    try {
+      const rpc = async (windowId: string, channel: string, body: unknown) =>
+        (
+          await fetch(`http://127.0.0.1:${server.port}/rpc/${channel}`, {
+            method: 'POST',
+            headers: {
+              Authorization: `Bearer ${server.token}`,
+              'X-Fleet-Window': windowId,
+              'Content-Type': 'application/json',
+            },
+            body: JSON.stringify(body),
+          })
+        ).json() as Promise<{ ok: boolean; data?: StructureReport; error?: { code: string } }>;
+      await rpc('window-admin-1', 'auth.signIn', { email: 'admin@st-e.test', password: PASSWORD });
+      await rpc('window-dev-0001', 'auth.signIn', { email: 'dev@st-e.test', password: PASSWORD });
+
+      const overHttp = await rpc('window-admin-1', 'tenancy.check', {});
+      expect(overHttp.ok).toBe(true);
+      expect(overHttp.data?.tenants).toBe(5);
+      expect(
+        await rpc('window-dev-0001', 'tenancy.repair', { organizationIds: [ids['st-e']] }),
+      ).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+
+      const electron = fakeElectron();
+      bindIpc(
+        electron.ipcMain as never,
+        async () => h.router,
+        APP_ORIGIN,
+        () => ({
+          save: async () => null,
+        }),
+      );
+      const invoke = (channel: string, senderId: number, input: unknown) =>
+        electron.ipcMain.handlers.get(channel)!(
+          {
+            sender: { id: senderId },
+            senderFrame: { url: `${APP_ORIGIN}/index.html`, parent: null },
+          },
+          input,
+        ) as Promise<{ ok: boolean; data?: StructureReport; error?: { code: string } }>;
+      await invoke('auth.signIn', 7001, { email: 'admin@st-e.test', password: PASSWORD });
+      await invoke('auth.signIn', 7002, { email: 'dev@st-e.test', password: PASSWORD });
+
+      const overIpc = await invoke('tenancy.check', 7001, {});
+      expect(overIpc.ok).toBe(true);
+      expect(overIpc.data?.tenants).toBe(5);
+      expect(await invoke('tenancy.check', 7002, {})).toMatchObject({
+        ok: false,
+        error: { code: 'FORBIDDEN' },
+      });
+    } finally {
+      await server.close();
+      await rm(rendererDir, { recursive: true, force: true });
+    }
+  });
+});
