@@ -239,6 +239,11 @@ export interface RecountResult {
   }[];
 }
 
+/** A user as the Users list shows them: with their organization's name. */
+export interface UserListItem extends UserDto {
+  organizationName: string;
+}
+
 export interface AuditEventDto {
   id: string;
   at: string;
@@ -450,7 +455,7 @@ const organizationsListInput = listInput([
   'billingStatus',
   'agentCount',
   'createdAt',
-]);
+]).extend({ tier: tierField.optional(), billingStatus: billingStatusField.optional() });
 const usersListInput = listInput(['email', 'name', 'role', 'confirmedAt', 'createdAt']).extend({
   organizationId: uuidField.optional(),
 });
@@ -595,7 +600,7 @@ export const contract = {
 
   'users.list': {
     input: usersListInput,
-    output: out<Page<UserDto>>(),
+    output: out<Page<UserListItem>>(),
   },
   'users.get': { input: byId, output: out<UserDto>() },
   'users.create': {
@@ -750,7 +755,9 @@ export const contract = {
   'fleet.overview': { input: none, output: out<FleetOverview>() },
   'fleet.searchAgents': {
     input: z.strictObject({
-      query: text().trim().min(1, { error: 'is required' }).max(100),
+      /** Part of the name; may be left out when a status is given. */
+      query: text().trim().max(100).optional(),
+      status: agentStatusField.optional(),
       page: z.number().int().min(1).max(1_000_000).default(1),
       pageSize: z.number().int().min(1).max(50).default(20),
     }),

@@ -7,6 +7,7 @@ import type {
 import { AGENT_STATUSES, type AgentStatus } from '../../src-shared/domain/agent-machine.ts';
 import { BILLING_STATUSES, type BillingStatus } from '../../src-shared/domain/enums.ts';
 import { scopeOf } from '../../src-shared/domain/permissions.ts';
+import { AppError } from '../../src-shared/errors.ts';
 import { TIERS, type Tier } from '../../src-shared/domain/tiers.ts';
 import type { Page } from '../../src-shared/dto.ts';
 import { quotedTenantSchema } from '../db/identifiers.ts';
@@ -121,14 +122,33 @@ export async function fleetOverview(w: Work): Promise<FleetOverview> {
   };
 }
 
-/** Agents by name across every organization the caller may read (trigram-indexed). */
+/**
+ * Agents by name (trigram-indexed), by status (indexed by status), or both,
+ * across every organization the caller may read: what the overview's
+ * search and its "agents by status" chart open.
+ */
 export async function searchAgents(
   w: Work,
   input: ParsedInput<'fleet.searchAgents'>,
 ): Promise<Page<FleetAgentDto>> {
   const scope = scopeOf(w.actor, 'readAgents');
-  const where = `a.name ilike ? ${scope === null ? '' : 'and a.organization_id = ?'}`;
-  const params = [containsPattern(input.query), ...(scope === null ? [] : [scope])];
+  const query = input.query || undefined;
+  if (query === undefined && input.status === undefined) {
+    throw new AppError('VALIDATION', 'Type part of an agent’s name, or choose a status', {
+      query: 'is required',
+    });
+  }
+  const conditions: [string, unknown][] = [
+    ...(query === undefined
+      ? []
+      : [['a.name ilike ?', containsPattern(query)] as [string, unknown]]),
+    ...(input.status === undefined ? [] : [['a.status = ?', input.status] as [string, unknown]]),
+    ...(scope === null ? [] : [['a.organization_id = ?', scope] as [string, unknown]]),
+  ];
+  const where = conditions.map(([sql]) => sql).join(' and ');
+  const params = conditions.map(([, value]) => value);
+  // by status alone, the newest in that status first: the status index's own order
+  const order = query === undefined ? 'a.status_since desc, a.agent_id' : 'a.name, a.agent_id';
   const [rows, [count]] = await Promise.all([
     w.em.execute<
       {
@@ -142,7 +162,7 @@ export async function searchAgents(
     >(
       `select a.agent_id, a.name, a.status, a.organization_id, o.name as organization_name, o.slug
          from public.agent_index a join public.organizations o on o.id = a.organization_id
-        where ${where} order by a.name, a.agent_id limit ? offset ?`,
+        where ${where} order by ${order} limit ? offset ?`,
       [...params, input.pageSize, offsetOf(input)],
     ),
     w.em.execute<{ n: string }[]>(

@@ -23,6 +23,8 @@ export async function listOrganizations(
   const sort = sortOf(input, 'name');
   const where = {
     ...(scope ? { id: scope } : {}),
+    ...(input.tier ? { tier: input.tier } : {}),
+    ...(input.billingStatus ? { billingStatus: input.billingStatus } : {}),
     ...(input.search
       ? {
           $or: [

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { invalidInputMessage } from '../../src-shared/domain/input-messages.ts';
 import { AppError, type FieldErrors } from '../../src-shared/errors.ts';
 
 export function fieldErrorsOf(error: z.ZodError): FieldErrors {
@@ -18,12 +19,9 @@ export function fieldErrorsOf(error: z.ZodError): FieldErrors {
   return Object.fromEntries(fields);
 }
 
+/** A refused input: its fields by path (forms put each message by its field), its message in words. */
 export function validationError(fields: FieldErrors): AppError {
-  const summary = Object.entries(fields)
-    .slice(0, 3)
-    .map(([field, message]) => `${field} ${message}`)
-    .join('; ');
-  return new AppError('VALIDATION', `Invalid input: ${summary}`, fields);
+  return new AppError('VALIDATION', invalidInputMessage(fields), fields);
 }
 
 /** Parses with a zod schema, turning its issues into a VALIDATION error with the fields named. */

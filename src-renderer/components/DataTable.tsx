@@ -23,6 +23,11 @@ export interface Column<T> {
   label: string;
   /** The contract's sort name; absent when the column cannot be sorted. */
   sort?: string;
+  /**
+   * A fixed width for short values (a badge, a number, a date), so that a
+   * long name elsewhere cannot squeeze them; columns without one share the rest.
+   */
+  width?: number;
   render: (row: T) => ReactNode;
 }
 
@@ -121,7 +126,11 @@ export function DataTable<T>({
       <Table.Tr>
         <Table.Td colSpan={span}>
           <Center py="xl">
-            <Text c="dimmed">{list.search ? `Nothing matches “${list.search}”.` : empty}</Text>
+            {list.search || typeof empty === 'string' ? (
+              <Text c="dimmed">{list.search ? `Nothing matches “${list.search}”.` : empty}</Text>
+            ) : (
+              empty
+            )}
           </Center>
         </Table.Td>
       </Table.Tr>
@@ -169,7 +178,12 @@ export function DataTable<T>({
         <Group gap="xs">{toolbar}</Group>
       </Group>
       <Table.ScrollContainer minWidth={640}>
-        <Table highlightOnHover={Boolean(onRowClick)} verticalSpacing="sm" aria-label={label}>
+        <Table
+          highlightOnHover={Boolean(onRowClick)}
+          verticalSpacing="sm"
+          aria-label={label}
+          layout={columns.some((c) => c.width !== undefined) ? 'fixed' : 'auto'}
+        >
           <Table.Thead>
             <Table.Tr>
               {selection && (
@@ -185,6 +199,7 @@ export function DataTable<T>({
               {columns.map((c) => (
                 <Table.Th
                   key={c.key}
+                  w={c.width}
                   aria-sort={
                     c.sort && c.sort === sortField
                       ? descending

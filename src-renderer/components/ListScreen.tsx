@@ -1,3 +1,4 @@
+import { Stack, Text } from '@mantine/core';
 import { IconPlus } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import type { ChannelInput } from '../../src-shared/contract.ts';
@@ -71,6 +72,25 @@ export function ListScreen<T>({
       {bulk}
       <DataTable
         {...table}
+        empty={
+          create ? (
+            <Stack align="center" gap="sm">
+              <Text c="dimmed">{table.empty}</Text>
+              {/* named apart from the header's button, which stays the one "New …" on screen */}
+              <Refusable
+                refusal={create.refusal ?? null}
+                onWayForward={create.onWayForward}
+                variant="light"
+                leftSection={<IconPlus size={16} />}
+                onClick={create.onClick}
+              >
+                Create the first one
+              </Refusable>
+            </Stack>
+          ) : (
+            table.empty
+          )
+        }
         label={title}
         toolbar={
           <>

@@ -1,5 +1,6 @@
 import { PasswordInput } from '@mantine/core';
 import { z } from 'zod';
+import { PASSWORD_RULE } from '../../src-shared/domain/password.ts';
 
 /** A form schema plus `confirmPassword`, which must equal the password field it confirms. */
 export function withConfirmation<S extends z.ZodRawShape>(
@@ -34,7 +35,7 @@ export function NewPasswordFields({
     <>
       <PasswordInput
         label={label}
-        description="8 to 72 bytes"
+        description={PASSWORD_RULE}
         autoComplete="new-password"
         {...getInputProps(field)}
       />

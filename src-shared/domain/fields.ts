@@ -3,10 +3,15 @@ import { TEMPERATURE_MAX, TEMPERATURE_MIN } from './agent-config.ts';
 import { AGENT_EVENTS, AGENT_STATUSES } from './agent-machine.ts';
 import { AUDIT_ACTION_KEYS, AUDIT_TARGET_KEYS } from './audit-vocabulary.ts';
 import { BILLING_STATUSES, ROLES, SKILL_CATEGORIES } from './enums.ts';
-import { passwordProblem } from './password.ts';
+import { PASSWORD_TOO_LONG, passwordProblem } from './password.ts';
 import { slugProblem } from './slug.ts';
 import { TIERS } from './tiers.ts';
+import { operatorMessage } from './input-messages.ts';
 import { utf8ByteLength } from './utf8.ts';
+
+// zod's own messages ("Invalid input: expected object, received undefined") are
+// for developers: every schema on both sides words its refusals for operators
+z.config({ customError: operatorMessage });
 
 /*
  * One source of validation for both sides: the contract builds its channel
@@ -24,7 +29,7 @@ export const MAX_NAME = 200;
 export const MAX_TEXT = 2_000;
 export const MAX_PROMPT = 100_000;
 
-export const uuidField = z.uuid({ error: 'must be a UUID' });
+export const uuidField = z.uuid({ error: 'is not a valid reference' });
 export const nameField = z
   .string()
   .trim()
@@ -44,7 +49,7 @@ export const emailField = z
   .pipe(z.email({ error: 'must be an email address' }));
 export const passwordField = z
   .string()
-  .max(1_000, { error: 'must be at most 72 bytes (bcrypt limit)' })
+  .max(1_000, { error: PASSWORD_TOO_LONG })
   .superRefine((value, ctx) => {
     const problem = passwordProblem(value);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });

@@ -239,11 +239,11 @@ test('a locked-out user is shown locked, and an administrator unlocks them', asy
   const admin = await adminPage(browser);
   await visit(admin, `/users?q=${encodeURIComponent(user.email)}`);
   const row = admin.getByRole('row', { name: new RegExp(user.email) });
-  await expect(row.getByText('Locked')).toBeVisible();
+  await expect(row.getByText('Locked', { exact: true })).toBeVisible();
   await photograph(admin, 'access-user-locked');
   await row.getByRole('button', { name: `Unlock ${user.email}` }).click();
   await toast(admin, `${user.email} can sign in again`);
-  await expect(row.getByText('Locked')).toHaveCount(0);
+  await expect(row.getByText('Locked', { exact: true })).toHaveCount(0);
   const page = await openConsole(browser);
   await signIn(page, user.email, PASSWORD);
   await expect(page.getByRole('heading', { name: 'Choose your password' })).toBeVisible();

@@ -1,6 +1,6 @@
 import { expect, type Page } from '@playwright/test';
-import { adminPage, api, organizationWith, test, unique, visit } from './fixtures.ts';
-import { snap } from './support.ts';
+import { adminPage, api, organizationWith, test, unique, userIn, visit } from './fixtures.ts';
+import { choosePassword, openConsole, signIn, snap } from './support.ts';
 
 /*
  * Names and links: the audit log names its targets and actors and filters
@@ -98,4 +98,107 @@ test('the audit log filters to what one person did', async ({ browser }) => {
     'href',
     '/users?q=olive%40acme.test',
   );
+});
+
+test('each figure of the Fleet overview opens the list it counts', async ({ browser }) => {
+  await organizationWith('fleet-links', 'enterprise', ['Clicked Through']);
+  const page = await adminPage(browser);
+  await snapBothSizes(page, 'fleet-overview');
+
+  // a billing row: the organizations in that status, and only those
+  const billing = page.getByRole('table', { name: 'Organizations by billing status' });
+  await billing.getByRole('link', { name: 'trial' }).click();
+  await expect(page).toHaveURL(/\/organizations\?billingStatus=trial$/);
+  const organizations = page.getByRole('table', { name: 'Organizations' });
+  await expect(organizations.getByRole('row').nth(1)).toContainText('trial');
+  await expect(organizations).not.toContainText('suspended');
+  await expect(page.getByRole('combobox', { name: 'Filter by billing status' })).toHaveValue(
+    'trial',
+  );
+
+  // a tier: the organizations of that tier
+  await page.goBack();
+  await page.getByRole('link', { name: /^enterprise \d+$/ }).click();
+  await expect(page).toHaveURL(/\/organizations\?tier=enterprise$/);
+  await expect(organizations).toContainText('Org fleet-links-');
+  await expect(organizations).not.toContainText(/\bfree\b/);
+
+  // a status of the donut's legend: those agents, across organizations, on the overview
+  await page.goBack();
+  await page.getByRole('link', { name: /^draft \d+$/ }).click();
+  await expect(page).toHaveURL(/\/fleet\?status=draft$/);
+  const found = page.getByRole('table', { name: 'Agents found' });
+  await expect(found).toContainText('Clicked Through');
+  await expect(found.getByRole('row').nth(1)).toContainText('draft');
+  await snapBothSizes(page, 'fleet-agents-by-status');
+
+  // the headline figure of organizations: their list
+  await page.getByRole('link', { name: /^Organizations \d+/ }).click();
+  await expect(page).toHaveURL(/\/organizations$/);
+
+  // an event: the audit log's history of what it is about
+  await page.goBack();
+  const events = page.getByRole('table', { name: 'Latest audit events' });
+  await events.getByRole('link').first().click();
+  await expect(page).toHaveURL(/\/audit\?/);
+  await expect(page.getByRole('table', { name: 'Audit events' })).toBeVisible();
+});
+
+test('a developer’s overview is their own organization, not the fleet', async ({ browser }) => {
+  const { organization } = await organizationWith('own-view', 'pro', ['Own One', 'Own Two']);
+  const developer = await userIn(organization.id, 'developer', 'set by the administrator');
+  const page = await openConsole(browser);
+  await signIn(page, developer.email, 'set by the administrator');
+  await choosePassword(page, 'set by the administrator', 'the developer’s own secret');
+  await expect(page.getByRole('heading', { name: 'Fleet', exact: true })).toBeVisible();
+  await expect(page.getByText(`${organization.name} at a glance.`)).toBeVisible();
+  await expect(page.getByText('Your organization')).toBeVisible();
+  await expect(page.getByText('Organizations by tier')).toHaveCount(0);
+  await expect(page.getByText('Tenant schemas behind')).toHaveCount(0);
+  await snapBothSizes(page, 'fleet-own-organization');
+
+  await page.getByRole('link', { name: /^draft 2$/ }).click();
+  await expect(page).toHaveURL(new RegExp(`/agents\\?org=${organization.id}&status=draft$`));
+  await expect(page.getByRole('table', { name: 'Agents' })).toContainText('Own Two');
+});
+
+test('detail pages say where they are, and lists name the organization', async ({ browser }) => {
+  const long = `An agent with a name far too long to fit in any column ${unique('x')}`;
+  const { organization, agents } = await organizationWith('where', 'enterprise', [long, 'Short']);
+  const [agent] = agents;
+  if (!agent) throw new Error('no agent');
+  await userIn(organization.id, 'user', 'set by the administrator');
+  const page = await adminPage(browser);
+
+  await visit(page, `/agents/${organization.id}/${agent.id}`);
+  const crumbs = page.getByRole('navigation', { name: 'Breadcrumb' });
+  await expect(crumbs.getByRole('link', { name: organization.name })).toBeVisible();
+  await snapBothSizes(page, 'agent-detail-crumbs');
+  await crumbs.getByRole('link', { name: organization.name }).click();
+  await expect(page).toHaveURL(new RegExp(`/organizations/${organization.id}$`));
+  await expect(page.getByRole('heading', { name: organization.name })).toBeVisible();
+  await snapBothSizes(page, 'organization-detail');
+  await page
+    .getByRole('navigation', { name: 'Breadcrumb' })
+    .getByRole('link', { name: 'Organizations' })
+    .click();
+  await expect(page).toHaveURL(/\/organizations$/);
+
+  // every user under "All organizations" names theirs, and leads to it
+  await visit(page, `/users?q=${encodeURIComponent('@e2e.test')}`);
+  const users = page.getByRole('table', { name: 'Users' });
+  await expect(users.getByRole('columnheader', { name: 'Organization' })).toBeVisible();
+  await expect(users.getByRole('link', { name: organization.name }).first()).toBeVisible();
+  await snapBothSizes(page, 'users-all-organizations');
+  await visit(page, `/users?org=${organization.id}`);
+  await expect(users.getByRole('columnheader', { name: 'Organization' })).toHaveCount(0);
+
+  // a tenant schema opens its organization
+  await visit(page, '/tenancy');
+  await page.getByRole('link', { name: `${organization.schema}: open its organization` }).click();
+  await expect(page).toHaveURL(new RegExp(`/organizations/${organization.id}$`));
+
+  // the long name is cut in the agents list, whole in its tooltip
+  await visit(page, `/agents?org=${organization.id}`);
+  await snapBothSizes(page, 'agents-long-name');
 });

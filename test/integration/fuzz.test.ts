@@ -436,6 +436,7 @@ const CLOSED_SHAPE = new Set([
   'sort',
   'url',
   'mode',
+  'step',
 ]);
 
 function payloadExpectation(channel: string, key: string): Expectation {

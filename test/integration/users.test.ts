@@ -93,7 +93,7 @@ describe('users', () => {
     ).toThrow(
       expect.objectContaining({
         code: 'VALIDATION',
-        fields: { password: expect.stringMatching(/72 bytes/) },
+        fields: { password: expect.stringMatching(/at most 72 characters/) },
       }),
     );
   });

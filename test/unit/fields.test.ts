@@ -60,7 +60,7 @@ describe('text fields', () => {
 describe('identifier fields', () => {
   it('take a UUID, and say so otherwise', () => {
     expect(problem(uuidField, '11111111-1111-4111-8111-111111111111')).toBeNull();
-    expect(problem(uuidField, 'not-a-uuid')).toBe('must be a UUID');
+    expect(problem(uuidField, 'not-a-uuid')).toBe('is not a valid reference');
   });
 
   it("give a slug's own problem as the message", () => {
@@ -84,10 +84,10 @@ describe('identifier fields', () => {
   });
 
   it("give a password's own problem, and refuse an oversized one before measuring it", () => {
-    expect(problem(passwordField, 'short')).toBe('must be at least 8 bytes');
+    expect(problem(passwordField, 'short')).toBe('must be at least 8 characters');
     expect(problem(passwordField, 'long enough')).toBeNull();
     expect(problem(passwordField, 'x'.repeat(1_001))).toBe(
-      'must be at most 72 bytes (bcrypt limit)',
+      'must be at most 72 characters (fewer with accented letters or emoji)',
     );
   });
 

@@ -92,6 +92,14 @@ export function AgentDetailPage() {
   return (
     <>
       <PageHeader
+        crumbs={[
+          {
+            label: organization.data?.name ?? 'Organization',
+            to: `/organizations/${organizationId}`,
+          },
+          { label: 'Agents', to: `/agents?org=${organizationId}` },
+          { label: a.name },
+        ]}
         title={
           <Group gap="sm">
             {a.name} <StatusBadge status={a.status} />

@@ -24,6 +24,7 @@ import { downloadText, today } from '../../components/download.ts';
 import { formatNumber } from '../../components/forms.ts';
 import { useListParams } from '../../components/list-params.ts';
 import { ListScreen } from '../../components/ListScreen.tsx';
+import { Truncated } from '../../components/Truncated.tsx';
 import { useOpenedByLink } from '../../components/opened-by-link.ts';
 import { AgentFormModal } from './AgentFormModal.tsx';
 import { CONFIRMED_EVENTS, ConfirmTransition } from './ConfirmTransition.tsx';
@@ -34,28 +35,33 @@ import { MaintenanceBanner } from '../../components/MaintenanceBanner.tsx';
 import { useRememberedOrganization } from './remembered-organization.ts';
 
 const COLUMNS: Column<AgentDto>[] = [
-  { key: 'name', label: 'Name', sort: 'name', render: (a) => <Text fw={500}>{a.name}</Text> },
+  { key: 'name', label: 'Name', sort: 'name', render: (a) => <Truncated text={a.name} fw={500} /> },
   {
     key: 'status',
     label: 'Status',
     sort: 'status',
+    width: 120,
     render: (a) => <StatusBadge status={a.status} />,
   },
-  { key: 'version', label: 'Version', sort: 'agentVersion', render: (a) => a.agentVersion },
+  {
+    key: 'version',
+    label: 'Version',
+    sort: 'agentVersion',
+    width: 110,
+    render: (a) => <Truncated text={a.agentVersion} />,
+  },
   {
     key: 'executions',
-    label: 'Total executions',
+    label: 'Executions',
+    width: 130,
     sort: 'totalExecutions',
     render: (a) => formatNumber(a.totalExecutions),
   },
   {
     key: 'model',
     label: 'Model',
-    render: (a) => (
-      <Text size="sm" c="dimmed">
-        {a.config.model}
-      </Text>
-    ),
+    width: 190,
+    render: (a) => <Truncated text={a.config.model} c="dimmed" />,
   },
 ];
 

@@ -2,11 +2,11 @@ import { BarChart, DonutChart } from '@mantine/charts';
 import {
   Alert,
   Anchor,
+  Button,
   Card,
   ColorSwatch,
   getThemeColor,
   Group,
-  List,
   SimpleGrid,
   Skeleton,
   Stack,
@@ -19,14 +19,22 @@ import {
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconSearch } from '@tabler/icons-react';
 import { useState, type ReactNode } from 'react';
-import { Link } from 'react-router';
-import { AGENT_STATUSES } from '../../../src-shared/domain/agent-machine.ts';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import type { AuditEventDto, FleetOverview } from '../../../src-shared/contract.ts';
+import { AGENT_STATUSES, type AgentStatus } from '../../../src-shared/domain/agent-machine.ts';
+import { auditActionLabel } from '../../../src-shared/domain/audit-vocabulary.ts';
 import { BILLING_STATUSES } from '../../../src-shared/domain/enums.ts';
 import { TIERS } from '../../../src-shared/domain/tiers.ts';
 import { useChannel } from '../../api/hooks.ts';
+import { useSession } from '../../auth/session.tsx';
 import { StatusBadge } from '../../components/badges.tsx';
 import { formatDate, formatNumber } from '../../components/forms.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { Truncated } from '../../components/Truncated.tsx';
+import { targetText } from '../audit/audit-cells.ts';
+import { auditHref } from '../audit/audit-filters.ts';
+import { OwnOrganizationPanel } from './OwnOrganizationPanel.tsx';
+import { fleetLinks, type FleetLinks } from './fleet-links.ts';
 
 const STATUS_CHART_COLOR = {
   draft: 'gray.6',
@@ -36,15 +44,33 @@ const STATUS_CHART_COLOR = {
   error: 'red.6',
 } as const;
 
-function Figure({ label, value, detail }: { label: string; value: string; detail?: string }) {
-  return (
-    <Card withBorder>
+/** A headline figure that opens the list it counts. */
+function Figure({
+  label,
+  value,
+  detail,
+  to,
+}: {
+  label: string;
+  value: string;
+  detail?: ReactNode;
+  to: string | null;
+}) {
+  const body = (
+    <>
       <Text size="sm" c="dimmed">
         {label}
       </Text>
       <Title order={3}>{value}</Title>
       {detail && <Text size="sm">{detail}</Text>}
+    </>
+  );
+  return to ? (
+    <Card withBorder component={Link} to={to} className="fleet-figure">
+      {body}
     </Card>
+  ) : (
+    <Card withBorder>{body}</Card>
   );
 }
 
@@ -59,7 +85,7 @@ function Panel({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
-/** A panel's two-column table of name and figure; `empty` says so when there are no rows. */
+/** A panel's two-column table of name and figure, each name a link to what it counts. */
 function FigureTable({
   label,
   rows,
@@ -76,7 +102,9 @@ function FigureTable({
         {rows.map((row) => (
           <Table.Tr key={row.key}>
             <Table.Td>{row.name}</Table.Td>
-            <Table.Td ta="right">{row.figure}</Table.Td>
+            <Table.Td ta="right" w={110}>
+              {row.figure}
+            </Table.Td>
           </Table.Tr>
         ))}
       </Table.Tbody>
@@ -84,17 +112,92 @@ function FigureTable({
   );
 }
 
-/** Agents by name across every organization the operator may read; a result opens the agent. */
-function FleetSearch() {
-  const [query, setQuery] = useState('');
-  const [debounced] = useDebouncedValue(query.trim(), 250);
+/** The agents found by name, or by the status chosen on the chart: a tidy table, a row per agent. */
+function FoundAgents({
+  query,
+  status,
+  onClear,
+}: {
+  query: string;
+  status: AgentStatus | undefined;
+  onClear: () => void;
+}) {
   const found = useChannel(
     'fleet.searchAgents',
-    { query: debounced, pageSize: 10 },
-    { enabled: debounced.length > 0 },
+    { ...(query ? { query } : {}), ...(status ? { status } : {}), pageSize: 20 },
+    { enabled: query.length > 0 || status !== undefined },
   );
+  if (!query && !status) return null;
+  if (!found.data) return <Skeleton height={60} mt="sm" />;
+  const { items, total } = found.data;
+  const what = status ? `${status} agents` : 'agents';
   return (
-    <Card withBorder>
+    <Stack gap="xs" mt="sm">
+      <Group justify="space-between">
+        <Text size="sm" fw={500}>
+          {total === 0
+            ? `No ${what}${query ? ` named like “${query}”` : ''}.`
+            : `${formatNumber(total)} ${total === 1 ? what.replace(/s$/, '') : what}${
+                query ? ` named like “${query}”` : ''
+              }`}
+        </Text>
+        {status && (
+          <Button size="compact-sm" variant="subtle" onClick={onClear}>
+            Show all statuses
+          </Button>
+        )}
+      </Group>
+      {items.length > 0 && (
+        <Table aria-label="Agents found" layout="fixed" verticalSpacing={6}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Agent</Table.Th>
+              <Table.Th>Organization</Table.Th>
+              <Table.Th w={110}>Status</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {items.map((a) => (
+              <Table.Tr key={a.agentId}>
+                <Table.Td>
+                  <Anchor
+                    component={Link}
+                    to={`/agents/${a.organizationId}/${a.agentId}`}
+                    size="sm"
+                    display="block"
+                    truncate="end"
+                    title={a.name}
+                  >
+                    {a.name}
+                  </Anchor>
+                </Table.Td>
+                <Table.Td>
+                  <Truncated text={a.organizationName} />
+                </Table.Td>
+                <Table.Td>
+                  <StatusBadge status={a.status} />
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+      {total > items.length && (
+        <Text size="sm" c="dimmed">
+          and {formatNumber(total - items.length)} more; type more of the name
+        </Text>
+      )}
+    </Stack>
+  );
+}
+
+/** Agents by name across every organization the operator may read, or by the status the chart opened. */
+function FleetSearch({ status }: { status: AgentStatus | undefined }) {
+  const [, setParams] = useSearchParams();
+  const [query, setQuery] = useState('');
+  const [debounced] = useDebouncedValue(query.trim(), 250);
+  return (
+    <Card withBorder id="agents-found">
       <TextInput
         label="Find an agent in any organization"
         placeholder="Agent name…"
@@ -102,30 +205,305 @@ function FleetSearch() {
         value={query}
         onChange={(e) => setQuery(e.currentTarget.value)}
       />
-      {debounced && found.data && (
-        <List mt="sm" spacing={4} listStyleType="none" aria-label="Agents found">
-          {found.data.items.length === 0 && <Text size="sm">No agent is named like that.</Text>}
-          {found.data.items.map((a) => (
-            <List.Item key={a.agentId}>
-              <Group gap="xs">
-                <Anchor component={Link} to={`/agents/${a.organizationId}/${a.agentId}`}>
-                  {a.name}
-                </Anchor>
-                <Text size="sm" c="dimmed">
-                  {a.organizationName}
-                </Text>
-                <StatusBadge status={a.status} />
-              </Group>
-            </List.Item>
-          ))}
-          {found.data.total > found.data.items.length && (
-            <Text size="sm" c="dimmed">
-              and {found.data.total - found.data.items.length} more; type more of the name
-            </Text>
-          )}
-        </List>
-      )}
+      <FoundAgents query={debounced} status={status} onClear={() => setParams({})} />
     </Card>
+  );
+}
+
+/** Agents by status: each segment, and each line of the legend, opens the agents it counts. */
+function StatusDonut({ overview, links }: { overview: FleetOverview; links: FleetLinks }) {
+  const theme = useMantineTheme();
+  const navigate = useNavigate();
+  const { byStatus, total } = overview.agents;
+  if (total === 0) return <Text size="sm">No agents yet.</Text>;
+  return (
+    <>
+      <div
+        role="img"
+        aria-label={`Agents by status: ${AGENT_STATUSES.map(
+          (status) => `${byStatus[status]} ${status}`,
+        ).join(', ')}`}
+      >
+        <DonutChart
+          data={AGENT_STATUSES.map((status) => ({
+            name: status,
+            value: byStatus[status],
+            color: STATUS_CHART_COLOR[status],
+          }))}
+          withLabelsLine={false}
+          chartLabel={formatNumber(total)}
+          mx="auto"
+          pieProps={{
+            cursor: 'pointer',
+            onClick: (segment: { name?: string }) => {
+              const status = AGENT_STATUSES.find((s) => s === segment.name);
+              if (status) void navigate(links.agentsByStatus(status));
+            },
+          }}
+        />
+      </div>
+      <Group gap="sm" mt="sm" justify="center">
+        {AGENT_STATUSES.map((status) => (
+          <Group key={status} gap={6} wrap="nowrap">
+            {/* the chart's colour beside its name: the text alone says the count */}
+            <ColorSwatch
+              aria-hidden
+              color={getThemeColor(STATUS_CHART_COLOR[status], theme)}
+              size={10}
+              withShadow={false}
+            />
+            <Anchor component={Link} to={links.agentsByStatus(status)} size="sm">
+              {status} {formatNumber(byStatus[status])}
+            </Anchor>
+          </Group>
+        ))}
+      </Group>
+    </>
+  );
+}
+
+/** Organizations by tier: whole numbers on the axis, each bar and its label opening that tier. */
+function TierChart({ overview, links }: { overview: FleetOverview; links: FleetLinks }) {
+  const navigate = useNavigate();
+  const { byTier, total } = overview.organizations;
+  if (total === 0) return <Text size="sm">No organizations yet.</Text>;
+  return (
+    <>
+      <BarChart
+        h={170}
+        data={TIERS.map((tier) => ({ tier, organizations: byTier[tier] }))}
+        dataKey="tier"
+        series={[{ name: 'organizations', color: 'indigo.6', label: 'Organizations' }]}
+        valueFormatter={formatNumber}
+        yAxisProps={{ allowDecimals: false }}
+        barProps={{
+          cursor: 'pointer',
+          onClick: (bar) => {
+            const row = bar.payload as { tier?: string } | undefined;
+            const tier = TIERS.find((t) => t === row?.tier);
+            if (tier) void navigate(links.organizationsByTier(tier));
+          },
+        }}
+      />
+      <Group gap="md" mt="xs" justify="center">
+        {TIERS.map((tier) => (
+          <Anchor key={tier} component={Link} to={links.organizationsByTier(tier)} size="sm">
+            {tier} {formatNumber(byTier[tier])}
+          </Anchor>
+        ))}
+      </Group>
+    </>
+  );
+}
+
+function AgentsInError({ overview }: { overview: FleetOverview }) {
+  if (overview.agentsInError.length === 0) return <Text size="sm">No agent is in error.</Text>;
+  return (
+    <Table aria-label="Agents in error" layout="fixed">
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>Agent</Table.Th>
+          <Table.Th>Organization</Table.Th>
+          <Table.Th w={170}>Since</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {overview.agentsInError.map((a) => (
+          <Table.Tr key={a.agentId}>
+            <Table.Td>
+              <Anchor
+                component={Link}
+                to={`/agents/${a.organizationId}/${a.agentId}`}
+                size="sm"
+                display="block"
+                truncate="end"
+                title={a.name}
+              >
+                {a.name}
+              </Anchor>
+            </Table.Td>
+            <Table.Td>
+              <Anchor
+                component={Link}
+                to={`/organizations/${a.organizationId}`}
+                size="sm"
+                display="block"
+                truncate="end"
+                title={a.organizationName}
+              >
+                {a.organizationName}
+              </Anchor>
+            </Table.Td>
+            <Table.Td>
+              <Text size="sm">{formatDate(a.since)}</Text>
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
+
+/** "Created agent: Support Bot"; an event about no particular record ("Loaded demo data") alone. */
+const eventText = (e: AuditEventDto) =>
+  e.targetId && e.targetType !== 'demo' && e.targetType !== 'tenancy'
+    ? `${auditActionLabel(e.action)}: ${targetText(e)}`
+    : auditActionLabel(e.action);
+
+/** The newest events, each opening the audit log's history of what it is about. */
+function LatestEvents({ events }: { events: AuditEventDto[] }) {
+  if (events.length === 0) return null;
+  return (
+    <Card withBorder>
+      <Group justify="space-between" mb="sm">
+        <Title order={4}>Latest events</Title>
+        <Anchor component={Link} to="/audit" size="sm">
+          Audit log
+        </Anchor>
+      </Group>
+      <Table aria-label="Latest audit events" layout="fixed">
+        <Table.Tbody>
+          {events.map((e) => (
+            <Table.Tr key={e.id}>
+              <Table.Td w={190}>
+                <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                  {formatDate(e.at)}
+                </Text>
+              </Table.Td>
+              <Table.Td w="30%">
+                <Truncated text={e.actorLabel} />
+              </Table.Td>
+              <Table.Td>
+                <Anchor
+                  component={Link}
+                  to={auditHref(
+                    e.targetId
+                      ? { targetType: e.targetType as never, targetId: e.targetId }
+                      : { action: e.action as never },
+                  )}
+                  size="sm"
+                  display="block"
+                  truncate="end"
+                >
+                  {eventText(e)}
+                </Anchor>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Card>
+  );
+}
+
+/** Every organization and agent: for administrators. */
+function FleetWide({ overview: o, status }: { overview: FleetOverview; status?: AgentStatus }) {
+  const { can } = useSession();
+  const links = fleetLinks(o, null);
+  return (
+    <Stack>
+      <FleetSearch status={status} />
+      <SimpleGrid cols={{ base: 2, md: 4 }}>
+        <Figure
+          label="Organizations"
+          value={formatNumber(o.organizations.total)}
+          to="/organizations"
+        />
+        <Figure
+          label="Agents"
+          value={formatNumber(o.agents.total)}
+          detail={
+            <>
+              {formatNumber(o.agents.byStatus.active)} active,{' '}
+              {formatNumber(o.agents.byStatus.error)} in error
+            </>
+          }
+          to={links.agentsByStatus('active')}
+        />
+        <Figure
+          label="At their agent limit"
+          value={formatNumber(o.atLimit)}
+          detail={`${formatNumber(o.nearLimitCount)} at 80 % or more`}
+          to="/organizations?sort=-agentCount"
+        />
+        <Figure
+          label="Tenant schemas behind"
+          value={formatNumber(o.tenancy.behind)}
+          detail={`${formatNumber(o.tenancy.failed.length)} failed to migrate`}
+          to={can('manageTenancy') ? '/tenancy' : null}
+        />
+      </SimpleGrid>
+      <SimpleGrid cols={{ base: 1, lg: 3 }}>
+        <Panel title="Agents by status">
+          <StatusDonut overview={o} links={links} />
+        </Panel>
+        <Panel title="Organizations by tier">
+          <TierChart overview={o} links={links} />
+        </Panel>
+        <Panel title="Billing status">
+          <FigureTable
+            label="Organizations by billing status"
+            rows={BILLING_STATUSES.map((billing) => ({
+              key: billing,
+              name: (
+                <Anchor component={Link} to={links.organizationsByBilling(billing)} size="sm">
+                  {billing}
+                </Anchor>
+              ),
+              figure: formatNumber(o.organizations.byBillingStatus[billing]),
+            }))}
+          />
+        </Panel>
+      </SimpleGrid>
+      <SimpleGrid cols={{ base: 1, lg: 2 }}>
+        <Panel title="Agents in error">
+          <AgentsInError overview={o} />
+        </Panel>
+        <Panel title="Near their agent limit">
+          <FigureTable
+            label="Organizations near their agent limit"
+            empty="No organization is at 80 % of its agent limit."
+            rows={o.nearLimit.map((org) => ({
+              key: org.organizationId,
+              name: (
+                <Anchor
+                  component={Link}
+                  to={`/organizations/${org.organizationId}`}
+                  size="sm"
+                  display="block"
+                  truncate="end"
+                  title={org.name}
+                >
+                  {org.name}
+                </Anchor>
+              ),
+              figure: `${formatNumber(org.agentCount)} of ${formatNumber(org.agentLimit)}`,
+            }))}
+          />
+        </Panel>
+      </SimpleGrid>
+      <LatestEvents events={o.latestAudit} />
+    </Stack>
+  );
+}
+
+/** One's own organization: for developers and users, who see no other. */
+function OwnOrganization({ overview: o }: { overview: FleetOverview }) {
+  const { user } = useSession();
+  const links = fleetLinks(o, user.organizationId);
+  return (
+    <Stack>
+      <OwnOrganizationPanel organizationId={user.organizationId} overview={o} />
+      <SimpleGrid cols={{ base: 1, lg: 2 }}>
+        <Panel title="Agents by status">
+          <StatusDonut overview={o} links={links} />
+        </Panel>
+        <Panel title="Agents in error">
+          <AgentsInError overview={o} />
+        </Panel>
+      </SimpleGrid>
+      <LatestEvents events={o.latestAudit} />
+    </Stack>
   );
 }
 
@@ -135,8 +513,10 @@ function FleetSearch() {
  * the changes every console announces.
  */
 export function FleetPage() {
-  const theme = useMantineTheme();
   const overview = useChannel('fleet.overview', {});
+  const [params] = useSearchParams();
+  const status = AGENT_STATUSES.find((s) => s === params.get('status'));
+  const { user } = useSession();
   if (overview.error) {
     return (
       <Alert color="red" title="Could not load the fleet">
@@ -151,152 +531,16 @@ export function FleetPage() {
         title="Fleet"
         description={
           o?.scope === 'organization'
-            ? 'Your organization at a glance.'
+            ? `${user.organizationName} at a glance.`
             : 'Every organization and agent at a glance.'
         }
       />
       {!o ? (
         <Skeleton height={320} />
+      ) : o.scope === 'organization' ? (
+        <OwnOrganization overview={o} />
       ) : (
-        <Stack>
-          <FleetSearch />
-          <SimpleGrid cols={{ base: 2, md: 4 }}>
-            <Figure label="Organizations" value={formatNumber(o.organizations.total)} />
-            <Figure label="Agents" value={formatNumber(o.agents.total)} />
-            <Figure
-              label="At their agent limit"
-              value={formatNumber(o.atLimit)}
-              detail={`${formatNumber(o.nearLimitCount)} at 80 % or more`}
-            />
-            <Figure
-              label="Tenant schemas behind"
-              value={formatNumber(o.tenancy.behind)}
-              detail={`${formatNumber(o.tenancy.failed.length)} failed to migrate`}
-            />
-          </SimpleGrid>
-          <SimpleGrid cols={{ base: 1, lg: 3 }}>
-            <Panel title="Agents by status">
-              <div
-                role="img"
-                aria-label={`Agents by status: ${AGENT_STATUSES.map(
-                  (status) => `${o.agents.byStatus[status]} ${status}`,
-                ).join(', ')}`}
-              >
-                <DonutChart
-                  data={AGENT_STATUSES.map((status) => ({
-                    name: status,
-                    value: o.agents.byStatus[status],
-                    color: STATUS_CHART_COLOR[status],
-                  }))}
-                  withLabelsLine={false}
-                  chartLabel={formatNumber(o.agents.total)}
-                  mx="auto"
-                />
-              </div>
-              <Group gap="sm" mt="sm" justify="center">
-                {AGENT_STATUSES.map((status) => (
-                  <Group key={status} gap={6} wrap="nowrap">
-                    {/* the chart's colour beside its name: the text alone says the count */}
-                    <ColorSwatch
-                      aria-hidden
-                      color={getThemeColor(STATUS_CHART_COLOR[status], theme)}
-                      size={10}
-                      withShadow={false}
-                    />
-                    <Text size="sm">
-                      {status} {formatNumber(o.agents.byStatus[status])}
-                    </Text>
-                  </Group>
-                ))}
-              </Group>
-            </Panel>
-            <Panel title="Organizations by tier">
-              <BarChart
-                h={180}
-                data={TIERS.map((tier) => ({ tier, organizations: o.organizations.byTier[tier] }))}
-                dataKey="tier"
-                series={[{ name: 'organizations', color: 'indigo.6', label: 'Organizations' }]}
-                valueFormatter={formatNumber}
-              />
-            </Panel>
-            <Panel title="Billing status">
-              <FigureTable
-                label="Organizations by billing status"
-                rows={BILLING_STATUSES.map((status) => ({
-                  key: status,
-                  name: status,
-                  figure: formatNumber(o.organizations.byBillingStatus[status]),
-                }))}
-              />
-            </Panel>
-          </SimpleGrid>
-          <SimpleGrid cols={{ base: 1, lg: 2 }}>
-            <Panel title="Agents in error">
-              {o.agentsInError.length === 0 ? (
-                <Text size="sm">No agent is in error.</Text>
-              ) : (
-                <Table aria-label="Agents in error">
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>Agent</Table.Th>
-                      <Table.Th>Organization</Table.Th>
-                      <Table.Th>Since</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {o.agentsInError.map((a) => (
-                      <Table.Tr key={a.agentId}>
-                        <Table.Td>
-                          <Anchor component={Link} to={`/agents/${a.organizationId}/${a.agentId}`}>
-                            {a.name}
-                          </Anchor>
-                        </Table.Td>
-                        <Table.Td>{a.organizationName}</Table.Td>
-                        <Table.Td>{formatDate(a.since)}</Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              )}
-            </Panel>
-            <Panel title="Near their agent limit">
-              <FigureTable
-                label="Organizations near their agent limit"
-                empty="No organization is at 80 % of its agent limit."
-                rows={o.nearLimit.map((org) => ({
-                  key: org.organizationId,
-                  name: (
-                    <Anchor component={Link} to={`/organizations/${org.organizationId}`}>
-                      {org.name}
-                    </Anchor>
-                  ),
-                  figure: `${org.agentCount} of ${org.agentLimit}`,
-                }))}
-              />
-            </Panel>
-          </SimpleGrid>
-          {o.latestAudit.length > 0 && (
-            <Card withBorder>
-              <Group justify="space-between" mb="sm">
-                <Title order={4}>Latest events</Title>
-                <Anchor component={Link} to="/audit" size="sm">
-                  Audit log
-                </Anchor>
-              </Group>
-              <Table aria-label="Latest audit events">
-                <Table.Tbody>
-                  {o.latestAudit.map((e) => (
-                    <Table.Tr key={e.id}>
-                      <Table.Td>{formatDate(e.at)}</Table.Td>
-                      <Table.Td>{e.actorLabel}</Table.Td>
-                      <Table.Td>{e.action}</Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Card>
-          )}
-        </Stack>
+        <FleetWide overview={o} status={status} />
       )}
     </>
   );

@@ -21,6 +21,7 @@ import { BillingBadge, RoleBadge, TierBadge } from '../../components/badges.tsx'
 import { formatDate, formatNumber } from '../../components/forms.ts';
 import { MaintenanceBanner } from '../../components/MaintenanceBanner.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { axisLabel, topWithRest } from '../../components/top-n.ts';
 import { counted } from '../../../src-shared/plural.ts';
 import { ChangeTierModal } from './ChangeTierModal.tsx';
 import { DeleteOrganizationModal } from './DeleteOrganizationModal.tsx';
@@ -30,6 +31,9 @@ import { MaintenanceModal } from './MaintenanceModal.tsx';
 import { RenameSlugModal } from './RenameSlugModal.tsx';
 import { ExportOrganizationModal } from './ExportOrganizationModal.tsx';
 import { EditOrganizationModal } from './OrganizationFormModal.tsx';
+
+/** Bars in the token chart before the rest are summed into one. */
+const TOP_AGENTS = 8;
 
 export function OrganizationDetailPage() {
   const { id = '' } = useParams();
@@ -57,14 +61,19 @@ export function OrganizationDetailPage() {
     );
   if (!org.data) return <Skeleton height={240} />;
   const o = org.data;
-  const chart = (usage.data?.topAgents ?? []).map((a) => ({
-    agent: a.name,
-    tokens: a.totalTokensUsed,
-  }));
+  const chart = usage.data
+    ? topWithRest(
+        usage.data.topAgents.map((a) => ({ name: a.name, value: a.totalTokensUsed })),
+        { total: usage.data.totalTokensUsed, count: usage.data.agents },
+        TOP_AGENTS,
+        { singular: 'agent' },
+      ).map((row) => ({ agent: row.name, tokens: row.value }))
+    : [];
 
   return (
     <>
       <PageHeader
+        crumbs={[{ label: 'Organizations', to: '/organizations' }, { label: o.name }]}
         title={o.name}
         description={
           <>
@@ -162,20 +171,24 @@ export function OrganizationDetailPage() {
               All agents
             </Anchor>
           </Group>
-          {chart.length === 0 ? (
+          {chart.length === 0 || chart.every((row) => row.tokens === 0) ? (
+            // an empty chart would draw an axis from 0 to 4 over nothing
             <Text c="dimmed" size="sm">
-              No agents yet.
+              {chart.length === 0 ? 'No agents yet.' : 'No agent has used tokens yet.'}
             </Text>
           ) : (
             // agents down the side, so that every bar keeps its name however many there are
             <BarChart
-              h={Math.max(160, chart.length * 32 + 40)}
-              orientation="vertical"
-              yAxisProps={{ interval: 0, width: 140 }}
+              h={40 + chart.length * 30}
               data={chart}
               dataKey="agent"
+              orientation="vertical"
               series={[{ name: 'tokens', color: 'indigo.6', label: 'Tokens used' }]}
               valueFormatter={formatNumber}
+              gridAxis="y"
+              // every bar labelled: names on the side, cut to fit, whole in the tooltip
+              yAxisProps={{ width: 150, interval: 0, tickFormatter: (v: string) => axisLabel(v) }}
+              xAxisProps={{ allowDecimals: false }}
             />
           )}
         </Card>

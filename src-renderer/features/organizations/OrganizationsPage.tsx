@@ -1,32 +1,51 @@
-import { Button, Code, Text } from '@mantine/core';
+import { Button, Select } from '@mantine/core';
 import { IconFileImport } from '@tabler/icons-react';
 import { useDisclosure } from '@mantine/hooks';
 import { useNavigate } from 'react-router';
 import type { OrganizationDto } from '../../../src-shared/dto.ts';
+import { BILLING_STATUSES } from '../../../src-shared/domain/enums.ts';
+import { TIERS } from '../../../src-shared/domain/tiers.ts';
 import { useChannel } from '../../api/hooks.ts';
 import { useSession } from '../../auth/session.tsx';
 import { BillingBadge, TierBadge } from '../../components/badges.tsx';
 import type { Column } from '../../components/DataTable.tsx';
 import { useListParams } from '../../components/list-params.ts';
 import { ListScreen } from '../../components/ListScreen.tsx';
+import { Truncated } from '../../components/Truncated.tsx';
 import { ImportOrganizationModal } from './ImportOrganizationModal.tsx';
 import { CreateOrganizationModal } from './OrganizationFormModal.tsx';
 import { useOpenedByLink } from '../../components/opened-by-link.ts';
 
+const oneOf = <T extends string>(values: readonly T[], value: string | undefined) =>
+  values.find((v) => v === value);
+
 const COLUMNS: Column<OrganizationDto>[] = [
-  { key: 'name', label: 'Name', sort: 'name', render: (o) => <Text fw={500}>{o.name}</Text> },
-  { key: 'slug', label: 'Slug', sort: 'slug', render: (o) => <Code>{o.slug}</Code> },
-  { key: 'tier', label: 'Tier', sort: 'tier', render: (o) => <TierBadge tier={o.tier} /> },
+  { key: 'name', label: 'Name', sort: 'name', render: (o) => <Truncated text={o.name} fw={500} /> },
+  {
+    key: 'slug',
+    label: 'Slug',
+    sort: 'slug',
+    render: (o) => <Truncated text={o.slug} ff="monospace" />,
+  },
+  {
+    key: 'tier',
+    label: 'Tier',
+    sort: 'tier',
+    width: 140,
+    render: (o) => <TierBadge tier={o.tier} />,
+  },
   {
     key: 'billing',
     label: 'Billing status',
     sort: 'billingStatus',
+    width: 150,
     render: (o) => <BillingBadge status={o.billingStatus} />,
   },
   {
     key: 'agents',
     label: 'Agents',
     sort: 'agentCount',
+    width: 110,
     render: (o) => `${o.agentCount} / ${o.agentLimit}`,
   },
 ];
@@ -38,9 +57,14 @@ export function OrganizationsPage() {
   useOpenedByLink('new', create.open);
   const [importing, importer] = useDisclosure(false);
   const params = useListParams({ sort: 'name' });
-  const query = useChannel('organizations.list', params.list, {
-    placeholderData: (previous) => previous,
-  });
+  const tier = oneOf(TIERS, params.param('tier'));
+  const billingStatus = oneOf(BILLING_STATUSES, params.param('billingStatus'));
+  const filters = { ...(tier ? { tier } : {}), ...(billingStatus ? { billingStatus } : {}) };
+  const query = useChannel(
+    'organizations.list',
+    { ...params.list, ...filters },
+    { placeholderData: (previous) => previous },
+  );
   return (
     <>
       <ListScreen
@@ -58,7 +82,29 @@ export function OrganizationsPage() {
             </Button>
           )
         }
-        csv={{ table: 'organizations' }}
+        csv={{ table: 'organizations', filters }}
+        filters={
+          <>
+            <Select
+              aria-label="Filter by tier"
+              placeholder="Any tier"
+              data={[...TIERS]}
+              value={tier ?? null}
+              onChange={(value) => params.setParam('tier', value ?? undefined)}
+              clearable
+              w={140}
+            />
+            <Select
+              aria-label="Filter by billing status"
+              placeholder="Any billing status"
+              data={[...BILLING_STATUSES]}
+              value={billingStatus ?? null}
+              onChange={(value) => params.setParam('billingStatus', value ?? undefined)}
+              clearable
+              w={190}
+            />
+          </>
+        }
         columns={COLUMNS}
         query={query}
         params={params}

@@ -6,7 +6,6 @@ import {
   Stack,
   Switch,
   TagsInput,
-  Text,
   Textarea,
   TextInput,
 } from '@mantine/core';
@@ -34,6 +33,7 @@ import type { Column } from '../../components/DataTable.tsx';
 import { showFieldErrors, submitWith } from '../../components/forms.ts';
 import { useListParams } from '../../components/list-params.ts';
 import { ListScreen } from '../../components/ListScreen.tsx';
+import { Truncated } from '../../components/Truncated.tsx';
 import { RowActions } from '../../components/RowActions.tsx';
 import { confirmDelete } from '../../components/confirm-delete.tsx';
 import { FormActions } from '../../components/FormActions.tsx';
@@ -213,7 +213,12 @@ export function SkillsPage() {
         ),
     });
   const columns: Column<SkillDto>[] = [
-    { key: 'name', label: 'Name', sort: 'name', render: (s) => <Text fw={500}>{s.name}</Text> },
+    {
+      key: 'name',
+      label: 'Name',
+      sort: 'name',
+      render: (s) => <Truncated text={s.name} fw={500} />,
+    },
     {
       key: 'category',
       label: 'Category',
@@ -224,12 +229,14 @@ export function SkillsPage() {
       key: 'tier',
       label: 'Tier required',
       sort: 'tierRequired',
+      width: 150,
       render: (s) => <TierBadge tier={s.tierRequired} />,
     },
     {
       key: 'official',
       label: 'Official',
       sort: 'isOfficial',
+      width: 130,
       render: (s) =>
         s.isOfficial ? (
           <Badge leftSection={<IconRosetteDiscountCheck size={12} />} variant="light" color="teal">
@@ -242,15 +249,12 @@ export function SkillsPage() {
     {
       key: 'tools',
       label: 'Tools',
-      render: (s) => (
-        <Text size="sm" c="dimmed">
-          {s.tools.join(', ') || '—'}
-        </Text>
-      ),
+      render: (s) => <Truncated text={s.tools.join(', ') || '—'} c="dimmed" />,
     },
     {
       key: 'actions',
       label: '',
+      width: 64,
       render: (s) => (
         <RowActions
           name={s.name}

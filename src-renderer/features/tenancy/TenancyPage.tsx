@@ -1,6 +1,18 @@
-import { Alert, Badge, Button, Code, Group, Progress, Stack, Table, Text } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Code,
+  Group,
+  Progress,
+  Stack,
+  Table,
+  Text,
+} from '@mantine/core';
 import { IconCalculator, IconRefresh } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
+import { Link } from 'react-router';
 import type { MigrationProgress } from '../../../src-shared/channels.ts';
 import { AGENT_STATUSES, type AgentStatus } from '../../../src-shared/domain/agent-machine.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
@@ -111,7 +123,13 @@ export function TenancyPage() {
             {tenants.map((t) => (
               <Table.Tr key={t.organizationId}>
                 <Table.Td>
-                  <Code>{t.schema}</Code>
+                  <Anchor
+                    component={Link}
+                    to={`/organizations/${t.organizationId}`}
+                    aria-label={`${t.schema}: open its organization`}
+                  >
+                    <Code>{t.schema}</Code>
+                  </Anchor>
                 </Table.Td>
                 <Table.Td>{t.appliedMigrations}</Table.Td>
                 <Table.Td>

@@ -1,4 +1,4 @@
-import { Badge, Button, Group, Select, Stack, Text } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Select, Stack, Text } from '@mantine/core';
 import {
   IconCheck,
   IconKey,
@@ -7,7 +7,9 @@ import {
   IconPencil,
   IconTrash,
 } from '@tabler/icons-react';
-import { useCallback, useState } from 'react';
+import { useCallback, useState, type MouseEvent } from 'react';
+import { Link } from 'react-router';
+import type { UserListItem } from '../../../src-shared/contract.ts';
 import { setsSomeoneElsesPassword } from '../../../src-shared/domain/permissions.ts';
 import type { UserDto } from '../../../src-shared/dto.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
@@ -18,6 +20,7 @@ import type { Column } from '../../components/DataTable.tsx';
 import { formatDate } from '../../components/forms.ts';
 import { useListParams } from '../../components/list-params.ts';
 import { ListScreen } from '../../components/ListScreen.tsx';
+import { Truncated } from '../../components/Truncated.tsx';
 import { useOpenedByLink } from '../../components/opened-by-link.ts';
 import { RowActions } from '../../components/RowActions.tsx';
 import { BulkBar } from '../../components/BulkBar.tsx';
@@ -93,14 +96,14 @@ export function UsersPage() {
   /** One's own password is changed with the current one: the row offers that instead. */
   const setsTheirs = (user: UserDto) => setsSomeoneElsesPassword(myself, user.id).allowed;
 
-  const columns: Column<UserDto>[] = [
+  const columns: Column<UserListItem>[] = [
     {
       key: 'email',
       label: 'Email',
       sort: 'email',
       render: (u) => (
-        <Stack gap={4} align="flex-start">
-          <Text fw={500}>{u.email}</Text>
+        <Stack gap={4} align="flex-start" maw="100%">
+          <Truncated text={u.email} fw={500} maxWidth="100%" />
           {u.lockedUntil && (
             <Group gap="xs" wrap="nowrap">
               <Badge
@@ -130,12 +133,47 @@ export function UsersPage() {
         </Stack>
       ),
     },
-    { key: 'name', label: 'Name', sort: 'name', render: (u) => u.name ?? '—' },
-    { key: 'role', label: 'Role', sort: 'role', render: (u) => <RoleBadge role={u.role} /> },
+    {
+      key: 'name',
+      label: 'Name',
+      sort: 'name',
+      width: 130,
+      render: (u) => <Truncated text={u.name ?? '—'} />,
+    },
+    ...(organizationId
+      ? []
+      : [
+          {
+            key: 'organization',
+            label: 'Organization',
+            render: (u: UserListItem) => (
+              <Anchor
+                component={Link}
+                to={`/organizations/${u.organizationId}`}
+                size="sm"
+                display="block"
+                truncate="end"
+                maw={220}
+                title={u.organizationName}
+                onClick={(e: MouseEvent) => e.stopPropagation()}
+              >
+                {u.organizationName}
+              </Anchor>
+            ),
+          },
+        ]),
+    {
+      key: 'role',
+      label: 'Role',
+      sort: 'role',
+      width: 100,
+      render: (u) => <RoleBadge role={u.role} />,
+    },
     {
       key: 'confirmed',
       label: 'Confirmed at',
       sort: 'confirmedAt',
+      width: 180,
       render: (u) =>
         u.confirmedAt ? (
           formatDate(u.confirmedAt)
@@ -148,6 +186,7 @@ export function UsersPage() {
     {
       key: 'actions',
       label: '',
+      width: 56,
       render: (u) => (
         <RowActions
           name={u.email}
