@@ -134,7 +134,17 @@ async function fanOut(
     batch: TenantAtLevel[],
   ): Promise<void> => {
     const slugs = batch.map((tenant) => tenant.slug);
-    await hold.claim('slug', slugs);
+    try {
+      await hold.claim('slug', slugs);
+    } catch (error) {
+      // never worked on outside maintenance: each is reported, the others go on
+      const message = `could not be put in maintenance: ${error instanceof Error ? error.message : String(error)}`;
+      for (const slug of slugs) {
+        failed.push({ slug, schema: tenantSchemaName(slug), message });
+        report(slug, true);
+      }
+      return;
+    }
     try {
       await inTenantBatch(fork, slugs, pass.batch(batch));
       for (const slug of slugs) report(slug, false);
