@@ -42,7 +42,16 @@ const TARGET_OPTIONS = Object.entries(AUDIT_TARGETS).map(([value, label]) => ({ 
 function NameLink({ text, href }: { text: string; href: string | null }) {
   if (!href) return <Truncated text={text} />;
   return (
-    <Anchor component={Link} to={href} size="sm" display="block" truncate="end" title={text}>
+    // 24 px tall at least: a target beside the filter button (WCAG 2.2 target size)
+    <Anchor
+      component={Link}
+      to={href}
+      size="sm"
+      display="block"
+      truncate="end"
+      title={text}
+      lh="24px"
+    >
       {text}
     </Anchor>
   );
@@ -60,6 +69,7 @@ function OrganizationLine({ event }: { event: AuditEventDto }) {
         display="block"
         truncate="end"
         title={event.organizationName}
+        lh="24px"
       >
         {event.organizationName}
       </Anchor>
@@ -75,7 +85,7 @@ function OrganizationLine({ event }: { event: AuditEventDto }) {
 function OnlyThis({ label, onClick }: { label: string; onClick: () => void }) {
   return (
     <Tooltip label={label}>
-      <ActionIcon variant="subtle" size="sm" aria-label={label} onClick={onClick}>
+      <ActionIcon variant="subtle" size="md" aria-label={label} onClick={onClick}>
         <IconFilter size={14} aria-hidden />
       </ActionIcon>
     </Tooltip>
@@ -229,7 +239,7 @@ export function AuditPage() {
                     </Text>
                   </Table.Td>
                   <Table.Td>
-                    <Group gap={2} wrap="nowrap">
+                    <Group gap={6} wrap="nowrap">
                       <NameLink text={e.actorLabel} href={actorHref(e)} />
                       {e.actorId && !filters.actorId && (
                         <OnlyThis
@@ -243,7 +253,7 @@ export function AuditPage() {
                     <Text size="sm">{auditActionLabel(e.action)}</Text>
                   </Table.Td>
                   <Table.Td>
-                    <Group gap={2} wrap="nowrap">
+                    <Group gap={6} wrap="nowrap">
                       <NameLink text={targetText(e)} href={targetHref(e)} />
                       {e.targetId && !filters.targetId && (
                         <OnlyThis
