@@ -152,7 +152,8 @@ const optionalIn = (channel: ChannelName): ReadonlySet<string> =>
  * sign-in, or as the current one when changing it) is audited and counted
  * towards the lock before it is answered.
  */
-const WRITES_WHEN_REFUSED = new Set(['auth.signIn', 'auth.changePassword']);
+// a wrong password is counted by the sign-in throttle and audited, whichever channel took it
+const WRITES_WHEN_REFUSED = new Set(['auth.signIn', 'auth.changePassword', 'auth.reauthenticate']);
 
 /** The JSON kind of a value: the contract never takes two kinds for one field but null. */
 const kindOf = (value: unknown) =>
@@ -326,8 +327,11 @@ describe('fuzzing', () => {
         '\u0000',
       ),
     );
+    // a well-formed sign-out ends the run's one session (a row in the database now), and with it
+    // every later input's chance to be judged on its own
+    const judged = CHANNEL_NAMES.filter((channel) => channel !== 'auth.signOut');
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...CHANNEL_NAMES), bodies, async (channel, body) => {
+      fc.asyncProperty(fc.constantFrom(...judged), bodies, async (channel, body) => {
         const response = await fetch(`http://127.0.0.1:${server.port}/rpc/${channel}`, {
           method: 'POST',
           headers,
@@ -423,6 +427,8 @@ const FREE_TEXT = new Set([
 /** Fields of a closed shape (identifiers, slugs, addresses, enumerations, URLs) that no SQL payload fits. */
 const CLOSED_SHAPE = new Set([
   'id',
+  'upload',
+  'data',
   'organizationId',
   'agentId',
   'skillId',
