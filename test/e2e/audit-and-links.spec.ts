@@ -109,7 +109,8 @@ test('each figure of the Fleet overview opens the list it counts', async ({ brow
   const billing = page.getByRole('table', { name: 'Organizations by billing status' });
   await billing.getByRole('link', { name: 'trial' }).click();
   await expect(page).toHaveURL(/\/organizations\?billingStatus=trial$/);
-  const organizations = page.getByRole('table', { name: 'Organizations' });
+  // exact: the overview's own tables are named "Organizations by …" and must not match meanwhile
+  const organizations = page.getByRole('table', { name: 'Organizations', exact: true });
   await expect(organizations.getByRole('row').nth(1)).toContainText('trial');
   await expect(organizations).not.toContainText('suspended');
   await expect(page.getByRole('combobox', { name: 'Filter by billing status' })).toHaveValue(

@@ -51,7 +51,10 @@ test("Tenancy → Structure names a tenant's drift in words and applies the safe
   await expect(card).toContainText('index agents_name_trgm_idx: missing');
   await expect(card).toContainText('agents.description: missing column');
   await expect(admin.getByRole('table', { name: 'Catalog figures' })).toContainText('Lock table');
-  await expect(admin.getByRole('table', { name: 'Largest tenants' })).toContainText(schema);
+  // the top 20 of every tenant in this run's shared database: which ones depends on the other specs
+  const largest = admin.getByRole('table', { name: 'Largest tenants' });
+  await expect(largest).toContainText(/org_/);
+  expect(await largest.getByRole('row').count()).toBeLessThanOrEqual(21);
   await snapSizes(admin, 'tenancy-structure');
 
   const repair = card.getByRole('button', { name: 'Apply the safe repair' });
