@@ -87,8 +87,8 @@ export function createRouter(deps: RouterDeps): Router {
   );
 
   /** The slot's session and its user as they are now (kept or read); `use` marks it used. */
-  const current = async (slot: SessionSlot, use: boolean): Promise<Current> => {
-    const found = await sessions.find(slot.sessionId, use);
+  const current = async (secret: string | undefined, use: boolean): Promise<Current> => {
+    const found = await sessions.find(secret, use);
     if (found.state !== 'live')
       return {
         signedIn: null,
@@ -110,8 +110,13 @@ export function createRouter(deps: RouterDeps): Router {
     channel: Parameters<typeof registry.call>[0],
     input: unknown,
   ) => {
-    const { signedIn, session, ended } = await current(slot, true);
-    if (!session) slot.sessionId = undefined;
+    let held = slot.sessionId;
+    let now = await current(held, true);
+    // another call of this window replaced the session meanwhile (a password change): use its
+    // replacement, and never forget a secret the window has moved on from only
+    if (!now.session && slot.sessionId !== held) now = await current((held = slot.sessionId), true);
+    if (!now.session && slot.sessionId === held) slot.sessionId = undefined;
+    const { signedIn, session, ended } = now;
     const kind = slot.kind ?? 'headless';
     /** The secret the window holds once the call has succeeded (a sign-in, a replacement). */
     let next: string | null = null;
@@ -159,7 +164,7 @@ export function createRouter(deps: RouterDeps): Router {
     system: registry.system,
     sessions,
     async mayReceive(slot, event) {
-      const { signedIn } = await current(slot, false);
+      const { signedIn } = await current(slot.sessionId, false);
       return mayHear(signedIn?.actor ?? ANONYMOUS_ACTOR, event);
     },
     tenantFailures,
