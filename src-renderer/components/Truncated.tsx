@@ -1,4 +1,5 @@
-import { Text, Tooltip, type TextProps } from '@mantine/core';
+import { Anchor, Text, Tooltip, type TextProps } from '@mantine/core';
+import { Link } from 'react-router';
 
 /**
  * A name that may be long, in a table cell: one line, cut with "…" at the
@@ -16,5 +17,14 @@ export function Truncated({
         {text}
       </Text>
     </Tooltip>
+  );
+}
+
+/** A name that leads to its page, cut to its column with the whole name on hover. */
+export function TruncatedLink({ to, text }: { to: string; text: string }) {
+  return (
+    <Anchor component={Link} to={to} size="sm" display="block" truncate="end" title={text}>
+      {text}
+    </Anchor>
   );
 }

@@ -30,7 +30,7 @@ import { useSession } from '../../auth/session.tsx';
 import { StatusBadge } from '../../components/badges.tsx';
 import { formatDate, formatNumber } from '../../components/forms.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
-import { Truncated } from '../../components/Truncated.tsx';
+import { Truncated, TruncatedLink } from '../../components/Truncated.tsx';
 import { targetText } from '../audit/audit-cells.ts';
 import { auditHref } from '../audit/audit-filters.ts';
 import { OwnOrganizationPanel } from './OwnOrganizationPanel.tsx';
@@ -160,16 +160,7 @@ function FoundAgents({
             {items.map((a) => (
               <Table.Tr key={a.agentId}>
                 <Table.Td>
-                  <Anchor
-                    component={Link}
-                    to={`/agents/${a.organizationId}/${a.agentId}`}
-                    size="sm"
-                    display="block"
-                    truncate="end"
-                    title={a.name}
-                  >
-                    {a.name}
-                  </Anchor>
+                  <TruncatedLink to={`/agents/${a.organizationId}/${a.agentId}`} text={a.name} />
                 </Table.Td>
                 <Table.Td>
                   <Truncated text={a.organizationName} />
@@ -311,28 +302,10 @@ function AgentsInError({ overview }: { overview: FleetOverview }) {
         {overview.agentsInError.map((a) => (
           <Table.Tr key={a.agentId}>
             <Table.Td>
-              <Anchor
-                component={Link}
-                to={`/agents/${a.organizationId}/${a.agentId}`}
-                size="sm"
-                display="block"
-                truncate="end"
-                title={a.name}
-              >
-                {a.name}
-              </Anchor>
+              <TruncatedLink to={`/agents/${a.organizationId}/${a.agentId}`} text={a.name} />
             </Table.Td>
             <Table.Td>
-              <Anchor
-                component={Link}
-                to={`/organizations/${a.organizationId}`}
-                size="sm"
-                display="block"
-                truncate="end"
-                title={a.organizationName}
-              >
-                {a.organizationName}
-              </Anchor>
+              <TruncatedLink to={`/organizations/${a.organizationId}`} text={a.organizationName} />
             </Table.Td>
             <Table.Td>
               <Text size="sm">{formatDate(a.since)}</Text>
@@ -465,18 +438,7 @@ function FleetWide({ overview: o, status }: { overview: FleetOverview; status?: 
             empty="No organization is at 80 % of its agent limit."
             rows={o.nearLimit.map((org) => ({
               key: org.organizationId,
-              name: (
-                <Anchor
-                  component={Link}
-                  to={`/organizations/${org.organizationId}`}
-                  size="sm"
-                  display="block"
-                  truncate="end"
-                  title={org.name}
-                >
-                  {org.name}
-                </Anchor>
-              ),
+              name: <TruncatedLink to={`/organizations/${org.organizationId}`} text={org.name} />,
               figure: `${formatNumber(org.agentCount)} of ${formatNumber(org.agentLimit)}`,
             }))}
           />
