@@ -754,13 +754,19 @@ export const contract = {
 
   'fleet.overview': { input: none, output: out<FleetOverview>() },
   'fleet.searchAgents': {
-    input: z.strictObject({
-      /** Part of the name; may be left out when a status is given. */
-      query: text().trim().max(100).optional(),
-      status: agentStatusField.optional(),
-      page: z.number().int().min(1).max(1_000_000).default(1),
-      pageSize: z.number().int().min(1).max(50).default(20),
-    }),
+    input: z
+      .strictObject({
+        /** Part of the name; may be left out when a status is given. */
+        query: text().trim().max(100).optional(),
+        status: agentStatusField.optional(),
+        page: z.number().int().min(1).max(1_000_000).default(1),
+        pageSize: z.number().int().min(1).max(50).default(20),
+      })
+      // a search with neither would read every agent of every tenant
+      .refine((input) => (input.query ?? '').length > 0 || input.status !== undefined, {
+        error: 'is required',
+        path: ['query'],
+      }),
     output: out<Page<FleetAgentDto>>(),
   },
 

@@ -7,7 +7,6 @@ import type {
 import { AGENT_STATUSES, type AgentStatus } from '../../src-shared/domain/agent-machine.ts';
 import { BILLING_STATUSES, type BillingStatus } from '../../src-shared/domain/enums.ts';
 import { scopeOf } from '../../src-shared/domain/permissions.ts';
-import { AppError } from '../../src-shared/errors.ts';
 import { TIERS, type Tier } from '../../src-shared/domain/tiers.ts';
 import type { Page } from '../../src-shared/dto.ts';
 import { quotedTenantSchema } from '../db/identifiers.ts';
@@ -133,11 +132,6 @@ export async function searchAgents(
 ): Promise<Page<FleetAgentDto>> {
   const scope = scopeOf(w.actor, 'readAgents');
   const query = input.query || undefined;
-  if (query === undefined && input.status === undefined) {
-    throw new AppError('VALIDATION', 'Type part of an agent’s name, or choose a status', {
-      query: 'is required',
-    });
-  }
   const conditions: [string, unknown][] = [
     ...(query === undefined
       ? []
