@@ -262,6 +262,45 @@ describe('the audit of a call', () => {
   });
 });
 
+describe('the audit of database work', () => {
+  it('records what the work reported, once, with its outcome, when it succeeded', async () => {
+    const org = await h.org('records-export', 'pro');
+    const report = await h.ok(h.admin(), 'organizations.export', { id: org.id });
+    const rows = await h.db.sql<{ target_id: string; organization_id: string; changes: object }>(
+      "select target_id, organization_id, changes from audit_events where action = 'organizations.export' and organization_id = $1",
+      [org.id],
+    );
+    expect(rows).toEqual([
+      {
+        target_id: report.file?.path ?? report.file?.name,
+        organization_id: org.id,
+        changes: {
+          slug: { to: 'records-export' },
+          tables: { to: report.tables },
+          rows: { to: report.rows },
+          bytes: { to: report.file?.bytes },
+          outcome: { to: 'succeeded' },
+        },
+      },
+    ]);
+  });
+
+  it('records nothing for work that withholds its row (a chunk of an import)', async () => {
+    const before = await h.db.sql(
+      "select id from audit_events where action = 'organizations.import'",
+    );
+    await h.ok(h.admin(), 'organizations.import', {
+      step: 'chunk',
+      upload: MISSING,
+      index: 0,
+      data: Buffer.from('first bytes').toString('base64'),
+    });
+    expect(
+      await h.db.sql("select id from audit_events where action = 'organizations.import'"),
+    ).toEqual(before);
+  });
+});
+
 describe('a call on an organization in maintenance', () => {
   it('refuses its writes and another maintenance, and lets the call that ends it through', async () => {
     const org = await h.org('records-maintenance', 'pro');
@@ -271,6 +310,9 @@ describe('a call on an organization in maintenance', () => {
       reason: 'restoring',
     });
     const refused = { ok: false, error: { code: 'MAINTENANCE' } };
+    // reads are answered as ever
+    expect((await h.ok(h.admin(), 'organizations.get', { id: org.id })).id).toBe(org.id);
+    expect((await h.ok(h.admin(), 'agents.list', { organizationId: org.id })).total).toBe(0);
     expect(
       await h.call(h.admin(), 'agents.create', {
         organizationId: org.id,

@@ -67,7 +67,12 @@ const admitted = (channel: Channel, input: object, f: Frame) =>
 describe('admission', () => {
   it('asks a user whose password someone else set to change it first, except on the channels that allow it', async () => {
     const f = frame(user('admin'), 0, true);
-    expect(await codeOf(() => admitted('users.list', {}, f))).toBe('PASSWORD_CHANGE_REQUIRED');
+    await expect(admitted('users.list', {}, f)).rejects.toThrow(
+      new AppError(
+        'PASSWORD_CHANGE_REQUIRED',
+        'Choose a new password first: the current one was set by someone else',
+      ),
+    );
     expect(await codeOf(() => admitted('auth.me', {}, f))).toBe('allowed');
   });
 
