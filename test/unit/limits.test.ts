@@ -68,6 +68,10 @@ describe('the shared limits', () => {
       reason: 'An agent that is draft cannot pause; allowed: deploy',
       wayForward: 'Reload to see its current status',
     });
+    expect(
+      decideTransition({ name: 'Acme', billingStatus: 'active' }, 'active', 'resume').refusal
+        ?.reason,
+    ).toBe('An agent that is active cannot resume; allowed: pause, fail');
   });
 });
 
