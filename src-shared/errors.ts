@@ -9,6 +9,8 @@ export const ERROR_CODES = [
   'LOCKED',
   'PASSWORD_CHANGE_REQUIRED',
   'REAUTH_REQUIRED',
+  /** A code from the authenticator app is due: after a right password, or (mustEnrollSecondFactor) one must be set up. */
+  'SECOND_FACTOR_REQUIRED',
   'UNAVAILABLE',
   /** A tenant under an operation (or put in maintenance by an administrator): its message holds the reason. */
   'MAINTENANCE',

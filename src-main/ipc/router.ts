@@ -126,11 +126,12 @@ export function createRouter(deps: RouterDeps): Router {
         id: session.id,
         startedAt: session.startedAt,
         reauthenticatedAt: session.reauthenticatedAt,
+        pendingSecondFactor: session.pendingSecondFactor,
       },
       files: slot.files,
-      signedIn: async (em, user) => {
+      signedIn: async (em, user, pendingSecondFactor = false) => {
         if (session) await sessions.end(em, session.id, 'Signed in again in this window');
-        next = await sessions.open(em, user.id, kind);
+        next = await sessions.open(em, user.id, kind, undefined, pendingSecondFactor);
       },
       renewed: async (em) => {
         if (!session) return;
@@ -152,6 +153,10 @@ export function createRouter(deps: RouterDeps): Router {
       if (next !== null) slot.sessionId = next;
       return result;
     } catch (error) {
+      // a right password whose second factor is due: the window waits for the code in its session
+      if (next !== null && isAppError(error) && error.code === 'SECOND_FACTOR_REQUIRED') {
+        slot.sessionId = next;
+      }
       // a session that just ran out says why, instead of a bare "sign in"
       if (ended && isAppError(error) && error.code === 'UNAUTHENTICATED') {
         throw new AppError('UNAUTHENTICATED', ended);
@@ -164,8 +169,10 @@ export function createRouter(deps: RouterDeps): Router {
     system: registry.system,
     sessions,
     async mayReceive(slot, event) {
-      const { signedIn } = await current(slot.sessionId, false);
-      return mayHear(signedIn?.actor ?? ANONYMOUS_ACTOR, event);
+      const { signedIn, session } = await current(slot.sessionId, false);
+      // nobody is signed in until the second factor's code is
+      const actor = session?.pendingSecondFactor ? null : signedIn?.actor;
+      return mayHear(actor ?? ANONYMOUS_ACTOR, event);
     },
     tenantFailures,
     async dispatch(slot, channel, rawInput) {
