@@ -104,7 +104,10 @@ function boundedConfig<T extends Record<string, unknown>>(config: T, ctx: z.Refi
   }
   const json = JSON.stringify(config);
   if (utf8ByteLength(json) > MAX_CONFIG_BYTES) {
-    ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_CONFIG_BYTES / 1024} KB in all` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be at most ${MAX_CONFIG_BYTES / 1024} KB in all`,
+    });
   }
   if (json.includes('\\u0000')) {
     ctx.addIssue({ code: 'custom', message: 'must not contain NUL characters' });

@@ -143,7 +143,9 @@ describe("an agent's configuration", () => {
     const keys = (n: number) =>
       Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i]));
     expect(problem(agentConfigField, { ...CONFIG, ...keys(47) })).toBeNull();
-    expect(problem(agentConfigField, { ...CONFIG, ...keys(48) })).toBe('must have at most 50 settings');
+    expect(problem(agentConfigField, { ...CONFIG, ...keys(48) })).toBe(
+      'must have at most 50 settings',
+    );
   });
 
   it('holds at most 16,384 bytes as JSON, counted in UTF-8', () => {
