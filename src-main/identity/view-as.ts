@@ -72,8 +72,7 @@ export async function viewAs(
 ): Promise<null> {
   const { session, user: me } = w.caller;
   if (!session || !me) throw new AppError('UNAUTHENTICATED', 'Sign in to continue');
-  if (user.id === me.id)
-    throw new AppError('FORBIDDEN', 'You see the console as yourself already');
+  if (user.id === me.id) throw new AppError('FORBIDDEN', 'You see the console as yourself already');
   if (user.role === 'admin')
     throw new AppError(
       'FORBIDDEN',
