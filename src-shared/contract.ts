@@ -26,6 +26,7 @@ import {
 } from './domain/fields.ts';
 import type { AgentEvent, AgentStatus } from './domain/agent-machine.ts';
 import { agentDocumentField, type AgentDocument } from './domain/agent-document.ts';
+import { AGENT_LIMIT_FILTERS } from './domain/limits.ts';
 import type { EffectivePrompt } from './domain/effective-prompt.ts';
 import type { BillingStatus, Role } from './domain/enums.ts';
 import type { Tier } from './domain/tiers.ts';
@@ -461,7 +462,11 @@ const organizationsListInput = listInput([
   'billingStatus',
   'agentCount',
   'createdAt',
-]).extend({ tier: tierField.optional(), billingStatus: billingStatusField.optional() });
+]).extend({
+  tier: tierField.optional(),
+  billingStatus: billingStatusField.optional(),
+  agentLimit: z.enum(AGENT_LIMIT_FILTERS).optional(),
+});
 const usersListInput = listInput(['email', 'name', 'role', 'confirmedAt', 'createdAt']).extend({
   organizationId: uuidField.optional(),
 });

@@ -484,6 +484,14 @@ test('shows the audit log and settings', async ({ browser }) => {
   await snap(admin, 'audit');
   await go(admin, 'Settings');
   await expect(admin.getByText('Data directory')).toBeVisible();
+  // the toggle is the saved choice, which DATABASE_URL overrides: said so above it
+  await expect(
+    admin.getByText(
+      process.env.E2E_DATABASE_URL
+        ? 'Saved choice, used by a start without DATABASE_URL'
+        : 'Saved choice, used from the next start',
+    ),
+  ).toBeVisible();
   await snap(admin, 'settings');
 });
 
