@@ -64,6 +64,12 @@ export interface SessionUser {
   mustChangePassword: boolean;
 }
 
+/** Who is signed in, and whom they are viewing the console as (auth.viewAs), if anyone. */
+export interface Me extends SessionUser {
+  /** Every call is this user's, read-only (READ_ONLY_VIEW), until auth.endViewAs or 30 minutes. */
+  viewingAs: SessionUser | null;
+}
+
 /** What an organization's agents have used, summed over all of them since they were created. */
 export interface OrganizationUsage {
   organizationId: string;
@@ -507,7 +513,7 @@ export const contract = {
     output: out<SessionUser>(),
   },
   'auth.signOut': { input: none, output: out<null>() },
-  'auth.me': { input: none, output: out<SessionUser | null>() },
+  'auth.me': { input: none, output: out<Me | null>() },
   'auth.firstRun': { input: none, output: out<boolean>() },
   'auth.createFirstAdmin': {
     input: z.strictObject({
@@ -527,6 +533,11 @@ export const contract = {
     input: z.strictObject({ password: text().max(1_000), code: text().max(20).optional() }),
     output: out<null>(),
   },
+  'auth.viewAs': {
+    input: z.strictObject({ userId: uuidField, reason: reasonField }),
+    output: out<null>(),
+  },
+  'auth.endViewAs': { input: none, output: out<null>() },
   'sessions.list': { input: none, output: out<SessionDto[]>() },
   'sessions.end': { input: byId, output: out<null>() },
   'sessions.endOthers': { input: none, output: out<{ ended: number }>() },
