@@ -15,6 +15,8 @@ export const CHANNEL_NAMES = [
   'auth.confirmSecondFactor',
   'auth.verifySecondFactor',
   'auth.disableSecondFactor',
+  'auth.viewAs',
+  'auth.endViewAs',
   'sessions.list',
   'sessions.end',
   'sessions.endOthers',

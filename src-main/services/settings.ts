@@ -1,7 +1,7 @@
 import type { ParsedInput, SettingsDto } from '../../src-shared/contract.ts';
 import { AppError } from '../../src-shared/errors.ts';
 import { DatabaseVersionError, maskUrl, probeServer } from '../db/connection.ts';
-import { messageWithUrlMasked } from '../db/connection-string.ts';
+import { connectionFailureInWords } from './db-errors.ts';
 import { readStoredSettings, writeStoredSettings } from '../db/saved-settings.ts';
 import { diff, recordAudit } from './audit.ts';
 import { acceptUrlFromPage } from './url-from-page.ts';
@@ -67,8 +67,11 @@ export async function testDatabase(
   } catch (error) {
     if (error instanceof DatabaseVersionError)
       throw new AppError('VALIDATION', error.message, { url: error.message });
-    const reason = messageWithUrlMasked(error, input.url) || 'unknown error';
-    throw new AppError('VALIDATION', `Could not connect: ${reason}`, { url: 'could not connect' });
+    throw new AppError(
+      'VALIDATION',
+      `Could not connect: ${connectionFailureInWords(error, input.url)}`,
+      { url: 'could not connect' },
+    );
   }
 }
 

@@ -27,6 +27,8 @@ export interface World {
   /** A new admin session each time: some calls (changePassword) end the admin's other sessions. */
   admin(): SessionSlot;
   inputs: Record<ChannelName, (scope: Scope) => Promise<Input>>;
+  /** Inputs whose making is slow (a scratch database, a user's password hash), for calls refused unread. */
+  refusedUnread: Partial<Record<ChannelName, Input>>;
 }
 
 const unique = () => randomBytes(4).toString('hex');
@@ -119,6 +121,9 @@ export async function buildWorld(h: Harness, prefix: string): Promise<World> {
     // a session already signed in has no code to give: the call changes nothing
     'auth.verifySecondFactor': withoutOrganization(async () => ({ code: '123456' })),
     'auth.disableSecondFactor': withoutOrganization(async () => ({})),
+    'auth.viewAs': async (s) => ({ userId: target[s].userId, reason: 'Ticket 42: what they see' }),
+    // with no view to end, it answers at once
+    'auth.endViewAs': withoutOrganization(async () => ({})),
     'sessions.list': withoutOrganization(async () => ({})),
     // a session of someone else's: nobody ends another's session this way
     'sessions.end': withoutOrganization(async () => {
@@ -300,5 +305,9 @@ export async function buildWorld(h: Harness, prefix: string): Promise<World> {
     'csv.export': async (s) => ({ table: 'agents', organizationId: org[s].id, sort: '-name' }),
     'demo.load': withoutOrganization(async () => ({})),
   };
-  return { org, userIds, target, skillId, admin, inputs };
+  const refusedUnread: World['refusedUnread'] = {
+    'database.move': { url: 'postgres://nobody@127.0.0.1:1/never' },
+    'users.delete': { id: target.own.userId },
+  };
+  return { org, userIds, target, skillId, admin, inputs, refusedUnread };
 }

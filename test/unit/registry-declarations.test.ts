@@ -36,6 +36,9 @@ const NEEDS: Record<ChannelName, string> = {
   // the code that finishes a sign-in: the one call a session waiting for it may make
   'auth.verifySecondFactor': 'none - - beforeSecondFactor:code',
   'auth.disableSecondFactor': 'write user - stepUp',
+  // a view as someone else is the session's, started and ended on the record (identity/view-as.ts)
+  'auth.viewAs': 'write user user',
+  'auth.endViewAs': 'write - - whileViewingAs',
   'sessions.list': 'read - -',
   'sessions.end': 'write user -',
   'sessions.endOthers': 'write user -',
@@ -123,6 +126,7 @@ function declared(channel: ChannelName): string {
     maintenance?: { reason: string };
     duringMaintenance?: boolean;
     stepUp?: unknown;
+    whileViewingAs?: boolean;
   };
   const audit =
     reg.audit === undefined
@@ -139,6 +143,7 @@ function declared(channel: ChannelName): string {
     reg.maintenance ? `maintenance:${reg.maintenance.reason}` : null,
     reg.duringMaintenance === true ? 'duringMaintenance' : null,
     reg.stepUp === true ? 'stepUp' : reg.stepUp ? 'stepUpWhen' : null,
+    reg.whileViewingAs === true ? 'whileViewingAs' : null,
   ].filter((extra) => extra !== null);
   return [reg.scope, audit, reg.load ?? '-', ...extras].join(' ');
 }
@@ -197,7 +202,7 @@ describe('what the registry decides from the input', () => {
 
 describe('the session channels', () => {
   const work = (user: object | null, signOut: () => void) =>
-    ({ caller: { user, signOut } }) as unknown as Work;
+    ({ caller: { user, signOut, viewingAs: null } }) as unknown as Work;
 
   it('signs the caller out and answers null', async () => {
     let signedOut = 0;
@@ -206,9 +211,9 @@ describe('the session channels', () => {
     expect(signedOut).toBe(1);
   });
 
-  it('answers auth.me with the caller’s user', async () => {
+  it('answers auth.me with the caller’s user, viewing nobody else', async () => {
     const me = { id: 'u', email: 'ops@x.test' };
     const run = REGISTRY['auth.me'].run as (w: Work) => Promise<unknown>;
-    expect(await run(work(me, () => undefined))).toBe(me);
+    expect(await run(work(me, () => undefined))).toEqual({ ...me, viewingAs: null });
   });
 });

@@ -76,6 +76,12 @@ interface Common<C extends Channel> {
    */
   beforeSecondFactor?: 'code' | 'enrollment';
   /**
+   * A write callable while the session views the console as another user
+   * (auth.endViewAs): every other write, and every audited call, answers
+   * READ_ONLY_VIEW then.
+   */
+  whileViewingAs?: true;
+  /**
    * Step-up (identity/step-up.ts): the password (and the second factor's
    * code where set up) entered in this session in the last 5 minutes, or
    * REAUTH_REQUIRED; always, or when the input says.
