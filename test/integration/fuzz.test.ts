@@ -427,12 +427,14 @@ const FREE_TEXT = new Set([
   'confirmSlug',
   'query',
   'search',
+  'reason',
 ]);
 
 /** Fields of a closed shape (identifiers, slugs, addresses, enumerations, URLs) that no SQL payload fits. */
 const CLOSED_SHAPE = new Set([
   'code',
   'recoveryCode',
+  'userId',
   'id',
   'upload',
   'data',
