@@ -11,6 +11,8 @@ export const AUDIT_ACTIONS = {
   'auth.lockout': 'Locked out after failed sign-ins',
   'auth.changePassword': 'Changed own password',
   'auth.reauthenticate': 'Entered password again',
+  'auth.viewAs': 'Began viewing the console as',
+  'auth.endViewAs': 'Stopped viewing the console as',
   'sessions.end': 'Ended own session',
   'sessions.endOthers': 'Ended own other sessions',
   'organizations.create': 'Created organization',

@@ -118,7 +118,7 @@ function renderConsole(role: Role) {
   renderWithMantine(
     <QueryClientProvider client={client}>
       <MemoryRouter initialEntries={['/start']}>
-        <SessionProvider user={user}>
+        <SessionProvider me={{ ...user, viewingAs: null }}>
           <Routes>
             <Route element={<AppLayout />}>
               <Route path="*" element={<Where />} />
