@@ -11,6 +11,8 @@ export const CHANNEL_NAMES = [
   'auth.createFirstAdmin',
   'auth.changePassword',
   'auth.reauthenticate',
+  'auth.viewAs',
+  'auth.endViewAs',
   'sessions.list',
   'sessions.end',
   'sessions.endOthers',

@@ -27,6 +27,7 @@ import {
 } from './domain/fields.ts';
 import type { AgentEvent, AgentStatus } from './domain/agent-machine.ts';
 import { agentDocumentField, type AgentDocument } from './domain/agent-document.ts';
+import { AGENT_LIMIT_FILTERS } from './domain/limits.ts';
 import type { EffectivePrompt } from './domain/effective-prompt.ts';
 import type { BillingStatus, Role } from './domain/enums.ts';
 import type { Tier } from './domain/tiers.ts';
@@ -62,6 +63,12 @@ export interface SessionUser {
   organizationName: string;
   /** Someone else set the password: every channel but auth.me, auth.changePassword and auth.signOut answers PASSWORD_CHANGE_REQUIRED until it is changed. */
   mustChangePassword: boolean;
+}
+
+/** Who is signed in, and whom they are viewing the console as (auth.viewAs), if anyone. */
+export interface Me extends SessionUser {
+  /** Every call is this user's, read-only (READ_ONLY_VIEW), until auth.endViewAs or 30 minutes. */
+  viewingAs: SessionUser | null;
 }
 
 /** What an organization's agents have used, summed over all of them since they were created. */
@@ -458,7 +465,11 @@ const organizationsListInput = listInput([
   'billingStatus',
   'agentCount',
   'createdAt',
-]).extend({ tier: tierField.optional(), billingStatus: billingStatusField.optional() });
+]).extend({
+  tier: tierField.optional(),
+  billingStatus: billingStatusField.optional(),
+  agentLimit: z.enum(AGENT_LIMIT_FILTERS).optional(),
+});
 const usersListInput = listInput(['email', 'name', 'role', 'confirmedAt', 'createdAt']).extend({
   organizationId: uuidField.optional(),
 });
@@ -505,7 +516,7 @@ export const contract = {
     output: out<SessionUser>(),
   },
   'auth.signOut': { input: none, output: out<null>() },
-  'auth.me': { input: none, output: out<SessionUser | null>() },
+  'auth.me': { input: none, output: out<Me | null>() },
   'auth.firstRun': { input: none, output: out<boolean>() },
   'auth.createFirstAdmin': {
     input: z.strictObject({
@@ -525,6 +536,11 @@ export const contract = {
     input: z.strictObject({ password: text().max(1_000), code: text().max(20).optional() }),
     output: out<null>(),
   },
+  'auth.viewAs': {
+    input: z.strictObject({ userId: uuidField, reason: reasonField }),
+    output: out<null>(),
+  },
+  'auth.endViewAs': { input: none, output: out<null>() },
   'sessions.list': { input: none, output: out<SessionDto[]>() },
   'sessions.end': { input: byId, output: out<null>() },
   'sessions.endOthers': { input: none, output: out<{ ended: number }>() },

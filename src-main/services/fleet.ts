@@ -6,6 +6,7 @@ import type {
 } from '../../src-shared/contract.ts';
 import { AGENT_STATUSES, type AgentStatus } from '../../src-shared/domain/agent-machine.ts';
 import { BILLING_STATUSES, type BillingStatus } from '../../src-shared/domain/enums.ts';
+import { NEAR_AGENT_LIMIT } from '../../src-shared/domain/limits.ts';
 import { scopeOf } from '../../src-shared/domain/permissions.ts';
 import { TIERS, type Tier } from '../../src-shared/domain/tiers.ts';
 import type { Page } from '../../src-shared/dto.ts';
@@ -22,7 +23,6 @@ import type { Work } from './work.ts';
  * reads them, one at a time.
  */
 
-const NEAR_LIMIT = 0.8;
 const LISTED = 20;
 
 /** Each organization's agents by status (public migration 6, kept by agent_index's triggers). */
@@ -37,7 +37,7 @@ export async function fleetOverview(w: Work): Promise<FleetOverview> {
   const em = w.em;
   const inScope = scope === null ? '' : 'where o.id = ?';
   const params = scope === null ? [] : [scope];
-  const nearLimitWhere = `agent_limit > 0 and agent_count >= ceil(agent_limit * ${NEAR_LIMIT})`;
+  const nearLimitWhere = `agent_limit > 0 and agent_count >= ceil(agent_limit * ${NEAR_AGENT_LIMIT})`;
   // four reads side by side, each on a connection of its own; the first is one pass over the
   // organizations: tiers, billing, agents by status, limits, tenancy
   const [groups, nearLimit, errors, latestEvents] = await Promise.all([

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { ParsedInput, SettingsDto } from '../../src-shared/contract.ts';
 import { AppError } from '../../src-shared/errors.ts';
 import { DatabaseVersionError, maskUrl, probeServer } from '../db/connection.ts';
-import { messageWithUrlMasked } from '../db/connection-string.ts';
+import { connectionFailureInWords } from './db-errors.ts';
 import { keptDailyBackups, readStoredSettings, writeStoredSettings } from '../db/saved-settings.ts';
 import { diff } from './audit.ts';
 import { acceptUrlFromPage } from './url-from-page.ts';
@@ -37,8 +37,11 @@ export async function testDatabase(
   } catch (error) {
     if (error instanceof DatabaseVersionError)
       throw new AppError('VALIDATION', error.message, { url: error.message });
-    const reason = messageWithUrlMasked(error, input.url) || 'unknown error';
-    throw new AppError('VALIDATION', `Could not connect: ${reason}`, { url: 'could not connect' });
+    throw new AppError(
+      'VALIDATION',
+      `Could not connect: ${connectionFailureInWords(error, input.url)}`,
+      { url: 'could not connect' },
+    );
   }
 }
 

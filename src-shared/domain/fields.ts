@@ -107,12 +107,15 @@ const knownConfig = {
 /** Keys beyond the known three: the spec's config is an open map, bounded in size. */
 function boundedConfig<T extends Record<string, unknown>>(config: T, ctx: z.RefinementCtx): void {
   if (Object.keys(config).length > MAX_CONFIG_KEYS) {
-    ctx.addIssue({ code: 'custom', message: `must have at most ${MAX_CONFIG_KEYS} keys` });
+    ctx.addIssue({ code: 'custom', message: `must have at most ${MAX_CONFIG_KEYS} settings` });
     return;
   }
   const json = JSON.stringify(config);
   if (utf8ByteLength(json) > MAX_CONFIG_BYTES) {
-    ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_CONFIG_BYTES} bytes as JSON` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be at most ${MAX_CONFIG_BYTES / 1024} KB in all`,
+    });
   }
   if (json.includes('\\u0000')) {
     ctx.addIssue({ code: 'custom', message: 'must not contain NUL characters' });

@@ -73,8 +73,9 @@ export function SettingsPage() {
             {/* the toggle is the saved choice, which the environment may override: said so, the
                 two lines never seem to disagree */}
             <Text size="sm" fw={500} id="saved-database-choice">
-              Saved choice, used from the next start
-              {s?.databaseSource === 'DATABASE_URL' && ' while DATABASE_URL is not set'}
+              {s?.databaseSource === 'DATABASE_URL'
+                ? 'Saved choice, used by a start without DATABASE_URL'
+                : 'Saved choice, used from the next start'}
             </Text>
             <SegmentedControl
               aria-label="Database"
