@@ -6,6 +6,7 @@ import {
   agentStatusField,
   auditActionField,
   auditTargetField,
+  dailyBackupsKeptField,
   instantField,
   text,
   billingStatusField,
@@ -62,6 +63,12 @@ export interface SessionUser {
   organizationName: string;
   /** Someone else set the password: every channel but auth.me, auth.changePassword and auth.signOut answers PASSWORD_CHANGE_REQUIRED until it is changed. */
   mustChangePassword: boolean;
+}
+
+/** Who is signed in, and whom they are viewing the console as (auth.viewAs), if anyone. */
+export interface Me extends SessionUser {
+  /** Every call is this user's, read-only (READ_ONLY_VIEW), until auth.endViewAs or 30 minutes. */
+  viewingAs: SessionUser | null;
 }
 
 /** What an organization's agents have used, summed over all of them since they were created. */
@@ -303,6 +310,8 @@ export interface SettingsDto {
   appVersion: string;
   /** Where this start backed the embedded database up before migrating it; null when it did not. */
   startupBackup: string | null;
+  /** How many daily backups of the embedded database are kept in `<dataDir>/backups`. */
+  dailyBackupsKept: number;
 }
 
 const databaseUrlField = z
@@ -507,7 +516,7 @@ export const contract = {
     output: out<SessionUser>(),
   },
   'auth.signOut': { input: none, output: out<null>() },
-  'auth.me': { input: none, output: out<SessionUser | null>() },
+  'auth.me': { input: none, output: out<Me | null>() },
   'auth.firstRun': { input: none, output: out<boolean>() },
   'auth.createFirstAdmin': {
     input: z.strictObject({
@@ -527,6 +536,11 @@ export const contract = {
     input: z.strictObject({ password: text().max(1_000), code: text().max(20).optional() }),
     output: out<null>(),
   },
+  'auth.viewAs': {
+    input: z.strictObject({ userId: uuidField, reason: reasonField }),
+    output: out<null>(),
+  },
+  'auth.endViewAs': { input: none, output: out<null>() },
   'sessions.list': { input: none, output: out<SessionDto[]>() },
   'sessions.end': { input: byId, output: out<null>() },
   'sessions.endOthers': { input: none, output: out<{ ended: number }>() },
@@ -794,6 +808,10 @@ export const contract = {
       z.strictObject({ mode: z.literal('embedded') }),
       z.strictObject({ mode: z.literal('url'), url: databaseUrlField }),
     ]),
+    output: out<SettingsDto>(),
+  },
+  'settings.saveBackups': {
+    input: z.strictObject({ keep: dailyBackupsKeptField }),
     output: out<SettingsDto>(),
   },
 

@@ -9,6 +9,8 @@ export const ERROR_CODES = [
   'LOCKED',
   'PASSWORD_CHANGE_REQUIRED',
   'REAUTH_REQUIRED',
+  /** A write while an administrator views the console as another user (auth.viewAs): nothing is changed. */
+  'READ_ONLY_VIEW',
   'UNAVAILABLE',
   /** A tenant under an operation (or put in maintenance by an administrator): its message holds the reason. */
   'MAINTENANCE',

@@ -11,13 +11,13 @@ export interface SignedIn {
   actor: Actor;
 }
 
-export function actorOf(user: User): Actor {
+export function actorOf(user: User | SessionUser): Actor {
   return {
     kind: 'user',
     id: user.id,
     email: user.email,
     role: user.role,
-    organizationId: user.organization.id,
+    organizationId: 'organizationId' in user ? user.organizationId : user.organization.id,
   };
 }
 

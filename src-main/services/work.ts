@@ -82,8 +82,13 @@ export interface CallerSession {
 
 /** The caller's window: its session and where its files go. */
 export interface Caller {
+  /** Who signed in (while viewing as someone, still the administrator: the call's actor is the other). */
   user: SessionUser | null;
   session: CallerSession | null;
+  /** The user whose view the session shows (identity/view-as.ts): every write is refused. */
+  viewingAs: { user: SessionUser; reason: string } | null;
+  /** Why the session's view ended, when this call found it over: the window may still show it. */
+  viewEnded: string | null;
   files: FileTarget | undefined;
   /** Opens a new session for the user in `em` (signing in); the window holds it once the call succeeds. */
   signedIn(em: EntityManager, user: SessionUser): Promise<void>;

@@ -26,6 +26,8 @@ export interface World {
   /** A new admin session each time: some calls (changePassword) end the admin's other sessions. */
   admin(): SessionSlot;
   inputs: Record<ChannelName, (scope: Scope) => Promise<Input>>;
+  /** Inputs whose making is slow (a scratch database, a user's password hash), for calls refused unread. */
+  refusedUnread: Partial<Record<ChannelName, Input>>;
 }
 
 const unique = () => randomBytes(4).toString('hex');
@@ -103,6 +105,9 @@ export async function buildWorld(h: Harness, prefix: string): Promise<World> {
       newPassword: PASSWORD,
     })),
     'auth.reauthenticate': withoutOrganization(async () => ({ password: PASSWORD })),
+    'auth.viewAs': async (s) => ({ userId: target[s].userId, reason: 'Ticket 42: what they see' }),
+    // with no view to end, it answers at once
+    'auth.endViewAs': withoutOrganization(async () => ({})),
     'sessions.list': withoutOrganization(async () => ({})),
     // a session of someone else's: nobody ends another's session this way
     'sessions.end': withoutOrganization(async () => {
@@ -272,6 +277,7 @@ export async function buildWorld(h: Harness, prefix: string): Promise<World> {
     'settings.get': withoutOrganization(async () => ({})),
     'settings.testDatabase': withoutOrganization(async () => ({ url: h.db.url })),
     'settings.saveDatabase': withoutOrganization(async () => ({ mode: 'url', url: h.db.url })),
+    'settings.saveBackups': withoutOrganization(async () => ({ keep: 7 })),
     'database.move': withoutOrganization(async () => {
       const target = await createScratchDatabase(inject('serverUrl'), 'fp_matrix_move');
       onTestFinished(() => target.drop());
@@ -281,5 +287,9 @@ export async function buildWorld(h: Harness, prefix: string): Promise<World> {
     'csv.export': async (s) => ({ table: 'agents', organizationId: org[s].id, sort: '-name' }),
     'demo.load': withoutOrganization(async () => ({})),
   };
-  return { org, userIds, target, skillId, admin, inputs };
+  const refusedUnread: World['refusedUnread'] = {
+    'database.move': { url: 'postgres://nobody@127.0.0.1:1/never' },
+    'users.delete': { id: target.own.userId },
+  };
+  return { org, userIds, target, skillId, admin, inputs, refusedUnread };
 }

@@ -30,6 +30,9 @@ const NEEDS: Record<ChannelName, string> = {
   'auth.changePassword': 'write user - beforePasswordChange',
   // the password again opens 5 minutes for the guarded channels (identity/step-up.ts)
   'auth.reauthenticate': 'none - -',
+  // a view as someone else is the session's, started and ended on the record (identity/view-as.ts)
+  'auth.viewAs': 'write user user',
+  'auth.endViewAs': 'write - - whileViewingAs',
   'sessions.list': 'read - -',
   'sessions.end': 'write user -',
   'sessions.endOthers': 'write user -',
@@ -94,6 +97,7 @@ const NEEDS: Record<ChannelName, string> = {
   'settings.get': 'none - -',
   'settings.testDatabase': 'none - -',
   'settings.saveDatabase': 'none op:database -',
+  'settings.saveBackups': 'none op:file -',
   'database.move': 'none op:database - stepUp',
   'database.backup': 'none op:file -',
   'csv.export': 'none - -',
@@ -113,6 +117,7 @@ function declared(channel: ChannelName): string {
     maintenance?: { reason: string };
     duringMaintenance?: boolean;
     stepUp?: unknown;
+    whileViewingAs?: boolean;
   };
   const audit =
     reg.audit === undefined
@@ -128,6 +133,7 @@ function declared(channel: ChannelName): string {
     reg.maintenance ? `maintenance:${reg.maintenance.reason}` : null,
     reg.duringMaintenance === true ? 'duringMaintenance' : null,
     reg.stepUp === true ? 'stepUp' : reg.stepUp ? 'stepUpWhen' : null,
+    reg.whileViewingAs === true ? 'whileViewingAs' : null,
   ].filter((extra) => extra !== null);
   return [reg.scope, audit, reg.load ?? '-', ...extras].join(' ');
 }
@@ -186,7 +192,7 @@ describe('what the registry decides from the input', () => {
 
 describe('the session channels', () => {
   const work = (user: object | null, signOut: () => void) =>
-    ({ caller: { user, signOut } }) as unknown as Work;
+    ({ caller: { user, signOut, viewingAs: null } }) as unknown as Work;
 
   it('signs the caller out and answers null', async () => {
     let signedOut = 0;
@@ -195,9 +201,9 @@ describe('the session channels', () => {
     expect(signedOut).toBe(1);
   });
 
-  it('answers auth.me with the caller’s user', async () => {
+  it('answers auth.me with the caller’s user, viewing nobody else', async () => {
     const me = { id: 'u', email: 'ops@x.test' };
     const run = REGISTRY['auth.me'].run as (w: Work) => Promise<unknown>;
-    expect(await run(work(me, () => undefined))).toBe(me);
+    expect(await run(work(me, () => undefined))).toEqual({ ...me, viewingAs: null });
   });
 });

@@ -69,6 +69,12 @@ interface Common<C extends Channel> {
   /** Callable while the caller must still change a password someone else set. */
   beforePasswordChange?: true;
   /**
+   * A write callable while the session views the console as another user
+   * (auth.endViewAs): every other write, and every audited call, answers
+   * READ_ONLY_VIEW then.
+   */
+  whileViewingAs?: true;
+  /**
    * Step-up (identity/step-up.ts): the password entered in this session in
    * the last 5 minutes, or REAUTH_REQUIRED; always, or when the input says.
    * Asked once the caller is known to be allowed, so a refusal stays one.
