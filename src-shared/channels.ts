@@ -70,6 +70,7 @@ export const CHANNEL_NAMES = [
   'settings.get',
   'settings.testDatabase',
   'settings.saveDatabase',
+  'settings.saveBackups',
   'database.move',
   'database.backup',
   'csv.export',

@@ -6,6 +6,7 @@ import {
   agentStatusField,
   auditActionField,
   auditTargetField,
+  dailyBackupsKeptField,
   instantField,
   text,
   billingStatusField,
@@ -309,6 +310,8 @@ export interface SettingsDto {
   appVersion: string;
   /** Where this start backed the embedded database up before migrating it; null when it did not. */
   startupBackup: string | null;
+  /** How many daily backups of the embedded database are kept in `<dataDir>/backups`. */
+  dailyBackupsKept: number;
 }
 
 const databaseUrlField = z
@@ -805,6 +808,10 @@ export const contract = {
       z.strictObject({ mode: z.literal('embedded') }),
       z.strictObject({ mode: z.literal('url'), url: databaseUrlField }),
     ]),
+    output: out<SettingsDto>(),
+  },
+  'settings.saveBackups': {
+    input: z.strictObject({ keep: dailyBackupsKeptField }),
     output: out<SettingsDto>(),
   },
 

@@ -157,8 +157,8 @@ export async function changeTier(
       .join(', ');
     throw new AppError(
       'LIMIT_REACHED',
-      `${organization.name}'s agents use skills the ${input.tier} tier does not include: ${list}. ` +
-        `Keep the ${needed.tierRequired} tier or detach them first.`,
+      `${organization.name}'s agents use ${stranded.length === 1 ? 'a skill' : 'skills'} the ${input.tier} tier does not include: ${list}. ` +
+        `Keep the ${needed.tierRequired} tier or detach ${stranded.length === 1 ? 'it' : 'them'} first.`,
       { tier: `attached skills need the ${needed.tierRequired} tier` },
     );
   }

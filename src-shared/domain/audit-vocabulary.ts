@@ -50,6 +50,7 @@ export const AUDIT_ACTIONS = {
   'tenancy.stopRollout': 'Stopped the rollout',
   'tenancy.repair': 'Repaired tenant structure',
   'settings.saveDatabase': 'Saved database setting',
+  'settings.saveBackups': 'Saved daily backups setting',
   'database.move': 'Moved the database',
   'database.backup': 'Backed up the database',
   'database.restore': 'Restored the database',

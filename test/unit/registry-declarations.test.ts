@@ -97,6 +97,7 @@ const NEEDS: Record<ChannelName, string> = {
   'settings.get': 'none - -',
   'settings.testDatabase': 'none - -',
   'settings.saveDatabase': 'none op:database -',
+  'settings.saveBackups': 'none op:file -',
   'database.move': 'none op:database - stepUp',
   'database.backup': 'none op:file -',
   'csv.export': 'none - -',

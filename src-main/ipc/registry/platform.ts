@@ -4,7 +4,7 @@ import { exportCsv } from '../../services/csv-export.ts';
 import { loadDemoData } from '../../services/demo-data.ts';
 import { backupNow, moveToServer } from '../../services/database-transfer.ts';
 import { fleetOverview, recount, searchAgents } from '../../services/fleet.ts';
-import { getSettings, saveDatabase, testDatabase } from '../../services/settings.ts';
+import { getSettings, saveBackups, saveDatabase, testDatabase } from '../../services/settings.ts';
 import { checkTenancy, repairTenancy } from '../../services/structure.ts';
 import { migrateAll, tenancyStatus } from '../../services/tenancy.ts';
 import { continueRollout, endRollout, rollout } from '../../services/rollouts.ts';
@@ -50,6 +50,12 @@ export const platformChannels = declare({
     scope: 'none',
     audit: { operation: 'database' },
     run: saveDatabase,
+  },
+  'settings.saveBackups': {
+    access: 'manageSettings',
+    scope: 'none',
+    audit: { operation: 'file' },
+    run: saveBackups,
   },
   'database.move': {
     access: 'manageSettings',
