@@ -76,6 +76,7 @@ export const CHANNEL_NAMES = [
   'settings.requireSecondFactor',
   'settings.testDatabase',
   'settings.saveDatabase',
+  'settings.saveBackups',
   'database.move',
   'database.backup',
   'csv.export',

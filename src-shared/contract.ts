@@ -6,6 +6,7 @@ import {
   agentStatusField,
   auditActionField,
   auditTargetField,
+  dailyBackupsKeptField,
   instantField,
   text,
   billingStatusField,
@@ -335,6 +336,8 @@ export interface SettingsDto {
   startupBackup: string | null;
   /** Administrators must use two-step sign-in (shared by every console on the database). */
   requireAdminSecondFactor: boolean;
+  /** How many daily backups of the embedded database are kept in `<dataDir>/backups`. */
+  dailyBackupsKept: number;
 }
 
 const databaseUrlField = z
@@ -850,6 +853,10 @@ export const contract = {
       z.strictObject({ mode: z.literal('embedded') }),
       z.strictObject({ mode: z.literal('url'), url: databaseUrlField }),
     ]),
+    output: out<SettingsDto>(),
+  },
+  'settings.saveBackups': {
+    input: z.strictObject({ keep: dailyBackupsKeptField }),
     output: out<SettingsDto>(),
   },
 

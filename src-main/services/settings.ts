@@ -1,15 +1,17 @@
+import { join } from 'node:path';
 import type { ParsedInput, SettingsDto } from '../../src-shared/contract.ts';
 import { AppError } from '../../src-shared/errors.ts';
 import { DatabaseVersionError, maskUrl, probeServer } from '../db/connection.ts';
 import { connectionFailureInWords } from './db-errors.ts';
-import { readStoredSettings, writeStoredSettings } from '../db/saved-settings.ts';
+import { keptDailyBackups, readStoredSettings, writeStoredSettings } from '../db/saved-settings.ts';
 import { diff, recordAudit } from './audit.ts';
 import { acceptUrlFromPage } from './url-from-page.ts';
 import type { Work } from './work.ts';
 
 export async function getSettings(w: Work): Promise<SettingsDto> {
   const env = w.runtime.environment;
-  const saved = (await readStoredSettings(env.dataDir)).database;
+  const stored = await readStoredSettings(env.dataDir);
+  const saved = stored.database;
   const [policy] = await w.em.execute<{ require_admin_second_factor: boolean }[]>(
     'select require_admin_second_factor from public.security_policy',
   );
@@ -24,6 +26,7 @@ export async function getSettings(w: Work): Promise<SettingsDto> {
     appVersion: env.appVersion,
     startupBackup: env.startupBackup,
     requireAdminSecondFactor: policy?.require_admin_second_factor === true,
+    dailyBackupsKept: keptDailyBackups(stored),
   };
 }
 
@@ -98,6 +101,25 @@ export async function saveDatabase(
   });
   if (input.mode === 'url') await testDatabase(w, { url: input.url });
   settings.database = chosen;
+  await writeStoredSettings(dataDir, settings);
+  return getSettings(w);
+}
+
+/**
+ * How many daily backups to keep; the scheduler reads it at its next backup,
+ * which removes the oldest past the new number.
+ */
+export async function saveBackups(
+  w: Work,
+  input: ParsedInput<'settings.saveBackups'>,
+): Promise<SettingsDto> {
+  const dataDir = w.runtime.environment.dataDir;
+  const settings = await readStoredSettings(dataDir);
+  w.audit({
+    targetId: join(dataDir, 'backups'),
+    changes: diff({ keep: keptDailyBackups(settings) }, { keep: input.keep }),
+  });
+  settings.backups = { ...settings.backups, keep: input.keep };
   await writeStoredSettings(dataDir, settings);
   return getSettings(w);
 }

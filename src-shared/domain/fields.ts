@@ -67,6 +67,14 @@ export const promptField = z
   .min(1, { error: 'is required' })
   .max(MAX_PROMPT, { error: `must be at most ${MAX_PROMPT} characters` });
 
+/** How many daily backups of the embedded database are kept (settings.json `backups.keep`). */
+export const DAILY_BACKUPS_KEPT = { byDefault: 7, min: 1, max: 365 } as const;
+export const dailyBackupsKeptField = z
+  .number()
+  .int({ error: 'must be a whole number' })
+  .min(DAILY_BACKUPS_KEPT.min, { error: `must be at least ${DAILY_BACKUPS_KEPT.min}` })
+  .max(DAILY_BACKUPS_KEPT.max, { error: `must be at most ${DAILY_BACKUPS_KEPT.max}` });
+
 export const tierField = z.enum(TIERS);
 export const roleField = z.enum(ROLES);
 export const billingStatusField = z.enum(BILLING_STATUSES);

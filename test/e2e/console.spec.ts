@@ -504,6 +504,21 @@ test('shows the audit log and settings', async ({ browser }) => {
     ),
   ).toBeVisible();
   await snap(admin, 'settings');
+
+  // how many daily backups are kept, from the keyboard: a wrong number is said before it is sent
+  const kept = admin.getByLabel('Daily backups kept');
+  await pressUntilFocused(admin, 'Tab', kept);
+  await expect(kept).toHaveValue('7');
+  await admin.keyboard.press('ControlOrMeta+A');
+  await admin.keyboard.type('400');
+  await expect(admin.getByText('Daily backups kept must be at most 365')).toBeVisible();
+  await expect(admin.getByRole('button', { name: 'Save number kept' })).toBeDisabled();
+  await snap(admin, 'settings-backups-kept-refused');
+  await admin.keyboard.press('ControlOrMeta+A');
+  await admin.keyboard.type('14');
+  await admin.keyboard.press('Enter');
+  await toast(admin, 'Daily backups: the newest 14 are kept');
+  await expect(kept).toHaveValue('14');
 });
 
 test('deletes an organization by retyping the slug, and its schema is gone', async ({

@@ -180,6 +180,7 @@ describe('secrets never leave the main process', () => {
       await moveTarget.drop();
     }
     await call('settings.saveDatabase', { mode: 'embedded' });
+    await call('settings.saveBackups', { keep: 10 });
     await call('users.delete', { id: user.id });
     const archive = (await call('organizations.export', { id: other.id })).data as unknown as {
       file: { path: string };

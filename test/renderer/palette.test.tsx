@@ -120,7 +120,7 @@ function renderConsole(role: Role) {
   renderWithMantine(
     <QueryClientProvider client={client}>
       <MemoryRouter initialEntries={['/start']}>
-        <SessionProvider user={user}>
+        <SessionProvider me={{ ...user, viewingAs: null }}>
           <Routes>
             <Route element={<AppLayout />}>
               <Route path="*" element={<Where />} />

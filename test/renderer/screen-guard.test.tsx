@@ -25,7 +25,7 @@ function renderAt(path: string, role: Role) {
   renderWithMantine(
     <QueryClientProvider client={new QueryClient()}>
       <MemoryRouter initialEntries={[path]}>
-        <SessionProvider user={user}>
+        <SessionProvider me={{ ...user, viewingAs: null }}>
           <ScreenGuard>
             <p>the screen itself</p>
           </ScreenGuard>

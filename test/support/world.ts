@@ -296,6 +296,7 @@ export async function buildWorld(h: Harness, prefix: string): Promise<World> {
     'settings.requireSecondFactor': withoutOrganization(async () => ({ required: false })),
     'settings.testDatabase': withoutOrganization(async () => ({ url: h.db.url })),
     'settings.saveDatabase': withoutOrganization(async () => ({ mode: 'url', url: h.db.url })),
+    'settings.saveBackups': withoutOrganization(async () => ({ keep: 7 })),
     'database.move': withoutOrganization(async () => {
       const target = await createScratchDatabase(inject('serverUrl'), 'fp_matrix_move');
       onTestFinished(() => target.drop());

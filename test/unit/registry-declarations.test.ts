@@ -106,6 +106,7 @@ const NEEDS: Record<ChannelName, string> = {
   'settings.requireSecondFactor': 'write - - stepUpWhen',
   'settings.testDatabase': 'none - -',
   'settings.saveDatabase': 'none op:database -',
+  'settings.saveBackups': 'none op:file -',
   'database.move': 'none op:database - stepUp',
   'database.backup': 'none op:file -',
   'csv.export': 'none - -',

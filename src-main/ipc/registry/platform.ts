@@ -7,6 +7,7 @@ import { fleetOverview, recount, searchAgents } from '../../services/fleet.ts';
 import {
   getSettings,
   requireSecondFactor,
+  saveBackups,
   saveDatabase,
   testDatabase,
 } from '../../services/settings.ts';
@@ -62,6 +63,12 @@ export const platformChannels = declare({
     scope: 'none',
     audit: { operation: 'database' },
     run: saveDatabase,
+  },
+  'settings.saveBackups': {
+    access: 'manageSettings',
+    scope: 'none',
+    audit: { operation: 'file' },
+    run: saveBackups,
   },
   'database.move': {
     access: 'manageSettings',

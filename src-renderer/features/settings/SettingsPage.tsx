@@ -14,6 +14,7 @@ import { useEffect, useState } from 'react';
 import { useChannel, useWrite } from '../../api/hooks.ts';
 import { LoadDemoDataButton } from '../../components/LoadDemoDataButton.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { DailyBackupsSetting } from './DailyBackupsSetting.tsx';
 import { MoveDatabaseDialog } from './MoveDatabaseDialog.tsx';
 
 export function SettingsPage() {
@@ -138,6 +139,10 @@ export function SettingsPage() {
               {backup.data.rows.toLocaleString()} rows, {Math.ceil(backup.data.bytes / 1024)} KiB
             </Alert>
           )}
+          <DailyBackupsSetting
+            kept={s?.dailyBackupsKept}
+            folder={s ? `${s.dataDir}/backups` : 'the backups folder'}
+          />
           <Group>
             <Button variant="default" loading={backup.isPending} onClick={() => backup.mutate({})}>
               Back up now
