@@ -21,7 +21,7 @@ import pg from 'pg';
  * act, no DDL) are the one change it does not see until the process's
  * first check, which reads every schema.
  *
- * The function is public migration Migration20261206010000_structure_marks's.
+ * The function is public migration Migration20261206011500_structure_marks's.
  * Event triggers can only be made by a superuser: migratePublic installs
  * them when it runs as one, the embedded server's start-up with its
  * superuser. Without them every check reads every schema, as before.

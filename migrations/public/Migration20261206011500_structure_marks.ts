@@ -47,8 +47,8 @@ const STRUCTURE_MARK_FUNCTION_SQL = `
  * mark now, so that a mark missing later (a row deleted by hand) is read as
  * "changed".
  */
-export class Migration20261206010000_structure_marks extends Migration {
-  override name = 'Migration20261206010000_structure_marks';
+export class Migration20261206011500_structure_marks extends Migration {
+  override name = 'Migration20261206011500_structure_marks';
 
   override up(): void {
     this.addSql(
