@@ -3,6 +3,7 @@ import {
   createTheme,
   DEFAULT_THEME,
   FileInput,
+  Menu,
   Modal,
   Notification,
   Pagination,
@@ -44,6 +45,9 @@ export const theme = createTheme({
     FileInput: FileInput.extend({
       defaultProps: { clearButtonProps: { 'aria-label': 'Clear the file' } },
     }),
+    // the placeholder Mantine focuses first is a focusable role="presentation" inside role="menu",
+    // which axe refuses (a menu holds menu items only): focus goes to the first item instead
+    Menu: Menu.extend({ defaultProps: { withInitialFocusPlaceholder: false } }),
     Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close dialog' } } }),
     Pagination: Pagination.extend({
       defaultProps: {

@@ -1,5 +1,6 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DAILY_BACKUPS_KEPT, dailyBackupsKeptField } from '../../src-shared/domain/fields.ts';
 
 /**
  * What the console keeps in its data directory between runs (settings.json,
@@ -12,10 +13,10 @@ export interface StoredSettings {
   backups?: { keep?: number };
 }
 
-/** The daily backups to keep: the saved number when it is a sensible one, else 7. */
+/** The daily backups to keep: the saved number when Settings would accept it (a hand-edited file may hold anything), else 7. */
 export function keptDailyBackups(settings: StoredSettings): number {
-  const keep = settings.backups?.keep;
-  return Number.isInteger(keep) && keep !== undefined && keep >= 1 && keep <= 365 ? keep : 7;
+  const keep = dailyBackupsKeptField.safeParse(settings.backups?.keep);
+  return keep.success ? keep.data : DAILY_BACKUPS_KEPT.byDefault;
 }
 
 const FILE = 'settings.json';

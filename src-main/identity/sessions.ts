@@ -4,6 +4,8 @@ import type { SessionKind } from '../../src-shared/dto.ts';
 
 export const IDLE_TIMEOUT_MS = 30 * 60 * 1000;
 export const ABSOLUTE_LIFETIME_MS = 12 * 60 * 60 * 1000;
+/** How long a view as another user lasts (identity/view-as.ts). */
+export const VIEW_LIFETIME_MS = 30 * 60 * 1000;
 /** A session's last use is written at most this often; this console knows it exactly meanwhile. */
 const TOUCH_EVERY_MS = 60 * 1000;
 /** Ended and expired rows are kept this long, so that a console can still say why one ended. */
@@ -19,8 +21,23 @@ export interface SessionRow {
   startedAt: number;
   lastUsedAt: number;
   reauthenticatedAt: number | null;
+  /** The password was right and the second factor's code is still due: only that code is heard. */
+  pendingSecondFactor: boolean;
   endedReason: string | null;
   ended: boolean;
+  /** The view as another user this session holds (view-as.ts), or null. */
+  view: SessionView | null;
+}
+
+/**
+ * A view recorded on a session. `userId` is null once the user was deleted
+ * (the view is then over); `endsAt` is on this console's clock, from the
+ * database's: every console ends it at the same moment.
+ */
+export interface SessionView {
+  userId: string | null;
+  reason: string;
+  endsAt: number;
 }
 
 /** A session looked up for a call: live, ended (and why), or none. */
@@ -43,30 +60,45 @@ export interface Carried {
 
 const hashOf = (secret: string) => createHash('sha256').update(secret).digest();
 
-const SELECT = `select id, user_id, kind, started_at, last_used_at, reauthenticated_at,
-                       ended_at, ended_reason
+// the view's time left is measured by the database's clock, not by this console's
+const SELECT = `select id, user_id, kind, state, started_at, last_used_at, reauthenticated_at,
+                       ended_at, ended_reason, viewing_as, viewing_as_reason,
+                       extract(epoch from viewing_as_until - now()) * 1000 as view_left_ms
                   from public.sessions`;
 
 interface Raw {
   id: string;
   user_id: string;
   kind: SessionKind;
+  state: 'signed-in' | 'pending-second-factor';
   started_at: Date;
   last_used_at: Date;
   reauthenticated_at: Date | null;
   ended_at: Date | null;
   ended_reason: string | null;
+  viewing_as: string | null;
+  viewing_as_reason: string | null;
+  view_left_ms: string | number | null;
 }
 
-const rowOf = (raw: Raw): SessionRow => ({
+const rowOf = (raw: Raw, now: number): SessionRow => ({
   id: raw.id,
   userId: raw.user_id,
   kind: raw.kind,
   startedAt: new Date(raw.started_at).getTime(),
   lastUsedAt: new Date(raw.last_used_at).getTime(),
   reauthenticatedAt: raw.reauthenticated_at ? new Date(raw.reauthenticated_at).getTime() : null,
+  pendingSecondFactor: raw.state === 'pending-second-factor',
   endedReason: raw.ended_reason,
   ended: raw.ended_at !== null,
+  view:
+    raw.view_left_ms === null || raw.viewing_as_reason === null
+      ? null
+      : {
+          userId: raw.viewing_as,
+          reason: raw.viewing_as_reason,
+          endsAt: now + Number(raw.view_left_ms),
+        },
 });
 
 /**
@@ -99,14 +131,16 @@ export class SessionStore {
   /**
    * A new session for the user, in `em`'s transaction; its secret is
    * returned once and never stored. A replacement carries its predecessor's
-   * start (and last re-authentication). Rows of the user's that ended a day
-   * ago go.
+   * start (and last re-authentication). A session that still waits for the
+   * second factor's code has no re-authentication yet. Rows of the user's
+   * that ended a day ago go.
    */
   async open(
     em: EntityManager,
     userId: string,
     kind: SessionKind,
     carried?: Carried,
+    pendingSecondFactor = false,
   ): Promise<string> {
     const secret = randomBytes(32).toString('base64url');
     const now = this.#now();
@@ -121,19 +155,22 @@ export class SessionStore {
     );
     await em.execute(
       `insert into public.sessions
-         (user_id, secret_hash, kind, started_at, last_used_at, reauthenticated_at)
-       values (?, ?, ?, ?, ?, ?)`,
+         (user_id, secret_hash, kind, state, started_at, last_used_at, reauthenticated_at)
+       values (?, ?, ?, ?, ?, ?, ?)`,
       [
         userId,
         hashOf(secret),
         kind,
+        pendingSecondFactor ? 'pending-second-factor' : 'signed-in',
         new Date(carried?.startedAt ?? now),
         new Date(now),
-        carried
-          ? carried.reauthenticatedAt === null
-            ? null
-            : new Date(carried.reauthenticatedAt)
-          : new Date(now),
+        pendingSecondFactor
+          ? null
+          : carried
+            ? carried.reauthenticatedAt === null
+              ? null
+              : new Date(carried.reauthenticatedAt)
+            : new Date(now),
       ],
     );
     return secret;
@@ -146,7 +183,7 @@ export class SessionStore {
       const [raw] = await this.#root
         .fork()
         .execute<Raw[]>(`${SELECT} where secret_hash = ?`, [hash]);
-      return raw ? rowOf(raw) : null;
+      return raw ? rowOf(raw, this.#now()) : null;
     });
   }
 
@@ -233,11 +270,44 @@ export class SessionStore {
     const now = this.#now();
     const rows = (
       await em.execute<Raw[]>(`${SELECT} where user_id = ? and ended_at is null`, [userId])
-    ).map(rowOf);
+    ).map((raw) => rowOf(raw, now));
     return rows
       .filter((row) => this.#expiry(row, now) === null)
       .map((row) => ({ ...row, lastUsedAt: Math.max(row.lastUsedAt, this.#used.get(row.id) ?? 0) }))
       .sort((a, b) => b.lastUsedAt - a.lastUsedAt);
+  }
+
+  /** The session shows what `userId` sees, for `reason`, for 30 minutes of the database's clock. */
+  async startView(em: EntityManager, id: string, userId: string, reason: string): Promise<void> {
+    await em.execute(
+      `update public.sessions
+          set viewing_as = ?, viewing_as_reason = ?,
+              viewing_as_until = now() + make_interval(secs => ?)
+        where id = ? and ended_at is null`,
+      [userId, reason, VIEW_LIFETIME_MS / 1000, id],
+    );
+    this.#cache.forget();
+  }
+
+  /**
+   * Clears the session's view; what it was (its user, null when deleted, and
+   * reason), or null when another call or console cleared it first.
+   */
+  async endView(
+    em: EntityManager,
+    id: string,
+  ): Promise<{ userId: string | null; reason: string } | null> {
+    const [was] = await em.execute<{ viewing_as: string | null; viewing_as_reason: string }[]>(
+      `update public.sessions s
+          set viewing_as = null, viewing_as_reason = null, viewing_as_until = null
+         from (select id, viewing_as, viewing_as_reason from public.sessions
+                where id = ? and viewing_as_until is not null for update) was
+        where s.id = was.id
+        returning was.viewing_as, was.viewing_as_reason`,
+      [id],
+    );
+    this.#cache.forget();
+    return was ? { userId: was.viewing_as, reason: was.viewing_as_reason } : null;
   }
 
   /** The password (and code where enrolled) was entered again just now in this session. */
@@ -246,6 +316,16 @@ export class SessionStore {
       new Date(this.#now()),
       id,
     ]);
+    this.#cache.forget();
+  }
+
+  /** The second factor's code was right: the session is signed in, its password just entered. */
+  async secondFactorVerified(em: EntityManager, id: string): Promise<void> {
+    await em.execute(
+      `update public.sessions set state = 'signed-in', reauthenticated_at = ?
+        where id = ? and state = 'pending-second-factor' and ended_at is null`,
+      [new Date(this.#now()), id],
+    );
     this.#cache.forget();
   }
 }

@@ -8,6 +8,7 @@ import { organizationRow } from '../db/tenancy.ts';
 import { SessionStore, type SessionRow } from '../identity/sessions.ts';
 import { SignedInCache } from '../identity/signed-in-cache.ts';
 import { sessionUser, type SignedIn } from '../identity/signed-in.ts';
+import { closeView, viewOf, type View } from '../identity/view-as.ts';
 import { appErrorOf } from '../services/db-errors.ts';
 import type { PasswordHasher } from '../services/password-hasher.ts';
 import { TenantFailures } from '../services/tenant-failures.ts';
@@ -48,10 +49,17 @@ export interface Router {
   tenantFailures: TenantFailures;
 }
 
-/** Who a window's session says is calling: nobody, someone whose session ended (and why), or a user. */
+/**
+ * Who a window's session says is calling: nobody, someone whose session
+ * ended (and why), or a user, with the view as another user it holds.
+ */
 type Current =
-  | { signedIn: null; session: null; ended: string | null }
-  | { signedIn: SignedIn; session: SessionRow; ended: null };
+  | { signedIn: null; session: null; ended: string | null; view: null }
+  | { signedIn: SignedIn; session: SessionRow; ended: null; view: View };
+
+/** The actor a session's calls and events are judged as: the viewed user while a view is live. */
+const actorNow = (now: Current) =>
+  now.view?.state === 'live' ? now.view.as.actor : (now.signedIn?.actor ?? ANONYMOUS_ACTOR);
 
 /**
  * Transport-free dispatch: resolve the caller from the slot's session, hand
@@ -94,16 +102,23 @@ export function createRouter(deps: RouterDeps): Router {
         signedIn: null,
         session: null,
         ended: found.state === 'ended' ? found.reason : null,
+        view: null,
       };
     const { session } = found;
-    const signedIn = await known.read(session.userId, () => sessionUser(deps.em, session.userId));
+    const read = (userId: string) => known.read(userId, () => sessionUser(deps.em, userId));
+    const signedIn = await read(session.userId);
     if (!signedIn) {
       // confirmed no more, or their organization canceled: the session is over everywhere
       if (use) await sessions.end(deps.em.fork(), session.id, 'Sign in to continue');
-      return { signedIn: null, session: null, ended: null };
+      return { signedIn: null, session: null, ended: null, view: null };
     }
-    return { signedIn, session, ended: null };
+    const view = await viewOf(session, signedIn, read, sessions.now());
+    return { signedIn, session, ended: null, view };
   };
+
+  /** Ends the session's view (if any is left), recorded as the administrator's. */
+  const endView = (em: EntityManager, session: SessionRow, by: SignedIn, why: string) =>
+    session.view ? closeView(em, sessions, session.id, by.user, why) : Promise.resolve();
 
   const run = async (
     slot: SessionSlot,
@@ -116,7 +131,12 @@ export function createRouter(deps: RouterDeps): Router {
     // replacement, and never forget a secret the window has moved on from only
     if (!now.session && slot.sessionId !== held) now = await current((held = slot.sessionId), true);
     if (!now.session && slot.sessionId === held) slot.sessionId = undefined;
-    const { signedIn, session, ended } = now;
+    const { signedIn, session, ended, view } = now;
+    let viewEnded: string | null = null;
+    if (session && view?.state === 'over') {
+      await deps.em.fork().transactional((tx) => endView(tx, session, signedIn, view.why));
+      viewEnded = view.why;
+    }
     const kind = slot.kind ?? 'headless';
     /** The secret the window holds once the call has succeeded (a sign-in, a replacement). */
     let next: string | null = null;
@@ -126,11 +146,17 @@ export function createRouter(deps: RouterDeps): Router {
         id: session.id,
         startedAt: session.startedAt,
         reauthenticatedAt: session.reauthenticatedAt,
+        pendingSecondFactor: session.pendingSecondFactor,
       },
+      viewingAs: view?.state === 'live' ? { user: view.as.user, reason: view.reason } : null,
+      viewEnded,
       files: slot.files,
-      signedIn: async (em, user) => {
-        if (session) await sessions.end(em, session.id, 'Signed in again in this window');
-        next = await sessions.open(em, user.id, kind);
+      signedIn: async (em, user, pendingSecondFactor = false) => {
+        if (session) {
+          await endView(em, session, signedIn, 'signed in again');
+          await sessions.end(em, session.id, 'Signed in again in this window');
+        }
+        next = await sessions.open(em, user.id, kind, undefined, pendingSecondFactor);
       },
       renewed: async (em) => {
         if (!session) return;
@@ -140,18 +166,22 @@ export function createRouter(deps: RouterDeps): Router {
         });
       },
       signOut: async (em = deps.em.fork()) => {
-        if (session) await sessions.end(em, session.id, 'You signed out');
+        if (session) {
+          await endView(em, session, signedIn, 'signed out');
+          await sessions.end(em, session.id, 'You signed out');
+        }
         slot.sessionId = undefined;
       },
     };
     try {
-      const result = await registry.call(channel, input, {
-        actor: signedIn?.actor ?? ANONYMOUS_ACTOR,
-        caller,
-      });
+      const result = await registry.call(channel, input, { actor: actorNow(now), caller });
       if (next !== null) slot.sessionId = next;
       return result;
     } catch (error) {
+      // a right password whose second factor is due: the window waits for the code in its session
+      if (next !== null && isAppError(error) && error.code === 'SECOND_FACTOR_REQUIRED') {
+        slot.sessionId = next;
+      }
       // a session that just ran out says why, instead of a bare "sign in"
       if (ended && isAppError(error) && error.code === 'UNAUTHENTICATED') {
         throw new AppError('UNAUTHENTICATED', ended);
@@ -164,8 +194,9 @@ export function createRouter(deps: RouterDeps): Router {
     system: registry.system,
     sessions,
     async mayReceive(slot, event) {
-      const { signedIn } = await current(slot.sessionId, false);
-      return mayHear(signedIn?.actor ?? ANONYMOUS_ACTOR, event);
+      const now = await current(slot.sessionId, false);
+      // nobody is signed in until the second factor's code is
+      return mayHear(now.session?.pendingSecondFactor ? ANONYMOUS_ACTOR : actorNow(now), event);
     },
     tenantFailures,
     async dispatch(slot, channel, rawInput) {

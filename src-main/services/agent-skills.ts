@@ -5,6 +5,7 @@ import { MAX_SKILLS_PER_AGENT } from '../../src-shared/domain/agent-document.ts'
 import { effectivePrompt } from '../../src-shared/domain/effective-prompt.ts';
 import { tierAllows } from '../../src-shared/domain/tiers.ts';
 import { AppError } from '../../src-shared/errors.ts';
+import { counted } from '../../src-shared/plural.ts';
 import { AgentSkill, Skill, type Agent, type Organization } from '../db/entities/index.ts';
 import { adjustSkillUsage } from './skill-usage.ts';
 import type { TenantWork } from './work.ts';
@@ -128,7 +129,7 @@ export async function reorderSkills(
   if (!sameSet) {
     throw new AppError(
       'VALIDATION',
-      `The new order must list each of the ${attached.size} attached skills exactly once`,
+      `The new order must list each of the ${counted(attached.size, 'attached skill')} exactly once`,
       { skillIds: 'must be the attached skills, each once' },
     );
   }

@@ -7,7 +7,7 @@ import { TransferError } from '../db/transfer/copy-into.ts';
 import { holdsUnfinishedCopy, UnfinishedTransferError } from '../db/transfer/marker.ts';
 import { backupDatabase, backupFileName, moveDatabase } from '../db/transfer/operations.ts';
 import { created } from './audit.ts';
-import { isConnectionFailure } from './db-errors.ts';
+import { connectionFailureInWords, isConnectionFailure } from './db-errors.ts';
 import { acceptUrlFromPage } from './url-from-page.ts';
 import type { Work } from './work.ts';
 
@@ -26,10 +26,8 @@ function refusal(error: unknown, url: string): AppError {
     return new AppError('CONFLICT', message);
   return new AppError(
     'VALIDATION',
-    `Could not copy to that server: ${message || 'unknown error'}`,
-    {
-      url: 'could not copy there',
-    },
+    `Could not copy to that server: ${connectionFailureInWords(error, url)}`,
+    { url: 'could not copy there' },
   );
 }
 

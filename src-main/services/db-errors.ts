@@ -4,6 +4,7 @@ import {
   UniqueConstraintViolationException,
 } from '@mikro-orm/core';
 import { AppError } from '../../src-shared/errors.ts';
+import { messageWithUrlMasked } from '../db/connection-string.ts';
 
 /** Constraint name -> the field it guards, for CONFLICT messages that name the field. */
 const UNIQUE_FIELDS: Record<string, string> = {
@@ -93,4 +94,38 @@ export async function withDbErrors<T>(
   } catch (error) {
     throw appErrorOf(error, context) ?? error;
   }
+}
+
+/** The host (and port, when the URL names one) of a database URL; '' when it cannot be read. */
+function serverOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Why connecting to the server at `url` failed, in an operator's words for
+ * the failures an operator can act on ("connect ECONNREFUSED ::1:5999" says
+ * what the driver saw, not what to check); the driver's message, masked, for
+ * the rest. The password never appears.
+ */
+export function connectionFailureInWords(error: unknown, url: string): string {
+  const server = serverOf(url) || 'that address';
+  switch (codeOf(error)) {
+    case 'ECONNREFUSED':
+      return `nothing answers at ${server}; check that the server runs there and takes connections`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `no server named ${server.replace(/:\d+$/, '')} was found; check the host name`;
+    case 'ETIMEDOUT':
+      return `${server} did not answer in time`;
+    case '28P01':
+    case '28000':
+      return 'the server refused that user name and password';
+    case '3D000':
+      return 'the server has no database of that name';
+  }
+  return messageWithUrlMasked(error, url) || 'the server gave no reason';
 }

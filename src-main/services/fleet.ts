@@ -6,6 +6,7 @@ import type {
 } from '../../src-shared/contract.ts';
 import { AGENT_STATUSES, type AgentStatus } from '../../src-shared/domain/agent-machine.ts';
 import { BILLING_STATUSES, type BillingStatus } from '../../src-shared/domain/enums.ts';
+import { NEAR_AGENT_LIMIT } from '../../src-shared/domain/limits.ts';
 import { scopeOf } from '../../src-shared/domain/permissions.ts';
 import { TIERS, type Tier } from '../../src-shared/domain/tiers.ts';
 import type { Page } from '../../src-shared/dto.ts';
@@ -22,7 +23,6 @@ import type { Work } from './work.ts';
  * reads them, one at a time.
  */
 
-const NEAR_LIMIT = 0.8;
 const LISTED = 20;
 
 /** Each organization's agents by status (public migration 6, kept by agent_index's triggers). */
@@ -37,10 +37,10 @@ export async function fleetOverview(w: Work): Promise<FleetOverview> {
   const em = w.em;
   const inScope = scope === null ? '' : 'where o.id = ?';
   const params = scope === null ? [] : [scope];
-  const nearLimitWhere = `agent_limit > 0 and agent_count >= ceil(agent_limit * ${NEAR_LIMIT})`;
+  const nearLimitWhere = `agent_limit > 0 and agent_count >= ceil(agent_limit * ${NEAR_AGENT_LIMIT})`;
   // four reads side by side, each on a connection of its own; the first is one pass over the
   // organizations: tiers, billing, agents by status, limits, tenancy
-  const [groups, nearLimit, errors, latestEvents] = await Promise.all([
+  const [groups, nearLimit, errors, latestEvents, secondFactor] = await Promise.all([
     em.execute<
       (Record<'n' | 'near' | 'at' | 'behind', string> &
         Record<StatusColumn, string | null> & {
@@ -78,6 +78,7 @@ export async function fleetOverview(w: Work): Promise<FleetOverview> {
       params,
     ),
     latestAudit(w, 10),
+    scope === null ? administratorsSecondFactor(w) : null,
   ]);
 
   const byTier = zeroes(TIERS);
@@ -118,7 +119,22 @@ export async function fleetOverview(w: Work): Promise<FleetOverview> {
       since: new Date(e.since).toISOString(),
     })),
     latestAudit: latestEvents,
+    secondFactor,
   };
+}
+
+/** How many administrators sign in with a password alone, and whether that is still allowed. */
+async function administratorsSecondFactor(
+  w: Work,
+): Promise<NonNullable<FleetOverview['secondFactor']>> {
+  // administrators are few: public migration 17's partial index finds them without reading users
+  const [row] = await w.em.execute<{ without: string; required: boolean | null }[]>(
+    `select count(*) filter (where f.confirmed_at is null) as without,
+            (select require_admin_second_factor from public.security_policy) as required
+       from public.users u left join public.second_factors f on f.user_id = u.id
+      where u.role = 'admin'`,
+  );
+  return { required: row?.required === true, administratorsWithout: Number(row?.without ?? 0) };
 }
 
 /**

@@ -114,7 +114,7 @@ export async function importOrganization(
     if (input.chunks !== upload.chunks)
       throw new AppError(
         'VALIDATION',
-        `The archive arrived in ${upload.chunks} of its ${input.chunks} chunks: send it again`,
+        `${upload.chunks} parts of the archive arrived, not the ${input.chunks} it was sent in: send it again`,
       );
     await upload.written;
     const report = await w.runtime.serially(ONE_AT_A_TIME, () =>
@@ -172,7 +172,7 @@ async function receiveChunk(
   if (input.index !== upload.chunks)
     throw new AppError(
       'CONFLICT',
-      `Chunk ${upload.chunks} was expected, not ${input.index}: send the archive again`,
+      `Part ${upload.chunks + 1} of the archive was expected, not part ${input.index + 1}: send the archive again`,
     );
   if (upload.bytes + data.length > MAX_IMPORT_BYTES) {
     await drop(all, input.upload, upload);

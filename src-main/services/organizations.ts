@@ -1,8 +1,14 @@
+import { raw } from '@mikro-orm/core';
 import type { OrganizationUsage, ParsedInput } from '../../src-shared/contract.ts';
 import { scopeOf } from '../../src-shared/domain/permissions.ts';
 import { tierLimits } from '../../src-shared/domain/tiers.ts';
 import type { OrganizationDto, Page } from '../../src-shared/dto.ts';
-import { tierChangeRefusal, refusalError } from '../../src-shared/domain/limits.ts';
+import {
+  NEAR_AGENT_LIMIT,
+  refusalError,
+  tierChangeRefusal,
+  type AgentLimitFilter,
+} from '../../src-shared/domain/limits.ts';
 import { AppError } from '../../src-shared/errors.ts';
 import { Organization } from '../db/entities/index.ts';
 import { quotedTenantSchema } from '../db/identifiers.ts';
@@ -25,6 +31,7 @@ export async function listOrganizations(
     ...(scope ? { id: scope } : {}),
     ...(input.tier ? { tier: input.tier } : {}),
     ...(input.billingStatus ? { billingStatus: input.billingStatus } : {}),
+    ...(input.agentLimit ? agentLimitWhere(input.agentLimit) : {}),
     ...(input.search
       ? {
           $or: [
@@ -46,6 +53,18 @@ export async function listOrganizations(
     page: input.page,
     pageSize: input.pageSize,
   };
+}
+
+/**
+ * The organizations as full as `filter` says, counted as the Fleet overview
+ * counts them (services/fleet.ts): a limit of 0 is never reached.
+ */
+function agentLimitWhere(filter: AgentLimitFilter) {
+  const floor = (alias: string) =>
+    filter === 'reached'
+      ? `${alias}.agent_limit`
+      : `ceil(${alias}.agent_limit * ${NEAR_AGENT_LIMIT})`;
+  return { agentLimit: { $gt: 0 }, agentCount: { $gte: raw(floor) } };
 }
 
 /** An organization as its screen shows it, with its maintenance in force. */
@@ -138,8 +157,8 @@ export async function changeTier(
       .join(', ');
     throw new AppError(
       'LIMIT_REACHED',
-      `${organization.name}'s agents use skills the ${input.tier} tier does not include: ${list}. ` +
-        `Keep the ${needed.tierRequired} tier or detach them first.`,
+      `${organization.name}'s agents use ${stranded.length === 1 ? 'a skill' : 'skills'} the ${input.tier} tier does not include: ${list}. ` +
+        `Keep the ${needed.tierRequired} tier or detach ${stranded.length === 1 ? 'it' : 'them'} first.`,
       { tier: `attached skills need the ${needed.tierRequired} tier` },
     );
   }

@@ -70,7 +70,7 @@ export async function updateSkill(
       throw new AppError(
         'LIMIT_REACHED',
         `Agents of ${below.map((u) => `${u.organizationName} (${u.tier})`).join(', ')} use ${skill.name}; ` +
-          `requiring ${tier} would strand them. Detach it there or upgrade those organizations first.`,
+          `requiring ${tier} would strand them. Detach it there or upgrade ${below.length === 1 ? 'that organization' : 'those organizations'} first.`,
         { tierRequired: `used below the ${tier} tier` },
       );
     }
@@ -102,7 +102,7 @@ export async function deleteSkill(
     throw new AppError(
       'CONFLICT',
       `${skill.name} is attached to ${counted(agents, 'agent')} in ${counted(users.length, 'organization')} ` +
-        `(${users.map((u) => `${u.organizationName}: ${u.agents}`).join(', ')}); detach it first or delete with force`,
+        `(${users.map((u) => `${u.organizationName}: ${u.agents}`).join(', ')}); detach it first, or detach and delete in one step`,
       { force: `attached to ${counted(agents, 'agent')}` },
     );
   }

@@ -67,6 +67,14 @@ export const promptField = z
   .min(1, { error: 'is required' })
   .max(MAX_PROMPT, { error: `must be at most ${MAX_PROMPT} characters` });
 
+/** How many daily backups of the embedded database are kept (settings.json `backups.keep`). */
+export const DAILY_BACKUPS_KEPT = { byDefault: 7, min: 1, max: 365 } as const;
+export const dailyBackupsKeptField = z
+  .number()
+  .int({ error: 'must be a whole number' })
+  .min(DAILY_BACKUPS_KEPT.min, { error: `must be at least ${DAILY_BACKUPS_KEPT.min}` })
+  .max(DAILY_BACKUPS_KEPT.max, { error: `must be at most ${DAILY_BACKUPS_KEPT.max}` });
+
 export const tierField = z.enum(TIERS);
 export const roleField = z.enum(ROLES);
 export const billingStatusField = z.enum(BILLING_STATUSES);
@@ -99,12 +107,15 @@ const knownConfig = {
 /** Keys beyond the known three: the spec's config is an open map, bounded in size. */
 function boundedConfig<T extends Record<string, unknown>>(config: T, ctx: z.RefinementCtx): void {
   if (Object.keys(config).length > MAX_CONFIG_KEYS) {
-    ctx.addIssue({ code: 'custom', message: `must have at most ${MAX_CONFIG_KEYS} keys` });
+    ctx.addIssue({ code: 'custom', message: `must have at most ${MAX_CONFIG_KEYS} settings` });
     return;
   }
   const json = JSON.stringify(config);
   if (utf8ByteLength(json) > MAX_CONFIG_BYTES) {
-    ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_CONFIG_BYTES} bytes as JSON` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be at most ${MAX_CONFIG_BYTES / 1024} KB in all`,
+    });
   }
   if (json.includes('\\u0000')) {
     ctx.addIssue({ code: 'custom', message: 'must not contain NUL characters' });

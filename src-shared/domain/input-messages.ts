@@ -3,7 +3,7 @@ import type { z } from 'zod';
 /*
  * What a refused input says, written for an operator: "is required",
  * "must be a number", never zod's "Invalid input: expected object,
- * received undefined"; and which field, in words ("Agent 2 config"),
+ * received undefined"; and which field, in words ("Agent 2 configuration"),
  * never a schema path ("document.agents.1.config"). Fields whose schema
  * sets its own message keep it.
  */
@@ -56,14 +56,21 @@ export function operatorMessage(issue: Issue): string | undefined {
   }
 }
 
+/** Keys whose name is the implementation's, not the screen's. */
+const KEY_WORDS: Record<string, string> = {
+  config: 'configuration',
+  agentVersion: 'version',
+};
+
 const words = (key: string) =>
+  KEY_WORDS[key] ??
   key
     .replace(/_/g, ' ')
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .toLowerCase();
 
 /**
- * A field's path in words: "document.agents.1.config" -> "Agent 2 config",
+ * A field's path in words: "document.agents.1.config" -> "Agent 2 configuration",
  * "maxConcurrentRequests" -> "Max concurrent requests"; the whole input
  * when the path is empty.
  */

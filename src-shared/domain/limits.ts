@@ -17,6 +17,17 @@ import { tierLimits, type Tier } from './tiers.ts';
  * would meet it and say why beside it, with the way forward.
  */
 
+/** The share of its agent limit from which an organization is near it (the overview's warning). */
+export const NEAR_AGENT_LIMIT = 0.8;
+
+/**
+ * Organizations by how full their agent limit is, as the Fleet overview
+ * counts them: `reached` at or over it, `near` at NEAR_AGENT_LIMIT or more
+ * (those at it included).
+ */
+export const AGENT_LIMIT_FILTERS = ['reached', 'near'] as const;
+export type AgentLimitFilter = (typeof AGENT_LIMIT_FILTERS)[number];
+
 /** Why an action cannot be done now, and what would make it possible. */
 export interface Refusal {
   /** The code the main process answers with when the action is tried anyway. */
@@ -103,7 +114,6 @@ export function decideTransition(
   };
 }
 
-/** A refusal as the main process throws it: the reason, then the way forward. */
 /**
  * A tenant in maintenance refuses every change to it (the registry answers
  * MAINTENANCE); an administrator's ends by hand, an operation's by itself.
@@ -122,6 +132,7 @@ export function maintenanceRefusal(organization: {
   };
 }
 
+/** A refusal as the main process throws it: the reason, then the way forward. */
 export function refusalError(refusal: Refusal, fields?: Record<string, string>): AppError {
   return new AppError(refusal.code, `${refusal.reason}. ${refusal.wayForward}.`, fields);
 }

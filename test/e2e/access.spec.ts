@@ -244,6 +244,10 @@ test('a locked-out user is shown locked, and an administrator unlocks them', asy
   await row.getByRole('button', { name: `Unlock ${user.email}` }).click();
   await toast(admin, `${user.email} can sign in again`);
   await expect(row.getByText('Locked', { exact: true })).toHaveCount(0);
+  await row.getByRole('button', { name: `Actions for ${user.email}` }).click();
+  await expect(admin.getByRole('menu')).toBeVisible();
+  // an open menu is audited too: its items, and a danger item's red, in both schemes
+  await snap(admin, 'access-row-menu');
   const page = await openConsole(browser);
   await signIn(page, user.email, PASSWORD);
   await expect(page.getByRole('heading', { name: 'Choose your password' })).toBeVisible();

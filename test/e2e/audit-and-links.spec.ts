@@ -102,6 +102,7 @@ test('the audit log filters to what one person did', async ({ browser }) => {
 
 test('each figure of the Fleet overview opens the list it counts', async ({ browser }) => {
   await organizationWith('fleet-links', 'enterprise', ['Clicked Through']);
+  const { organization: full } = await organizationWith('fleet-full', 'free', ['A', 'B', 'C']);
   const page = await adminPage(browser);
   await snapBothSizes(page, 'fleet-overview');
 
@@ -132,6 +133,18 @@ test('each figure of the Fleet overview opens the list it counts', async ({ brow
   await expect(found).toContainText('Clicked Through');
   await expect(found.getByRole('row').nth(1)).toContainText('draft');
   await snapBothSizes(page, 'fleet-agents-by-status');
+
+  // the organizations at their agent limit: those, filtered, not merely sorted first
+  await page.getByRole('link', { name: /^At their agent limit \d+/ }).click();
+  await expect(page).toHaveURL(/\/organizations\?agentLimit=reached$/);
+  await expect(page.getByRole('combobox', { name: 'Filter by agent limit' })).toHaveValue(
+    'At the agent limit',
+  );
+  await expect(organizations).toContainText(full.name);
+  for (const row of await organizations.getByRole('row').all()) {
+    await expect(row).toContainText(/Agents|(\d+) \/ \1/);
+  }
+  await page.goBack();
 
   // the headline figure of organizations: their list
   await page.getByRole('link', { name: /^Organizations \d+/ }).click();

@@ -366,10 +366,21 @@ test('exports the agents as CSV and JSON, and imports the JSON into another orga
   await choose(admin, 'Organization', new RegExp(target.organization.name));
   await admin.getByRole('button', { name: 'Import' }).click();
   // Mantine's FileInput is a button over a hidden file input
-  await admin
-    .getByRole('dialog')
-    .locator('input[type="file"]')
-    .setInputFiles(await json.path());
+  const file = admin.getByRole('dialog').locator('input[type="file"]');
+  // a file is checked as soon as it is chosen, in words, before Import is pressed
+  const broken = { ...document, agents: [{ name: 'Broken' }] };
+  await file.setInputFiles({
+    name: 'broken.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify(broken)),
+  });
+  const refused = admin.getByRole('dialog').getByRole('alert');
+  await expect(refused).toContainText('broken.json cannot be imported as it is');
+  await expect(refused).not.toContainText('agents.0');
+  await snap(admin, 'agents-import-refused');
+  await file.setInputFiles(await json.path());
+  await expect(refused).toHaveCount(0);
+  await expect(admin.getByRole('dialog').getByRole('status')).toContainText('4 agents to import');
   await admin.getByRole('dialog').getByText('Import a renamed copy').click();
   await snap(admin, 'agents-import');
   await admin.getByRole('button', { name: 'Import', exact: true }).last().click();
@@ -484,7 +495,30 @@ test('shows the audit log and settings', async ({ browser }) => {
   await snap(admin, 'audit');
   await go(admin, 'Settings');
   await expect(admin.getByText('Data directory')).toBeVisible();
+  // the toggle is the saved choice, which DATABASE_URL overrides: said so above it
+  await expect(
+    admin.getByText(
+      process.env.E2E_DATABASE_URL
+        ? 'Saved choice, used by a start without DATABASE_URL'
+        : 'Saved choice, used from the next start',
+    ),
+  ).toBeVisible();
   await snap(admin, 'settings');
+
+  // how many daily backups are kept, from the keyboard: a wrong number is said before it is sent
+  const kept = admin.getByLabel('Daily backups kept');
+  await pressUntilFocused(admin, 'Tab', kept);
+  await expect(kept).toHaveValue('7');
+  await admin.keyboard.press('ControlOrMeta+A');
+  await admin.keyboard.type('400');
+  await expect(admin.getByText('Daily backups kept must be at most 365')).toBeVisible();
+  await expect(admin.getByRole('button', { name: 'Save number kept' })).toBeDisabled();
+  await snap(admin, 'settings-backups-kept-refused');
+  await admin.keyboard.press('ControlOrMeta+A');
+  await admin.keyboard.type('14');
+  await admin.keyboard.press('Enter');
+  await toast(admin, 'Daily backups: the newest 14 are kept');
+  await expect(kept).toHaveValue('14');
 });
 
 test('deletes an organization by retyping the slug, and its schema is gone', async ({

@@ -10,6 +10,7 @@ import { adminHarness } from '../support/harness.ts';
 const h = adminHarness('fleetl', 'fleetl-home');
 let enterpriseId: string;
 let errorAgent: string;
+let fullId: string;
 
 beforeAll(async () => {
   enterpriseId = (await h.org('fleetl-ent', 'enterprise')).id;
@@ -35,6 +36,10 @@ beforeAll(async () => {
       })
     ).version;
   }
+  fullId = (await h.org('fleetl-full', 'free')).id;
+  for (const name of ['Full One', 'Full Two', 'Full Three']) {
+    await h.ok(h.admin(), 'agents.create', { organizationId: fullId, name, systemPrompt: 'Help.' });
+  }
   expect(draft.status).toBe('draft');
   // suspended last: a suspended organization's agents cannot deploy
   const pro = await h.ok(h.admin(), 'organizations.get', { id: enterpriseId });
@@ -57,8 +62,17 @@ describe('the organizations a Fleet figure counts', () => {
     expect(page.total).toBe(1);
   });
 
+  it('at their agent limit: only those with every agent their tier allows', async () => {
+    const page = await h.ok(h.admin(), 'organizations.list', { agentLimit: 'reached' });
+    expect(page.items.map((o) => o.id)).toEqual([fullId]);
+  });
+
   it('agree with the overview’s counts', async () => {
     const overview = await h.ok(h.admin(), 'fleet.overview', {});
+    const reached = await h.ok(h.admin(), 'organizations.list', { agentLimit: 'reached' });
+    expect(reached.total).toBe(overview.atLimit);
+    const near = await h.ok(h.admin(), 'organizations.list', { agentLimit: 'near' });
+    expect(near.total).toBe(overview.nearLimitCount);
     const trial = await h.ok(h.admin(), 'organizations.list', { billingStatus: 'trial' });
     expect(trial.total).toBe(overview.organizations.byBillingStatus.trial);
     const pro = await h.ok(h.admin(), 'organizations.list', { tier: 'pro' });

@@ -8,6 +8,7 @@ import {
   matrixCases,
   readAccessPolicy,
   unmatchedChannels,
+  viewingCases,
 } from '../support/access-policy.ts';
 import { createHarness, fingerprint, type Harness } from '../support/harness.ts';
 import { buildWorld, type World } from '../support/world.ts';
@@ -25,6 +26,7 @@ import { recordMatrixCase } from '../support/tally.ts';
 
 const policy = readAccessPolicy();
 const cases = matrixCases(policy);
+const viewing = viewingCases(policy);
 
 let h: Harness;
 let world: World;
@@ -38,7 +40,14 @@ afterAll(() => h.close());
 /** The organization an input names, or that owns the organization or user its id names. */
 async function organizationNamedBy(raw: Record<string, unknown>): Promise<string | null> {
   if (typeof raw.organizationId === 'string') return raw.organizationId;
-  const id = typeof raw.id === 'string' ? raw.id : Array.isArray(raw.ids) ? raw.ids[0] : undefined;
+  const id =
+    typeof raw.id === 'string'
+      ? raw.id
+      : typeof raw.userId === 'string'
+        ? raw.userId
+        : Array.isArray(raw.ids)
+          ? raw.ids[0]
+          : undefined;
   if (typeof id !== 'string') return null;
   const [row] = await h.db.sql<{ organization: string }>(
     `select id as organization from organizations where id = $1
@@ -81,6 +90,24 @@ describe('policy matrix', () => {
       if (!policy.channels.get(channel)?.organization) expect(aimedAt).toBeNull();
       else if (aim === 'other') expect(aimedAt).not.toBeOneOf([null, world.org.own.id]);
       else expect(aimedAt).toBe(world.org.own.id);
+      const before = expected === 'allowed' ? null : await fingerprint(h.db);
+      const result = await h.call(slot, channel, raw);
+      expect(result.ok ? 'allowed' : result.error.code).toBe(expected);
+      if (before !== null) expect(await fingerprint(h.db)).toBe(before);
+      recordMatrixCase();
+    },
+  );
+
+  // the view is started through the channel: its session is an administrator's, its calls the developer's
+  it.each(viewing)(
+    '$channel from an administrator viewing as the developer, aimed at $aim',
+    async ({ channel, aim, expected }) => {
+      expect(expected, `${channel} has no row in access-policy.md`).toBeDefined();
+      const slot = world.admin();
+      await h.ok(slot, 'auth.viewAs', { userId: world.userIds.developer, reason: 'The matrix' });
+      const raw =
+        (expected === 'READ_ONLY_VIEW' && world.refusedUnread[channel]) ||
+        (await world.inputs[channel](aim));
       const before = expected === 'allowed' ? null : await fingerprint(h.db);
       const result = await h.call(slot, channel, raw);
       expect(result.ok ? 'allowed' : result.error.code).toBe(expected);

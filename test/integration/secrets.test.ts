@@ -114,6 +114,8 @@ describe('secrets never leave the main process', () => {
     await call('sessions.endOthers', {});
     await call('users.endSessions', { id: user.id });
     await call('users.unlock', { id: user.id });
+    await call('auth.viewAs', { userId: user.id, reason: 'what they see' });
+    await call('auth.endViewAs', {});
     const agent = (
       await call('agents.create', { organizationId: org.id, name: 'Agent', systemPrompt: 'p' })
     ).data as unknown as { id: string; version: number };
@@ -178,6 +180,7 @@ describe('secrets never leave the main process', () => {
       await moveTarget.drop();
     }
     await call('settings.saveDatabase', { mode: 'embedded' });
+    await call('settings.saveBackups', { keep: 10 });
     await call('users.delete', { id: user.id });
     const archive = (await call('organizations.export', { id: other.id })).data as unknown as {
       file: { path: string };

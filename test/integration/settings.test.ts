@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabaseTarget } from '../../src-main/db/connection.ts';
 import { maskUrl } from '../../src-main/db/connection.ts';
+import { keptDailyBackups, readStoredSettings } from '../../src-main/db/saved-settings.ts';
 import { createHarness, type Harness } from '../support/harness.ts';
 
 let h: Harness;
@@ -68,5 +69,35 @@ describe('database settings', () => {
   it('switches back to the embedded database', async () => {
     const saved = await h.ok(admin(), 'settings.saveDatabase', { mode: 'embedded' });
     expect(saved.database).toEqual({ mode: 'embedded', url: null });
+  });
+});
+
+describe('daily backups kept', () => {
+  it('keeps seven until Settings say otherwise', async () => {
+    expect((await h.ok(admin(), 'settings.get', {})).dailyBackupsKept).toBe(7);
+  });
+
+  it('saves the number the scheduler keeps, beside the database choice, audited from and to', async () => {
+    const before = await readStoredSettings(dataDir);
+    const saved = await h.ok(admin(), 'settings.saveBackups', { keep: 30 });
+    expect(saved.dailyBackupsKept).toBe(30);
+    const stored = await readStoredSettings(dataDir);
+    expect(keptDailyBackups(stored)).toBe(30);
+    expect(stored.database).toEqual(before.database);
+    const events = await h.ok(admin(), 'audit.list', { action: 'settings.saveBackups' });
+    expect(events.items[0]).toMatchObject({
+      targetType: 'file',
+      targetId: join(dataDir, 'backups'),
+      changes: { keep: { from: 7, to: 30 } },
+    });
+  });
+
+  it.each([0, 366, 2.5, '9'])('refuses %j before anything is saved', async (keep) => {
+    const result = await h.call(admin(), 'settings.saveBackups', { keep });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', fields: { keep: expect.any(String) } },
+    });
+    expect(keptDailyBackups(await readStoredSettings(dataDir))).toBe(30);
   });
 });

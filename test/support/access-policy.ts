@@ -31,7 +31,12 @@ export interface ChannelPolicy {
   signedOut: Answer;
   /** The answers when the caller aims at their own account, for channels about a user. */
   ownAccount?: Record<PolicyRole, Answer>;
+  /** An administrator viewing as the developer: refused as a write, or answered as to the developer. */
+  viewingAs: ViewingAnswer;
 }
+
+export const VIEWING_ANSWERS = ['READ_ONLY_VIEW', 'as viewed'] as const;
+export type ViewingAnswer = (typeof VIEWING_ANSWERS)[number];
 
 export interface AccessPolicy {
   /** Entry -> the access its registration must declare. */
@@ -53,6 +58,7 @@ const CHANNEL_HEADER = [
   'user own',
   'user other',
   'signed out',
+  'viewing as',
 ];
 const OWN_ACCOUNT_HEADER = ['channel', 'admin', 'developer', 'user'];
 const NO_ORGANIZATION = '—';
@@ -70,6 +76,13 @@ function answerOf(cell: string, where: string): Answer {
     throw new Error(`${where}: "${cell}" is not one of ${ANSWERS.join(', ')}`);
   }
   return cell as Answer;
+}
+
+function viewingAnswerOf(cell: string, where: string): ViewingAnswer {
+  if (!(VIEWING_ANSWERS as readonly string[]).includes(cell)) {
+    throw new Error(`${where}: "${cell}" is not one of ${VIEWING_ANSWERS.join(', ')}`);
+  }
+  return cell as ViewingAnswer;
 }
 
 function channelRow(cells: string[], where: string): ChannelPolicy {
@@ -92,6 +105,7 @@ function channelRow(cells: string[], where: string): ChannelPolicy {
       user: pair(rest[4], rest[5]),
     },
     signedOut: answerOf(rest[6] ?? '', where),
+    viewingAs: viewingAnswerOf(rest[7] ?? '', where),
   };
 }
 
@@ -189,6 +203,37 @@ export function matrixCases(policy: AccessPolicy): MatrixCase[] {
         expected: ownAccount[caller],
       })),
     ];
+  });
+}
+
+export interface ViewingCase {
+  channel: ChannelName;
+  aim: Scope;
+  /** What the page says an administrator viewing as the developer is answered. */
+  expected: Answer | 'READ_ONLY_VIEW' | undefined;
+}
+
+/**
+ * Every channel of the contract, called by an administrator viewing as the
+ * developer: aimed at both organizations where it names one and answers as
+ * to the developer; a write once, as it is refused before its target is read.
+ */
+export function viewingCases(policy: AccessPolicy): ViewingCase[] {
+  return CHANNEL_NAMES.flatMap((channel) => {
+    const row = policy.channels.get(channel);
+    const scopes: Scope[] =
+      row?.organization === false || row?.viewingAs === 'READ_ONLY_VIEW'
+        ? ['own']
+        : ['own', 'other'];
+    return scopes.map((aim) => ({
+      channel,
+      aim,
+      expected: !row
+        ? undefined
+        : row.viewingAs === 'READ_ONLY_VIEW'
+          ? 'READ_ONLY_VIEW'
+          : (row.answers.developer[aim] ?? undefined),
+    }));
   });
 }
 

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { Secret, TOTP } from 'otpauth';
 import type { ChannelName } from '../../src-shared/channels.ts';
 import type { SessionSlot } from '../../src-main/ipc/session-slot.ts';
 import { inject, onTestFinished } from 'vitest';
@@ -26,6 +27,8 @@ export interface World {
   /** A new admin session each time: some calls (changePassword) end the admin's other sessions. */
   admin(): SessionSlot;
   inputs: Record<ChannelName, (scope: Scope) => Promise<Input>>;
+  /** Inputs whose making is slow (a scratch database, a user's password hash), for calls refused unread. */
+  refusedUnread: Partial<Record<ChannelName, Input>>;
 }
 
 const unique = () => randomBytes(4).toString('hex');
@@ -103,6 +106,24 @@ export async function buildWorld(h: Harness, prefix: string): Promise<World> {
       newPassword: PASSWORD,
     })),
     'auth.reauthenticate': withoutOrganization(async () => ({ password: PASSWORD })),
+    'auth.enrollSecondFactor': withoutOrganization(async () => ({})),
+    // every caller has a second factor being set up, and this is its code now
+    'auth.confirmSecondFactor': withoutOrganization(async () => {
+      const secret = new Secret({ size: 20 }).base32;
+      await h.db.sql(
+        `insert into second_factors (user_id, secret) select unnest($1::uuid[]), $2
+         on conflict (user_id) do update
+           set secret = excluded.secret, confirmed_at = null, last_used_step = null`,
+        [Object.values(userIds), secret],
+      );
+      return { code: new TOTP({ secret: Secret.fromBase32(secret) }).generate() };
+    }),
+    // a session already signed in has no code to give: the call changes nothing
+    'auth.verifySecondFactor': withoutOrganization(async () => ({ code: '123456' })),
+    'auth.disableSecondFactor': withoutOrganization(async () => ({})),
+    'auth.viewAs': async (s) => ({ userId: target[s].userId, reason: 'Ticket 42: what they see' }),
+    // with no view to end, it answers at once
+    'auth.endViewAs': withoutOrganization(async () => ({})),
     'sessions.list': withoutOrganization(async () => ({})),
     // a session of someone else's: nobody ends another's session this way
     'sessions.end': withoutOrganization(async () => {
@@ -171,6 +192,7 @@ export async function buildWorld(h: Harness, prefix: string): Promise<World> {
       id: (await h.user(org[s].id, 'user', `doomed-${unique()}@x.test`)).id,
     }),
     'users.endSessions': async (s) => ({ id: target[s].userId }),
+    'users.resetSecondFactor': async (s) => ({ id: target[s].userId }),
     'agents.list': async (s) => ({ organizationId: org[s].id, page: 1, pageSize: 10 }),
     'agents.get': async (s) => ({ organizationId: org[s].id, id: target[s].agentId }),
     'agents.create': async (s) => ({
@@ -270,8 +292,11 @@ export async function buildWorld(h: Harness, prefix: string): Promise<World> {
     'fleet.searchAgents': withoutOrganization(async () => ({ query: 'Target' })),
     'audit.list': async (s) => ({ organizationId: org[s].id }),
     'settings.get': withoutOrganization(async () => ({})),
+    // off, as it is: the other callers of the world are not asked to set a second factor up
+    'settings.requireSecondFactor': withoutOrganization(async () => ({ required: false })),
     'settings.testDatabase': withoutOrganization(async () => ({ url: h.db.url })),
     'settings.saveDatabase': withoutOrganization(async () => ({ mode: 'url', url: h.db.url })),
+    'settings.saveBackups': withoutOrganization(async () => ({ keep: 7 })),
     'database.move': withoutOrganization(async () => {
       const target = await createScratchDatabase(inject('serverUrl'), 'fp_matrix_move');
       onTestFinished(() => target.drop());
@@ -281,5 +306,9 @@ export async function buildWorld(h: Harness, prefix: string): Promise<World> {
     'csv.export': async (s) => ({ table: 'agents', organizationId: org[s].id, sort: '-name' }),
     'demo.load': withoutOrganization(async () => ({})),
   };
-  return { org, userIds, target, skillId, admin, inputs };
+  const refusedUnread: World['refusedUnread'] = {
+    'database.move': { url: 'postgres://nobody@127.0.0.1:1/never' },
+    'users.delete': { id: target.own.userId },
+  };
+  return { org, userIds, target, skillId, admin, inputs, refusedUnread };
 }

@@ -156,7 +156,9 @@ describe("an agent's configuration", () => {
     const keys = (n: number) =>
       Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i]));
     expect(problem(agentConfigField, { ...CONFIG, ...keys(47) })).toBeNull();
-    expect(problem(agentConfigField, { ...CONFIG, ...keys(48) })).toBe('must have at most 50 keys');
+    expect(problem(agentConfigField, { ...CONFIG, ...keys(48) })).toBe(
+      'must have at most 50 settings',
+    );
   });
 
   it('holds at most 16,384 bytes as JSON, counted in UTF-8', () => {
@@ -166,11 +168,11 @@ describe("an agent's configuration", () => {
     };
     expect(problem(agentConfigField, sized(MAX_CONFIG_BYTES))).toBeNull();
     expect(problem(agentConfigField, sized(MAX_CONFIG_BYTES + 1))).toBe(
-      'must be at most 16384 bytes as JSON',
+      'must be at most 16 KB in all',
     );
     // 'é' is one character but two bytes
     const accented = { ...CONFIG, pad: 'é'.repeat(MAX_CONFIG_BYTES / 2) };
-    expect(problem(agentConfigField, accented)).toBe('must be at most 16384 bytes as JSON');
+    expect(problem(agentConfigField, accented)).toBe('must be at most 16 KB in all');
   });
 
   it('refuses a NUL character in any value, known key or not', () => {

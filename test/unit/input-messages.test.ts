@@ -36,7 +36,7 @@ const document = (agent: Record<string, unknown>) => ({
 
 describe('a field in words', () => {
   it('names an item of a list by its place, counted from one', () => {
-    expect(fieldInWords('document.agents.1.config')).toBe('Agent 2 config');
+    expect(fieldInWords('document.agents.1.config')).toBe('Agent 2 configuration');
   });
 
   it('splits a camel-case name into words', () => {

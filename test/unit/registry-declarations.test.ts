@@ -24,13 +24,22 @@ import { SYSTEM_ACTOR, type Actor } from '../../src-shared/domain/permissions.ts
  */
 const NEEDS: Record<ChannelName, string> = {
   'auth.signIn': 'none - -',
-  'auth.signOut': 'none - - beforePasswordChange',
+  'auth.signOut': 'none - - beforePasswordChange beforeSecondFactor:code',
   'auth.me': 'none - - beforePasswordChange',
   'auth.firstRun': 'read - -',
   'auth.createFirstAdmin': 'write - -',
   'auth.changePassword': 'write user - beforePasswordChange',
   // the password again opens 5 minutes for the guarded channels (identity/step-up.ts)
   'auth.reauthenticate': 'none - -',
+  // what an administrator who must set up two-step sign-in may still call
+  'auth.enrollSecondFactor': 'write - - beforeSecondFactor:enrollment',
+  'auth.confirmSecondFactor': 'write user - beforeSecondFactor:enrollment',
+  // the code that finishes a sign-in: the one call a session waiting for it may make
+  'auth.verifySecondFactor': 'none - - beforeSecondFactor:code',
+  'auth.disableSecondFactor': 'write user - stepUp',
+  // a view as someone else is the session's, started and ended on the record (identity/view-as.ts)
+  'auth.viewAs': 'write user user',
+  'auth.endViewAs': 'write - - whileViewingAs',
   'sessions.list': 'read - -',
   'sessions.end': 'write user -',
   'sessions.endOthers': 'write user -',
@@ -59,6 +68,7 @@ const NEEDS: Record<ChannelName, string> = {
   'users.setPassword': 'write user user stepUpWhen',
   'users.delete': 'write user user',
   'users.endSessions': 'write user user',
+  'users.resetSecondFactor': 'write user user',
   'agents.list': 'tenantRead - -',
   'agents.get': 'tenantRead - agent',
   'agents.create': 'tenantWrite agent -',
@@ -93,8 +103,11 @@ const NEEDS: Record<ChannelName, string> = {
   'fleet.searchAgents': 'read - -',
   'audit.list': 'read - -',
   'settings.get': 'none - -',
+  // audited by the service (a policy is no record other consoles list); turning it off needs step-up
+  'settings.requireSecondFactor': 'write - - stepUpWhen',
   'settings.testDatabase': 'none - -',
   'settings.saveDatabase': 'none op:database -',
+  'settings.saveBackups': 'none op:file -',
   'database.move': 'none op:database - stepUp',
   'database.backup': 'none op:file -',
   'csv.export': 'none - -',
@@ -110,10 +123,12 @@ function declared(channel: ChannelName): string {
     loadId?: (input: { agentId: string }) => string;
     bulk?: object;
     beforePasswordChange?: boolean;
+    beforeSecondFactor?: string;
     target?: unknown;
     maintenance?: { reason: string };
     duringMaintenance?: boolean;
     stepUp?: unknown;
+    whileViewingAs?: boolean;
   };
   const audit =
     reg.audit === undefined
@@ -125,10 +140,12 @@ function declared(channel: ChannelName): string {
     reg.bulk ? 'bulk' : null,
     reg.loadId?.({ agentId: 'the-agent' }) === 'the-agent' ? 'byAgentId' : null,
     reg.beforePasswordChange === true ? 'beforePasswordChange' : null,
+    reg.beforeSecondFactor ? `beforeSecondFactor:${reg.beforeSecondFactor}` : null,
     reg.target ? 'firstRun' : null,
     reg.maintenance ? `maintenance:${reg.maintenance.reason}` : null,
     reg.duringMaintenance === true ? 'duringMaintenance' : null,
     reg.stepUp === true ? 'stepUp' : reg.stepUp ? 'stepUpWhen' : null,
+    reg.whileViewingAs === true ? 'whileViewingAs' : null,
   ].filter((extra) => extra !== null);
   return [reg.scope, audit, reg.load ?? '-', ...extras].join(' ');
 }
@@ -230,7 +247,7 @@ describe('what the registry decides from the input', () => {
 
 describe('the session channels', () => {
   const work = (user: object | null, signOut: () => void) =>
-    ({ caller: { user, signOut } }) as unknown as Work;
+    ({ caller: { user, signOut, viewingAs: null } }) as unknown as Work;
 
   it('signs the caller out and answers null', async () => {
     let signedOut = 0;
@@ -239,9 +256,9 @@ describe('the session channels', () => {
     expect(signedOut).toBe(1);
   });
 
-  it('answers auth.me with the caller’s user', async () => {
+  it('answers auth.me with the caller’s user, viewing nobody else', async () => {
     const me = { id: 'u', email: 'ops@x.test' };
     const run = REGISTRY['auth.me'].run as (w: Work) => Promise<unknown>;
-    expect(await run(work(me, () => undefined))).toBe(me);
+    expect(await run(work(me, () => undefined))).toEqual({ ...me, viewingAs: null });
   });
 });

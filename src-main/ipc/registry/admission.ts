@@ -8,7 +8,14 @@ import {
 } from '../../../src-shared/domain/permissions.ts';
 import { AppError } from '../../../src-shared/errors.ts';
 import { requireRecentPassword } from '../../identity/step-up.ts';
-import { loosely, type AnyRegistration, type Frame, type Input } from './registration-shape.ts';
+import { viewEndedMessage } from '../../identity/view-as.ts';
+import {
+  changesSomething,
+  loosely,
+  type AnyRegistration,
+  type Frame,
+  type Input,
+} from './registration-shape.ts';
 
 /** The decision on a call, made before its work; the record's part once it is loaded. */
 export interface Admission {
@@ -24,8 +31,26 @@ function refuse(actor: Actor, capability: Capability | null, target: Target): vo
 }
 
 /**
- * Whether the caller may make this call, in order: a password someone else
- * set is changed first; a signed-in channel needs someone signed in; the
+ * A view as another user is read-only, whatever that user may do: decided
+ * here for every channel that may change anything, from its declaration.
+ * A write from a window whose view has just ended is refused too, once: the
+ * window may still show the view, and its operator expects a refusal.
+ */
+function refuseWhileViewing(reg: AnyRegistration, { caller }: Frame): void {
+  if (!changesSomething(reg) || reg.whileViewingAs) return;
+  if (caller.viewingAs)
+    throw new AppError(
+      'READ_ONLY_VIEW',
+      `You are viewing the console as ${caller.viewingAs.user.email}: nothing can be changed until you end the view`,
+    );
+  if (caller.viewEnded) throw new AppError('READ_ONLY_VIEW', viewEndedMessage(caller.viewEnded));
+}
+
+/**
+ * Whether the caller may make this call, in order: a sign-in waiting for its
+ * second factor's code hears only that code; a view as another user changes
+ * nothing; a password someone else set is changed first; an administrator
+ * who must set up two-step sign-in does so; a signed-in channel needs someone signed in; the
  * access table decides on the input (or, for a user or organization record,
  * once it is loaded); then step-up, so that a refusal stays a refusal rather
  * than a password prompt.
@@ -37,10 +62,27 @@ export async function admit(
   root: EntityManager,
   now: number,
 ): Promise<Admission> {
+  if (caller.session?.pendingSecondFactor && reg.beforeSecondFactor !== 'code') {
+    throw new AppError(
+      'SECOND_FACTOR_REQUIRED',
+      'Enter the code from your authenticator app to finish signing in',
+    );
+  }
+  refuseWhileViewing(reg, { actor, caller });
   if (caller.user?.mustChangePassword && !reg.beforePasswordChange) {
     throw new AppError(
       'PASSWORD_CHANGE_REQUIRED',
       'Choose a new password first: the current one was set by someone else',
+    );
+  }
+  if (
+    caller.user?.mustEnrollSecondFactor &&
+    !reg.beforePasswordChange &&
+    reg.beforeSecondFactor === undefined
+  ) {
+    throw new AppError(
+      'SECOND_FACTOR_REQUIRED',
+      'Set up two-step sign-in first: administrators must use it',
     );
   }
   if (reg.access === 'signedIn' && actor.kind === 'anonymous') {

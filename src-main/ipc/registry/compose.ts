@@ -186,6 +186,8 @@ export function createRegistry(
         caller: {
           user: null,
           session: null,
+          viewingAs: null,
+          viewEnded: null,
           files: undefined,
           signedIn: async () => undefined,
           renewed: async () => undefined,

@@ -17,6 +17,8 @@ export type AnyRegistration = {
   audit?: Registration<Channel>['audit'];
   target?: (input: never, em: EntityManager) => Target | Promise<Target>;
   beforePasswordChange?: true;
+  beforeSecondFactor?: 'code' | 'enrollment';
+  whileViewingAs?: true;
   stepUp?: true | ((input: never, actor: Actor) => boolean);
   maintenance?: { reason: string; organizationIds: (input: never) => readonly string[] };
   duringMaintenance?: true;
@@ -38,3 +40,7 @@ export const loosely = <F>(f: F) => f as unknown as (...args: unknown[]) => Prom
 
 export const writes = (scope: AnyRegistration['scope']) =>
   scope === 'write' || scope === 'tenantWrite';
+
+/** Whether a call may change anything: a writing scope, or an audited call (an operation's is done outside one). */
+export const changesSomething = (reg: Pick<AnyRegistration, 'scope' | 'audit'>) =>
+  writes(reg.scope) || reg.audit !== undefined;

@@ -74,12 +74,26 @@ function Figure({
   );
 }
 
-function Panel({ title, children }: { title: string; children: ReactNode }) {
+/** A panel of the overview; `all` links to the whole list when the panel shows part of it. */
+function Panel({
+  title,
+  all,
+  children,
+}: {
+  title: string;
+  all?: { to: string; label: string };
+  children: ReactNode;
+}) {
   return (
     <Card withBorder>
-      <Title order={4} mb="sm">
-        {title}
-      </Title>
+      <Group justify="space-between" mb="sm">
+        <Title order={4}>{title}</Title>
+        {all && (
+          <Anchor component={Link} to={all.to} size="sm">
+            {all.label}
+          </Anchor>
+        )}
+      </Group>
       {children}
     </Card>
   );
@@ -397,7 +411,7 @@ function FleetWide({ overview: o, status }: { overview: FleetOverview; status?: 
           label="At their agent limit"
           value={formatNumber(o.atLimit)}
           detail={`${formatNumber(o.nearLimitCount)} at 80 % or more`}
-          to="/organizations?sort=-agentCount"
+          to={links.organizationsByAgentLimit('reached')}
         />
         <Figure
           label="Tenant schemas behind"
@@ -432,7 +446,17 @@ function FleetWide({ overview: o, status }: { overview: FleetOverview; status?: 
         <Panel title="Agents in error">
           <AgentsInError overview={o} />
         </Panel>
-        <Panel title="Near their agent limit">
+        <Panel
+          title="Near their agent limit"
+          all={
+            o.nearLimitCount > 0
+              ? {
+                  to: links.organizationsByAgentLimit('near'),
+                  label: `All ${formatNumber(o.nearLimitCount)}`,
+                }
+              : undefined
+          }
+        >
           <FigureTable
             label="Organizations near their agent limit"
             empty="No organization is at 80 % of its agent limit."

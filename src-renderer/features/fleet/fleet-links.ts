@@ -1,6 +1,7 @@
 import type { FleetOverview } from '../../../src-shared/contract.ts';
 import type { AgentStatus } from '../../../src-shared/domain/agent-machine.ts';
 import type { BillingStatus } from '../../../src-shared/domain/enums.ts';
+import type { AgentLimitFilter } from '../../../src-shared/domain/limits.ts';
 import type { Tier } from '../../../src-shared/domain/tiers.ts';
 
 /*
@@ -14,6 +15,7 @@ export interface FleetLinks {
   agentsByStatus(status: AgentStatus): string;
   organizationsByTier(tier: Tier): string;
   organizationsByBilling(status: BillingStatus): string;
+  organizationsByAgentLimit(filter: AgentLimitFilter): string;
 }
 
 export function fleetLinks(
@@ -29,5 +31,7 @@ export function fleetLinks(
     organizationsByTier: (tier) => `/organizations?${new URLSearchParams({ tier }).toString()}`,
     organizationsByBilling: (billingStatus) =>
       `/organizations?${new URLSearchParams({ billingStatus }).toString()}`,
+    organizationsByAgentLimit: (agentLimit) =>
+      `/organizations?${new URLSearchParams({ agentLimit }).toString()}`,
   };
 }

@@ -4,6 +4,7 @@ import { useDisclosure } from '@mantine/hooks';
 import { useNavigate } from 'react-router';
 import type { OrganizationDto } from '../../../src-shared/dto.ts';
 import { BILLING_STATUSES } from '../../../src-shared/domain/enums.ts';
+import { AGENT_LIMIT_FILTERS } from '../../../src-shared/domain/limits.ts';
 import { TIERS } from '../../../src-shared/domain/tiers.ts';
 import { useChannel } from '../../api/hooks.ts';
 import { useSession } from '../../auth/session.tsx';
@@ -59,7 +60,12 @@ export function OrganizationsPage() {
   const params = useListParams({ sort: 'name' });
   const tier = oneOf(TIERS, params.param('tier'));
   const billingStatus = oneOf(BILLING_STATUSES, params.param('billingStatus'));
-  const filters = { ...(tier ? { tier } : {}), ...(billingStatus ? { billingStatus } : {}) };
+  const agentLimit = oneOf(AGENT_LIMIT_FILTERS, params.param('agentLimit'));
+  const filters = {
+    ...(tier ? { tier } : {}),
+    ...(billingStatus ? { billingStatus } : {}),
+    ...(agentLimit ? { agentLimit } : {}),
+  };
   const query = useChannel(
     'organizations.list',
     { ...params.list, ...filters },
@@ -102,6 +108,18 @@ export function OrganizationsPage() {
               onChange={(value) => params.setParam('billingStatus', value ?? undefined)}
               clearable
               w={190}
+            />
+            <Select
+              aria-label="Filter by agent limit"
+              placeholder="Any number of agents"
+              data={[
+                { value: 'reached', label: 'At the agent limit' },
+                { value: 'near', label: 'At 80 % of it or more' },
+              ]}
+              value={agentLimit ?? null}
+              onChange={(value) => params.setParam('agentLimit', value ?? undefined)}
+              clearable
+              w={210}
             />
           </>
         }

@@ -14,6 +14,7 @@ import { useEffect, useState } from 'react';
 import { useChannel, useWrite } from '../../api/hooks.ts';
 import { LoadDemoDataButton } from '../../components/LoadDemoDataButton.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { DailyBackupsSetting } from './DailyBackupsSetting.tsx';
 import { MoveDatabaseDialog } from './MoveDatabaseDialog.tsx';
 
 export function SettingsPage() {
@@ -72,8 +73,9 @@ export function SettingsPage() {
             {/* the toggle is the saved choice, which the environment may override: said so, the
                 two lines never seem to disagree */}
             <Text size="sm" fw={500} id="saved-database-choice">
-              Saved choice, used from the next start
-              {s?.databaseSource === 'DATABASE_URL' && ' while DATABASE_URL is not set'}
+              {s?.databaseSource === 'DATABASE_URL'
+                ? 'Saved choice, used by a start without DATABASE_URL'
+                : 'Saved choice, used from the next start'}
             </Text>
             <SegmentedControl
               aria-label="Database"
@@ -137,6 +139,10 @@ export function SettingsPage() {
               {backup.data.rows.toLocaleString()} rows, {Math.ceil(backup.data.bytes / 1024)} KiB
             </Alert>
           )}
+          <DailyBackupsSetting
+            kept={s?.dailyBackupsKept}
+            folder={s ? `${s.dataDir}/backups` : 'the backups folder'}
+          />
           <Group>
             <Button variant="default" loading={backup.isPending} onClick={() => backup.mutate({})}>
               Back up now

@@ -31,6 +31,7 @@ import { useSession } from '../../auth/session.tsx';
 import { TierBadge } from '../../components/badges.tsx';
 import type { Column } from '../../components/DataTable.tsx';
 import { showFieldErrors, submitWith } from '../../components/forms.ts';
+import { counted } from '../../../src-shared/plural.ts';
 import { useListParams } from '../../components/list-params.ts';
 import { ListScreen } from '../../components/ListScreen.tsx';
 import { Truncated } from '../../components/Truncated.tsx';
@@ -186,7 +187,7 @@ export function SkillsPage() {
       detachedFrom.length === 0
         ? 'Skill deleted'
         : `Skill deleted and detached from ${detachedFrom
-            .map((d) => `${d.organizationName} (${d.agents})`)
+            .map((d) => `${d.organizationName} (${counted(d.agents, 'agent')})`)
             .join(', ')}`,
   });
   /** Agents that use the skill make the first delete refuse; the operator may then force it. */

@@ -1,6 +1,7 @@
 import { Alert, Badge, Button, Card, Code, Group, Stack, Table, Text, Title } from '@mantine/core';
 import type { RolloutDto } from '../../../src-shared/contract.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
+import { StateWithReason } from './StateWithReason.tsx';
 
 const OUTCOME_COLOR = { pending: 'gray', migrated: 'teal', failed: 'red' } as const;
 
@@ -69,16 +70,14 @@ export function RolloutPanel() {
                     <Code>org_{t.slug}</Code>
                   </Table.Td>
                   <Table.Td>
-                    <Group gap="xs">
-                      <Badge color={OUTCOME_COLOR[t.outcome]} variant="light">
-                        {t.outcome}
-                      </Badge>
-                      {t.message && (
-                        <Text size="xs" c="red">
-                          {t.message}
-                        </Text>
-                      )}
-                    </Group>
+                    <StateWithReason
+                      badge={
+                        <Badge color={OUTCOME_COLOR[t.outcome]} variant="light">
+                          {t.outcome}
+                        </Badge>
+                      }
+                      reason={t.message}
+                    />
                   </Table.Td>
                 </Table.Tr>
               )),

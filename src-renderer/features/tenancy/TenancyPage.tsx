@@ -1,15 +1,4 @@
-import {
-  Alert,
-  Anchor,
-  Badge,
-  Button,
-  Code,
-  Group,
-  Progress,
-  Stack,
-  Table,
-  Text,
-} from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Code, Progress, Stack, Table, Text } from '@mantine/core';
 import { IconCalculator, IconRefresh } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
@@ -18,6 +7,7 @@ import { AGENT_STATUSES, type AgentStatus } from '../../../src-shared/domain/age
 import { useChannel, useWrite } from '../../api/hooks.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { RolloutPanel } from './RolloutPanel.tsx';
+import { StateWithReason } from './StateWithReason.tsx';
 import { TenancyTabs } from './TenancyTabs.tsx';
 
 const statusLine = (counts: Record<AgentStatus, number>) =>
@@ -137,24 +127,20 @@ export function TenancyPage() {
                 </Table.Td>
                 <Table.Td>{t.agentCount}</Table.Td>
                 <Table.Td>
-                  <Group gap="xs">
-                    {t.problem ? (
-                      <Badge color="red" title={t.problem}>
-                        problem
-                      </Badge>
-                    ) : t.pendingMigrations.length > 0 ? (
-                      <Badge color="orange">behind</Badge>
-                    ) : (
-                      <Badge color="teal" variant="light">
-                        up to date
-                      </Badge>
-                    )}
-                    {t.problem && (
-                      <Text size="xs" c="red">
-                        {t.problem}
-                      </Text>
-                    )}
-                  </Group>
+                  <StateWithReason
+                    badge={
+                      t.problem ? (
+                        <Badge color="red">problem</Badge>
+                      ) : t.pendingMigrations.length > 0 ? (
+                        <Badge color="orange">behind</Badge>
+                      ) : (
+                        <Badge color="teal" variant="light">
+                          up to date
+                        </Badge>
+                      )
+                    }
+                    reason={t.problem}
+                  />
                 </Table.Td>
               </Table.Tr>
             ))}
