@@ -4,6 +4,7 @@ import type { Channel } from '../../src-shared/contract.ts';
 import { ANONYMOUS_ACTOR, SYSTEM_ACTOR, type Actor } from '../../src-shared/domain/permissions.ts';
 import { AppError } from '../../src-shared/errors.ts';
 import { REAUTH_WINDOW_MS } from '../../src-main/identity/step-up.ts';
+import { viewEndedMessage } from '../../src-main/identity/view-as.ts';
 import { admit } from '../../src-main/ipc/registry/admission.ts';
 import { AuditTrail } from '../../src-main/ipc/registry/audit-trail.ts';
 import { runBulk } from '../../src-main/ipc/registry/bulk.ts';
@@ -28,17 +29,38 @@ function user(role: 'admin' | 'developer' | 'user', id = `${role}-id`) {
   return { kind: 'user', id, email: `${id}@x.test`, role, organizationId: HOME } as const;
 }
 
+interface Situation {
+  mustChangePassword?: boolean;
+  mustEnrollSecondFactor?: boolean;
+  pendingSecondFactor?: boolean;
+  viewingAs?: Frame['caller']['viewingAs'];
+  viewEnded?: string | null;
+}
+
 /** A caller whose password was last entered `ago` ms before NOW (null: not since signing in long ago). */
-function frame(actor: Actor, ago: number | null = 0, mustChangePassword = false): Frame {
+function frame(actor: Actor, ago: number | null = 0, situation: Situation = {}): Frame {
   const sessionUser =
     actor.kind === 'user'
-      ? { ...actor, name: null, organizationName: 'Home', mustChangePassword }
+      ? {
+          ...actor,
+          name: null,
+          organizationName: 'Home',
+          mustChangePassword: situation.mustChangePassword ?? false,
+          mustEnrollSecondFactor: situation.mustEnrollSecondFactor ?? false,
+        }
       : null;
   return {
     actor,
     caller: {
       user: sessionUser as Frame['caller']['user'],
-      session: { id: 's', startedAt: 0, reauthenticatedAt: ago === null ? null : NOW - ago },
+      session: {
+        id: 's',
+        startedAt: 0,
+        reauthenticatedAt: ago === null ? null : NOW - ago,
+        pendingSecondFactor: situation.pendingSecondFactor ?? false,
+      },
+      viewingAs: situation.viewingAs ?? null,
+      viewEnded: situation.viewEnded ?? null,
       files: undefined,
       signedIn: async () => undefined,
       renewed: async () => undefined,
@@ -66,7 +88,7 @@ const admitted = (channel: Channel, input: object, f: Frame) =>
 
 describe('admission', () => {
   it('asks a user whose password someone else set to change it first, except on the channels that allow it', async () => {
-    const f = frame(user('admin'), 0, true);
+    const f = frame(user('admin'), 0, { mustChangePassword: true });
     await expect(admitted('users.list', {}, f)).rejects.toThrow(
       new AppError(
         'PASSWORD_CHANGE_REQUIRED',
@@ -74,6 +96,56 @@ describe('admission', () => {
       ),
     );
     expect(await codeOf(() => admitted('auth.me', {}, f))).toBe('allowed');
+  });
+
+  it('hears only the second factor’s code from a sign-in waiting for it', async () => {
+    const f = frame(user('admin'), 0, { pendingSecondFactor: true });
+    await expect(admitted('users.list', {}, f)).rejects.toThrow(
+      new AppError(
+        'SECOND_FACTOR_REQUIRED',
+        'Enter the code from your authenticator app to finish signing in',
+      ),
+    );
+    expect(await codeOf(() => admitted('auth.enrollSecondFactor', {}, f))).toBe(
+      'SECOND_FACTOR_REQUIRED',
+    );
+    expect(await codeOf(() => admitted('auth.verifySecondFactor', {}, f))).toBe('allowed');
+  });
+
+  it('asks an administrator who must set up two-step sign-in to do so first', async () => {
+    const f = frame(user('admin'), 0, { mustEnrollSecondFactor: true });
+    await expect(admitted('users.list', {}, f)).rejects.toThrow(
+      new AppError(
+        'SECOND_FACTOR_REQUIRED',
+        'Set up two-step sign-in first: administrators must use it',
+      ),
+    );
+    expect(await codeOf(() => admitted('auth.enrollSecondFactor', {}, f))).toBe('allowed');
+    expect(await codeOf(() => admitted('auth.verifySecondFactor', {}, f))).toBe('allowed');
+    expect(await codeOf(() => admitted('auth.me', {}, f))).toBe('allowed');
+  });
+
+  it('refuses every change while viewing as another user, and reads and ending the view are let through', async () => {
+    const viewed = frame(user('user', 'viewed'), 0).caller.user!;
+    const f = frame(user('admin'), 0, { viewingAs: { user: viewed, reason: 'support' } });
+    await expect(admitted('skills.create', {}, f)).rejects.toThrow(
+      new AppError(
+        'READ_ONLY_VIEW',
+        'You are viewing the console as viewed@x.test: nothing can be changed until you end the view',
+      ),
+    );
+    // an operation audited whatever its outcome changes something too
+    expect(await codeOf(() => admitted('database.backup', {}, f))).toBe('READ_ONLY_VIEW');
+    expect(await codeOf(() => admitted('skills.list', {}, f))).toBe('allowed');
+    expect(await codeOf(() => admitted('auth.endViewAs', {}, f))).toBe('allowed');
+  });
+
+  it('refuses a change from a window whose view has just ended, saying why', async () => {
+    const f = frame(user('admin'), 0, { viewEnded: 'the user was deleted' });
+    await expect(admitted('skills.create', {}, f)).rejects.toThrow(
+      new AppError('READ_ONLY_VIEW', viewEndedMessage('the user was deleted')),
+    );
+    expect(await codeOf(() => admitted('skills.list', {}, f))).toBe('allowed');
   });
 
   it('asks an anonymous caller to sign in on a channel open to every signed-in user, and lets any user through', async () => {
