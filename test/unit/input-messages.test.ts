@@ -168,6 +168,9 @@ describe('a field in words, further', () => {
   it('counts a place of ten or more, and an item of a list without a name', () => {
     expect(fieldInWords('skills.10.name')).toBe('Skill 11 name');
     expect(fieldInWords('3')).toBe('Item 4');
+    // a name that begins or ends with digits is no place in a list
+    expect(fieldInWords('address2')).toBe('Address2');
+    expect(fieldInWords('2fa')).toBe('2fa');
   });
 
   it('reads underscores and digits before a capital as word breaks, and only those', () => {
