@@ -34,6 +34,7 @@ test('a user opening an administrator screen by URL is told it is not for their 
   for (const [path, label] of [
     ['/settings', 'Settings'],
     ['/tenancy', 'Tenancy'],
+    ['/tenancy/structure', 'Tenancy'],
     ['/audit', 'Audit log'],
   ] as const) {
     await expect(nav.getByRole('link', { name: label })).toHaveCount(0);
