@@ -4,6 +4,7 @@ import {
   decideTransition,
   maintenanceRefusal,
   refusalError,
+  skillTierRefusal,
   tierChangeRefusal,
 } from '../../src-shared/domain/limits.ts';
 import { AppError } from '../../src-shared/errors.ts';
@@ -39,6 +40,16 @@ describe('the shared limits', () => {
       wayForward: 'Delete 1 agent first',
     });
     expect(tierChangeRefusal({ name: 'Acme', agentCount: 3 }, 'free')).toBeNull();
+  });
+
+  it('refuses a skill above the tier, and says which tier to upgrade to', () => {
+    const planner = { name: 'Planner', tierRequired: 'enterprise' } as const;
+    expect(skillTierRefusal({ name: 'Acme', tier: 'pro' }, planner)).toEqual({
+      code: 'LIMIT_REACHED',
+      reason: 'Planner needs the enterprise tier; Acme is on pro',
+      wayForward: 'Upgrade to enterprise',
+    });
+    expect(skillTierRefusal({ name: 'Acme', tier: 'enterprise' }, planner)).toBeNull();
   });
 
   it('refuses a serving step in a suspended organization before asking the machine', () => {
