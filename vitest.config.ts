@@ -5,6 +5,11 @@ const jsonReport = process.env.VITEST_JSON;
 
 export default defineConfig({
   test: {
+    // by default vitest runs one file at a time on a two-core machine (cores - 1), yet an
+    // integration file spends most of its time waiting on PostgreSQL and the bcrypt workers.
+    // Three at once, not more: each holds up to two runtimes of ten connections on a server
+    // that allows 100 by default
+    maxWorkers: 3,
     reporters: ['default', './test/support/tally-reporter.ts', ...(jsonReport ? ['json'] : [])],
     ...(jsonReport ? { outputFile: { json: jsonReport } } : {}),
     projects: [

@@ -70,7 +70,7 @@ export function App() {
     );
   }
   return (
-    <SessionProvider user={me.data}>
+    <SessionProvider me={me.data}>
       <Routes>
         <Route element={<AppLayout />}>
           <Route path="/fleet" element={<FleetPage />} />

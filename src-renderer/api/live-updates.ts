@@ -22,6 +22,9 @@ export function useLiveUpdates(): void {
       window.fleet.onEvent((event) => {
         if (event.type === 'reconnected') void client.invalidateQueries();
         if (event.type !== 'change') return;
+        // a view as another user begun or ended in another window of this session
+        if (event.action === 'auth.viewAs' || event.action === 'auth.endViewAs')
+          void client.invalidateQueries({ queryKey: ['auth'] });
         const resources = AFFECTED[event.kind];
         if (!resources) {
           void client.invalidateQueries();

@@ -6,7 +6,8 @@ import { ApiError } from './client.ts';
  * The page's query client. A call refused because the session ended (idle,
  * 12 hours, account changed) takes the console back to sign-in, which says
  * why; one refused for a pending password change brings up the
- * set-your-password screen. A refusal of the sign-in state itself (auth.me:
+ * set-your-password screen, and one refused as read-only reads who is
+ * signed in again (the view may have ended meanwhile). A refusal of the sign-in state itself (auth.me:
  * a headless page without a valid token) is shown where it happened:
  * resetting would only ask again, and be refused again, without end.
  */
@@ -17,7 +18,8 @@ export function createQueryClient(): QueryClient {
       sessionEnded(error.message);
       if (!fromAuthState) void client.resetQueries();
     }
-    if (error.code === 'PASSWORD_CHANGE_REQUIRED')
+    // a view as another user may have begun or ended elsewhere: the banner follows auth.me
+    if (error.code === 'PASSWORD_CHANGE_REQUIRED' || error.code === 'READ_ONLY_VIEW')
       void client.invalidateQueries({ queryKey: ['auth'] });
   };
   const client: QueryClient = new QueryClient({

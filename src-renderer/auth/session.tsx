@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { createContext, useContext, type ReactNode } from 'react';
-import type { SessionUser } from '../../src-shared/contract.ts';
+import { createContext, useContext, useEffect, useRef, type ReactNode } from 'react';
+import type { Me, SessionUser } from '../../src-shared/contract.ts';
 import {
   can,
   type Actor,
@@ -11,16 +11,22 @@ import { call } from '../api/client.ts';
 import { useChannel } from '../api/hooks.ts';
 
 interface Session {
+  /** Whose console this is: the viewed user's while an administrator views as them. */
   user: SessionUser;
-  /** The access table's verdict for the signed-in user: screens offer only what it allows. */
+  /** Who signed in (their account menu, their sessions). */
+  signedIn: SessionUser;
+  /** The user an administrator is viewing the console as (auth.viewAs), or null. */
+  viewingAs: SessionUser | null;
+  /** The access table's verdict for `user`: screens offer only what it allows. */
   can(capability: Capability, target?: Target): boolean;
   signOut(): Promise<void>;
 }
 
 const SessionContext = createContext<Session | null>(null);
 
-export function SessionProvider({ user, children }: { user: SessionUser; children: ReactNode }) {
+export function SessionProvider({ me, children }: { me: Me; children: ReactNode }) {
   const client = useQueryClient();
+  const user = me.viewingAs ?? me;
   const actor: Actor = {
     kind: 'user',
     id: user.id,
@@ -28,8 +34,19 @@ export function SessionProvider({ user, children }: { user: SessionUser; childre
     role: user.role,
     organizationId: user.organizationId,
   };
+  // a view begun or ended (here, in another window of the session, or by its 30 minutes): every
+  // screen reads again as whoever the console is now
+  const viewed = me.viewingAs?.id ?? null;
+  const shown = useRef(viewed);
+  useEffect(() => {
+    if (shown.current === viewed) return;
+    shown.current = viewed;
+    void client.resetQueries({ predicate: (query) => query.queryKey[0] !== 'auth' });
+  }, [client, viewed]);
   const session: Session = {
     user,
+    signedIn: me,
+    viewingAs: me.viewingAs,
     can: (capability, target) => can(actor, capability, target),
     signOut: async () => {
       await call('auth.signOut', {});

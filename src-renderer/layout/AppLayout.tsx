@@ -24,6 +24,7 @@ import { useLiveUpdates } from '../api/live-updates.ts';
 import { ChangePasswordModal } from '../auth/ChangePasswordModal.tsx';
 import { ReauthenticateModal } from '../auth/ReauthenticateModal.tsx';
 import { useSession } from '../auth/session.tsx';
+import { ViewAsBanner } from '../auth/ViewAs.tsx';
 import { paletteFilter, usePaletteActions } from './palette.tsx';
 import { screensFor } from './nav.ts';
 import { ScreenGuard } from './ScreenGuard.tsx';
@@ -47,8 +48,8 @@ function ColorSchemeSwitch() {
 
 export function AppLayout() {
   useLiveUpdates();
-  const { user, signOut } = useSession();
-  const { can } = useSession();
+  // the account menu is who signed in, also while they view the console as someone else
+  const { signedIn: user, signOut, can } = useSession();
   const location = useLocation();
   const [passwordOpen, password] = useDisclosure(false);
   const [query, setQuery] = useState('');
@@ -119,6 +120,7 @@ export function AppLayout() {
         ))}
       </AppShell.Navbar>
       <AppShell.Main>
+        <ViewAsBanner />
         <Suspense
           fallback={
             <Center mih={200}>

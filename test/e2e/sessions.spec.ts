@@ -26,7 +26,7 @@ test('lists my sessions, marks this one, and ends another everywhere', async ({ 
   await expect(table).toContainText('This one');
   await snap(page, 'sessions');
   await page.getByRole('button', { name: 'End all other sessions' }).click();
-  await toast(page, 'Ended 1 other session(s)');
+  await toast(page, 'Ended 1 other session');
   await expect(table.getByRole('row')).toHaveCount(2);
   await expect(rpc(elsewhere, 'users.list', { page: 1, pageSize: 5 })).rejects.toThrow(
     /ended your other sessions/,
@@ -51,6 +51,35 @@ test('lets an administrator end every session of a user from Users', async ({ br
   await admin.getByRole('menuitem', { name: 'End sessions' }).click();
   await snap(admin, 'end-sessions-confirm');
   await admin.getByRole('button', { name: 'End sessions' }).click();
-  await toast(admin, 'Ended 1 session(s)');
+  await toast(admin, 'Ended 1 session');
   await expect(rpc(theirs, 'auth.me', {})).resolves.toBeNull();
+});
+
+test('lets an administrator view the console as a user, read-only, and come back by keyboard', async ({
+  browser,
+}) => {
+  const { id: organizationId } = (await api('organizations.list', { page: 1, pageSize: 1 }))
+    .items[0]!;
+  const user = await userIn(organizationId, 'developer', 'set by an admin 3');
+  const admin = await adminPage(browser);
+  await visit(admin, `/users?q=${encodeURIComponent(user.email)}`);
+  await admin.getByRole('button', { name: `Actions for ${user.email}` }).click();
+  await admin.getByRole('menuitem', { name: 'View as…' }).click();
+  await admin.getByLabel('Reason').fill('Ticket 12: their agents look empty');
+  await snap(admin, 'view-as-reason');
+  await admin.getByRole('button', { name: 'View as them' }).click();
+
+  const banner = admin.getByRole('region', { name: 'Viewing the console as developer' });
+  await expect(banner).toContainText(user.email);
+  await expect(admin.getByRole('heading', { name: 'Fleet', exact: true })).toBeVisible();
+  // the developer's screens: no Settings, no Tenancy
+  const screens = admin.getByRole('navigation', { name: 'Screens' });
+  await expect(screens.getByRole('link', { name: 'Settings' })).toHaveCount(0);
+  await snap(admin, 'view-as-banner');
+
+  const back = banner.getByRole('button', { name: 'End view, back to my console' });
+  await back.focus();
+  await admin.keyboard.press('Enter');
+  await expect(banner).toHaveCount(0);
+  await expect(screens.getByRole('link', { name: 'Settings' })).toBeVisible();
 });

@@ -113,12 +113,14 @@ function renderConsole(role: Role) {
     organizationId: ORG.id,
     organizationName: ORG.name,
     mustChangePassword: false,
+    secondFactor: false,
+    mustEnrollSecondFactor: false,
   };
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   renderWithMantine(
     <QueryClientProvider client={client}>
       <MemoryRouter initialEntries={['/start']}>
-        <SessionProvider user={user}>
+        <SessionProvider me={{ ...user, viewingAs: null }}>
           <Routes>
             <Route element={<AppLayout />}>
               <Route path="*" element={<Where />} />

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   agentRoomRefusal,
   decideTransition,
+  skillTierRefusal,
   tierChangeRefusal,
 } from '../../src-shared/domain/limits.ts';
 
@@ -28,6 +29,16 @@ describe('the shared limits', () => {
       wayForward: 'Delete 1 agent first',
     });
     expect(tierChangeRefusal({ name: 'Acme', agentCount: 3 }, 'free')).toBeNull();
+  });
+
+  it('refuses a skill above the tier, and says which tier to upgrade to', () => {
+    const planner = { name: 'Planner', tierRequired: 'enterprise' } as const;
+    expect(skillTierRefusal({ name: 'Acme', tier: 'pro' }, planner)).toEqual({
+      code: 'LIMIT_REACHED',
+      reason: 'Planner needs the enterprise tier; Acme is on pro',
+      wayForward: 'Upgrade to enterprise',
+    });
+    expect(skillTierRefusal({ name: 'Acme', tier: 'enterprise' }, planner)).toBeNull();
   });
 
   it('refuses a serving step in a suspended organization before asking the machine', () => {

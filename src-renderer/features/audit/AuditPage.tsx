@@ -21,7 +21,6 @@ import {
   AUDIT_ACTIONS,
   AUDIT_TARGETS,
   auditActionLabel,
-  type AuditAction,
   type AuditTarget,
 } from '../../../src-shared/domain/audit-vocabulary.ts';
 import { useChannel } from '../../api/hooks.ts';
@@ -92,6 +91,61 @@ function OnlyThis({ label, onClick }: { label: string; onClick: () => void }) {
   );
 }
 
+/** A filter of the log: one of its options, or none. */
+function Choice({
+  label,
+  placeholder,
+  data,
+  value,
+  onChange,
+  searchable = false,
+  w,
+}: {
+  label: string;
+  placeholder: string;
+  data: { value: string; label: string }[];
+  value: string | undefined;
+  onChange: (value: string | undefined) => void;
+  searchable?: boolean;
+  w: number;
+}) {
+  return (
+    <Select
+      label={label}
+      placeholder={placeholder}
+      data={data}
+      value={value ?? null}
+      onChange={(v) => onChange(v ?? undefined)}
+      clearable
+      searchable={searchable}
+      w={w}
+    />
+  );
+}
+
+/** One end of the time range: typed in local time, kept in the address in UTC. */
+function TimeBound({
+  label,
+  value,
+  onChange,
+}: {
+  label: string;
+  value: string | undefined;
+  onChange: (value: string | undefined) => void;
+}) {
+  return (
+    <TextInput
+      type="datetime-local"
+      label={label}
+      value={localInputOf(value)}
+      onChange={(e) =>
+        onChange(e.currentTarget.value ? new Date(e.currentTarget.value).toISOString() : undefined)
+      }
+      w={200}
+    />
+  );
+}
+
 export function AuditPage() {
   const { can } = useSession();
   const [params, setParams] = useSearchParams();
@@ -128,60 +182,35 @@ export function AuditPage() {
       />
       <Group gap="sm" mb="md" align="flex-end" wrap="wrap">
         {can('seeAllOrganizations') && (
-          <Select
+          <Choice
             label="Organization"
             placeholder="All organizations"
             data={organizations}
-            value={filters.organizationId ?? null}
-            onChange={(v) => set({ organizationId: v ?? undefined })}
-            clearable
+            value={filters.organizationId}
+            onChange={(organizationId) => set({ organizationId })}
             searchable
             w={220}
           />
         )}
-        <Select
+        <Choice
           label="Action"
           placeholder="Any action"
           data={ACTION_OPTIONS}
-          value={filters.action ?? null}
-          onChange={(v) => set({ action: (v as AuditAction | null) ?? undefined })}
-          clearable
+          value={filters.action}
+          onChange={(action) => set({ action })}
           searchable
           w={220}
         />
-        <Select
+        <Choice
           label="Kind of record"
           placeholder="Any record"
           data={TARGET_OPTIONS}
-          value={filters.targetType ?? null}
-          onChange={(v) => set({ targetType: (v as AuditTarget | null) ?? undefined })}
-          clearable
+          value={filters.targetType}
+          onChange={(targetType) => set({ targetType })}
           w={160}
         />
-        <TextInput
-          type="datetime-local"
-          label="From"
-          value={localInputOf(filters.from)}
-          onChange={(e) =>
-            set({
-              from: e.currentTarget.value
-                ? new Date(e.currentTarget.value).toISOString()
-                : undefined,
-            })
-          }
-          w={200}
-        />
-        <TextInput
-          type="datetime-local"
-          label="Until"
-          value={localInputOf(filters.to)}
-          onChange={(e) =>
-            set({
-              to: e.currentTarget.value ? new Date(e.currentTarget.value).toISOString() : undefined,
-            })
-          }
-          w={200}
-        />
+        <TimeBound label="From" value={filters.from} onChange={(from) => set({ from })} />
+        <TimeBound label="Until" value={filters.to} onChange={(to) => set({ to })} />
         {filtered && (
           <Button variant="subtle" onClick={() => setParams(new URLSearchParams())}>
             Clear filters

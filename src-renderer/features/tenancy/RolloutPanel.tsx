@@ -1,6 +1,8 @@
 import { Alert, Badge, Button, Card, Code, Group, Stack, Table, Text, Title } from '@mantine/core';
 import type { RolloutDto } from '../../../src-shared/contract.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
+import { StateWithReason } from './StateWithReason.tsx';
+import { counted } from '../../../src-shared/plural.ts';
 
 const OUTCOME_COLOR = { pending: 'gray', migrated: 'teal', failed: 'red' } as const;
 
@@ -27,7 +29,7 @@ export function RolloutPanel() {
           <Text size="sm" c="dimmed">
             {rollout.plannedWaves === null
               ? 'Canary only so far'
-              : `${rollout.plannedWaves} wave(s) planned`}
+              : `${counted(rollout.plannedWaves, 'wave')} planned`}
             ; a wave stops it when more than {rollout.maxFailures} of its tenants fail. Start-up
             leaves the tenants behind to it.
           </Text>
@@ -69,16 +71,14 @@ export function RolloutPanel() {
                     <Code>org_{t.slug}</Code>
                   </Table.Td>
                   <Table.Td>
-                    <Group gap="xs">
-                      <Badge color={OUTCOME_COLOR[t.outcome]} variant="light">
-                        {t.outcome}
-                      </Badge>
-                      {t.message && (
-                        <Text size="xs" c="red">
-                          {t.message}
-                        </Text>
-                      )}
-                    </Group>
+                    <StateWithReason
+                      badge={
+                        <Badge color={OUTCOME_COLOR[t.outcome]} variant="light">
+                          {t.outcome}
+                        </Badge>
+                      }
+                      reason={t.message}
+                    />
                   </Table.Td>
                 </Table.Tr>
               )),

@@ -1,15 +1,4 @@
-import {
-  Alert,
-  Anchor,
-  Badge,
-  Button,
-  Code,
-  Group,
-  Progress,
-  Stack,
-  Table,
-  Text,
-} from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Code, Progress, Stack, Table, Text } from '@mantine/core';
 import { IconCalculator, IconRefresh } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
@@ -18,7 +7,9 @@ import { AGENT_STATUSES, type AgentStatus } from '../../../src-shared/domain/age
 import { useChannel, useWrite } from '../../api/hooks.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { RolloutPanel } from './RolloutPanel.tsx';
+import { StateWithReason } from './StateWithReason.tsx';
 import { TenancyTabs } from './TenancyTabs.tsx';
+import { counted } from '../../../src-shared/plural.ts';
 
 const statusLine = (counts: Record<AgentStatus, number>) =>
   AGENT_STATUSES.map((s) => `${counts[s]} ${s}`).join(', ');
@@ -93,7 +84,10 @@ export function TenancyPage() {
           </Alert>
         )}
         {migrate.data && migrate.data.failed.length > 0 && (
-          <Alert color="red" title={`${migrate.data.failed.length} tenant(s) failed to migrate`}>
+          <Alert
+            color="red"
+            title={`${counted(migrate.data.failed.length, 'tenant')} failed to migrate`}
+          >
             {migrate.data.failed.map((f) => (
               <Text size="sm" key={f.slug}>
                 <Code>{f.schema}</Code>: {f.message}
@@ -107,7 +101,7 @@ export function TenancyPage() {
           </Alert>
         )}
         <Text size="sm" c="dimmed">
-          {tenants.length} tenant schemas · {behind} behind
+          {counted(tenants.length, 'tenant schema')} · {behind} behind
         </Text>
         <Table aria-label="Tenant schemas" verticalSpacing="sm">
           <Table.Thead>
@@ -137,24 +131,20 @@ export function TenancyPage() {
                 </Table.Td>
                 <Table.Td>{t.agentCount}</Table.Td>
                 <Table.Td>
-                  <Group gap="xs">
-                    {t.problem ? (
-                      <Badge color="red" title={t.problem}>
-                        problem
-                      </Badge>
-                    ) : t.pendingMigrations.length > 0 ? (
-                      <Badge color="orange">behind</Badge>
-                    ) : (
-                      <Badge color="teal" variant="light">
-                        up to date
-                      </Badge>
-                    )}
-                    {t.problem && (
-                      <Text size="xs" c="red">
-                        {t.problem}
-                      </Text>
-                    )}
-                  </Group>
+                  <StateWithReason
+                    badge={
+                      t.problem ? (
+                        <Badge color="red">problem</Badge>
+                      ) : t.pendingMigrations.length > 0 ? (
+                        <Badge color="orange">behind</Badge>
+                      ) : (
+                        <Badge color="teal" variant="light">
+                          up to date
+                        </Badge>
+                      )
+                    }
+                    reason={t.problem}
+                  />
                 </Table.Td>
               </Table.Tr>
             ))}

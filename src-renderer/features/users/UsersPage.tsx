@@ -1,6 +1,7 @@
 import { Anchor, Badge, Button, Group, Select, Stack, Text } from '@mantine/core';
 import {
   IconCheck,
+  IconEye,
   IconKey,
   IconLock,
   IconLogout,
@@ -15,6 +16,7 @@ import type { UserDto } from '../../../src-shared/dto.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
 import { ChangePasswordModal } from '../../auth/ChangePasswordModal.tsx';
 import { useSession } from '../../auth/session.tsx';
+import { ViewAsModal } from '../../auth/ViewAs.tsx';
 import { RoleBadge } from '../../components/badges.tsx';
 import type { Column } from '../../components/DataTable.tsx';
 import { formatDate } from '../../components/forms.ts';
@@ -28,9 +30,12 @@ import { showBulkSummary } from '../../components/bulk-summary.ts';
 import { confirmDelete } from '../../components/confirm-delete.tsx';
 import { useOrganizationOptions } from '../organizations/organization-options.ts';
 import { CreateUserModal, EditUserModal, SetPasswordModal } from './UserModals.tsx';
+import { counted } from '../../../src-shared/plural.ts';
 
 type Dialog =
-  { kind: 'edit' | 'password'; user: UserDto } | { kind: 'create' | 'own-password' } | null;
+  | { kind: 'edit' | 'password' | 'view-as'; user: UserDto }
+  | { kind: 'create' | 'own-password' }
+  | null;
 
 export function UsersPage() {
   const { can, user: me } = useSession();
@@ -58,7 +63,7 @@ export function UsersPage() {
   const confirm = useWrite('users.confirm', { success: (u) => `${u.email} can now sign in` });
   const remove = useWrite('users.delete', { success: () => 'User deleted' });
   const endSessions = useWrite('users.endSessions', {
-    success: ({ ended }) => `Ended ${ended} session(s)`,
+    success: ({ ended }) => `Ended ${counted(ended, 'session')}`,
   });
   const confirmMany = useWrite('users.confirmMany');
   const unlock = useWrite('users.unlock', { success: (u) => `${u.email} can sign in again` });
@@ -216,6 +221,13 @@ export function UsersPage() {
               onClick: () => setDialog({ kind: 'own-password' }),
             },
             {
+              // an administrator sees what another administrator sees: nothing to view as them
+              label: 'View as…',
+              icon: <IconEye size={14} />,
+              when: admin && u.role !== 'admin' && u.confirmedAt !== null,
+              onClick: () => setDialog({ kind: 'view-as', user: u }),
+            },
+            {
               label: 'End sessions',
               icon: <IconLogout size={14} />,
               when: admin,
@@ -292,6 +304,9 @@ export function UsersPage() {
       )}
       {dialog?.kind === 'password' && (
         <SetPasswordModal user={dialog.user} opened onClose={() => setDialog(null)} />
+      )}
+      {dialog?.kind === 'view-as' && (
+        <ViewAsModal user={dialog.user} opened onClose={() => setDialog(null)} />
       )}
       <ChangePasswordModal
         opened={dialog?.kind === 'own-password'}
