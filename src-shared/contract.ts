@@ -53,6 +53,18 @@ import type { AppErrorShape } from './errors.ts';
 const out = <T>() => undefined as unknown as T;
 const none = z.strictObject({});
 const byId = z.strictObject({ id: uuidField });
+/** A TOTP code as an authenticator app shows it (spaces allowed: "123 456"). */
+const totpCodeField = z
+  .string()
+  .max(20)
+  .transform((code) => code.replace(/\s/g, ''))
+  .pipe(z.string().regex(/^\d{6}$/, { error: 'must be the 6 digits your app shows' }));
+/** A recovery code as it was shown ("abcd-efgh-ijkl"); case, spaces and dashes do not matter. */
+const recoveryCodeField = z
+  .string()
+  .max(40)
+  .transform((code) => code.replace(/[\s-]/g, '').toLowerCase())
+  .pipe(z.string().regex(/^[a-z2-7]{12}$/, { error: 'is not a recovery code' }));
 
 export interface SessionUser {
   id: string;
@@ -63,6 +75,16 @@ export interface SessionUser {
   organizationName: string;
   /** Someone else set the password: every channel but auth.me, auth.changePassword and auth.signOut answers PASSWORD_CHANGE_REQUIRED until it is changed. */
   mustChangePassword: boolean;
+  /** Two-step sign-in is set up: a code is asked at sign-in and with the password at step-up. */
+  secondFactor: boolean;
+  /** Administrators must use two-step sign-in and this one has not set it up: every channel but auth.me, auth.signOut and the enrollment ones answers SECOND_FACTOR_REQUIRED until they do. */
+  mustEnrollSecondFactor: boolean;
+}
+
+/** A second factor being set up: the secret as text and as the otpauth:// URL a QR code carries. */
+export interface SecondFactorEnrollment {
+  secret: string;
+  otpauthUrl: string;
 }
 
 /** Who is signed in, and whom they are viewing the console as (auth.viewAs), if anyone. */
@@ -221,6 +243,8 @@ export interface FleetOverview {
   }[];
   /** The newest audit events the caller may read (none for roles without the audit log). */
   latestAudit: AuditEventDto[];
+  /** Administrators' two-step sign-in, for the fleet scope only (null for an organization's). */
+  secondFactor: { required: boolean; administratorsWithout: number } | null;
 }
 
 /** An agent found by name across the organizations the caller may read. */
@@ -310,6 +334,8 @@ export interface SettingsDto {
   appVersion: string;
   /** Where this start backed the embedded database up before migrating it; null when it did not. */
   startupBackup: string | null;
+  /** Administrators must use two-step sign-in (shared by every console on the database). */
+  requireAdminSecondFactor: boolean;
   /** How many daily backups of the embedded database are kept in `<dataDir>/backups`. */
   dailyBackupsKept: number;
 }
@@ -533,9 +559,22 @@ export const contract = {
     output: out<null>(),
   },
   'auth.reauthenticate': {
-    input: z.strictObject({ password: text().max(1_000), code: text().max(20).optional() }),
+    input: z.strictObject({ password: text().max(1_000), code: totpCodeField.optional() }),
     output: out<null>(),
   },
+  'auth.enrollSecondFactor': { input: none, output: out<SecondFactorEnrollment>() },
+  'auth.confirmSecondFactor': {
+    input: z.strictObject({ code: totpCodeField }),
+    output: out<{ recoveryCodes: string[] }>(),
+  },
+  'auth.verifySecondFactor': {
+    input: z.union([
+      z.strictObject({ code: totpCodeField }),
+      z.strictObject({ recoveryCode: recoveryCodeField }),
+    ]),
+    output: out<SessionUser>(),
+  },
+  'auth.disableSecondFactor': { input: none, output: out<null>() },
   'auth.viewAs': {
     input: z.strictObject({ userId: uuidField, reason: reasonField }),
     output: out<null>(),
@@ -657,6 +696,8 @@ export const contract = {
   },
   'users.delete': { input: byId, output: out<null>() },
   'users.endSessions': { input: byId, output: out<{ ended: number }>() },
+  /** Removes the user's second factor and recovery codes; they set it up again. */
+  'users.resetSecondFactor': { input: byId, output: out<null>() },
 
   'agents.list': {
     input: agentsListInput,
@@ -790,6 +831,10 @@ export const contract = {
   },
 
   'settings.get': { input: none, output: out<SettingsDto>() },
+  'settings.requireSecondFactor': {
+    input: z.strictObject({ required: z.boolean() }),
+    output: out<SettingsDto>(),
+  },
   'settings.testDatabase': {
     input: z.strictObject({ url: databaseUrlField }),
     output: out<{ version: string }>(),

@@ -9,6 +9,8 @@ export const ERROR_CODES = [
   'LOCKED',
   'PASSWORD_CHANGE_REQUIRED',
   'REAUTH_REQUIRED',
+  /** A code from the authenticator app is due: after a right password, or (mustEnrollSecondFactor) one must be set up. */
+  'SECOND_FACTOR_REQUIRED',
   /** A write while an administrator views the console as another user (auth.viewAs): nothing is changed. */
   'READ_ONLY_VIEW',
   'UNAVAILABLE',

@@ -5,10 +5,32 @@ import { settleAttempt, startAttempt } from '../services/sign-in-throttle.ts';
 import type { Work } from '../services/work.ts';
 
 /**
+ * One try at something only the signed-in user knows (their password, a
+ * code of their second factor), counted like a sign-in in the database's
+ * throttle before `matches` runs: the fifth wrong one locks the email and
+ * ends every session of the user. `user` has its organization loaded.
+ */
+export async function tryOwnSecret(
+  w: Work,
+  user: User,
+  matches: () => Promise<boolean>,
+): Promise<boolean> {
+  const { root, sessions } = w.runtime;
+  await startAttempt(root, user.email);
+  const matched = await matches();
+  const locked = await settleAttempt(root, user.email, matched, user.organization.id);
+  if (locked) {
+    await sessions.endAllOf(root.fork(), user.id, locked.message);
+    await w.caller.signOut();
+    throw locked;
+  }
+  return matched;
+}
+
+/**
  * The signed-in user's own password, typed again (a password change, a
- * step-up). Each try counts like a sign-in in the database's throttle: the
- * fifth wrong one locks the email and ends every session of the user. A
- * wrong one is a field error on `field`. `user` has its hash loaded.
+ * step-up), counted by tryOwnSecret. A wrong one is a field error on
+ * `field`. `user` has its hash loaded.
  */
 export async function checkOwnPassword(
   w: Work,
@@ -16,16 +38,13 @@ export async function checkOwnPassword(
   password: string,
   field: string,
 ): Promise<void> {
-  const { root, passwords, sessions } = w.runtime;
-  await startAttempt(root, user.email);
   const fits = passwordByteLength(password) <= PASSWORD_MAX_BYTES;
-  const matches = (await passwords.compare(fits ? password : '', user.hashedPassword)) && fits;
-  const locked = await settleAttempt(root, user.email, matches, user.organization.id);
-  if (locked) {
-    await sessions.endAllOf(root.fork(), user.id, locked.message);
-    await w.caller.signOut();
-    throw locked;
-  }
+  const matches = await tryOwnSecret(
+    w,
+    user,
+    async () =>
+      (await w.runtime.passwords.compare(fits ? password : '', user.hashedPassword)) && fits,
+  );
   if (!matches) {
     const which = field === 'currentPassword' ? 'The current password' : 'The password';
     throw new AppError('VALIDATION', `${which} is not correct`, { [field]: 'is not correct' });

@@ -21,6 +21,8 @@ export interface SessionRow {
   startedAt: number;
   lastUsedAt: number;
   reauthenticatedAt: number | null;
+  /** The password was right and the second factor's code is still due: only that code is heard. */
+  pendingSecondFactor: boolean;
   endedReason: string | null;
   ended: boolean;
   /** The view as another user this session holds (view-as.ts), or null. */
@@ -59,7 +61,7 @@ export interface Carried {
 const hashOf = (secret: string) => createHash('sha256').update(secret).digest();
 
 // the view's time left is measured by the database's clock, not by this console's
-const SELECT = `select id, user_id, kind, started_at, last_used_at, reauthenticated_at,
+const SELECT = `select id, user_id, kind, state, started_at, last_used_at, reauthenticated_at,
                        ended_at, ended_reason, viewing_as, viewing_as_reason,
                        extract(epoch from viewing_as_until - now()) * 1000 as view_left_ms
                   from public.sessions`;
@@ -68,6 +70,7 @@ interface Raw {
   id: string;
   user_id: string;
   kind: SessionKind;
+  state: 'signed-in' | 'pending-second-factor';
   started_at: Date;
   last_used_at: Date;
   reauthenticated_at: Date | null;
@@ -85,6 +88,7 @@ const rowOf = (raw: Raw, now: number): SessionRow => ({
   startedAt: new Date(raw.started_at).getTime(),
   lastUsedAt: new Date(raw.last_used_at).getTime(),
   reauthenticatedAt: raw.reauthenticated_at ? new Date(raw.reauthenticated_at).getTime() : null,
+  pendingSecondFactor: raw.state === 'pending-second-factor',
   endedReason: raw.ended_reason,
   ended: raw.ended_at !== null,
   view:
@@ -127,14 +131,16 @@ export class SessionStore {
   /**
    * A new session for the user, in `em`'s transaction; its secret is
    * returned once and never stored. A replacement carries its predecessor's
-   * start (and last re-authentication). Rows of the user's that ended a day
-   * ago go.
+   * start (and last re-authentication). A session that still waits for the
+   * second factor's code has no re-authentication yet. Rows of the user's
+   * that ended a day ago go.
    */
   async open(
     em: EntityManager,
     userId: string,
     kind: SessionKind,
     carried?: Carried,
+    pendingSecondFactor = false,
   ): Promise<string> {
     const secret = randomBytes(32).toString('base64url');
     const now = this.#now();
@@ -149,19 +155,22 @@ export class SessionStore {
     );
     await em.execute(
       `insert into public.sessions
-         (user_id, secret_hash, kind, started_at, last_used_at, reauthenticated_at)
-       values (?, ?, ?, ?, ?, ?)`,
+         (user_id, secret_hash, kind, state, started_at, last_used_at, reauthenticated_at)
+       values (?, ?, ?, ?, ?, ?, ?)`,
       [
         userId,
         hashOf(secret),
         kind,
+        pendingSecondFactor ? 'pending-second-factor' : 'signed-in',
         new Date(carried?.startedAt ?? now),
         new Date(now),
-        carried
-          ? carried.reauthenticatedAt === null
-            ? null
-            : new Date(carried.reauthenticatedAt)
-          : new Date(now),
+        pendingSecondFactor
+          ? null
+          : carried
+            ? carried.reauthenticatedAt === null
+              ? null
+              : new Date(carried.reauthenticatedAt)
+            : new Date(now),
       ],
     );
     return secret;
@@ -307,6 +316,16 @@ export class SessionStore {
       new Date(this.#now()),
       id,
     ]);
+    this.#cache.forget();
+  }
+
+  /** The second factor's code was right: the session is signed in, its password just entered. */
+  async secondFactorVerified(em: EntityManager, id: string): Promise<void> {
+    await em.execute(
+      `update public.sessions set state = 'signed-in', reauthenticated_at = ?
+        where id = ? and state = 'pending-second-factor' and ended_at is null`,
+      [new Date(this.#now()), id],
+    );
     this.#cache.forget();
   }
 }

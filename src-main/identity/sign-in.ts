@@ -13,12 +13,15 @@ import { settleAttempt, startAttempt } from '../services/sign-in-throttle.ts';
 import { insertUser, sessionUserOf, storePassword, userCreated } from '../services/users.ts';
 import type { Work } from '../services/work.ts';
 import { checkOwnPassword } from './own-password.ts';
+import { secondFactorStanding } from './second-factor-standing.ts';
 import { actorOf } from './signed-in.ts';
 
 const WRONG_CREDENTIALS = 'Email or password is incorrect';
 
 /**
- * Checks credentials. The attempt is counted before the password is
+ * Checks credentials. Where a second factor is set up, a right password
+ * opens a session that waits for its code (SECOND_FACTOR_REQUIRED); the
+ * password is not asked again. The attempt is counted before the password is
  * compared (sign-in-throttle.ts), so no burst gets more than five compares.
  * Unknown email, wrong password and an over-long password give the same
  * answer after the same bcrypt work; only someone who knows the password
@@ -73,7 +76,14 @@ export async function signIn(w: Work, input: ParsedInput<'auth.signIn'>): Promis
     targetType: 'user',
     targetId: user.id,
   });
-  const session = sessionUserOf(user);
+  const session = sessionUserOf(user, await secondFactorStanding(em, user));
+  if (session.secondFactor) {
+    await w.caller.signedIn(em, session, true);
+    throw new AppError(
+      'SECOND_FACTOR_REQUIRED',
+      'Enter the code from your authenticator app to finish signing in',
+    );
+  }
   await w.caller.signedIn(em, session);
   return session;
 }
@@ -124,7 +134,8 @@ export async function createFirstAdmin(
     ...userCreated(user),
     organizationId: organization.id,
   });
-  const session = sessionUserOf(user);
+  // nobody has a second factor yet, and nobody has required one
+  const session = sessionUserOf(user, { secondFactor: false, mustEnrollSecondFactor: false });
   await w.caller.signedIn(tx, session);
   return session;
 }

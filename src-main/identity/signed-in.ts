@@ -4,6 +4,7 @@ import { canSignIn } from '../../src-shared/domain/billing.ts';
 import type { Actor } from '../../src-shared/domain/permissions.ts';
 import { User } from '../db/entities/index.ts';
 import { sessionUserOf } from '../services/users.ts';
+import { secondFactorStanding } from './second-factor-standing.ts';
 
 /** Who a session's caller is: what the screens see, and the actor the access table judges. */
 export interface SignedIn {
@@ -23,7 +24,11 @@ export function actorOf(user: User | SessionUser): Actor {
 
 /** The signed-in user behind a session, read as they are now; null once they may no longer sign in. */
 export async function sessionUser(em: EntityManager, userId: string): Promise<SignedIn | null> {
-  const user = await em.fork().findOne(User, userId, { populate: ['organization'] });
+  const fork = em.fork();
+  const user = await fork.findOne(User, userId, { populate: ['organization'] });
   if (!user?.confirmedAt || !canSignIn(user.organization.billingStatus)) return null;
-  return { user: sessionUserOf(user), actor: actorOf(user) };
+  return {
+    user: sessionUserOf(user, await secondFactorStanding(fork, user)),
+    actor: actorOf(user),
+  };
 }

@@ -5,6 +5,7 @@ import { User } from '../db/entities/index.ts';
 import { recordAudit } from '../services/audit.ts';
 import type { Caller, Work } from '../services/work.ts';
 import { checkOwnPassword } from './own-password.ts';
+import { checkOwnCode, hasSecondFactor } from './second-factor.ts';
 
 /** How long a password entered again (or at sign-in) lets the guarded operations through. */
 export const REAUTH_WINDOW_MS = 5 * 60 * 1000;
@@ -20,11 +21,16 @@ export function requireRecentPassword(actor: Actor, caller: Caller, now: number)
   if (at !== null && now - at <= REAUTH_WINDOW_MS && now >= at) return;
   throw new AppError(
     'REAUTH_REQUIRED',
-    'This cannot be undone, so it needs your password entered in the last 5 minutes',
+    caller.user?.secondFactor
+      ? 'This cannot be undone, so it needs your password and a code entered in the last 5 minutes'
+      : 'This cannot be undone, so it needs your password entered in the last 5 minutes',
   );
 }
 
-/** auth.reauthenticate: the password, typed again, opens the 5 minutes for this session. */
+/**
+ * auth.reauthenticate: the password typed again, and the second factor's
+ * code where one is set up, open the 5 minutes for this session.
+ */
 export async function reauthenticate(
   w: Work,
   input: ParsedInput<'auth.reauthenticate'>,
@@ -34,7 +40,15 @@ export async function reauthenticate(
   const user = await w.em.findOneOrFail(User, w.caller.user.id, {
     populate: ['hashedPassword', 'organization'],
   });
+  const enrolled = await hasSecondFactor(w.em, user.id);
+  // asked before the password is tried: a missing code costs no attempt
+  if (enrolled && input.code === undefined) {
+    throw new AppError('VALIDATION', 'Enter the code from your authenticator app too', {
+      code: 'is required',
+    });
+  }
   await checkOwnPassword(w, user, input.password, 'password');
+  if (enrolled && input.code !== undefined) await checkOwnCode(w, user, input.code);
   const em = w.runtime.root.fork();
   await w.runtime.sessions.reauthenticated(em, session.id);
   await recordAudit(em, w.actor, {

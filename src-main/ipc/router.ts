@@ -146,16 +146,17 @@ export function createRouter(deps: RouterDeps): Router {
         id: session.id,
         startedAt: session.startedAt,
         reauthenticatedAt: session.reauthenticatedAt,
+        pendingSecondFactor: session.pendingSecondFactor,
       },
       viewingAs: view?.state === 'live' ? { user: view.as.user, reason: view.reason } : null,
       viewEnded,
       files: slot.files,
-      signedIn: async (em, user) => {
+      signedIn: async (em, user, pendingSecondFactor = false) => {
         if (session) {
           await endView(em, session, signedIn, 'signed in again');
           await sessions.end(em, session.id, 'Signed in again in this window');
         }
-        next = await sessions.open(em, user.id, kind);
+        next = await sessions.open(em, user.id, kind, undefined, pendingSecondFactor);
       },
       renewed: async (em) => {
         if (!session) return;
@@ -177,6 +178,10 @@ export function createRouter(deps: RouterDeps): Router {
       if (next !== null) slot.sessionId = next;
       return result;
     } catch (error) {
+      // a right password whose second factor is due: the window waits for the code in its session
+      if (next !== null && isAppError(error) && error.code === 'SECOND_FACTOR_REQUIRED') {
+        slot.sessionId = next;
+      }
       // a session that just ran out says why, instead of a bare "sign in"
       if (ended && isAppError(error) && error.code === 'UNAUTHENTICATED') {
         throw new AppError('UNAUTHENTICATED', ended);
@@ -189,7 +194,9 @@ export function createRouter(deps: RouterDeps): Router {
     system: registry.system,
     sessions,
     async mayReceive(slot, event) {
-      return mayHear(actorNow(await current(slot.sessionId, false)), event);
+      const now = await current(slot.sessionId, false);
+      // nobody is signed in until the second factor's code is
+      return mayHear(now.session?.pendingSecondFactor ? ANONYMOUS_ACTOR : actorNow(now), event);
     },
     tenantFailures,
     async dispatch(slot, channel, rawInput) {

@@ -40,7 +40,7 @@ export async function fleetOverview(w: Work): Promise<FleetOverview> {
   const nearLimitWhere = `agent_limit > 0 and agent_count >= ceil(agent_limit * ${NEAR_AGENT_LIMIT})`;
   // four reads side by side, each on a connection of its own; the first is one pass over the
   // organizations: tiers, billing, agents by status, limits, tenancy
-  const [groups, nearLimit, errors, latestEvents] = await Promise.all([
+  const [groups, nearLimit, errors, latestEvents, secondFactor] = await Promise.all([
     em.execute<
       (Record<'n' | 'near' | 'at' | 'behind', string> &
         Record<StatusColumn, string | null> & {
@@ -78,6 +78,7 @@ export async function fleetOverview(w: Work): Promise<FleetOverview> {
       params,
     ),
     latestAudit(w, 10),
+    scope === null ? administratorsSecondFactor(w) : null,
   ]);
 
   const byTier = zeroes(TIERS);
@@ -118,7 +119,22 @@ export async function fleetOverview(w: Work): Promise<FleetOverview> {
       since: new Date(e.since).toISOString(),
     })),
     latestAudit: latestEvents,
+    secondFactor,
   };
+}
+
+/** How many administrators sign in with a password alone, and whether that is still allowed. */
+async function administratorsSecondFactor(
+  w: Work,
+): Promise<NonNullable<FleetOverview['secondFactor']>> {
+  // administrators are few: public migration 17's partial index finds them without reading users
+  const [row] = await w.em.execute<{ without: string; required: boolean | null }[]>(
+    `select count(*) filter (where f.confirmed_at is null) as without,
+            (select require_admin_second_factor from public.security_policy) as required
+       from public.users u left join public.second_factors f on f.user_id = u.id
+      where u.role = 'admin'`,
+  );
+  return { required: row?.required === true, administratorsWithout: Number(row?.without ?? 0) };
 }
 
 /**

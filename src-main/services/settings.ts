@@ -4,7 +4,7 @@ import { AppError } from '../../src-shared/errors.ts';
 import { DatabaseVersionError, maskUrl, probeServer } from '../db/connection.ts';
 import { connectionFailureInWords } from './db-errors.ts';
 import { keptDailyBackups, readStoredSettings, writeStoredSettings } from '../db/saved-settings.ts';
-import { diff } from './audit.ts';
+import { diff, recordAudit } from './audit.ts';
 import { acceptUrlFromPage } from './url-from-page.ts';
 import type { Work } from './work.ts';
 
@@ -12,6 +12,9 @@ export async function getSettings(w: Work): Promise<SettingsDto> {
   const env = w.runtime.environment;
   const stored = await readStoredSettings(env.dataDir);
   const saved = stored.database;
+  const [policy] = await w.em.execute<{ require_admin_second_factor: boolean }[]>(
+    'select require_admin_second_factor from public.security_policy',
+  );
   return {
     database:
       saved?.mode === 'url'
@@ -22,8 +25,38 @@ export async function getSettings(w: Work): Promise<SettingsDto> {
     dataDir: env.dataDir,
     appVersion: env.appVersion,
     startupBackup: env.startupBackup,
+    requireAdminSecondFactor: policy?.require_admin_second_factor === true,
     dailyBackupsKept: keptDailyBackups(stored),
   };
+}
+
+/**
+ * Settings → "Require two-step sign-in for administrators", for every
+ * console on the database: administrators without it are taken to set it
+ * up before anything else (admission.ts). Turning it off needs step-up.
+ */
+export async function requireSecondFactor(
+  w: Work,
+  input: ParsedInput<'settings.requireSecondFactor'>,
+): Promise<SettingsDto> {
+  await w.em.execute('insert into public.security_policy default values on conflict do nothing');
+  const [old] = await w.em.execute<{ require_admin_second_factor: boolean }[]>(
+    'select require_admin_second_factor from public.security_policy for update',
+  );
+  const from = old?.require_admin_second_factor === true;
+  if (from !== input.required) {
+    await w.em.execute('update public.security_policy set require_admin_second_factor = ?', [
+      input.required,
+    ]);
+    await recordAudit(w.em, w.actor, {
+      action: 'settings.requireSecondFactor',
+      organizationId: null,
+      targetType: 'policy',
+      targetId: 'requireAdminSecondFactor',
+      changes: { requireAdminSecondFactor: { from, to: input.required } },
+    });
+  }
+  return getSettings(w);
 }
 
 /** Connects, checks the version, and says what it found; nothing is saved. */

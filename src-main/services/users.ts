@@ -216,7 +216,11 @@ async function continueOwnSession(w: Work, user: User): Promise<void> {
   if (w.caller.user?.id === user.id) await w.caller.renewed(w.em);
 }
 
-export function sessionUserOf(user: User): SessionUser {
+/** What the screens know of the signed-in user; `standing` from identity/second-factor.ts. */
+export function sessionUserOf(
+  user: User,
+  standing: { secondFactor: boolean; mustEnrollSecondFactor: boolean },
+): SessionUser {
   return {
     id: user.id,
     email: user.email,
@@ -225,6 +229,8 @@ export function sessionUserOf(user: User): SessionUser {
     organizationId: user.organization.id,
     organizationName: user.organization.name,
     mustChangePassword: user.mustChangePassword,
+    secondFactor: standing.secondFactor,
+    mustEnrollSecondFactor: standing.mustEnrollSecondFactor,
   };
 }
 

@@ -78,6 +78,8 @@ export interface CallerSession {
   startedAt: number;
   /** When the password was last entered in this session (signing in counts). */
   reauthenticatedAt: number | null;
+  /** The password was right; the second factor's code is still due. */
+  pendingSecondFactor: boolean;
 }
 
 /** The caller's window: its session and where its files go. */
@@ -90,8 +92,12 @@ export interface Caller {
   /** Why the session's view ended, when this call found it over: the window may still show it. */
   viewEnded: string | null;
   files: FileTarget | undefined;
-  /** Opens a new session for the user in `em` (signing in); the window holds it once the call succeeds. */
-  signedIn(em: EntityManager, user: SessionUser): Promise<void>;
+  /**
+   * Opens a new session for the user in `em` (signing in); the window holds
+   * it once the call succeeds, or, when it waits for the second factor, once
+   * the call answers SECOND_FACTOR_REQUIRED.
+   */
+  signedIn(em: EntityManager, user: SessionUser, pendingSecondFactor?: boolean): Promise<void>;
   /**
    * Replaces the window's session, which a change to its own user has just
    * ended in `em`'s transaction: same start, so the 12 hours still count.

@@ -16,6 +16,7 @@ const TITLES: Record<ErrorCode, string> = {
   LOCKED: 'Locked',
   PASSWORD_CHANGE_REQUIRED: 'Choose a new password first',
   REAUTH_REQUIRED: 'Confirm it is you first',
+  SECOND_FACTOR_REQUIRED: 'Two-step sign-in first',
   READ_ONLY_VIEW: 'Read-only view: nothing was changed',
   UNAVAILABLE: 'The database is unavailable',
   MAINTENANCE: 'Under maintenance',

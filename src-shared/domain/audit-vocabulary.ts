@@ -11,6 +11,9 @@ export const AUDIT_ACTIONS = {
   'auth.lockout': 'Locked out after failed sign-ins',
   'auth.changePassword': 'Changed own password',
   'auth.reauthenticate': 'Entered password again',
+  'auth.confirmSecondFactor': 'Set up two-step sign-in',
+  'auth.verifySecondFactor': 'Entered sign-in code',
+  'auth.disableSecondFactor': 'Turned two-step sign-in off',
   'auth.viewAs': 'Began viewing the console as',
   'auth.endViewAs': 'Stopped viewing the console as',
   'sessions.end': 'Ended own session',
@@ -31,6 +34,7 @@ export const AUDIT_ACTIONS = {
   'users.unlock': 'Unlocked user',
   'users.delete': 'Deleted user',
   'users.endSessions': 'Ended user sessions',
+  'users.resetSecondFactor': 'Reset two-step sign-in',
   'agents.create': 'Created agent',
   'agents.update': 'Edited agent',
   'agents.transition': 'Changed agent state',
@@ -50,6 +54,7 @@ export const AUDIT_ACTIONS = {
   'tenancy.stopRollout': 'Stopped the rollout',
   'tenancy.repair': 'Repaired tenant structure',
   'settings.saveDatabase': 'Saved database setting',
+  'settings.requireSecondFactor': 'Changed the two-step sign-in requirement',
   'settings.saveBackups': 'Saved daily backups setting',
   'database.move': 'Moved the database',
   'database.backup': 'Backed up the database',
@@ -70,6 +75,7 @@ export const AUDIT_TARGETS = {
   file: 'File',
   demo: 'Demo data',
   email: 'Email address',
+  policy: 'Security policy',
 } as const satisfies Record<string, string>;
 export type AuditTarget = keyof typeof AUDIT_TARGETS;
 export const AUDIT_TARGET_KEYS = Object.keys(AUDIT_TARGETS) as [AuditTarget, ...AuditTarget[]];

@@ -152,8 +152,13 @@ const optionalIn = (channel: ChannelName): ReadonlySet<string> =>
  * sign-in, or as the current one when changing it) is audited and counted
  * towards the lock before it is answered.
  */
-// a wrong password is counted by the sign-in throttle and audited, whichever channel took it
-const WRITES_WHEN_REFUSED = new Set(['auth.signIn', 'auth.changePassword', 'auth.reauthenticate']);
+// a wrong password (or second factor's code) is counted by the sign-in throttle and audited
+const WRITES_WHEN_REFUSED = new Set([
+  'auth.signIn',
+  'auth.changePassword',
+  'auth.reauthenticate',
+  'auth.confirmSecondFactor',
+]);
 
 /** The JSON kind of a value: the contract never takes two kinds for one field but null. */
 const kindOf = (value: unknown) =>
@@ -422,10 +427,14 @@ const FREE_TEXT = new Set([
   'confirmSlug',
   'query',
   'search',
+  'reason',
 ]);
 
 /** Fields of a closed shape (identifiers, slugs, addresses, enumerations, URLs) that no SQL payload fits. */
 const CLOSED_SHAPE = new Set([
+  'code',
+  'recoveryCode',
+  'userId',
   'id',
   'upload',
   'data',

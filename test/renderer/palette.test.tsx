@@ -113,6 +113,8 @@ function renderConsole(role: Role) {
     organizationId: ORG.id,
     organizationName: ORG.name,
     mustChangePassword: false,
+    secondFactor: false,
+    mustEnrollSecondFactor: false,
   };
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   renderWithMantine(

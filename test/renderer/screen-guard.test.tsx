@@ -19,6 +19,8 @@ function renderAt(path: string, role: Role) {
     organizationId: 'a0000000-0000-4000-8000-000000000001',
     organizationName: 'Acme',
     mustChangePassword: false,
+    secondFactor: false,
+    mustEnrollSecondFactor: false,
   };
   renderWithMantine(
     <QueryClientProvider client={new QueryClient()}>

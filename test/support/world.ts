@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { Secret, TOTP } from 'otpauth';
 import type { ChannelName } from '../../src-shared/channels.ts';
 import type { SessionSlot } from '../../src-main/ipc/session-slot.ts';
 import { inject, onTestFinished } from 'vitest';
@@ -105,6 +106,21 @@ export async function buildWorld(h: Harness, prefix: string): Promise<World> {
       newPassword: PASSWORD,
     })),
     'auth.reauthenticate': withoutOrganization(async () => ({ password: PASSWORD })),
+    'auth.enrollSecondFactor': withoutOrganization(async () => ({})),
+    // every caller has a second factor being set up, and this is its code now
+    'auth.confirmSecondFactor': withoutOrganization(async () => {
+      const secret = new Secret({ size: 20 }).base32;
+      await h.db.sql(
+        `insert into second_factors (user_id, secret) select unnest($1::uuid[]), $2
+         on conflict (user_id) do update
+           set secret = excluded.secret, confirmed_at = null, last_used_step = null`,
+        [Object.values(userIds), secret],
+      );
+      return { code: new TOTP({ secret: Secret.fromBase32(secret) }).generate() };
+    }),
+    // a session already signed in has no code to give: the call changes nothing
+    'auth.verifySecondFactor': withoutOrganization(async () => ({ code: '123456' })),
+    'auth.disableSecondFactor': withoutOrganization(async () => ({})),
     'auth.viewAs': async (s) => ({ userId: target[s].userId, reason: 'Ticket 42: what they see' }),
     // with no view to end, it answers at once
     'auth.endViewAs': withoutOrganization(async () => ({})),
@@ -176,6 +192,7 @@ export async function buildWorld(h: Harness, prefix: string): Promise<World> {
       id: (await h.user(org[s].id, 'user', `doomed-${unique()}@x.test`)).id,
     }),
     'users.endSessions': async (s) => ({ id: target[s].userId }),
+    'users.resetSecondFactor': async (s) => ({ id: target[s].userId }),
     'agents.list': async (s) => ({ organizationId: org[s].id, page: 1, pageSize: 10 }),
     'agents.get': async (s) => ({ organizationId: org[s].id, id: target[s].agentId }),
     'agents.create': async (s) => ({
@@ -275,6 +292,8 @@ export async function buildWorld(h: Harness, prefix: string): Promise<World> {
     'fleet.searchAgents': withoutOrganization(async () => ({ query: 'Target' })),
     'audit.list': async (s) => ({ organizationId: org[s].id }),
     'settings.get': withoutOrganization(async () => ({})),
+    // off, as it is: the other callers of the world are not asked to set a second factor up
+    'settings.requireSecondFactor': withoutOrganization(async () => ({ required: false })),
     'settings.testDatabase': withoutOrganization(async () => ({ url: h.db.url })),
     'settings.saveDatabase': withoutOrganization(async () => ({ mode: 'url', url: h.db.url })),
     'settings.saveBackups': withoutOrganization(async () => ({ keep: 7 })),

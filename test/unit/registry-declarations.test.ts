@@ -23,13 +23,19 @@ import type { Work } from '../../src-main/services/work.ts';
  */
 const NEEDS: Record<ChannelName, string> = {
   'auth.signIn': 'none - -',
-  'auth.signOut': 'none - - beforePasswordChange',
+  'auth.signOut': 'none - - beforePasswordChange beforeSecondFactor:code',
   'auth.me': 'none - - beforePasswordChange',
   'auth.firstRun': 'read - -',
   'auth.createFirstAdmin': 'write - -',
   'auth.changePassword': 'write user - beforePasswordChange',
   // the password again opens 5 minutes for the guarded channels (identity/step-up.ts)
   'auth.reauthenticate': 'none - -',
+  // what an administrator who must set up two-step sign-in may still call
+  'auth.enrollSecondFactor': 'write - - beforeSecondFactor:enrollment',
+  'auth.confirmSecondFactor': 'write user - beforeSecondFactor:enrollment',
+  // the code that finishes a sign-in: the one call a session waiting for it may make
+  'auth.verifySecondFactor': 'none - - beforeSecondFactor:code',
+  'auth.disableSecondFactor': 'write user - stepUp',
   // a view as someone else is the session's, started and ended on the record (identity/view-as.ts)
   'auth.viewAs': 'write user user',
   'auth.endViewAs': 'write - - whileViewingAs',
@@ -61,6 +67,7 @@ const NEEDS: Record<ChannelName, string> = {
   'users.setPassword': 'write user user stepUpWhen',
   'users.delete': 'write user user',
   'users.endSessions': 'write user user',
+  'users.resetSecondFactor': 'write user user',
   'agents.list': 'tenantRead - -',
   'agents.get': 'tenantRead - agent',
   'agents.create': 'tenantWrite agent -',
@@ -95,6 +102,8 @@ const NEEDS: Record<ChannelName, string> = {
   'fleet.searchAgents': 'read - -',
   'audit.list': 'read - -',
   'settings.get': 'none - -',
+  // audited by the service (a policy is no record other consoles list); turning it off needs step-up
+  'settings.requireSecondFactor': 'write - - stepUpWhen',
   'settings.testDatabase': 'none - -',
   'settings.saveDatabase': 'none op:database - stepUp',
   'settings.saveBackups': 'none op:file -',
@@ -113,6 +122,7 @@ function declared(channel: ChannelName): string {
     loadId?: (input: { agentId: string }) => string;
     bulk?: object;
     beforePasswordChange?: boolean;
+    beforeSecondFactor?: string;
     target?: unknown;
     maintenance?: { reason: string };
     duringMaintenance?: boolean;
@@ -129,6 +139,7 @@ function declared(channel: ChannelName): string {
     reg.bulk ? 'bulk' : null,
     reg.loadId?.({ agentId: 'the-agent' }) === 'the-agent' ? 'byAgentId' : null,
     reg.beforePasswordChange === true ? 'beforePasswordChange' : null,
+    reg.beforeSecondFactor ? `beforeSecondFactor:${reg.beforeSecondFactor}` : null,
     reg.target ? 'firstRun' : null,
     reg.maintenance ? `maintenance:${reg.maintenance.reason}` : null,
     reg.duringMaintenance === true ? 'duringMaintenance' : null,

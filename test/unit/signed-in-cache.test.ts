@@ -12,6 +12,8 @@ const ada = (name: string): SignedIn => ({
     organizationId: 'o1',
     organizationName: 'Org',
     mustChangePassword: false,
+    secondFactor: false,
+    mustEnrollSecondFactor: false,
   },
   actor: { kind: 'user', id: 'u1', email: 'ada@example.test', role: 'admin', organizationId: 'o1' },
 });

@@ -47,8 +47,10 @@ function refuseWhileViewing(reg: AnyRegistration, { caller }: Frame): void {
 }
 
 /**
- * Whether the caller may make this call, in order: a view as another user
- * changes nothing; a password someone else set is changed first; a signed-in channel needs someone signed in; the
+ * Whether the caller may make this call, in order: a sign-in waiting for its
+ * second factor's code hears only that code; a view as another user changes
+ * nothing; a password someone else set is changed first; an administrator
+ * who must set up two-step sign-in does so; a signed-in channel needs someone signed in; the
  * access table decides on the input (or, for a user or organization record,
  * once it is loaded); then step-up, so that a refusal stays a refusal rather
  * than a password prompt.
@@ -60,11 +62,27 @@ export async function admit(
   root: EntityManager,
   now: number,
 ): Promise<Admission> {
+  if (caller.session?.pendingSecondFactor && reg.beforeSecondFactor !== 'code') {
+    throw new AppError(
+      'SECOND_FACTOR_REQUIRED',
+      'Enter the code from your authenticator app to finish signing in',
+    );
+  }
   refuseWhileViewing(reg, { actor, caller });
   if (caller.user?.mustChangePassword && !reg.beforePasswordChange) {
     throw new AppError(
       'PASSWORD_CHANGE_REQUIRED',
       'Choose a new password first: the current one was set by someone else',
+    );
+  }
+  if (
+    caller.user?.mustEnrollSecondFactor &&
+    !reg.beforePasswordChange &&
+    reg.beforeSecondFactor === undefined
+  ) {
+    throw new AppError(
+      'SECOND_FACTOR_REQUIRED',
+      'Set up two-step sign-in first: administrators must use it',
     );
   }
   if (reg.access === 'signedIn' && actor.kind === 'anonymous') {

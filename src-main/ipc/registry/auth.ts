@@ -3,19 +3,26 @@ import {
   endOwnSession,
   listOwnSessions,
 } from '../../identity/own-sessions.ts';
+import {
+  confirmSecondFactor,
+  disableSecondFactor,
+  enrollSecondFactor,
+  verifySecondFactor,
+} from '../../identity/second-factor.ts';
 import { changePassword, createFirstAdmin, isFirstRun, signIn } from '../../identity/sign-in.ts';
 import { reauthenticate } from '../../identity/step-up.ts';
 import { endViewAs, viewAs } from '../../identity/view-as.ts';
 import type { Work } from '../../services/work.ts';
 import { declare } from './define.ts';
 
-/** Signing in and out, first run, one's own password and sessions, viewing as another user. */
+/** Signing in and out, first run, one's own password, second factor and sessions, viewing as another user. */
 export const authChannels = declare({
   'auth.signIn': { access: 'public', scope: 'none', run: signIn },
   'auth.signOut': {
     access: 'public',
     scope: 'none',
     beforePasswordChange: true,
+    beforeSecondFactor: 'code',
     run: async (w: Work) => {
       await w.caller.signOut();
       return null;
@@ -38,6 +45,33 @@ export const authChannels = declare({
     run: changePassword,
   },
   'auth.reauthenticate': { access: 'signedIn', scope: 'none', run: reauthenticate },
+  'auth.enrollSecondFactor': {
+    access: 'signedIn',
+    scope: 'write',
+    beforeSecondFactor: 'enrollment',
+    run: enrollSecondFactor,
+  },
+  'auth.confirmSecondFactor': {
+    access: 'signedIn',
+    scope: 'write',
+    audit: 'user',
+    beforeSecondFactor: 'enrollment',
+    run: confirmSecondFactor,
+  },
+  'auth.verifySecondFactor': {
+    access: 'signedIn',
+    scope: 'none',
+    beforeSecondFactor: 'code',
+    run: verifySecondFactor,
+  },
+  'auth.disableSecondFactor': {
+    access: 'signedIn',
+    scope: 'write',
+    audit: 'user',
+    // one stolen session must not turn the second factor off with it
+    stepUp: true,
+    run: disableSecondFactor,
+  },
   'auth.viewAs': {
     access: 'manageUsers',
     scope: 'write',

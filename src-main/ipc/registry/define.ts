@@ -69,14 +69,22 @@ interface Common<C extends Channel> {
   /** Callable while the caller must still change a password someone else set. */
   beforePasswordChange?: true;
   /**
+   * Two-step sign-in: 'code', callable by a session whose second factor's
+   * code is still due (and while one must be set up); 'enrollment', callable
+   * while an administrator must set one up before anything else. Channels
+   * callable before a password change are callable while one must be set up.
+   */
+  beforeSecondFactor?: 'code' | 'enrollment';
+  /**
    * A write callable while the session views the console as another user
    * (auth.endViewAs): every other write, and every audited call, answers
    * READ_ONLY_VIEW then.
    */
   whileViewingAs?: true;
   /**
-   * Step-up (identity/step-up.ts): the password entered in this session in
-   * the last 5 minutes, or REAUTH_REQUIRED; always, or when the input says.
+   * Step-up (identity/step-up.ts): the password (and the second factor's
+   * code where set up) entered in this session in the last 5 minutes, or
+   * REAUTH_REQUIRED; always, or when the input says.
    * Asked once the caller is known to be allowed, so a refusal stays one.
    */
   stepUp?: true | ((input: ParsedInput<C>, actor: Actor) => boolean);

@@ -4,7 +4,13 @@ import { exportCsv } from '../../services/csv-export.ts';
 import { loadDemoData } from '../../services/demo-data.ts';
 import { backupNow, moveToServer } from '../../services/database-transfer.ts';
 import { fleetOverview, recount, searchAgents } from '../../services/fleet.ts';
-import { getSettings, saveBackups, saveDatabase, testDatabase } from '../../services/settings.ts';
+import {
+  getSettings,
+  requireSecondFactor,
+  saveBackups,
+  saveDatabase,
+  testDatabase,
+} from '../../services/settings.ts';
 import { checkTenancy, repairTenancy } from '../../services/structure.ts';
 import { migrateAll, tenancyStatus } from '../../services/tenancy.ts';
 import { continueRollout, endRollout, rollout } from '../../services/rollouts.ts';
@@ -44,6 +50,13 @@ export const platformChannels = declare({
   'fleet.searchAgents': { access: 'readAgents', scope: 'read', run: searchAgents },
   'audit.list': { access: 'readAudit', scope: 'read', run: listAudit },
   'settings.get': { access: 'manageSettings', scope: 'none', run: getSettings },
+  'settings.requireSecondFactor': {
+    access: 'manageSettings',
+    scope: 'write',
+    // a stolen administrator's session must not lower the bar for every administrator
+    stepUp: (input) => !input.required,
+    run: requireSecondFactor,
+  },
   'settings.testDatabase': { access: 'manageSettings', scope: 'none', run: testDatabase },
   'settings.saveDatabase': {
     access: 'manageSettings',

@@ -17,6 +17,7 @@ export type AnyRegistration = {
   audit?: Registration<Channel>['audit'];
   target?: (input: never, em: EntityManager) => Target | Promise<Target>;
   beforePasswordChange?: true;
+  beforeSecondFactor?: 'code' | 'enrollment';
   whileViewingAs?: true;
   stepUp?: true | ((input: never, actor: Actor) => boolean);
   maintenance?: { reason: string; organizationIds: (input: never) => readonly string[] };

@@ -1,4 +1,5 @@
 import { endSessionsOf } from '../../identity/own-sessions.ts';
+import { resetSecondFactor } from '../../identity/second-factor.ts';
 import {
   confirmUser,
   createUser,
@@ -91,5 +92,12 @@ export const userChannels = declare({
     audit: 'user',
     load: 'user',
     run: (w, _input, user) => endSessionsOf(w, user),
+  },
+  'users.resetSecondFactor': {
+    access: 'manageUsers',
+    scope: 'write',
+    audit: 'user',
+    load: 'user',
+    run: (w, _input, user) => resetSecondFactor(w, user),
   },
 });
