@@ -30,6 +30,7 @@ import { showBulkSummary } from '../../components/bulk-summary.ts';
 import { confirmDelete } from '../../components/confirm-delete.tsx';
 import { useOrganizationOptions } from '../organizations/organization-options.ts';
 import { CreateUserModal, EditUserModal, SetPasswordModal } from './UserModals.tsx';
+import { counted } from '../../../src-shared/plural.ts';
 
 type Dialog =
   | { kind: 'edit' | 'password' | 'view-as'; user: UserDto }
@@ -62,7 +63,7 @@ export function UsersPage() {
   const confirm = useWrite('users.confirm', { success: (u) => `${u.email} can now sign in` });
   const remove = useWrite('users.delete', { success: () => 'User deleted' });
   const endSessions = useWrite('users.endSessions', {
-    success: ({ ended }) => `Ended ${ended} session(s)`,
+    success: ({ ended }) => `Ended ${counted(ended, 'session')}`,
   });
   const confirmMany = useWrite('users.confirmMany');
   const unlock = useWrite('users.unlock', { success: (u) => `${u.email} can sign in again` });
