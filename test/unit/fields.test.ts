@@ -14,6 +14,7 @@ import {
   nameField,
   passwordField,
   promptField,
+  dailyBackupsKeptField,
   reasonField,
   slugField,
   text,
@@ -67,6 +68,17 @@ describe('a reason given for a step', () => {
   it('is bounded to 2,000 characters', () => {
     expect(problem(reasonField, 'x'.repeat(2_000))).toBeNull();
     expect(problem(reasonField, 'x'.repeat(2_001))).toBe('must be at most 2000 characters');
+  });
+});
+
+describe('how many daily backups are kept', () => {
+  it('is a whole number from 1 to 365', () => {
+    expect([1, 365].map((n) => problem(dailyBackupsKeptField, n))).toEqual([null, null]);
+    expect([0, 366, 2.5].map((n) => problem(dailyBackupsKeptField, n))).toEqual([
+      'must be at least 1',
+      'must be at most 365',
+      'must be a whole number',
+    ]);
   });
 });
 

@@ -171,6 +171,7 @@ describe('a field in words, further', () => {
     // a name that begins or ends with digits is no place in a list
     expect(fieldInWords('address2')).toBe('Address2');
     expect(fieldInWords('2fa')).toBe('2fa');
+    expect(fieldInWords('document.agents.0.agentVersion')).toBe('Agent 1 version');
   });
 
   it('reads underscores and digits before a capital as word breaks, and only those', () => {
