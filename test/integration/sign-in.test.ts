@@ -130,6 +130,59 @@ describe('sign-in', () => {
     expect(codeOf(await signIn('lock@signin.test', PASSWORD))).toBe('ok');
   });
 
+  it('says how many minutes are left of a lock, one minute as one', async () => {
+    await h.db.sql(
+      `insert into sign_in_throttle (email, failures, locked_until) values
+         ('one-minute@signin.test', 5, now() + interval '30 seconds'),
+         ('two-minutes@signin.test', 5, now() + interval '90 seconds')`,
+    );
+    const messages = await Promise.all(
+      ['one-minute@signin.test', 'two-minutes@signin.test'].map(async (email) => {
+        const result = await signIn(email, PASSWORD);
+        return !result.ok && result.error.message;
+      }),
+    );
+    expect(messages).toEqual([
+      'Too many failed sign-ins for this email; try again in 1 minute',
+      'Too many failed sign-ins for this email; try again in 2 minutes',
+    ]);
+  });
+
+  it('forgets failures older than 15 minutes, and counts those within them', async () => {
+    await h.db.sql(
+      `insert into sign_in_throttle (email, failures, window_started_at) values
+         ('old-failures@signin.test', 4, now() - interval '16 minutes'),
+         ('recent-failures@signin.test', 4, now() - interval '14 minutes')`,
+    );
+    expect(codeOf(await signIn('old-failures@signin.test', 'wrong-password'))).toBe(
+      'UNAUTHENTICATED',
+    );
+    expect(codeOf(await signIn('recent-failures@signin.test', 'wrong-password'))).toBe('LOCKED');
+    expect(
+      await h.db.sql(
+        "select email::text, failures from sign_in_throttle where email like '%-failures@signin.test' order by email",
+      ),
+    ).toEqual([
+      { email: 'old-failures@signin.test', failures: 1 },
+      { email: 'recent-failures@signin.test', failures: 5 },
+    ]);
+  });
+
+  it('records a failure and a lockout against the email, the lockout in no organization', async () => {
+    await h.db.sql(
+      "insert into sign_in_throttle (email, failures) values ('audited@signin.test', 4)",
+    );
+    expect(codeOf(await signIn('audited@signin.test', 'wrong-password'))).toBe('LOCKED');
+    const rows = await h.db.sql(
+      `select action, target_type, organization_id from audit_events
+        where target_id = 'audited@signin.test' order by id`,
+    );
+    expect(rows).toEqual([
+      { action: 'auth.signInFailed', target_type: 'email', organization_id: null },
+      { action: 'auth.lockout', target_type: 'email', organization_id: null },
+    ]);
+  });
+
   it('ends a session after 30 minutes idle', async () => {
     const slot = {};
     await signIn('dev@signin.test', PASSWORD, slot);
@@ -212,6 +265,19 @@ describe('sign-in', () => {
 });
 
 describe('a burst of sign-ins for one email', () => {
+  it('refuses one more while five are counted and unsettled, saying to wait a moment', async () => {
+    await h.db.sql(
+      "insert into sign_in_throttle (email, failures) values ('in-flight@signin.test', 5)",
+    );
+    expect(await signIn('in-flight@signin.test', PASSWORD)).toEqual({
+      ok: false,
+      error: {
+        code: 'LOCKED',
+        message: 'Too many sign-in attempts for this email at once; wait a moment and try again',
+      },
+    });
+  });
+
   /** Counts the password comparisons the hasher makes while `work` runs. */
   async function comparesDuring(work: () => Promise<unknown>): Promise<number> {
     const hasher = passwords();
