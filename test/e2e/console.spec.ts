@@ -20,6 +20,7 @@ import {
   signIn,
   signOut,
   snap,
+  snapAtBothSizes,
   toast,
   toastAudited,
 } from './support.ts';
@@ -293,7 +294,7 @@ test('attaches skills to an agent, reorders them, and previews the effective pro
       return text.indexOf('customer service') < text.indexOf('web search');
     })
     .toBe(true);
-  await snap(admin, 'agent-skills');
+  await snapAtBothSizes(admin, 'agent-skills');
 });
 
 async function tick(page: Page, names: string[]) {
