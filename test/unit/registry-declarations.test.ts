@@ -53,8 +53,8 @@ const NEEDS: Record<ChannelName, string> = {
   'organizations.renameSlug': 'write organization organization maintenance:being renamed',
   'organizations.setMaintenance': 'write organization organization duringMaintenance',
   // one organization's data out to a file, or a whole organization in: database work
-  'organizations.export': 'read op:file organization',
-  'organizations.import': 'none op:organization -',
+  'organizations.export': 'read op:file organization stepUp',
+  'organizations.import': 'none op:organization - stepUpWhen',
   'organizations.usage': 'tenantRead - -',
   'users.list': 'read - -',
   'users.get': 'read - user',
@@ -106,7 +106,7 @@ const NEEDS: Record<ChannelName, string> = {
   // audited by the service (a policy is no record other consoles list); turning it off needs step-up
   'settings.requireSecondFactor': 'write - - stepUpWhen',
   'settings.testDatabase': 'none - -',
-  'settings.saveDatabase': 'none op:database -',
+  'settings.saveDatabase': 'none op:database - stepUp',
   'settings.saveBackups': 'none op:file -',
   'database.move': 'none op:database - stepUp',
   'database.backup': 'none op:file -',
