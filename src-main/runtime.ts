@@ -17,6 +17,7 @@ import { scheduleDailyBackups } from './db/transfer/daily-backups.ts';
 import { keptDailyBackups, readStoredSettings } from './db/saved-settings.ts';
 import { openOrm, type Orm } from './db/orm.ts';
 import { rolloutInProgress } from './db/rollout.ts';
+import { installStructureMarks } from './db/structure/marks.ts';
 import { createRouter, type Router } from './ipc/router.ts';
 import { SignedInCache } from './identity/signed-in-cache.ts';
 import type { SessionStore } from './identity/sessions.ts';
@@ -163,6 +164,12 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
     });
     if (backup) log(`backed up the database before migrating it: ${backup}`);
     await migratePublic(orm);
+    if (target.adminUrl) {
+      // only the embedded server's superuser may make the drift check's event triggers
+      const appDatabase = new URL(target.adminUrl);
+      appDatabase.pathname = new URL(target.url).pathname;
+      await installStructureMarks(appDatabase.toString());
+    }
     // recorded once public is migrated: before, audit_events may be an older shape than the code's
     if (backup) await recordStartupBackup(orm, target, backup);
     // a rollout in progress decides when the tenants behind are migrated, not a start

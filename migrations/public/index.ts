@@ -15,6 +15,7 @@ import { Migration20261205230000_rename_slug } from './Migration20261205230000_r
 import { Migration20261205233000_rollouts } from './Migration20261205233000_rollouts.ts';
 import { Migration20261206005500_view_as } from './Migration20261206005500_view_as.ts';
 import { Migration20261206010000_second_factors } from './Migration20261206010000_second_factors.ts';
+import { Migration20261206011500_structure_marks } from './Migration20261206011500_structure_marks.ts';
 
 /** Every public-schema migration, in order; listed by import so that they bundle into the app. */
 export const PUBLIC_MIGRATIONS = [
@@ -35,4 +36,5 @@ export const PUBLIC_MIGRATIONS = [
   Migration20261205233000_rollouts,
   Migration20261206005500_view_as,
   Migration20261206010000_second_factors,
+  Migration20261206011500_structure_marks,
 ];

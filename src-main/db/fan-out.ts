@@ -6,6 +6,7 @@ import { tenantSchemaName } from '../../src-shared/domain/slug.ts';
 import { TENANT_MIGRATIONS } from '../../migrations/tenant/index.ts';
 import { checkedTenantSchema } from './identifiers.ts';
 import { holdMaintenance, type MaintenanceHold } from './maintenance.ts';
+import { INSTALL_STRUCTURE_MARKS_SQL } from './structure/marks.ts';
 import type { Orm } from './orm.ts';
 import { inTenantBatch, slugsWhere } from './tenant-batch.ts';
 import {
@@ -276,5 +277,7 @@ export async function rollbackTenants(
 /** Migrates the public schema with the ORM's own (public-set) migrator. */
 export async function migratePublic(orm: Orm): Promise<string[]> {
   const applied = await orm.migrator.up();
+  // the drift check's marks, when this connection may make event triggers
+  await orm.em.getConnection().execute(INSTALL_STRUCTURE_MARKS_SQL);
   return applied.map((m) => m.name);
 }

@@ -27,7 +27,7 @@ test('lists my sessions, marks this one, and ends another everywhere', async ({ 
   await expect(table).toContainText('This one');
   await snap(page, 'sessions');
   await page.getByRole('button', { name: 'End all other sessions' }).click();
-  await toast(page, 'Ended 1 other session(s)');
+  await toast(page, 'Ended 1 other session');
   await expect(table.getByRole('row')).toHaveCount(2);
   await expect(rpc(elsewhere, 'users.list', { page: 1, pageSize: 5 })).rejects.toThrow(
     /ended your other sessions/,
@@ -90,7 +90,7 @@ test('lets an administrator end every session of a user from Users', async ({ br
   await admin.getByRole('menuitem', { name: 'End sessions' }).click();
   await snap(admin, 'end-sessions-confirm');
   await admin.getByRole('button', { name: 'End sessions' }).click();
-  await toast(admin, 'Ended 1 session(s)');
+  await toast(admin, 'Ended 1 session');
   await expect(rpc(theirs, 'auth.me', {})).resolves.toBeNull();
 });
 

@@ -98,6 +98,16 @@ describe('db:check: every tenant schema against its level', () => {
     expect(drift?.differences).toEqual(['index agents_status_idx: missing']);
   });
 
+  it('finds a change made while its event trigger was disabled, although the schema was read before', async () => {
+    await check();
+    await h.db.sql(`alter event trigger fleetprompt_structure_marks_end disable;
+      drop index "org_st-d".agents_name_idx;
+      alter event trigger fleetprompt_structure_marks_end enable always`);
+
+    expect(driftOf(await check(), 'st-d')?.differences).toEqual(['index agents_name_idx: missing']);
+    await h.db.sql('create index agents_name_idx on "org_st-d".agents (name)');
+  });
+
   it("says when an organization's schema is missing, and names a tenant schema no organization has", async () => {
     await h.db.sql(`alter schema "org_st-d" rename to "org_st-ghost"`);
 

@@ -1,4 +1,5 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { IsolationLevel, type EntityManager } from '@mikro-orm/postgresql';
+import { MARKS_STATE_SQL } from './marks.ts';
 
 /*
  * A tenant schema's structure as lines of text, read from pg_catalog for
@@ -196,13 +197,23 @@ export interface TenantFingerprint {
   fingerprint: string | null;
 }
 
+/** Fingerprints read earlier, each with the mark its schema had then (marks.ts). */
+interface Remembered {
+  state: string;
+  bySchema: Map<string, { mark: string; fingerprint: string }>;
+}
+
+/** Per database connection (the ORM's configuration), as the expected structures are. */
+const remembered = new WeakMap<object, Remembered>();
+
 /**
- * Every organization with its schema's fingerprint (FINGERPRINT of
- * its linesSql), and every tenant schema no organization
- * has, in one statement: one GROUP BY over all schemas, read in the same
- * snapshot as the organizations. Two schemas with the same fingerprint
- * have the same structure. With `organizationIds`, only those
- * organizations (and no orphans).
+ * Every organization with its schema's fingerprint (FINGERPRINT of its
+ * linesSql), and every tenant schema no organization has, all read in one
+ * snapshot. Two schemas with the same fingerprint have the same structure.
+ * Only the schemas whose mark changed since this process last read them
+ * are read again (marks.ts), in one GROUP BY over them; every schema when
+ * the marks cannot be trusted, and at a process's first check. With
+ * `organizationIds`, only those organizations (and no orphans).
  */
 export async function tenantFingerprints(
   em: EntityManager,
@@ -212,24 +223,83 @@ export async function tenantFingerprints(
   const ids = some ? [`{${organizationIds.join(',')}}`] : [];
   const theirs =
     "n.nspname in (select 'org_' || slug from public.organizations where id = any(?::uuid[]))";
-  // JIT compiled this statement for seconds before running it for less
-  return em.transactional(async (tx) => {
-    await tx.execute(`set local jit = off; ${DEPARSED_QUALIFIED}`);
-    return tx.execute<TenantFingerprint[]>(
-      `${linesSql(some ? theirs : TENANT_SCHEMAS)},
-     fingerprints as (select schema, ${FINGERPRINT} as fingerprint from lines group by schema),
-     organization as (
-       select id, slug, tenant_schema_version, 'org_' || slug as schema from public.organizations
-        ${some ? 'where id = any(?::uuid[])' : ''}
-     )
-     select o.id as "organizationId", o.slug, o.tenant_schema_version as level,
-            coalesce(o.schema, f.schema) as schema, f.fingerprint
-       from organization o ${some ? 'left' : 'full'} join fingerprints f on f.schema = o.schema
-      order by 4`,
-      [...ids, ...ids],
-    );
-  });
+  return em.transactional(
+    async (tx) => {
+      // JIT compiled the fingerprint statement for seconds before running it for less
+      await tx.execute(`set local jit = off; ${DEPARSED_QUALIFIED}`);
+      const [{ state } = { state: null }] =
+        await tx.execute<{ state: string | null }[]>(MARKS_STATE_SQL);
+      // each organization with its schema's mark, and each tenant schema without an organization
+      const rows = await tx.execute<
+        {
+          organizationId: string | null;
+          slug: string | null;
+          level: number | null;
+          schema: string;
+          present: boolean;
+          mark: string | null;
+        }[]
+      >(
+        `select o.id as "organizationId", o.slug, o.tenant_schema_version as level,
+                coalesce(o.schema, s.nspname) as schema, s.nspname is not null as present, s.mark
+           from (select id, slug, tenant_schema_version, 'org_' || slug as schema from public.organizations
+                  ${some ? 'where id = any(?::uuid[])' : ''}) o
+           ${some ? 'left' : 'full'} join (
+             select n.nspname, m.mark::text as mark
+               from pg_namespace n left join public.tenant_structure_marks m on m.schema = n.nspname
+              where ${some ? theirs : TENANT_SCHEMAS}) s on s.nspname = o.schema`,
+        [...ids, ...ids],
+      );
+      const schemas = rows.filter((row) => row.present);
+      const known = state === null ? undefined : remembered.get(em.config);
+      const memory: Remembered =
+        known?.state === state ? known : { state: state ?? '', bySchema: new Map() };
+      const fingerprints = new Map<string, string>();
+      const stale: string[] = [];
+      for (const { schema, mark } of schemas) {
+        const kept = memory.bySchema.get(schema);
+        if (mark !== null && kept?.mark === mark) fingerprints.set(schema, kept.fingerprint);
+        else stale.push(schema);
+      }
+      if (stale.length > 0) {
+        // the catalog of every tenant is scanned by pattern: a list of 10,000 names is not
+        const everyTenant = !some && stale.length === schemas.length;
+        const read = await tx.execute<{ schema: string; fingerprint: string }[]>(
+          `${linesSql(everyTenant ? TENANT_SCHEMAS : 'n.nspname in (select unnest(?::text[]))')}
+           select schema, ${FINGERPRINT} as fingerprint from lines group by schema`,
+          everyTenant ? [] : [namesArray(stale)],
+        );
+        for (const { schema, fingerprint } of read) fingerprints.set(schema, fingerprint);
+      }
+      if (state !== null) {
+        if (!some) {
+          const present = new Set(schemas.map(({ schema }) => schema));
+          for (const schema of memory.bySchema.keys())
+            if (!present.has(schema)) memory.bySchema.delete(schema);
+        }
+        for (const { schema, mark } of schemas) {
+          const fingerprint = fingerprints.get(schema);
+          if (mark !== null && fingerprint !== undefined)
+            memory.bySchema.set(schema, { mark, fingerprint });
+        }
+        remembered.set(em.config, memory);
+      } else remembered.delete(em.config);
+
+      const found: TenantFingerprint[] = rows.map(({ organizationId, slug, level, schema }) => ({
+        organizationId,
+        slug,
+        level,
+        schema,
+        fingerprint: fingerprints.get(schema) ?? null,
+      }));
+      return found.sort((a, b) => (a.schema < b.schema ? -1 : a.schema > b.schema ? 1 : 0));
+    },
+    { isolationLevel: IsolationLevel.REPEATABLE_READ },
+  );
 }
+
+const namesArray = (names: readonly string[]) =>
+  `{${names.map((name) => `"${name.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join(',')}}`;
 
 /** One schema's fingerprint, as tenantFingerprints computes each. */
 export async function fingerprintOf(em: EntityManager, schema: string): Promise<string> {
@@ -255,7 +325,7 @@ export async function schemaItems(
     return tx.execute<(StructureItem & { schema: string })[]>(
       `${itemsSql('n.nspname = any(?::text[])')}
        select schema, kind, name, detail from items order by schema, kind, name`,
-      [`{${schemas.map((schema) => `"${schema.replaceAll('"', '\\"')}"`).join(',')}}`],
+      [namesArray(schemas)],
     );
   });
   for (const { schema, ...item } of rows) bySchema.get(schema)?.push(item);

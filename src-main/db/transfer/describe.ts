@@ -3,6 +3,7 @@ import { tenantSchemaName } from '../../../src-shared/domain/slug.ts';
 import { checkedTenantSchema, quoteIdent } from '../identifiers.ts';
 import { LEDGER_TABLE, TENANT_LEDGER_TABLE } from '../tenant-migrator.ts';
 import { MARKER_TABLES } from './marker.ts';
+import { STRUCTURE_MARKS_TABLE } from '../structure/marks.ts';
 
 /** A table as the copy sees it: its columns in order, and those PostgreSQL numbers itself. */
 export interface TableShape {
@@ -58,8 +59,10 @@ interface ColumnRow {
 
 /**
  * Base tables with their columns (generated columns left out: PostgreSQL
- * computes them again) for the given schemas, the ledgers and the move
- * marker excluded.
+ * computes them again) for the given schemas, the ledgers, the move
+ * marker and the drift check's marks (this cluster's transaction ids; the
+ * target's event trigger writes its own as the copy makes each schema)
+ * excluded.
  */
 export async function columnsOf(client: pg.ClientBase, schemaFilter: string, params: unknown[]) {
   const { rows } = await client.query<ColumnRow>(
@@ -71,7 +74,7 @@ export async function columnsOf(client: pg.ClientBase, schemaFilter: string, par
       where ${schemaFilter} and a.attnum > 0 and not a.attisdropped and a.attgenerated = ''
         and c.relname <> all ($${params.length + 1}::text[])
       order by n.nspname, c.relname, a.attnum`,
-    [...params, [LEDGER_TABLE, TENANT_LEDGER_TABLE, ...MARKER_TABLES]],
+    [...params, [LEDGER_TABLE, TENANT_LEDGER_TABLE, STRUCTURE_MARKS_TABLE, ...MARKER_TABLES]],
   );
   return rows;
 }

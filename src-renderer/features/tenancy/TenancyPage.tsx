@@ -9,6 +9,7 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { RolloutPanel } from './RolloutPanel.tsx';
 import { StateWithReason } from './StateWithReason.tsx';
 import { TenancyTabs } from './TenancyTabs.tsx';
+import { counted } from '../../../src-shared/plural.ts';
 
 const statusLine = (counts: Record<AgentStatus, number>) =>
   AGENT_STATUSES.map((s) => `${counts[s]} ${s}`).join(', ');
@@ -83,7 +84,10 @@ export function TenancyPage() {
           </Alert>
         )}
         {migrate.data && migrate.data.failed.length > 0 && (
-          <Alert color="red" title={`${migrate.data.failed.length} tenant(s) failed to migrate`}>
+          <Alert
+            color="red"
+            title={`${counted(migrate.data.failed.length, 'tenant')} failed to migrate`}
+          >
             {migrate.data.failed.map((f) => (
               <Text size="sm" key={f.slug}>
                 <Code>{f.schema}</Code>: {f.message}
@@ -97,7 +101,7 @@ export function TenancyPage() {
           </Alert>
         )}
         <Text size="sm" c="dimmed">
-          {tenants.length} tenant schemas · {behind} behind
+          {counted(tenants.length, 'tenant schema')} · {behind} behind
         </Text>
         <Table aria-label="Tenant schemas" verticalSpacing="sm">
           <Table.Thead>

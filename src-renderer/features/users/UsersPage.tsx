@@ -31,6 +31,7 @@ import { showBulkSummary } from '../../components/bulk-summary.ts';
 import { confirmDelete } from '../../components/confirm-delete.tsx';
 import { useOrganizationOptions } from '../organizations/organization-options.ts';
 import { CreateUserModal, EditUserModal, SetPasswordModal } from './UserModals.tsx';
+import { counted } from '../../../src-shared/plural.ts';
 
 type Dialog =
   | { kind: 'edit' | 'password' | 'view-as'; user: UserDto }
@@ -63,7 +64,7 @@ export function UsersPage() {
   const confirm = useWrite('users.confirm', { success: (u) => `${u.email} can now sign in` });
   const remove = useWrite('users.delete', { success: () => 'User deleted' });
   const endSessions = useWrite('users.endSessions', {
-    success: ({ ended }) => `Ended ${ended} session(s)`,
+    success: ({ ended }) => `Ended ${counted(ended, 'session')}`,
   });
   const resetSecondFactor = useWrite('users.resetSecondFactor', {
     success: () => 'Two-step sign-in reset: they set it up again at their next sign-in',
