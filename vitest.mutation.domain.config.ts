@@ -14,6 +14,7 @@ export default mutationConfig({
     'test/unit/effective-prompt.test.ts',
     'test/unit/events.test.ts',
     'test/unit/fields.test.ts',
+    'test/unit/input-messages.test.ts',
     'test/unit/limits.test.ts',
     'test/unit/password.test.ts',
     'test/unit/permissions.test.ts',

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AgentSkillsView, AttachedSkillDto, ParsedInput } from '../../src-shared/contract.ts';
 import { MAX_SKILLS_PER_AGENT } from '../../src-shared/domain/agent-document.ts';
 import { effectivePrompt } from '../../src-shared/domain/effective-prompt.ts';
-import { tierAllows } from '../../src-shared/domain/tiers.ts';
+import { refusalError, skillTierRefusal } from '../../src-shared/domain/limits.ts';
 import { AppError } from '../../src-shared/errors.ts';
 import { counted } from '../../src-shared/plural.ts';
 import { AgentSkill, Skill, type Agent, type Organization } from '../db/entities/index.ts';
@@ -18,13 +18,8 @@ import type { TenantWork } from './work.ts';
 
 /** Refuses a skill the organization's tier does not include, naming the tier needed. */
 export function requireTierFor(organization: Organization, skill: Skill): void {
-  if (tierAllows(organization.tier, skill.tierRequired)) return;
-  throw new AppError(
-    'LIMIT_REACHED',
-    `${skill.name} needs the ${skill.tierRequired} tier; ${organization.name} is on ${organization.tier}. ` +
-      `Upgrade to ${skill.tierRequired} to use it.`,
-    { skillId: `needs the ${skill.tierRequired} tier` },
-  );
+  const refusal = skillTierRefusal(organization, skill);
+  if (refusal) throw refusalError(refusal, { skillId: `needs the ${skill.tierRequired} tier` });
 }
 
 async function attachedSkills(em: EntityManager, agentId: string): Promise<AttachedSkillDto[]> {

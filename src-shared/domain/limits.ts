@@ -9,7 +9,7 @@ import { AppError, type ErrorCode } from '../errors.ts';
 import { counted } from '../plural.ts';
 import { canServe } from './billing.ts';
 import type { BillingStatus } from './enums.ts';
-import { tierLimits, type Tier } from './tiers.ts';
+import { tierAllows, tierLimits, type Tier } from './tiers.ts';
 
 /*
  * The rules that refuse an action before it is tried, each written once:
@@ -59,6 +59,19 @@ export function agentRoomRefusal(
     code: 'LIMIT_REACHED',
     reason: `${name} already has ${agentCount} of ${counted(agentLimit, 'agent')} allowed on the ${tier} tier${wanted}`,
     wayForward: 'Upgrade the tier or delete an agent first',
+  };
+}
+
+/** Refused when a skill needs a higher tier than the organization's. */
+export function skillTierRefusal(
+  organization: Pick<LimitedOrganization, 'name' | 'tier'>,
+  skill: { name: string; tierRequired: Tier },
+): Refusal | null {
+  if (tierAllows(organization.tier, skill.tierRequired)) return null;
+  return {
+    code: 'LIMIT_REACHED',
+    reason: `${skill.name} needs the ${skill.tierRequired} tier; ${organization.name} is on ${organization.tier}`,
+    wayForward: `Upgrade to ${skill.tierRequired}`,
   };
 }
 

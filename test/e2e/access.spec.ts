@@ -1,7 +1,7 @@
 import { expect, type Page } from '@playwright/test';
 import type { AgentEvent } from '../../src-shared/domain/agent-machine.ts';
 import { adminPage, api, organizationWith, test, userIn, visit } from './fixtures.ts';
-import { choosePassword, openConsole, signIn, snap, toast } from './support.ts';
+import { choosePassword, openConsole, signIn, snap, snapAtBothSizes, toast } from './support.ts';
 
 /*
  * The console as the access table and the shared rules see it: a role is
@@ -13,17 +13,6 @@ const PASSWORD = 'set by an administrator';
 const OWN = 'a passphrase of my own';
 
 /** A new window signed in as a fresh account of `role` in a new organization. */
-/** The screen photographed (and audited) at the two sizes operators use, light and dark. */
-async function photograph(page: Page, name: string): Promise<void> {
-  for (const [width, height] of [
-    [1440, 900],
-    [1024, 700],
-  ] as const) {
-    await page.setViewportSize({ width, height });
-    await snap(page, `${name}-${width}`);
-  }
-}
-
 async function signedInAs(
   browser: Parameters<typeof openConsole>[0],
   role: 'user' | 'developer',
@@ -45,6 +34,7 @@ test('a user opening an administrator screen by URL is told it is not for their 
   for (const [path, label] of [
     ['/settings', 'Settings'],
     ['/tenancy', 'Tenancy'],
+    ['/tenancy/structure', 'Tenancy'],
     ['/audit', 'Audit log'],
   ] as const) {
     await expect(nav.getByRole('link', { name: label })).toHaveCount(0);
@@ -54,7 +44,7 @@ test('a user opening an administrator screen by URL is told it is not for their 
     ).toBeVisible();
     // nothing of the screen itself: no button whose every call would be refused
     await expect(page.getByRole('main').getByRole('button')).toHaveCount(0);
-    if (path === '/settings') await photograph(page, 'access-not-for-role');
+    if (path === '/settings') await snapAtBothSizes(page, 'access-not-for-role');
   }
   for (const name of ['New organization', 'New user', 'New agent', 'New skill']) {
     const path = {
@@ -94,7 +84,7 @@ test('a new agent at the agent limit is disabled, with the reason and the way fo
     `${organization.name} already has 3 of 3 agents allowed on the free tier. Upgrade the tier or delete an agent first`,
   );
   await expect(admin.getByRole('button', { name: 'Import' })).toBeDisabled();
-  await photograph(admin, 'access-agent-limit');
+  await snapAtBothSizes(admin, 'access-agent-limit');
   await admin.getByRole('button', { name: 'Upgrade the tier or delete an agent first' }).click();
   await expect(admin.getByRole('heading', { name: organization.name })).toBeVisible();
 });
@@ -112,7 +102,7 @@ test('a downgrade below the agent count is disabled in the tier dialog, with the
   await expect(dialog).toContainText(
     `${organization.name} has 4 agents; the free tier allows 3. Delete 1 agent first`,
   );
-  await photograph(admin, 'access-tier-downgrade');
+  await snapAtBothSizes(admin, 'access-tier-downgrade');
   await dialog.getByText('enterprise', { exact: true }).click();
   await expect(dialog.getByRole('button', { name: 'Change to enterprise' })).toBeEnabled();
 });
@@ -132,7 +122,7 @@ test('a redeploy in a suspended organization is disabled, with the reason', asyn
   await expect(redeploy).toHaveAccessibleDescription(
     `${organization.name} is suspended: its agents cannot redeploy until billing is active again. Make the billing status active`,
   );
-  await photograph(admin, 'access-suspended-redeploy');
+  await snapAtBothSizes(admin, 'access-suspended-redeploy');
 });
 
 test('bulk actions offer only the steps some ticked agent accepts, and preview the outcome', async ({
@@ -151,7 +141,7 @@ test('bulk actions offer only the steps some ticked agent accepts, and preview t
   await expect(bar.getByRole('status')).toHaveText(
     'Pause: 2 agents will be done, 1 refused (1 is draft)',
   );
-  await photograph(admin, 'access-bulk-preview');
+  await snapAtBothSizes(admin, 'access-bulk-preview');
   await bar.getByRole('button', { name: 'Apply to 3' }).click();
   const dialog = admin.getByRole('dialog', { name: 'Pause 2 agents?' });
   await expect(dialog).toContainText('Pause: 2 agents will be done, 1 refused (1 is draft).');
@@ -169,7 +159,7 @@ test('"Mark failed" asks for a reason, and the agent shows it', async ({ browser
   await expect(dialog.getByLabel('Reason')).toBeFocused();
   await admin.keyboard.press('Enter');
   await expect(dialog).toContainText('Say why the agent failed');
-  await photograph(admin, 'access-mark-failed');
+  await snapAtBothSizes(admin, 'access-mark-failed');
   await dialog.getByLabel('Reason').fill('The upstream model answers 500 to every call');
   await admin.keyboard.press('Enter');
   await toast(admin, 'Faltering is now error');
@@ -179,7 +169,7 @@ test('"Mark failed" asks for a reason, and the agent shows it', async ({ browser
   await expect(admin.getByLabel('Transition history')).toContainText(
     'Reason: The upstream model answers 500 to every call',
   );
-  await photograph(admin, 'access-agent-in-error');
+  await snapAtBothSizes(admin, 'access-agent-in-error');
 });
 
 test('Ctrl+K opens the palette from a text field, and "deploy <agent>" deploys it', async ({
@@ -195,7 +185,7 @@ test('Ctrl+K opens the palette from a text field, and "deploy <agent>" deploys i
   await search.fill('deploy palett');
   const step = admin.getByRole('button', { name: /^Deploy Paletted/ });
   await expect(step).toBeVisible();
-  await photograph(admin, 'access-palette');
+  await snapAtBothSizes(admin, 'access-palette');
   await step.click();
   await toast(admin, 'Paletted is now deploying');
   await visit(admin, `/agents?org=${organization.id}`);
@@ -240,7 +230,7 @@ test('a locked-out user is shown locked, and an administrator unlocks them', asy
   await visit(admin, `/users?q=${encodeURIComponent(user.email)}`);
   const row = admin.getByRole('row', { name: new RegExp(user.email) });
   await expect(row.getByText('Locked', { exact: true })).toBeVisible();
-  await photograph(admin, 'access-user-locked');
+  await snapAtBothSizes(admin, 'access-user-locked');
   await row.getByRole('button', { name: `Unlock ${user.email}` }).click();
   await toast(admin, `${user.email} can sign in again`);
   await expect(row.getByText('Locked', { exact: true })).toHaveCount(0);
@@ -268,5 +258,5 @@ test("the edit dialog's Save stays in sight at 1024×700 with a long prompt", as
   await admin.getByRole('button', { name: 'Edit', exact: true }).click();
   const save = admin.getByRole('dialog').getByRole('button', { name: 'Save' });
   await expect(save).toBeInViewport();
-  await photograph(admin, 'access-edit-dialog-tall');
+  await snapAtBothSizes(admin, 'access-edit-dialog-tall');
 });

@@ -1,6 +1,6 @@
-import { expect, type Page } from '@playwright/test';
+import { expect } from '@playwright/test';
 import { adminPage, api, organizationWith, test, unique, userIn, visit } from './fixtures.ts';
-import { choosePassword, openConsole, signIn, snap } from './support.ts';
+import { choosePassword, openConsole, signIn, snapAtBothSizes } from './support.ts';
 
 /*
  * Names and links: the audit log names its targets and actors and filters
@@ -8,17 +8,6 @@ import { choosePassword, openConsole, signIn, snap } from './support.ts';
  * counts. Each screen is photographed at both sizes an operator uses, in
  * both colour schemes, and audited with axe-core.
  */
-
-/** Photographs (and audits) the screen at 1440×900 and at 1024×700. */
-async function snapBothSizes(page: Page, name: string): Promise<void> {
-  for (const [width, height] of [
-    [1440, 900],
-    [1024, 700],
-  ] as const) {
-    await page.setViewportSize({ width, height });
-    await snap(page, `${name}-${width}`);
-  }
-}
 
 test('the audit log names an edited agent, links to it, and filters to its history', async ({
   browser,
@@ -46,7 +35,7 @@ test('the audit log names an edited agent, links to it, and filters to its histo
   await expect(row.getByRole('listitem').filter({ hasText: 'Description' })).toContainText(
     'none → changed to Now with a description',
   );
-  await snapBothSizes(page, 'audit-filtered');
+  await snapAtBothSizes(page, 'audit-filtered');
 
   // every event about the agent: its creation and its edit
   await visit(page, `/audit?organizationId=${organization.id}`);
@@ -104,7 +93,7 @@ test('each figure of the Fleet overview opens the list it counts', async ({ brow
   await organizationWith('fleet-links', 'enterprise', ['Clicked Through']);
   const { organization: full } = await organizationWith('fleet-full', 'free', ['A', 'B', 'C']);
   const page = await adminPage(browser);
-  await snapBothSizes(page, 'fleet-overview');
+  await snapAtBothSizes(page, 'fleet-overview');
 
   // a billing row: the organizations in that status, and only those
   const billing = page.getByRole('table', { name: 'Organizations by billing status' });
@@ -132,7 +121,7 @@ test('each figure of the Fleet overview opens the list it counts', async ({ brow
   const found = page.getByRole('table', { name: 'Agents found' });
   await expect(found).toContainText('Clicked Through');
   await expect(found.getByRole('row').nth(1)).toContainText('draft');
-  await snapBothSizes(page, 'fleet-agents-by-status');
+  await snapAtBothSizes(page, 'fleet-agents-by-status');
 
   // the organizations at their agent limit: those, filtered, not merely sorted first
   await page.getByRole('link', { name: /^At their agent limit \d+/ }).click();
@@ -169,7 +158,7 @@ test('a developer’s overview is their own organization, not the fleet', async 
   await expect(page.getByText('Your organization')).toBeVisible();
   await expect(page.getByText('Organizations by tier')).toHaveCount(0);
   await expect(page.getByText('Tenant schemas behind')).toHaveCount(0);
-  await snapBothSizes(page, 'fleet-own-organization');
+  await snapAtBothSizes(page, 'fleet-own-organization');
 
   await page.getByRole('link', { name: /^draft 2$/ }).click();
   await expect(page).toHaveURL(new RegExp(`/agents\\?org=${organization.id}&status=draft$`));
@@ -187,11 +176,11 @@ test('detail pages say where they are, and lists name the organization', async (
   await visit(page, `/agents/${organization.id}/${agent.id}`);
   const crumbs = page.getByRole('navigation', { name: 'Breadcrumb' });
   await expect(crumbs.getByRole('link', { name: organization.name })).toBeVisible();
-  await snapBothSizes(page, 'agent-detail-crumbs');
+  await snapAtBothSizes(page, 'agent-detail-crumbs');
   await crumbs.getByRole('link', { name: organization.name }).click();
   await expect(page).toHaveURL(new RegExp(`/organizations/${organization.id}$`));
   await expect(page.getByRole('heading', { name: organization.name })).toBeVisible();
-  await snapBothSizes(page, 'organization-detail');
+  await snapAtBothSizes(page, 'organization-detail');
   await page
     .getByRole('navigation', { name: 'Breadcrumb' })
     .getByRole('link', { name: 'Organizations' })
@@ -203,7 +192,7 @@ test('detail pages say where they are, and lists name the organization', async (
   const users = page.getByRole('table', { name: 'Users' });
   await expect(users.getByRole('columnheader', { name: 'Organization' })).toBeVisible();
   await expect(users.getByRole('link', { name: organization.name }).first()).toBeVisible();
-  await snapBothSizes(page, 'users-all-organizations');
+  await snapAtBothSizes(page, 'users-all-organizations');
   await visit(page, `/users?org=${organization.id}`);
   await expect(users.getByRole('columnheader', { name: 'Organization' })).toHaveCount(0);
 
@@ -214,5 +203,5 @@ test('detail pages say where they are, and lists name the organization', async (
 
   // the long name is cut in the agents list, whole in its tooltip
   await visit(page, `/agents?org=${organization.id}`);
-  await snapBothSizes(page, 'agents-long-name');
+  await snapAtBothSizes(page, 'agents-long-name');
 });

@@ -20,6 +20,7 @@ import {
   signIn,
   signOut,
   snap,
+  snapAtBothSizes,
   toast,
   toastAudited,
 } from './support.ts';
@@ -260,9 +261,18 @@ test('attaches skills to an agent, reorders them, and previews the effective pro
   const admin = await adminPage(browser);
   await visit(admin, `/agents/${organization.id}/${agents[0]!.id}`);
   const catalog = admin.getByRole('list', { name: 'Skill catalog' });
-  await expect(
-    catalog.getByRole('button', { name: `Planner ${planner} needs the enterprise tier` }),
-  ).toBeDisabled();
+  // a skill above the tier: disabled, the reason under it, and the way to the tier
+  const locked = catalog.getByRole('button', {
+    name: `Add Planner ${planner}`,
+  });
+  await expect(locked).toBeDisabled();
+  await expect(locked).toHaveAccessibleDescription(
+    `Planner ${planner} needs the enterprise tier; ${organization.name} is on pro. Upgrade to enterprise`,
+  );
+  await expect(catalog.getByRole('link', { name: 'Upgrade to enterprise' })).toHaveAttribute(
+    'href',
+    `/organizations/${organization.id}`,
+  );
   await catalog.getByRole('button', { name: 'Add Web Research' }).click();
   await toast(admin, 'Skill attached');
   await catalog.getByRole('button', { name: 'Add Customer Communication' }).click();
@@ -284,7 +294,7 @@ test('attaches skills to an agent, reorders them, and previews the effective pro
       return text.indexOf('customer service') < text.indexOf('web search');
     })
     .toBe(true);
-  await snap(admin, 'agent-skills');
+  await snapAtBothSizes(admin, 'agent-skills');
 });
 
 async function tick(page: Page, names: string[]) {

@@ -1,6 +1,6 @@
 import { expect, type Page } from '@playwright/test';
 import { adminPage, api, organizationWith, test, unique } from './fixtures.ts';
-import { snap, toast } from './support.ts';
+import { snapAtBothSizes, toast } from './support.ts';
 
 /*
  * No lost edits: two consoles open the same record's edit dialog; one saves.
@@ -128,7 +128,7 @@ for (const [label, kind] of Object.entries(KINDS)) {
       await expect(row.getByRole('cell').nth(0)).toHaveText(`Saved by ${firstName}`);
       await expect(row.getByRole('cell').nth(1)).toHaveText(`Saved by ${secondName}`);
       expect(await record.name()).toBe(`Saved by ${firstName}`);
-      if (firstName === 'A' && label === 'agent') await snap(second, 'edit-conflict');
+      if (firstName === 'A' && label === 'agent') await snapAtBothSizes(second, 'edit-conflict');
 
       if (firstName === 'A') {
         await second.getByRole('button', { name: 'Save mine over theirs' }).click();

@@ -1,20 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, type Page } from '@playwright/test';
+import { expect } from '@playwright/test';
 import { adminPage, api, organizationWith, test, unique, userIn, visit } from './fixtures.ts';
-import { choosePassword, go, openConsole, signIn, snap } from './support.ts';
+import { choosePassword, go, openConsole, signIn, snap, snapAtBothSizes } from './support.ts';
 
 const PASSWORD = 'a long enough first password';
 const CHOSEN = 'the clone member chose this one';
-
-/** Screenshots (light and dark, each audited) at the wide and the narrow window. */
-async function snapBoth(page: Page, name: string): Promise<void> {
-  await snap(page, `${name}-1440`);
-  await page.setViewportSize({ width: 1024, height: 700 });
-  await snap(page, `${name}-1024`);
-  await page.setViewportSize({ width: 1440, height: 900 });
-}
 
 test('exports an organization in the browser, imports it as a clone under a new slug, and a re-confirmed user of the clone signs in and sees its agents', async ({
   browser,
@@ -31,7 +23,7 @@ test('exports an organization in the browser, imports it as a clone under a new 
     await admin.getByRole('button', { name: 'Export organization…' }).click();
     const exportDialog = admin.getByRole('dialog', { name: `Export ${organization.name}` });
     await expect(exportDialog.getByText('Keep it as you keep backups')).toBeVisible();
-    await snapBoth(admin, 'organization-export');
+    await snapAtBothSizes(admin, 'organization-export');
     const [download] = await Promise.all([
       admin.waitForEvent('download'),
       exportDialog.getByRole('button', { name: 'Export', exact: true }).click(),
@@ -42,7 +34,7 @@ test('exports an organization in the browser, imports it as a clone under a new 
     const archive = join(folder, download.suggestedFilename());
     await download.saveAs(archive);
     await expect(exportDialog.getByRole('status')).toContainText(/9 tables, \d+ rows/);
-    await snapBoth(admin, 'organization-exported');
+    await snapAtBothSizes(admin, 'organization-exported');
     await exportDialog.getByRole('button', { name: 'Done' }).click();
 
     await go(admin, 'Organizations');
@@ -51,13 +43,13 @@ test('exports an organization in the browser, imports it as a clone under a new 
     await importDialog.locator('input[type=file]').setInputFiles(archive);
     const cloneSlug = unique('clone');
     await importDialog.getByLabel('Slug of the clone').fill(cloneSlug);
-    await snapBoth(admin, 'organization-import');
+    await snapAtBothSizes(admin, 'organization-import');
     await importDialog.getByRole('button', { name: 'Import', exact: true }).click();
     await expect(importDialog.getByRole('status')).toContainText(
       `${organization.name} (clone ${cloneSlug}) (${cloneSlug}): 1 users, 2 agents`,
     );
     await expect(importDialog.getByText(/Its users are unconfirmed/)).toBeVisible();
-    await snapBoth(admin, 'organization-imported');
+    await snapAtBothSizes(admin, 'organization-imported');
     await importDialog.getByRole('link', { name: /^Open / }).click();
     await expect(
       admin.getByRole('heading', { name: `${organization.name} (clone ${cloneSlug})` }),

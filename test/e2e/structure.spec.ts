@@ -1,8 +1,8 @@
-import { expect, type Page } from '@playwright/test';
+import { expect } from '@playwright/test';
 import pg from 'pg';
 import { currentDatabase } from '../../src-main/cli/current-database.ts';
 import { adminPage, organizationWith, test } from './fixtures.ts';
-import { go, snap, toast } from './support.ts';
+import { go, snapAtBothSizes, toast } from './support.ts';
 
 /** SQL on the shared console's database, as an operator's hand would run it. */
 async function byHand(sql: string): Promise<void> {
@@ -18,17 +18,6 @@ async function byHand(sql: string): Promise<void> {
   } finally {
     await client.end();
     await current.release();
-  }
-}
-
-/** The screen at both sizes the console is used at, each in light and dark (axe-checked). */
-async function snapSizes(page: Page, name: string): Promise<void> {
-  for (const [width, height] of [
-    [1440, 900],
-    [1024, 700],
-  ] as const) {
-    await page.setViewportSize({ width, height });
-    await snap(page, `${name}-${width}x${height}`);
   }
 }
 
@@ -55,14 +44,14 @@ test("Tenancy → Structure names a tenant's drift in words and applies the safe
   const largest = admin.getByRole('table', { name: 'Largest tenants' });
   await expect(largest).toContainText(/org_/);
   expect(await largest.getByRole('row').count()).toBeLessThanOrEqual(21);
-  await snapSizes(admin, 'tenancy-structure');
+  await snapAtBothSizes(admin, 'tenancy-structure');
 
   const repair = card.getByRole('button', { name: 'Apply the safe repair' });
   await repair.focus();
   await admin.keyboard.press('Enter');
-  await toast(admin, 'Repaired 1 tenant(s)');
+  await toast(admin, 'Repaired 1 tenant');
   await expect(card).not.toContainText('agents_name_trgm_idx');
   await expect(card).toContainText('agents.description: missing column');
   await expect(card.getByRole('button', { name: 'Apply the safe repair' })).toHaveCount(0);
-  await snapSizes(admin, 'tenancy-structure-repaired');
+  await snapAtBothSizes(admin, 'tenancy-structure-repaired');
 });

@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect } from '@playwright/test';
 import { TENANT_MIGRATIONS } from '../../migrations/tenant/index.ts';
 import { rollbackTenants } from '../../src-main/db/fan-out.ts';
 import { readState } from '../../src-main/db/embedded/state.ts';
@@ -6,7 +6,7 @@ import { APP_DATABASE, SUPERUSER, urlOf } from '../../src-main/db/embedded/urls.
 import { openOrm } from '../../src-main/db/orm.ts';
 import { runCanary, stopRollout } from '../../src-main/db/rollout.ts';
 import { adminPage, api, organizationWith, test, unique, visit } from './fixtures.ts';
-import { snap, toast } from './support.ts';
+import { snap, snapAtBothSizes, toast } from './support.ts';
 
 /*
  * A tenant's lifecycle from its organization's page: a slug renamed with
@@ -23,18 +23,6 @@ async function consoleDatabase(): Promise<string> {
   return urlOf(SUPERUSER, state.password, state.port, state.appDatabase ?? APP_DATABASE);
 }
 
-const SIZES = [
-  { width: 1440, height: 900 },
-  { width: 1024, height: 700 },
-];
-
-async function snapSizes(page: Page, name: string) {
-  for (const size of SIZES) {
-    await page.setViewportSize(size);
-    await snap(page, `${name}-${size.width}`);
-  }
-}
-
 test('a slug is renamed once the current one is typed to confirm', async ({ browser }) => {
   const { organization } = await organizationWith('rename-me', 'pro', ['Kept agent']);
   const next = unique('renamed');
@@ -46,7 +34,7 @@ test('a slug is renamed once the current one is typed to confirm', async ({ brow
   await expect(dialog.getByRole('button', { name: 'Rename' })).toBeDisabled();
   await dialog.getByLabel(/to confirm/).fill(organization.slug);
   await expect(dialog.getByText(`org_${next}`)).toBeVisible();
-  await snapSizes(page, 'rename-slug-dialog');
+  await snapAtBothSizes(page, 'rename-slug-dialog');
   await dialog.getByRole('button', { name: 'Rename' }).click();
   await toast(page, `Renamed ${organization.slug} to ${next}; its schema is now org_${next}`);
   await expect(dialog).toBeHidden();
@@ -70,10 +58,10 @@ test('a tenant in maintenance says why on its pages, and offers no rename until 
   const banner = page.getByRole('status').filter({ hasText: 'is in maintenance' });
   await expect(banner).toContainText('restoring yesterday’s agents');
   await expect(page.getByRole('button', { name: 'Rename slug…' })).toBeDisabled();
-  await snapSizes(page, 'maintenance-organization');
+  await snapAtBothSizes(page, 'maintenance-organization');
   await visit(page, `/agents?org=${organization.id}`);
   await expect(banner).toContainText('restoring yesterday’s agents');
-  await snapSizes(page, 'maintenance-agents');
+  await snapAtBothSizes(page, 'maintenance-agents');
   await visit(page, `/organizations/${organization.id}`);
   await page.getByRole('button', { name: 'End maintenance' }).click();
   await page
@@ -103,7 +91,13 @@ test('a rollout whose canary has run is shown on Tenancy and continued from ther
     await expect(
       waves.getByRole('row', { name: new RegExp(`Canary org_${canary.slug} migrated`) }),
     ).toBeVisible();
-    await snapSizes(page, 'rollout-canary');
+    await snapAtBothSizes(page, 'rollout-canary');
+    // Migrate all says what it would do before it runs: the schemas behind, and what they lack
+    await page.getByRole('button', { name: 'Migrate all' }).click();
+    const preview = page.getByRole('dialog', { name: /^Migrate \d+ tenant schemas?\?$/ });
+    await expect(preview).toContainText(`org_${rest.slug}`);
+    await snapAtBothSizes(page, 'migrate-all-preview');
+    await preview.getByRole('button', { name: 'Cancel' }).click();
     await page.getByRole('button', { name: 'Continue' }).click();
     await toast(page, 'The rollout is finished');
     await expect(panel).toHaveCount(0);

@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Channel } from '../../src-shared/contract.ts';
 import type { SessionSlot } from '../../src-main/ipc/session-slot.ts';
@@ -72,6 +75,26 @@ const GUARDED: [Channel, () => Promise<Record<string, unknown>>][] = [
       role: 'admin',
     }),
   ],
+  // every user of an organization, password hashes included, into a file
+  ['organizations.export', async () => ({ id: homeId })],
+  // a whole organization written (restored with its ids, or cloned): guarded at `finish`
+  [
+    'organizations.import',
+    async () => {
+      const fresh = h.slotFor(adminId);
+      const { file } = await h.ok(fresh, 'organizations.export', { id: homeId });
+      const upload = randomUUID();
+      await h.ok(fresh, 'organizations.import', {
+        step: 'chunk',
+        upload,
+        index: 0,
+        data: (await readFile(join(h.filesDir, file?.name ?? ''))).toString('base64'),
+      });
+      return { step: 'finish', upload, chunks: 1, as: `stepup-copy-${randomUUID().slice(0, 8)}` };
+    },
+  ],
+  // the console pointed at another database from its next start
+  ['settings.saveDatabase', async () => ({ mode: 'url', url: h.db.url })],
 ];
 
 describe('step-up', () => {

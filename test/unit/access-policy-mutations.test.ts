@@ -45,6 +45,15 @@ const WORLD_INPUT: Partial<Record<ChannelName, Record<string, unknown>>> = {
 /** Signed-in channels whose business reads through another channel: the world exports agents. */
 const READS_THROUGH: Partial<Record<ChannelName, ChannelName>> = { 'csv.export': 'agents.list' };
 
+/**
+ * Aims the access table allows and the business function refuses: one's own
+ * second factor is turned off under Account, with a password and a code
+ * (identity/second-factor.ts), not reset as an administrator resets another's.
+ */
+const REFUSED_PAST_ACCESS: ReadonlySet<string> = new Set([
+  'users.resetSecondFactor aimed at own account',
+]);
+
 const accessOf = (registry: Registrations, channel: ChannelName): Declared =>
   declaredAccess(registry[channel].access, WORLD_INPUT[channel] ?? {});
 
@@ -60,7 +69,7 @@ function verdict(
   { channel, caller, aim }: Pick<MatrixCase, 'channel' | 'caller' | 'aim'>,
 ): Answer | null {
   const access = accessOf(registry, channel);
-  if (access === 'public') return null;
+  if (access === 'public' || REFUSED_PAST_ACCESS.has(`${channel} aimed at ${aim}`)) return null;
   if (caller === 'signed out' && access === 'signedIn') return 'UNAUTHENTICATED';
   if (access === 'signedIn') {
     const through = READS_THROUGH[channel];

@@ -1,11 +1,13 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { gzipLines, LineBoundError } from '../../src-main/db/transfer/bounded-lines.ts';
 import { printable } from '../../src-main/db/transfer/printable.ts';
-import { CopyTextError, recordText } from '../../src-main/db/transfer/copy-text.ts';
+import { CopyTextError, FingerprintSum, recordText } from '../../src-main/db/transfer/copy-text.ts';
 
 /*
  * What an archive is read with before anything in it is trusted: lines of
@@ -68,6 +70,46 @@ describe('reading an archive as bounded lines', () => {
     );
   });
 
+  it('takes a line and a stream exactly at their bounds', async () => {
+    const line = 'z'.repeat(64);
+    const file = await gzipFile('at-bounds.gz', `${line}\n${'q'.repeat(64)}`);
+    const bounds = { maxLineBytes: 64, maxInflatedBytes: 129 };
+    expect(await collect(gzipLines(file, bounds))).toEqual([line, 'q'.repeat(64)]);
+  });
+
+  it('names a bound of a mebibyte or more in MiB, and a smaller one in bytes', async () => {
+    const file = await gzipFile('mebibyte.gz', `${'m'.repeat(1024 * 1024 + 1)}\n`);
+    const refusal = (maxLineBytes: number) =>
+      collect(gzipLines(file, { maxLineBytes, maxInflatedBytes: 1e7 }));
+    await expect(refusal(1024 * 1024)).rejects.toThrow('a line is longer than 1 MiB');
+    await expect(refusal(1024 * 1024 - 1)).rejects.toThrow('a line is longer than 1048575 bytes');
+  });
+
+  it('refuses as itself, not as damage, a file that cannot be read', async () => {
+    const reading = collect(gzipLines(join(folder, 'no-such-file.gz'), small));
+    await expect(reading).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('closes the file when the reader stops early', async () => {
+    const openFiles = () => readdirSync('/proc/self/fd').length;
+    const lines = Array.from({ length: 20_000 }, () => randomBytes(48).toString('base64'));
+    const file = await gzipFile('early.gz', lines.join('\n'));
+    const before = openFiles();
+    for await (const line of gzipLines(file, { maxLineBytes: 100, maxInflatedBytes: 1e7 })) {
+      expect(line).toBe(lines[0]);
+      break;
+    }
+    // the descriptor is closed asynchronously, within a few turns of the loop
+    await vi.waitFor(() => expect(openFiles()).toBe(before), { timeout: 2_000, interval: 10 });
+  });
+
+  it('names its refusals as bounds crossed', async () => {
+    const file = await gzipFile('named.gz', `${'n'.repeat(65)}\n`);
+    await expect(collect(gzipLines(file, small))).rejects.toMatchObject({
+      name: 'LineBoundError',
+    });
+  });
+
   it('refuses a 1 MB gzip whose first line inflates to a gigabyte within 200 MB of memory', async () => {
     const file = join(folder, 'gigabyte-line.gz');
     // gzip members concatenated inflate as one stream: one megabyte compressed once, not a gigabyte
@@ -116,10 +158,38 @@ describe('a row of COPY text written as PostgreSQL writes row(…)::text', () =>
     );
   });
 
+  it('unescapes the control characters COPY writes as letters, quoting the blank ones as record_out does', () => {
+    expect(recordText('a\\bb\tc\\fd\te\\rf\tg\\vh', 4)).toBe('(a\bb,"c\fd","e\rf","g\vh")');
+  });
+
   it('refuses an escape COPY never writes, and a row with the wrong number of values', () => {
     expect(() => recordText('\\101', 1)).toThrow(new CopyTextError('a value holds the escape \\1'));
     expect(() => recordText('a\tb', 3)).toThrow(
       new CopyTextError('a row has 2 values for 3 columns'),
     );
+    expect(() => recordText('ends with \\', 1)).toThrow(
+      new CopyTextError('a value holds the escape \\'),
+    );
+    expect(() => recordText('a\tb', 3)).toThrow(expect.objectContaining({ name: 'CopyTextError' }));
+  });
+});
+
+describe('the fingerprint of rows read from COPY text', () => {
+  /** md5 of PostgreSQL's row(…)::text, first 60 bits, as tables.ts sums them in SQL. */
+  const hashOf = (recordText: string) =>
+    BigInt(`0x${createHash('md5').update(recordText, 'utf8').digest('hex').slice(0, 15)}`);
+
+  it('counts the rows and sums their hashes', () => {
+    const sum = new FingerprintSum(2);
+    sum.add('1\tAcme');
+    sum.add('2\t\\N');
+    expect(sum.result()).toEqual({
+      rows: 2,
+      sum: (hashOf('(1,Acme)') + hashOf('(2,)')).toString(),
+    });
+  });
+
+  it('is of no rows, summing to zero, before the first', () => {
+    expect(new FingerprintSum(3).result()).toEqual({ rows: 0, sum: '0' });
   });
 });

@@ -34,4 +34,9 @@ describe('the audit vocabulary', () => {
   it('shows an action recorded by a newer console as it was recorded', () => {
     expect(auditActionLabel('workflows.run')).toBe('workflows.run');
   });
+
+  it('names a kind of record in words, and one recorded by a newer console as it was recorded', () => {
+    expect(auditTargetLabel('tenants')).toBe('Tenant schemas');
+    expect(auditTargetLabel('workflow')).toBe('workflow');
+  });
 });

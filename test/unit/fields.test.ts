@@ -14,6 +14,7 @@ import {
   nameField,
   passwordField,
   promptField,
+  reasonField,
   slugField,
   text,
   toolField,
@@ -54,6 +55,18 @@ describe('text fields', () => {
     expect(problem(promptField, '')).toBe('is required');
     expect(problem(promptField, 'x'.repeat(100_000))).toBeNull();
     expect(problem(promptField, 'x'.repeat(100_001))).toBe('must be at most 100000 characters');
+  });
+});
+
+describe('a reason given for a step', () => {
+  it('is required, blanks alone being none, and trimmed', () => {
+    expect(problem(reasonField, '  ')).toBe('is required');
+    expect(reasonField.parse('  out of budget ')).toBe('out of budget');
+  });
+
+  it('is bounded to 2,000 characters', () => {
+    expect(problem(reasonField, 'x'.repeat(2_000))).toBeNull();
+    expect(problem(reasonField, 'x'.repeat(2_001))).toBe('must be at most 2000 characters');
   });
 });
 

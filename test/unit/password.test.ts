@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { passwordProblem } from '../../src-shared/domain/password.ts';
+import { PASSWORD_RULE, passwordProblem } from '../../src-shared/domain/password.ts';
 
 describe('password length rule (bytes, as bcrypt counts them)', () => {
   it('accepts 8 to 72 bytes', () => {
@@ -21,6 +21,14 @@ describe('password length rule (bytes, as bcrypt counts them)', () => {
     expect(passwordProblem('é'.repeat(36))).toBeNull();
     expect(passwordProblem('é'.repeat(37))).toMatch(
       /at most 72 characters \(fewer with accented letters or emoji\)/,
+    );
+  });
+});
+
+describe('the password rule shown beside a new password', () => {
+  it('states both bounds, and that accented letters and emoji count more', () => {
+    expect(PASSWORD_RULE).toBe(
+      'At least 8 characters, at most 72 (fewer with accented letters or emoji)',
     );
   });
 });

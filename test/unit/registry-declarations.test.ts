@@ -4,6 +4,7 @@ import { agentChannels } from '../../src-main/ipc/registry/agents.ts';
 import { PUBLIC_CHANNELS, REGISTRY } from '../../src-main/ipc/registry/index.ts';
 import { userChannels } from '../../src-main/ipc/registry/users.ts';
 import type { Work } from '../../src-main/services/work.ts';
+import { SYSTEM_ACTOR, type Actor } from '../../src-shared/domain/permissions.ts';
 
 /*
  * What each channel's registration must declare besides its access (which
@@ -52,8 +53,8 @@ const NEEDS: Record<ChannelName, string> = {
   'organizations.renameSlug': 'write organization organization maintenance:being renamed',
   'organizations.setMaintenance': 'write organization organization duringMaintenance',
   // one organization's data out to a file, or a whole organization in: database work
-  'organizations.export': 'read op:file organization',
-  'organizations.import': 'none op:organization -',
+  'organizations.export': 'read op:file organization stepUp',
+  'organizations.import': 'none op:organization - stepUpWhen',
   'organizations.usage': 'tenantRead - -',
   'users.list': 'read - -',
   'users.get': 'read - user',
@@ -105,7 +106,7 @@ const NEEDS: Record<ChannelName, string> = {
   // audited by the service (a policy is no record other consoles list); turning it off needs step-up
   'settings.requireSecondFactor': 'write - - stepUpWhen',
   'settings.testDatabase': 'none - -',
-  'settings.saveDatabase': 'none op:database -',
+  'settings.saveDatabase': 'none op:database - stepUp',
   'settings.saveBackups': 'none op:file -',
   'database.move': 'none op:database - stepUp',
   'database.backup': 'none op:file -',
@@ -193,6 +194,49 @@ describe('what the registry decides from the input', () => {
     expect(users.ids({ ids: ['c'] })).toEqual(['c']);
     expect(agents.label({ name: 'Support bot' } as never)).toBe('Support bot');
     expect(users.label({ email: 'ops@x.test' } as never)).toBe('ops@x.test');
+  });
+
+  const admin = {
+    kind: 'user',
+    id: 'me',
+    email: 'me@x.test',
+    role: 'admin',
+    organizationId: 'o',
+  } as const;
+  const guards = (
+    channel: 'users.create' | 'users.update' | 'users.setPassword',
+    input: object,
+    actor: Actor = admin,
+  ) => (REGISTRY[channel].stepUp as (input: object, actor: Actor) => boolean)(input, actor);
+
+  it('asks for the password again to make an administrator, and for no other role or change', () => {
+    for (const channel of ['users.create', 'users.update'] as const) {
+      expect(guards(channel, { role: 'admin' })).toBe(true);
+      expect(guards(channel, { role: 'developer' })).toBe(false);
+      expect(guards(channel, { name: 'New name' })).toBe(false);
+    }
+  });
+
+  it('asks for the password again to set someone else’s password, not one’s own (which is refused)', () => {
+    expect(guards('users.setPassword', { id: 'someone' })).toBe(true);
+    expect(guards('users.setPassword', { id: 'me' })).toBe(false);
+    expect(guards('users.setPassword', { id: 'me' }, SYSTEM_ACTOR)).toBe(true);
+  });
+
+  it('puts the organization being renamed in maintenance, and only it', () => {
+    const { maintenance } = REGISTRY['organizations.renameSlug'] as {
+      maintenance: { organizationIds: (input: object) => readonly string[] };
+    };
+    expect(maintenance.organizationIds({ id: 'o', slug: 'new-slug' })).toEqual(['o']);
+  });
+
+  it('finds an attached or detached skill’s agent under agentId', () => {
+    for (const channel of [
+      'agents.attachSkill',
+      'agents.detachSkill',
+      'agents.reorderSkills',
+    ] as const)
+      expect(agentChannels[channel].loadId({ agentId: 'a', skillId: 's' } as never)).toBe('a');
   });
 
   it('gives a refused row of a bulk transition no status, and a refused confirmation no earlier one', () => {

@@ -1,14 +1,12 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
-import { Readable } from 'node:stream';
-import { once } from 'node:events';
-import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { isValidSlug } from '../../../src-shared/domain/slug.ts';
 import { maskUrlsIn } from '../connection-string.ts';
 import { schemasOf, type Description, type TableShape } from './describe.ts';
+import { archiveWriter, END_OF_DATA, sectionText } from './archive-lines.ts';
 import { gzipLines } from './bounded-lines.ts';
 import { FingerprintSum } from './copy-text.ts';
 import { printable } from './printable.ts';
@@ -32,7 +30,6 @@ import type { Fingerprint } from './tables.ts';
  */
 
 const MAGIC = 'FLEETPROMPT-BACKUP 1';
-const END_OF_DATA = '\\.';
 
 export interface Manifest {
   app: string;
@@ -110,13 +107,8 @@ export async function writeArchive(
   options: { app: string; onProgress?: (p: ArchiveProgress) => void },
 ): Promise<{ file: string; bytes: number; sections: number; rows: number }> {
   const partial = `${file}.partial`;
-  const gzip = createGzip({ level: 6 });
   const out = createWriteStream(partial, { mode: 0o600 });
-  const written = pipeline(gzip, out);
-  written.catch(() => undefined);
-  const write = async (chunk: string | Buffer) => {
-    if (!gzip.write(chunk)) await once(gzip, 'drain');
-  };
+  const writer = archiveWriter(out);
   const sections = sectionsOf(source.description);
   let rows = 0;
   try {
@@ -126,33 +118,23 @@ export async function writeArchive(
       source: maskUrlsIn(source.label),
       description: source.description,
     };
-    await write(`${MAGIC}\n${JSON.stringify(manifest)}\n`);
+    await writer.write(`${MAGIC}\n${JSON.stringify(manifest)}\n`);
     let done = 0;
     for (const { schema, tables } of schemasOf(source.description)) {
       const fingerprints = await source.snapshot(schema, tables);
       for (const [i, table] of tables.entries()) {
-        await write(`@copy ${JSON.stringify({ schema, table: table.name })}\n`);
-        const hash = createHash('sha256');
-        for await (const chunk of await source.rows(schema, table)) {
-          hash.update(chunk as Buffer);
-          await write(chunk as Buffer);
-        }
         const fingerprint = fingerprints[i];
         if (!fingerprint) throw new Error(`No fingerprint for ${schema}.${table.name}`);
+        await writer.section(schema, table.name, await source.rows(schema, table), fingerprint);
         rows += fingerprint.rows;
-        await write(
-          `${END_OF_DATA}\n@end ${JSON.stringify({ ...fingerprint, sha256: hash.digest('hex') })}\n`,
-        );
         done += 1;
         options.onProgress?.({ sections: done, sectionsTotal: sections.length, rows });
       }
     }
-    await write(`@finish ${JSON.stringify({ sections: sections.length })}\n`);
-    gzip.end();
-    await written;
+    await writer.finish(sections.length);
     await rename(partial, file);
   } catch (error) {
-    gzip.destroy();
+    writer.destroy();
     await rm(partial, { force: true });
     throw error;
   }
@@ -295,21 +277,10 @@ export async function openArchiveSource(
     const header = tagged(await next(), '@copy') as { schema?: string; table?: string };
     if (header.schema !== schema || header.table !== table.name)
       throw new Error(`Restore asked for ${schema}.${table.name} out of the archive's order`);
-    return Readable.from(
-      (async function* () {
-        let batch = '';
-        for (;;) {
-          const line = await next();
-          if (line === END_OF_DATA) break;
-          batch += `${line}\n`;
-          if (batch.length >= 65_536) {
-            yield batch;
-            batch = '';
-          }
-        }
-        if (batch) yield batch;
-        await next();
-      })(),
+    // next() throws at the end of the file itself
+    return sectionText(
+      next,
+      () => new DamagedArchiveError(file, 'it changed while being restored'),
     );
   };
   return {

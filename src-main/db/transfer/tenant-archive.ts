@@ -1,8 +1,5 @@
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
-import { Readable, type Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
+import type { Readable, Writable } from 'node:stream';
 import { z } from 'zod';
 import { isValidSlug, tenantSchemaName } from '../../../src-shared/domain/slug.ts';
 import { maskUrlsIn } from '../connection-string.ts';
@@ -12,6 +9,7 @@ import {
   LineBoundError,
   type LineBounds,
 } from './bounded-lines.ts';
+import { archiveWriter, END_OF_DATA, sectionText } from './archive-lines.ts';
 import type { TableShape } from './describe.ts';
 import { printable } from './printable.ts';
 import type { Fingerprint } from './tables.ts';
@@ -36,7 +34,6 @@ import type { Fingerprint } from './tables.ts';
  */
 
 export const TENANT_MAGIC = 'FLEETPROMPT-TENANT 1';
-const END_OF_DATA = '\\.';
 
 /** The public tables an organization's archive holds rows of, in the order they are written and restored. */
 export const TENANT_PUBLIC_TABLES = [
@@ -122,38 +119,23 @@ export async function writeTenantArchive(
   manifest: TenantManifest,
   source: SectionSource,
 ): Promise<{ sections: number; rows: number }> {
-  const gzip = createGzip({ level: 6 });
-  const written = pipeline(gzip, out, { end: false });
-  written.catch(() => undefined);
-  const write = async (chunk: string | Buffer) => {
-    if (!gzip.write(chunk)) await once(gzip, 'drain');
-  };
+  const writer = archiveWriter(out, { end: false });
   const sections = sectionsOf(manifest);
   const fingerprints = await source.fingerprints();
   let rows = 0;
   try {
-    await write(
+    await writer.write(
       `${TENANT_MAGIC}\n${JSON.stringify({ ...manifest, source: maskUrlsIn(manifest.source) })}\n`,
     );
     for (const [i, { schema, table }] of sections.entries()) {
       const fingerprint = fingerprints[i];
       if (!fingerprint) throw new Error(`No fingerprint for ${schema}.${table.name}`);
-      await write(`@copy ${JSON.stringify({ schema, table: table.name })}\n`);
-      const hash = createHash('sha256');
-      for await (const chunk of await source.rows(schema, table)) {
-        hash.update(chunk as Buffer);
-        await write(chunk as Buffer);
-      }
+      await writer.section(schema, table.name, await source.rows(schema, table), fingerprint);
       rows += fingerprint.rows;
-      await write(
-        `${END_OF_DATA}\n@end ${JSON.stringify({ ...fingerprint, sha256: hash.digest('hex') })}\n`,
-      );
     }
-    await write(`@finish ${JSON.stringify({ sections: sections.length })}\n`);
-    gzip.end();
-    await written;
+    await writer.finish(sections.length);
   } catch (error) {
-    gzip.destroy();
+    writer.destroy();
     throw error;
   }
   return { sections: sections.length, rows };
@@ -269,23 +251,7 @@ export async function openTenantArchive(
     rows: async (schema, table) => {
       const header = await lines.tagged<{ schema: string; table: string }>('@copy');
       if (header?.schema !== schema || header.table !== table.name) throw changed();
-      return Readable.from(
-        (async function* () {
-          let batch = '';
-          for (;;) {
-            const line = await lines.next();
-            if (line === undefined) throw changed();
-            if (line === END_OF_DATA) break;
-            batch += `${line}\n`;
-            if (batch.length >= 65_536) {
-              yield batch;
-              batch = '';
-            }
-          }
-          if (batch) yield batch;
-          await lines.next();
-        })(),
-      );
+      return sectionText(lines.next, changed);
     },
     close: lines.close,
   };

@@ -20,7 +20,12 @@ import {
 import type { LineBounds } from './bounded-lines.ts';
 import type { TableShape } from './describe.ts';
 import { readMarker } from './marker.ts';
-import { connectForTransfer, fingerprintsOf, type Fingerprint } from './tables.ts';
+import {
+  connectForTransfer,
+  fingerprintsOf,
+  fingerprintsOfMany,
+  type Fingerprint,
+} from './tables.ts';
 import { printable } from './printable.ts';
 import {
   DamagedTenantArchiveError,
@@ -118,6 +123,19 @@ function checkManifest(manifest: TenantManifest, as: string | undefined): void {
     throw new TenantImportError(
       'A clone needs a slug of its own: give another one than the archive’s.',
     );
+}
+
+/**
+ * Statements sent as one round trip (the simple protocol: no parameters, so
+ * only literals this module quotes itself); each statement's rows, in order.
+ */
+async function batch(
+  client: pg.ClientBase,
+  statements: string[],
+): Promise<Record<string, unknown>[][]> {
+  const results = (await client.query(statements.join(';\n'))) as unknown as
+    pg.QueryResult | pg.QueryResult[];
+  return (Array.isArray(results) ? results : [results]).map((r) => r.rows);
 }
 
 async function count(client: pg.ClientBase, sql: string, params: unknown[] = []): Promise<number> {
@@ -321,42 +339,37 @@ async function importInto(
 
   // the rows must all be this one organization's
   const id = manifest.organization.id;
-  const organizationRows = await client.query<{ id: string; slug: string; level: number }>(
+  const owned = ['users', 'agent_index', 'skill_usage', 'audit_events'] as const;
+  const [organizationRows = [], foreign = []] = await batch(client, [
     `select id::text, slug, tenant_schema_version as level from ${at.organizations}`,
-  );
-  const [row] = organizationRows.rows;
+    owned
+      .map(
+        (name) =>
+          `select ${quoteLiteral(name)} as name where exists (select 1 from ${staged(indexOf(name))} where organization_id is distinct from ${quoteLiteral(id)}::uuid)`,
+      )
+      .join(' union all '),
+  ]);
+  const row = organizationRows[0] as { id: string; slug: string; level: number } | undefined;
   if (
-    organizationRows.rows.length !== 1 ||
+    organizationRows.length !== 1 ||
     row?.id !== id ||
     row.slug !== manifest.organization.slug ||
     row.level !== manifest.level
   )
     throw new DamagedTenantArchiveError('its organization row is not the one its manifest names');
-  const owned = ['users', 'agent_index', 'skill_usage', 'audit_events'] as const;
-  const { rows: foreign } = await client.query<{ name: string }>(
-    owned
-      .map(
-        (name) =>
-          `select ${quoteLiteral(name)} as name where exists (select 1 from ${staged(indexOf(name))} where organization_id is distinct from $1)`,
-      )
-      .join(' union all '),
-    [id],
-  );
   if (foreign[0])
     throw new DamagedTenantArchiveError(
-      `public.${foreign[0].name} holds rows of another organization`,
+      `public.${String(foreign[0].name)} holds rows of another organization`,
     );
 
   // what the target must not have already
   const taken = await count(
     client,
-    `select count(*) from public.organizations where ${clone ? 'slug = $1' : 'slug = $1 or id = $2'}`,
-    clone ? [slug] : [slug, id],
+    `select (select count(*) from public.organizations where ${clone ? 'slug = $1' : 'slug = $1 or id = $3'})
+          + (select count(*) from pg_namespace where nspname = $2)`,
+    clone ? [slug, schema] : [slug, schema, id],
   );
-  if (
-    taken > 0 ||
-    (await count(client, 'select count(*) from pg_namespace where nspname = $1', [schema])) > 0
-  )
+  if (taken > 0)
     throw new TenantImportError(
       clone
         ? `The slug "${slug}" is taken in the target: choose another one for the clone.`
@@ -364,90 +377,78 @@ async function importInto(
     );
 
   if (clone) {
-    await client.query(
-      `create temp table fp_import_ids (old uuid primary key, new uuid not null default gen_random_uuid()) on commit drop`,
-    );
-    await client.query(
-      `insert into fp_import_ids (old)
-         select id from ${at.organizations} union select id from ${at.users}
-         union select agent_id from ${at.agentIndex}`,
-    );
+    // the name comes from the archive: a parameter, so a round trip of its own
     await client.query(`update ${at.organizations} set slug = $1, name = $2`, [
       slug,
       cloneName(manifest.organization.name, slug),
     ]);
-    await client.query(
-      `update ${at.users} set email = regexp_replace(email::text, '@([^@]*)$', '+' || $1 || '@\\1'), confirmed_at = null`,
-      [slug],
-    );
-    await remapIds(
+    const remap = await remapStatements(
       client,
       publicStaged.filter((t) => t.name !== stagingName(indexOf('skills'))),
     );
-    await client.query(
+    // the slug is a valid one (checkManifest): safe as a literal
+    await batch(client, [
+      `create temp table fp_import_ids (old uuid primary key, new uuid not null default gen_random_uuid()) on commit drop`,
+      `insert into fp_import_ids (old)
+         select id from ${at.organizations} union select id from ${at.users}
+         union select agent_id from ${at.agentIndex}`,
+      `update ${at.users} set email = regexp_replace(email::text, '@([^@]*)$', '+' || ${quoteLiteral(slug)} || '@\\1'), confirmed_at = null`,
+      ...remap,
       `update ${at.audit} t set target_id = m.new::text from fp_import_ids m where t.target_id = m.old::text`,
-    );
+    ]);
   }
-  if ((await count(client, `select count(*) from ${at.users} where length(email) > 254`)) > 0)
+  // the checks against the target in one round trip, refused in this order
+  const [tooLong, userClashes, agentClashes, , skillClashRows = []] = await batch(client, [
+    `select count(*)::int as n from ${at.users} where length(email) > 254`,
+    `select count(*)::int as n from ${at.users} s join public.users u on u.id = s.id or u.email = s.email`,
+    `select count(*)::int as n from ${at.agentIndex} s join public.agent_index a using (agent_id)`,
+    // the catalog skills its agents use: found by id, or added; a skill of that slug under another id is a clash
+    `delete from ${at.skills} s using public.skills k where k.id = s.id`,
+    `select s.slug from ${at.skills} s join public.skills k on k.slug = s.slug order by 1`,
+  ]);
+  const countIn = (rows: Record<string, unknown>[] | undefined) => Number(rows?.[0]?.n ?? 0);
+  if (countIn(tooLong) > 0)
     throw new TenantImportError(
       `Some emails would be longer than 254 characters as local+${slug}@domain: choose a shorter slug.`,
     );
-  const clashes = await count(
-    client,
-    `select count(*) from ${at.users} s join public.users u on u.id = s.id or u.email = s.email`,
-  );
+  const clashes = countIn(userClashes);
   if (clashes > 0)
     throw new TenantImportError(
       clone
         ? `${clashes} of the clone's emails (local+${slug}@domain) are taken in the target; nothing was imported.`
         : `${clashes} of the organization's users (their ids or emails) exist in the target; import it as a clone (--as) instead.`,
     );
-  if (
-    (await count(
-      client,
-      `select count(*) from ${at.agentIndex} s join public.agent_index a using (agent_id)`,
-    )) > 0
-  )
+  if (countIn(agentClashes) > 0)
     throw new TenantImportError(
       'Agents of the organization exist in the target; import it as a clone (--as) instead.',
     );
-  // the catalog skills its agents use: found by id, or added; a skill of that slug under another id is a clash
-  await client.query(`delete from ${at.skills} s using public.skills k where k.id = s.id`);
-  const skillClashes = await client.query<{ slug: string }>(
-    `select s.slug from ${at.skills} s join public.skills k on k.slug = s.slug order by 1`,
-  );
-  if (skillClashes.rows.length > 0)
+  if (skillClashRows.length > 0)
     throw new TenantImportError(
-      `The target's skill catalog has ${skillClashes.rows.map((r) => `"${printable(r.slug)}"`).join(', ')} ` +
+      `The target's skill catalog has ${skillClashRows.map((r) => `"${printable(String(r.slug))}"`).join(', ')} ` +
         'under another id than the archive’s; nothing was imported.',
     );
 
   // a maintenance ticket is a lock a process of the source held: that maintenance ended with it;
   // an administrator's (no ticket) is restored as it was, and a clone starts out of any
   const maintenance = ['maintenance_reason', 'maintenance_since', 'maintenance_ticket'];
-  if (
-    maintenance.every((c) => manifest.publicTables[indexOf('organizations')]?.columns.includes(c))
+  const ended = maintenance.every((c) =>
+    manifest.publicTables[indexOf('organizations')]?.columns.includes(c),
   )
-    await client.query(
-      `update ${at.organizations} set ${maintenance.map((c) => `${c} = null`).join(', ')}
-        ${clone ? '' : 'where maintenance_ticket is not null'}`,
-    );
+    ? [
+        `update ${at.organizations} set ${maintenance.map((c) => `${c} = null`).join(', ')}
+          ${clone ? '' : 'where maintenance_ticket is not null'}`,
+      ]
+    : [];
+  const newId = (await batch(client, [...ended, `select id::text from ${at.organizations}`])).at(
+    -1,
+  )?.[0]?.id;
+  if (typeof newId !== 'string') throw new Error('The staged organization row is missing');
 
-  const [newId] = (
-    await client.query<{ id: string }>(`select id::text from ${at.organizations}`)
-  ).rows.map((r) => r.id);
-  if (!newId) throw new Error('The staged organization row is missing');
-
-  const insert = async (
-    table: TableShape,
-    into: string,
-    i: number,
-    select?: (c: string) => string,
-  ) => {
+  const insert = (table: TableShape, into: string, i: number, select?: (c: string) => string) => {
     const columns = table.columns.filter((c) => !table.identity.includes(c));
     const list = columns.map(quoteIdent).join(', ');
     const values = columns.map((c) => select?.(c) ?? quoteIdent(c)).join(', ');
-    await client.query(`insert into ${into} (${list}) select ${values} from ${staged(i)}`);
+    return `insert into ${into} (${list}) select ${values} from ${staged(i)}`;
   };
   const publicTable = (name: string) => {
     const table = manifest.publicTables[indexOf(name)];
@@ -456,17 +457,15 @@ async function importInto(
   };
   // its status counters at zero: the agent index's triggers count them again, and verification compares
   const counters = new Set(AGENT_STATUSES.map((s) => `agents_${s}`));
-  await insert(
-    publicTable('organizations'),
-    'public.organizations',
-    indexOf('organizations'),
-    (c) => (counters.has(c) ? '0' : quoteIdent(c)),
-  );
-  await insert(publicTable('users'), 'public.users', indexOf('users'));
-  await insert(publicTable('skills'), 'public.skills', indexOf('skills'));
-
-  // the schema at the archive's level, which must have the archive's tables and columns
-  await client.query(migratedSchemaStatements(schema, scripts.tenantScripts).join(';\n'));
+  // with the schema at the archive's level, which must have the archive's tables and columns
+  await batch(client, [
+    insert(publicTable('organizations'), 'public.organizations', indexOf('organizations'), (c) =>
+      counters.has(c) ? '0' : quoteIdent(c),
+    ),
+    insert(publicTable('users'), 'public.users', indexOf('users')),
+    insert(publicTable('skills'), 'public.skills', indexOf('skills')),
+    ...migratedSchemaStatements(schema, scripts.tenantScripts),
+  ]);
   const made = await tableShapesOf(client, schema);
   const signature = (tables: TableShape[]) =>
     JSON.stringify(tables.map((t) => [t.name, t.columns, t.identity]).sort());
@@ -493,32 +492,36 @@ async function importInto(
     throw new DamagedTenantArchiveError(
       `the rows of ${tenantMismatched.join(', ')} do not match their fingerprint`,
     );
-  if (clone) {
-    for (const table of tenantStaged)
-      if (table.columns.includes('id'))
-        await client.query(
-          `insert into fp_import_ids (old) select id from pg_temp.${quoteIdent(table.name)} on conflict do nothing`,
-        );
-    await remapIds(client, tenantStaged);
-  }
-  for (const [k, table] of manifest.tenantTables.entries())
-    await insert(table, `${quoteIdent(schema)}.${quoteIdent(table.name)}`, publicCount + k);
-  await insert(publicTable('agent_index'), 'public.agent_index', indexOf('agent_index'));
-  await insert(publicTable('skill_usage'), 'public.skill_usage', indexOf('skill_usage'));
+  const remap = clone
+    ? [
+        ...tenantStaged
+          .filter((table) => table.columns.includes('id'))
+          .map(
+            (table) =>
+              `insert into fp_import_ids (old) select id from pg_temp.${quoteIdent(table.name)} on conflict do nothing`,
+          ),
+        ...(await remapStatements(client, tenantStaged)),
+      ]
+    : [];
   // events of a deleted organization still in the target's log are not added twice
   const audit = publicTable('audit_events');
   const auditColumns = withoutIdentity(audit).columns;
   const same = auditColumns.map(
     (c) => `a.${quoteIdent(c)} is not distinct from s.${quoteIdent(c)}`,
   );
-  await client.query(
-    `delete from ${at.audit} s using public.audit_events a where a.organization_id = $1 and ${same.join(' and ')}`,
-    [newId],
-  );
-  const { rows: lastEvent } = await client.query<{ id: string }>(
+  // newId is a uuid read back from the staged row: safe as a literal
+  const written = await batch(client, [
+    ...remap,
+    ...manifest.tenantTables.map((table, k) =>
+      insert(table, `${quoteIdent(schema)}.${quoteIdent(table.name)}`, publicCount + k),
+    ),
+    insert(publicTable('agent_index'), 'public.agent_index', indexOf('agent_index')),
+    insert(publicTable('skill_usage'), 'public.skill_usage', indexOf('skill_usage')),
+    `delete from ${at.audit} s using public.audit_events a where a.organization_id = ${quoteLiteral(newId)} and ${same.join(' and ')}`,
     'select coalesce(max(id), 0)::text as id from public.audit_events',
-  );
-  await insert(audit, 'public.audit_events', indexOf('audit_events'));
+    insert(audit, 'public.audit_events', indexOf('audit_events')),
+  ]);
+  const lastEvent = written.at(-2) ?? [];
 
   // every table compared with what was staged
   phase('verifying');
@@ -532,20 +535,32 @@ async function importInto(
     audit_events: `t.organization_id = ${literal} and t.id > ${Number(lastEvent[0]?.id ?? 0)}`,
   };
   const compared = manifest.publicTables.map(withoutIdentity);
+  const publicAsStaged = compared.map((t, i) => ({ ...t, name: stagingName(i) }));
+  const conditions = new Map(compared.map((t) => [t, where[t.name] ?? 'false']));
+  // what was staged and what landed, in one query
+  const prints = await fingerprintsOfMany(
+    client,
+    [
+      ...publicAsStaged.map((table) => ({ schema: 'pg_temp', table })),
+      ...compared.map((table) => ({ schema: 'public', table })),
+      ...tenantStaged.map((table) => ({ schema: 'pg_temp', table })),
+      ...manifest.tenantTables.map((table) => ({ schema, table })),
+    ],
+    (table) => conditions.get(table) ?? 'true',
+  );
+  const [p, k] = [compared.length, tenantStaged.length];
+  const stagedPublic = prints.slice(0, p);
+  const stagedTenant = prints.slice(2 * p, 2 * p + k);
   const wrong = [
     ...differences(
       compared.map((t) => `public.${t.name}`),
-      await fingerprintsOf(
-        client,
-        'pg_temp',
-        compared.map((t, i) => ({ ...t, name: stagingName(i) })),
-      ),
-      await fingerprintsOf(client, 'public', compared, (t) => where[t.name] ?? 'false'),
+      stagedPublic,
+      prints.slice(p, 2 * p),
     ),
     ...differences(
       manifest.tenantTables.map((t) => `${schema}.${t.name}`),
-      await fingerprintsOf(client, 'pg_temp', tenantStaged),
-      await fingerprintsOf(client, schema, manifest.tenantTables),
+      stagedTenant,
+      prints.slice(2 * p + k),
     ),
   ];
   if (wrong.length > 0)
@@ -553,35 +568,23 @@ async function importInto(
       `The imported organization differs from the archive in ${wrong.join(', ')}; nothing was imported.`,
     );
 
+  // heard by every console on the target once this commits
   const { rows: result } = await client.query<{
     name: string;
-    version: number;
     users: number;
     agents: number;
   }>(
-    `select o.name, o.version,
+    `select o.name,
             (select count(*)::int from public.users where organization_id = o.id) as users,
-            (select count(*)::int from public.agent_index where organization_id = o.id) as agents
-       from public.organizations o where o.id = $1`,
-    [newId],
+            (select count(*)::int from public.agent_index where organization_id = o.id) as agents,
+            pg_notify($1, json_build_object('kind', 'organization', 'id', o.id, 'organizationId', o.id,
+                                            'version', o.version, 'action', 'organizations.import')::text)
+       from public.organizations o where o.id = $2`,
+    [CHANGE_CHANNEL, newId],
   );
   const summary = result[0];
   if (!summary) throw new Error('The imported organization is missing');
-  // heard by every console on the target once this commits
-  await client.query(`select pg_notify($1, $2)`, [
-    CHANGE_CHANNEL,
-    JSON.stringify({
-      kind: 'organization',
-      id: newId,
-      organizationId: newId,
-      version: summary.version,
-      action: 'organizations.import',
-    }),
-  ]);
-  const total = await count(
-    client,
-    `select ${[...publicStaged, ...tenantStaged].map((t) => `(select count(*) from pg_temp.${quoteIdent(t.name)})`).join(' + ')}`,
-  );
+  const total = [...stagedPublic, ...stagedTenant].reduce((sum, print) => sum + print.rows, 0);
   return {
     organizationId: newId,
     slug,
@@ -604,8 +607,8 @@ function stagingTables(sections: { table: TableShape }[], like: string, first: n
     .join(';\n');
 }
 
-/** Every uuid column of the staged tables given fresh ids from fp_import_ids (old to new). */
-async function remapIds(client: pg.ClientBase, tables: TableShape[]): Promise<void> {
+/** The updates that give every uuid column of the staged tables fresh ids from fp_import_ids (old to new). */
+async function remapStatements(client: pg.ClientBase, tables: TableShape[]): Promise<string[]> {
   const { rows } = await client.query<{ table: string; column: string }>(
     `select c.relname as table, a.attname as column
        from pg_class c join pg_attribute a on a.attrelid = c.oid
@@ -613,14 +616,8 @@ async function remapIds(client: pg.ClientBase, tables: TableShape[]): Promise<vo
         and a.attnum > 0 and not a.attisdropped and a.atttypid = 'uuid'::regtype`,
     [tables.map((t) => t.name)],
   );
-  if (rows.length === 0) return;
-  // one round trip for them all
-  await client.query(
-    rows
-      .map(({ table, column }) => {
-        const c = quoteIdent(column);
-        return `update pg_temp.${quoteIdent(table)} t set ${c} = m.new from fp_import_ids m where t.${c} = m.old`;
-      })
-      .join(';\n'),
-  );
+  return rows.map(({ table, column }) => {
+    const c = quoteIdent(column);
+    return `update pg_temp.${quoteIdent(table)} t set ${c} = m.new from fp_import_ids m where t.${c} = m.old`;
+  });
 }

@@ -66,12 +66,16 @@ export const organizationChannels = declare({
     scope: 'read',
     audit: { operation: 'file' },
     load: 'organization',
+    // every user of the organization, password hashes included, handed to a file
+    stepUp: true,
     run: exportOrganization,
   },
   'organizations.import': {
     access: 'transferOrganizations',
     scope: 'none',
     audit: { operation: 'organization' },
+    // the whole organization written, restored with its ids or cloned: asked where it happens
+    stepUp: (input) => input.step === 'finish',
     run: importOrganization,
   },
   'organizations.setMaintenance': {

@@ -62,6 +62,8 @@ export const platformChannels = declare({
     access: 'manageSettings',
     scope: 'none',
     audit: { operation: 'database' },
+    // the console's next start reads another database: every tenant's data elsewhere
+    stepUp: true,
     run: saveDatabase,
   },
   'settings.saveBackups': {

@@ -1,5 +1,6 @@
 import {
   ActionIcon,
+  Anchor,
   Badge,
   Button,
   Card,
@@ -11,14 +12,15 @@ import {
   Stack,
   Text,
   Title,
-  Tooltip,
 } from '@mantine/core';
 import { DragDropContext, Draggable, Droppable, type DropResult } from '@hello-pangea/dnd';
 import { IconGripVertical, IconLock, IconPlus, IconX } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
+import { Link } from 'react-router';
 import type { AttachedSkillDto } from '../../../src-shared/contract.ts';
-import { tierAllows } from '../../../src-shared/domain/tiers.ts';
+import { skillTierRefusal } from '../../../src-shared/domain/limits.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
+import { useSession } from '../../auth/session.tsx';
 import { TierBadge } from '../../components/badges.tsx';
 
 /**
@@ -35,6 +37,7 @@ export function AgentSkillsPanel({
   agentId: string;
   writer: boolean;
 }) {
+  const { can } = useSession();
   const view = useChannel('agents.effectivePrompt', { organizationId, id: agentId });
   const organization = useChannel('organizations.get', { id: organizationId });
   // the catalog is global and changes under other operators: read it afresh for every agent
@@ -50,7 +53,6 @@ export function AgentSkillsPanel({
   useEffect(() => setOrder(view.data?.skills ?? []), [view.data]);
 
   const attachedIds = new Set(order.map((s) => s.skillId));
-  const tier = organization.data?.tier;
   const available = (catalog.data?.items ?? []).filter((s) => !attachedIds.has(s.id));
 
   const onDragEnd = ({ source, destination }: DropResult) => {
@@ -169,42 +171,55 @@ export function AgentSkillsPanel({
                   role={available.length ? 'list' : 'group'}
                 >
                   {available.map((skill) => {
-                    const locked = tier !== undefined && !tierAllows(tier, skill.tierRequired);
+                    const refusal = organization.data
+                      ? skillTierRefusal(organization.data, skill)
+                      : null;
+                    const reasonId = `skill-refusal-${skill.id}`;
                     return (
-                      <Group
-                        key={skill.id}
-                        justify="space-between"
-                        wrap="nowrap"
-                        role="listitem"
-                        aria-label={skill.name}
-                      >
-                        <Group gap="xs" wrap="nowrap">
-                          {locked && <IconLock size={14} aria-label="Locked" role="img" />}
-                          <Text size="sm" c={locked ? 'dimmed' : undefined}>
-                            {skill.name}
-                          </Text>
-                          <TierBadge tier={skill.tierRequired} />
-                        </Group>
-                        <Tooltip label={`Needs the ${skill.tierRequired} tier`} disabled={!locked}>
+                      <Stack key={skill.id} gap={2} role="listitem" aria-label={skill.name}>
+                        <Group justify="space-between" wrap="nowrap">
+                          <Group gap="xs" wrap="nowrap">
+                            {refusal && <IconLock size={14} aria-label="Locked" role="img" />}
+                            <Text size="sm" c={refusal ? 'dimmed' : undefined}>
+                              {skill.name}
+                            </Text>
+                            <TierBadge tier={skill.tierRequired} />
+                          </Group>
                           <Button
                             size="compact-sm"
                             variant="light"
-                            leftSection={locked ? undefined : <IconPlus size={14} />}
-                            disabled={locked}
-                            aria-label={
-                              locked
-                                ? `${skill.name} needs the ${skill.tierRequired} tier`
-                                : `Add ${skill.name}`
-                            }
+                            leftSection={<IconPlus size={14} />}
+                            disabled={refusal !== null}
+                            aria-label={`Add ${skill.name}`}
+                            aria-describedby={refusal ? reasonId : undefined}
                             loading={attach.isPending && attach.variables?.skillId === skill.id}
                             onClick={() =>
                               attach.mutate({ organizationId, agentId, skillId: skill.id })
                             }
                           >
-                            {locked ? `Needs the ${skill.tierRequired} tier` : 'Add'}
+                            Add
                           </Button>
-                        </Tooltip>
-                      </Group>
+                        </Group>
+                        {refusal && (
+                          // the reason under the skill, with the way forward: the tier is changed
+                          // on the organization's page, by those who may
+                          <Text id={reasonId} size="xs" c="dimmed">
+                            {refusal.reason}.{' '}
+                            {can('manageOrganizations') ? (
+                              <Anchor
+                                component={Link}
+                                to={`/organizations/${organizationId}`}
+                                size="xs"
+                                underline="always"
+                              >
+                                {refusal.wayForward}
+                              </Anchor>
+                            ) : (
+                              `${refusal.wayForward}.`
+                            )}
+                          </Text>
+                        )}
+                      </Stack>
                     );
                   })}
                 </Stack>

@@ -5,6 +5,8 @@ import { useChannel, useWrite } from '../../api/hooks.ts';
 import { useSession } from '../../auth/session.tsx';
 import { formatDate } from '../../components/forms.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { SecondFactorPanel } from './SecondFactorPanel.tsx';
+import { counted } from '../../../src-shared/plural.ts';
 
 const CONSOLE: Record<SessionKind, string> = {
   electron: 'Desktop app',
@@ -22,7 +24,7 @@ export function SessionsPage() {
   const end = useWrite('sessions.end', { success: () => 'Session ended' });
   const endOthers = useWrite('sessions.endOthers', {
     success: ({ ended }) =>
-      ended === 0 ? 'No other session was open' : `Ended ${ended} other session(s)`,
+      ended === 0 ? 'No other session was open' : `Ended ${counted(ended, 'other session')}`,
   });
   const rows = sessions.data ?? [];
   const others = rows.filter((s) => !s.current).length;
@@ -45,6 +47,7 @@ export function SessionsPage() {
           </Button>
         }
       />
+      <SecondFactorPanel />
       {sessions.error && <Alert color="red">{sessions.error.message}</Alert>}
       <Table striped highlightOnHover aria-label="Your sessions">
         <Table.Thead>

@@ -2,6 +2,7 @@ import { Alert, Badge, Button, Card, Code, Group, Stack, Table, Text, Title } fr
 import type { RolloutDto } from '../../../src-shared/contract.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
 import { StateWithReason } from './StateWithReason.tsx';
+import { counted } from '../../../src-shared/plural.ts';
 
 const OUTCOME_COLOR = { pending: 'gray', migrated: 'teal', failed: 'red' } as const;
 
@@ -28,7 +29,7 @@ export function RolloutPanel() {
           <Text size="sm" c="dimmed">
             {rollout.plannedWaves === null
               ? 'Canary only so far'
-              : `${rollout.plannedWaves} wave(s) planned`}
+              : `${counted(rollout.plannedWaves, 'wave')} planned`}
             ; a wave stops it when more than {rollout.maxFailures} of its tenants fail. Start-up
             leaves the tenants behind to it.
           </Text>

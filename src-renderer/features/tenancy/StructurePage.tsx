@@ -16,6 +16,7 @@ import type { CatalogAdvice, CatalogHealth, StructureDrift } from '../../../src-
 import { useChannel, useWrite } from '../../api/hooks.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { TenancyTabs } from './TenancyTabs.tsx';
+import { counted } from '../../../src-shared/plural.ts';
 
 const MB = 2 ** 20;
 const size = (bytes: number) =>
@@ -50,7 +51,7 @@ function DriftCard({ drift }: { drift: StructureDrift }) {
   const repair = useWrite('tenancy.repair', {
     success: (r) =>
       r.failed.length === 0
-        ? `Repaired ${r.repaired.length} tenant(s)`
+        ? `Repaired ${counted(r.repaired.length, 'tenant')}`
         : `Repaired ${r.repaired.length}; ${r.failed.length} could not be repaired: ${r.failed.map((f) => f.slug).join(', ')}`,
     invalidates: ['tenancy'],
   });
@@ -219,7 +220,7 @@ export function StructurePage() {
               title={
                 drifted === 0 && data.orphanSchemas.length === 0
                   ? 'Every tenant schema is as its level should be'
-                  : `${count(drifted)} tenant schema(s) drifted from their level`
+                  : `${counted(drifted, 'tenant schema')} drifted from their level`
               }
             >
               Checked {count(data.tenants)} tenants in {count(data.elapsedMs)} ms, at{' '}
