@@ -584,9 +584,8 @@ export const contract = {
           });
         }
       })
-      .transform(
-        (given): { code: string } | { recoveryCode: string } =>
-          given.code !== undefined ? { code: given.code } : { recoveryCode: `${given.recoveryCode}` },
+      .transform((given): { code: string } | { recoveryCode: string } =>
+        given.code !== undefined ? { code: given.code } : { recoveryCode: `${given.recoveryCode}` },
       ),
     output: out<SessionUser>(),
   },
