@@ -4,6 +4,8 @@ import { Navigate, Route, Routes } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { call } from './api/client.ts';
 import { ChoosePasswordPage } from './auth/ChoosePasswordPage.tsx';
+import { EnrollSecondFactorPage } from './auth/EnrollSecondFactorPage.tsx';
+import { SecondFactorPage } from './auth/SecondFactorPage.tsx';
 import { FirstRunPage } from './auth/FirstRunPage.tsx';
 import { SessionProvider, useAuthState } from './auth/session.tsx';
 import { SignInPage } from './auth/SignInPage.tsx';
@@ -45,6 +47,8 @@ export function App() {
   const { me, firstRun } = useAuthState();
   const client = useQueryClient();
   if (me.isLoading || (me.data === null && firstRun.isLoading)) return <StartupScreen />;
+  // the password was right; the session waits for the second factor's code
+  if (me.error?.code === 'SECOND_FACTOR_REQUIRED') return <SecondFactorPage />;
   if (me.error) {
     return (
       <Center mih="100vh">
@@ -58,17 +62,13 @@ export function App() {
     );
   }
   if (!me.data) return firstRun.data ? <FirstRunPage /> : <SignInPage />;
-  if (me.data.mustChangePassword) {
-    return (
-      <ChoosePasswordPage
-        user={me.data}
-        onSignOut={async () => {
-          await call('auth.signOut', {});
-          await client.resetQueries();
-        }}
-      />
-    );
-  }
+  const signOut = async () => {
+    await call('auth.signOut', {});
+    await client.resetQueries();
+  };
+  if (me.data.mustChangePassword) return <ChoosePasswordPage user={me.data} onSignOut={signOut} />;
+  if (me.data.mustEnrollSecondFactor)
+    return <EnrollSecondFactorPage user={me.data} onSignOut={signOut} />;
   return (
     <SessionProvider me={me.data}>
       <Routes>

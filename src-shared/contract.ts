@@ -568,10 +568,25 @@ export const contract = {
     output: out<{ recoveryCodes: string[] }>(),
   },
   'auth.verifySecondFactor': {
-    input: z.union([
-      z.strictObject({ code: totpCodeField }),
-      z.strictObject({ recoveryCode: recoveryCodeField }),
-    ]),
+    // one object with two optional fields rather than a union, so that a refusal names the field
+    // that was wrong (a union's refusal names none)
+    input: z
+      .strictObject({ code: totpCodeField.optional(), recoveryCode: recoveryCodeField.optional() })
+      .superRefine((given, ctx) => {
+        if ((given.code === undefined) === (given.recoveryCode === undefined)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [given.code === undefined ? 'code' : 'recoveryCode'],
+            message:
+              given.code === undefined
+                ? 'is required, or a recovery code instead'
+                : 'cannot be given with a code',
+          });
+        }
+      })
+      .transform((given): { code: string } | { recoveryCode: string } =>
+        given.code !== undefined ? { code: given.code } : { recoveryCode: `${given.recoveryCode}` },
+      ),
     output: out<SessionUser>(),
   },
   'auth.disableSecondFactor': { input: none, output: out<null>() },

@@ -16,6 +16,7 @@ import { Migration20261205233000_rollouts } from './Migration20261205233000_roll
 import { Migration20261206005500_view_as } from './Migration20261206005500_view_as.ts';
 import { Migration20261206010000_second_factors } from './Migration20261206010000_second_factors.ts';
 import { Migration20261206011500_structure_marks } from './Migration20261206011500_structure_marks.ts';
+import { Migration20261206014500_maintenance_ticket_index } from './Migration20261206014500_maintenance_ticket_index.ts';
 
 /** Every public-schema migration, in order; listed by import so that they bundle into the app. */
 export const PUBLIC_MIGRATIONS = [
@@ -37,4 +38,5 @@ export const PUBLIC_MIGRATIONS = [
   Migration20261206005500_view_as,
   Migration20261206010000_second_factors,
   Migration20261206011500_structure_marks,
+  Migration20261206014500_maintenance_ticket_index,
 ];

@@ -8,7 +8,7 @@ import { CHANGE_CHANNEL } from './change-listener.ts';
 /*
  * Maintenance: a tenant that refuses writes and says why. An operation's
  * maintenance lasts exactly as long as the operation's process holds its
- * ticket's advisory lock (public migration 11), on a connection opened for
+ * ticket's advisory lock (public migration 11), on a connection used for
  * that alone: a crash ends it with the connection. An administrator's has
  * no ticket and lasts until it is turned off.
  */
@@ -87,6 +87,64 @@ export async function refuseInMaintenance(
 const ANNOUNCED_ONE_BY_ONE = 5;
 
 /**
+ * Holder connections between operations, by URL, so that a rename or a
+ * repair opens none (a new connection was most of a rename's time). An
+ * idle one holds no lock and does not keep the process alive; one that
+ * fails is ended, and a crash ends them all with their locks.
+ */
+const idleHolders = new Map<string, pg.Client[]>();
+const KEPT_IDLE = 2;
+
+/** The socket under a pg.Client, to let an idle one not keep the process alive. */
+const socketOf = (client: pg.Client) =>
+  (client as unknown as { connection: { stream: { ref(): void; unref(): void } } }).connection
+    .stream;
+
+function keepIdle(url: string, client: pg.Client): void {
+  const idle = idleHolders.get(url) ?? [];
+  if (idle.length >= KEPT_IDLE) {
+    void client.end().catch(() => undefined);
+    return;
+  }
+  socketOf(client).unref();
+  idle.push(client);
+  idleHolders.set(url, idle);
+}
+
+async function newHolder(url: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url });
+  // a connection lost mid-operation ends the maintenance by itself; the work's own failure says why
+  client.on('error', () => undefined);
+  client.on('end', () => {
+    const idle = idleHolders.get(url);
+    if (idle?.includes(client)) idle.splice(idle.indexOf(client), 1);
+  });
+  await client.connect();
+  return client;
+}
+
+/** A holder connection, idle or new, with a new ticket's lock taken on it. */
+async function ticketed(url: string): Promise<{ client: pg.Client; ticket: number }> {
+  for (;;) {
+    const idle = idleHolders.get(url)?.pop();
+    const client = idle ?? (await newHolder(url));
+    if (idle) socketOf(idle).ref();
+    try {
+      const { rows } = await client.query<{ ticket: number }>(
+        "select nextval('public.maintenance_tickets')::int as ticket",
+      );
+      const ticket = Number(rows[0]?.ticket);
+      await client.query('select pg_advisory_lock($1, $2)', [TICKET_LOCK_CLASS, ticket]);
+      return { client, ticket };
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      // an idle connection the server ended meanwhile: the next one, or a new one
+      if (!idle) throw error;
+    }
+  }
+}
+
+/**
  * An operation's hold on tenants' maintenance: one connection and one
  * ticket, for any number of tenants claimed and released as the operation
  * goes (a fan-out claims each batch in turn).
@@ -111,21 +169,8 @@ export async function holdMaintenance(
   reason: string,
   action: FleetChange['action'],
 ): Promise<MaintenanceHold> {
-  const client = new pg.Client({ connectionString: urlOf(em) });
-  // a connection lost mid-operation ends the maintenance by itself; the work's own failure says why
-  client.on('error', () => undefined);
-  await client.connect();
-  let ticket: number;
-  try {
-    const { rows } = await client.query<{ ticket: number }>(
-      "select nextval('public.maintenance_tickets')::int as ticket",
-    );
-    ticket = Number(rows[0]?.ticket);
-    await client.query('select pg_advisory_lock($1, $2)', [TICKET_LOCK_CLASS, ticket]);
-  } catch (error) {
-    await client.end().catch(() => undefined);
-    throw error;
-  }
+  const url = urlOf(em);
+  const { client, ticket } = await ticketed(url);
 
   /** Screens showing these organizations refresh (their banner); many at once: one fleet-wide word. */
   const announce = async (ids: string[]) => {
@@ -145,14 +190,16 @@ export async function holdMaintenance(
     ]);
   };
 
-  const column = (by: 'id' | 'slug') => (by === 'id' ? 'id::text' : 'slug');
+  // compared as the column's own type, so that its index serves (id::text read every organization)
+  const among = (by: 'id' | 'slug', param: string) =>
+    by === 'id' ? `id = any(${param}::uuid[])` : `slug = any(${param}::text[])`;
   return {
     ticket,
     async claim(by, values) {
       const { rows } = await client.query<{ id: string }>(
         `update public.organizations
             set maintenance_reason = $1, maintenance_since = now(), maintenance_ticket = $2
-          where ${column(by)} = any($3::text[])
+          where ${among(by, '$3')}
             and (maintenance_ticket = $2 or not public.maintenance_live(maintenance_reason, maintenance_ticket))
           returning id`,
         [reason, ticket, values],
@@ -166,7 +213,7 @@ export async function holdMaintenance(
         const { rows } = await client.query<{ id: string }>(
           `update public.organizations
               set maintenance_reason = null, maintenance_since = null, maintenance_ticket = null
-            where ${column(by)} = any($1::text[]) and maintenance_ticket = $2
+            where ${among(by, '$1')} and maintenance_ticket = $2
             returning id`,
           [values, ticket],
         );
@@ -186,9 +233,10 @@ export async function holdMaintenance(
           [ticket],
         );
         await announce(rows.map((row) => row.id));
+        await client.query('select pg_advisory_unlock($1, $2)', [TICKET_LOCK_CLASS, ticket]);
+        keepIdle(url, client);
       } catch {
-        // the rows left marked name a ticket whose lock ends below: nobody reads them as live
-      } finally {
+        // the rows left marked name a ticket whose lock ends with the connection: nobody reads them as live
         await client.end().catch(() => undefined);
       }
     },

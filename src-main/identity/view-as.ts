@@ -23,6 +23,10 @@ import { actorOf, type SignedIn } from './signed-in.ts';
  * naming the administrator as actor and the viewed user as target, with the
  * reason given.
  *
+ * The window's own session stays the administrator's: auth.me names them
+ * (with `viewingAs`), Account → Sessions lists theirs, and signing out or
+ * entering the password again is theirs.
+ *
  * Another administrator (or oneself) cannot be viewed as: an administrator
  * sees every organization already, so the view would show nothing new, and
  * the audit trail keeps one meaning for it (someone's narrower view).

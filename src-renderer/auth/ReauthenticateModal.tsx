@@ -1,8 +1,9 @@
-import { Alert, Button, Group, Modal, PasswordInput, Stack, Text } from '@mantine/core';
+import { Alert, Button, Group, Modal, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useEffect, useRef, useState } from 'react';
 import { ApiError, call } from '../api/client.ts';
 import { setReauthPrompt } from './reauthentication.ts';
+import { useSession } from './session.tsx';
 
 interface Asking {
   reason: string;
@@ -12,14 +13,16 @@ interface Asking {
 /**
  * The step-up prompt: while the console is signed in, a call that needs the
  * password entered again opens this dialog where the operator is; entering
- * it makes the call again, cancelling leaves it refused. Wrong passwords
- * count like failed sign-ins.
+ * it makes the call again, cancelling leaves it refused. Where two-step
+ * sign-in is set up, a code from the app goes with the password. Wrong
+ * passwords and codes count like failed sign-ins.
  */
 export function ReauthenticateModal() {
+  const withCode = useSession().signedIn.secondFactor;
   const [asking, setAsking] = useState<Asking | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const form = useForm({ initialValues: { password: '' } });
+  const form = useForm({ initialValues: { password: '', code: '' } });
   const current = useRef<Asking | null>(null);
   current.current = asking;
 
@@ -38,11 +41,11 @@ export function ReauthenticateModal() {
     form.reset();
   };
 
-  const submit = form.onSubmit(async ({ password }) => {
+  const submit = form.onSubmit(async ({ password, code }) => {
     setBusy(true);
     setFailure(null);
     try {
-      await call('auth.reauthenticate', { password });
+      await call('auth.reauthenticate', withCode ? { password, code } : { password });
       close(true);
     } catch (error) {
       if (error instanceof ApiError && error.fields) form.setErrors(error.fields);
@@ -57,7 +60,7 @@ export function ReauthenticateModal() {
     <Modal
       opened={asking !== null}
       onClose={() => close(false)}
-      title="Enter your password again"
+      title={withCode ? 'Enter your password and a code again' : 'Enter your password again'}
       // above the dialog whose action asked for it (its portal may come later in the page)
       zIndex={400}
     >
@@ -75,6 +78,14 @@ export function ReauthenticateModal() {
             data-autofocus
             {...form.getInputProps('password')}
           />
+          {withCode && (
+            <TextInput
+              label="Code from your authenticator app"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              {...form.getInputProps('code')}
+            />
+          )}
           <Group justify="flex-end">
             <Button variant="default" onClick={() => close(false)}>
               Cancel

@@ -36,6 +36,12 @@ export function SignInPage() {
       clearSessionEnd();
       await client.invalidateQueries();
     } catch (e) {
+      // the password was right: the code step takes over (App asks auth.me, which says so)
+      if (e instanceof ApiError && e.code === 'SECOND_FACTOR_REQUIRED') {
+        clearSessionEnd();
+        await client.invalidateQueries();
+        return;
+      }
       setError(e instanceof ApiError ? e : new ApiError({ code: 'INTERNAL', message: String(e) }));
     } finally {
       setBusy(false);

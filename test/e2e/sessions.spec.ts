@@ -1,6 +1,7 @@
 import { expect } from '@playwright/test';
+import { Secret, TOTP } from 'otpauth';
 import { ADMIN, adminPage, api, rpc, test, unique, userIn, visit } from './fixtures.ts';
-import { choosePassword, openConsole, signIn, snap, toast } from './support.ts';
+import { choosePassword, openConsole, signIn, signOut, snap, toast } from './support.ts';
 
 /*
  * Account → Sessions (issue 29): where one is signed in, on every console of
@@ -33,6 +34,43 @@ test('lists my sessions, marks this one, and ends another everywhere', async ({ 
   );
 });
 
+test('sets up two-step sign-in from the QR code and key, then signs in with a code', async ({
+  browser,
+}) => {
+  const { id: organizationId } = (await api('organizations.list', { page: 1, pageSize: 1 }))
+    .items[0]!;
+  const user = await userIn(organizationId, 'developer', 'set by an admin 4');
+  const page = await openConsole(browser);
+  await signIn(page, user.email, 'set by an admin 4');
+  await choosePassword(page, 'set by an admin 4', 'my own password four');
+  await page.getByRole('button', { name: `Account of ${user.email}` }).click();
+  await page.getByRole('menuitem', { name: 'Sessions' }).click();
+  await page.getByRole('button', { name: 'Set up' }).click();
+
+  const setup = page.getByRole('dialog', { name: 'Set up two-step sign-in' });
+  await expect(setup.getByRole('img', { name: /QR code/ })).toBeVisible();
+  const secret = (await setup.getByTestId('second-factor-secret').innerText()).replace(/\s/g, '');
+  const totp = new TOTP({ secret: Secret.fromBase32(secret) });
+  await snap(page, 'second-factor-setup');
+  await setup.getByLabel('Code from the app').fill(totp.generate());
+  await setup.getByRole('button', { name: 'Turn on' }).click();
+  await expect(
+    setup.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem'),
+  ).toHaveCount(10);
+  await snap(page, 'second-factor-recovery-codes');
+  await setup.getByRole('button', { name: 'I have saved them' }).click();
+  await expect(page.getByText('Signing in asks for a code')).toBeVisible();
+
+  await signOut(page);
+  await signIn(page, user.email, 'my own password four');
+  await expect(page.getByRole('heading', { name: 'Two-step sign-in' })).toBeVisible();
+  await snap(page, 'second-factor-code');
+  // the code used to turn it on is spent: the next step's, which the console accepts too
+  await page.getByLabel('Code').fill(totp.generate({ timestamp: Date.now() + 30_000 }));
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await expect(page.getByRole('button', { name: `Account of ${user.email}` })).toBeVisible();
+});
+
 test('lets an administrator end every session of a user from Users', async ({ browser }) => {
   const { id: organizationId } = (await api('organizations.list', { page: 1, pageSize: 1 }))
     .items[0]!;
@@ -48,6 +86,7 @@ test('lets an administrator end every session of a user from Users', async ({ br
   await admin.keyboard.press('Escape');
   await visit(admin, `/users?q=${encodeURIComponent(user.email)}`);
   await admin.getByRole('button', { name: `Actions for ${user.email}` }).click();
+  await expect(admin.getByRole('menuitem', { name: 'Reset two-step sign-in' })).toBeVisible();
   await admin.getByRole('menuitem', { name: 'End sessions' }).click();
   await snap(admin, 'end-sessions-confirm');
   await admin.getByRole('button', { name: 'End sessions' }).click();

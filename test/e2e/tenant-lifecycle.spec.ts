@@ -92,6 +92,12 @@ test('a rollout whose canary has run is shown on Tenancy and continued from ther
       waves.getByRole('row', { name: new RegExp(`Canary org_${canary.slug} migrated`) }),
     ).toBeVisible();
     await snapAtBothSizes(page, 'rollout-canary');
+    // Migrate all says what it would do before it runs: the schemas behind, and what they lack
+    await page.getByRole('button', { name: 'Migrate all' }).click();
+    const preview = page.getByRole('dialog', { name: /^Migrate \d+ tenant schemas?\?$/ });
+    await expect(preview).toContainText(`org_${rest.slug}`);
+    await snap(page, 'migrate-all-preview');
+    await preview.getByRole('button', { name: 'Cancel' }).click();
     await page.getByRole('button', { name: 'Continue' }).click();
     await toast(page, 'The rollout is finished');
     await expect(panel).toHaveCount(0);

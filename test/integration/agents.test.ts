@@ -127,7 +127,7 @@ describe('agents', () => {
       }),
     ).rejects.toMatchObject({
       code: 'VALIDATION',
-      fields: { config: expect.stringMatching(/bytes/) },
+      fields: { config: expect.stringMatching(/KB in all/) },
     });
   });
 

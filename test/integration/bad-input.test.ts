@@ -43,8 +43,10 @@ function describeField(key: string, schema: z.ZodType): Field {
 }
 
 function fieldsOf(channel: ChannelName): Field[] {
-  type Shaped = { shape?: Record<string, z.ZodType>; options?: Shaped[] };
-  const schema = contract[channel].input as unknown as Shaped;
+  type Shaped = { shape?: Record<string, z.ZodType>; options?: Shaped[]; def?: { in?: Shaped } };
+  const declared = contract[channel].input as unknown as Shaped;
+  // an input reshaped after it is checked (auth.verifySecondFactor): the object checked
+  const schema = declared.shape ? declared : (declared.def?.in ?? declared);
   // a discriminated union (settings.saveDatabase): its widest variant
   const shape = schema.shape ?? schema.options?.at(-1)?.shape ?? {};
   return Object.entries(shape).map(([key, field]) => describeField(key, field));

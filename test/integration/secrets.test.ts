@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CHANNEL_NAMES } from '../../src-shared/channels.ts';
 import { createScratchDatabase } from '../support/scratch-database.ts';
@@ -28,6 +29,7 @@ let home: string;
 let runtime: Runtime;
 const responses: string[] = [];
 const sessionIds: string[] = [];
+const factorSecrets: string[] = [];
 
 beforeAll(async () => {
   db = await createTestDatabase({ migrate: false });
@@ -109,6 +111,21 @@ describe('secrets never leave the main process', () => {
     await call('users.setPassword', { id: user.id, password: p3 });
     await call('auth.changePassword', { currentPassword: p1, newPassword: p4 });
     await call('auth.reauthenticate', { password: p4 });
+    // the second factor's secret and recovery codes are answered once, by design, and never logged
+    const enrolled = (await call('auth.enrollSecondFactor', {})).data as unknown as {
+      secret: string;
+    };
+    factorSecrets.push(enrolled.secret);
+    const code = new TOTP({ secret: Secret.fromBase32(enrolled.secret) }).generate();
+    const confirmed = (await call('auth.confirmSecondFactor', { code })).data as unknown as {
+      recoveryCodes: string[];
+    };
+    factorSecrets.push(...confirmed.recoveryCodes);
+    await call('auth.verifySecondFactor', { recoveryCode: confirmed.recoveryCodes[0] });
+    await call('settings.requireSecondFactor', { required: true });
+    await call('settings.requireSecondFactor', { required: false });
+    await call('users.resetSecondFactor', { id: user.id });
+    await call('auth.disableSecondFactor', {});
     await call('sessions.list', {});
     await call('sessions.end', { id: user.id });
     await call('sessions.endOthers', {});
@@ -215,6 +232,9 @@ describe('secrets never leave the main process', () => {
       expect(text, `${where} contain a bcrypt hash`).not.toMatch(/\$2[aby]?\$\d{2}\$/);
       for (const id of sessionIds) expect(text, `${where} contain a session id`).not.toContain(id);
     }
+    expect(factorSecrets).toHaveLength(11);
+    for (const secret of factorSecrets)
+      expect(log, 'the log file contains a second factor secret').not.toContain(secret);
     // every channel once, a dozen bcrypt compares among them (sign-ins, step-up, password changes)
   }, 120_000);
 });

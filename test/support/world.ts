@@ -118,8 +118,11 @@ export async function buildWorld(h: Harness, prefix: string): Promise<World> {
       );
       return { code: new TOTP({ secret: Secret.fromBase32(secret) }).generate() };
     }),
-    // a session already signed in has no code to give: the call changes nothing
-    'auth.verifySecondFactor': withoutOrganization(async () => ({ code: '123456' })),
+    // a session already signed in has no code to give: the call changes nothing. The recovery
+    // code's variant, as it is the one bad-input takes apart (a union's last)
+    'auth.verifySecondFactor': withoutOrganization(async () => ({
+      recoveryCode: 'abcd-efgh-ijkl',
+    })),
     'auth.disableSecondFactor': withoutOrganization(async () => ({})),
     'auth.viewAs': async (s) => ({ userId: target[s].userId, reason: 'Ticket 42: what they see' }),
     // with no view to end, it answers at once

@@ -32,7 +32,7 @@ const NEEDS: Record<ChannelName, string> = {
   // the password again opens 5 minutes for the guarded channels (identity/step-up.ts)
   'auth.reauthenticate': 'none - -',
   // what an administrator who must set up two-step sign-in may still call
-  'auth.enrollSecondFactor': 'write - - beforeSecondFactor:enrollment',
+  'auth.enrollSecondFactor': 'write - - beforeSecondFactor:enrollment stepUp',
   'auth.confirmSecondFactor': 'write user - beforeSecondFactor:enrollment',
   // the code that finishes a sign-in: the one call a session waiting for it may make
   'auth.verifySecondFactor': 'none - - beforeSecondFactor:code',

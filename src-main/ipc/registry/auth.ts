@@ -49,6 +49,9 @@ export const authChannels = declare({
     access: 'signedIn',
     scope: 'write',
     beforeSecondFactor: 'enrollment',
+    // a stolen session must not tie the account to the thief's phone (right after signing in, it
+    // asks nothing)
+    stepUp: true,
     run: enrollSecondFactor,
   },
   'auth.confirmSecondFactor': {

@@ -41,8 +41,10 @@ const TARGET_OPTIONS = Object.entries(AUDIT_TARGETS).map(([value, label]) => ({ 
 function NameLink({ text, href }: { text: string; href: string | null }) {
   if (!href) return <Truncated text={text} />;
   return (
-    // 24 px tall at least: a target beside the filter button (WCAG 2.2 target size)
+    // 24 px tall and wide at least, even for a one-letter name: a target beside the filter
+    // button (WCAG 2.2 target size)
     <Anchor
+      miw={24}
       component={Link}
       to={href}
       size="sm"

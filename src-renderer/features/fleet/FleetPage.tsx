@@ -383,6 +383,27 @@ function LatestEvents({ events }: { events: AuditEventDto[] }) {
   );
 }
 
+/** Administrators who sign in with a password alone, and where to require more of them. */
+function AdministratorsSecondFactor({ overview: o }: { overview: FleetOverview }) {
+  const without = o.secondFactor?.administratorsWithout ?? 0;
+  if (without === 0) return null;
+  const who =
+    without === 1 ? '1 administrator signs' : `${formatNumber(without)} administrators sign`;
+  return (
+    <Alert color="yellow" title={`${who} in without two-step sign-in`}>
+      {o.secondFactor?.required
+        ? 'Two-step sign-in is required: they set it up at their next sign-in.'
+        : 'A password alone lets them delete any tenant or move every tenant’s data. '}
+      {!o.secondFactor?.required && (
+        // the alert's own text colour: the link colour on yellow is below 4.5:1
+        <Anchor component={Link} to="/settings" c="inherit" underline="always" fw={500}>
+          Require two-step sign-in for administrators in Settings
+        </Anchor>
+      )}
+    </Alert>
+  );
+}
+
 /** Every organization and agent: for administrators. */
 function FleetWide({ overview: o, status }: { overview: FleetOverview; status?: AgentStatus }) {
   const { can } = useSession();
@@ -390,6 +411,7 @@ function FleetWide({ overview: o, status }: { overview: FleetOverview; status?: 
   return (
     <Stack>
       <FleetSearch status={status} />
+      <AdministratorsSecondFactor overview={o} />
       <SimpleGrid cols={{ base: 2, md: 4 }}>
         <Figure
           label="Organizations"

@@ -5,6 +5,7 @@ import { useChannel, useWrite } from '../../api/hooks.ts';
 import { useSession } from '../../auth/session.tsx';
 import { formatDate } from '../../components/forms.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { SecondFactorPanel } from './SecondFactorPanel.tsx';
 import { counted } from '../../../src-shared/plural.ts';
 
 const CONSOLE: Record<SessionKind, string> = {
@@ -46,6 +47,7 @@ export function SessionsPage() {
           </Button>
         }
       />
+      <SecondFactorPanel />
       {sessions.error && <Alert color="red">{sessions.error.message}</Alert>}
       <Table striped highlightOnHover aria-label="Your sessions">
         <Table.Thead>

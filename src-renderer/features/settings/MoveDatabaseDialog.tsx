@@ -12,7 +12,8 @@ import {
 } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import type { TransferProgress } from '../../../src-shared/channels.ts';
-import { useWrite } from '../../api/hooks.ts';
+import { useChannel, useWrite } from '../../api/hooks.ts';
+import { RequireSecondFactorSetting } from './RequireSecondFactorSetting.tsx';
 
 const PHASES: Record<TransferProgress['phase'], string> = {
   checking: 'Checking the server',
@@ -32,6 +33,7 @@ export function MoveDatabaseDialog({ opened, onClose }: { opened: boolean; onClo
   const [intoExisting, setIntoExisting] = useState(false);
   const [progress, setProgress] = useState<TransferProgress | null>(null);
   const move = useWrite('database.move', { invalidates: [], notifyErrors: false });
+  const settings = useChannel('settings.get', {});
   const save = useWrite('settings.saveDatabase', {
     success: () => 'Saved; the console uses the server from its next start',
     invalidates: ['settings'],
@@ -112,6 +114,14 @@ export function MoveDatabaseDialog({ opened, onClose }: { opened: boolean; onClo
             To <Code>{report.target}</Code>: {report.tenants} tenants, {report.tables} tables and{' '}
             {report.rows.toLocaleString()} rows copied in {report.seconds.toFixed(1)} s; every table
             matches this database. The console still uses this database until you switch.
+          </Alert>
+        )}
+        {report && settings.data?.requireAdminSecondFactor === false && (
+          // a server is reachable by more people than a file on one machine
+          <Alert color="blue" title="On a server, ask administrators for a second step">
+            Consoles elsewhere can now reach this data. Consider requiring two-step sign-in of every
+            administrator:
+            <RequireSecondFactorSetting required={settings.data.requireAdminSecondFactor} />
           </Alert>
         )}
         <Group justify="flex-end">

@@ -16,6 +16,7 @@ import { LoadDemoDataButton } from '../../components/LoadDemoDataButton.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { DailyBackupsSetting } from './DailyBackupsSetting.tsx';
 import { MoveDatabaseDialog } from './MoveDatabaseDialog.tsx';
+import { RequireSecondFactorSetting } from './RequireSecondFactorSetting.tsx';
 
 export function SettingsPage() {
   const settings = useChannel('settings.get', {});
@@ -152,6 +153,12 @@ export function SettingsPage() {
             </Button>
           </Group>
           <MoveDatabaseDialog opened={moving} onClose={() => setMoving(false)} />
+        </Card>
+        <Card withBorder>
+          <Title order={4} mb="xs">
+            Sign-in
+          </Title>
+          <RequireSecondFactorSetting required={s?.requireAdminSecondFactor} />
         </Card>
         <Card withBorder>
           <Title order={4} mb="xs">

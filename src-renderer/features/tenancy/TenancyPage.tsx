@@ -1,8 +1,21 @@
-import { Alert, Anchor, Badge, Button, Code, Progress, Stack, Table, Text } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Code,
+  Group,
+  Progress,
+  Stack,
+  Table,
+  Text,
+} from '@mantine/core';
 import { IconCalculator, IconRefresh } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
+import { modals } from '@mantine/modals';
 import type { MigrationProgress } from '../../../src-shared/channels.ts';
+import type { TenantStatus } from '../../../src-shared/contract.ts';
 import { AGENT_STATUSES, type AgentStatus } from '../../../src-shared/domain/agent-machine.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
@@ -37,7 +50,7 @@ export function TenancyPage() {
     invalidates: ['tenancy', 'fleet', 'organizations', 'agents'],
   });
   const tenants = status.data ?? [];
-  const behind = tenants.filter((t) => t.pendingMigrations.length > 0).length;
+  const behind = tenants.filter((t) => t.pendingMigrations.length > 0);
   return (
     <>
       <PageHeader
@@ -53,13 +66,30 @@ export function TenancyPage() {
             >
               Recount
             </Button>
-            <Button
-              leftSection={<IconRefresh size={16} />}
-              loading={migrate.isPending}
-              onClick={() => migrate.mutate({})}
-            >
-              Migrate all
-            </Button>
+            {status.data && behind.length === 0 ? (
+              // nothing to migrate: said beside the button rather than learned from a click
+              <Group gap="xs" wrap="nowrap">
+                <Button
+                  leftSection={<IconRefresh size={16} />}
+                  disabled
+                  aria-describedby="nothing-behind"
+                >
+                  Migrate all
+                </Button>
+                <Text id="nothing-behind" size="xs" c="dimmed" maw={160} lh={1.3}>
+                  Every tenant schema is up to date.
+                </Text>
+              </Group>
+            ) : (
+              <Button
+                leftSection={<IconRefresh size={16} />}
+                loading={migrate.isPending}
+                disabled={!status.data}
+                onClick={() => previewMigration(behind, () => migrate.mutate({}))}
+              >
+                Migrate all
+              </Button>
+            )}
           </>
         }
       />
@@ -101,7 +131,7 @@ export function TenancyPage() {
           </Alert>
         )}
         <Text size="sm" c="dimmed">
-          {counted(tenants.length, 'tenant schema')} · {behind} behind
+          {counted(tenants.length, 'tenant schema')} · {behind.length} behind
         </Text>
         <Table aria-label="Tenant schemas" verticalSpacing="sm">
           <Table.Thead>
@@ -110,7 +140,8 @@ export function TenancyPage() {
               <Table.Th>Applied</Table.Th>
               <Table.Th>Pending</Table.Th>
               <Table.Th>Agents</Table.Th>
-              <Table.Th>State</Table.Th>
+              {/* the widest badge, "up to date", whole at 1024 px */}
+              <Table.Th w={130}>State</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -126,7 +157,8 @@ export function TenancyPage() {
                   </Anchor>
                 </Table.Td>
                 <Table.Td>{t.appliedMigrations}</Table.Td>
-                <Table.Td>
+                {/* migration names are one long word: broken anywhere rather than widening the table */}
+                <Table.Td style={{ overflowWrap: 'anywhere' }}>
                   {t.pendingMigrations.length === 0 ? '—' : t.pendingMigrations.join(', ')}
                 </Table.Td>
                 <Table.Td>{t.agentCount}</Table.Td>
@@ -153,4 +185,29 @@ export function TenancyPage() {
       </Stack>
     </>
   );
+}
+
+/** What Migrate all will do, asked before it runs: which schemas, and which migrations they lack. */
+function previewMigration(behind: TenantStatus[], onConfirm: () => void) {
+  const migrations = [...new Set(behind.flatMap((t) => t.pendingMigrations))];
+  const named = behind.slice(0, 5).map((t) => t.schema);
+  modals.openConfirmModal({
+    title: `Migrate ${counted(behind.length, 'tenant schema')}?`,
+    children: (
+      <Stack gap="xs">
+        <Text size="sm">
+          {named.join(', ')}
+          {behind.length > named.length && ` and ${behind.length - named.length} more`}{' '}
+          {behind.length === 1 ? 'lacks' : 'lack'} {counted(migrations.length, 'migration')}:{' '}
+          {migrations.join(', ')}.
+        </Text>
+        <Text size="sm">
+          Each schema migrates in a transaction of its own; one that fails is named here and the
+          others go on.
+        </Text>
+      </Stack>
+    ),
+    labels: { confirm: `Migrate ${counted(behind.length, 'tenant schema')}`, cancel: 'Cancel' },
+    onConfirm,
+  });
 }

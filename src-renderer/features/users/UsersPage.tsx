@@ -5,6 +5,7 @@ import {
   IconKey,
   IconLock,
   IconLogout,
+  IconShieldOff,
   IconPencil,
   IconTrash,
 } from '@tabler/icons-react';
@@ -65,6 +66,9 @@ export function UsersPage() {
   const endSessions = useWrite('users.endSessions', {
     success: ({ ended }) => `Ended ${counted(ended, 'session')}`,
   });
+  const resetSecondFactor = useWrite('users.resetSecondFactor', {
+    success: () => 'Two-step sign-in reset: they set it up again at their next sign-in',
+  });
   const confirmMany = useWrite('users.confirmMany');
   const unlock = useWrite('users.unlock', { success: (u) => `${u.email} can sign in again` });
   const [selected, setSelected] = useState<Set<string>>(new Set());
@@ -96,6 +100,14 @@ export function UsersPage() {
       consequence: `${user.email} is signed out on every console now, and must sign in again.`,
       confirmLabel: 'End sessions',
       onConfirm: () => endSessions.mutate({ id: user.id }),
+    });
+
+  const askResetSecondFactor = (user: UserDto) =>
+    confirmDelete({
+      title: `Reset two-step sign-in of ${user.email}?`,
+      consequence: `${user.email} is signed out on every console and signs in with their password alone until they set two-step sign-in up again. Their recovery codes stop working.`,
+      confirmLabel: 'Reset two-step sign-in',
+      onConfirm: () => resetSecondFactor.mutate({ id: user.id }),
     });
 
   /** One's own password is changed with the current one: the row offers that instead. */
@@ -232,6 +244,13 @@ export function UsersPage() {
               icon: <IconLogout size={14} />,
               when: admin,
               onClick: () => askEndSessions(u),
+            },
+            {
+              // one's own is turned off under Account, with the password and a code
+              label: 'Reset two-step sign-in',
+              icon: <IconShieldOff size={14} />,
+              when: admin && setsTheirs(u),
+              onClick: () => askResetSecondFactor(u),
             },
             {
               label: 'Delete',
