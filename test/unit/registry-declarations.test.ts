@@ -239,6 +239,24 @@ describe('what the registry decides from the input', () => {
       expect(agentChannels[channel].loadId({ agentId: 'a', skillId: 's' } as never)).toBe('a');
   });
 
+  const stepUpOf = (channel: 'organizations.import' | 'settings.requireSecondFactor') =>
+    REGISTRY[channel].stepUp as (input: object, actor: Actor) => boolean;
+
+  it('asks for the password again when an organization is restored or cloned, not for each part sent', () => {
+    expect(stepUpOf('organizations.import')({ step: 'finish' }, admin)).toBe(true);
+    expect(stepUpOf('organizations.import')({ step: 'chunk' }, admin)).toBe(false);
+  });
+
+  it('asks for the password again to stop requiring two-step sign-in, not to start', () => {
+    expect(stepUpOf('settings.requireSecondFactor')({ required: false }, admin)).toBe(true);
+    expect(stepUpOf('settings.requireSecondFactor')({ required: true }, admin)).toBe(false);
+  });
+
+  it('views as the user named by userId', () => {
+    const { loadId } = REGISTRY['auth.viewAs'] as { loadId: (input: object) => string };
+    expect(loadId({ userId: 'u', reason: 'r' })).toBe('u');
+  });
+
   it('gives a refused row of a bulk transition no status, and a refused confirmation no earlier one', () => {
     expect(agentChannels['agents.transitionMany'].bulk.whenRefused).toEqual({ status: null });
     expect(userChannels['users.confirmMany'].bulk.whenRefused).toEqual({ alreadyConfirmed: false });
