@@ -419,6 +419,9 @@ describe('the server killed in the middle of a tenant fan-out', () => {
       expect(first.failed.length).toBeGreaterThan(0);
       await orm.close(true).catch(() => undefined);
       await gone(killed);
+      // the console that started it went down with it, as on a power loss: its supervisor must
+      // not start the server again under the next console's feet
+      await server.stop();
 
       server = await openEmbedded(home);
       orm = await openOrm(server.url);

@@ -124,6 +124,7 @@ export function supervise(
 ): { stop(): Promise<void> } {
   let running = first;
   let stopped = false;
+  let restarting: Promise<void> = Promise.resolve();
   const restart = async () => {
     for (let attempt = 1; !stopped; attempt++) {
       try {
@@ -142,13 +143,15 @@ export function supervise(
     running.child.once('exit', (code, signal) => {
       if (stopped) return;
       log(`embedded PostgreSQL exited unexpectedly (${signal ?? `code ${code}`}); restarting`);
-      void restart();
+      restarting = restart();
     });
   };
   watch();
   return {
     stop: async () => {
       stopped = true;
+      // a restart under way would otherwise leave a server behind for the next start to trip on
+      await restarting;
       await halt(running);
     },
   };

@@ -10,7 +10,7 @@ import {
   Text,
   TextInput,
 } from '@mantine/core';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { TransferProgress } from '../../../src-shared/channels.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
 import { RequireSecondFactorSetting } from './RequireSecondFactorSetting.tsx';
@@ -53,6 +53,13 @@ export function MoveDatabaseDialog({ opened, onClose }: { opened: boolean; onClo
     onClose();
   };
   const report = move.data;
+  const primary = useRef<HTMLButtonElement>(null);
+  const settled = move.isSuccess || move.isError;
+  useEffect(() => {
+    // the Move button is disabled while the move runs, which drops the keyboard's focus to the
+    // page behind the dialog: give it back to the dialog's next step
+    if (settled) primary.current?.focus();
+  }, [settled]);
   const percent =
     progress && progress.tenantsTotal > 0
       ? (progress.tenantsDone / progress.tenantsTotal) * 100
@@ -130,6 +137,7 @@ export function MoveDatabaseDialog({ opened, onClose }: { opened: boolean; onClo
           </Button>
           {report ? (
             <Button
+              ref={primary}
               loading={save.isPending}
               disabled={save.isSuccess}
               onClick={() => save.mutate({ mode: 'url', url })}
@@ -140,6 +148,7 @@ export function MoveDatabaseDialog({ opened, onClose }: { opened: boolean; onClo
             </Button>
           ) : (
             <Button
+              ref={primary}
               loading={move.isPending}
               disabled={!url.trim()}
               onClick={() => {
