@@ -79,10 +79,10 @@ describe('daily backups', () => {
     try {
       const deadline = Date.now() + 30_000;
       let files = await daily(home);
-      while (
-        !files.some((f) => f !== 'daily-2026-01-01T00-00-00.000Z.fpbackup') &&
-        Date.now() < deadline
-      ) {
+      // the new backup is written before the old one is pruned: wait for both
+      const settled = () =>
+        files.length === 1 && files[0] !== 'daily-2026-01-01T00-00-00.000Z.fpbackup';
+      while (!settled() && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 200));
         files = await daily(home);
       }
