@@ -11,19 +11,23 @@ import { checkOwnCode, hasSecondFactor } from './second-factor.ts';
 export const REAUTH_WINDOW_MS = 5 * 60 * 1000;
 
 /**
- * Step-up: what cannot be undone, or hands every tenant's data elsewhere,
- * needs the password entered in this session within the last 5 minutes
- * (signing in counts). The system (CLI, seeding) has no session to ask.
+ * Step-up: what cannot be undone, hands data elsewhere, or changes who may
+ * sign in and how (an administrator made, two-step sign-in changed) needs
+ * the password (and code) entered in this session within the last 5
+ * minutes (signing in counts). The system (CLI, seeding) has no session to
+ * ask.
  */
 export function requireRecentPassword(actor: Actor, caller: Caller, now: number): void {
   if (actor.kind !== 'user') return;
   const at = caller.session?.reauthenticatedAt ?? null;
   if (at !== null && now - at <= REAUTH_WINDOW_MS && now >= at) return;
+  // one sentence for every guarded channel (a deletion, an export, turning two-step sign-in off)
+  const what = caller.user?.secondFactor
+    ? 'your password and a code from your authenticator app'
+    : 'your password';
   throw new AppError(
     'REAUTH_REQUIRED',
-    caller.user?.secondFactor
-      ? 'This cannot be undone, so it needs your password and a code entered in the last 5 minutes'
-      : 'This cannot be undone, so it needs your password entered in the last 5 minutes',
+    `What cannot be undone, hands data elsewhere, or changes who may sign in and how needs ${what} entered in the last 5 minutes`,
   );
 }
 
