@@ -21,7 +21,8 @@ import { actorOf, type SignedIn } from './signed-in.ts';
  * database's clock, and with the session (the administrator's role,
  * password or email changed, idle, 12 hours). Start and end are audited
  * naming the administrator as actor and the viewed user as target, with the
- * reason given.
+ * reason given: here, or, when the session ends first, by the database in
+ * the statement that ends it (public migration 20).
  *
  * The window's own session stays the administrator's: auth.me names them
  * (with `viewingAs`), Account → Sessions lists theirs, and signing out or

@@ -188,4 +188,30 @@ describe('the end of a view', () => {
       'UNAUTHENTICATED',
     );
   });
+
+  it('is recorded when the session ends first, in the statement that ends it, saying why', async () => {
+    const demoted = await h.user(h.homeId, 'admin', 'cut-short@viewas.test');
+    const user = await h.user(other.id, 'user', 'cut-short@viewas-other.test');
+    await h.ok(h.slotFor(demoted.id), 'auth.viewAs', { userId: user.id, reason: REASON });
+    await h.ok(h.admin(), 'users.update', { id: demoted.id, role: 'user' });
+    const ends = await auditOf('auth.endViewAs', user.id);
+    expect(ends).toHaveLength(1);
+    expect(ends[0]).toMatchObject({
+      actor_label: 'cut-short@viewas.test',
+      organization_id: other.id,
+    });
+    expect(JSON.stringify(ends[0]?.changes)).toContain(REASON);
+    expect(JSON.stringify(ends[0]?.changes)).toContain('the session ended (Your role was changed');
+  });
+
+  it('is recorded when the row of a session never ended is swept, over by its 30 minutes', async () => {
+    const user = await h.user(other.id, 'user', 'swept@viewas-other.test');
+    const slot = await viewing(user.id);
+    await h.db.sql(`delete from sessions where secret_hash = sha256(convert_to($1, 'utf8'))`, [
+      slot.sessionId,
+    ]);
+    const ends = await auditOf('auth.endViewAs', user.id);
+    expect(ends).toHaveLength(1);
+    expect(JSON.stringify(ends[0]?.changes)).toContain('30 minutes');
+  });
 });
