@@ -18,6 +18,7 @@ import { Migration20261206010000_second_factors } from './Migration2026120601000
 import { Migration20261206011500_structure_marks } from './Migration20261206011500_structure_marks.ts';
 import { Migration20261206014500_maintenance_ticket_index } from './Migration20261206014500_maintenance_ticket_index.ts';
 import { Migration20261206034000_view_end_with_session } from './Migration20261206034000_view_end_with_session.ts';
+import { Migration20261206034500_second_factor_grants } from './Migration20261206034500_second_factor_grants.ts';
 
 /** Every public-schema migration, in order; listed by import so that they bundle into the app. */
 export const PUBLIC_MIGRATIONS = [
@@ -41,4 +42,5 @@ export const PUBLIC_MIGRATIONS = [
   Migration20261206011500_structure_marks,
   Migration20261206014500_maintenance_ticket_index,
   Migration20261206034000_view_end_with_session,
+  Migration20261206034500_second_factor_grants,
 ];

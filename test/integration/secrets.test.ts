@@ -31,8 +31,13 @@ const responses: string[] = [];
 const sessionIds: string[] = [];
 const factorSecrets: string[] = [];
 
+/** A reporting role that the schema's default privileges let read every table made after. */
+const REPORTER = `fleet_reporter_${randomUUID().slice(0, 8)}`;
+
 beforeAll(async () => {
   db = await createTestDatabase({ migrate: false });
+  await db.sql(`create role ${REPORTER} nologin`);
+  await db.sql(`alter default privileges in schema public grant select on tables to ${REPORTER}`);
   home = await mkdtemp(join(tmpdir(), 'fleetprompt-secrets-'));
   await chmod(home, 0o755);
   runtime = await openRuntime({ dataDir: home, env: { DATABASE_URL: db.url } });
@@ -40,6 +45,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await runtime.close();
   await rm(home, { recursive: true, force: true });
+  await db.sql(`drop owned by ${REPORTER}`);
+  await db.sql(`drop role ${REPORTER}`);
   await db.drop();
 });
 
@@ -237,4 +244,16 @@ describe('secrets never leave the main process', () => {
       expect(log, 'the log file contains a second factor secret').not.toContain(secret);
     // every channel once, a dozen bcrypt compares among them (sign-ins, step-up, password changes)
   }, 120_000);
+});
+
+describe('the second factors stay the owner’s', () => {
+  it('against a role the default privileges grant every table: it reads users, not secrets', async () => {
+    const [can] = await db.sql<Record<'users' | 'secrets' | 'recovery', boolean>>(
+      `select has_table_privilege($1, 'public.users', 'select') as users,
+              has_table_privilege($1, 'public.second_factors', 'select') as secrets,
+              has_table_privilege($1, 'public.recovery_codes', 'select') as recovery`,
+      [REPORTER],
+    );
+    expect(can).toEqual({ users: true, secrets: false, recovery: false });
+  });
 });
