@@ -116,23 +116,26 @@ async function checkSecondFactor(
   }
 }
 
+const alreadySetUp = () =>
+  new AppError(
+    'CONFLICT',
+    'Two-step sign-in is already set up; turn it off first to set it up again',
+  );
+
 /** auth.enrollSecondFactor: a new secret to set up, replacing one not confirmed yet. */
 export async function enrollSecondFactor(w: Work): Promise<SecondFactorEnrollment> {
   const user = await callerUser(w);
-  if (await secretOf(w.em, user.id, true)) {
-    throw new AppError(
-      'CONFLICT',
-      'Two-step sign-in is already set up; turn it off first to set it up again',
-    );
-  }
   const secret = new Secret({ size: 20 }).base32;
-  await w.em.execute(
+  // a confirmed one is kept: the statement that would replace it answers nothing
+  const stored = await w.em.execute<{ user_id: string }[]>(
     `insert into public.second_factors (user_id, secret) values (?, ?)
      on conflict (user_id) do update
        set secret = excluded.secret, last_used_step = null, created_at = now()
-       where second_factors.confirmed_at is null`,
+       where second_factors.confirmed_at is null
+     returning user_id`,
     [user.id, secret],
   );
+  if (stored.length === 0) throw alreadySetUp();
   return { secret, otpauthUrl: totpOf(secret, user.email).toString() };
 }
 
@@ -170,9 +173,13 @@ export async function confirmSecondFactor(
       code: 'is not correct',
     });
   }
-  await w.em.execute('update public.second_factors set confirmed_at = now() where user_id = ?', [
-    user.id,
-  ]);
+  // another window confirmed it first: its recovery codes stay the ones shown
+  const confirmed = await w.em.execute<{ user_id: string }[]>(
+    `update public.second_factors set confirmed_at = now()
+      where user_id = ? and confirmed_at is null returning user_id`,
+    [user.id],
+  );
+  if (confirmed.length === 0) throw alreadySetUp();
   const recoveryCodes = newRecoveryCodes();
   await w.em.execute('delete from public.recovery_codes where user_id = ?', [user.id]);
   await w.em.execute(

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Channel } from '../../src-shared/contract.ts';
@@ -207,6 +207,28 @@ describe('two-step sign-in beside the password', () => {
     await h.ok(slot, 'auth.reauthenticate', { password: PASSWORD, code: nextCode(secret) });
     expect(codeOf(await h.call(slot, 'auth.disableSecondFactor', {}))).toBe('ok');
     expect(await h.ok(slot, 'auth.me', {})).toMatchObject({ secondFactor: false });
+  });
+
+  it('confirms a setup once when two windows send codes at once, and keeps it from being set up again', async () => {
+    const user = await h.user(orgId, 'user', 'twice@totp.test');
+    const [first, second] = [h.slotFor(user.id), h.slotFor(user.id)];
+    const { secret } = await h.ok(first, 'auth.enrollSecondFactor', {});
+    const earlier = nextCode(secret);
+    const later = nextCode(secret);
+    const answers = await Promise.all([
+      h.call(first, 'auth.confirmSecondFactor', { code: earlier }),
+      h.call(second, 'auth.confirmSecondFactor', { code: later }),
+    ]);
+    const confirmed = answers.filter((a) => a.ok);
+    expect(confirmed).toHaveLength(1);
+    const shown = (confirmed[0]?.data as { recoveryCodes: string[] }).recoveryCodes;
+    const kept = await h.db.sql<{ n: string }>(
+      `select count(*) as n from recovery_codes
+        where user_id = $1 and code_hash = any($2::bytea[])`,
+      [user.id, shown.map((c) => createHash('sha256').update(c.replace(/-/g, '')).digest())],
+    );
+    expect(kept[0]?.n).toBe('10');
+    expect(codeOf(await h.call(first, 'auth.enrollSecondFactor', {}))).toBe('CONFLICT');
   });
 
   it("refuses an administrator's reset of their own: it is turned off with step-up", async () => {
