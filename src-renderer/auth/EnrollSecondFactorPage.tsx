@@ -1,6 +1,7 @@
-import { Alert, Button, Center, Paper, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button } from '@mantine/core';
 import { IconShieldLock } from '@tabler/icons-react';
 import type { SessionUser } from '../../src-shared/contract.ts';
+import { AuthCard } from './AuthCard.tsx';
 import { SecondFactorSetup } from './SecondFactorSetup.tsx';
 
 /**
@@ -16,31 +17,23 @@ export function EnrollSecondFactorPage({
   onSignOut: () => void;
 }) {
   return (
-    <Center mih="100vh" p="md">
-      <Paper withBorder shadow="sm" p="xl" w={520} radius="md">
-        <Stack>
-          <div>
-            <Title order={2}>Set up two-step sign-in</Title>
-            <Text size="sm">Signed in as {user.email}</Text>
-          </div>
-          <Alert
-            color="blue"
-            icon={<IconShieldLock size={18} />}
-            title="Required for administrators"
-          >
-            Administrators of this console sign in with a password and a code from an authenticator
-            app. Set it up to continue.
-          </Alert>
-          <SecondFactorSetup
-            onDone={() => undefined}
-            secondary={
-              <Button variant="default" onClick={onSignOut}>
-                Sign out
-              </Button>
-            }
-          />
-        </Stack>
-      </Paper>
-    </Center>
+    <AuthCard
+      title="Set up two-step sign-in"
+      description={`Signed in as ${user.email}`}
+      width={520}
+    >
+      <Alert color="blue" icon={<IconShieldLock size={18} />} title="Required for administrators">
+        Administrators of this console sign in with a password and a code from an authenticator app.
+        Set it up to continue.
+      </Alert>
+      <SecondFactorSetup
+        onDone={() => undefined}
+        secondary={
+          <Button variant="default" onClick={onSignOut}>
+            Sign out
+          </Button>
+        }
+      />
+    </AuthCard>
   );
 }
