@@ -2,6 +2,7 @@ import { Alert, Button } from '@mantine/core';
 import { IconShieldLock } from '@tabler/icons-react';
 import type { SessionUser } from '../../src-shared/contract.ts';
 import { AuthCard } from './AuthCard.tsx';
+import { useSignOut } from './sign-out.ts';
 import { SecondFactorSetup } from './SecondFactorSetup.tsx';
 
 /**
@@ -9,13 +10,8 @@ import { SecondFactorSetup } from './SecondFactorSetup.tsx';
  * and this one has not set it up: nothing else is open until they do
  * (like choosing one's own password).
  */
-export function EnrollSecondFactorPage({
-  user,
-  onSignOut,
-}: {
-  user: SessionUser;
-  onSignOut: () => void;
-}) {
+export function EnrollSecondFactorPage({ user }: { user: SessionUser }) {
+  const signOut = useSignOut();
   return (
     <AuthCard
       title="Set up two-step sign-in"
@@ -29,7 +25,7 @@ export function EnrollSecondFactorPage({
       <SecondFactorSetup
         onDone={() => undefined}
         secondary={
-          <Button variant="default" onClick={onSignOut}>
+          <Button variant="default" onClick={() => void signOut()}>
             Sign out
           </Button>
         }

@@ -5,6 +5,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError, call } from '../api/client.ts';
 import { AuthCard } from './AuthCard.tsx';
+import { useSignOut } from './sign-out.ts';
 
 /**
  * Sign-in's second step: the password was right, and the session waits for
@@ -13,6 +14,7 @@ import { AuthCard } from './AuthCard.tsx';
  */
 export function SecondFactorPage() {
   const client = useQueryClient();
+  const signOut = useSignOut();
   const [recovery, setRecovery] = useState(false);
   const [failure, setFailure] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -40,11 +42,6 @@ export function SecondFactorPage() {
       setBusy(false);
     }
   });
-
-  const signOut = async () => {
-    await call('auth.signOut', {});
-    await client.resetQueries();
-  };
 
   return (
     <AuthCard
