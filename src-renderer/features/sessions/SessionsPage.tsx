@@ -2,7 +2,7 @@ import { Alert, Badge, Button, Group, Table, VisuallyHidden } from '@mantine/cor
 import { IconAlertTriangle, IconLogout } from '@tabler/icons-react';
 import type { SessionDto, SessionKind } from '../../../src-shared/dto.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
-import { useSession } from '../../auth/session.tsx';
+import { useSignOut } from '../../auth/sign-out.ts';
 import { formatDate } from '../../components/forms.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { SecondFactorPanel } from './SecondFactorPanel.tsx';
@@ -20,7 +20,7 @@ const CONSOLE: Record<SessionKind, string> = {
  * second step is marked so: whoever started it knows the password.
  */
 export function SessionsPage() {
-  const { signOut } = useSession();
+  const signOut = useSignOut();
   const sessions = useChannel('sessions.list', {});
   const end = useWrite('sessions.end', { success: () => 'Session ended' });
   const endOthers = useWrite('sessions.endOthers', {
