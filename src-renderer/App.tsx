@@ -1,8 +1,6 @@
 import { Alert, Button, Center, Stack } from '@mantine/core';
 import { lazy, type ComponentType } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
-import { useQueryClient } from '@tanstack/react-query';
-import { call } from './api/client.ts';
 import { ChoosePasswordPage } from './auth/ChoosePasswordPage.tsx';
 import { EnrollSecondFactorPage } from './auth/EnrollSecondFactorPage.tsx';
 import { SecondFactorPage } from './auth/SecondFactorPage.tsx';
@@ -45,7 +43,6 @@ const UsersPage = screen(() => import('./features/users/UsersPage.tsx'), 'UsersP
 /** Start-up, then first run or sign-in, then the console. */
 export function App() {
   const { me, firstRun } = useAuthState();
-  const client = useQueryClient();
   if (me.isLoading || (me.data === null && firstRun.isLoading)) return <StartupScreen />;
   // the password was right; the session waits for the second factor's code
   if (me.error?.code === 'SECOND_FACTOR_REQUIRED') return <SecondFactorPage />;
@@ -62,13 +59,8 @@ export function App() {
     );
   }
   if (!me.data) return firstRun.data ? <FirstRunPage /> : <SignInPage />;
-  const signOut = async () => {
-    await call('auth.signOut', {});
-    await client.resetQueries();
-  };
-  if (me.data.mustChangePassword) return <ChoosePasswordPage user={me.data} onSignOut={signOut} />;
-  if (me.data.mustEnrollSecondFactor)
-    return <EnrollSecondFactorPage user={me.data} onSignOut={signOut} />;
+  if (me.data.mustChangePassword) return <ChoosePasswordPage user={me.data} />;
+  if (me.data.mustEnrollSecondFactor) return <EnrollSecondFactorPage user={me.data} />;
   return (
     <SessionProvider me={me.data}>
       <Routes>

@@ -1,15 +1,4 @@
-import {
-  Alert,
-  Button,
-  Center,
-  Code,
-  Group,
-  Paper,
-  Stack,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Alert, Button, Code, Group, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconInfoCircle } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
@@ -20,6 +9,7 @@ import { contract } from '../../src-shared/contract.ts';
 import { suggestSlug, tenantSchemaName } from '../../src-shared/domain/slug.ts';
 import { ApiError, call } from '../api/client.ts';
 import { LoadDemoDataButton } from '../components/LoadDemoDataButton.tsx';
+import { AuthCard } from './AuthCard.tsx';
 
 const schema = withConfirmation(contract['auth.createFirstAdmin'].input, 'password');
 
@@ -50,66 +40,55 @@ export function FirstRunPage() {
     }
   });
   return (
-    <Center mih="100vh" p="md">
-      <Paper withBorder shadow="sm" p="xl" w={480} radius="md">
-        <form onSubmit={submit} aria-label="Create the first administrator">
-          <Stack>
-            <div>
-              <Title order={2}>Welcome to FleetPrompt</Title>
-              <Text c="dimmed" size="sm">
-                No one has signed in yet. Create the first organization and its administrator.
-              </Text>
-            </div>
-            <Alert icon={<IconInfoCircle size={18} />} color="blue" variant="light">
-              <Stack gap="xs" align="flex-start">
-                <Text size="sm">
-                  Want to look around first? Load the demo organization, its administrator and the
-                  skill catalog (the same as <Code>npm run seed</Code>).
-                </Text>
-                <LoadDemoDataButton signInAfter variant="light" />
-              </Stack>
-            </Alert>
-            {error && (
-              <Alert color="red" role="alert">
-                {error}
-              </Alert>
-            )}
-            <TextInput
-              label="Organization name"
-              {...form.getInputProps('organizationName')}
-              onChange={(e) => {
-                form.setFieldValue('organizationName', e.currentTarget.value);
-                if (!slugEdited) form.setFieldValue('slug', suggestSlug(e.currentTarget.value));
-              }}
-            />
-            <TextInput
-              label="Slug"
-              description={
-                form.values.slug
-                  ? `Schema: ${tenantSchemaName(form.values.slug)}`
-                  : 'lowercase letters, digits and hyphens'
-              }
-              {...form.getInputProps('slug')}
-              onChange={(e) => {
-                setSlugEdited(true);
-                form.setFieldValue('slug', e.currentTarget.value);
-              }}
-            />
-            <Group grow>
-              <TextInput label="Your name" {...form.getInputProps('name')} />
-              <TextInput label="Email" autoComplete="username" {...form.getInputProps('email')} />
-            </Group>
-            <NewPasswordFields
-              field="password"
-              label="Password"
-              getInputProps={form.getInputProps}
-            />
-            <Button type="submit" loading={form.submitting}>
-              Create administrator
-            </Button>
-          </Stack>
-        </form>
-      </Paper>
-    </Center>
+    <AuthCard
+      title="Welcome to FleetPrompt"
+      description="No one has signed in yet. Create the first organization and its administrator."
+      width={480}
+      form={{ label: 'Create the first administrator', onSubmit: submit }}
+    >
+      <Alert icon={<IconInfoCircle size={18} />} color="blue" variant="light">
+        <Stack gap="xs" align="flex-start">
+          <Text size="sm">
+            Want to look around first? Load the demo organization, its administrator and the skill
+            catalog (the same as <Code>npm run seed</Code>).
+          </Text>
+          <LoadDemoDataButton signInAfter variant="light" />
+        </Stack>
+      </Alert>
+      {error && (
+        <Alert color="red" role="alert">
+          {error}
+        </Alert>
+      )}
+      <TextInput
+        label="Organization name"
+        {...form.getInputProps('organizationName')}
+        onChange={(e) => {
+          form.setFieldValue('organizationName', e.currentTarget.value);
+          if (!slugEdited) form.setFieldValue('slug', suggestSlug(e.currentTarget.value));
+        }}
+      />
+      <TextInput
+        label="Slug"
+        description={
+          form.values.slug
+            ? `Schema: ${tenantSchemaName(form.values.slug)}`
+            : 'lowercase letters, digits and hyphens'
+        }
+        {...form.getInputProps('slug')}
+        onChange={(e) => {
+          setSlugEdited(true);
+          form.setFieldValue('slug', e.currentTarget.value);
+        }}
+      />
+      <Group grow>
+        <TextInput label="Your name" {...form.getInputProps('name')} />
+        <TextInput label="Email" autoComplete="username" {...form.getInputProps('email')} />
+      </Group>
+      <NewPasswordFields field="password" label="Password" getInputProps={form.getInputProps} />
+      <Button type="submit" loading={form.submitting}>
+        Create administrator
+      </Button>
+    </AuthCard>
   );
 }

@@ -1,20 +1,11 @@
-import {
-  Alert,
-  Anchor,
-  Button,
-  Center,
-  Group,
-  Paper,
-  Stack,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Alert, Anchor, Button, Group, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconLock } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError, call } from '../api/client.ts';
+import { AuthCard } from './AuthCard.tsx';
+import { useSignOut } from './sign-out.ts';
 
 /**
  * Sign-in's second step: the password was right, and the session waits for
@@ -23,6 +14,7 @@ import { ApiError, call } from '../api/client.ts';
  */
 export function SecondFactorPage() {
   const client = useQueryClient();
+  const signOut = useSignOut();
   const [recovery, setRecovery] = useState(false);
   const [failure, setFailure] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -51,60 +43,49 @@ export function SecondFactorPage() {
     }
   });
 
-  const signOut = async () => {
-    await call('auth.signOut', {});
-    await client.resetQueries();
-  };
-
   return (
-    <Center mih="100vh" p="md">
-      <Paper withBorder shadow="sm" p="xl" w={400} radius="md">
-        <form onSubmit={submit} aria-label="Two-step sign-in">
-          <Stack>
-            <div>
-              <Title order={2}>Two-step sign-in</Title>
-              <Text size="sm">
-                {recovery
-                  ? 'Enter one of the recovery codes you saved. Each works once.'
-                  : 'Enter the 6-digit code your authenticator app shows for FleetPrompt.'}
-              </Text>
-            </div>
-            {failure && (
-              <Alert color="red" icon={<IconLock size={18} />} title="Not signed in" role="alert">
-                {failure.message}
-              </Alert>
-            )}
-            <TextInput
-              key={field}
-              label={recovery ? 'Recovery code' : 'Code'}
-              inputMode={recovery ? 'text' : 'numeric'}
-              autoComplete="one-time-code"
-              data-autofocus
-              autoFocus
-              {...form.getInputProps('code')}
-            />
-            <Button type="submit" loading={busy} fullWidth>
-              Verify
-            </Button>
-            <Group justify="space-between">
-              <Anchor
-                component="button"
-                type="button"
-                size="sm"
-                onClick={() => {
-                  setRecovery(!recovery);
-                  form.reset();
-                }}
-              >
-                {recovery ? 'Use a code from the app' : 'Use a recovery code'}
-              </Anchor>
-              <Anchor component="button" type="button" size="sm" onClick={() => void signOut()}>
-                Sign out
-              </Anchor>
-            </Group>
-          </Stack>
-        </form>
-      </Paper>
-    </Center>
+    <AuthCard
+      title="Two-step sign-in"
+      description={
+        recovery
+          ? 'Enter one of the recovery codes you saved. Each works once.'
+          : 'Enter the 6-digit code your authenticator app shows for FleetPrompt.'
+      }
+      form={{ label: 'Two-step sign-in', onSubmit: submit }}
+    >
+      {failure && (
+        <Alert color="red" icon={<IconLock size={18} />} title="Not signed in" role="alert">
+          {failure.message}
+        </Alert>
+      )}
+      <TextInput
+        key={field}
+        label={recovery ? 'Recovery code' : 'Code'}
+        inputMode={recovery ? 'text' : 'numeric'}
+        autoComplete="one-time-code"
+        data-autofocus
+        autoFocus
+        {...form.getInputProps('code')}
+      />
+      <Button type="submit" loading={busy} fullWidth>
+        Verify
+      </Button>
+      <Group justify="space-between">
+        <Anchor
+          component="button"
+          type="button"
+          size="sm"
+          onClick={() => {
+            setRecovery(!recovery);
+            form.reset();
+          }}
+        >
+          {recovery ? 'Use a code from the app' : 'Use a recovery code'}
+        </Anchor>
+        <Anchor component="button" type="button" size="sm" onClick={() => void signOut()}>
+          Sign out
+        </Anchor>
+      </Group>
+    </AuthCard>
   );
 }

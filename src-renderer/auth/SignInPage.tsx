@@ -1,19 +1,10 @@
-import {
-  Alert,
-  Button,
-  Center,
-  Paper,
-  PasswordInput,
-  Stack,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Alert, Button, PasswordInput, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconAlertCircle, IconLock } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError, call } from '../api/client.ts';
+import { AuthCard } from './AuthCard.tsx';
 import { clearSessionEnd, useSessionEnd } from './session-end.ts';
 
 export function SignInPage() {
@@ -48,51 +39,41 @@ export function SignInPage() {
     }
   });
   return (
-    <Center mih="100vh" p="md">
-      <Paper withBorder shadow="sm" p="xl" w={400} radius="md">
-        <form onSubmit={submit} aria-label="Sign in">
-          <Stack>
-            <div>
-              <Title order={2}>FleetPrompt Console</Title>
-              <Text c="dimmed" size="sm">
-                Sign in to manage tenants, agents and skills.
-              </Text>
-            </div>
-            {ended && !error && (
-              <Alert color="blue" title="Signed out" role="status">
-                {ended}
-              </Alert>
-            )}
-            {error && (
-              <Alert
-                color={error.code === 'LOCKED' ? 'orange' : 'red'}
-                icon={
-                  error.code === 'LOCKED' ? <IconLock size={18} /> : <IconAlertCircle size={18} />
-                }
-                title={error.code === 'LOCKED' ? 'Temporarily locked' : 'Sign-in failed'}
-                role="alert"
-              >
-                {error.message}
-              </Alert>
-            )}
-            <TextInput
-              label="Email"
-              autoComplete="username"
-              data-autofocus
-              autoFocus
-              {...form.getInputProps('email')}
-            />
-            <PasswordInput
-              label="Password"
-              autoComplete="current-password"
-              {...form.getInputProps('password')}
-            />
-            <Button type="submit" loading={busy} fullWidth>
-              Sign in
-            </Button>
-          </Stack>
-        </form>
-      </Paper>
-    </Center>
+    <AuthCard
+      title="FleetPrompt Console"
+      description="Sign in to manage tenants, agents and skills."
+      form={{ label: 'Sign in', onSubmit: submit }}
+    >
+      {ended && !error && (
+        <Alert color="blue" title="Signed out" role="status">
+          {ended}
+        </Alert>
+      )}
+      {error && (
+        <Alert
+          color={error.code === 'LOCKED' ? 'orange' : 'red'}
+          icon={error.code === 'LOCKED' ? <IconLock size={18} /> : <IconAlertCircle size={18} />}
+          title={error.code === 'LOCKED' ? 'Temporarily locked' : 'Sign-in failed'}
+          role="alert"
+        >
+          {error.message}
+        </Alert>
+      )}
+      <TextInput
+        label="Email"
+        autoComplete="username"
+        data-autofocus
+        autoFocus
+        {...form.getInputProps('email')}
+      />
+      <PasswordInput
+        label="Password"
+        autoComplete="current-password"
+        {...form.getInputProps('password')}
+      />
+      <Button type="submit" loading={busy} fullWidth>
+        Sign in
+      </Button>
+    </AuthCard>
   );
 }

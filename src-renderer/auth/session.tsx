@@ -7,7 +7,6 @@ import {
   type Capability,
   type Target,
 } from '../../src-shared/domain/permissions.ts';
-import { call } from '../api/client.ts';
 import { useChannel } from '../api/hooks.ts';
 
 interface Session {
@@ -19,7 +18,6 @@ interface Session {
   viewingAs: SessionUser | null;
   /** The access table's verdict for `user`: screens offer only what it allows. */
   can(capability: Capability, target?: Target): boolean;
-  signOut(): Promise<void>;
 }
 
 const SessionContext = createContext<Session | null>(null);
@@ -48,11 +46,6 @@ export function SessionProvider({ me, children }: { me: Me; children: ReactNode 
     signedIn: me,
     viewingAs: me.viewingAs,
     can: (capability, target) => can(actor, capability, target),
-    signOut: async () => {
-      await call('auth.signOut', {});
-      // back to initial state: no screen keeps showing the previous user's data
-      await client.resetQueries();
-    },
   };
   return <SessionContext.Provider value={session}>{children}</SessionContext.Provider>;
 }

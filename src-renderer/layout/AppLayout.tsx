@@ -24,6 +24,7 @@ import { useLiveUpdates } from '../api/live-updates.ts';
 import { ChangePasswordModal } from '../auth/ChangePasswordModal.tsx';
 import { ReauthenticateModal } from '../auth/ReauthenticateModal.tsx';
 import { useSession } from '../auth/session.tsx';
+import { useSignOut } from '../auth/sign-out.ts';
 import { ViewAsBanner } from '../auth/ViewAs.tsx';
 import { paletteFilter, usePaletteActions } from './palette.tsx';
 import { screensFor } from './nav.ts';
@@ -49,7 +50,8 @@ function ColorSchemeSwitch() {
 export function AppLayout() {
   useLiveUpdates();
   // the account menu is who signed in, also while they view the console as someone else
-  const { signedIn: user, signOut, can } = useSession();
+  const { signedIn: user, can } = useSession();
+  const signOut = useSignOut();
   const location = useLocation();
   const [passwordOpen, password] = useDisclosure(false);
   const [query, setQuery] = useState('');
