@@ -21,7 +21,6 @@ const allWhenOneOfThem: OptionsFilter = ({ options, search }) => {
   return options.filter((o) => labelOf(o).toLowerCase().includes(typed.toLowerCase()));
 };
 
-
 /**
  * An agent's model: the models the organization's agents already use, most
  * used first with how many use each, and any other typed in (a model no
