@@ -19,6 +19,7 @@ import { Migration20261206011500_structure_marks } from './Migration202612060115
 import { Migration20261206014500_maintenance_ticket_index } from './Migration20261206014500_maintenance_ticket_index.ts';
 import { Migration20261206034000_view_end_with_session } from './Migration20261206034000_view_end_with_session.ts';
 import { Migration20261206034500_second_factor_grants } from './Migration20261206034500_second_factor_grants.ts';
+import { Migration20261206044500_structure_marks_grants } from './Migration20261206044500_structure_marks_grants.ts';
 
 /** Every public-schema migration, in order; listed by import so that they bundle into the app. */
 export const PUBLIC_MIGRATIONS = [
@@ -43,4 +44,5 @@ export const PUBLIC_MIGRATIONS = [
   Migration20261206014500_maintenance_ticket_index,
   Migration20261206034000_view_end_with_session,
   Migration20261206034500_second_factor_grants,
+  Migration20261206044500_structure_marks_grants,
 ];

@@ -1,16 +1,19 @@
 import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StructureReport } from '../../src-shared/contract.ts';
 import { TENANT_MIGRATIONS } from '../../migrations/tenant/index.ts';
-import { migrateAllTenants, rollbackTenants } from '../../src-main/db/fan-out.ts';
+import { migrateAllTenants, migratePublic, rollbackTenants } from '../../src-main/db/fan-out.ts';
 import { checkStructure, repairStructure } from '../../src-main/db/structure/operations.ts';
 import { bindIpc } from '../../src-main/electron/ipc-binding.ts';
 import { APP_ORIGIN } from '../../src-main/electron/security.ts';
 import { startHeadless, type HeadlessServer } from '../../src-main/headless/server.ts';
 import { fakeElectron } from '../support/fake-electron.ts';
+import { createTestDatabase } from '../support/database.ts';
 import { createHarness, PASSWORD, type Harness } from '../support/harness.ts';
 
 let h: Harness;
@@ -264,6 +267,103 @@ describe('tenancy.check and tenancy.repair', () => {
     } finally {
       await server.close();
       await rm(rendererDir, { recursive: true, force: true });
+    }
+  });
+});
+
+/**
+ * The owner's alone: a mark put back after DDL, or the writes held back, would keep the check
+ * from reading a schema that changed.
+ */
+const FORGING = [
+  `insert into public.tenant_structure_marks values ('org_st-e', '1')`,
+  `update public.tenant_structure_marks set mark = '1'`,
+  'delete from public.tenant_structure_marks',
+  'truncate public.tenant_structure_marks',
+  // a trigger of its own on the marks would hold back the writes of everyone's DDL
+  `create function pg_temp.skip() returns trigger language plpgsql as 'begin return null; end';
+   create trigger skip before insert or update on public.tenant_structure_marks
+     for each row execute function pg_temp.skip()`,
+];
+
+describe("another role's DDL and the marks", () => {
+  /** A role with its own rights on one tenant schema, as a support or migration login might have. */
+  const OTHER = `fleet_other_${randomUUID().slice(0, 8)}`;
+  let other: pg.Client;
+  const markOf = async (schema: string) =>
+    (
+      await h.db.sql<{ mark: string }>(
+        'select mark::text as mark from tenant_structure_marks where schema = $1',
+        [schema],
+      )
+    )[0]?.mark;
+
+  beforeAll(async () => {
+    await h.db.sql(`create role ${OTHER} nologin;
+      grant usage, create on schema "org_st-e" to ${OTHER}`);
+    other = new pg.Client({ connectionString: h.db.url });
+    await other.connect();
+    await other.query(`set role ${OTHER}`);
+  });
+  afterAll(async () => {
+    await other?.end();
+    await h.db.sql(`drop owned by ${OTHER}; drop role ${OTHER}`);
+  });
+
+  it('marks the tenant schema it changed, and the check reads that schema again', async () => {
+    await check();
+    const before = await markOf('org_st-e');
+
+    await other.query('create table "org_st-e".side_notes (body text)');
+
+    expect(await markOf('org_st-e')).not.toBe(before);
+    expect(driftOf(await check(), 'st-e')?.differences).toEqual(['table side_notes: not expected']);
+    await other.query('drop table "org_st-e".side_notes');
+    expect(driftOf(await check(), 'st-e')).toBeUndefined();
+  });
+
+  it('may neither write, delete nor hold back a mark, nor change what writes them', async () => {
+    const refused = [
+      ...FORGING,
+      `create or replace function public.tenant_structure_mark() returns event_trigger
+         language plpgsql as 'begin end'`,
+      'alter event trigger fleetprompt_structure_marks_end disable',
+      'drop event trigger fleetprompt_structure_marks_drop',
+    ];
+    for (const statement of refused)
+      await expect(other.query(statement), statement).rejects.toMatchObject({ code: '42501' });
+  });
+});
+
+describe('the marks in a database whose default privileges grant every new table', () => {
+  it('are still written by their function alone: such a role reads them and no more', async () => {
+    const GRANTED = `fleet_granted_${randomUUID().slice(0, 8)}`;
+    const db = await createTestDatabase({ migrate: false });
+    const granted = new pg.Client({ connectionString: db.url });
+    try {
+      await db.sql(`create role ${GRANTED} nologin;
+        alter default privileges in schema public grant all on tables to ${GRANTED}`);
+      await migratePublic(db.orm);
+      // by name, so that a privilege of a later server (MAINTAIN, PostgreSQL 17) is counted too
+      const [kept] = await db.sql<{ privileges: string[] }>(
+        `select array_agg(a.privilege_type::text) as privileges
+           from pg_class c cross join lateral aclexplode(c.relacl) a
+          where c.oid = 'public.tenant_structure_marks'::regclass and a.grantee = $1::regrole`,
+        [GRANTED],
+      );
+      expect(kept?.privileges).toEqual(['SELECT']);
+      await granted.connect();
+      await granted.query(`set role ${GRANTED}`);
+
+      await expect(
+        granted.query('select * from public.tenant_structure_marks'),
+      ).resolves.toBeDefined();
+      for (const statement of FORGING)
+        await expect(granted.query(statement), statement).rejects.toMatchObject({ code: '42501' });
+    } finally {
+      await granted.end();
+      await db.drop();
+      await h.db.sql(`drop role ${GRANTED}`);
     }
   });
 });
