@@ -24,6 +24,7 @@ import type { AuditEventDto, FleetOverview } from '../../../src-shared/contract.
 import { AGENT_STATUSES, type AgentStatus } from '../../../src-shared/domain/agent-machine.ts';
 import { auditActionLabel } from '../../../src-shared/domain/audit-vocabulary.ts';
 import { BILLING_STATUSES } from '../../../src-shared/domain/enums.ts';
+import { NEAR_AGENT_LIMIT_PERCENT } from '../../../src-shared/domain/limits.ts';
 import { TIERS } from '../../../src-shared/domain/tiers.ts';
 import { useChannel } from '../../api/hooks.ts';
 import { useSession } from '../../auth/session.tsx';
@@ -432,7 +433,7 @@ function FleetWide({ overview: o, status }: { overview: FleetOverview; status?: 
         <Figure
           label="At their agent limit"
           value={formatNumber(o.atLimit)}
-          detail={`${formatNumber(o.nearLimitCount)} at 80 % or more`}
+          detail={`${formatNumber(o.nearLimitCount)} at ${NEAR_AGENT_LIMIT_PERCENT} or more`}
           to={links.organizationsByAgentLimit('reached')}
         />
         <Figure
@@ -481,7 +482,7 @@ function FleetWide({ overview: o, status }: { overview: FleetOverview; status?: 
         >
           <FigureTable
             label="Organizations near their agent limit"
-            empty="No organization is at 80 % of its agent limit."
+            empty={`No organization is at ${NEAR_AGENT_LIMIT_PERCENT} of its agent limit.`}
             rows={o.nearLimit.map((org) => ({
               key: org.organizationId,
               name: <TruncatedLink to={`/organizations/${org.organizationId}`} text={org.name} />,
