@@ -31,7 +31,7 @@ import { useSession } from '../../auth/session.tsx';
 import { StatusBadge } from '../../components/badges.tsx';
 import { formatDate, formatNumber } from '../../components/forms.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
-import { Truncated, TruncatedLink } from '../../components/Truncated.tsx';
+import { Name, Truncated } from '../../components/Truncated.tsx';
 import { targetText } from '../audit/audit-cells.ts';
 import { auditHref } from '../audit/audit-filters.ts';
 import { OwnOrganizationPanel } from './OwnOrganizationPanel.tsx';
@@ -175,7 +175,7 @@ function FoundAgents({
             {items.map((a) => (
               <Table.Tr key={a.agentId}>
                 <Table.Td>
-                  <TruncatedLink to={`/agents/${a.organizationId}/${a.agentId}`} text={a.name} />
+                  <Name to={`/agents/${a.organizationId}/${a.agentId}`} text={a.name} />
                 </Table.Td>
                 <Table.Td>
                   <Truncated text={a.organizationName} />
@@ -317,10 +317,10 @@ function AgentsInError({ overview }: { overview: FleetOverview }) {
         {overview.agentsInError.map((a) => (
           <Table.Tr key={a.agentId}>
             <Table.Td>
-              <TruncatedLink to={`/agents/${a.organizationId}/${a.agentId}`} text={a.name} />
+              <Name to={`/agents/${a.organizationId}/${a.agentId}`} text={a.name} />
             </Table.Td>
             <Table.Td>
-              <TruncatedLink to={`/organizations/${a.organizationId}`} text={a.organizationName} />
+              <Name to={`/organizations/${a.organizationId}`} text={a.organizationName} />
             </Table.Td>
             <Table.Td>
               <Text size="sm">{formatDate(a.since)}</Text>
@@ -362,19 +362,14 @@ function LatestEvents({ events }: { events: AuditEventDto[] }) {
                 <Truncated text={e.actorLabel} />
               </Table.Td>
               <Table.Td>
-                <Anchor
-                  component={Link}
+                <Name
+                  text={eventText(e)}
                   to={auditHref(
                     e.targetId
                       ? { targetType: e.targetType as never, targetId: e.targetId }
                       : { action: e.action as never },
                   )}
-                  size="sm"
-                  display="block"
-                  truncate="end"
-                >
-                  {eventText(e)}
-                </Anchor>
+                />
               </Table.Td>
             </Table.Tr>
           ))}
@@ -485,7 +480,7 @@ function FleetWide({ overview: o, status }: { overview: FleetOverview; status?: 
             empty={`No organization is at ${NEAR_AGENT_LIMIT_PERCENT} of its agent limit.`}
             rows={o.nearLimit.map((org) => ({
               key: org.organizationId,
-              name: <TruncatedLink to={`/organizations/${org.organizationId}`} text={org.name} />,
+              name: <Name to={`/organizations/${org.organizationId}`} text={org.name} />,
               figure: `${formatNumber(org.agentCount)} of ${formatNumber(org.agentLimit)}`,
             }))}
           />
