@@ -93,6 +93,12 @@ export interface Me extends SessionUser {
   viewingAs: SessionUser | null;
 }
 
+/** A model an organization's agents use, and how many of them use it. */
+export interface ModelInUse {
+  model: string;
+  agents: number;
+}
+
 /** What an organization's agents have used, summed over all of them since they were created. */
 export interface OrganizationUsage {
   organizationId: string;
@@ -717,6 +723,11 @@ export const contract = {
   'agents.list': {
     input: agentsListInput,
     output: out<Page<AgentDto>>(),
+  },
+  /** The models the organization's agents use, most used first (at most MODELS_IN_USE_LISTED). */
+  'agents.models': {
+    input: z.strictObject({ organizationId: uuidField }),
+    output: out<{ models: ModelInUse[] }>(),
   },
   'agents.get': {
     input: z.strictObject({ organizationId: uuidField, id: uuidField }),

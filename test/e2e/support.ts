@@ -36,7 +36,10 @@ export async function audit(
   name: string,
   options: { notifications?: boolean } = {},
 ): Promise<void> {
-  const builder = new AxeBuilder({ page }).withTags(WCAG_TAGS);
+  // axe.run in the page itself: the default (runPartial per frame, then finishRun) opens
+  // a blank window for every audit, most of a second each on two cores; the console
+  // has no frames, let alone cross-origin ones, which is all the default adds
+  const builder = new AxeBuilder({ page }).withTags(WCAG_TAGS).setLegacyMode();
   if (!options.notifications) builder.exclude('.mantine-Notifications-root');
   const results = await builder.analyze();
   const found = results.violations.map(
