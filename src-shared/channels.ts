@@ -43,6 +43,7 @@ export const CHANNEL_NAMES = [
   'users.endSessions',
   'users.resetSecondFactor',
   'agents.list',
+  'agents.models',
   'agents.get',
   'agents.create',
   'agents.update',

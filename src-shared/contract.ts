@@ -93,6 +93,12 @@ export interface Me extends SessionUser {
   viewingAs: SessionUser | null;
 }
 
+/** A model an organization's agents use, and how many of them use it. */
+export interface ModelInUse {
+  model: string;
+  agents: number;
+}
+
 /** What an organization's agents have used, summed over all of them since they were created. */
 export interface OrganizationUsage {
   organizationId: string;
@@ -221,14 +227,14 @@ export interface FleetOverview {
     byBillingStatus: Record<BillingStatus, number>;
   };
   agents: { total: number; byStatus: Record<AgentStatus, number> };
-  /** Organizations at or above 80 % of their agent limit, fullest first (at most 20). */
+  /** Organizations at or above NEAR_AGENT_LIMIT of their agent limit, fullest first (at most 20). */
   nearLimit: {
     organizationId: string;
     name: string;
     agentCount: number;
     agentLimit: number;
   }[];
-  /** How many organizations are at 80 % or more of their agent limit (all, not only those listed). */
+  /** How many organizations are at NEAR_AGENT_LIMIT or more of their agent limit (all, not only those listed). */
   nearLimitCount: number;
   /** How many organizations are at 100 % of their agent limit. */
   atLimit: number;
@@ -717,6 +723,11 @@ export const contract = {
   'agents.list': {
     input: agentsListInput,
     output: out<Page<AgentDto>>(),
+  },
+  /** The models the organization's agents use, most used first (at most MODELS_IN_USE_LISTED). */
+  'agents.models': {
+    input: z.strictObject({ organizationId: uuidField }),
+    output: out<{ models: ModelInUse[] }>(),
   },
   'agents.get': {
     input: z.strictObject({ organizationId: uuidField, id: uuidField }),

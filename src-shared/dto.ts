@@ -57,6 +57,11 @@ export interface SessionDto {
   lastUsedAt: string;
   /** The session of the window asking. */
   current: boolean;
+  /**
+   * The password was given and the second factor's code not yet: someone
+   * knows the password, and this session can do nothing until the code.
+   */
+  pendingSecondFactor: boolean;
 }
 
 export interface SkillDto {

@@ -27,6 +27,7 @@ export async function listOwnSessions(w: Work): Promise<SessionDto[]> {
     startedAt: new Date(row.startedAt).toISOString(),
     lastUsedAt: new Date(row.lastUsedAt).toISOString(),
     current: row.id === current,
+    pendingSecondFactor: row.pendingSecondFactor,
   }));
 }
 

@@ -1,5 +1,8 @@
-import type { AgentHistory, ParsedInput } from '../../src-shared/contract.ts';
-import { agentConfigWithDefaults } from '../../src-shared/domain/agent-config.ts';
+import type { AgentHistory, ModelInUse, ParsedInput } from '../../src-shared/contract.ts';
+import {
+  agentConfigWithDefaults,
+  MODELS_IN_USE_LISTED,
+} from '../../src-shared/domain/agent-config.ts';
 import {
   allowedAgentEvents,
   type AgentEvent,
@@ -8,6 +11,7 @@ import {
 import { decideTransition, refusalError } from '../../src-shared/domain/limits.ts';
 import type { AgentDto, Page } from '../../src-shared/dto.ts';
 import { Agent, AgentSkill, AgentTransition } from '../db/entities/index.ts';
+import { quotedTenantSchema } from '../db/identifiers.ts';
 import { created, diff, hasChanges } from './audit.ts';
 import { agentDto, agentTransitionDto, type AgentRow } from './dto-mapping.ts';
 import { containsPattern, findRows, offsetOf, sortOf } from './paging.ts';
@@ -37,6 +41,23 @@ export async function listAgents(
     page: input.page,
     pageSize: input.pageSize,
   };
+}
+
+/**
+ * The models the organization's agents use, most used first, for the agent
+ * form to offer. One grouped scan of the tenant's agents (docs/scaling.md
+ * says what it costs at 10,000); the name breaks ties so the order is stable.
+ */
+export async function modelsInUse(w: TenantWork): Promise<{ models: ModelInUse[] }> {
+  const rows = await w.em.execute<{ model: string; agents: number }[]>(
+    `select config->>'model' as model, count(*)::int as agents
+       from ${quotedTenantSchema(w.organization.slug)}.agents
+      where config->>'model' is not null
+      group by 1
+      order by 2 desc, 1
+      limit ${MODELS_IN_USE_LISTED}`,
+  );
+  return { models: rows.map((r) => ({ model: r.model, agents: r.agents })) };
 }
 
 /**

@@ -16,6 +16,12 @@ export const DEFAULT_AGENT_CONFIG: Readonly<AgentConfig> = Object.freeze({
   temperature: 0.7,
 });
 
+/**
+ * How many of an organization's models the agent form offers: the most used
+ * ones. A fleet with more distinct models than this is typed into, not picked from.
+ */
+export const MODELS_IN_USE_LISTED = 50;
+
 export const AGENT_DEFAULTS = Object.freeze({
   version: '1.0.0',
   maxConcurrentRequests: 5,

@@ -185,16 +185,39 @@ async function agentsOf(page: Page, organizationId: string) {
 test('walks an agent draft → deploying → active → paused → active, then fail and redeploy', async ({
   browser,
 }) => {
-  const { organization } = await organizationWith('walk', 'free');
+  const { organization } = await organizationWith('walk', 'pro', ['Elder']);
+  for (const name of ['Scribe', 'Reader']) {
+    const config = { model: 'gpt-4o-mini' };
+    await api('agents.create', {
+      organizationId: organization.id,
+      name,
+      systemPrompt: 'p',
+      config,
+    });
+  }
   const admin = await adminPage(browser);
   await go(admin, 'Agents');
   await choose(admin, 'Organization', new RegExp(organization.name));
   await admin.getByRole('button', { name: 'New agent' }).click();
   await admin.getByLabel('Name').fill('Walker');
   await admin.getByLabel('System prompt').fill('You walk through every state.');
-  await snap(admin, 'new-agent');
+  // the models the organization's agents use, most used first, chosen by the keyboard alone
+  await admin.getByLabel('Name').focus();
+  await admin.keyboard.press('Tab');
+  await admin.keyboard.press('Tab');
+  const model = admin.getByRole('combobox', { name: 'Model' });
+  await expect(model).toBeFocused();
+  await expect(admin.getByRole('option')).toHaveText([
+    'gpt-4o-mini · 2 agents',
+    'claude-sonnet-4 · 1 agent',
+  ]);
+  await snapAtBothSizes(admin, 'new-agent-models');
+  await admin.keyboard.press('ArrowDown');
+  await admin.keyboard.press('Enter');
+  await expect(model).toHaveValue('gpt-4o-mini');
   await admin.getByRole('button', { name: 'Create agent' }).click();
   await expect(admin.getByRole('heading', { name: /Walker/ })).toBeVisible();
+  await expect(admin.getByText('Model gpt-4o-mini')).toBeVisible();
   for (const [button, status] of [
     ['Deploy', 'deploying'],
     ['Activate', 'active'],
@@ -502,7 +525,8 @@ test('shows the audit log and settings', async ({ browser }) => {
   await expect(admin.getByRole('table', { name: 'Audit events' })).toContainText(
     'Created organization',
   );
-  await snap(admin, 'audit');
+  // every organization's events: the widest Target column, at both sizes
+  await snapAtBothSizes(admin, 'audit');
   await go(admin, 'Settings');
   await expect(admin.getByText('Data directory')).toBeVisible();
   // the toggle is the saved choice, which DATABASE_URL overrides: said so above it
@@ -519,10 +543,14 @@ test('shows the audit log and settings', async ({ browser }) => {
   const kept = admin.getByLabel('Daily backups kept');
   await pressUntilFocused(admin, 'Tab', kept);
   await expect(kept).toHaveValue('7');
+  // a disabled Save says why beside it
+  const saveKept = admin.getByRole('button', { name: 'Save number kept' });
+  await expect(saveKept).toHaveAccessibleDescription('The newest 7 are kept already');
   await admin.keyboard.press('ControlOrMeta+A');
   await admin.keyboard.type('400');
   await expect(admin.getByText('Daily backups kept must be at most 365')).toBeVisible();
-  await expect(admin.getByRole('button', { name: 'Save number kept' })).toBeDisabled();
+  await expect(saveKept).toBeDisabled();
+  await expect(saveKept).toHaveAccessibleDescription('Correct the number first');
   await snap(admin, 'settings-backups-kept-refused');
   await admin.keyboard.press('ControlOrMeta+A');
   await admin.keyboard.type('14');

@@ -1,7 +1,15 @@
 import { expect } from '@playwright/test';
 import { Secret, TOTP } from 'otpauth';
 import { ADMIN, adminPage, api, rpc, test, unique, userIn, visit } from './fixtures.ts';
-import { choosePassword, openConsole, signIn, signOut, snap, toast } from './support.ts';
+import {
+  choosePassword,
+  openConsole,
+  signIn,
+  signOut,
+  snap,
+  snapAtBothSizes,
+  toast,
+} from './support.ts';
 
 /*
  * Account → Sessions (issue 29): where one is signed in, on every console of
@@ -25,7 +33,6 @@ test('lists my sessions, marks this one, and ends another everywhere', async ({ 
   const table = page.getByRole('table', { name: 'Your sessions' });
   await expect(table.getByRole('row')).toHaveCount(3);
   await expect(table).toContainText('This one');
-  await snap(page, 'sessions');
   await page.getByRole('button', { name: 'End all other sessions' }).click();
   await toast(page, 'Ended 1 other session');
   await expect(table.getByRole('row')).toHaveCount(2);
@@ -69,6 +76,26 @@ test('sets up two-step sign-in from the QR code and key, then signs in with a co
   await page.getByLabel('Code').fill(totp.generate({ timestamp: Date.now() + 30_000 }));
   await page.getByRole('button', { name: 'Verify' }).click();
   await expect(page.getByRole('button', { name: `Account of ${user.email}` })).toBeVisible();
+
+  // someone who knows the password but has not the phone: listed as such, and ended by keyboard
+  await expect(
+    rpc(unique('stranger'), 'auth.signIn', { email: user.email, password: 'my own password four' }),
+  ).rejects.toThrow(/code from your authenticator app/);
+  // signed in again, the window is back on Sessions: opened afresh, it reads the list again
+  await visit(page, '/sessions');
+  const table = page.getByRole('table', { name: 'Your sessions' });
+  const waiting = table.getByRole('row').filter({ hasText: 'Waiting for the second step' });
+  await expect(waiting).toHaveCount(1);
+  const warning = page.getByRole('alert').filter({ hasText: 'Someone entered your password' });
+  await expect(warning).toBeVisible();
+  await snapAtBothSizes(page, 'sessions-waiting');
+  await waiting
+    .getByRole('button', { name: /^End the session waiting for the second step/ })
+    .focus();
+  await page.keyboard.press('Enter');
+  await toast(page, 'Session ended');
+  await expect(table.getByRole('row')).toHaveCount(2);
+  await expect(warning).toHaveCount(0);
 });
 
 test('lets an administrator end every session of a user from Users', async ({ browser }) => {

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Channel } from '../../src-shared/contract.ts';
+import type { SessionDto } from '../../src-shared/dto.ts';
 import { startHeadless, type HeadlessServer } from '../../src-main/headless/server.ts';
 import type { SessionSlot } from '../../src-main/ipc/session-slot.ts';
 import { createHarness, PASSWORD, type Harness } from '../support/harness.ts';
@@ -140,6 +141,34 @@ describe.each(Object.keys(TRANSPORTS))('two-step sign-in through the %s', (trans
     expect(codeOf(await second.call('auth.verifySecondFactor', { recoveryCode }))).toBe(
       'VALIDATION',
     );
+  });
+
+  it('lists a sign-in still waiting for its code as such, and its user can end it', async () => {
+    const user = await h.user(orgId, 'developer', email('known'));
+    const known = new Secret({ size: 20 }).base32;
+    await h.db.sql(
+      'insert into second_factors (user_id, secret, confirmed_at) values ($1, $2, now())',
+      [user.id, known],
+    );
+    const mine = await signedIn(email('known'));
+    expect(codeOf(await mine.call('auth.verifySecondFactor', { code: nextCode(known) }))).toBe(
+      'ok',
+    );
+    // someone else who knows the password, without the phone
+    const stranger = await signedIn(email('known'));
+    expect(codeOf(stranger.answer)).toBe('SECOND_FACTOR_REQUIRED');
+    const listed = (await mine.call('sessions.list')).data as SessionDto[];
+    expect(listed).toHaveLength(2);
+    expect(listed.find((s) => s.current)).toMatchObject({ pendingSecondFactor: false });
+    const waiting = listed.find((s) => !s.current);
+    expect(waiting).toMatchObject({ pendingSecondFactor: true });
+    expect(codeOf(await mine.call('sessions.end', { id: waiting?.id }))).toBe('ok');
+    expect(codeOf(await stranger.call('auth.verifySecondFactor', { code: nextCode(known) }))).toBe(
+      'UNAUTHENTICATED',
+    );
+    expect((await mine.call('sessions.list')).data).toEqual([
+      expect.objectContaining({ current: true, pendingSecondFactor: false }),
+    ]);
   });
 
   it('compares at most five of 25 wrong codes sent at once, and then the email is locked', async () => {

@@ -144,6 +144,7 @@ describe('secrets never leave the main process', () => {
       await call('agents.create', { organizationId: org.id, name: 'Agent', systemPrompt: 'p' })
     ).data as unknown as { id: string; version: number };
     await call('agents.list', { organizationId: org.id, page: 1, pageSize: 10 });
+    await call('agents.models', { organizationId: org.id });
     await call('agents.get', { organizationId: org.id, id: agent.id });
     await call('agents.update', {
       organizationId: org.id,

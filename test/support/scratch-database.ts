@@ -7,11 +7,11 @@ export interface ScratchDatabase {
   drop(): Promise<void>;
 }
 
-async function asAdmin(serverUrl: string, sql: string): Promise<void> {
+async function asAdmin(serverUrl: string, ...statements: string[]): Promise<void> {
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
-    await client.query(sql);
+    for (const sql of statements) await client.query(sql);
   } finally {
     await client.end();
   }
@@ -28,7 +28,13 @@ export async function createScratchDatabase(
   prefix: string,
 ): Promise<ScratchDatabase> {
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
-  await asAdmin(serverUrl, `create database ${name}`);
+  await asAdmin(
+    serverUrl,
+    `create database ${name}`,
+    // a test's commits need not survive a crash of the server: not waiting for each
+    // WAL flush (3-4 ms per commit on these disks) takes minutes off a whole run
+    `alter database ${name} set synchronous_commit = off`,
+  );
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   live.add(url.toString());

@@ -197,6 +197,7 @@ export async function buildWorld(h: Harness, prefix: string): Promise<World> {
     'users.endSessions': async (s) => ({ id: target[s].userId }),
     'users.resetSecondFactor': async (s) => ({ id: target[s].userId }),
     'agents.list': async (s) => ({ organizationId: org[s].id, page: 1, pageSize: 10 }),
+    'agents.models': async (s) => ({ organizationId: org[s].id }),
     'agents.get': async (s) => ({ organizationId: org[s].id, id: target[s].agentId }),
     'agents.create': async (s) => ({
       organizationId: org[s].id,

@@ -70,6 +70,7 @@ const NEEDS: Record<ChannelName, string> = {
   'users.endSessions': 'write user user',
   'users.resetSecondFactor': 'write user user',
   'agents.list': 'tenantRead - -',
+  'agents.models': 'tenantRead - -',
   'agents.get': 'tenantRead - agent',
   'agents.create': 'tenantWrite agent -',
   'agents.update': 'tenantWrite agent agent',

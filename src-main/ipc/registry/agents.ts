@@ -10,6 +10,7 @@ import {
   createAgent,
   deleteAgent,
   listAgents,
+  modelsInUse,
   transitionAgent,
   transitionOne,
   updateAgent,
@@ -22,6 +23,7 @@ const byAgentId = (input: { agentId: string }) => input.agentId;
 /** An organization's agents, in its tenant schema. */
 export const agentChannels = declare({
   'agents.list': { access: 'readAgents', scope: 'tenantRead', run: listAgents },
+  'agents.models': { access: 'readAgents', scope: 'tenantRead', run: modelsInUse },
   'agents.get': {
     access: 'readAgents',
     scope: 'tenantRead',

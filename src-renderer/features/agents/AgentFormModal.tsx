@@ -26,6 +26,7 @@ import {
 } from '../../components/edit-conflict.tsx';
 import { showFieldErrors, submitWith } from '../../components/forms.ts';
 import { FormActions } from '../../components/FormActions.tsx';
+import { ModelField } from './ModelField.tsx';
 
 const schema = z.object({
   name: nameField,
@@ -148,7 +149,7 @@ export function AgentFormModal({
             <TextInput label="Name" data-autofocus {...form.getInputProps('name')} />
             <TextInput label="Description" {...form.getInputProps('description')} />
             <Group grow align="flex-start">
-              <TextInput label="Model" {...form.getInputProps('config.model')} />
+              <ModelField organizationId={organizationId} {...form.getInputProps('config.model')} />
               <NumberInput
                 label="Max tokens"
                 min={1}

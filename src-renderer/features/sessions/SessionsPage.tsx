@@ -1,5 +1,5 @@
-import { Alert, Badge, Button, Table, VisuallyHidden } from '@mantine/core';
-import { IconLogout } from '@tabler/icons-react';
+import { Alert, Badge, Button, Group, Table, VisuallyHidden } from '@mantine/core';
+import { IconAlertTriangle, IconLogout } from '@tabler/icons-react';
 import type { SessionDto, SessionKind } from '../../../src-shared/dto.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
 import { useSignOut } from '../../auth/sign-out.ts';
@@ -16,7 +16,8 @@ const CONSOLE: Record<SessionKind, string> = {
 /**
  * Account → Sessions: where the signed-in user is signed in, on every
  * console of the database; any of them, or all the others, can be ended
- * here, and end everywhere at once.
+ * here, and end everywhere at once. A sign-in still waiting for its
+ * second step is marked so: whoever started it knows the password.
  */
 export function SessionsPage() {
   const signOut = useSignOut();
@@ -28,6 +29,7 @@ export function SessionsPage() {
   });
   const rows = sessions.data ?? [];
   const others = rows.filter((s) => !s.current).length;
+  const waiting = rows.filter((s) => s.pendingSecondFactor).length;
   const endOne = (session: SessionDto) =>
     session.current ? void signOut() : end.mutate({ id: session.id });
   return (
@@ -49,6 +51,17 @@ export function SessionsPage() {
       />
       <SecondFactorPanel />
       {sessions.error && <Alert color="red">{sessions.error.message}</Alert>}
+      {waiting > 0 && (
+        <Alert
+          color="orange"
+          icon={<IconAlertTriangle size={18} />}
+          title={`${counted(waiting, 'sign-in')} waiting for the second step`}
+          mb="md"
+        >
+          Someone entered your password and has not given the code from your app. If it was not you,
+          end that session and change your password.
+        </Alert>
+      )}
       <Table striped highlightOnHover aria-label="Your sessions">
         <Table.Thead>
           <Table.Tr>
@@ -64,12 +77,19 @@ export function SessionsPage() {
           {rows.map((session) => (
             <Table.Tr key={session.id}>
               <Table.Td>
-                {CONSOLE[session.kind]}{' '}
-                {session.current && (
-                  <Badge variant="light" color="teal" ml="xs">
-                    This one
-                  </Badge>
-                )}
+                <Group gap="xs">
+                  {CONSOLE[session.kind]}
+                  {session.current && (
+                    <Badge variant="light" color="teal">
+                      This one
+                    </Badge>
+                  )}
+                  {session.pendingSecondFactor && (
+                    <Badge variant="light" color="orange">
+                      Waiting for the second step
+                    </Badge>
+                  )}
+                </Group>
               </Table.Td>
               <Table.Td>{formatDate(session.startedAt)}</Table.Td>
               <Table.Td>{formatDate(session.lastUsedAt)}</Table.Td>
@@ -81,7 +101,7 @@ export function SessionsPage() {
                   aria-label={
                     session.current
                       ? 'Sign out: end this session'
-                      : `End the session started ${formatDate(session.startedAt)}`
+                      : `End the session ${session.pendingSecondFactor ? 'waiting for the second step, ' : ''}started ${formatDate(session.startedAt)}`
                   }
                   onClick={() => endOne(session)}
                 >
