@@ -99,6 +99,9 @@ test('step-up asks for a code beside the password where two-step sign-in is on',
   await tabTo(page, page.getByRole('button', { name: 'Turn off' }));
   await page.keyboard.press('Enter');
   const prompt = page.getByRole('dialog', { name: 'Enter your password and a code again' });
+  await expect(prompt).toContainText(
+    'This action needs your password and a code from your authenticator app again. You last entered them more than 5 minutes ago.',
+  );
   await expect(prompt.getByLabel('Password', { exact: true })).toBeFocused();
   await page.keyboard.type(password);
   const code = prompt.getByLabel('Code from your authenticator app');
