@@ -36,6 +36,12 @@ test('the audit log names an edited agent, links to it, and filters to its histo
     'none → changed to Now with a description',
   );
   await snapAtBothSizes(page, 'audit-filtered');
+  // at a small laptop's width the names are cut inside their columns, not spilled over the next
+  await page.setViewportSize({ width: 1024, height: 700 });
+  const spilled = await table
+    .locator('td')
+    .evaluateAll((cells) => cells.filter((cell) => cell.scrollWidth > cell.clientWidth).length);
+  expect(spilled).toBe(0);
 
   // every event about the agent: its creation and its edit
   await visit(page, `/audit?organizationId=${organization.id}`);
