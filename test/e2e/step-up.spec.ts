@@ -30,7 +30,9 @@ test('asks for the password in place before deleting an organization, then delet
 
   const prompt = admin.getByRole('dialog', { name: 'Enter your password again' });
   await expect(prompt).toBeVisible();
-  await expect(prompt).toContainText('cannot be undone');
+  await expect(prompt).toContainText(
+    'This action needs your password again. You last entered it more than 5 minutes ago.',
+  );
   await snap(admin, 'step-up-prompt');
   await prompt.getByLabel('Password', { exact: true }).fill('not my password');
   await prompt.getByRole('button', { name: 'Continue' }).click();

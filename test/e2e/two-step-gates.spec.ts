@@ -2,7 +2,7 @@ import { expect } from '@playwright/test';
 import { Secret, TOTP } from 'otpauth';
 import { startConsoleServer, type ConsoleServer } from './console-server.ts';
 import { api, passwordEnteredLongAgo, rpc, test, unique, userIn, visit } from './fixtures.ts';
-import { openConsole, signIn, snap, snapAtBothSizes, tabTo, toast } from './support.ts';
+import { openConsole, signIn, snapAtBothSizes, tabTo, toast } from './support.ts';
 
 /*
  * Where two-step sign-in is demanded (issue 29), from the keyboard: an
@@ -55,10 +55,13 @@ test.describe('once administrators must use two-step sign-in', () => {
     await page.keyboard.type(totpOf(secret).generate());
     await page.keyboard.press('Enter');
 
+    // the form is gone: the focus is on the step that took its place, one Tab from its button
+    await expect(page.getByRole('heading', { name: 'Save your recovery codes' })).toBeFocused();
     const codes = page.getByRole('list', { name: 'Recovery codes' });
     await expect(codes.getByRole('listitem')).toHaveCount(10);
-    await snap(page, 'two-step-required-recovery-codes');
-    await tabTo(page, page.getByRole('button', { name: 'I have saved them' }));
+    await snapAtBothSizes(page, 'two-step-required-recovery-codes');
+    await page.keyboard.press('Tab');
+    await expect(page.getByRole('button', { name: 'I have saved them' })).toBeFocused();
     await page.keyboard.press('Enter');
     // then the screen asked for opens
     await expect(page.getByRole('heading', { name: 'Organizations' })).toBeVisible();
@@ -99,6 +102,9 @@ test('step-up asks for a code beside the password where two-step sign-in is on',
   await tabTo(page, page.getByRole('button', { name: 'Turn off' }));
   await page.keyboard.press('Enter');
   const prompt = page.getByRole('dialog', { name: 'Enter your password and a code again' });
+  await expect(prompt).toContainText(
+    'This action needs your password and a code from your authenticator app again. You last entered them more than 5 minutes ago.',
+  );
   await expect(prompt.getByLabel('Password', { exact: true })).toBeFocused();
   await page.keyboard.type(password);
   const code = prompt.getByLabel('Code from your authenticator app');
