@@ -227,14 +227,14 @@ export interface FleetOverview {
     byBillingStatus: Record<BillingStatus, number>;
   };
   agents: { total: number; byStatus: Record<AgentStatus, number> };
-  /** Organizations at or above 80 % of their agent limit, fullest first (at most 20). */
+  /** Organizations at or above NEAR_AGENT_LIMIT of their agent limit, fullest first (at most 20). */
   nearLimit: {
     organizationId: string;
     name: string;
     agentCount: number;
     agentLimit: number;
   }[];
-  /** How many organizations are at 80 % or more of their agent limit (all, not only those listed). */
+  /** How many organizations are at NEAR_AGENT_LIMIT or more of their agent limit (all, not only those listed). */
   nearLimitCount: number;
   /** How many organizations are at 100 % of their agent limit. */
   atLimit: number;

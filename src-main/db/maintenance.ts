@@ -160,7 +160,10 @@ export interface MaintenanceHold {
   claim(by: 'id' | 'slug', values: readonly string[]): Promise<string[]>;
   /** Ends this hold's maintenance of those organizations. */
   release(by: 'id' | 'slug', values: readonly string[]): Promise<void>;
-  /** Releases everything still held and closes the connection. */
+  /**
+   * Releases everything still held and gives the connection back; a claim
+   * after it is refused, a release or close does nothing.
+   */
   close(): Promise<void>;
 }
 
@@ -171,6 +174,19 @@ export async function holdMaintenance(
 ): Promise<MaintenanceHold> {
   const url = urlOf(em);
   const { client, ticket } = await ticketed(url);
+  /*
+   * Once closed, the connection is idle or another hold's: nothing of this
+   * hold may reach it after (a fan-out's workers may still be claiming when
+   * a failure closes the hold). Its steps run one after another, so that
+   * close comes after every step begun before it, announcements included.
+   */
+  let closed = false;
+  let previous: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(step: () => Promise<T>): Promise<T> => {
+    const next = previous.then(step);
+    previous = next.catch(() => undefined);
+    return next;
+  };
 
   /** Screens showing these organizations refresh (their banner); many at once: one fleet-wide word. */
   const announce = async (ids: string[]) => {
@@ -195,51 +211,58 @@ export async function holdMaintenance(
     by === 'id' ? `id = any(${param}::uuid[])` : `slug = any(${param}::text[])`;
   return {
     ticket,
-    async claim(by, values) {
-      const { rows } = await client.query<{ id: string }>(
-        `update public.organizations
-            set maintenance_reason = $1, maintenance_since = now(), maintenance_ticket = $2
-          where ${among(by, '$3')}
-            and (maintenance_ticket = $2 or not public.maintenance_live(maintenance_reason, maintenance_ticket))
-          returning id`,
-        [reason, ticket, values],
-      );
-      const ids = rows.map((row) => row.id);
-      await announce(ids);
-      return ids;
-    },
-    async release(by, values) {
-      try {
+    claim: (by, values) =>
+      inTurn(async () => {
+        if (closed) throw new Error(`this operation’s maintenance (${reason}) has ended`);
         const { rows } = await client.query<{ id: string }>(
           `update public.organizations
+              set maintenance_reason = $1, maintenance_since = now(), maintenance_ticket = $2
+            where ${among(by, '$3')}
+              and (maintenance_ticket = $2 or not public.maintenance_live(maintenance_reason, maintenance_ticket))
+            returning id`,
+          [reason, ticket, values],
+        );
+        const ids = rows.map((row) => row.id);
+        await announce(ids);
+        return ids;
+      }),
+    release: (by, values) =>
+      inTurn(async () => {
+        if (closed) return;
+        try {
+          const { rows } = await client.query<{ id: string }>(
+            `update public.organizations
               set maintenance_reason = null, maintenance_since = null, maintenance_ticket = null
             where ${among(by, '$1')} and maintenance_ticket = $2
             returning id`,
-          [values, ticket],
-        );
-        await announce(rows.map((row) => row.id));
-      } catch {
-        // these tenants stay held until close() ends the connection, and with it the ticket's
-        // lock; a lost connection has ended it already. Either way the work's own outcome,
-        // not this, is what the operation reports.
-      }
-    },
-    async close() {
-      try {
-        const { rows } = await client.query<{ id: string }>(
-          `update public.organizations
+            [values, ticket],
+          );
+          await announce(rows.map((row) => row.id));
+        } catch {
+          // these tenants stay held until close() ends the connection, and with it the ticket's
+          // lock; a lost connection has ended it already. Either way the work's own outcome,
+          // not this, is what the operation reports.
+        }
+      }),
+    close: () =>
+      inTurn(async () => {
+        if (closed) return;
+        closed = true;
+        try {
+          const { rows } = await client.query<{ id: string }>(
+            `update public.organizations
               set maintenance_reason = null, maintenance_since = null, maintenance_ticket = null
             where maintenance_ticket = $1 returning id`,
-          [ticket],
-        );
-        await announce(rows.map((row) => row.id));
-        await client.query('select pg_advisory_unlock($1, $2)', [TICKET_LOCK_CLASS, ticket]);
-        keepIdle(url, client);
-      } catch {
-        // the rows left marked name a ticket whose lock ends with the connection: nobody reads them as live
-        await client.end().catch(() => undefined);
-      }
-    },
+            [ticket],
+          );
+          await announce(rows.map((row) => row.id));
+          await client.query('select pg_advisory_unlock($1, $2)', [TICKET_LOCK_CLASS, ticket]);
+          keepIdle(url, client);
+        } catch {
+          // the rows left marked name a ticket whose lock ends with the connection: nobody reads them as live
+          await client.end().catch(() => undefined);
+        }
+      }),
   };
 }
 

@@ -21,14 +21,12 @@ export function requireRecentPassword(actor: Actor, caller: Caller, now: number)
   if (actor.kind !== 'user') return;
   const at = caller.session?.reauthenticatedAt ?? null;
   if (at !== null && now - at <= REAUTH_WINDOW_MS && now >= at) return;
-  // one sentence for every guarded channel (a deletion, an export, turning two-step sign-in off)
-  const what = caller.user?.secondFactor
-    ? 'your password and a code from your authenticator app'
-    : 'your password';
-  throw new AppError(
-    'REAUTH_REQUIRED',
-    `What cannot be undone, hands data elsewhere, or changes who may sign in and how needs ${what} entered in the last 5 minutes`,
-  );
+  // one message for every guarded channel (a deletion, an export, turning two-step sign-in off):
+  // the console shows it in its prompt, and as the refusal when the operator cancels
+  const message = caller.user?.secondFactor
+    ? 'This action needs your password and a code from your authenticator app again. You last entered them more than 5 minutes ago.'
+    : 'This action needs your password again. You last entered it more than 5 minutes ago.';
+  throw new AppError('REAUTH_REQUIRED', message);
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   Stack,
   Text,
   TextInput,
+  Title,
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useQueryClient } from '@tanstack/react-query';
@@ -72,6 +73,13 @@ export function SecondFactorSetup({
     }
   });
 
+  // the form the focus was in is gone: without this it falls to the page body, and a
+  // keyboard would start again from the top; a screen reader hears the step by its heading
+  const codesHeading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (recoveryCodes) codesHeading.current?.focus();
+  }, [recoveryCodes]);
+
   const finish = async () => {
     await client.invalidateQueries({ queryKey: ['auth'] });
     onDone();
@@ -80,7 +88,19 @@ export function SecondFactorSetup({
   if (recoveryCodes) {
     return (
       <Stack>
-        <Alert color="teal" title="Two-step sign-in is on">
+        <Title
+          order={3}
+          size="h5"
+          ref={codesHeading}
+          tabIndex={-1}
+          // the console's focus ring, not the browser's, clear of a dialog's sticky header
+          className="mantine-focus-auto"
+          mt={4}
+        >
+          Save your recovery codes
+        </Title>
+        {/* a status, not an alert: the heading taking the focus is what is announced first */}
+        <Alert color="teal" title="Two-step sign-in is on" role="status">
           Keep these recovery codes somewhere safe. Each signs you in once if you lose your phone.
           They are shown only now.
         </Alert>

@@ -1,6 +1,34 @@
 import { Anchor, Button, Group, Text, type ButtonProps } from '@mantine/core';
-import { useId, type ReactNode } from 'react';
+import { useId, type ComponentPropsWithoutRef, type ReactNode } from 'react';
 import type { Refusal } from '../../src-shared/domain/limits.ts';
+
+/**
+ * A button that is disabled only with its reason beside it (as its
+ * accessible description); without a reason, an ordinary button.
+ */
+export function ButtonWithReason({
+  reason,
+  children,
+  ...button
+}: ButtonProps &
+  Omit<ComponentPropsWithoutRef<'button'>, keyof ButtonProps | 'disabled'> & {
+    /** Why it cannot be used now; null when it can. */
+    reason: ReactNode;
+    children: ReactNode;
+  }) {
+  const reasonId = useId();
+  if (reason === null) return <Button {...button}>{children}</Button>;
+  return (
+    <Group gap="xs" wrap="nowrap" align="center">
+      <Button {...button} disabled aria-describedby={reasonId} style={{ flexShrink: 0 }}>
+        {children}
+      </Button>
+      <Text id={reasonId} size="xs" c="dimmed" maw={280} lh={1.3}>
+        {reason}
+      </Text>
+    </Group>
+  );
+}
 
 /**
  * A button whose action the shared rules may already refuse: then it is
@@ -10,9 +38,7 @@ import type { Refusal } from '../../src-shared/domain/limits.ts';
  */
 export function Refusable({
   refusal,
-  onClick,
   onWayForward,
-  children,
   ...button
 }: ButtonProps & {
   refusal: Refusal | null;
@@ -21,29 +47,23 @@ export function Refusable({
   onWayForward?: (() => void) | undefined;
   children: ReactNode;
 }) {
-  const reasonId = useId();
-  if (!refusal) {
-    return (
-      <Button {...button} onClick={onClick}>
-        {children}
-      </Button>
-    );
-  }
   return (
-    <Group gap="xs" wrap="nowrap" align="center">
-      <Button {...button} disabled aria-describedby={reasonId} style={{ flexShrink: 0 }}>
-        {children}
-      </Button>
-      <Text id={reasonId} size="xs" c="dimmed" maw={280} lh={1.3}>
-        {refusal.reason}.{' '}
-        {onWayForward ? (
-          <Anchor component="button" type="button" size="xs" onClick={onWayForward}>
-            {refusal.wayForward}
-          </Anchor>
-        ) : (
-          `${refusal.wayForward}.`
-        )}
-      </Text>
-    </Group>
+    <ButtonWithReason
+      {...button}
+      reason={
+        refusal && (
+          <>
+            {refusal.reason}.{' '}
+            {onWayForward ? (
+              <Anchor component="button" type="button" size="xs" onClick={onWayForward}>
+                {refusal.wayForward}
+              </Anchor>
+            ) : (
+              `${refusal.wayForward}.`
+            )}
+          </>
+        )
+      }
+    />
   );
 }

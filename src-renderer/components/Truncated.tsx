@@ -1,5 +1,17 @@
 import { Anchor, Text, Tooltip, type TextProps } from '@mantine/core';
+import type { MouseEvent, ReactElement } from 'react';
 import { Link } from 'react-router';
+
+type OneLine = Omit<TextProps, 'children' | 'truncate'>;
+
+/** The whole text on hover, for a line cut to its column. */
+function Whole({ text, children }: { text: string; children: ReactElement }) {
+  return (
+    <Tooltip label={text} openDelay={400} multiline maw={480} withinPortal>
+      {children}
+    </Tooltip>
+  );
+}
 
 /**
  * A name that may be long, in a table cell: one line, cut with "…" at the
@@ -10,21 +22,48 @@ export function Truncated({
   text,
   maxWidth,
   ...props
-}: { text: string; maxWidth?: number | string } & Omit<TextProps, 'children' | 'truncate'>) {
+}: { text: string; maxWidth?: number | string } & OneLine) {
   return (
-    <Tooltip label={text} openDelay={400} multiline maw={480} withinPortal>
+    <Whole text={text}>
       <Text size="sm" truncate="end" maw={maxWidth ?? '100%'} {...props}>
         {text}
       </Text>
-    </Tooltip>
+    </Whole>
   );
 }
 
-/** A name that leads to its page, cut to its column with the whole name on hover. */
-export function TruncatedLink({ to, text }: { to: string; text: string }) {
+/**
+ * A record's name: cut to its room like `Truncated`, and a link to the
+ * record's page when it has one (`to`). The link is 24 px tall and wide at
+ * least, even for a one-letter name (WCAG 2.2 target size).
+ */
+export function Name({
+  text,
+  to,
+  onClick,
+  ...props
+}: {
+  text: string;
+  to?: string | null;
+  /** e.g. to keep a click on the name from also opening the row. */
+  onClick?: (event: MouseEvent) => void;
+} & OneLine) {
+  if (!to) return <Truncated text={text} {...props} />;
   return (
-    <Anchor component={Link} to={to} size="sm" display="block" truncate="end" title={text}>
-      {text}
-    </Anchor>
+    <Whole text={text}>
+      <Anchor
+        component={Link}
+        to={to}
+        size="sm"
+        display="block"
+        truncate="end"
+        miw={24}
+        lh="24px"
+        onClick={onClick}
+        {...props}
+      >
+        {text}
+      </Anchor>
+    </Whole>
   );
 }

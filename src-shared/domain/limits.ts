@@ -20,6 +20,9 @@ import { tierAllows, tierLimits, type Tier } from './tiers.ts';
 /** The share of its agent limit from which an organization is near it (the overview's warning). */
 export const NEAR_AGENT_LIMIT = 0.8;
 
+/** NEAR_AGENT_LIMIT as the screens say it ("80 %"). */
+export const NEAR_AGENT_LIMIT_PERCENT = `${Math.round(NEAR_AGENT_LIMIT * 100)} %`;
+
 /**
  * Organizations by how full their agent limit is, as the Fleet overview
  * counts them: `reached` at or over it, `near` at NEAR_AGENT_LIMIT or more

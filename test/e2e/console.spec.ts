@@ -525,7 +525,8 @@ test('shows the audit log and settings', async ({ browser }) => {
   await expect(admin.getByRole('table', { name: 'Audit events' })).toContainText(
     'Created organization',
   );
-  await snap(admin, 'audit');
+  // every organization's events: the widest Target column, at both sizes
+  await snapAtBothSizes(admin, 'audit');
   await go(admin, 'Settings');
   await expect(admin.getByText('Data directory')).toBeVisible();
   // the toggle is the saved choice, which DATABASE_URL overrides: said so above it
@@ -542,10 +543,14 @@ test('shows the audit log and settings', async ({ browser }) => {
   const kept = admin.getByLabel('Daily backups kept');
   await pressUntilFocused(admin, 'Tab', kept);
   await expect(kept).toHaveValue('7');
+  // a disabled Save says why beside it
+  const saveKept = admin.getByRole('button', { name: 'Save number kept' });
+  await expect(saveKept).toHaveAccessibleDescription('The newest 7 are kept already');
   await admin.keyboard.press('ControlOrMeta+A');
   await admin.keyboard.type('400');
   await expect(admin.getByText('Daily backups kept must be at most 365')).toBeVisible();
-  await expect(admin.getByRole('button', { name: 'Save number kept' })).toBeDisabled();
+  await expect(saveKept).toBeDisabled();
+  await expect(saveKept).toHaveAccessibleDescription('Correct the number first');
   await snap(admin, 'settings-backups-kept-refused');
   await admin.keyboard.press('ControlOrMeta+A');
   await admin.keyboard.type('14');

@@ -1,11 +1,11 @@
 import { chmod, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, type Locator, type Page } from '@playwright/test';
+import { expect } from '@playwright/test';
 import { openEmbedded } from '../../src-main/db/embedded/open.ts';
 import { createScratchDatabase } from '../support/scratch-database.ts';
 import { adminPage, test } from './fixtures.ts';
-import { go, snap, toast } from './support.ts';
+import { go, snap, tabTo, toast } from './support.ts';
 
 /**
  * An empty database on another server: a new database on the test server
@@ -25,15 +25,6 @@ async function emptyServerDatabase(): Promise<{ url: string; drop(): Promise<voi
       await rm(home, { recursive: true, force: true });
     },
   };
-}
-
-/** Presses Tab until `target` has the focus (at most twenty times). */
-async function tabTo(page: Page, target: Locator): Promise<void> {
-  for (let i = 0; i < 20; i++) {
-    if (await target.evaluate((el) => el === document.activeElement)) return;
-    await page.keyboard.press('Tab');
-  }
-  await expect(target).toBeFocused();
 }
 
 test('backs the database up from Settings, and moves it to a server from the keyboard, verified, and saves that server for the next start', async ({

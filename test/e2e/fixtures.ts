@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { expect, test as base, type Browser, type Page } from '@playwright/test';
+import pg from 'pg';
+import { readState } from '../../src-main/db/embedded/state.ts';
+import { APP_DATABASE, SUPERUSER, urlOf } from '../../src-main/db/embedded/urls.ts';
 import type { Channel, ChannelInput, ChannelOutput } from '../../src-shared/contract.ts';
+import type { ConsoleServer } from './console-server.ts';
 import { openConsole, signIn } from './support.ts';
 
 /*
@@ -32,16 +36,23 @@ export function unique(prefix: string): string {
   return `${prefix}-${randomBytes(3).toString('hex')}`;
 }
 
-/** A channel call on the shared console, as `window` (an id of the caller's own). */
+/**
+ * A channel call as `window` (an id of the caller's own), on the shared
+ * console or on `on`, a console of the test's own.
+ */
 export async function rpc<C extends Channel>(
   window: string,
   channel: C,
   input: ChannelInput<C>,
+  on: Pick<ConsoleServer, 'base' | 'token'> = {
+    base: process.env.E2E_BASE ?? '',
+    token: process.env.E2E_TOKEN ?? '',
+  },
 ): Promise<ChannelOutput<C>> {
-  const response = await fetch(`${process.env.E2E_BASE}/rpc/${channel}`, {
+  const response = await fetch(`${on.base}/rpc/${channel}`, {
     method: 'POST',
     headers: {
-      Authorization: `Bearer ${process.env.E2E_TOKEN}`,
+      Authorization: `Bearer ${on.token}`,
       'X-Fleet-Window': window,
       'Content-Type': 'application/json',
     },
@@ -104,4 +115,30 @@ export async function adminPage(browser: Browser): Promise<Page> {
 /** Opens a path of the shared console in a window that already has its token. */
 export async function visit(page: Page, path: string): Promise<void> {
   await page.goto(new URL(path, process.env.E2E_BASE).toString());
+}
+
+/** The shared console's database, as its superuser: a server's, or the embedded one's. */
+async function consoleDatabase(): Promise<string> {
+  if (process.env.E2E_DATABASE_URL) return process.env.E2E_DATABASE_URL;
+  const state = await readState(process.env.E2E_HOME ?? '');
+  if (!state) throw new Error('The console has neither a DATABASE_URL nor an embedded server');
+  return urlOf(SUPERUSER, state.password, state.port, state.appDatabase ?? APP_DATABASE);
+}
+
+/**
+ * Moves the last password entry of `email`'s sessions on the shared console
+ * 10 minutes back, as if time had passed: step-up asks for it again.
+ */
+export async function passwordEnteredLongAgo(email: string): Promise<void> {
+  const client = new pg.Client({ connectionString: await consoleDatabase() });
+  await client.connect();
+  try {
+    await client.query(
+      `update sessions set reauthenticated_at = now() - interval '10 minutes'
+        where user_id = (select id from users where email = $1) and ended_at is null`,
+      [email],
+    );
+  } finally {
+    await client.end();
+  }
 }

@@ -8,6 +8,7 @@ import {
   signOut,
   snap,
   snapAtBothSizes,
+  tabTo,
   toast,
 } from './support.ts';
 
@@ -52,20 +53,27 @@ test('sets up two-step sign-in from the QR code and key, then signs in with a co
   await choosePassword(page, 'set by an admin 4', 'my own password four');
   await page.getByRole('button', { name: `Account of ${user.email}` }).click();
   await page.getByRole('menuitem', { name: 'Sessions' }).click();
-  await page.getByRole('button', { name: 'Set up' }).click();
+  // the setup dialog by keyboard alone
+  await tabTo(page, page.getByRole('button', { name: 'Set up' }));
+  await page.keyboard.press('Enter');
 
   const setup = page.getByRole('dialog', { name: 'Set up two-step sign-in' });
   await expect(setup.getByRole('img', { name: /QR code/ })).toBeVisible();
   const secret = (await setup.getByTestId('second-factor-secret').innerText()).replace(/\s/g, '');
   const totp = new TOTP({ secret: Secret.fromBase32(secret) });
   await snap(page, 'second-factor-setup');
-  await setup.getByLabel('Code from the app').fill(totp.generate());
-  await setup.getByRole('button', { name: 'Turn on' }).click();
+  await tabTo(page, setup.getByLabel('Code from the app'));
+  await page.keyboard.type(totp.generate());
+  await page.keyboard.press('Enter');
+  // the form is gone: the focus is on the step that took its place, one Tab from its button
+  await expect(setup.getByRole('heading', { name: 'Save your recovery codes' })).toBeFocused();
   await expect(
     setup.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem'),
   ).toHaveCount(10);
-  await snap(page, 'second-factor-recovery-codes');
-  await setup.getByRole('button', { name: 'I have saved them' }).click();
+  await snapAtBothSizes(page, 'second-factor-recovery-codes');
+  await page.keyboard.press('Tab');
+  await expect(setup.getByRole('button', { name: 'I have saved them' })).toBeFocused();
+  await page.keyboard.press('Enter');
   await expect(page.getByText('Signing in asks for a code')).toBeVisible();
 
   await signOut(page);

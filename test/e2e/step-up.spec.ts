@@ -1,8 +1,12 @@
-import pg from 'pg';
 import { expect } from '@playwright/test';
-import { readState } from '../../src-main/db/embedded/state.ts';
-import { APP_DATABASE, SUPERUSER, urlOf } from '../../src-main/db/embedded/urls.ts';
-import { adminPage, ADMIN, organizationWith, test, visit } from './fixtures.ts';
+import {
+  adminPage,
+  ADMIN,
+  organizationWith,
+  passwordEnteredLongAgo,
+  test,
+  visit,
+} from './fixtures.ts';
 import { snap, toast } from './support.ts';
 
 /*
@@ -11,35 +15,12 @@ import { snap, toast } from './support.ts';
  * delete goes through once it is entered, without starting over.
  */
 
-/** The shared console's database, as its superuser: a server's, or the embedded one's. */
-async function consoleDatabase(): Promise<string> {
-  if (process.env.E2E_DATABASE_URL) return process.env.E2E_DATABASE_URL;
-  const state = await readState(process.env.E2E_HOME ?? '');
-  if (!state) throw new Error('The console has neither a DATABASE_URL nor an embedded server');
-  return urlOf(SUPERUSER, state.password, state.port, state.appDatabase ?? APP_DATABASE);
-}
-
-/** Moves the administrator's last password entry 10 minutes back, as if time had passed. */
-async function passwordEnteredLongAgo(): Promise<void> {
-  const client = new pg.Client({ connectionString: await consoleDatabase() });
-  await client.connect();
-  try {
-    await client.query(
-      `update sessions set reauthenticated_at = now() - interval '10 minutes'
-        where user_id = (select id from users where email = $1) and ended_at is null`,
-      [ADMIN.email],
-    );
-  } finally {
-    await client.end();
-  }
-}
-
 test('asks for the password in place before deleting an organization, then deletes it', async ({
   browser,
 }) => {
   const { organization } = await organizationWith('stepup', 'free');
   const admin = await adminPage(browser);
-  await passwordEnteredLongAgo();
+  await passwordEnteredLongAgo(ADMIN.email);
   await visit(admin, `/organizations/${organization.id}`);
   await admin.getByRole('button', { name: 'Delete' }).click();
   await admin
@@ -49,7 +30,9 @@ test('asks for the password in place before deleting an organization, then delet
 
   const prompt = admin.getByRole('dialog', { name: 'Enter your password again' });
   await expect(prompt).toBeVisible();
-  await expect(prompt).toContainText('cannot be undone');
+  await expect(prompt).toContainText(
+    'This action needs your password again. You last entered it more than 5 minutes ago.',
+  );
   await snap(admin, 'step-up-prompt');
   await prompt.getByLabel('Password', { exact: true }).fill('not my password');
   await prompt.getByRole('button', { name: 'Continue' }).click();

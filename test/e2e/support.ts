@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Browser, type Page } from '@playwright/test';
+import { expect, type Browser, type Locator, type Page } from '@playwright/test';
 
 export const SCREENS_DIR = 'test-results/screens';
 
@@ -95,6 +95,15 @@ export async function snapAtBothSizes(page: Page, name: string): Promise<void> {
     await snap(page, `${name}-${size.width}`);
   }
   if (before) await page.setViewportSize(before);
+}
+
+/** Presses Tab until `target` has the focus (at most twenty times). */
+export async function tabTo(page: Page, target: Locator): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    if (await target.evaluate((el) => el === document.activeElement)) return;
+    await page.keyboard.press('Tab');
+  }
+  await expect(target).toBeFocused();
 }
 
 export async function signIn(page: Page, email: string, password: string): Promise<void> {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bindIpc } from '../../src-main/electron/ipc-binding.ts';
 import { APP_ORIGIN } from '../../src-main/electron/security.ts';
 import { migrateAllTenants } from '../../src-main/db/fan-out.ts';
-import { withMaintenance } from '../../src-main/db/maintenance.ts';
+import { holdMaintenance, withMaintenance } from '../../src-main/db/maintenance.ts';
 import { startHeadless, type HeadlessServer } from '../../src-main/headless/server.ts';
 import { TENANT_MIGRATIONS } from '../../migrations/tenant/index.ts';
 import { fakeElectron } from '../support/fake-electron.ts';
@@ -216,6 +216,72 @@ describe("an operation's maintenance", () => {
           and public.maintenance_live(maintenance_reason, maintenance_ticket)`,
     );
     expect(held).toEqual([]);
+  });
+});
+
+describe("a hold's connection between operations", () => {
+  /** The server process holding a ticket's lock (public.maintenance_held's lock), or null. */
+  const holderOf = async (ticket: number) =>
+    (
+      await h.db.sql<{ pid: number }>(
+        `select pid from pg_locks
+          where locktype = 'advisory' and granted and classid = 1179667796 and objid = $1::int::oid
+            and objsubid = 2 and database = (select oid from pg_database where datname = current_database())`,
+        [ticket],
+      )
+    )[0]?.pid ?? null;
+  const hold = () => holdMaintenance(h.db.orm.em, 'being repaired', 'tenancy.repair');
+
+  it('is left idle holding nothing, then serves one hold at a time', async () => {
+    const first = await hold();
+    const pid = await holderOf(first.ticket);
+    expect(pid).toEqual(expect.any(Number));
+    await first.close();
+
+    const [idle] = await h.db.sql<{ state: string; locks: number }>(
+      `select a.state, (select count(*)::int from pg_locks l where l.pid = a.pid) as locks
+         from pg_stat_activity a where a.pid = $1`,
+      [pid],
+    );
+    expect(idle).toEqual({ state: 'idle', locks: 0 });
+
+    const both = await Promise.all([hold(), hold()]);
+    try {
+      const holders = await Promise.all(both.map((each) => holderOf(each.ticket)));
+      expect(holders).toContain(pid);
+      expect(new Set(holders).size).toBe(2);
+    } finally {
+      await Promise.all(both.map((each) => each.close()));
+    }
+  });
+
+  it('is not reached by a hold that has ended, once another hold has it', async () => {
+    const org = await h.org('maint-late');
+    const ended = await hold();
+    const pid = await holderOf(ended.ticket);
+    await ended.close();
+    const next = await hold();
+    try {
+      expect(await holderOf(next.ticket)).toBe(pid);
+      await next.claim('id', [org.id]);
+
+      // late calls, as a fan-out's workers still running after the hold was closed make them
+      await expect(ended.claim('id', [org.id])).rejects.toThrow(/ended/);
+      await ended.release('id', [org.id]);
+      await ended.close();
+
+      expect(await holderOf(next.ticket)).toBe(pid);
+      expect(await maintenanceOf(org.id)).toMatchObject({ byOperation: true });
+      const another = await hold();
+      try {
+        expect(await holderOf(another.ticket)).not.toBe(pid);
+      } finally {
+        await another.close();
+      }
+    } finally {
+      await next.close();
+    }
+    expect(await maintenanceOf(org.id)).toBeNull();
   });
 });
 

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StructureReport } from '../../src-shared/contract.ts';
 import { TENANT_MIGRATIONS } from '../../migrations/tenant/index.ts';
 import { migrateAllTenants, migratePublic, rollbackTenants } from '../../src-main/db/fan-out.ts';
+import { installStructureMarks, MARKS_STATE_SQL } from '../../src-main/db/structure/marks.ts';
 import { checkStructure, repairStructure } from '../../src-main/db/structure/operations.ts';
 import { bindIpc } from '../../src-main/electron/ipc-binding.ts';
 import { APP_ORIGIN } from '../../src-main/electron/security.ts';
@@ -365,5 +366,62 @@ describe('the marks in a database whose default privileges grant every new table
       await db.drop();
       await h.db.sql(`drop role ${GRANTED}`);
     }
+  });
+});
+
+describe('a console starting again', () => {
+  /** What another console's memory of fingerprints depends on: each mark (and its row's version), and their state. */
+  const marksNow = async () => ({
+    marks: await h.db.sql<{ schema: string; mark: string; version: string }>(
+      'select schema, mark::text as mark, xmin::text as version from tenant_structure_marks order by schema',
+    ),
+    state: (await h.db.sql<{ state: string | null }>(MARKS_STATE_SQL))[0]?.state,
+  });
+  /** The start-up's two ways to the triggers: a console on a superuser role, the embedded server's superuser. */
+  const startAgain = async () => {
+    await migratePublic(h.db.orm);
+    await installStructureMarks(h.db.url);
+  };
+
+  it('writes no mark and leaves their state as it was: the next check of every other console stays warm', async () => {
+    // the state is null while a transaction older than the triggers runs anywhere on the server
+    let before = await marksNow();
+    for (let waited = 0; before.state === null && waited < 20_000; waited += 200) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      before = await marksNow();
+    }
+    expect(before.state).toEqual(expect.any(String));
+
+    await startAgain();
+
+    expect(await marksNow()).toEqual(before);
+  });
+
+  it('marks a tenant schema it finds without a mark, and no other', async () => {
+    await h.db.sql("delete from tenant_structure_marks where schema = 'org_st-e'");
+    const before = await marksNow();
+
+    await startAgain();
+
+    const after = await marksNow();
+    expect(after.state).toBe(before.state);
+    expect(after.marks.filter((row) => row.schema !== 'org_st-e')).toEqual(before.marks);
+    expect(after.marks.map((row) => row.schema)).toContain('org_st-e');
+  });
+
+  it('enables a disabled trigger again, always', async () => {
+    const enabled = () =>
+      h.db.sql<{ evtname: string; evtenabled: string }>(
+        "select evtname, evtenabled from pg_event_trigger where evtname like 'fleetprompt\\_%' order by evtname",
+      );
+    await h.db.sql('alter event trigger fleetprompt_structure_marks_drop disable');
+    expect((await marksNow()).state).toBeNull();
+
+    await startAgain();
+
+    expect(await enabled()).toEqual([
+      { evtname: 'fleetprompt_structure_marks_drop', evtenabled: 'A' },
+      { evtname: 'fleetprompt_structure_marks_end', evtenabled: 'A' },
+    ]);
   });
 });

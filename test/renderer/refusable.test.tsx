@@ -2,7 +2,7 @@ import { screen } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { agentRoomRefusal, decideTransition } from '../../src-shared/domain/limits.ts';
-import { Refusable } from '../../src-renderer/components/Refusable.tsx';
+import { ButtonWithReason, Refusable } from '../../src-renderer/components/Refusable.tsx';
 import { renderWithMantine } from './render.tsx';
 
 /*
@@ -69,5 +69,21 @@ describe('a refusable control', () => {
     expect(screen.getByRole('button', { name: 'Redeploy' })).toHaveAccessibleDescription(
       /Acme is suspended: its agents cannot redeploy until billing is active again/,
     );
+  });
+});
+
+describe('a button with a reason of its own', () => {
+  it('is disabled and described by the reason, which a screen states in words', () => {
+    renderWithMantine(
+      <ButtonWithReason reason="The newest 7 are kept already">Save number kept</ButtonWithReason>,
+    );
+    const button = screen.getByRole('button', { name: 'Save number kept' });
+    expect(button).toBeDisabled();
+    expect(button).toHaveAccessibleDescription('The newest 7 are kept already');
+  });
+
+  it('is an ordinary button without one', () => {
+    renderWithMantine(<ButtonWithReason reason={null}>Save number kept</ButtonWithReason>);
+    expect(screen.getByRole('button', { name: 'Save number kept' })).toBeEnabled();
   });
 });

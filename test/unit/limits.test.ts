@@ -3,6 +3,7 @@ import {
   agentRoomRefusal,
   decideTransition,
   maintenanceRefusal,
+  NEAR_AGENT_LIMIT_PERCENT,
   refusalError,
   skillTierRefusal,
   tierChangeRefusal,
@@ -120,5 +121,11 @@ describe('a refusal thrown', () => {
       message: 'Acme is full. Upgrade the tier.',
       fields: { name: 'is taken' },
     });
+  });
+});
+
+describe('near the agent limit', () => {
+  it('is said as the share the rule counts from', () => {
+    expect(NEAR_AGENT_LIMIT_PERCENT).toBe('80 %');
   });
 });

