@@ -4,6 +4,7 @@ import { useNavigate } from 'react-router';
 import { tierChangeRefusal } from '../../../src-shared/domain/limits.ts';
 import { TIERS, tierLimits, type Tier } from '../../../src-shared/domain/tiers.ts';
 import type { OrganizationDto } from '../../../src-shared/dto.ts';
+import { counted } from '../../../src-shared/plural.ts';
 import { useWrite } from '../../api/hooks.ts';
 import { formatNumber } from '../../components/forms.ts';
 import { Refusable } from '../../components/Refusable.tsx';
@@ -65,8 +66,7 @@ export function ChangeTierModal({
           </Table.Tbody>
         </Table>
         <Text size="sm" c="dimmed">
-          The organization has {organization.agentCount} agent
-          {organization.agentCount === 1 ? '' : 's'}.
+          The organization has {counted(organization.agentCount, 'agent')}.
         </Text>
         {change.error && (
           <Alert color="orange" title="Not changed" role="alert">
