@@ -176,7 +176,8 @@ export function UsersPage() {
       key: 'role',
       label: 'Role',
       sort: 'role',
-      width: 100,
+      // the widest badge, DEVELOPER, whole
+      width: 124,
       render: (u) => <RoleBadge role={u.role} />,
     },
     {
