@@ -62,7 +62,8 @@ export function archiveWriter(out: Writable, options: { end?: boolean } = {}): A
   // a failure is met by the next write, or by finish's await
   written.catch(() => undefined);
   const write = async (chunk: string | Buffer) => {
-    if (!gzip.write(chunk)) await once(gzip, 'drain');
+    // once the output has failed, gzip is destroyed: it refuses every write and never drains
+    if (!gzip.write(chunk)) await Promise.race([once(gzip, 'drain'), written]);
   };
   return {
     write,
