@@ -1,11 +1,19 @@
 import { mutationConfig } from './test/mutation/vitest-project.ts';
 
 /**
- * src-main/db/transfer, the part measured so far: reading an archive
- * (bounded lines, printable labels, PostgreSQL's COPY text), stated by a
- * unit file. The moves, backups and tenant archives need the integration
- * files (transfer, tenant-transfer, crafted-archives, daily-backups), each
- * 20 s to 2 min a run on this machine, once per mutant they cover:
- * docs/testing.md says what remains.
+ * src-main/db/transfer, the part unit files can state: reading an archive
+ * (bounded lines, printable labels, PostgreSQL's COPY text), writing and
+ * reading its sections, and what a copy decides from a description (table
+ * order, shape differences, snapshot batches, the SQL naming a table). The
+ * parts that only query PostgreSQL need the integration files (transfer,
+ * tenant-transfer, crafted-archives, daily-backups), each 20 s to 2 min a
+ * run on this machine, once per mutant they cover: docs/testing.md says
+ * what remains.
  */
-export default mutationConfig({ unit: ['test/unit/archive-reading.test.ts'] });
+export default mutationConfig({
+  unit: [
+    'test/unit/archive-reading.test.ts',
+    'test/unit/archive-lines.test.ts',
+    'test/unit/transfer-shapes.test.ts',
+  ],
+});

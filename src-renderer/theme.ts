@@ -7,6 +7,7 @@ import {
   Modal,
   Notification,
   Pagination,
+  Select,
   type CSSVariablesResolver,
 } from '@mantine/core';
 
@@ -49,6 +50,9 @@ export const theme = createTheme({
     // which axe refuses (a menu holds menu items only): focus goes to the first item instead
     Menu: Menu.extend({ defaultProps: { withInitialFocusPlaceholder: false } }),
     Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close dialog' } } }),
+    // a chosen value longer than its field (an organization's name in a filter) ends in "…" before
+    // the chevron and clear button, rather than cut under them mid-letter
+    Select: Select.extend({ styles: { input: { textOverflow: 'ellipsis' } } }),
     Pagination: Pagination.extend({
       defaultProps: {
         getControlProps: (control) => ({ 'aria-label': PAGINATION_CONTROLS[control] }),

@@ -13,7 +13,7 @@ test('the audit log names an edited agent, links to it, and filters to its histo
   browser,
 }) => {
   const name = unique('Audited Agent');
-  const { organization, agents } = await organizationWith('audit-links', 'pro', [name]);
+  const { organization, agents } = await organizationWith('audit-links-long-name', 'pro', [name]);
   const [agent] = agents;
   if (!agent) throw new Error('no agent');
   await api('agents.update', {
@@ -34,6 +34,11 @@ test('the audit log names an edited agent, links to it, and filters to its histo
   await expect(row).not.toContainText('∅');
   await expect(row.getByRole('listitem').filter({ hasText: 'Description' })).toContainText(
     'none → changed to Now with a description',
+  );
+  // the organization's name is longer than its filter: it ends in "…", not under the clear button
+  await expect(page.getByRole('combobox', { name: 'Organization' })).toHaveCSS(
+    'text-overflow',
+    'ellipsis',
   );
   await snapAtBothSizes(page, 'audit-filtered');
   // at a small laptop's width the names are cut inside their columns, not spilled over the next

@@ -16,6 +16,29 @@ import type { Fingerprint } from './tables.ts';
 
 export const END_OF_DATA = '\\.';
 
+/**
+ * The hash an `@end` line records: of the section's COPY text exactly as
+ * written, each line with its newline. The writer gives it the text as COPY
+ * sends it (whole lines); a reader gives it the lines it reads back.
+ */
+export interface SectionDigest {
+  /** Text written to the section, as it comes. */
+  text(chunk: string | Buffer): void;
+  /** One line read back from the section, without its newline. */
+  line(line: string): void;
+  /** The digest as `@end` records it. */
+  hex(): string;
+}
+
+export function sectionDigest(): SectionDigest {
+  const hash = createHash('sha256');
+  return {
+    text: (chunk) => void hash.update(chunk),
+    line: (line) => void hash.update(`${line}\n`),
+    hex: () => hash.digest('hex'),
+  };
+}
+
 export interface ArchiveWriter {
   /** Text as it is (the archive's first lines). */
   write(text: string): Promise<void>;
@@ -39,19 +62,20 @@ export function archiveWriter(out: Writable, options: { end?: boolean } = {}): A
   // a failure is met by the next write, or by finish's await
   written.catch(() => undefined);
   const write = async (chunk: string | Buffer) => {
-    if (!gzip.write(chunk)) await once(gzip, 'drain');
+    // once the output has failed, gzip is destroyed: it refuses every write and never drains
+    if (!gzip.write(chunk)) await Promise.race([once(gzip, 'drain'), written]);
   };
   return {
     write,
     section: async (schema, table, rows, fingerprint) => {
       await write(`@copy ${JSON.stringify({ schema, table })}\n`);
-      const hash = createHash('sha256');
+      const digest = sectionDigest();
       for await (const chunk of rows) {
-        hash.update(chunk as Buffer);
+        digest.text(chunk as Buffer);
         await write(chunk as Buffer);
       }
       await write(
-        `${END_OF_DATA}\n@end ${JSON.stringify({ ...fingerprint, sha256: hash.digest('hex') })}\n`,
+        `${END_OF_DATA}\n@end ${JSON.stringify({ ...fingerprint, sha256: digest.hex() })}\n`,
       );
     },
     finish: async (sections) => {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
@@ -6,7 +5,7 @@ import { z } from 'zod';
 import { isValidSlug } from '../../../src-shared/domain/slug.ts';
 import { maskUrlsIn } from '../connection-string.ts';
 import { schemasOf, type Description, type TableShape } from './describe.ts';
-import { archiveWriter, END_OF_DATA, sectionText } from './archive-lines.ts';
+import { archiveWriter, END_OF_DATA, sectionDigest, sectionText } from './archive-lines.ts';
 import { gzipLines } from './bounded-lines.ts';
 import { FingerprintSum } from './copy-text.ts';
 import { printable } from './printable.ts';
@@ -217,13 +216,13 @@ async function checkArchive(
     const header = tagged(await next(), '@copy') as { schema?: string; table?: string } | undefined;
     if (header?.schema !== schema || header.table !== table.name)
       throw damaged(`the section for ${schema}.${table.name} is missing`);
-    const hash = createHash('sha256');
+    const digest = sectionDigest();
     const fingerprint = new FingerprintSum(table.columns.length);
     for (;;) {
       const line = await next();
       if (line === undefined) throw damaged(`it ends inside ${schema}.${table.name}`);
       if (line === END_OF_DATA) break;
-      hash.update(`${line}\n`);
+      digest.line(line);
       try {
         fingerprint.add(line);
       } catch (error) {
@@ -234,7 +233,7 @@ async function checkArchive(
     }
     const end = tagged(await next(), '@end') as (Fingerprint & { sha256: string }) | undefined;
     const found = fingerprint.result();
-    if (!end || end.sha256 !== hash.digest('hex') || end.rows !== found.rows)
+    if (!end || end.sha256 !== digest.hex() || end.rows !== found.rows)
       throw damaged(`the rows of ${schema}.${table.name} do not match their checksum`);
     if (end.sum !== found.sum)
       throw damaged(`the rows of ${schema}.${table.name} do not match their recorded fingerprint`);

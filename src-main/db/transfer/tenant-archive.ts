@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
 import { z } from 'zod';
 import { isValidSlug, tenantSchemaName } from '../../../src-shared/domain/slug.ts';
@@ -9,7 +8,7 @@ import {
   LineBoundError,
   type LineBounds,
 } from './bounded-lines.ts';
-import { archiveWriter, END_OF_DATA, sectionText } from './archive-lines.ts';
+import { archiveWriter, END_OF_DATA, sectionDigest, sectionText } from './archive-lines.ts';
 import { CopyTextError, FingerprintSum } from './copy-text.ts';
 import type { TableShape } from './describe.ts';
 import { printable } from './printable.ts';
@@ -210,7 +209,7 @@ export async function checkTenantArchive(
       const header = await lines.tagged<{ schema: string; table: string }>('@copy');
       if (header?.schema !== schema || header.table !== table.name)
         throw damaged(`the section for ${name} is missing`);
-      const hash = createHash('sha256');
+      const digest = sectionDigest();
       const sum = new FingerprintSum(table.columns.length);
       let readable = true;
       let rows = 0;
@@ -218,7 +217,7 @@ export async function checkTenantArchive(
         const line = await lines.next();
         if (line === undefined) throw damaged(`it ends inside ${name}`);
         if (line === END_OF_DATA) break;
-        hash.update(`${line}\n`);
+        digest.line(line);
         rows += 1;
         ownedBy?.row(line);
         if (readable)
@@ -230,7 +229,7 @@ export async function checkTenantArchive(
           }
       }
       const end = await lines.tagged<Fingerprint & { sha256: string }>('@end');
-      if (!end || end.sha256 !== hash.digest('hex') || end.rows !== rows)
+      if (!end || end.sha256 !== digest.hex() || end.rows !== rows)
         throw damaged(`the rows of ${name} do not match their checksum`);
       ownedBy?.end(rows);
       fingerprints.push({ rows: end.rows, sum: end.sum });
