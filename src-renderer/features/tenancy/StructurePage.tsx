@@ -17,6 +17,7 @@ import { useChannel, useWrite } from '../../api/hooks.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { TenancyTabs } from './TenancyTabs.tsx';
 import { counted } from '../../../src-shared/plural.ts';
+import { formatDate } from '../../components/forms.ts';
 
 const MB = 2 ** 20;
 const size = (bytes: number) =>
@@ -223,8 +224,8 @@ export function StructurePage() {
                   : `${counted(drifted, 'tenant schema')} drifted from their level`
               }
             >
-              Checked {count(data.tenants)} tenants in {count(data.elapsedMs)} ms, at{' '}
-              {new Date(data.checkedAt).toLocaleTimeString()}.
+              Checked {count(data.tenants)} tenants in {count(data.elapsedMs)} ms, on{' '}
+              {formatDate(data.checkedAt)}.
             </Alert>
             {data.drifted.map((drift) => (
               <DriftCard key={drift.tenants[0]?.organizationId} drift={drift} />
