@@ -12,7 +12,13 @@ import {
 } from '../../src-main/db/transfer/archive-lines.ts';
 import { gzipLines, LineBoundError } from '../../src-main/db/transfer/bounded-lines.ts';
 import { printable } from '../../src-main/db/transfer/printable.ts';
-import { CopyTextError, FingerprintSum, recordText } from '../../src-main/db/transfer/copy-text.ts';
+import {
+  copyField,
+  CopyTextError,
+  FingerprintSum,
+  recordText,
+  unescapeField,
+} from '../../src-main/db/transfer/copy-text.ts';
 
 /*
  * What an archive is read with before anything in it is trusted: lines of
@@ -223,5 +229,24 @@ describe("a section's digest", () => {
     expect(lines.slice(1, last)).toEqual(['1\tRésumé ✓', '2\t\\N', '3\ta\\tb']);
     expect(end.sha256).toBe(read.hex());
     expect(end.sha256).toBe(createHash('sha256').update(chunks.join('')).digest('hex'));
+  });
+});
+
+describe('a value written as COPY text', () => {
+  it('is \\N for NULL', () => {
+    expect(copyField(null)).toBe('\\N');
+  });
+
+  it('is itself without a backslash or a control character COPY escapes', () => {
+    expect(copyField('Acme Résumé ✓ "quoted", (x)')).toBe('Acme Résumé ✓ "quoted", (x)');
+  });
+
+  it('escapes a backslash and each control character COPY writes as a letter', () => {
+    expect(copyField('a\\b\bc\fd\ne\rf\tg\vh')).toBe('a\\\\b\\bc\\fd\\ne\\rf\\tg\\vh');
+  });
+
+  it('is read back as it was, NULL included', () => {
+    for (const value of ['', 'N', '\\N', 'tab\there\\', 'line\nbreak', null])
+      expect(unescapeField(copyField(value))).toBe(value);
   });
 });
