@@ -578,21 +578,19 @@ export const contract = {
     // that was wrong (a union's refusal names none)
     input: z
       .strictObject({ code: totpCodeField.optional(), recoveryCode: recoveryCodeField.optional() })
-      .superRefine((given, ctx) => {
-        if ((given.code === undefined) === (given.recoveryCode === undefined)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [given.code === undefined ? 'code' : 'recoveryCode'],
-            message:
-              given.code === undefined
-                ? 'is required, or a recovery code instead'
-                : 'cannot be given with a code',
-          });
-        }
-      })
-      .transform((given): { code: string } | { recoveryCode: string } =>
-        given.code !== undefined ? { code: given.code } : { recoveryCode: `${given.recoveryCode}` },
-      ),
+      .transform(({ code, recoveryCode }, ctx): { code: string } | { recoveryCode: string } => {
+        if (recoveryCode === undefined && code !== undefined) return { code };
+        if (code === undefined && recoveryCode !== undefined) return { recoveryCode };
+        ctx.addIssue({
+          code: 'custom',
+          path: [code === undefined ? 'code' : 'recoveryCode'],
+          message:
+            code === undefined
+              ? 'is required, or a recovery code instead'
+              : 'cannot be given with a code',
+        });
+        return z.NEVER;
+      }),
     output: out<SessionUser>(),
   },
   'auth.disableSecondFactor': { input: none, output: out<null>() },

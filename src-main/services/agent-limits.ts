@@ -1,5 +1,11 @@
+import { raw, type FilterObject } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { agentRoomRefusal, refusalError } from '../../src-shared/domain/limits.ts';
+import {
+  agentRoomRefusal,
+  NEAR_AGENT_LIMIT,
+  refusalError,
+  type AgentLimitFilter,
+} from '../../src-shared/domain/limits.ts';
 import type { Organization } from '../db/entities/index.ts';
 
 /*
@@ -27,4 +33,27 @@ export async function adjustAgentCount(
 export function requireAgentRoom(organization: Organization, adding: number): void {
   const refusal = agentRoomRefusal(organization, adding);
   if (refusal) throw refusalError(refusal);
+}
+
+/*
+ * How full an organization's agent limit is, in SQL: the Fleet overview
+ * counts with it and the organizations list its figures open filters with
+ * it, so that a figure and its list agree. A limit of 0 is never reached.
+ */
+
+/** The agent count from which an organization is as full as `filter` says, over its limit's column. */
+const agentFloor = (filter: AgentLimitFilter, limit: string) =>
+  filter === 'reached' ? limit : `ceil(${limit} * ${NEAR_AGENT_LIMIT})`;
+
+/** As a condition on public.organizations' own columns (the overview's statements and bench B8's). */
+export function agentLimitSql(filter: AgentLimitFilter): string {
+  return `agent_limit > 0 and agent_count >= ${agentFloor(filter, 'agent_limit')}`;
+}
+
+/** As a filter of the Organization entity, for the query builder. */
+export function agentLimitWhere(filter: AgentLimitFilter): FilterObject<Organization> {
+  return {
+    agentLimit: { $gt: 0 },
+    agentCount: { $gte: raw((alias: string) => agentFloor(filter, `${alias}.agent_limit`)) },
+  };
 }

@@ -6,12 +6,12 @@ import type {
 } from '../../src-shared/contract.ts';
 import { AGENT_STATUSES, type AgentStatus } from '../../src-shared/domain/agent-machine.ts';
 import { BILLING_STATUSES, type BillingStatus } from '../../src-shared/domain/enums.ts';
-import { NEAR_AGENT_LIMIT } from '../../src-shared/domain/limits.ts';
 import { scopeOf } from '../../src-shared/domain/permissions.ts';
 import { TIERS, type Tier } from '../../src-shared/domain/tiers.ts';
 import type { Page } from '../../src-shared/dto.ts';
 import { quotedTenantSchema } from '../db/identifiers.ts';
 import { TENANT_MIGRATION_COUNT } from '../db/tenant-migrator.ts';
+import { agentLimitSql } from './agent-limits.ts';
 import { latestAudit } from './audit-log.ts';
 import { containsPattern, offsetOf } from './paging.ts';
 import type { Work } from './work.ts';
@@ -37,7 +37,7 @@ export async function fleetOverview(w: Work): Promise<FleetOverview> {
   const em = w.em;
   const inScope = scope === null ? '' : 'where o.id = ?';
   const params = scope === null ? [] : [scope];
-  const nearLimitWhere = `agent_limit > 0 and agent_count >= ceil(agent_limit * ${NEAR_AGENT_LIMIT})`;
+  const nearLimitWhere = agentLimitSql('near');
   // four reads side by side, each on a connection of its own; the first is one pass over the
   // organizations: tiers, billing, agents by status, limits, tenancy
   const [groups, nearLimit, errors, latestEvents, secondFactor] = await Promise.all([
@@ -51,7 +51,7 @@ export async function fleetOverview(w: Work): Promise<FleetOverview> {
       `select tier, billing_status, count(*) as n,
               ${STATUS_COLUMNS.map((c) => `sum(${c}) as ${c}`).join(', ')},
               count(*) filter (where ${nearLimitWhere}) as near,
-              count(*) filter (where agent_limit > 0 and agent_count >= agent_limit) as at,
+              count(*) filter (where ${agentLimitSql('reached')}) as at,
               count(*) filter (where tenant_schema_version < ${TENANT_MIGRATION_COUNT}) as behind
          from public.organizations o ${inScope} group by tier, billing_status`,
       params,

@@ -1,19 +1,14 @@
-import { raw } from '@mikro-orm/core';
 import type { OrganizationUsage, ParsedInput } from '../../src-shared/contract.ts';
 import { scopeOf } from '../../src-shared/domain/permissions.ts';
 import { tierLimits } from '../../src-shared/domain/tiers.ts';
 import type { OrganizationDto, Page } from '../../src-shared/dto.ts';
-import {
-  NEAR_AGENT_LIMIT,
-  refusalError,
-  tierChangeRefusal,
-  type AgentLimitFilter,
-} from '../../src-shared/domain/limits.ts';
+import { refusalError, tierChangeRefusal } from '../../src-shared/domain/limits.ts';
 import { AppError } from '../../src-shared/errors.ts';
 import { Organization } from '../db/entities/index.ts';
 import { quotedTenantSchema } from '../db/identifiers.ts';
 import { liveMaintenance, maintenanceOf } from '../db/maintenance.ts';
 import { deprovisionOrganization, provisionOrganization, renameTenant } from '../db/tenancy.ts';
+import { agentLimitWhere } from './agent-limits.ts';
 import { created, diff, hasChanges } from './audit.ts';
 import { organizationDto, type OrganizationRow } from './dto-mapping.ts';
 import { containsPattern, findRows, offsetOf, sortOf } from './paging.ts';
@@ -53,18 +48,6 @@ export async function listOrganizations(
     page: input.page,
     pageSize: input.pageSize,
   };
-}
-
-/**
- * The organizations as full as `filter` says, counted as the Fleet overview
- * counts them (services/fleet.ts): a limit of 0 is never reached.
- */
-function agentLimitWhere(filter: AgentLimitFilter) {
-  const floor = (alias: string) =>
-    filter === 'reached'
-      ? `${alias}.agent_limit`
-      : `ceil(${alias}.agent_limit * ${NEAR_AGENT_LIMIT})`;
-  return { agentLimit: { $gt: 0 }, agentCount: { $gte: raw(floor) } };
 }
 
 /** An organization as its screen shows it, with its maintenance in force. */

@@ -1,4 +1,4 @@
-import { expect } from '@playwright/test';
+import { expect, type Browser, type Page } from '@playwright/test';
 import { Secret, TOTP } from 'otpauth';
 import { ADMIN, adminPage, api, rpc, test, unique, userIn, visit } from './fixtures.ts';
 import {
@@ -18,19 +18,37 @@ import {
  * all of a user's sessions from Users.
  */
 
-test('lists my sessions, marks this one, and ends another everywhere', async ({ browser }) => {
-  const { id: organizationId } = (await api('organizations.list', { page: 1, pageSize: 1 }))
-    .items[0]!;
-  const user = await userIn(organizationId, 'developer', 'set by an admin 1');
+/** The password an administrator gave each test's user, and the one they choose at first sign-in. */
+const SET_BY_ADMIN = 'set by an admin 1';
+const THEIR_OWN = 'my own password here';
+
+/** A new confirmed user of the shared console's first organization, with SET_BY_ADMIN. */
+async function newUser(role: 'user' | 'developer') {
+  const { id } = (await api('organizations.list', { page: 1, pageSize: 1 })).items[0]!;
+  return userIn(id, role, SET_BY_ADMIN);
+}
+
+/** A new user signed in on a window of their own, THEIR_OWN password chosen. */
+async function newUserSignedIn(browser: Browser, role: 'user' | 'developer') {
+  const user = await newUser(role);
   const page = await openConsole(browser);
-  await signIn(page, user.email, 'set by an admin 1');
-  await choosePassword(page, 'set by an admin 1', 'my own password here');
+  await signIn(page, user.email, SET_BY_ADMIN);
+  await choosePassword(page, SET_BY_ADMIN, THEIR_OWN);
+  return { user, page };
+}
+
+async function openSessions(page: Page, email: string) {
+  await page.getByRole('button', { name: `Account of ${email}` }).click();
+  await page.getByRole('menuitem', { name: 'Sessions' }).click();
+}
+
+test('lists my sessions, marks this one, and ends another everywhere', async ({ browser }) => {
+  const { user, page } = await newUserSignedIn(browser, 'developer');
   // a second session of theirs, elsewhere
   const elsewhere = unique('elsewhere');
-  await rpc(elsewhere, 'auth.signIn', { email: user.email, password: 'my own password here' });
+  await rpc(elsewhere, 'auth.signIn', { email: user.email, password: THEIR_OWN });
 
-  await page.getByRole('button', { name: `Account of ${user.email}` }).click();
-  await page.getByRole('menuitem', { name: 'Sessions' }).click();
+  await openSessions(page, user.email);
   const table = page.getByRole('table', { name: 'Your sessions' });
   await expect(table.getByRole('row')).toHaveCount(3);
   await expect(table).toContainText('This one');
@@ -45,14 +63,8 @@ test('lists my sessions, marks this one, and ends another everywhere', async ({ 
 test('sets up two-step sign-in from the QR code and key, then signs in with a code', async ({
   browser,
 }) => {
-  const { id: organizationId } = (await api('organizations.list', { page: 1, pageSize: 1 }))
-    .items[0]!;
-  const user = await userIn(organizationId, 'developer', 'set by an admin 4');
-  const page = await openConsole(browser);
-  await signIn(page, user.email, 'set by an admin 4');
-  await choosePassword(page, 'set by an admin 4', 'my own password four');
-  await page.getByRole('button', { name: `Account of ${user.email}` }).click();
-  await page.getByRole('menuitem', { name: 'Sessions' }).click();
+  const { user, page } = await newUserSignedIn(browser, 'developer');
+  await openSessions(page, user.email);
   // the setup dialog by keyboard alone
   await tabTo(page, page.getByRole('button', { name: 'Set up' }));
   await page.keyboard.press('Enter');
@@ -77,7 +89,7 @@ test('sets up two-step sign-in from the QR code and key, then signs in with a co
   await expect(page.getByText('Signing in asks for a code')).toBeVisible();
 
   await signOut(page);
-  await signIn(page, user.email, 'my own password four');
+  await signIn(page, user.email, THEIR_OWN);
   await expect(page.getByRole('heading', { name: 'Two-step sign-in' })).toBeVisible();
   await snap(page, 'second-factor-code');
   // the code used to turn it on is spent: the next step's, which the console accepts too
@@ -87,7 +99,7 @@ test('sets up two-step sign-in from the QR code and key, then signs in with a co
 
   // someone who knows the password but has not the phone: listed as such, and ended by keyboard
   await expect(
-    rpc(unique('stranger'), 'auth.signIn', { email: user.email, password: 'my own password four' }),
+    rpc(unique('stranger'), 'auth.signIn', { email: user.email, password: THEIR_OWN }),
   ).rejects.toThrow(/code from your authenticator app/);
   // signed in again, the window is back on Sessions: opened afresh, it reads the list again
   await visit(page, '/sessions');
@@ -107,11 +119,9 @@ test('sets up two-step sign-in from the QR code and key, then signs in with a co
 });
 
 test('lets an administrator end every session of a user from Users', async ({ browser }) => {
-  const { id: organizationId } = (await api('organizations.list', { page: 1, pageSize: 1 }))
-    .items[0]!;
-  const user = await userIn(organizationId, 'user', 'set by an admin 2');
+  const user = await newUser('user');
   const theirs = unique('theirs');
-  await rpc(theirs, 'auth.signIn', { email: user.email, password: 'set by an admin 2' });
+  await rpc(theirs, 'auth.signIn', { email: user.email, password: SET_BY_ADMIN });
   const admin = await adminPage(browser);
   // one's own row offers changing one's password with the current one, not setting it
   await visit(admin, `/users?q=${encodeURIComponent(ADMIN.email)}`);
@@ -132,9 +142,7 @@ test('lets an administrator end every session of a user from Users', async ({ br
 test('lets an administrator view the console as a user, read-only, and come back by keyboard', async ({
   browser,
 }) => {
-  const { id: organizationId } = (await api('organizations.list', { page: 1, pageSize: 1 }))
-    .items[0]!;
-  const user = await userIn(organizationId, 'developer', 'set by an admin 3');
+  const user = await newUser('developer');
   const admin = await adminPage(browser);
   await visit(admin, `/users?q=${encodeURIComponent(user.email)}`);
   await admin.getByRole('button', { name: `Actions for ${user.email}` }).click();

@@ -78,6 +78,21 @@ describe('the organizations a Fleet figure counts', () => {
     const pro = await h.ok(h.admin(), 'organizations.list', { tier: 'pro' });
     expect(pro.total).toBe(overview.organizations.byTier.pro);
   });
+
+  it('near or at an agent limit of 0: neither, in the overview or its lists', async () => {
+    const none = await h.org('fleetl-none', 'free');
+    // no tier has it; a limit set by hand in the database
+    await h.db.sql('update organizations set agent_limit = 0 where id = $1', [none.id]);
+    const overview = await h.ok(h.admin(), 'fleet.overview', {});
+    expect(overview.nearLimit.map((o) => o.organizationId)).not.toContain(none.id);
+    for (const agentLimit of ['reached', 'near'] as const) {
+      const page = await h.ok(h.admin(), 'organizations.list', { agentLimit, pageSize: 100 });
+      expect(page.items.map((o) => o.id)).not.toContain(none.id);
+      expect(page.total).toBe(
+        agentLimit === 'reached' ? overview.atLimit : overview.nearLimitCount,
+      );
+    }
+  });
 });
 
 describe('the agents a Fleet status segment counts', () => {

@@ -6,6 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import {
   archiveWriter,
   END_OF_DATA,
+  sectionDigest,
   sectionText,
 } from '../../src-main/db/transfer/archive-lines.ts';
 
@@ -190,5 +191,22 @@ describe('a section read back', () => {
   it('refuses a file that ends inside it with the error it is given', async () => {
     const { next } = linesFrom(['row one', 'row two']);
     await expect(chunksOf(sectionText(next, cut))).rejects.toThrow('cut');
+  });
+});
+
+describe("a section's digest", () => {
+  it('is the same for the text written in chunks as COPY sends it and for its lines read back', async () => {
+    const { out, text } = collector();
+    const writer = archiveWriter(out);
+    await writer.section('public', 'notes', rowsOf('1\tRésumé ✓\n2\t\\N\n', '3\ta\\tb\n'), {
+      rows: 3,
+      sum: '0',
+    });
+    await writer.finish(1);
+    const lines = text().split('\n');
+    const last = lines.indexOf(END_OF_DATA);
+    const read = sectionDigest();
+    for (const line of lines.slice(1, last)) read.line(line);
+    expect(lines[last + 1]).toBe(`@end {"rows":3,"sum":"0","sha256":"${read.hex()}"}`);
   });
 });

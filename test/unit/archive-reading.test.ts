@@ -1,15 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  archiveWriter,
-  END_OF_DATA,
-  sectionDigest,
-} from '../../src-main/db/transfer/archive-lines.ts';
 import { gzipLines, LineBoundError } from '../../src-main/db/transfer/bounded-lines.ts';
 import { printable } from '../../src-main/db/transfer/printable.ts';
 import {
@@ -202,33 +197,6 @@ describe('the fingerprint of rows read from COPY text', () => {
 
   it('is of no rows, summing to zero, before the first', () => {
     expect(new FingerprintSum(3).result()).toEqual({ rows: 0, sum: '0' });
-  });
-});
-
-describe("a section's digest", () => {
-  it('is the same for the text written in chunks and for its lines read back', async () => {
-    const file = join(folder, 'section.gz');
-    const writer = archiveWriter(createWriteStream(file));
-    // as COPY sends them: whole lines, several to a chunk, escapes and multi-byte text included
-    const chunks = ['1\tRésumé ✓\n2\t\\N\n', '3\ta\\tb\n'];
-    await writer.section(
-      'public',
-      'notes',
-      (async function* () {
-        for (const chunk of chunks) yield Buffer.from(chunk);
-      })(),
-      { rows: 3, sum: '0' },
-    );
-    await writer.finish(1);
-
-    const lines = await collect(gzipLines(file, { maxLineBytes: 1024, maxInflatedBytes: 1e6 }));
-    const last = lines.indexOf(END_OF_DATA);
-    const read = sectionDigest();
-    for (const line of lines.slice(1, last)) read.line(line);
-    const end = JSON.parse(lines[last + 1]!.replace(/^@end /, '')) as { sha256: string };
-    expect(lines.slice(1, last)).toEqual(['1\tRésumé ✓', '2\t\\N', '3\ta\\tb']);
-    expect(end.sha256).toBe(read.hex());
-    expect(end.sha256).toBe(createHash('sha256').update(chunks.join('')).digest('hex'));
   });
 });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
+import { contract } from '../../src-shared/contract.ts';
 import { agentDocumentField } from '../../src-shared/domain/agent-document.ts';
 import {
   fieldInWords,
@@ -68,6 +69,20 @@ describe('a refused input', () => {
       document: document({ name: 'Second' }),
     });
     expect(Object.keys(error.fields ?? {})).toContain('document.agents.1.description');
+  });
+
+  it('names the field of a second step given neither a code nor a recovery code, or both', () => {
+    const verification = contract['auth.verifySecondFactor'].input;
+    expect(refusal(verification, {}).fields).toEqual({
+      code: 'is required, or a recovery code instead',
+    });
+    expect(
+      refusal(verification, { code: '123 456', recoveryCode: 'abcd-efgh-ijkl' }).fields,
+    ).toEqual({ recoveryCode: 'cannot be given with a code' });
+    expect(verification.parse({ code: '123 456' })).toEqual({ code: '123456' });
+    expect(verification.parse({ recoveryCode: 'ABCD-efgh-ijkl' })).toEqual({
+      recoveryCode: 'abcdefghijkl',
+    });
   });
 
   it('counts what it leaves out past the first three', () => {
