@@ -44,8 +44,6 @@ export function mutationConfig({ unit = [], integration = [] }: MutationTests) {
                   include: unit,
                   environment: 'node' as const,
                   sequence: { groupOrder: 0 },
-                  // a loaded machine (mutation runs beside other work) slows the gzip-bomb reads past 5 s
-                  testTimeout: 120_000,
                 },
               },
             ]

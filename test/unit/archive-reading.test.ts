@@ -7,7 +7,13 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { gzipLines, LineBoundError } from '../../src-main/db/transfer/bounded-lines.ts';
 import { printable } from '../../src-main/db/transfer/printable.ts';
-import { CopyTextError, FingerprintSum, recordText } from '../../src-main/db/transfer/copy-text.ts';
+import {
+  copyField,
+  CopyTextError,
+  FingerprintSum,
+  recordText,
+  unescapeField,
+} from '../../src-main/db/transfer/copy-text.ts';
 
 /*
  * What an archive is read with before anything in it is trusted: lines of
@@ -191,5 +197,24 @@ describe('the fingerprint of rows read from COPY text', () => {
 
   it('is of no rows, summing to zero, before the first', () => {
     expect(new FingerprintSum(3).result()).toEqual({ rows: 0, sum: '0' });
+  });
+});
+
+describe('a value written as COPY text', () => {
+  it('is \\N for NULL', () => {
+    expect(copyField(null)).toBe('\\N');
+  });
+
+  it('is itself without a backslash or a control character COPY escapes', () => {
+    expect(copyField('Acme Résumé ✓ "quoted", (x)')).toBe('Acme Résumé ✓ "quoted", (x)');
+  });
+
+  it('escapes a backslash and each control character COPY writes as a letter', () => {
+    expect(copyField('a\\b\bc\fd\ne\rf\tg\vh')).toBe('a\\\\b\\bc\\fd\\ne\\rf\\tg\\vh');
+  });
+
+  it('is read back as it was, NULL included', () => {
+    for (const value of ['', 'N', '\\N', 'tab\there\\', 'line\nbreak', null])
+      expect(unescapeField(copyField(value))).toBe(value);
   });
 });

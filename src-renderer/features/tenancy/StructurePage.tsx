@@ -224,7 +224,7 @@ export function StructurePage() {
                   : `${counted(drifted, 'tenant schema')} drifted from their level`
               }
             >
-              Checked {counted(data.tenants, 'tenant')} in {formatNumber(data.elapsedMs)} ms, at{' '}
+              Checked {counted(data.tenants, 'tenant')} in {formatNumber(data.elapsedMs)} ms, on{' '}
               {formatDate(data.checkedAt)}.
             </Alert>
             {data.drifted.map((drift) => (
