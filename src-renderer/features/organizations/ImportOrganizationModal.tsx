@@ -23,8 +23,8 @@ import {
 import { slugProblem } from '../../../src-shared/domain/slug.ts';
 import { call, type ApiError } from '../../api/client.ts';
 import { FormActions } from '../../components/FormActions.tsx';
-import { formatNumber } from '../../components/forms.ts';
 import { counted } from '../../../src-shared/plural.ts';
+import { formatNumber } from '../../components/forms.ts';
 
 type Mode = 'restore' | 'clone';
 

@@ -11,6 +11,7 @@ import {
   Title,
 } from '@mantine/core';
 import { useEffect, useState } from 'react';
+import { counted } from '../../../src-shared/plural.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
 import { LoadDemoDataButton } from '../../components/LoadDemoDataButton.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
@@ -136,8 +137,8 @@ export function SettingsPage() {
           )}
           {backup.data && (
             <Alert color="teal" mb="sm" title="Backed up">
-              <Code>{backup.data.file}</Code>: {backup.data.tables} tables,{' '}
-              {backup.data.rows.toLocaleString()} rows, {Math.ceil(backup.data.bytes / 1024)} KiB
+              <Code>{backup.data.file}</Code>: {counted(backup.data.tables, 'table')},{' '}
+              {counted(backup.data.rows, 'row')}, {Math.ceil(backup.data.bytes / 1024)} KiB
             </Alert>
           )}
           <DailyBackupsSetting
