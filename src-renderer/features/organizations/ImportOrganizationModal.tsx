@@ -101,10 +101,11 @@ export function ImportOrganizationModal({ onClose }: { onClose: () => void }) {
         <Stack>
           <Alert color="teal" title="Imported and verified" role="status">
             {/* a clone's name already ends in "(clone <slug>)" */}
-            {result.name.includes(result.slug) ? result.name : `${result.name} (${result.slug})`}:{' '}
-            {counted(result.users, 'user')}, {counted(result.agents, 'agent')},{' '}
-            {counted(result.tables, 'table')}, {counted(result.rows, 'row')}, each table compared
-            with the archive.
+            {result.name.includes(result.slug)
+              ? result.name
+              : `${result.name} (${result.slug})`}: {counted(result.users, 'user')},{' '}
+            {counted(result.agents, 'agent')}, {counted(result.tables, 'table')},{' '}
+            {counted(result.rows, 'row')}, each table compared with the archive.
           </Alert>
           {result.clone && (
             <Text size="sm">
