@@ -258,6 +258,8 @@ function TierChart({ overview, links }: { overview: FleetOverview; links: FleetL
         series={[{ name: 'organizations', color: 'indigo.6', label: 'Organizations' }]}
         valueFormatter={formatNumber}
         yAxisProps={{ allowDecimals: false }}
+        // room above the top grid line, so its tick label sits on it instead of being pushed down
+        barChartProps={{ margin: { top: 12 } }}
         barProps={{
           cursor: 'pointer',
           onClick: (bar) => {

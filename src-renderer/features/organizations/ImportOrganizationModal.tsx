@@ -100,7 +100,10 @@ export function ImportOrganizationModal({ onClose }: { onClose: () => void }) {
       {result ? (
         <Stack>
           <Alert color="teal" title="Imported and verified" role="status">
-            {result.name} ({result.slug}): {counted(result.users, 'user')},{' '}
+            {/* a clone's name already ends in "(clone <slug>)" */}
+            {result.name.includes(result.slug)
+              ? result.name
+              : `${result.name} (${result.slug})`}: {counted(result.users, 'user')},{' '}
             {counted(result.agents, 'agent')}, {counted(result.tables, 'table')},{' '}
             {counted(result.rows, 'row')}, each table compared with the archive.
           </Alert>
