@@ -221,7 +221,7 @@ export function StructurePage() {
               title={
                 drifted === 0 && data.orphanSchemas.length === 0
                   ? 'Every tenant schema is as its level should be'
-                  : `${counted(drifted, 'tenant schema')} drifted from their level`
+                  : `${counted(drifted, 'tenant schema')} drifted from ${drifted === 1 ? 'its' : 'their'} level`
               }
             >
               Checked {counted(data.tenants, 'tenant')} in {formatNumber(data.elapsedMs)} ms, on{' '}
