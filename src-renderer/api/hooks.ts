@@ -4,7 +4,7 @@ import type { Channel, ChannelInput, ChannelOutput } from '../../src-shared/cont
 import type { ErrorCode } from '../../src-shared/errors.ts';
 import type { ApiError } from './client.ts';
 import { call } from './client.ts';
-import { refusalTitle } from './refusal-title.ts';
+import { notifyRefusal } from './notify-refusal.ts';
 
 /** A read: cached by channel and input, refetched when a write invalidates its resource. */
 export function useChannel<C extends Channel>(
@@ -47,12 +47,7 @@ export function useWrite<C extends Channel>(
     },
     onError: (error) => {
       if (options.notifyErrors === false || options.inPlace?.includes(error.code)) return;
-      if (!error.fields)
-        notifications.show({
-          color: 'red',
-          title: refusalTitle(error.code),
-          message: error.message,
-        });
+      if (!error.fields) notifyRefusal(error);
     },
   });
 }

@@ -7,6 +7,10 @@ export interface Crumb {
   to?: string;
 }
 
+// Breadcrumbs sets line-height 1; with the overflow truncation needs, that cut
+// off descenders and the link underline.
+const LINE = 1.5;
+
 /** Where a detail page sits: each level above it a link, the page itself named last. */
 export function Crumbs({ crumbs }: { crumbs: Crumb[] }) {
   return (
@@ -21,6 +25,7 @@ export function Crumbs({ crumbs }: { crumbs: Crumb[] }) {
               size="sm"
               maw={260}
               truncate="end"
+              lh={LINE}
             >
               {crumb.label}
             </Anchor>
@@ -32,6 +37,7 @@ export function Crumbs({ crumbs }: { crumbs: Crumb[] }) {
               aria-current="page"
               maw={320}
               truncate="end"
+              lh={LINE}
             >
               {crumb.label}
             </Text>

@@ -15,6 +15,7 @@ import {
 import { IconChevronDown, IconChevronUp, IconSearch, IconSelector } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import type { Page } from '../../src-shared/dto.ts';
+import { counted } from '../../src-shared/plural.ts';
 import type { ApiError } from '../api/client.ts';
 import type { useListParams } from './list-params.ts';
 
@@ -236,7 +237,7 @@ export function DataTable<T>({
       {query.data && query.data.total > 0 && (
         <Group justify="space-between">
           <Text size="sm" c="dimmed">
-            {query.data.total} {query.data.total === 1 ? 'row' : 'rows'}
+            {counted(query.data.total, 'row')}
           </Text>
           <Pagination total={pages} value={list.page} onChange={params.setPage} size="sm" />
         </Group>

@@ -2,6 +2,7 @@ import { Button } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconFileSpreadsheet } from '@tabler/icons-react';
 import type { ChannelInput } from '../../src-shared/contract.ts';
+import { counted } from '../../src-shared/plural.ts';
 import { useWrite } from '../api/hooks.ts';
 import { downloadFrom } from './download.ts';
 
@@ -20,7 +21,7 @@ export function ExportCsvButton({ input }: { input: ChannelInput<'csv.export'> }
         notifications.show({
           color: 'teal',
           title: 'Exported',
-          message: `${rows} ${rows === 1 ? 'row' : 'rows'} to ${file.path ?? file.name}`,
+          message: `${counted(rows, 'row')} to ${file.path ?? file.name}`,
         });
       },
     });

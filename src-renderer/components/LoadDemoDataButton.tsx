@@ -4,6 +4,7 @@ import { IconDatabaseImport } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { call } from '../api/client.ts';
+import { notifyRefusal } from '../api/notify-refusal.ts';
 
 /**
  * Loads the demo data of `npm run seed` (idempotent). On the first-run
@@ -35,11 +36,7 @@ export function LoadDemoDataButton({
         autoClose: 10_000,
       });
     } catch (error) {
-      notifications.show({
-        color: 'red',
-        title: 'Demo data not loaded',
-        message: error instanceof Error ? error.message : String(error),
-      });
+      notifyRefusal(error, 'Demo data not loaded');
     } finally {
       setLoading(false);
     }

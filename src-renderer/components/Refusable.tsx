@@ -10,9 +10,9 @@ export function ButtonWithReason({
   reason,
   children,
   ...button
-}: ButtonProps &
-  Omit<ComponentPropsWithoutRef<'button'>, keyof ButtonProps | 'disabled'> & {
-    /** Why it cannot be used now; null when it can. */
+}: Omit<ButtonProps, 'disabled'> &
+  Omit<ComponentPropsWithoutRef<'button'>, keyof ButtonProps> & {
+    /** Why it cannot be used now; null when it can. The only way to disable it. */
     reason: ReactNode;
     children: ReactNode;
   }) {
@@ -40,7 +40,7 @@ export function Refusable({
   refusal,
   onWayForward,
   ...button
-}: ButtonProps & {
+}: Omit<ButtonProps, 'disabled'> & {
   refusal: Refusal | null;
   onClick: () => void;
   /** Takes the operator towards the way forward (e.g. opens the tier dialog). */

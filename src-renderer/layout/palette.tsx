@@ -17,6 +17,7 @@ import {
   type AgentEvent,
 } from '../../src-shared/domain/agent-machine.ts';
 import { call } from '../api/client.ts';
+import { notifyRefusal } from '../api/notify-refusal.ts';
 import { useChannel } from '../api/hooks.ts';
 import { useSession } from '../auth/session.tsx';
 import { CONFIRMED_EVENTS } from '../features/agents/ConfirmTransition.tsx';
@@ -119,11 +120,7 @@ export function usePaletteActions(query: string): SpotlightActionData[] {
       await client.invalidateQueries({ queryKey: ['agents'] });
       notifications.show({ color: 'teal', message: `${moved.name} is now ${moved.status}` });
     } catch (error) {
-      notifications.show({
-        color: 'red',
-        title: 'Not done',
-        message: error instanceof Error ? error.message : String(error),
-      });
+      notifyRefusal(error);
     }
   };
 

@@ -97,6 +97,9 @@ test('a downgrade below the agent count is disabled in the tier dialog, with the
   await visit(admin, `/organizations/${organization.id}`);
   await admin.getByRole('button', { name: 'Change tier' }).click();
   const dialog = admin.getByRole('dialog');
+  await expect(dialog.getByRole('button', { name: 'Change to pro' })).toHaveAccessibleDescription(
+    'It is on pro now: choose another tier above',
+  );
   await dialog.getByText('free', { exact: true }).click();
   await expect(dialog.getByRole('button', { name: 'Change to free' })).toBeDisabled();
   await expect(dialog).toContainText(

@@ -46,7 +46,7 @@ test('exports an organization in the browser, imports it as a clone under a new 
     await snapAtBothSizes(admin, 'organization-import');
     await importDialog.getByRole('button', { name: 'Import', exact: true }).click();
     await expect(importDialog.getByRole('status')).toContainText(
-      `${organization.name} (clone ${cloneSlug}) (${cloneSlug}): 1 users, 2 agents`,
+      `${organization.name} (clone ${cloneSlug}): 1 user, 2 agents`,
     );
     await expect(importDialog.getByText(/Its users are unconfirmed/)).toBeVisible();
     await snapAtBothSizes(admin, 'organization-imported');

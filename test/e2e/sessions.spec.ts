@@ -55,6 +55,9 @@ test('lists my sessions, marks this one, and ends another everywhere', async ({ 
   await page.getByRole('button', { name: 'End all other sessions' }).click();
   await toast(page, 'Ended 1 other session');
   await expect(table.getByRole('row')).toHaveCount(2);
+  await expect(
+    page.getByRole('button', { name: 'End all other sessions' }),
+  ).toHaveAccessibleDescription('This is your only session');
   await expect(rpc(elsewhere, 'users.list', { page: 1, pageSize: 5 })).rejects.toThrow(
     /ended your other sessions/,
   );

@@ -14,6 +14,7 @@ import { agentRoomRefusal, decideTransition } from '../../../src-shared/domain/l
 import type { AgentDto, OrganizationDto } from '../../../src-shared/dto.ts';
 import { counted } from '../../../src-shared/plural.ts';
 import { call } from '../../api/client.ts';
+import { notifyRefusal } from '../../api/notify-refusal.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
 import { useSession } from '../../auth/session.tsx';
 import { StatusBadge } from '../../components/badges.tsx';
@@ -136,11 +137,7 @@ function AgentBulkActions({
         message: `${counted(document.agents.length, 'agent')} to ${name}`,
       });
     } catch (error) {
-      notifications.show({
-        color: 'red',
-        title: 'Not exported',
-        message: error instanceof Error ? error.message : String(error),
-      });
+      notifyRefusal(error, 'Not exported');
     } finally {
       setExporting(false);
     }

@@ -22,6 +22,7 @@ import {
   auditActionLabel,
   type AuditTarget,
 } from '../../../src-shared/domain/audit-vocabulary.ts';
+import { counted } from '../../../src-shared/plural.ts';
 import { useChannel } from '../../api/hooks.ts';
 import { useSession } from '../../auth/session.tsx';
 import { ExportCsvButton } from '../../components/ExportCsvButton.tsx';
@@ -317,7 +318,7 @@ export function AuditPage() {
           )}
           <Group justify="space-between">
             <Text size="sm" c="dimmed">
-              {log.data.total.toLocaleString('en-US')} {log.data.total === 1 ? 'event' : 'events'}
+              {counted(log.data.total, 'event')}
             </Text>
             <Pagination
               total={pages}

@@ -4,9 +4,10 @@ import { useNavigate } from 'react-router';
 import { tierChangeRefusal } from '../../../src-shared/domain/limits.ts';
 import { TIERS, tierLimits, type Tier } from '../../../src-shared/domain/tiers.ts';
 import type { OrganizationDto } from '../../../src-shared/dto.ts';
+import { counted } from '../../../src-shared/plural.ts';
 import { useWrite } from '../../api/hooks.ts';
 import { formatNumber } from '../../components/forms.ts';
-import { Refusable } from '../../components/Refusable.tsx';
+import { ButtonWithReason, Refusable } from '../../components/Refusable.tsx';
 
 /** Shows the limits before and after; a refused downgrade explains why, in place. */
 export function ChangeTierModal({
@@ -36,7 +37,13 @@ export function ChangeTierModal({
     onClose();
   };
   return (
-    <Modal opened={opened} onClose={close} title={`Change tier of ${organization.name}`}>
+    <Modal
+      opened={opened}
+      onClose={close}
+      title={`Change tier of ${organization.name}`}
+      // room for Cancel, the change and a refusal beside it on one line
+      size="lg"
+    >
       <Stack>
         <SegmentedControl
           aria-label="Tier"
@@ -65,8 +72,7 @@ export function ChangeTierModal({
           </Table.Tbody>
         </Table>
         <Text size="sm" c="dimmed">
-          The organization has {organization.agentCount} agent
-          {organization.agentCount === 1 ? '' : 's'}.
+          The organization has {counted(organization.agentCount, 'agent')}.
         </Text>
         {change.error && (
           <Alert color="orange" title="Not changed" role="alert">
@@ -77,20 +83,25 @@ export function ChangeTierModal({
           <Button variant="default" onClick={close}>
             Cancel
           </Button>
-          <Refusable
-            refusal={refusal}
-            onWayForward={() => navigate(`/agents?org=${organization.id}`)}
-            disabled={tier === organization.tier}
-            loading={change.isPending}
-            onClick={() =>
-              change.mutate(
-                { id: organization.id, version: organization.version, tier },
-                { onSuccess: close },
-              )
-            }
-          >
-            Change to {tier}
-          </Refusable>
+          {tier === organization.tier ? (
+            <ButtonWithReason reason={`It is on ${tier} now: choose another tier above`}>
+              Change to {tier}
+            </ButtonWithReason>
+          ) : (
+            <Refusable
+              refusal={refusal}
+              onWayForward={() => navigate(`/agents?org=${organization.id}`)}
+              loading={change.isPending}
+              onClick={() =>
+                change.mutate(
+                  { id: organization.id, version: organization.version, tier },
+                  { onSuccess: close },
+                )
+              }
+            >
+              Change to {tier}
+            </Refusable>
+          )}
         </Group>
       </Stack>
     </Modal>

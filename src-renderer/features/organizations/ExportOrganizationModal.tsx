@@ -3,7 +3,7 @@ import { IconFileExport } from '@tabler/icons-react';
 import type { OrganizationDto } from '../../../src-shared/dto.ts';
 import { useWrite } from '../../api/hooks.ts';
 import { downloadFrom } from '../../components/download.ts';
-import { formatNumber } from '../../components/forms.ts';
+import { counted } from '../../../src-shared/plural.ts';
 
 /**
  * Exports one organization as an archive an import verifies table by
@@ -36,7 +36,7 @@ export function ExportOrganizationModal({
         {result ? (
           <Alert color="teal" title="Exported" role="status">
             {result.file
-              ? `${result.tables} tables, ${formatNumber(result.rows)} rows, to ${result.file.path ?? result.file.name}.`
+              ? `${counted(result.tables, 'table')}, ${counted(result.rows, 'row')}, to ${result.file.path ?? result.file.name}.`
               : 'Nothing was saved.'}
           </Alert>
         ) : (

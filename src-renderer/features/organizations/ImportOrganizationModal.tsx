@@ -23,6 +23,7 @@ import {
 import { slugProblem } from '../../../src-shared/domain/slug.ts';
 import { call, type ApiError } from '../../api/client.ts';
 import { FormActions } from '../../components/FormActions.tsx';
+import { counted } from '../../../src-shared/plural.ts';
 import { formatNumber } from '../../components/forms.ts';
 
 type Mode = 'restore' | 'clone';
@@ -99,9 +100,12 @@ export function ImportOrganizationModal({ onClose }: { onClose: () => void }) {
       {result ? (
         <Stack>
           <Alert color="teal" title="Imported and verified" role="status">
-            {result.name} ({result.slug}): {formatNumber(result.users)} users,{' '}
-            {formatNumber(result.agents)} agents, {result.tables} tables,{' '}
-            {formatNumber(result.rows)} rows, each table compared with the archive.
+            {/* a clone's name already ends in "(clone <slug>)" */}
+            {result.name.includes(result.slug)
+              ? result.name
+              : `${result.name} (${result.slug})`}: {counted(result.users, 'user')},{' '}
+            {counted(result.agents, 'agent')}, {counted(result.tables, 'table')},{' '}
+            {counted(result.rows, 'row')}, each table compared with the archive.
           </Alert>
           {result.clone && (
             <Text size="sm">

@@ -5,6 +5,7 @@ import { useChannel, useWrite } from '../../api/hooks.ts';
 import { useSignOut } from '../../auth/sign-out.ts';
 import { formatDate } from '../../components/forms.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { ButtonWithReason } from '../../components/Refusable.tsx';
 import { SecondFactorPanel } from './SecondFactorPanel.tsx';
 import { counted } from '../../../src-shared/plural.ts';
 
@@ -38,15 +39,15 @@ export function SessionsPage() {
         title="Sessions"
         description="Where you are signed in, on every console that shares this database."
         actions={
-          <Button
+          <ButtonWithReason
             variant="default"
             leftSection={<IconLogout size={16} />}
-            disabled={others === 0}
-            loading={endOthers.isPending}
+            reason={sessions.data && others === 0 ? 'This is your only session' : null}
+            loading={endOthers.isPending || !sessions.data}
             onClick={() => endOthers.mutate({})}
           >
             End all other sessions
-          </Button>
+          </ButtonWithReason>
         }
       />
       <SecondFactorPanel />

@@ -12,7 +12,9 @@ import {
 } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
 import type { TransferProgress } from '../../../src-shared/channels.ts';
+import { counted } from '../../../src-shared/plural.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
+import { formatNumber } from '../../components/forms.ts';
 import { RequireSecondFactorSetting } from './RequireSecondFactorSetting.tsx';
 
 const PHASES: Record<TransferProgress['phase'], string> = {
@@ -105,9 +107,9 @@ export function MoveDatabaseDialog({ opened, onClose }: { opened: boolean; onClo
           <Stack gap={4}>
             <Progress value={percent} aria-label="Move progress" animated={move.isPending} />
             <Text size="sm" aria-live="polite">
-              {PHASES[progress.phase]}: {progress.tenantsDone} of {progress.tenantsTotal} tenants,{' '}
-              {progress.rows.toLocaleString()} rows
-              {seconds > 0 && `, ${Math.round(progress.rows / seconds).toLocaleString()} rows/s`}
+              {PHASES[progress.phase]}: {formatNumber(progress.tenantsDone)} of{' '}
+              {counted(progress.tenantsTotal, 'tenant')}, {counted(progress.rows, 'row')}
+              {seconds > 0 && `, ${formatNumber(Math.round(progress.rows / seconds))} rows/s`}
             </Text>
           </Stack>
         )}
@@ -118,9 +120,10 @@ export function MoveDatabaseDialog({ opened, onClose }: { opened: boolean; onClo
         )}
         {report && (
           <Alert color="teal" title="Moved and verified">
-            To <Code>{report.target}</Code>: {report.tenants} tenants, {report.tables} tables and{' '}
-            {report.rows.toLocaleString()} rows copied in {report.seconds.toFixed(1)} s; every table
-            matches this database. The console still uses this database until you switch.
+            To <Code>{report.target}</Code>: {counted(report.tenants, 'tenant')},{' '}
+            {counted(report.tables, 'table')} and {counted(report.rows, 'row')} copied in{' '}
+            {report.seconds.toFixed(1)} s; every table matches this database. The console still uses
+            this database until you switch.
           </Alert>
         )}
         {report && settings.data?.requireAdminSecondFactor === false && (

@@ -224,7 +224,8 @@ export function SkillsPage() {
       key: 'category',
       label: 'Category',
       sort: 'category',
-      render: (s) => (s.category ? categoryLabel(s.category) : '—'),
+      width: 150,
+      render: (s) => <Truncated text={s.category ? categoryLabel(s.category) : '—'} />,
     },
     {
       key: 'tier',

@@ -14,6 +14,7 @@ import {
 import { IconRefresh, IconTool } from '@tabler/icons-react';
 import type { CatalogAdvice, CatalogHealth, StructureDrift } from '../../../src-shared/contract.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
+import { formatDate, formatNumber } from '../../components/forms.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { TenancyTabs } from './TenancyTabs.tsx';
 import { counted } from '../../../src-shared/plural.ts';
@@ -21,7 +22,6 @@ import { counted } from '../../../src-shared/plural.ts';
 const MB = 2 ** 20;
 const size = (bytes: number) =>
   bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(1)} GB` : `${(bytes / MB).toFixed(1)} MB`;
-const count = (n: number) => n.toLocaleString('en');
 
 const LEVEL_COLOR: Record<CatalogAdvice['level'], string> = {
   ok: 'teal',
@@ -44,7 +44,7 @@ const FIGURE_LABEL: Record<CatalogAdvice['figure'], string> = {
 function tenantNames(drift: StructureDrift): string {
   const shown = drift.tenants.slice(0, 5).map((t) => t.schema);
   const more = drift.tenants.length - shown.length;
-  return more > 0 ? `${shown.join(', ')} and ${count(more)} more` : shown.join(', ');
+  return more > 0 ? `${shown.join(', ')} and ${formatNumber(more)} more` : shown.join(', ');
 }
 
 function DriftCard({ drift }: { drift: StructureDrift }) {
@@ -65,7 +65,7 @@ function DriftCard({ drift }: { drift: StructureDrift }) {
             <Text size="sm">
               {drift.tenants.length === 1
                 ? 'Level'
-                : `${count(drift.tenants.length)} tenants at level`}{' '}
+                : `${formatNumber(drift.tenants.length)} tenants at level`}{' '}
               {drift.level}
             </Text>
           </Stack>
@@ -144,10 +144,11 @@ function CatalogFigures({ catalog }: { catalog: CatalogHealth }) {
         </Table.Tbody>
       </Table>
       <Text size="sm">
-        Tenant relations: {count(catalog.relations.tenant)} of {count(catalog.relations.total)} in
-        pg_class ({(catalog.relations.share * 100).toFixed(0)} %). Lock table:{' '}
-        {count(catalog.locks.fleetNeeds)} needed by a whole-fleet transaction,{' '}
-        {count(catalog.locks.capacity)} held by the server.
+        Tenant relations: {formatNumber(catalog.relations.tenant)} of{' '}
+        {formatNumber(catalog.relations.total)} in pg_class (
+        {(catalog.relations.share * 100).toFixed(0)} %). Lock table:{' '}
+        {formatNumber(catalog.locks.fleetNeeds)} needed by a whole-fleet transaction,{' '}
+        {formatNumber(catalog.locks.capacity)} held by the server.
       </Text>
       <Title order={4}>Largest tenants</Title>
       <Text size="sm">
@@ -169,7 +170,7 @@ function CatalogFigures({ catalog }: { catalog: CatalogHealth }) {
                 <Code>org_{tenant.slug}</Code>
               </Table.Td>
               <Table.Td ta="right">{size(tenant.bytes)}</Table.Td>
-              <Table.Td ta="right">{count(Math.round(tenant.rows))}</Table.Td>
+              <Table.Td ta="right">{formatNumber(Math.round(tenant.rows))}</Table.Td>
               <Table.Td ta="right">{(tenant.share * 100).toFixed(1)} %</Table.Td>
             </Table.Tr>
           ))}
@@ -223,8 +224,8 @@ export function StructurePage() {
                   : `${counted(drifted, 'tenant schema')} drifted from their level`
               }
             >
-              Checked {count(data.tenants)} tenants in {count(data.elapsedMs)} ms, at{' '}
-              {new Date(data.checkedAt).toLocaleTimeString()}.
+              Checked {counted(data.tenants, 'tenant')} in {formatNumber(data.elapsedMs)} ms, on{' '}
+              {formatDate(data.checkedAt)}.
             </Alert>
             {data.drifted.map((drift) => (
               <DriftCard key={drift.tenants[0]?.organizationId} drift={drift} />

@@ -1,15 +1,4 @@
-import {
-  Alert,
-  Anchor,
-  Badge,
-  Button,
-  Code,
-  Group,
-  Progress,
-  Stack,
-  Table,
-  Text,
-} from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Code, Progress, Stack, Table, Text } from '@mantine/core';
 import { IconCalculator, IconRefresh } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
@@ -18,7 +7,9 @@ import type { MigrationProgress } from '../../../src-shared/channels.ts';
 import type { TenantStatus } from '../../../src-shared/contract.ts';
 import { AGENT_STATUSES, type AgentStatus } from '../../../src-shared/domain/agent-machine.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
+import { formatNumber } from '../../components/forms.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { ButtonWithReason } from '../../components/Refusable.tsx';
 import { RolloutPanel } from './RolloutPanel.tsx';
 import { StateWithReason } from './StateWithReason.tsx';
 import { TenancyTabs } from './TenancyTabs.tsx';
@@ -39,14 +30,16 @@ export function TenancyPage() {
   );
   const migrate = useWrite('tenancy.migrateAll', {
     success: (r) =>
-      r.total === 0 ? 'Every tenant is up to date' : `${r.migrated} of ${r.total} tenants migrated`,
+      r.total === 0
+        ? 'Every tenant is up to date'
+        : `${formatNumber(r.migrated)} of ${counted(r.total, 'tenant')} migrated`,
     invalidates: ['tenancy'],
   });
   const recount = useWrite('tenancy.recount', {
     success: (r) =>
       r.drifted.length === 0
-        ? `All ${r.organizations} organizations agree with their schemas`
-        : `Repaired ${r.drifted.length} of ${r.organizations} organizations`,
+        ? `Checked ${counted(r.organizations, 'organization')}: each agrees with its schema`
+        : `Repaired ${formatNumber(r.drifted.length)} of ${counted(r.organizations, 'organization')}`,
     invalidates: ['tenancy', 'fleet', 'organizations', 'agents'],
   });
   const tenants = status.data ?? [];
@@ -66,30 +59,18 @@ export function TenancyPage() {
             >
               Recount
             </Button>
-            {status.data && behind.length === 0 ? (
-              // nothing to migrate: said beside the button rather than learned from a click
-              <Group gap="xs" wrap="nowrap">
-                <Button
-                  leftSection={<IconRefresh size={16} />}
-                  disabled
-                  aria-describedby="nothing-behind"
-                >
-                  Migrate all
-                </Button>
-                <Text id="nothing-behind" size="xs" c="dimmed" maw={160} lh={1.3}>
-                  Every tenant schema is up to date.
-                </Text>
-              </Group>
-            ) : (
-              <Button
-                leftSection={<IconRefresh size={16} />}
-                loading={migrate.isPending}
-                disabled={!status.data}
-                onClick={() => previewMigration(behind, () => migrate.mutate({}))}
-              >
-                Migrate all
-              </Button>
-            )}
+            {/* nothing to migrate: said beside the button rather than learned from a click */}
+            <ButtonWithReason
+              leftSection={<IconRefresh size={16} />}
+              // until the status is read the button waits, like the list under it
+              loading={migrate.isPending || !status.data}
+              reason={
+                status.data && behind.length === 0 ? 'Every tenant schema is up to date' : null
+              }
+              onClick={() => previewMigration(behind, () => migrate.mutate({}))}
+            >
+              Migrate all
+            </ButtonWithReason>
           </>
         }
       />

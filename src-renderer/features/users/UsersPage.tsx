@@ -121,7 +121,8 @@ export function UsersPage() {
         <Stack gap={4} align="flex-start" maw="100%">
           <Truncated text={u.email} fw={500} maxWidth="100%" />
           {u.lockedUntil && (
-            <Group gap="xs" wrap="nowrap">
+            // a narrow Email column stacks the two rather than clipping both
+            <Group gap={4} wrap="wrap">
               <Badge
                 color="red"
                 variant="light"
@@ -176,7 +177,8 @@ export function UsersPage() {
       key: 'role',
       label: 'Role',
       sort: 'role',
-      width: 100,
+      // the widest badge, DEVELOPER, whole
+      width: 128,
       render: (u) => <RoleBadge role={u.role} />,
     },
     {
