@@ -31,6 +31,7 @@ import { useSession } from '../../auth/session.tsx';
 import { StatusBadge } from '../../components/badges.tsx';
 import { formatDate, formatNumber } from '../../components/forms.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { Panel } from '../../components/Panel.tsx';
 import { Name, Truncated } from '../../components/Truncated.tsx';
 import { targetText } from '../audit/audit-cells.ts';
 import { auditHref } from '../audit/audit-filters.ts';
@@ -72,31 +73,6 @@ function Figure({
     </Card>
   ) : (
     <Card withBorder>{body}</Card>
-  );
-}
-
-/** A panel of the overview; `all` links to the whole list when the panel shows part of it. */
-function Panel({
-  title,
-  all,
-  children,
-}: {
-  title: string;
-  all?: { to: string; label: string };
-  children: ReactNode;
-}) {
-  return (
-    <Card withBorder>
-      <Group justify="space-between" mb="sm">
-        <Title order={4}>{title}</Title>
-        {all && (
-          <Anchor component={Link} to={all.to} size="sm">
-            {all.label}
-          </Anchor>
-        )}
-      </Group>
-      {children}
-    </Card>
   );
 }
 
@@ -344,13 +320,7 @@ const eventText = (e: AuditEventDto) =>
 function LatestEvents({ events }: { events: AuditEventDto[] }) {
   if (events.length === 0) return null;
   return (
-    <Card withBorder>
-      <Group justify="space-between" mb="sm">
-        <Title order={4}>Latest events</Title>
-        <Anchor component={Link} to="/audit" size="sm">
-          Audit log
-        </Anchor>
-      </Group>
+    <Panel title="Latest events" all={{ to: '/audit', label: 'Audit log' }}>
       <Table aria-label="Latest audit events" layout="fixed">
         <Table.Tbody>
           {events.map((e) => (
@@ -377,7 +347,7 @@ function LatestEvents({ events }: { events: AuditEventDto[] }) {
           ))}
         </Table.Tbody>
       </Table>
-    </Card>
+    </Panel>
   );
 }
 

@@ -1,7 +1,8 @@
-import { Anchor, Card, Group, Progress, SimpleGrid, Skeleton, Text, Title } from '@mantine/core';
+import { Anchor, Card, Group, SimpleGrid, Skeleton, Text, Title } from '@mantine/core';
 import { Link } from 'react-router';
 import type { FleetOverview } from '../../../src-shared/contract.ts';
 import { useChannel } from '../../api/hooks.ts';
+import { AgentLimitMeter } from '../../components/AgentLimitMeter.tsx';
 import { BillingBadge, TierBadge } from '../../components/badges.tsx';
 import { formatNumber } from '../../components/forms.ts';
 
@@ -35,18 +36,7 @@ export function OwnOrganizationPanel({
         <Text size="sm" c="dimmed">
           Agents
         </Text>
-        <Title order={3}>
-          {formatNumber(agents)}{' '}
-          <Text span c="dimmed" size="sm">
-            of {formatNumber(o.agentLimit)} allowed
-          </Text>
-        </Title>
-        <Progress
-          mt="xs"
-          value={(agents / Math.max(1, o.agentLimit)) * 100}
-          color={agents >= o.agentLimit ? 'orange' : 'indigo'}
-          aria-label="Agents used of the tier's limit"
-        />
+        <AgentLimitMeter agents={agents} limit={o.agentLimit} />
       </Card>
       <Card withBorder component={Link} to={`/agents?org=${o.id}&status=error`}>
         <Text size="sm" c="dimmed">

@@ -1,12 +1,10 @@
 import { BarChart } from '@mantine/charts';
 import {
   Alert,
-  Anchor,
   Button,
   Card,
   Code,
   Group,
-  Progress,
   SimpleGrid,
   Skeleton,
   Table,
@@ -14,13 +12,15 @@ import {
   Title,
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { Link, useParams } from 'react-router';
+import { useParams } from 'react-router';
 import { useChannel } from '../../api/hooks.ts';
 import { useSession } from '../../auth/session.tsx';
 import { BillingBadge, RoleBadge, TierBadge } from '../../components/badges.tsx';
 import { formatDate, formatNumber } from '../../components/forms.ts';
 import { MaintenanceBanner } from '../../components/MaintenanceBanner.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { Panel } from '../../components/Panel.tsx';
+import { AgentLimitMeter } from '../../components/AgentLimitMeter.tsx';
 import { axisLabel, topWithRest } from '../../components/top-n.ts';
 import { counted } from '../../../src-shared/plural.ts';
 import { ChangeTierModal } from './ChangeTierModal.tsx';
@@ -138,18 +138,7 @@ export function OrganizationDetailPage() {
           <Text size="sm" c="dimmed">
             Agents
           </Text>
-          <Title order={3}>
-            {o.agentCount}{' '}
-            <Text span c="dimmed" size="sm">
-              of {formatNumber(o.agentLimit)}
-            </Text>
-          </Title>
-          <Progress
-            mt="xs"
-            value={(o.agentCount / Math.max(1, o.agentLimit)) * 100}
-            color={o.agentCount >= o.agentLimit ? 'orange' : 'indigo'}
-            aria-label="Agents used"
-          />
+          <AgentLimitMeter agents={o.agentCount} limit={o.agentLimit} />
         </Card>
         <Card withBorder>
           <Text size="sm" c="dimmed">
@@ -164,13 +153,10 @@ export function OrganizationDetailPage() {
         </Card>
       </SimpleGrid>
       <SimpleGrid cols={{ base: 1, lg: 2 }}>
-        <Card withBorder>
-          <Group justify="space-between" mb="sm">
-            <Title order={4}>Token use by agent, all time</Title>
-            <Anchor component={Link} to={`/agents?org=${o.id}`} size="sm">
-              All agents
-            </Anchor>
-          </Group>
+        <Panel
+          title="Token use by agent, all time"
+          all={{ to: `/agents?org=${o.id}`, label: 'All agents' }}
+        >
           {chart.length === 0 || chart.every((row) => row.tokens === 0) ? (
             // an empty chart would draw an axis from 0 to 4 over nothing
             <Text c="dimmed" size="sm">
@@ -191,14 +177,8 @@ export function OrganizationDetailPage() {
               xAxisProps={{ allowDecimals: false }}
             />
           )}
-        </Card>
-        <Card withBorder>
-          <Group justify="space-between" mb="sm">
-            <Title order={4}>Users</Title>
-            <Anchor component={Link} to={`/users?org=${o.id}`} size="sm">
-              Manage users
-            </Anchor>
-          </Group>
+        </Panel>
+        <Panel title="Users" all={{ to: `/users?org=${o.id}`, label: 'Manage users' }}>
           <Table aria-label="Users of the organization">
             <Table.Tbody>
               {(users.data?.items ?? []).map((u) => (
@@ -217,7 +197,7 @@ export function OrganizationDetailPage() {
               No users yet.
             </Text>
           )}
-        </Card>
+        </Panel>
       </SimpleGrid>
       {/* mounted while open, so each opening starts from the current record and a
           refetch after saving does not remount a dialog that is closing */}

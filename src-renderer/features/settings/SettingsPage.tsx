@@ -1,20 +1,19 @@
 import {
   Alert,
   Button,
-  Card,
   Code,
   Group,
   SegmentedControl,
   Stack,
   Text,
   TextInput,
-  Title,
 } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { counted } from '../../../src-shared/plural.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
 import { LoadDemoDataButton } from '../../components/LoadDemoDataButton.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { Panel } from '../../components/Panel.tsx';
 import { DailyBackupsSetting } from './DailyBackupsSetting.tsx';
 import { MoveDatabaseDialog } from './MoveDatabaseDialog.tsx';
 import { RequireSecondFactorSetting } from './RequireSecondFactorSetting.tsx';
@@ -44,10 +43,7 @@ export function SettingsPage() {
     <>
       <PageHeader title="Settings" description="Where the console keeps its data." />
       <Stack maw={720}>
-        <Card withBorder>
-          <Title order={4} mb="xs">
-            Database
-          </Title>
+        <Panel title="Database">
           {s && (
             <Text size="sm" c="dimmed" mb="sm">
               In use now:{' '}
@@ -120,11 +116,8 @@ export function SettingsPage() {
               </Button>
             </Group>
           </Stack>
-        </Card>
-        <Card withBorder>
-          <Title order={4} mb="xs">
-            Backups and moves
-          </Title>
+        </Panel>
+        <Panel title="Backups and moves">
           <Text size="sm" c="dimmed" mb="sm">
             A backup is one compressed file of every table, restored with{' '}
             <Code>npm run db:restore</Code>. The embedded database is also backed up before each
@@ -154,17 +147,11 @@ export function SettingsPage() {
             </Button>
           </Group>
           <MoveDatabaseDialog opened={moving} onClose={() => setMoving(false)} />
-        </Card>
-        <Card withBorder>
-          <Title order={4} mb="xs">
-            Sign-in
-          </Title>
+        </Panel>
+        <Panel title="Sign-in">
           <RequireSecondFactorSetting required={s?.requireAdminSecondFactor} />
-        </Card>
-        <Card withBorder>
-          <Title order={4} mb="xs">
-            Demo data
-          </Title>
+        </Panel>
+        <Panel title="Demo data">
           <Text size="sm" c="dimmed" mb="sm">
             The demo organization (org_demo), its administrator admin@demo.com, the three catalog
             skills and a support agent. Loading again changes nothing that exists.
@@ -172,16 +159,13 @@ export function SettingsPage() {
           <Group>
             <LoadDemoDataButton />
           </Group>
-        </Card>
-        <Card withBorder>
-          <Title order={4} mb="xs">
-            About
-          </Title>
+        </Panel>
+        <Panel title="About">
           <Text size="sm">
             Data directory: <Code>{s?.dataDir ?? '…'}</Code>
           </Text>
           <Text size="sm">Version: {s?.appVersion ?? '…'}</Text>
-        </Card>
+        </Panel>
       </Stack>
     </>
   );
