@@ -51,8 +51,9 @@ export const theme = createTheme({
     Menu: Menu.extend({ defaultProps: { withInitialFocusPlaceholder: false } }),
     Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close dialog' } } }),
     // a chosen value longer than its field (an organization's name in a filter) ends in "…" before
-    // the chevron and clear button, rather than cut under them mid-letter
-    Select: Select.extend({ styles: { input: { textOverflow: 'ellipsis' } } }),
+    // the chevron and clear button, rather than cut under them mid-letter; the ellipsis needs a
+    // hidden overflow, which Mantine's input leaves to an unset variable (so: visible)
+    Select: Select.extend({ styles: { input: { textOverflow: 'ellipsis', overflow: 'hidden' } } }),
     Pagination: Pagination.extend({
       defaultProps: {
         getControlProps: (control) => ({ 'aria-label': PAGINATION_CONTROLS[control] }),

@@ -142,7 +142,7 @@ export function SecondFactorSetup({
               <Text size="sm" fw={500}>
                 Key
               </Text>
-              <Code data-testid="second-factor-secret" fz="sm" style={{ wordBreak: 'break-all' }}>
+              <Code data-testid="second-factor-secret" fz="sm" style={{ overflowWrap: 'anywhere' }}>
                 {grouped(enrollment.secret)}
               </Code>
             </Stack>

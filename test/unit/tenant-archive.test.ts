@@ -63,6 +63,8 @@ const MANIFEST: TenantManifest = {
 const ROWS: Record<string, string[]> = {
   'public.organizations': [`${ORGANIZATION_ID}\tacme\t3`],
   'public.users': [`u1\t${ORGANIZATION_ID}\tann@acme.test`, `u2\t${ORGANIZATION_ID}\tbo@acme.test`],
+  'public.skills': ['s1\tsummarize'],
+  'org_acme.audit_events': ['e1\tcreated'],
   'org_acme.agents': ['a1\tRésumé bot\t1', 'a2\tsays "hi"\\tthere\t2'],
 };
 
@@ -116,15 +118,17 @@ function parts(manifest: TenantManifest = MANIFEST): Parts {
   return {
     magic: TENANT_MAGIC,
     manifest: JSON.stringify(manifest),
-    sections: sectionsOf(manifest).map(({ schema, table: t }, i) => {
+    sections: sectionsOf(manifest).map(({ schema, table: t }) => {
       const rows = rowsOf(schema, t);
+      const sum = new FingerprintSum(t.columns.length);
+      for (const row of rows) sum.add(row);
       return {
         header: `@copy ${JSON.stringify({ schema, table: t.name })}`,
         rows,
-        end: `@end ${JSON.stringify({ ...FINGERPRINTS[i], sha256: sha256(rows) })}`,
+        end: `@end ${JSON.stringify({ ...sum.result(), sha256: sha256(rows) })}`,
       };
     }),
-    finish: `@finish {"sections":3}`,
+    finish: `@finish {"sections":${sectionsOf(manifest).length}}`,
   };
 }
 
@@ -136,6 +140,20 @@ const textOfParts = (p: Parts) =>
     p.finish,
     '',
   ].join('\n');
+
+/** The archive's parts with half a megabyte of users: a reader is far from its end when it stops. */
+function largeParts(): Parts {
+  const p = parts();
+  const users = p.sections[1]!;
+  users.rows = Array.from(
+    { length: 4_000 },
+    (_, i) => `u${i}\t${ORGANIZATION_ID}\t${randomBytes(72).toString('base64')}`,
+  );
+  const sum = new FingerprintSum(3);
+  for (const row of users.rows) sum.add(row);
+  users.end = `@end ${JSON.stringify({ ...sum.result(), sha256: sha256(users.rows) })}`;
+  return p;
+}
 
 async function archiveFile(text: string | Buffer): Promise<string> {
   const file = newFile();
@@ -301,9 +319,9 @@ describe("an organization's archive read back", () => {
     }
   });
 
-  it('closes its file when closed', async () => {
+  it('closes its file when closed, unread sections and all', async () => {
     const openFiles = () => readdirSync('/proc/self/fd').length;
-    const file = await written();
+    const file = await archiveFile(textOfParts(largeParts()));
     const before = openFiles();
     const archive = await openTenantArchive(file);
     await archive.close();
@@ -313,11 +331,23 @@ describe("an organization's archive read back", () => {
   it('closes its file after checking it, refused or not', async () => {
     const openFiles = () => readdirSync('/proc/self/fd').length;
     const whole = await written();
-    const refused = await crafted((p) => (p.finish = ''));
+    // refused at its manifest, long before its end
+    const refused = await archiveFile(textOfParts({ ...largeParts(), manifest: '{}' }));
     const before = openFiles();
     await checkTenantArchive(whole);
     await expect(checkTenantArchive(refused)).rejects.toThrow();
     await vi.waitFor(() => expect(openFiles()).toBe(before), { timeout: 2_000, interval: 10 });
+  });
+
+  it('refuses a section asked for after the last', async () => {
+    const archive = await openTenantArchive(await written());
+    try {
+      for (const { schema, table: t } of sectionsOf(MANIFEST))
+        await textOf(await archive.rows(schema, t));
+      await expect(archive.rows('org_acme', AGENTS)).rejects.toThrow('it changed while being read');
+    } finally {
+      await archive.close();
+    }
   });
 });
 
@@ -351,6 +381,13 @@ describe("an organization's archive refused before anything is imported", () => 
     const bounds = { maxLineBytes: 64, maxInflatedBytes: 1024 * 1024 };
     expect(await refusedFor(await written(), bounds)).toBe(
       'a line is longer than 64 bytes, more than any row',
+    );
+  });
+
+  it('when it ends after its manifest', async () => {
+    const text = textOfParts(parts());
+    expect(await refusedFor(await archiveFile(text.slice(0, text.indexOf('@copy'))))).toBe(
+      'the section for public.organizations is missing',
     );
   });
 
@@ -433,7 +470,7 @@ describe("an organization's archive refused before anything is imported", () => 
   it('when a section header is not tagged as one', async () => {
     expect(
       await refusedFor(
-        await crafted((p) => (p.sections[1]!.header = '@copy{"schema":"public","table":"users"}')),
+        await crafted((p) => (p.sections[1]!.header = '@copy:{"schema":"public","table":"users"}')),
       ),
     ).toBe('the section for public.users is missing');
   });
@@ -526,6 +563,108 @@ describe("an organization's archive refused before anything is imported", () => 
     expect(
       await refusedFor(await crafted((p) => (p.finish = '@finish {"sections":3}\nmore'))),
     ).toBe('it goes on after its last line');
+  });
+
+  it('when its organization row names another organization', async () => {
+    const other = '0d5c1f1e-2b1a-4c3d-8e9f-123456789abc';
+    const file = await crafted((p) => {
+      p.sections[0]!.rows = [`${other}\tacme\t3`];
+      p.sections[0]!.end = `@end ${JSON.stringify({ rows: 1, sum: '1', sha256: sha256(p.sections[0]!.rows) })}`;
+    });
+    expect(await refusedFor(file)).toBe('its organization row is not the one its manifest names');
+  });
+
+  it.each([
+    ['another slug', `${ORGANIZATION_ID}\tbeta\t3`],
+    ['another level', `${ORGANIZATION_ID}\tacme\t2`],
+  ])('when its organization row holds %s than its manifest', async (_what, row) => {
+    const file = await crafted((p) => {
+      p.sections[0]!.rows = [row];
+      p.sections[0]!.end = `@end ${JSON.stringify({ rows: 1, sum: '1', sha256: sha256([row]) })}`;
+    });
+    expect(await refusedFor(file)).toBe('its organization row is not the one its manifest names');
+  });
+
+  it('not when its organization id is written in capitals', async () => {
+    const row = `${ORGANIZATION_ID.toUpperCase()}\tacme\t3`;
+    const file = await crafted((p) => {
+      p.sections[0]!.rows = [row];
+      p.sections[0]!.end = `@end ${JSON.stringify({ rows: 1, sum: '1', sha256: sha256([row]) })}`;
+    });
+    expect((await checkTenantArchive(file)).fingerprints).toHaveLength(3);
+  });
+
+  it.each([
+    ['no row', []],
+    ['two rows', [`${ORGANIZATION_ID}\tacme\t3`, `${ORGANIZATION_ID}\tacme\t3`]],
+  ])('when its organizations section holds %s', async (_what, rows: string[]) => {
+    const file = await crafted((p) => {
+      p.sections[0]!.rows = rows;
+      p.sections[0]!.end = `@end ${JSON.stringify({ rows: rows.length, sum: '1', sha256: sha256(rows) })}`;
+    });
+    expect(await refusedFor(file)).toBe('its organization row is not the one its manifest names');
+  });
+
+  it.each([['id'], ['slug'], ['tenant_schema_version']])(
+    'when its organizations table has no %s column',
+    async (column) => {
+      const columns = ORGANIZATIONS.columns.map((c) => (c === column ? 'other' : c));
+      const manifest = { ...MANIFEST, publicTables: [table('organizations', columns), USERS] };
+      expect(await refusedFor(await archiveFile(textOfParts(parts(manifest))))).toBe(
+        'its organization row is not the one its manifest names',
+      );
+    },
+  );
+
+  it('when its users are of another organization', async () => {
+    const row = 'u1\t0d5c1f1e-2b1a-4c3d-8e9f-123456789abc\tann@acme.test';
+    const file = await crafted((p) => {
+      p.sections[1]!.rows = [row];
+      p.sections[1]!.end = `@end ${JSON.stringify({ rows: 1, sum: '1', sha256: sha256([row]) })}`;
+    });
+    expect(await refusedFor(file)).toBe('public.users holds rows of another organization');
+  });
+
+  it('when its users table has no organization_id column', async () => {
+    const manifest = {
+      ...MANIFEST,
+      publicTables: [ORGANIZATIONS, table('users', ['id', 'org', 'email'])],
+    };
+    expect(await refusedFor(await archiveFile(textOfParts(parts(manifest))))).toBe(
+      'public.users holds rows of another organization',
+    );
+  });
+
+  it('when a row of its users has no organization at all', async () => {
+    const file = await crafted((p) => {
+      p.sections[1]!.rows = ['u1'];
+      p.sections[1]!.end = `@end ${JSON.stringify({ rows: 1, sum: '1', sha256: sha256(['u1']) })}`;
+    });
+    expect(await refusedFor(file)).toBe('public.users holds rows of another organization');
+  });
+
+  it('not when a public table of no organization (the skills catalog) is among its tables', async () => {
+    const manifest = {
+      ...MANIFEST,
+      publicTables: [ORGANIZATIONS, USERS, table('skills', ['id', 'name'])],
+    };
+    const file = await archiveFile(textOfParts(parts(manifest)));
+    expect((await checkTenantArchive(file)).fingerprints).toHaveLength(4);
+  });
+
+  it('not when a tenant table is named as a public one it checks', async () => {
+    const manifest = { ...MANIFEST, tenantTables: [table('audit_events', ['id', 'what'])] };
+    const file = await archiveFile(textOfParts(parts(manifest)));
+    expect((await checkTenantArchive(file)).fingerprints).toHaveLength(3);
+  });
+
+  it('saying which sections its rows add up to their recorded fingerprint', async () => {
+    const file = await crafted((p) => {
+      p.sections[1]!.end = `@end ${JSON.stringify({ rows: 2, sum: '12345', sha256: sha256(ROWS['public.users']!) })}`;
+      p.sections[2]!.rows = ['a1\tRésumé bot', 'a2\tx\t2'];
+      p.sections[2]!.end = `@end ${JSON.stringify({ ...FINGERPRINTS[2], sha256: sha256(p.sections[2]!.rows) })}`;
+    });
+    expect((await checkTenantArchive(file)).recomputed).toEqual([true, false, false]);
   });
 
   it('not when it is whole, answering its manifest and fingerprints', async () => {

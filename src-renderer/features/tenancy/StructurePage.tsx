@@ -96,8 +96,14 @@ function DriftCard({ drift }: { drift: StructureDrift }) {
             <Text size="sm" fw={500}>
               The safe repair runs in each tenant&apos;s schema (it adds back, never drops):
             </Text>
-            {/* focusable: a long statement scrolls sideways, and the keyboard must reach it */}
-            <Code block tabIndex={0} aria-label="Safe repair SQL">
+            {/* wrapped, so a statement reads whole at 1024 px; still focusable, since a single
+                word longer than the card scrolls sideways and the keyboard must reach it */}
+            <Code
+              block
+              tabIndex={0}
+              aria-label="Safe repair SQL"
+              style={{ whiteSpace: 'pre-wrap' }}
+            >
               {drift.repair.map((s) => `${s};`).join('\n')}
             </Code>
           </Stack>
@@ -221,7 +227,7 @@ export function StructurePage() {
               title={
                 drifted === 0 && data.orphanSchemas.length === 0
                   ? 'Every tenant schema is as its level should be'
-                  : `${counted(drifted, 'tenant schema')} drifted from their level`
+                  : `${counted(drifted, 'tenant schema')} drifted from ${drifted === 1 ? 'its' : 'their'} level`
               }
             >
               Checked {counted(data.tenants, 'tenant')} in {formatNumber(data.elapsedMs)} ms, on{' '}
