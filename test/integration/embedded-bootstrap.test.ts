@@ -5,7 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { shippedBinaries, type PostgresBinaries } from '../../src-main/db/embedded/binaries.ts';
+import {
+  shippedBinaries,
+  usableBinaries,
+  type PostgresBinaries,
+} from '../../src-main/db/embedded/binaries.ts';
 import { EmbeddedStartError } from '../../src-main/db/embedded/errors.ts';
 import { openEmbedded } from '../../src-main/db/embedded/open.ts';
 import { APP_ROLE } from '../../src-main/db/embedded/urls.ts';
@@ -39,14 +43,19 @@ async function rows<T>(url: string, sql: string): Promise<T[]> {
   }
 }
 
-/** Stand-in binaries whose programs are shell scripts, for failures real ones will not show on demand. */
+/**
+ * Stand-in binaries whose programs are shell scripts, for failures real ones
+ * will not show on demand; a program not stood in for is the real one the
+ * server's user can run (a checkout in root's 0700 home has it copied out, as
+ * the console does, rather than one half of the set reachable and one not).
+ */
 async function fakeBinaries(scripts: {
   initdb?: string;
   postgres?: string;
 }): Promise<PostgresBinaries> {
   const root = await home();
   await mkdir(join(root, 'bin'));
-  const shipped = await shippedBinaries();
+  const shipped = await usableBinaries(undefined);
   const program = async (name: 'initdb' | 'postgres', body: string | undefined) => {
     if (body === undefined) return shipped[name];
     const path = join(root, 'bin', name);
