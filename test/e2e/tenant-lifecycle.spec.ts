@@ -44,7 +44,7 @@ test('a slug is renamed once the current one is typed to confirm', async ({ brow
   await expect(page.getByText('Kept agent')).toBeVisible();
 });
 
-test('a tenant in maintenance says why on its pages, and offers no rename until it ends', async ({
+test('a tenant in maintenance says why on its pages, and offers none of its writes until it ends', async ({
   browser,
 }) => {
   const { organization } = await organizationWith('maintained', 'pro', ['Waiting agent']);
@@ -57,11 +57,41 @@ test('a tenant in maintenance says why on its pages, and offers no rename until 
   await dialog.getByRole('button', { name: 'Put in maintenance' }).click();
   const banner = page.getByRole('status').filter({ hasText: 'is in maintenance' });
   await expect(banner).toContainText('restoring yesterday’s agents');
-  await expect(page.getByRole('button', { name: 'Rename slug…' })).toBeDisabled();
+  const why = /In maintenance: restoring yesterday’s agents\. End the maintenance first/;
+  for (const name of ['Edit', 'Change tier', 'Rename slug…', 'Delete']) {
+    const button = page.getByRole('button', { name, exact: true });
+    await expect(button).toBeDisabled();
+    await expect(button).toHaveAccessibleDescription(why);
+  }
+  // reads go on
+  await expect(page.getByRole('button', { name: 'Export organization…' })).toBeEnabled();
+  await expect(page.getByRole('button', { name: 'End maintenance' })).toBeEnabled();
   await snapAtBothSizes(page, 'maintenance-organization');
   await visit(page, `/agents?org=${organization.id}`);
   await expect(banner).toContainText('restoring yesterday’s agents');
+  await expect(page.getByRole('button', { name: 'New agent' })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'New agent' })).toHaveAccessibleDescription(why);
+  await expect(page.getByRole('button', { name: 'Import' })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Import' })).toHaveAccessibleDescription(
+    'In maintenance',
+  );
+  await page.getByRole('checkbox', { name: 'Select Waiting agent' }).check();
+  await expect(page.getByRole('button', { name: 'Apply to 1' })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Apply to 1' })).toHaveAccessibleDescription(why);
+  await expect(page.getByRole('button', { name: 'Export JSON' })).toBeEnabled();
   await snapAtBothSizes(page, 'maintenance-agents');
+  await page
+    .getByRole('row', { name: /Waiting agent/ })
+    .getByText('Waiting agent')
+    .click();
+  await expect(page.getByRole('button', { name: 'Edit', exact: true })).toHaveAccessibleDescription(
+    why,
+  );
+  await expect(page.getByRole('button', { name: 'Delete', exact: true })).toBeDisabled();
+  await expect(
+    page.getByRole('list', { name: 'Skill catalog' }).getByRole('button').first(),
+  ).toHaveAccessibleDescription(why);
+  await snapAtBothSizes(page, 'maintenance-agent');
   await visit(page, `/organizations/${organization.id}`);
   await page.getByRole('button', { name: 'End maintenance' }).click();
   await page
@@ -69,7 +99,8 @@ test('a tenant in maintenance says why on its pages, and offers no rename until 
     .getByRole('button', { name: 'End maintenance' })
     .click();
   await expect(banner).toHaveCount(0);
-  await expect(page.getByRole('button', { name: 'Rename slug…' })).toBeEnabled();
+  for (const name of ['Edit', 'Change tier', 'Rename slug…', 'Delete'])
+    await expect(page.getByRole('button', { name, exact: true })).toBeEnabled();
 });
 
 test('a rollout whose canary has run is shown on Tenancy and continued from there', async ({

@@ -1,6 +1,5 @@
 import {
   Alert,
-  Button,
   Card,
   Code,
   Group,
@@ -20,7 +19,7 @@ import {
   allowedAgentEvents,
   type AgentEvent,
 } from '../../../src-shared/domain/agent-machine.ts';
-import { decideTransition } from '../../../src-shared/domain/limits.ts';
+import { decideTransition, maintenanceRefusal } from '../../../src-shared/domain/limits.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
 import { MaintenanceBanner } from '../../components/MaintenanceBanner.tsx';
 import { useSession } from '../../auth/session.tsx';
@@ -69,6 +68,11 @@ export function AgentDetailPage() {
   if (!agent.data) return <Skeleton height={240} />;
   const a = agent.data;
   const writer = can('writeAgents', { organizationId });
+  // no change to the organization's agents is accepted while it is in maintenance
+  const frozen = organization.data ? maintenanceRefusal(organization.data) : null;
+  const toOrganization = can('manageOrganizations')
+    ? () => navigate(`/organizations/${organizationId}`)
+    : undefined;
   const step = (event: AgentEvent, reason?: string) =>
     transition.mutate(
       { organizationId, id, version: a.version, event, ...(reason ? { reason } : {}) },
@@ -113,15 +117,12 @@ export function AgentDetailPage() {
                 <Refusable
                   key={event}
                   refusal={
-                    organization.data
+                    frozen ??
+                    (organization.data
                       ? decideTransition(organization.data, a.status, event).refusal
-                      : null
+                      : null)
                   }
-                  onWayForward={
-                    can('manageOrganizations')
-                      ? () => navigate(`/organizations/${organizationId}`)
-                      : undefined
-                  }
+                  onWayForward={toOrganization}
                   variant={event === 'fail' ? 'light' : 'filled'}
                   color={event === 'fail' ? 'red' : undefined}
                   loading={transition.isPending && transition.variables?.event === event}
@@ -130,12 +131,23 @@ export function AgentDetailPage() {
                   {EVENT_LABEL[event]}
                 </Refusable>
               ))}
-              <Button variant="default" onClick={edit.open}>
+              <Refusable
+                variant="default"
+                refusal={frozen}
+                onWayForward={toOrganization}
+                onClick={edit.open}
+              >
                 Edit
-              </Button>
-              <Button variant="subtle" color="red" onClick={askDelete}>
+              </Refusable>
+              <Refusable
+                variant="subtle"
+                color="red"
+                refusal={frozen}
+                onWayForward={toOrganization}
+                onClick={askDelete}
+              >
                 Delete
-              </Button>
+              </Refusable>
             </>
           )
         }

@@ -18,7 +18,7 @@ import { IconGripVertical, IconLock, IconPlus, IconX } from '@tabler/icons-react
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import type { AttachedSkillDto } from '../../../src-shared/contract.ts';
-import { skillTierRefusal } from '../../../src-shared/domain/limits.ts';
+import { maintenanceRefusal, skillTierRefusal } from '../../../src-shared/domain/limits.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
 import { useSession } from '../../auth/session.tsx';
 import { TierBadge } from '../../components/badges.tsx';
@@ -40,6 +40,10 @@ export function AgentSkillsPanel({
   const { can } = useSession();
   const view = useChannel('agents.effectivePrompt', { organizationId, id: agentId });
   const organization = useChannel('organizations.get', { id: organizationId });
+  // no change to the organization's agents is accepted while it is in maintenance
+  const frozen = organization.data ? maintenanceRefusal(organization.data) : null;
+  // nothing to move or detach meanwhile; the catalog's Add buttons say why
+  const changesAttached = writer && !frozen;
   // the catalog is global and changes under other operators: read it afresh for every agent
   const catalog = useChannel(
     'skills.list',
@@ -77,7 +81,7 @@ export function AgentSkillsPanel({
         <Stack gap="md">
           <Stack gap={6}>
             <Text size="sm" fw={500}>
-              Attached{order.length > 1 && writer ? ' — drag to reorder' : ''}
+              Attached{order.length > 1 && changesAttached ? ' — drag to reorder' : ''}
             </Text>
             {order.length === 0 && (
               <Text size="sm" c="dimmed">
@@ -85,7 +89,7 @@ export function AgentSkillsPanel({
               </Text>
             )}
             <DragDropContext onDragEnd={onDragEnd}>
-              <Droppable droppableId="attached-skills" isDropDisabled={!writer}>
+              <Droppable droppableId="attached-skills" isDropDisabled={!changesAttached}>
                 {(drop) => (
                   <Stack
                     gap={6}
@@ -99,7 +103,7 @@ export function AgentSkillsPanel({
                         key={skill.skillId}
                         draggableId={skill.skillId}
                         index={index}
-                        isDragDisabled={!writer}
+                        isDragDisabled={!changesAttached}
                       >
                         {(drag) => (
                           <Paper
@@ -112,7 +116,7 @@ export function AgentSkillsPanel({
                           >
                             <Group justify="space-between" wrap="nowrap">
                               <Group gap="xs" wrap="nowrap">
-                                {writer && (
+                                {changesAttached && (
                                   <span {...drag.dragHandleProps} aria-label={`Move ${skill.name}`}>
                                     <IconGripVertical size={16} />
                                   </span>
@@ -122,7 +126,7 @@ export function AgentSkillsPanel({
                                 </Text>
                                 <TierBadge tier={skill.tierRequired} />
                               </Group>
-                              {writer && (
+                              {changesAttached && (
                                 <ActionIcon
                                   variant="subtle"
                                   color="red"
@@ -171,9 +175,9 @@ export function AgentSkillsPanel({
                   role={available.length ? 'list' : 'group'}
                 >
                   {available.map((skill) => {
-                    const refusal = organization.data
-                      ? skillTierRefusal(organization.data, skill)
-                      : null;
+                    const refusal =
+                      frozen ??
+                      (organization.data ? skillTierRefusal(organization.data, skill) : null);
                     const reasonId = `skill-refusal-${skill.id}`;
                     return (
                       <Stack key={skill.id} gap={2} role="listitem" aria-label={skill.name}>

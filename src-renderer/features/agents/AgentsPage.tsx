@@ -10,7 +10,12 @@ import {
   type AgentEvent,
   type AgentStatus,
 } from '../../../src-shared/domain/agent-machine.ts';
-import { agentRoomRefusal, decideTransition } from '../../../src-shared/domain/limits.ts';
+import {
+  agentRoomRefusal,
+  decideTransition,
+  maintenanceRefusal,
+  type Refusal,
+} from '../../../src-shared/domain/limits.ts';
 import type { AgentDto, OrganizationDto } from '../../../src-shared/dto.ts';
 import { counted } from '../../../src-shared/plural.ts';
 import { call } from '../../api/client.ts';
@@ -25,6 +30,7 @@ import { downloadText, today } from '../../components/download.ts';
 import { formatNumber } from '../../components/forms.ts';
 import { useListParams } from '../../components/list-params.ts';
 import { ListScreen } from '../../components/ListScreen.tsx';
+import { ButtonWithReason, Refusable } from '../../components/Refusable.tsx';
 import { Truncated } from '../../components/Truncated.tsx';
 import { useOpenedByLink } from '../../components/opened-by-link.ts';
 import { AgentFormModal } from './AgentFormModal.tsx';
@@ -93,10 +99,15 @@ function bulkPreview(
 /** What can be done to the ticked agents: a lifecycle event some of them accept, or an export. */
 function AgentBulkActions({
   organization,
+  frozen,
+  onWayForward,
   rows,
   onDone,
 }: {
   organization: OrganizationDto;
+  /** Why no event can be applied now (the organization is in maintenance), or null. */
+  frozen: Refusal | null;
+  onWayForward: (() => void) | undefined;
   /** The ticked agents as last seen. */
   rows: readonly AgentDto[];
   onDone: () => void;
@@ -107,8 +118,8 @@ function AgentBulkActions({
   const [exporting, setExporting] = useState(false);
   const transition = useWrite('agents.transitionMany', { notifyErrors: true });
   const ids = rows.map((r) => r.id);
-  const offered = AGENT_EVENTS.filter((e) =>
-    rows.some((r) => !decideTransition(organization, r.status, e).refusal),
+  const offered = AGENT_EVENTS.filter(
+    (e) => !frozen && rows.some((r) => !decideTransition(organization, r.status, e).refusal),
   );
   const chosen = event && offered.includes(event) ? event : null;
   const preview = chosen ? bulkPreview(organization, rows, chosen) : null;
@@ -151,20 +162,28 @@ function AgentBulkActions({
       )}
       <Select
         aria-label="Action for the selected agents"
-        placeholder={offered.length ? 'Choose an action' : 'No step fits them all'}
+        placeholder={
+          frozen ? 'In maintenance' : offered.length ? 'Choose an action' : 'No step fits them all'
+        }
         data={offered.map((e) => ({ value: e, label: EVENT_LABEL[e] }))}
         value={chosen}
         onChange={(v) => setEvent(v as AgentEvent | null)}
         disabled={offered.length === 0}
         w={180}
       />
-      <Button
-        disabled={!chosen}
-        loading={transition.isPending && !confirming}
-        onClick={() => (chosen && CONFIRMED_EVENTS.has(chosen) ? setConfirming(true) : apply())}
-      >
-        Apply to {ids.length}
-      </Button>
+      {frozen ? (
+        <Refusable refusal={frozen} onWayForward={onWayForward} onClick={() => apply()}>
+          Apply to {ids.length}
+        </Refusable>
+      ) : (
+        <Button
+          disabled={!chosen}
+          loading={transition.isPending && !confirming}
+          onClick={() => (chosen && CONFIRMED_EVENTS.has(chosen) ? setConfirming(true) : apply())}
+        >
+          Apply to {ids.length}
+        </Button>
+      )}
       <Button
         variant="default"
         leftSection={<IconDownload size={16} />}
@@ -219,6 +238,8 @@ export function AgentsPage() {
   }, [query.data]);
   const ticked = [...selected].flatMap((id) => seen.get(id) ?? []);
   const writer = can('writeAgents', { organizationId });
+  // no change to the organization's agents is accepted while it is in maintenance
+  const frozen = organization.data ? maintenanceRefusal(organization.data) : null;
   const noRoom = organization.data ? agentRoomRefusal(organization.data) : null;
   const toOrganization = can('manageOrganizations')
     ? () => navigate(`/organizations/${organizationId}`)
@@ -241,15 +262,15 @@ export function AgentsPage() {
               onChange={(id) => params.setParam('org', id ?? undefined)}
             />
             {writer && (
-              <Button
+              <ButtonWithReason
                 variant="default"
                 leftSection={<IconFileImport size={16} />}
-                // the reason stands beside New agent, next to it
-                disabled={noRoom !== null}
+                // in short: the whole reason and the way forward stand beside New agent, next to it
+                reason={frozen ? 'In maintenance' : noRoom && 'At the agent limit'}
                 onClick={importer.open}
               >
                 Import
-              </Button>
+              </ButtonWithReason>
             )}
           </>
         }
@@ -257,7 +278,7 @@ export function AgentsPage() {
           writer && {
             label: 'New agent',
             onClick: create.open,
-            refusal: noRoom,
+            refusal: frozen ?? noRoom,
             onWayForward: toOrganization,
           }
         }
@@ -267,6 +288,8 @@ export function AgentsPage() {
           organization.data && (
             <AgentBulkActions
               organization={organization.data}
+              frozen={frozen}
+              onWayForward={toOrganization}
               rows={ticked}
               onDone={() => setSelected(new Set())}
             />

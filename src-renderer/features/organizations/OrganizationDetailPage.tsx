@@ -61,6 +61,9 @@ export function OrganizationDetailPage() {
     );
   if (!org.data) return <Skeleton height={240} />;
   const o = org.data;
+  // every change to the organization is refused while it is in maintenance
+  const frozen = maintenanceRefusal(o);
+  const toEndMaintenance = o.maintenance?.byOperation ? undefined : maintain.open;
   const chart = usage.data
     ? topWithRest(
         usage.data.topAgents.map((a) => ({ name: a.name, value: a.totalTokensUsed })),
@@ -85,16 +88,26 @@ export function OrganizationDetailPage() {
             <>
               {can('manageOrganizations') && (
                 <>
-                  <Button variant="default" onClick={edit.open}>
-                    Edit
-                  </Button>
-                  <Button variant="default" onClick={tier.open}>
-                    Change tier
-                  </Button>
                   <Refusable
                     variant="default"
-                    refusal={maintenanceRefusal(o)}
-                    onWayForward={o.maintenance?.byOperation ? undefined : maintain.open}
+                    refusal={frozen}
+                    onWayForward={toEndMaintenance}
+                    onClick={edit.open}
+                  >
+                    Edit
+                  </Refusable>
+                  <Refusable
+                    variant="default"
+                    refusal={frozen}
+                    onWayForward={toEndMaintenance}
+                    onClick={tier.open}
+                  >
+                    Change tier
+                  </Refusable>
+                  <Refusable
+                    variant="default"
+                    refusal={frozen}
+                    onWayForward={toEndMaintenance}
                     onClick={rename.open}
                   >
                     Rename slug…
@@ -112,9 +125,15 @@ export function OrganizationDetailPage() {
                 </Button>
               )}
               {can('endOrganizations', { organizationId: o.id }) && (
-                <Button color="red" variant="light" onClick={del.open}>
+                <Refusable
+                  color="red"
+                  variant="light"
+                  refusal={frozen}
+                  onWayForward={toEndMaintenance}
+                  onClick={del.open}
+                >
                   Delete
-                </Button>
+                </Refusable>
               )}
             </>
           )
