@@ -1,7 +1,11 @@
 import { screen } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import { agentRoomRefusal, decideTransition } from '../../src-shared/domain/limits.ts';
+import {
+  agentRoomRefusal,
+  decideTransition,
+  maintenanceRefusal,
+} from '../../src-shared/domain/limits.ts';
 import { ButtonWithReason, Refusable } from '../../src-renderer/components/Refusable.tsx';
 import { renderWithMantine } from './render.tsx';
 
@@ -53,6 +57,33 @@ describe('a refusable control', () => {
     expect(button).not.toHaveAttribute('aria-describedby');
     await userEvent.click(button);
     expect(onClick).toHaveBeenCalledOnce();
+  });
+
+  it('is disabled for every write while the organization is in maintenance', () => {
+    const held = (byOperation: boolean) =>
+      maintenanceRefusal({ maintenance: { reason: 'restoring agents', byOperation } });
+    renderWithMantine(
+      <>
+        <Refusable refusal={held(false)} onClick={vi.fn()}>
+          Edit
+        </Refusable>
+        <Refusable refusal={held(true)} onClick={vi.fn()}>
+          Change tier
+        </Refusable>
+        <Refusable refusal={maintenanceRefusal({ maintenance: null })} onClick={vi.fn()}>
+          Delete
+        </Refusable>
+      </>,
+    );
+    expect(screen.getByRole('button', { name: 'Edit' })).toHaveAccessibleDescription(
+      'In maintenance: restoring agents. End the maintenance first.',
+    );
+    // an operation's maintenance ends by itself: nothing for the operator to end
+    expect(screen.getByRole('button', { name: 'Change tier' })).toHaveAccessibleDescription(
+      'In maintenance: restoring agents. Try again once the operation ends.',
+    );
+    expect(screen.getByRole('button', { name: 'Change tier' })).toBeDisabled();
+    expect(screen.getByRole('button', { name: 'Delete' })).toBeEnabled();
   });
 
   it('is disabled for a step that puts an agent to work in a suspended organization', () => {
