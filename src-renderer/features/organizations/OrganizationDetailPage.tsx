@@ -12,6 +12,7 @@ import {
   Title,
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
+import { useId } from 'react';
 import { useParams } from 'react-router';
 import { useChannel } from '../../api/hooks.ts';
 import { useSession } from '../../auth/session.tsx';
@@ -26,7 +27,7 @@ import { counted } from '../../../src-shared/plural.ts';
 import { ChangeTierModal } from './ChangeTierModal.tsx';
 import { DeleteOrganizationModal } from './DeleteOrganizationModal.tsx';
 import { maintenanceRefusal } from '../../../src-shared/domain/limits.ts';
-import { Refusable } from '../../components/Refusable.tsx';
+import { Refusable, RefusalNote } from '../../components/Refusable.tsx';
 import { MaintenanceModal } from './MaintenanceModal.tsx';
 import { RenameSlugModal } from './RenameSlugModal.tsx';
 import { ExportOrganizationModal } from './ExportOrganizationModal.tsx';
@@ -52,6 +53,7 @@ export function OrganizationDetailPage() {
     sort: 'email',
   });
   const usage = useChannel('organizations.usage', { organizationId: id });
+  const frozenReason = useId();
 
   if (org.error)
     return (
@@ -63,7 +65,6 @@ export function OrganizationDetailPage() {
   const o = org.data;
   // every change to the organization is refused while it is in maintenance
   const frozen = maintenanceRefusal(o);
-  const toEndMaintenance = o.maintenance?.byOperation ? undefined : maintain.open;
   const chart = usage.data
     ? topWithRest(
         usage.data.topAgents.map((a) => ({ name: a.name, value: a.totalTokensUsed })),
@@ -91,7 +92,7 @@ export function OrganizationDetailPage() {
                   <Refusable
                     variant="default"
                     refusal={frozen}
-                    onWayForward={toEndMaintenance}
+                    reasonShownAt={frozenReason}
                     onClick={edit.open}
                   >
                     Edit
@@ -99,7 +100,7 @@ export function OrganizationDetailPage() {
                   <Refusable
                     variant="default"
                     refusal={frozen}
-                    onWayForward={toEndMaintenance}
+                    reasonShownAt={frozenReason}
                     onClick={tier.open}
                   >
                     Change tier
@@ -107,7 +108,7 @@ export function OrganizationDetailPage() {
                   <Refusable
                     variant="default"
                     refusal={frozen}
-                    onWayForward={toEndMaintenance}
+                    reasonShownAt={frozenReason}
                     onClick={rename.open}
                   >
                     Rename slug…
@@ -129,12 +130,18 @@ export function OrganizationDetailPage() {
                   color="red"
                   variant="light"
                   refusal={frozen}
-                  onWayForward={toEndMaintenance}
+                  reasonShownAt={frozenReason}
                   onClick={del.open}
                 >
                   Delete
                 </Refusable>
               )}
+              {/* the writes it refuses share one reason, said once beside them */}
+              <RefusalNote
+                id={frozenReason}
+                refusal={frozen}
+                onWayForward={o.maintenance?.byOperation ? undefined : maintain.open}
+              />
             </>
           )
         }
