@@ -171,9 +171,19 @@ describe('a live database as a source', () => {
       `select pg_terminate_backend(pid) from pg_stat_activity
         where datname = current_database() and pid <> pg_backend_pid() and state = 'idle in transaction'`,
     );
+    // the holder hears its end a moment after the server ends it
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
     const [first] = schemasOf(source.description);
-    await expect(source.rows('public', first!.tables[0]!)).rejects.toThrow();
+    // the holder's loss itself, not the server's later refusal of a snapshot it no longer knows
+    await expect(source.rows('public', first!.tables[0]!)).rejects.toThrow(/terminat/i);
     await source.close();
+  });
+
+  it('refuses to read once closed, saying so', async () => {
+    const source = await open();
+    await source.close();
+    const [first] = schemasOf(source.description);
+    await expect(source.rows('public', first!.tables[0]!)).rejects.toThrow('The source is closed');
   });
 });
 
