@@ -1,6 +1,12 @@
 import { expect } from '@playwright/test';
 import { adminPage, api, organizationWith, test, unique, userIn, visit } from './fixtures.ts';
-import { choosePassword, openConsole, signIn, snapAtBothSizes } from './support.ts';
+import {
+  choosePassword,
+  expectNoSidewaysScroll,
+  openConsole,
+  signIn,
+  snapAtBothSizes,
+} from './support.ts';
 
 /*
  * Names and links: the audit log names its targets and actors and filters
@@ -207,8 +213,14 @@ test('detail pages say where they are, and lists name the organization', async (
   await visit(page, `/users?org=${organization.id}`);
   await expect(users.getByRole('columnheader', { name: 'Organization' })).toHaveCount(0);
 
-  // a tenant schema opens its organization
+  // a tenant schema opens its organization; the schemas table is never wider than the window
   await visit(page, '/tenancy');
+  await expect(page.getByRole('table', { name: 'Tenant schemas' })).toContainText(
+    organization.schema,
+  );
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await expectNoSidewaysScroll(page);
+  await snapAtBothSizes(page, 'tenancy');
   await page.getByRole('link', { name: `${organization.schema}: open its organization` }).click();
   await expect(page).toHaveURL(new RegExp(`/organizations/${organization.id}$`));
 

@@ -1,7 +1,6 @@
-import { Alert, Anchor, Badge, Button, Code, Progress, Stack, Table, Text } from '@mantine/core';
+import { Alert, Badge, Button, Code, Progress, Stack, Table, Text } from '@mantine/core';
 import { IconCalculator, IconRefresh } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
-import { Link } from 'react-router';
 import { modals } from '@mantine/modals';
 import type { MigrationProgress } from '../../../src-shared/channels.ts';
 import type { TenantStatus } from '../../../src-shared/contract.ts';
@@ -10,6 +9,7 @@ import { useChannel, useWrite } from '../../api/hooks.ts';
 import { formatNumber } from '../../components/forms.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { ButtonWithReason } from '../../components/Refusable.tsx';
+import { Name, Truncated } from '../../components/Truncated.tsx';
 import { RolloutPanel } from './RolloutPanel.tsx';
 import { StateWithReason } from './StateWithReason.tsx';
 import { TenancyTabs } from './TenancyTabs.tsx';
@@ -114,13 +114,15 @@ export function TenancyPage() {
         <Text size="sm" c="dimmed">
           {counted(tenants.length, 'tenant schema')} · {behind.length} behind
         </Text>
-        <Table aria-label="Tenant schemas" verticalSpacing="sm">
+        {/* fixed widths for the short values; the schema and its pending migrations share the
+            rest, cut with the whole in a tooltip, so that the table is never wider than the screen */}
+        <Table aria-label="Tenant schemas" verticalSpacing="sm" layout="fixed">
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Schema</Table.Th>
-              <Table.Th>Applied</Table.Th>
+              <Table.Th w={90}>Applied</Table.Th>
               <Table.Th>Pending</Table.Th>
-              <Table.Th>Agents</Table.Th>
+              <Table.Th w={80}>Agents</Table.Th>
               {/* the widest badge, "up to date", whole at 1024 px */}
               <Table.Th w={130}>State</Table.Th>
             </Table.Tr>
@@ -129,18 +131,20 @@ export function TenancyPage() {
             {tenants.map((t) => (
               <Table.Tr key={t.organizationId}>
                 <Table.Td>
-                  <Anchor
-                    component={Link}
+                  <Name
+                    text={t.schema}
                     to={`/organizations/${t.organizationId}`}
                     aria-label={`${t.schema}: open its organization`}
-                  >
-                    <Code>{t.schema}</Code>
-                  </Anchor>
+                    ff="monospace"
+                  />
                 </Table.Td>
                 <Table.Td>{t.appliedMigrations}</Table.Td>
-                {/* migration names are one long word: broken anywhere rather than widening the table */}
-                <Table.Td style={{ overflowWrap: 'anywhere' }}>
-                  {t.pendingMigrations.length === 0 ? '—' : t.pendingMigrations.join(', ')}
+                <Table.Td>
+                  {t.pendingMigrations.length === 0 ? (
+                    '—'
+                  ) : (
+                    <Truncated text={t.pendingMigrations.join(', ')} />
+                  )}
                 </Table.Td>
                 <Table.Td>{t.agentCount}</Table.Td>
                 <Table.Td>
