@@ -187,7 +187,7 @@ test('detail pages say where they are, and lists name the organization', async (
   const { organization, agents } = await organizationWith('where', 'enterprise', [long, 'Short']);
   const [agent] = agents;
   if (!agent) throw new Error('no agent');
-  await userIn(organization.id, 'user', 'set by the administrator');
+  const member = await userIn(organization.id, 'user', 'set by the administrator');
   const page = await adminPage(browser);
 
   await visit(page, `/agents/${organization.id}/${agent.id}`);
@@ -209,6 +209,16 @@ test('detail pages say where they are, and lists name the organization', async (
   const users = page.getByRole('table', { name: 'Users' });
   await expect(users.getByRole('columnheader', { name: 'Organization' })).toBeVisible();
   await expect(users.getByRole('link', { name: organization.name }).first()).toBeVisible();
+  // at a small laptop's width the email and the organization keep room enough to be read,
+  // and a cut email is whole in its tooltip
+  await page.setViewportSize({ width: 1024, height: 700 });
+  for (const name of ['Email', 'Organization'])
+    expect(
+      (await users.getByRole('columnheader', { name }).boundingBox())?.width,
+    ).toBeGreaterThanOrEqual(170);
+  await expectNoSidewaysScroll(page);
+  await users.getByText(member.email).hover();
+  await expect(page.getByRole('tooltip')).toHaveText(member.email);
   await snapAtBothSizes(page, 'users-all-organizations');
   await visit(page, `/users?org=${organization.id}`);
   await expect(users.getByRole('columnheader', { name: 'Organization' })).toHaveCount(0);
