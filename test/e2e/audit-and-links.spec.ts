@@ -107,9 +107,35 @@ test('the audit log filters to what one person did', async ({ browser }) => {
 });
 
 test('each figure of the Fleet overview opens the list it counts', async ({ browser }) => {
-  await organizationWith('fleet-links', 'enterprise', ['Clicked Through']);
+  const { organization: linked } = await organizationWith('fleet-links', 'enterprise', [
+    'Clicked Through',
+  ]);
   const { organization: full } = await organizationWith('fleet-full', 'free', ['A', 'B', 'C']);
+  let failing = await api('agents.create', {
+    organizationId: linked.id,
+    name: 'Faltering',
+    systemPrompt: 'p',
+  });
+  for (const event of ['deploy', 'fail'] as const) {
+    failing = await api('agents.transition', {
+      organizationId: linked.id,
+      id: failing.id,
+      version: failing.version,
+      event,
+      ...(event === 'fail' ? { reason: 'The model answers 500' } : {}),
+    });
+  }
   const page = await adminPage(browser);
+  // since when an agent is in error: one line, wide window or small
+  const since = page.getByRole('table', { name: 'Agents in error' }).getByRole('cell').nth(2);
+  for (const size of [
+    { width: 1440, height: 900 },
+    { width: 1024, height: 700 },
+  ]) {
+    await page.setViewportSize(size);
+    await expect(since).toHaveText(/\d{4}, \d\d:\d\d:\d\d$/);
+    expect((await since.getByText(/\d{4}/).boundingBox())?.height).toBeLessThan(30);
+  }
   await snapAtBothSizes(page, 'fleet-overview');
 
   // a billing row: the organizations in that status, and only those
@@ -217,9 +243,9 @@ test('detail pages say where they are, and lists name the organization', async (
       (await users.getByRole('columnheader', { name }).boundingBox())?.width,
     ).toBeGreaterThanOrEqual(170);
   await expectNoSidewaysScroll(page);
+  await snapAtBothSizes(page, 'users-all-organizations');
   await users.getByText(member.email).hover();
   await expect(page.getByRole('tooltip')).toHaveText(member.email);
-  await snapAtBothSizes(page, 'users-all-organizations');
   await visit(page, `/users?org=${organization.id}`);
   await expect(users.getByRole('columnheader', { name: 'Organization' })).toHaveCount(0);
 
