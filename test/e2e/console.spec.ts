@@ -117,7 +117,9 @@ test('creates an organization and sees its schema in Tenancy', async ({ browser 
   await expect(admin.getByRole('heading', { name: `New Org ${slug}` })).toBeVisible();
   await snap(admin, 'organization-detail');
   await go(admin, 'Tenancy');
-  await expect(admin.getByRole('table', { name: 'Tenant schemas' })).toContainText(`org_${slug}`);
+  await expect(
+    admin.getByRole('table', { name: 'Organizations by structure level' }),
+  ).toContainText(`org_${slug}`);
   await snap(admin, 'tenancy');
 });
 
@@ -575,10 +577,12 @@ test('deletes an organization by retyping the slug, and its schema is gone', asy
   await confirm.click();
   await toast(admin, `dropped org_${organization.slug}`);
   await go(admin, 'Tenancy');
-  await expect(admin.getByRole('table', { name: 'Tenant schemas' })).toContainText('org_demo');
-  await expect(admin.getByRole('table', { name: 'Tenant schemas' })).not.toContainText(
-    `org_${organization.slug}`,
-  );
+  await expect(
+    admin.getByRole('table', { name: 'Organizations by structure level' }),
+  ).toContainText('org_demo');
+  await expect(
+    admin.getByRole('table', { name: 'Organizations by structure level' }),
+  ).not.toContainText(`org_${organization.slug}`);
 });
 
 test('shows the fleet at a glance and finds an agent of any organization by name', async ({

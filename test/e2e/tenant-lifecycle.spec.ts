@@ -125,8 +125,14 @@ test('a rollout whose canary has run is shown on Tenancy and continued from ther
     await snapAtBothSizes(page, 'rollout-canary');
     // Migrate all says what it would do before it runs: the schemas behind, and what they lack
     await page.getByRole('button', { name: 'Migrate all' }).click();
-    const preview = page.getByRole('dialog', { name: /^Migrate \d+ tenant schemas?\?$/ });
+    const preview = page.getByRole('dialog', { name: /^Migrate \d+ organizations?\?$/ });
     await expect(preview).toContainText(`org_${rest.slug}`);
+    // the change it lacks, by level and in words, never by its class name
+    await expect(preview).toContainText(`Level ${level} — `);
+    await expect(preview).not.toContainText('Migration20');
+    await expect(
+      page.getByRole('table', { name: 'Organizations by structure level' }),
+    ).not.toContainText('Migration20');
     await snap(page, 'migrate-all-preview');
     await preview.getByRole('button', { name: 'Cancel' }).click();
     await page.getByRole('button', { name: 'Continue' }).click();

@@ -1,4 +1,15 @@
-import { Alert, Anchor, Badge, Button, Code, Progress, Stack, Table, Text } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Code,
+  List,
+  Progress,
+  Stack,
+  Table,
+  Text,
+} from '@mantine/core';
 import { IconCalculator, IconRefresh } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
@@ -6,6 +17,7 @@ import { modals } from '@mantine/modals';
 import type { MigrationProgress } from '../../../src-shared/channels.ts';
 import type { TenantStatus } from '../../../src-shared/contract.ts';
 import { AGENT_STATUSES, type AgentStatus } from '../../../src-shared/domain/agent-machine.ts';
+import { tenantMigrationInWords } from '../../../src-shared/domain/migration-words.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
 import { formatNumber } from '../../components/forms.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
@@ -38,7 +50,7 @@ export function TenancyPage() {
   const recount = useWrite('tenancy.recount', {
     success: (r) =>
       r.drifted.length === 0
-        ? `Checked ${counted(r.organizations, 'organization')}: each agrees with its schema`
+        ? `Checked ${counted(r.organizations, 'organization')}: each agrees with its data`
         : `Repaired ${formatNumber(r.drifted.length)} of ${counted(r.organizations, 'organization')}`,
     invalidates: ['tenancy', 'fleet', 'organizations', 'agents'],
   });
@@ -48,7 +60,7 @@ export function TenancyPage() {
     <>
       <PageHeader
         title="Tenancy"
-        description="Every tenant schema and its migrations."
+        description="Each organization's data in the database: the structure it is at, and the changes it still lacks."
         actions={
           <>
             <Button
@@ -65,7 +77,7 @@ export function TenancyPage() {
               // until the status is read the button waits, like the list under it
               loading={migrate.isPending || !status.data}
               reason={
-                status.data && behind.length === 0 ? 'Every tenant schema is up to date' : null
+                status.data && behind.length === 0 ? 'Every organization is up to date' : null
               }
               onClick={() => previewMigration(behind, () => migrate.mutate({}))}
             >
@@ -84,7 +96,10 @@ export function TenancyPage() {
           />
         )}
         {recount.data && recount.data.drifted.length > 0 && (
-          <Alert color="orange" title="Repaired figures that had drifted from their schemas">
+          <Alert
+            color="orange"
+            title="Repaired figures that no longer matched the organization's data"
+          >
             {recount.data.drifted.map((d) => (
               <Text size="sm" key={d.organizationId}>
                 <Code>org_{d.slug}</Code>: agent count {d.agentCount.from} → {d.agentCount.to};
@@ -112,14 +127,14 @@ export function TenancyPage() {
           </Alert>
         )}
         <Text size="sm" c="dimmed">
-          {counted(tenants.length, 'tenant schema')} · {behind.length} behind
+          {counted(tenants.length, 'organization')} · {behind.length} behind
         </Text>
-        <Table aria-label="Tenant schemas" verticalSpacing="sm">
+        <Table aria-label="Organizations by structure level" verticalSpacing="sm">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Schema</Table.Th>
-              <Table.Th>Applied</Table.Th>
-              <Table.Th>Pending</Table.Th>
+              <Table.Th>Organization (schema)</Table.Th>
+              <Table.Th>Level</Table.Th>
+              <Table.Th>Changes still to apply</Table.Th>
               <Table.Th>Agents</Table.Th>
               {/* the widest badge, "up to date", whole at 1024 px */}
               <Table.Th w={130}>State</Table.Th>
@@ -138,9 +153,18 @@ export function TenancyPage() {
                   </Anchor>
                 </Table.Td>
                 <Table.Td>{t.appliedMigrations}</Table.Td>
-                {/* migration names are one long word: broken anywhere rather than widening the table */}
-                <Table.Td style={{ overflowWrap: 'anywhere' }}>
-                  {t.pendingMigrations.length === 0 ? '—' : t.pendingMigrations.join(', ')}
+                <Table.Td>
+                  {t.pendingMigrations.length === 0 ? (
+                    'None'
+                  ) : (
+                    <Stack gap={2}>
+                      {t.pendingMigrations.map((m) => (
+                        <Text size="sm" key={m}>
+                          {tenantMigrationInWords(m)}
+                        </Text>
+                      ))}
+                    </Stack>
+                  )}
                 </Table.Td>
                 <Table.Td>{t.agentCount}</Table.Td>
                 <Table.Td>
@@ -168,27 +192,30 @@ export function TenancyPage() {
   );
 }
 
-/** What Migrate all will do, asked before it runs: which schemas, and which migrations they lack. */
+/** What Migrate all will do, asked before it runs: which organizations, and which changes they lack. */
 function previewMigration(behind: TenantStatus[], onConfirm: () => void) {
   const migrations = [...new Set(behind.flatMap((t) => t.pendingMigrations))];
   const named = behind.slice(0, 5).map((t) => t.schema);
   modals.openConfirmModal({
-    title: `Migrate ${counted(behind.length, 'tenant schema')}?`,
+    title: `Migrate ${counted(behind.length, 'organization')}?`,
     children: (
       <Stack gap="xs">
         <Text size="sm">
           {named.join(', ')}
           {behind.length > named.length && ` and ${behind.length - named.length} more`}{' '}
-          {behind.length === 1 ? 'lacks' : 'lack'} {counted(migrations.length, 'migration')}:{' '}
-          {migrations.join(', ')}.
+          {behind.length === 1 ? 'lacks' : 'lack'} {counted(migrations.length, 'change')}:
         </Text>
+        <List size="sm">
+          {migrations.map((m) => (
+            <List.Item key={m}>{tenantMigrationInWords(m)}</List.Item>
+          ))}
+        </List>
         <Text size="sm">
-          Each schema migrates in a transaction of its own; one that fails is named here and the
-          others go on.
+          Each organization migrates on its own; one that fails is named here and the others go on.
         </Text>
       </Stack>
     ),
-    labels: { confirm: `Migrate ${counted(behind.length, 'tenant schema')}`, cancel: 'Cancel' },
+    labels: { confirm: `Migrate ${counted(behind.length, 'organization')}`, cancel: 'Cancel' },
     onConfirm,
   });
 }
