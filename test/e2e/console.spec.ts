@@ -134,7 +134,7 @@ test('creates a developer in an organization, who sees only that organization', 
   await choose(admin, 'Organization', new RegExp(organization.name));
   await admin.getByLabel('Email').fill(email);
   await admin.getByLabel('Name').fill('Dana Developer');
-  await choose(admin, 'Role', 'developer');
+  await choose(admin, 'Role', 'Developer');
   await admin.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await admin.getByLabel('Password again').fill(PASSWORD);
   await snap(admin, 'new-user');
@@ -143,6 +143,8 @@ test('creates a developer in an organization, who sees only that organization', 
   await admin.getByRole('button', { name: `Actions for ${email}` }).click();
   await admin.getByRole('menuitem', { name: 'Confirm' }).click();
   await toast(admin, `${email} can now sign in`);
+  // the role by its name, not its stored value
+  await expect(admin.getByRole('row', { name: new RegExp(email) })).toContainText('Developer');
   await snap(admin, 'users');
 
   const dev = await openConsole(browser);
@@ -292,9 +294,9 @@ test('attaches skills to an agent, reorders them, and previews the effective pro
   });
   await expect(locked).toBeDisabled();
   await expect(locked).toHaveAccessibleDescription(
-    `Planner ${planner} needs the enterprise tier; ${organization.name} is on pro. Upgrade to enterprise`,
+    `Planner ${planner} needs the Enterprise tier; ${organization.name} is on Pro. Upgrade to Enterprise`,
   );
-  await expect(catalog.getByRole('link', { name: 'Upgrade to enterprise' })).toHaveAttribute(
+  await expect(catalog.getByRole('link', { name: 'Upgrade to Enterprise' })).toHaveAttribute(
     'href',
     `/organizations/${organization.id}`,
   );
@@ -304,7 +306,8 @@ test('attaches skills to an agent, reorders them, and previews the effective pro
   await toast(admin, 'Skill attached');
   const preview = admin.getByTestId('effective-prompt');
   await expect(preview).toContainText('You have access to web search capabilities');
-  await expect(admin.getByLabel('Effective tools')).toContainText('send_sms');
+  await expect(admin.getByLabel('Effective tools')).toContainText('Send SMS');
+  await expect(admin.getByLabel('Effective tools')).not.toContainText('send_sms');
   const attached = admin.getByRole('list', { name: 'Attached skills' });
   await expect(attached.getByRole('listitem').first()).toContainText('1. Web Research');
   // keyboard dragging: lift with space, move up, drop with space

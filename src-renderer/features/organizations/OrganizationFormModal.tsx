@@ -9,7 +9,7 @@ import { ENDING_BILLING_STATUSES } from '../../../src-shared/domain/permissions.
 import { useSession } from '../../auth/session.tsx';
 import { ChangedElsewhere } from '../../components/ChangedElsewhere.tsx';
 import { suggestSlug, tenantSchemaName } from '../../../src-shared/domain/slug.ts';
-import { TIERS, tierLimits } from '../../../src-shared/domain/tiers.ts';
+import { TIERS, limitInWords, tierLimits, tierName } from '../../../src-shared/domain/tiers.ts';
 import type { OrganizationDto } from '../../../src-shared/dto.ts';
 import { call } from '../../api/client.ts';
 import { useWrite } from '../../api/hooks.ts';
@@ -19,7 +19,7 @@ import {
   useVersionedSave,
   type ConflictField,
 } from '../../components/edit-conflict.tsx';
-import { formatNumber, showFieldErrors, submitWith } from '../../components/forms.ts';
+import { showFieldErrors, submitWith } from '../../components/forms.ts';
 import { FormActions } from '../../components/FormActions.tsx';
 
 const createSchema = contract['organizations.create'].input;
@@ -86,8 +86,8 @@ export function CreateOrganizationModal({
           />
           <Select
             label="Tier"
-            data={TIERS.map((t) => ({ value: t, label: t }))}
-            description={`${formatNumber(limits.monthlyTokenLimit)} tokens/month · ${limits.agentLimit} agents · ${limits.workflowLimit} workflows`}
+            data={TIERS.map((t) => ({ value: t, label: tierName(t) }))}
+            description={`Tokens a month: ${limitInWords('monthlyTokenLimit', limits.monthlyTokenLimit)} · agents: ${limitInWords('agentLimit', limits.agentLimit)} · workflows: ${limitInWords('workflowLimit', limits.workflowLimit)}`}
             allowDeselect={false}
             {...form.getInputProps('tier')}
           />
