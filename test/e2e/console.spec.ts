@@ -110,10 +110,14 @@ test('creates an organization and sees its schema in Tenancy', async ({ browser 
   await admin.getByRole('button', { name: 'New organization' }).click();
   await admin.getByLabel('Name').fill(`New Org ${slug}`);
   await admin.getByLabel('Slug').fill(slug);
-  await expect(admin.getByText(`Tenant schema: org_${slug}`)).toBeVisible();
+  // the slug's help says what it names, in words, and that it can be renamed (issue 32)
+  const help = admin.getByText(`Its data is kept as org_${slug}.`, { exact: false });
+  await expect(help).toContainText('You can rename the slug later');
+  await expect(admin.getByRole('dialog')).not.toContainText('cannot be changed');
+  await expect(admin.getByRole('dialog')).not.toContainText('schema');
   await snap(admin, 'new-organization');
   await admin.getByRole('button', { name: 'Create organization' }).click();
-  await toastAudited(admin, `Created New Org ${slug} (org_${slug})`, 'notification');
+  await toastAudited(admin, `Created New Org ${slug}`, 'notification');
   await expect(admin.getByRole('heading', { name: `New Org ${slug}` })).toBeVisible();
   await snap(admin, 'organization-detail');
   await go(admin, 'Tenancy');
@@ -533,7 +537,13 @@ test('shows the audit log and settings', async ({ browser }) => {
   // every organization's events: the widest Target column, at both sizes
   await snapAtBothSizes(admin, 'audit');
   await go(admin, 'Settings');
-  await expect(admin.getByText('Data directory')).toBeVisible();
+  await expect(admin.getByText('Data folder')).toBeVisible();
+  // the restore command on a line of its own, to copy, never inside a sentence
+  await expect(admin.getByLabel('Command that restores a backup')).toHaveText(
+    'npm run db:restore -- FILE',
+  );
+  await expect(admin.getByText('npm run', { exact: false })).toHaveCount(1);
+  await expect(admin.getByRole('button', { name: /^Copy: Command that restores/ })).toBeVisible();
   // the toggle is the saved choice, which DATABASE_URL overrides: said so above it
   await expect(
     admin.getByText(
@@ -578,7 +588,7 @@ test('deletes an organization by retyping the slug, and its schema is gone', asy
     .fill(organization.slug);
   await snap(admin, 'delete-organization');
   await confirm.click();
-  await toast(admin, `dropped org_${organization.slug}`);
+  await toast(admin, `Deleted ${organization.name} and all its data`);
   await go(admin, 'Tenancy');
   await expect(
     admin.getByRole('table', { name: 'Organizations by structure level' }),

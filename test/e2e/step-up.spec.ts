@@ -41,5 +41,5 @@ test('asks for the password in place before deleting an organization, then delet
   await prompt.getByRole('button', { name: 'Continue' }).click();
 
   await expect(prompt).toBeHidden();
-  await toast(admin, `dropped org_${organization.slug}`);
+  await toast(admin, `Deleted ${organization.name} and all its data`);
 });

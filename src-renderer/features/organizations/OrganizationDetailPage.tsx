@@ -82,7 +82,7 @@ export function OrganizationDetailPage() {
         title={o.name}
         description={
           <>
-            Schema <Code>{o.schema}</Code> · created {formatDate(o.createdAt)}
+            Slug <Code>{o.slug}</Code> · created {formatDate(o.createdAt)}
           </>
         }
         actions={

@@ -46,7 +46,7 @@ export function CreateOrganizationModal({
     validateInputOnChange: ['slug'],
   });
   const create = useWrite('organizations.create', {
-    success: (o) => `Created ${o.name} (${o.schema})`,
+    success: (o) => `Created ${o.name}`,
   });
   const limits = tierLimits(form.values.tier);
   const submit = form.onSubmit(async (values) => {
@@ -75,8 +75,8 @@ export function CreateOrganizationModal({
             label="Slug"
             description={
               form.values.slug
-                ? `Tenant schema: ${tenantSchemaName(form.values.slug)} (cannot be changed later)`
-                : 'Lowercase letters, digits and single hyphens'
+                ? `Its data is kept as ${tenantSchemaName(form.values.slug)}. You can rename the slug later from the organization's page.`
+                : 'Lowercase letters, digits and single hyphens. You can rename it later.'
             }
             {...form.getInputProps('slug')}
             onChange={(e) => {

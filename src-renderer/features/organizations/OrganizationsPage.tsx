@@ -82,7 +82,7 @@ export function OrganizationsPage() {
     <>
       <ListScreen
         title="Organizations"
-        description="Tenants of the platform, each with its own PostgreSQL schema."
+        description="The platform's customers, each with its own users, agents and data, kept apart from the others'."
         create={can('manageOrganizations') && { label: 'New organization', onClick: create.open }}
         actions={
           can('transferOrganizations') && (
