@@ -168,7 +168,7 @@ test('a developer’s overview is their own organization, not the fleet', async 
   await expect(page.getByText(`${organization.name} at a glance.`)).toBeVisible();
   await expect(page.getByText('Your organization')).toBeVisible();
   await expect(page.getByText('Organizations by tier')).toHaveCount(0);
-  await expect(page.getByText('Tenant schemas behind')).toHaveCount(0);
+  await expect(page.getByText('Organizations behind')).toHaveCount(0);
   await snapAtBothSizes(page, 'fleet-own-organization');
 
   await page.getByRole('link', { name: /^draft 2$/ }).click();

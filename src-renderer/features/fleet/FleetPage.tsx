@@ -404,7 +404,7 @@ function FleetWide({ overview: o, status }: { overview: FleetOverview; status?: 
           to={links.organizationsByAgentLimit('reached')}
         />
         <Figure
-          label="Tenant schemas behind"
+          label="Organizations behind"
           value={formatNumber(o.tenancy.behind)}
           detail={`${formatNumber(o.tenancy.failed.length)} failed to migrate`}
           to={can('manageTenancy') ? '/tenancy' : null}

@@ -43,8 +43,8 @@ export function TenancyPage() {
   const migrate = useWrite('tenancy.migrateAll', {
     success: (r) =>
       r.total === 0
-        ? 'Every tenant is up to date'
-        : `${formatNumber(r.migrated)} of ${counted(r.total, 'tenant')} migrated`,
+        ? 'Every organization is up to date'
+        : `${formatNumber(r.migrated)} of ${counted(r.total, 'organization')} migrated`,
     invalidates: ['tenancy'],
   });
   const recount = useWrite('tenancy.recount', {
@@ -112,7 +112,7 @@ export function TenancyPage() {
         {migrate.data && migrate.data.failed.length > 0 && (
           <Alert
             color="red"
-            title={`${counted(migrate.data.failed.length, 'tenant')} failed to migrate`}
+            title={`${counted(migrate.data.failed.length, 'organization')} failed to migrate`}
           >
             {migrate.data.failed.map((f) => (
               <Text size="sm" key={f.slug}>
