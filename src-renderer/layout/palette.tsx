@@ -139,7 +139,7 @@ export function usePaletteActions(query: string): SpotlightActionData[] {
     ...(orgs.data?.items ?? []).map((o) => ({
       id: `org:${o.id}`,
       label: o.name,
-      description: `Organization · ${o.schema}`,
+      description: `Organization · ${o.slug}`,
       leftSection: <IconBuilding size={18} />,
       onClick: () => navigate(`/organizations/${o.id}`),
     })),
