@@ -120,10 +120,10 @@ test('each figure of the Fleet overview opens the list it counts', async ({ brow
 
   // a tier: the organizations of that tier
   await page.goBack();
-  await page.getByRole('link', { name: /^enterprise \d+$/ }).click();
+  await page.getByRole('link', { name: /^Enterprise \d+$/ }).click();
   await expect(page).toHaveURL(/\/organizations\?tier=enterprise$/);
   await expect(organizations).toContainText('Org fleet-links-');
-  await expect(organizations).not.toContainText(/\bfree\b/);
+  await expect(organizations).not.toContainText(/\bFree\b/);
 
   // a status of the donut's legend: those agents, across organizations, on the overview
   await page.goBack();
@@ -142,7 +142,7 @@ test('each figure of the Fleet overview opens the list it counts', async ({ brow
   );
   await expect(organizations).toContainText(full.name);
   for (const row of await organizations.getByRole('row').all()) {
-    await expect(row).toContainText(/Agents|(\d+) \/ \1/);
+    await expect(row).toContainText(/Agents|(\d+) of \1/);
   }
   await page.goBack();
 
