@@ -4,12 +4,12 @@ import { tenantSchemaName } from '../../src-shared/domain/slug.ts';
 import { tierLimits, type Tier } from '../../src-shared/domain/tiers.ts';
 import { Organization } from './entities/index.ts';
 import { AppError } from '../../src-shared/errors.ts';
-import { checkedTenantSchema, quoteLiteral, quotedTenantSchema } from './identifiers.ts';
+import { checkedTenantSchema, quotedTenantSchema } from './identifiers.ts';
 import {
   createMigratedSchema,
   LEDGER_TABLE,
+  ledgerViewSql,
   requireTransaction,
-  TENANT_LEDGER_TABLE,
   TENANT_MIGRATION_COUNT,
   tenantMigrationScripts,
   type TenantMigrationList,
@@ -58,7 +58,8 @@ export async function provisionOrganization(
   migrations?: TenantMigrationList,
 ): Promise<Organization> {
   requireTransaction(tx);
-  const schema = checkedTenantSchema(data.slug);
+  // refused before the row is written
+  checkedTenantSchema(data.slug);
   const organization = tx.create(Organization, {
     name: data.name,
     slug: data.slug,
@@ -68,7 +69,7 @@ export async function provisionOrganization(
     tenantSchemaVersion: migrations?.length ?? TENANT_MIGRATION_COUNT,
   });
   await tx.flush();
-  await createMigratedSchema(tx, schema, await tenantMigrationScripts(tx, migrations));
+  await createMigratedSchema(tx, data.slug, await tenantMigrationScripts(tx, migrations));
   return organization;
 }
 
@@ -114,13 +115,7 @@ export async function renameTenant(
   const ddl = [`alter schema ${from} rename to ${to}`];
   if (taken?.ledger === 'v') {
     // as tenant migration 5 defines it, naming the new slug
-    ddl.push(
-      `create or replace view ${to}.${LEDGER_TABLE} as
-         select id, name, executed_at, tenant_slug from public.${TENANT_LEDGER_TABLE}
-          where tenant_slug = ${quoteLiteral(slug)}
-         with cascaded check option`,
-      `alter view ${to}.${LEDGER_TABLE} alter column tenant_slug set default ${quoteLiteral(slug)}`,
-    );
+    ddl.push(ledgerViewSql(`${to}.${LEDGER_TABLE}`, slug));
   }
   await tx.execute(ddl.join(';\n'));
   organization.slug = slug;

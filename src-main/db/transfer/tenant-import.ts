@@ -15,7 +15,7 @@ import { quoteIdent, quoteLiteral } from '../identifiers.ts';
 import { openOrm } from '../orm.ts';
 import {
   LEDGER_TABLE,
-  migratedSchemaStatements,
+  freshSchemaStatements,
   tenantMigrationScripts,
   type TenantMigrationScript,
 } from '../tenant-migrator.ts';
@@ -645,7 +645,7 @@ async function importInto(
   }
 
   // with the schema at the archive's level, which must have the archive's tables and columns
-  await client.query(migratedSchemaStatements(schema, scripts.tenantScripts).join(';\n'));
+  await client.query(freshSchemaStatements(slug, scripts.tenantScripts).join(';\n'));
   const { shapes: made, uuids: tenantUuids } = await describeTables(client, schema);
   const signature = (tables: TableShape[]) =>
     JSON.stringify(tables.map((t) => [t.name, t.columns, t.identity]).sort());
