@@ -5,6 +5,7 @@ import type { Channel } from '../../src-shared/contract.ts';
 import type { SessionDto } from '../../src-shared/dto.ts';
 import { startHeadless, type HeadlessServer } from '../../src-main/headless/server.ts';
 import type { SessionSlot } from '../../src-main/ipc/session-slot.ts';
+import { PENDING_SECOND_FACTOR_LIFETIME_MS } from '../../src-main/identity/sessions.ts';
 import { createHarness, PASSWORD, type Harness } from '../support/harness.ts';
 
 /*
@@ -152,6 +153,24 @@ describe.each(Object.keys(TRANSPORTS))('two-step sign-in through the %s', (trans
     expect(codeOf(await second.call('auth.verifySecondFactor', { recoveryCode }))).toBe(
       'VALIDATION',
     );
+  });
+
+  it('still takes the code of a sign-in that has waited almost five minutes', async () => {
+    const { call } = await signedIn(email('ada'));
+    clock += PENDING_SECOND_FACTOR_LIFETIME_MS - 60_000;
+    expect(codeOf(await call('auth.verifySecondFactor', { code: nextCode(secret) }))).toBe('ok');
+  });
+
+  it('ends a sign-in that waited more than five minutes for its code, and says why', async () => {
+    const { call } = await signedIn(email('ada'));
+    clock += PENDING_SECOND_FACTOR_LIFETIME_MS;
+    expect(await call('auth.verifySecondFactor', { code: nextCode(secret) })).toMatchObject({
+      ok: false,
+      error: {
+        code: 'UNAUTHENTICATED',
+        message: expect.stringMatching(/waited more than 5 minutes/),
+      },
+    });
   });
 
   it('lists a sign-in still waiting for its code as such, and its user can end it', async () => {
