@@ -81,7 +81,7 @@ test('a new agent at the agent limit is disabled, with the reason and the way fo
   await visit(admin, `/agents?org=${organization.id}`);
   await expect(admin.getByRole('button', { name: 'New agent' })).toBeDisabled();
   await expect(admin.getByRole('button', { name: 'New agent' })).toHaveAccessibleDescription(
-    `${organization.name} already has 3 of 3 agents allowed on the free tier. Upgrade the tier or delete an agent first`,
+    `${organization.name} already has 3 of 3 agents allowed on the Free tier. Upgrade the tier or delete an agent first`,
   );
   await expect(admin.getByRole('button', { name: 'Import' })).toBeDisabled();
   await snapAtBothSizes(admin, 'access-agent-limit');
@@ -97,17 +97,17 @@ test('a downgrade below the agent count is disabled in the tier dialog, with the
   await visit(admin, `/organizations/${organization.id}`);
   await admin.getByRole('button', { name: 'Change tier' }).click();
   const dialog = admin.getByRole('dialog');
-  await expect(dialog.getByRole('button', { name: 'Change to pro' })).toHaveAccessibleDescription(
-    'It is on pro now: choose another tier above',
+  await expect(dialog.getByRole('button', { name: 'Change to Pro' })).toHaveAccessibleDescription(
+    'It is on Pro now: choose another tier above',
   );
-  await dialog.getByText('free', { exact: true }).click();
-  await expect(dialog.getByRole('button', { name: 'Change to free' })).toBeDisabled();
+  await dialog.getByText('Free', { exact: true }).click();
+  await expect(dialog.getByRole('button', { name: 'Change to Free' })).toBeDisabled();
   await expect(dialog).toContainText(
-    `${organization.name} has 4 agents; the free tier allows 3. Delete 1 agent first`,
+    `${organization.name} has 4 agents; the Free tier allows 3. Delete 1 agent first`,
   );
   await snapAtBothSizes(admin, 'access-tier-downgrade');
-  await dialog.getByText('enterprise', { exact: true }).click();
-  await expect(dialog.getByRole('button', { name: 'Change to enterprise' })).toBeEnabled();
+  await dialog.getByText('Enterprise', { exact: true }).click();
+  await expect(dialog.getByRole('button', { name: 'Change to Enterprise' })).toBeEnabled();
 });
 
 test('a redeploy in a suspended organization is disabled, with the reason', async ({ browser }) => {

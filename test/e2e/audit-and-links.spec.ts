@@ -152,10 +152,10 @@ test('each figure of the Fleet overview opens the list it counts', async ({ brow
 
   // a tier: the organizations of that tier
   await page.goBack();
-  await page.getByRole('link', { name: /^enterprise \d+$/ }).click();
+  await page.getByRole('link', { name: /^Enterprise \d+$/ }).click();
   await expect(page).toHaveURL(/\/organizations\?tier=enterprise$/);
   await expect(organizations).toContainText('Org fleet-links-');
-  await expect(organizations).not.toContainText(/\bfree\b/);
+  await expect(organizations).not.toContainText(/\bFree\b/);
 
   // a status of the donut's legend: those agents, across organizations, on the overview
   await page.goBack();
@@ -174,7 +174,7 @@ test('each figure of the Fleet overview opens the list it counts', async ({ brow
   );
   await expect(organizations).toContainText(full.name);
   for (const row of await organizations.getByRole('row').all()) {
-    await expect(row).toContainText(/Agents|(\d+) \/ \1/);
+    await expect(row).toContainText(/Agents|(\d+) of \1/);
   }
   await page.goBack();
 
@@ -200,7 +200,7 @@ test('a developer’s overview is their own organization, not the fleet', async 
   await expect(page.getByText(`${organization.name} at a glance.`)).toBeVisible();
   await expect(page.getByText('Your organization')).toBeVisible();
   await expect(page.getByText('Organizations by tier')).toHaveCount(0);
-  await expect(page.getByText('Tenant schemas behind')).toHaveCount(0);
+  await expect(page.getByText('Organizations behind')).toHaveCount(0);
   await snapAtBothSizes(page, 'fleet-own-organization');
 
   await page.getByRole('link', { name: /^draft 2$/ }).click();
@@ -251,7 +251,7 @@ test('detail pages say where they are, and lists name the organization', async (
 
   // a tenant schema opens its organization; the schemas table is never wider than the window
   await visit(page, '/tenancy');
-  await expect(page.getByRole('table', { name: 'Tenant schemas' })).toContainText(
+  await expect(page.getByRole('table', { name: 'Organizations by structure level' })).toContainText(
     organization.schema,
   );
   await page.setViewportSize({ width: 1024, height: 700 });

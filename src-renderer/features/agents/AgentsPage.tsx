@@ -297,7 +297,7 @@ export function AgentsPage() {
       )}
       <ListScreen
         title="Agents"
-        description="The agents of one organization, in its tenant schema."
+        description="The agents of one organization."
         actions={
           <>
             <OrganizationPicker
