@@ -92,7 +92,9 @@ describe('the agents bulk bar', () => {
     expect(choice).toBeDisabled();
     expect(choice.getAttribute('aria-describedby')).toBe(apply.getAttribute('aria-describedby'));
     expect(apply).toBeDisabled();
-    expect(apply).toHaveAccessibleDescription('In maintenance: restoring. End the maintenance first.');
+    expect(apply).toHaveAccessibleDescription(
+      'In maintenance: restoring. End the maintenance first.',
+    );
   });
 
   it('keeps Apply disabled until an action is chosen, saying so, then describes it by the preview', async () => {
