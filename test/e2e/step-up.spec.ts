@@ -22,6 +22,10 @@ test('asks for the password in place before deleting an organization, then delet
   const admin = await adminPage(browser);
   await passwordEnteredLongAgo(ADMIN.email);
   await visit(admin, `/organizations/${organization.id}`);
+  // an organization with nothing in it yet offers to create the first of each
+  await expect(admin.getByRole('button', { name: 'New agent' })).toBeVisible();
+  await expect(admin.getByRole('button', { name: 'New user' })).toBeVisible();
+  await snapAtBothSizes(admin, 'organization-empty');
   await admin.getByRole('button', { name: 'Delete' }).click();
   await admin
     .getByLabel(new RegExp(`Type ${organization.slug} to confirm`))
