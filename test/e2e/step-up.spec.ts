@@ -36,10 +36,10 @@ test('asks for the password in place before deleting an organization, then delet
   await snap(admin, 'step-up-prompt');
   await prompt.getByLabel('Password', { exact: true }).fill('not my password');
   await prompt.getByRole('button', { name: 'Continue' }).click();
-  await expect(prompt.getByText('is not correct')).toBeVisible();
+  await expect(prompt.getByText('The password is not correct.', { exact: true })).toBeVisible();
   await prompt.getByLabel('Password', { exact: true }).fill(ADMIN.password);
   await prompt.getByRole('button', { name: 'Continue' }).click();
 
   await expect(prompt).toBeHidden();
-  await toast(admin, `dropped org_${organization.slug}`);
+  await toast(admin, `Deleted ${organization.name} and all its data`);
 });

@@ -19,6 +19,7 @@ import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import type { AttachedSkillDto } from '../../../src-shared/contract.ts';
 import { maintenanceRefusal, skillTierRefusal } from '../../../src-shared/domain/limits.ts';
+import { toolName } from '../../../src-shared/domain/tool-names.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
 import { useSession } from '../../auth/session.tsx';
 import { TierBadge } from '../../components/badges.tsx';
@@ -249,7 +250,7 @@ export function AgentSkillsPanel({
             ) : (
               view.data?.tools.map((tool) => (
                 <Badge key={tool} variant="outline" tt="none">
-                  {tool}
+                  {toolName(tool)}
                 </Badge>
               ))
             )}

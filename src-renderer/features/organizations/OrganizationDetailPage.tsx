@@ -17,6 +17,7 @@ import { useParams } from 'react-router';
 import { useChannel } from '../../api/hooks.ts';
 import { useSession } from '../../auth/session.tsx';
 import { BillingBadge, RoleBadge, TierBadge } from '../../components/badges.tsx';
+import { isUnlimited } from '../../../src-shared/domain/tiers.ts';
 import { formatDate, formatNumber } from '../../components/forms.ts';
 import { MaintenanceBanner } from '../../components/MaintenanceBanner.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
@@ -81,7 +82,7 @@ export function OrganizationDetailPage() {
         title={o.name}
         description={
           <>
-            Schema <Code>{o.schema}</Code> · created {formatDate(o.createdAt)}
+            Slug <Code>{o.slug}</Code> · created {formatDate(o.createdAt)}
           </>
         }
         actions={
@@ -157,7 +158,9 @@ export function OrganizationDetailPage() {
             <BillingBadge status={o.billingStatus} />
           </Group>
           <Text size="sm" mt="xs">
-            {formatNumber(o.workflowLimit)} workflows allowed
+            {isUnlimited('workflowLimit', o.workflowLimit)
+              ? 'No limit on workflows'
+              : `${counted(o.workflowLimit, 'workflow')} allowed`}
           </Text>
         </Card>
         <Card withBorder>
@@ -173,8 +176,10 @@ export function OrganizationDetailPage() {
           <Title order={3}>{usage.data ? formatNumber(usage.data.totalTokensUsed) : '…'}</Title>
           <Text size="sm" mt="xs">
             over {usage.data ? counted(usage.data.totalExecutions, 'execution') : '… executions'} of{' '}
-            {usage.data ? counted(usage.data.agents, 'agent') : '… agents'}; the tier allows{' '}
-            {formatNumber(o.monthlyTokenLimit)} a month
+            {usage.data ? counted(usage.data.agents, 'agent') : '… agents'};{' '}
+            {isUnlimited('monthlyTokenLimit', o.monthlyTokenLimit)
+              ? 'the tier sets no monthly limit'
+              : `the tier allows ${formatNumber(o.monthlyTokenLimit)} a month`}
           </Text>
         </Card>
       </SimpleGrid>
