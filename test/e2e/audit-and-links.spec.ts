@@ -1,6 +1,12 @@
 import { expect } from '@playwright/test';
 import { adminPage, api, organizationWith, test, unique, userIn, visit } from './fixtures.ts';
-import { choosePassword, openConsole, signIn, snapAtBothSizes } from './support.ts';
+import {
+  choosePassword,
+  expectNoSidewaysScroll,
+  openConsole,
+  signIn,
+  snapAtBothSizes,
+} from './support.ts';
 
 /*
  * Names and links: the audit log names its targets and actors and filters
@@ -101,9 +107,35 @@ test('the audit log filters to what one person did', async ({ browser }) => {
 });
 
 test('each figure of the Fleet overview opens the list it counts', async ({ browser }) => {
-  await organizationWith('fleet-links', 'enterprise', ['Clicked Through']);
+  const { organization: linked } = await organizationWith('fleet-links', 'enterprise', [
+    'Clicked Through',
+  ]);
   const { organization: full } = await organizationWith('fleet-full', 'free', ['A', 'B', 'C']);
+  let failing = await api('agents.create', {
+    organizationId: linked.id,
+    name: 'Faltering',
+    systemPrompt: 'p',
+  });
+  for (const event of ['deploy', 'fail'] as const) {
+    failing = await api('agents.transition', {
+      organizationId: linked.id,
+      id: failing.id,
+      version: failing.version,
+      event,
+      ...(event === 'fail' ? { reason: 'The model answers 500' } : {}),
+    });
+  }
   const page = await adminPage(browser);
+  // since when an agent is in error: one line, wide window or small
+  const since = page.getByRole('table', { name: 'Agents in error' }).getByRole('cell').nth(2);
+  for (const size of [
+    { width: 1440, height: 900 },
+    { width: 1024, height: 700 },
+  ]) {
+    await page.setViewportSize(size);
+    await expect(since).toHaveText(/\d{4}, \d\d:\d\d:\d\d$/);
+    expect((await since.getByText(/\d{4}/).boundingBox())?.height).toBeLessThan(30);
+  }
   await snapAtBothSizes(page, 'fleet-overview');
 
   // a billing row: the organizations in that status, and only those
@@ -181,7 +213,7 @@ test('detail pages say where they are, and lists name the organization', async (
   const { organization, agents } = await organizationWith('where', 'enterprise', [long, 'Short']);
   const [agent] = agents;
   if (!agent) throw new Error('no agent');
-  await userIn(organization.id, 'user', 'set by the administrator');
+  const member = await userIn(organization.id, 'user', 'set by the administrator');
   const page = await adminPage(browser);
 
   await visit(page, `/agents/${organization.id}/${agent.id}`);
@@ -203,12 +235,28 @@ test('detail pages say where they are, and lists name the organization', async (
   const users = page.getByRole('table', { name: 'Users' });
   await expect(users.getByRole('columnheader', { name: 'Organization' })).toBeVisible();
   await expect(users.getByRole('link', { name: organization.name }).first()).toBeVisible();
+  // at a small laptop's width the email and the organization keep room enough to be read,
+  // and a cut email is whole in its tooltip
+  await page.setViewportSize({ width: 1024, height: 700 });
+  for (const name of ['Email', 'Organization'])
+    expect(
+      (await users.getByRole('columnheader', { name }).boundingBox())?.width,
+    ).toBeGreaterThanOrEqual(170);
+  await expectNoSidewaysScroll(page);
   await snapAtBothSizes(page, 'users-all-organizations');
+  await users.getByText(member.email).hover();
+  await expect(page.getByRole('tooltip')).toHaveText(member.email);
   await visit(page, `/users?org=${organization.id}`);
   await expect(users.getByRole('columnheader', { name: 'Organization' })).toHaveCount(0);
 
-  // a tenant schema opens its organization
+  // a tenant schema opens its organization; the schemas table is never wider than the window
   await visit(page, '/tenancy');
+  await expect(page.getByRole('table', { name: 'Organizations by structure level' })).toContainText(
+    organization.schema,
+  );
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await expectNoSidewaysScroll(page);
+  await snapAtBothSizes(page, 'tenancy');
   await page.getByRole('link', { name: `${organization.schema}: open its organization` }).click();
   await expect(page).toHaveURL(new RegExp(`/organizations/${organization.id}$`));
 

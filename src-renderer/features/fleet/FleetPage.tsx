@@ -288,7 +288,8 @@ function AgentsInError({ overview }: { overview: FleetOverview }) {
         <Table.Tr>
           <Table.Th>Agent</Table.Th>
           <Table.Th>Organization</Table.Th>
-          <Table.Th w={170}>Since</Table.Th>
+          {/* "12 Dec 2026, 21:04:09" whole, on one line */}
+          <Table.Th w={190}>Since</Table.Th>
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
@@ -301,7 +302,9 @@ function AgentsInError({ overview }: { overview: FleetOverview }) {
               <Name to={`/organizations/${a.organizationId}`} text={a.organizationName} />
             </Table.Td>
             <Table.Td>
-              <Text size="sm">{formatDate(a.since)}</Text>
+              <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                {formatDate(a.since)}
+              </Text>
             </Table.Td>
           </Table.Tr>
         ))}

@@ -1,18 +1,6 @@
-import {
-  Alert,
-  Anchor,
-  Badge,
-  Button,
-  Code,
-  List,
-  Progress,
-  Stack,
-  Table,
-  Text,
-} from '@mantine/core';
+import { Alert, Badge, Button, Code, List, Progress, Stack, Table, Text } from '@mantine/core';
 import { IconCalculator, IconRefresh } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
-import { Link } from 'react-router';
 import { modals } from '@mantine/modals';
 import type { MigrationProgress } from '../../../src-shared/channels.ts';
 import type { TenantStatus } from '../../../src-shared/contract.ts';
@@ -22,6 +10,7 @@ import { useChannel, useWrite } from '../../api/hooks.ts';
 import { formatNumber } from '../../components/forms.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { ButtonWithReason } from '../../components/Refusable.tsx';
+import { Name } from '../../components/Truncated.tsx';
 import { RolloutPanel } from './RolloutPanel.tsx';
 import { StateWithReason } from './StateWithReason.tsx';
 import { TenancyTabs } from './TenancyTabs.tsx';
@@ -129,13 +118,16 @@ export function TenancyPage() {
         <Text size="sm" c="dimmed">
           {counted(tenants.length, 'organization')} · {behind.length} behind
         </Text>
-        <Table aria-label="Organizations by structure level" verticalSpacing="sm">
+        {/* fixed widths for the short values; the schema and the changes it lacks share the
+            rest, the schema cut with the whole in a tooltip, so that the table is never wider
+            than the screen */}
+        <Table aria-label="Organizations by structure level" verticalSpacing="sm" layout="fixed">
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Organization (schema)</Table.Th>
-              <Table.Th>Level</Table.Th>
+              <Table.Th w={80}>Level</Table.Th>
               <Table.Th>Changes still to apply</Table.Th>
-              <Table.Th>Agents</Table.Th>
+              <Table.Th w={80}>Agents</Table.Th>
               {/* the widest badge, "up to date", whole at 1024 px */}
               <Table.Th w={130}>State</Table.Th>
             </Table.Tr>
@@ -144,13 +136,12 @@ export function TenancyPage() {
             {tenants.map((t) => (
               <Table.Tr key={t.organizationId}>
                 <Table.Td>
-                  <Anchor
-                    component={Link}
+                  <Name
+                    text={t.schema}
                     to={`/organizations/${t.organizationId}`}
                     aria-label={`${t.schema}: open its organization`}
-                  >
-                    <Code>{t.schema}</Code>
-                  </Anchor>
+                    ff="monospace"
+                  />
                 </Table.Td>
                 <Table.Td>{t.appliedMigrations}</Table.Td>
                 <Table.Td>
