@@ -136,7 +136,7 @@ export async function changeTier(
   const needed = stranded[0];
   if (needed) {
     const list = stranded
-      .map((s) => `${s.name} (needs ${s.tierRequired}, ${counted(s.agents, 'agent')})`)
+      .map((s) => `${s.name} (needs ${tierName(s.tierRequired)}, ${counted(s.agents, 'agent')})`)
       .join(', ');
     throw new AppError(
       'LIMIT_REACHED',

@@ -130,7 +130,7 @@ describe('skills on agents', () => {
       ok: false,
       error: {
         code: 'LIMIT_REACHED',
-        message: expect.stringMatching(new RegExp(`${pro.name} \\(needs pro, 1 agent\\)`)),
+        message: expect.stringMatching(new RegExp(`${pro.name} \\(needs Pro, 1 agent\\)`)),
       },
     });
     expect((await h.ok(h.admin(), 'organizations.get', { id: org.id })).tier).toBe('enterprise');

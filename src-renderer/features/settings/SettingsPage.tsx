@@ -127,10 +127,9 @@ export function SettingsPage() {
             </Text>
             <Code block>{s ? `${s.dataDir}/backups` : '…'}</Code>
             <Text size="sm" c="dimmed">
-              A backup is restored outside the console, into an empty database: close every console,
+              A backup is restored outside the console, into an empty database. Close every console,
               then run this in the console&apos;s installation folder, with the backup file&apos;s
-              path in place of FILE (add <Code>--to</Code> and a server&apos;s address to restore
-              onto another server):
+              path in place of FILE:
             </Text>
             <CommandBlock
               command="npm run db:restore -- FILE"

@@ -231,8 +231,8 @@ export function StructurePage() {
                   : `${counted(drifted, 'organization')} drifted from ${drifted === 1 ? 'its' : 'their'} level`
               }
             >
-              Checked {counted(data.tenants, 'tenant')} in {formatNumber(data.elapsedMs)} ms, on{' '}
-              {formatDate(data.checkedAt)}.
+              Checked {counted(data.tenants, 'organization')} in {formatNumber(data.elapsedMs)} ms,
+              on {formatDate(data.checkedAt)}.
             </Alert>
             {data.drifted.map((drift) => (
               <DriftCard key={drift.tenants[0]?.organizationId} drift={drift} />
