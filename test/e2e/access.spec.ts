@@ -30,6 +30,9 @@ test('a user opening an administrator screen by URL is told it is not for their 
   browser,
 }) => {
   const page = await signedInAs(browser, 'user');
+  // an empty card offers no create action to a role that may not create
+  await expect(page.getByText('No agents yet.')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'New agent' })).toHaveCount(0);
   const nav = page.getByRole('navigation', { name: 'Screens' });
   for (const [path, label] of [
     ['/settings', 'Settings'],
