@@ -134,6 +134,17 @@ describe.each(Object.keys(TRANSPORTS))('two-step sign-in through the %s', (trans
     );
   });
 
+  it('says a refused code in a whole sentence, under the field too', async () => {
+    const { call } = await signedIn(email('ada'));
+    const sentence =
+      'This code is not correct, or it was used already. Enter the newest code from your authenticator app.';
+    // the field said "is not correct, or was used already" before: half a sentence
+    expect(await call('auth.verifySecondFactor', { code: lastCode })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', message: sentence, fields: { code: sentence } },
+    });
+  });
+
   it('takes each recovery code once', async () => {
     const first = await signedIn(email('ada'));
     const recoveryCode = recoveryCodes[0]!.toUpperCase();
