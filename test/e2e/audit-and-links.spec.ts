@@ -86,9 +86,31 @@ test('the audit log filters by action and by time range from its controls', asyn
   await expect(table).not.toContainText('Created agent');
   await expect(table).toContainText('Created organization');
 
-  // a range that ends before anything happened
-  await page.getByRole('textbox', { name: 'Until' }).fill('2020-01-01T00:00');
+  // a range that ends before anything happened: the last month's first day, picked from the
+  // calendar, shown as every moment on the console is written
+  await page.getByRole('button', { name: 'Until', exact: true }).click();
+  await page.getByRole('button', { name: 'Previous month' }).click();
+  const lastMonth = new Date();
+  lastMonth.setDate(1);
+  lastMonth.setMonth(lastMonth.getMonth() - 1);
+  const day = lastMonth.toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  });
+  await page.getByRole('button', { name: day, exact: true }).click();
+  await snapAtBothSizes(page, 'audit-time-picker');
+  await page.getByRole('button', { name: 'Use this time as Until' }).click();
+  const shown = lastMonth.toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+  });
+  await expect(page.getByRole('button', { name: 'Until', exact: true })).toHaveText(
+    `${shown}, 23:59:59`,
+  );
   await expect(page.getByText('No event matches these filters.')).toBeVisible();
+  await snapAtBothSizes(page, 'audit-time-range');
   await page.getByRole('button', { name: 'Clear filters' }).click();
   await expect(page).toHaveURL(/\/audit$/);
 });

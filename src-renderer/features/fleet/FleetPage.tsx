@@ -29,6 +29,7 @@ import { TIERS, limitInWords, tierName } from '../../../src-shared/domain/tiers.
 import { useChannel } from '../../api/hooks.ts';
 import { useSession } from '../../auth/session.tsx';
 import { StatusBadge } from '../../components/badges.tsx';
+import { EmptyState } from '../../components/EmptyState.tsx';
 import { formatDate, formatNumber } from '../../components/forms.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Panel } from '../../components/Panel.tsx';
@@ -196,8 +197,20 @@ function FleetSearch({ status }: { status: AgentStatus | undefined }) {
 function StatusDonut({ overview, links }: { overview: FleetOverview; links: FleetLinks }) {
   const theme = useMantineTheme();
   const navigate = useNavigate();
+  const { can, user } = useSession();
   const { byStatus, total } = overview.agents;
-  if (total === 0) return <Text size="sm">No agents yet.</Text>;
+  if (total === 0)
+    return (
+      <EmptyState
+        text="No agents yet."
+        create={
+          can('writeAgents', { organizationId: user.organizationId }) && {
+            label: 'New agent',
+            onClick: () => void navigate('/agents?new=1'),
+          }
+        }
+      />
+    );
   return (
     <>
       <div
