@@ -46,9 +46,13 @@ import { startConsoleServer } from '../test/e2e/console-server.ts';
 import { curveSvg, type CurveSeries } from './curve-svg.ts';
 
 /*
- * `npm run bench [--tenants N] [--quick] [--curve]`: each case against raw SQL
- * through pg on the same server in the same run, in a throwaway database.
- * Prints a table and writes bench/results.json (`--curve`: see drawCurve).
+ * `npm run bench [--tenants N] [--quick] [--curve] [--cases B12,B13,…] [--out FILE]`:
+ * each case against raw SQL through pg on the same server in the same run, in
+ * a throwaway database. Prints a table and writes bench/results.json or
+ * --out (`--curve`: see drawCurve). `--cases` runs only the cases named (see
+ * CASE_NAMES) after the setup every case shares: the signed-in administrator
+ * and the fleet of --tenants tenants; the goals table then holds only the
+ * goals whose figures ran.
  */
 
 const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -60,14 +64,53 @@ const { values } = parseArgs({
     // one point of the curve: the cases it draws only, written to --out
     'curve-point': { type: 'boolean' },
     out: { type: 'string' },
+    cases: { type: 'string' },
   },
 });
 const quick = values.quick ?? false;
+/** Every case `--cases` may name, in the order a full run takes them. */
+const CASE_NAMES = [
+  'B1',
+  'B2',
+  'B2s',
+  'C1',
+  'C2',
+  'C3',
+  'B13',
+  'B3',
+  'B4',
+  'B8',
+  'B8s',
+  'B9',
+  'B14',
+  'B11',
+  'B5',
+  'B7',
+  'B12',
+  'B10',
+  'B6',
+] as const;
+type CaseName = (typeof CASE_NAMES)[number];
+/** What a point of the curve runs: B1-B4 and B6, with the catalog cases between them. */
+const CURVE_POINT_CASES: readonly CaseName[] = [
+  'B1',
+  'B2',
+  'B2s',
+  'C1',
+  'C2',
+  'C3',
+  'B13',
+  'B3',
+  'B4',
+  'B6',
+];
+const chosen = chosenCases(values.cases, values['curve-point'] ?? false);
+if (values.curve && values.cases !== undefined) refuse('--cases cannot be combined with --curve');
 if (values.curve) {
   await drawCurve(quick);
   process.exit(0);
 }
-const curvePoint = values['curve-point'] ?? false;
+const runs = (name: CaseName) => chosen.has(name);
 const resultsFile = values.out ?? join(projectRoot, 'bench', 'results.json');
 const tenants = Number(values.tenants ?? (quick ? 60 : 1000));
 const samples = (n: number) => (quick ? Math.max(5, Math.ceil(n / 4)) : n);
@@ -85,6 +128,26 @@ interface Figure {
   phases?: Record<string, number>;
 }
 const figures: Figure[] = [];
+
+function refuse(message: string): never {
+  console.error(`npm run bench: ${message}`);
+  process.exit(2);
+}
+
+/** The cases `--cases` names (any case of letters), refused before anything is created when one is unknown. */
+function chosenCases(list: string | undefined, curvePoint: boolean): ReadonlySet<CaseName> {
+  if (list === undefined) return new Set(curvePoint ? CURVE_POINT_CASES : CASE_NAMES);
+  const names = list
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  const found = names.map((name) => CASE_NAMES.find((c) => c.toLowerCase() === name.toLowerCase()));
+  const unknown = names.filter((_, i) => found[i] === undefined);
+  if (unknown.length > 0)
+    refuse(`unknown case ${unknown.join(', ')}; the cases are ${CASE_NAMES.join(', ')}`);
+  if (names.length === 0) refuse(`--cases needs at least one of ${CASE_NAMES.join(', ')}`);
+  return new Set(found.filter((name) => name !== undefined));
+}
 
 function stats(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -264,41 +327,45 @@ try {
   };
 
   // B1: one organization, row + schema + tenant migrations, in one transaction
-  const b1 = await timed(
-    (i) =>
-      call(slot, 'organizations.create', {
-        name: `B1 ${i}`,
-        slug: `b1-${i < 0 ? `w${-i}` : i}`,
-        tier: 'free',
-      }),
-    samples(40),
-    { runs: 20, ms: 0 },
-  );
-  // the raw twin runs the tenant migrations' own SQL, one statement at a time
-  const tenantSql = (await tenantMigrationScripts(orm.em)).flatMap((script) => script.sql);
-  const ddl = (schema: string) => [
-    `create schema "${schema}"`,
-    `set local search_path to "${schema}"`,
-    'create table mikro_orm_migrations (id serial primary key, name varchar(255) not null, executed_at timestamptz(6) not null default current_timestamp(6))',
-    ...tenantSql,
-    ...TENANT_MIGRATIONS.map((m) => `insert into mikro_orm_migrations (name) values ('${m.name}')`),
-  ];
-  const b1raw = await timed(async (i) => {
-    const client = await raw.connect();
-    try {
-      const slug = `r1-${i < 0 ? `w${-i}` : i}`;
-      await client.query('begin');
-      await client.query(
-        "insert into organizations (name, slug, tier, monthly_token_limit, agent_limit, workflow_limit, tenant_schema_version) values ($1, $2, 'free', 100000, 3, 0, $3)",
-        [`R1 ${i}`, slug, TENANT_MIGRATIONS.length],
-      );
-      for (const sql of ddl(`org_${slug}`)) await client.query(sql);
-      await client.query('commit');
-    } finally {
-      client.release();
-    }
-  }, samples(40));
-  record('B1 provisioning (organizations.create)', 'ms', b1, b1raw);
+  if (runs('B1')) {
+    const b1 = await timed(
+      (i) =>
+        call(slot, 'organizations.create', {
+          name: `B1 ${i}`,
+          slug: `b1-${i < 0 ? `w${-i}` : i}`,
+          tier: 'free',
+        }),
+      samples(40),
+      { runs: 20, ms: 0 },
+    );
+    // the raw twin runs the tenant migrations' own SQL, one statement at a time
+    const tenantSql = (await tenantMigrationScripts(orm.em)).flatMap((script) => script.sql);
+    const ddl = (schema: string) => [
+      `create schema "${schema}"`,
+      `set local search_path to "${schema}"`,
+      'create table mikro_orm_migrations (id serial primary key, name varchar(255) not null, executed_at timestamptz(6) not null default current_timestamp(6))',
+      ...tenantSql,
+      ...TENANT_MIGRATIONS.map(
+        (m) => `insert into mikro_orm_migrations (name) values ('${m.name}')`,
+      ),
+    ];
+    const b1raw = await timed(async (i) => {
+      const client = await raw.connect();
+      try {
+        const slug = `r1-${i < 0 ? `w${-i}` : i}`;
+        await client.query('begin');
+        await client.query(
+          "insert into organizations (name, slug, tier, monthly_token_limit, agent_limit, workflow_limit, tenant_schema_version) values ($1, $2, 'free', 100000, 3, 0, $3)",
+          [`R1 ${i}`, slug, TENANT_MIGRATIONS.length],
+        );
+        for (const sql of ddl(`org_${slug}`)) await client.query(sql);
+        await client.query('commit');
+      } finally {
+        client.release();
+      }
+    }, samples(40));
+    record('B1 provisioning (organizations.create)', 'ms', b1, b1raw);
+  }
 
   // tenants for the fan-out, start-up and organizations page cases
   const created = performance.now();
@@ -376,245 +443,266 @@ try {
     }
     return (performance.now() - start) / 1000;
   };
-  // the warm-up reads every tenant's catalog entries once, so neither side pays that alone
-  await pass();
-  const fanRuns: number[] = [];
-  const serialRuns: number[] = [];
-  let migrated = 0;
-  // a quick run's pass lasts 20-40 ms, as long as a hiccup of the machine: nine pairs, and the median
-  for (let i = 0; i < (quick ? 9 : 3); i++) {
-    serialRuns.push(await serialPass());
-    const fan = await pass();
-    fanRuns.push(fan.seconds);
-    migrated = fan.tenants;
+  if (runs('B2')) {
+    // the warm-up reads every tenant's catalog entries once, so neither side pays that alone
+    await pass();
+    const fanRuns: number[] = [];
+    const serialRuns: number[] = [];
+    let migrated = 0;
+    // a quick run's pass lasts 20-40 ms, as long as a hiccup of the machine: nine pairs, and the median
+    for (let i = 0; i < (quick ? 9 : 3); i++) {
+      serialRuns.push(await serialPass());
+      const fan = await pass();
+      fanRuns.push(fan.seconds);
+      migrated = fan.tenants;
+    }
+    const perSecond = (runs: number[]) => (migrated / stats(runs).p50).toFixed(0);
+    record(
+      'B2 fan-out of one migration',
+      's',
+      fanRuns,
+      serialRuns,
+      `${migrated} tenants, ${perSecond(fanRuns)} tenants/s vs ${perSecond(serialRuns)} serial`,
+    );
   }
-  const perSecond = (runs: number[]) => (migrated / stats(runs).p50).toFixed(0);
-  record(
-    'B2 fan-out of one migration',
-    's',
-    fanRuns,
-    serialRuns,
-    `${migrated} tenants, ${perSecond(fanRuns)} tenants/s vs ${perSecond(serialRuns)} serial`,
-  );
 
   // B2s: start-up check with nothing pending
-  const b2s = await timed(() => tenantsBehind(orm.em, release.length), samples(30));
-  record(
-    'B2s start-up check, nothing pending',
-    'ms',
-    b2s,
-    undefined,
-    `${allTenants} organizations`,
-  );
+  if (runs('B2s')) {
+    const b2s = await timed(() => tenantsBehind(orm.em, release.length), samples(30));
+    record(
+      'B2s start-up check, nothing pending',
+      'ms',
+      b2s,
+      undefined,
+      `${allTenants} organizations`,
+    );
+  }
 
   // C: what the tenant schemas cost the catalog, read through raw SQL
-  const [catalog] = (
-    await raw.query<{
-      schemas: string;
-      relations: string;
-      tenant_relations: string;
-      pg_class: string;
-      pg_attribute: string;
-      pg_depend: string;
-    }>(
-      `select (select count(*) from pg_namespace where nspname like 'org\\_%') as schemas,
+  if (runs('C1')) {
+    const [catalog] = (
+      await raw.query<{
+        schemas: string;
+        relations: string;
+        tenant_relations: string;
+        pg_class: string;
+        pg_attribute: string;
+        pg_depend: string;
+      }>(
+        `select (select count(*) from pg_namespace where nspname like 'org\\_%') as schemas,
               (select count(*) from pg_class) as relations,
               (select count(*) from pg_class c join pg_namespace n on n.oid = c.relnamespace
                 where n.nspname like 'org\\_%') as tenant_relations,
               pg_total_relation_size('pg_catalog.pg_class') as pg_class,
               pg_total_relation_size('pg_catalog.pg_attribute') as pg_attribute,
               pg_total_relation_size('pg_catalog.pg_depend') as pg_depend`,
-    )
-  ).rows;
-  const megabytes = (bytes: string | undefined) => `${(Number(bytes) / 2 ** 20).toFixed(0)} MB`;
-  record(
-    'C1 catalog lookup of one tenant table (pg_class, indexed)',
-    'ms',
-    await timed(
-      () =>
-        raw.query(
-          "select c.oid from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'org_t-1' and c.relname = 'agents'",
-        ),
-      samples(30),
-    ),
-    undefined,
-    `${catalog?.schemas} tenant schemas, ${catalog?.tenant_relations} of ${catalog?.relations} pg_class rows; ` +
-      `pg_class ${megabytes(catalog?.pg_class)}, pg_attribute ${megabytes(catalog?.pg_attribute)}, pg_depend ${megabytes(catalog?.pg_depend)}`,
-  );
-  record(
-    'C2 information_schema lookup of one tenant table',
-    'ms',
-    await timed(
-      () =>
-        raw.query(
-          "select 1 from information_schema.tables where table_schema = 'org_t-1' and table_name = 'agents'",
-        ),
-      samples(30),
-    ),
-  );
-  record(
-    'C3 count every tenant table (catalog scan)',
-    'ms',
-    await timed(
-      () => raw.query("select count(*) from pg_tables where schemaname like 'org\\_%'"),
-      samples(10),
-    ),
-  );
+      )
+    ).rows;
+    const megabytes = (bytes: string | undefined) => `${(Number(bytes) / 2 ** 20).toFixed(0)} MB`;
+    record(
+      'C1 catalog lookup of one tenant table (pg_class, indexed)',
+      'ms',
+      await timed(
+        () =>
+          raw.query(
+            "select c.oid from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'org_t-1' and c.relname = 'agents'",
+          ),
+        samples(30),
+      ),
+      undefined,
+      `${catalog?.schemas} tenant schemas, ${catalog?.tenant_relations} of ${catalog?.relations} pg_class rows; ` +
+        `pg_class ${megabytes(catalog?.pg_class)}, pg_attribute ${megabytes(catalog?.pg_attribute)}, pg_depend ${megabytes(catalog?.pg_depend)}`,
+    );
+  }
+  if (runs('C2'))
+    record(
+      'C2 information_schema lookup of one tenant table',
+      'ms',
+      await timed(
+        () =>
+          raw.query(
+            "select 1 from information_schema.tables where table_schema = 'org_t-1' and table_name = 'agents'",
+          ),
+        samples(30),
+      ),
+    );
+  if (runs('C3'))
+    record(
+      'C3 count every tenant table (catalog scan)',
+      'ms',
+      await timed(
+        () => raw.query("select count(*) from pg_tables where schemaname like 'org\\_%'"),
+        samples(10),
+      ),
+    );
 
   // B13: every tenant schema against its level, and the catalog figures beside it
-  const cold = performance.now();
-  await findDrift(orm.em, { migrations: release });
-  const coldMs = performance.now() - cold;
-  const b13 = await timed(async () => {
-    const found = await findDrift(orm.em, { migrations: release });
-    if (found.drifted.length > 0) throw new Error(`B13: ${found.drifted.length} drifts found`);
-  }, samples(10));
-  const health = await catalogHealth(orm.em);
-  const [largest] = health.largestTenants;
-  record(
-    'B13 drift check (every tenant schema)',
-    'ms',
-    b13,
-    undefined,
-    `${allTenants} tenants; first check in the process (expected structure probed) ${coldMs.toFixed(0)} ms; ` +
-      `catalog: ${health.relations.tenant} of ${health.relations.total} pg_class rows in tenant schemas ` +
-      `(${(health.relations.share * 100).toFixed(0)} %), ${(health.catalogBytes / 2 ** 20).toFixed(0)} MB; ` +
-      `a whole-fleet transaction needs ${health.locks.fleetNeeds} locks of ${health.locks.capacity}; ` +
-      `largest tenant ${largest?.slug ?? '-'} ${((largest?.bytes ?? 0) / 2 ** 20).toFixed(1)} MB`,
-  );
+  if (runs('B13')) {
+    const cold = performance.now();
+    await findDrift(orm.em, { migrations: release });
+    const coldMs = performance.now() - cold;
+    const b13 = await timed(async () => {
+      const found = await findDrift(orm.em, { migrations: release });
+      if (found.drifted.length > 0) throw new Error(`B13: ${found.drifted.length} drifts found`);
+    }, samples(10));
+    const health = await catalogHealth(orm.em);
+    const [largest] = health.largestTenants;
+    record(
+      'B13 drift check (every tenant schema)',
+      'ms',
+      b13,
+      undefined,
+      `${allTenants} tenants; first check in the process (expected structure probed) ${coldMs.toFixed(0)} ms; ` +
+        `catalog: ${health.relations.tenant} of ${health.relations.total} pg_class rows in tenant schemas ` +
+        `(${(health.relations.share * 100).toFixed(0)} %), ${(health.catalogBytes / 2 ** 20).toFixed(0)} MB; ` +
+        `a whole-fleet transaction needs ${health.locks.fleetNeeds} locks of ${health.locks.capacity}; ` +
+        `largest tenant ${largest?.slug ?? '-'} ${((largest?.bytes ?? 0) / 2 ** 20).toFixed(1)} MB`,
+    );
+  }
 
   // B3: agents page, 50 of 10,000 agents in one tenant
-  const big = await createOrganization({
-    name: 'Big Tenant',
-    slug: 'big-tenant',
-    tier: 'enterprise',
-  });
-  const agentCount = quick ? 2_000 : 10_000;
-  await raw.query(
-    `insert into "org_big-tenant".agents (name, system_prompt) select 'Agent ' || lpad(g::text, 5, '0') || case when g % 7 = 0 then ' research' else '' end, 'p' from generate_series(1, $1) g`,
-    [agentCount],
-  );
-  await raw.query('update organizations set agent_count = $1 where id = $2', [agentCount, big.id]);
-  await raw.query('analyze "org_big-tenant".agents');
-  const [b3, b3raw] = await timedPair(
-    () =>
+  if (runs('B3')) {
+    const big = await createOrganization({
+      name: 'Big Tenant',
+      slug: 'big-tenant',
+      tier: 'enterprise',
+    });
+    const agentCount = quick ? 2_000 : 10_000;
+    await raw.query(
+      `insert into "org_big-tenant".agents (name, system_prompt) select 'Agent ' || lpad(g::text, 5, '0') || case when g % 7 = 0 then ' research' else '' end, 'p' from generate_series(1, $1) g`,
+      [agentCount],
+    );
+    await raw.query('update organizations set agent_count = $1 where id = $2', [
+      agentCount,
+      big.id,
+    ]);
+    await raw.query('analyze "org_big-tenant".agents');
+    const [b3, b3raw] = await timedPair(
+      () =>
+        call(slot, 'agents.list', {
+          organizationId: big.id,
+          page: 3,
+          pageSize: 50,
+          sort: 'name',
+          search: 'research',
+        }),
+      async () => {
+        await raw.query('select 1 from organizations where id = $1', [big.id]);
+        await raw.query(
+          `select * from "org_big-tenant".agents where name ilike '%research%' order by name, id limit 50 offset 100`,
+        );
+        await raw.query(
+          `select count(*) from "org_big-tenant".agents where name ilike '%research%'`,
+        );
+      },
+      60,
+    );
+    record(`B3 agents page (50 of ${agentCount})`, 'ms', b3, b3raw);
+    // B3 while the console's own database is backed up (what a daily backup costs the calls)
+    const researchCall = () =>
       call(slot, 'agents.list', {
         organizationId: big.id,
         page: 3,
         pageSize: 50,
         sort: 'name',
         search: 'research',
-      }),
-    async () => {
-      await raw.query('select 1 from organizations where id = $1', [big.id]);
-      await raw.query(
-        `select * from "org_big-tenant".agents where name ilike '%research%' order by name, id limit 50 offset 100`,
-      );
-      await raw.query(`select count(*) from "org_big-tenant".agents where name ilike '%research%'`);
-    },
-    60,
-  );
-  record(`B3 agents page (50 of ${agentCount})`, 'ms', b3, b3raw);
-  // B3 while the console's own database is backed up (what a daily backup costs the calls)
-  const researchCall = () =>
-    call(slot, 'agents.list', {
-      organizationId: big.id,
-      page: 3,
-      pageSize: 50,
-      sort: 'name',
-      search: 'research',
-    });
-  const backupStarted = performance.now();
-  const backingUp = backupDatabase(dbUrl, join(home, 'b3-during.fpbackup'));
-  let backedUp = false;
-  void backingUp.finally(() => (backedUp = true)).catch(() => undefined);
-  const during: number[] = [];
-  do {
-    const start = performance.now();
-    await researchCall();
-    during.push(performance.now() - start);
-  } while (!backedUp);
-  await backingUp;
-  await rm(join(home, 'b3-during.fpbackup'), { force: true });
-  record(
-    `B3 agents page during a backup of ${allTenants} tenants`,
-    'ms',
-    during,
-    b3,
-    `raw = B3 alone; the backup took ${secondsSince(backupStarted).toFixed(1)} s`,
-  );
-  const researchPage = {
-    where: { name: { $ilike: '%research%' } },
-    options: { orderBy: { name: 'asc', id: 'asc' }, limit: 50, offset: 100 } as const,
-  };
-  await phases(
-    {
-      'session -> user': () => signedIn.read(adminUser.id, () => sessionUser(orm.em, adminUser.id)),
-      organization: () =>
-        signedIn.organization(big.id, () => organizationRow(orm.em.fork(), big.id)),
-      'page + count (ORM)': () =>
-        findRows(tenantEm(orm.em, 'big-tenant'), Agent, researchPage.where, researchPage.options),
-      '(same SQL raw)': () =>
-        Promise.all([
-          raw.query(
-            `select * from "org_big-tenant".agents where name ilike '%research%' order by name, id limit 50 offset 100`,
-          ),
-          raw.query(`select count(*) from "org_big-tenant".agents where name ilike '%research%'`),
-        ]),
-    },
-    samples(60),
-  );
+      });
+    const backupStarted = performance.now();
+    const backingUp = backupDatabase(dbUrl, join(home, 'b3-during.fpbackup'));
+    let backedUp = false;
+    void backingUp.finally(() => (backedUp = true)).catch(() => undefined);
+    const during: number[] = [];
+    do {
+      const start = performance.now();
+      await researchCall();
+      during.push(performance.now() - start);
+    } while (!backedUp);
+    await backingUp;
+    await rm(join(home, 'b3-during.fpbackup'), { force: true });
+    record(
+      `B3 agents page during a backup of ${allTenants} tenants`,
+      'ms',
+      during,
+      b3,
+      `raw = B3 alone; the backup took ${secondsSince(backupStarted).toFixed(1)} s`,
+    );
+    const researchPage = {
+      where: { name: { $ilike: '%research%' } },
+      options: { orderBy: { name: 'asc', id: 'asc' }, limit: 50, offset: 100 } as const,
+    };
+    await phases(
+      {
+        'session -> user': () =>
+          signedIn.read(adminUser.id, () => sessionUser(orm.em, adminUser.id)),
+        organization: () =>
+          signedIn.organization(big.id, () => organizationRow(orm.em.fork(), big.id)),
+        'page + count (ORM)': () =>
+          findRows(tenantEm(orm.em, 'big-tenant'), Agent, researchPage.where, researchPage.options),
+        '(same SQL raw)': () =>
+          Promise.all([
+            raw.query(
+              `select * from "org_big-tenant".agents where name ilike '%research%' order by name, id limit 50 offset 100`,
+            ),
+            raw.query(`select count(*) from "org_big-tenant".agents where name ilike '%research%'`),
+          ]),
+      },
+      samples(60),
+    );
+  }
 
   // B4: organizations page, 50 of N sorted, with agent counts. A full page
   // of the tenants the search matches (and Big Tenant): page 5 from 250 on,
   // the last full one below, as a page past the end would hold no row.
-  const b4Page = Math.max(1, Math.min(5, Math.floor((tenants + 1) / 50)));
-  const b4Offset = (b4Page - 1) * 50;
-  const [b4, b4raw] = await timedPair(
-    () =>
-      call(slot, 'organizations.list', {
-        page: b4Page,
-        pageSize: 50,
-        sort: 'name',
-        search: 'Tenant',
-      }),
-    async () => {
-      await raw.query(
-        `select * from organizations where name ilike '%Tenant%' or slug ilike '%Tenant%' order by name, id limit 50 offset ${b4Offset}`,
-      );
-      await raw.query(
-        "select count(*) from organizations where name ilike '%Tenant%' or slug ilike '%Tenant%'",
-      );
-    },
-    60,
-  );
-  record(`B4 organizations page (50 of ${allTenants})`, 'ms', b4, b4raw);
-  const tenantSearch = { $ilike: '%Tenant%' };
-  await phases(
-    {
-      'session -> user': () => signedIn.read(adminUser.id, () => sessionUser(orm.em, adminUser.id)),
-      'page + count (ORM)': () =>
-        findRows(
-          orm.em.fork(),
-          Organization,
-          { $or: [{ name: tenantSearch }, { slug: tenantSearch }] },
-          { orderBy: { name: 'asc', id: 'asc' }, limit: 50, offset: b4Offset },
-        ),
-      '(same SQL raw)': () =>
-        Promise.all([
-          raw.query(
-            `select * from organizations where name ilike '%Tenant%' or slug ilike '%Tenant%' order by name, id limit 50 offset ${b4Offset}`,
+  if (runs('B4')) {
+    const b4Page = Math.max(1, Math.min(5, Math.floor((tenants + 1) / 50)));
+    const b4Offset = (b4Page - 1) * 50;
+    const [b4, b4raw] = await timedPair(
+      () =>
+        call(slot, 'organizations.list', {
+          page: b4Page,
+          pageSize: 50,
+          sort: 'name',
+          search: 'Tenant',
+        }),
+      async () => {
+        await raw.query(
+          `select * from organizations where name ilike '%Tenant%' or slug ilike '%Tenant%' order by name, id limit 50 offset ${b4Offset}`,
+        );
+        await raw.query(
+          "select count(*) from organizations where name ilike '%Tenant%' or slug ilike '%Tenant%'",
+        );
+      },
+      60,
+    );
+    record(`B4 organizations page (50 of ${allTenants})`, 'ms', b4, b4raw);
+    const tenantSearch = { $ilike: '%Tenant%' };
+    await phases(
+      {
+        'session -> user': () =>
+          signedIn.read(adminUser.id, () => sessionUser(orm.em, adminUser.id)),
+        'page + count (ORM)': () =>
+          findRows(
+            orm.em.fork(),
+            Organization,
+            { $or: [{ name: tenantSearch }, { slug: tenantSearch }] },
+            { orderBy: { name: 'asc', id: 'asc' }, limit: 50, offset: b4Offset },
           ),
-          raw.query(
-            "select count(*) from organizations where name ilike '%Tenant%' or slug ilike '%Tenant%'",
-          ),
-        ]),
-    },
-    samples(60),
-  );
+        '(same SQL raw)': () =>
+          Promise.all([
+            raw.query(
+              `select * from organizations where name ilike '%Tenant%' or slug ilike '%Tenant%' order by name, id limit 50 offset ${b4Offset}`,
+            ),
+            raw.query(
+              "select count(*) from organizations where name ilike '%Tenant%' or slug ilike '%Tenant%'",
+            ),
+          ]),
+      },
+      samples(60),
+    );
+  }
 
-  if (!curvePoint) {
-    // B8: the fleet overview, from public alone, with 10 agents per tenant in the index
+  // B8, B8s: the fleet overview and the agent search, from public alone, with 10 agents per tenant in the index
+  if (runs('B8') || runs('B8s')) {
     await raw.query(
       `insert into agent_index (agent_id, organization_id, name, status, status_since)
      select gen_random_uuid(), o.id, 'Agent ' || g || ' of ' || o.slug,
@@ -627,44 +715,50 @@ try {
     const fleetAgents = Number(
       (await raw.query<{ n: string }>('select count(*) as n from agent_index')).rows[0]?.n ?? 0,
     );
-    const [b8, b8raw] = await timedPair(
-      () => call(slot, 'fleet.overview', {}),
-      () =>
-        Promise.all([
-          raw.query(
-            `select tier, billing_status, count(*), sum(agents_draft), sum(agents_deploying), sum(agents_active),
+    if (runs('B8')) {
+      const [b8, b8raw] = await timedPair(
+        () => call(slot, 'fleet.overview', {}),
+        () =>
+          Promise.all([
+            raw.query(
+              `select tier, billing_status, count(*), sum(agents_draft), sum(agents_deploying), sum(agents_active),
                   sum(agents_paused), sum(agents_error),
                   count(*) filter (where agent_limit > 0 and agent_count >= ceil(agent_limit * 0.8)),
                   count(*) filter (where agent_limit > 0 and agent_count >= agent_limit),
                   count(*) filter (where tenant_schema_version < 2)
              from organizations group by tier, billing_status`,
-          ),
-          raw.query(
-            'select id, name, agent_count, agent_limit from organizations where agent_limit > 0 and agent_count >= ceil(agent_limit * 0.8) order by agent_count::float / agent_limit desc, name limit 20',
-          ),
-          raw.query(
-            "select a.organization_id, o.name, a.agent_id, a.name, a.status_since from agent_index a join organizations o on o.id = a.organization_id where a.status = 'error' order by a.status_since desc limit 20",
-          ),
-        ]).then(() => raw.query('select * from audit_events order by at desc, id desc limit 10')),
-      60,
-    );
-    record(`B8 fleet overview (${allTenants} tenants, ${fleetAgents} agents)`, 'ms', b8, b8raw);
+            ),
+            raw.query(
+              'select id, name, agent_count, agent_limit from organizations where agent_limit > 0 and agent_count >= ceil(agent_limit * 0.8) order by agent_count::float / agent_limit desc, name limit 20',
+            ),
+            raw.query(
+              "select a.organization_id, o.name, a.agent_id, a.name, a.status_since from agent_index a join organizations o on o.id = a.organization_id where a.status = 'error' order by a.status_since desc limit 20",
+            ),
+          ]).then(() => raw.query('select * from audit_events order by at desc, id desc limit 10')),
+        60,
+      );
+      record(`B8 fleet overview (${allTenants} tenants, ${fleetAgents} agents)`, 'ms', b8, b8raw);
+    }
 
     // B8s: agents by name across every tenant
-    const [b8s, b8sraw] = await timedPair(
-      () => call(slot, 'fleet.searchAgents', { query: 'Agent 7 of t-12' }),
-      () =>
-        Promise.all([
-          raw.query(
-            "select a.agent_id, a.name, a.status, a.organization_id, o.name, o.slug from agent_index a join organizations o on o.id = a.organization_id where a.name ilike '%Agent 7 of t-12%' order by a.name, a.agent_id limit 20",
-          ),
-          raw.query("select count(*) from agent_index a where a.name ilike '%Agent 7 of t-12%'"),
-        ]),
-      60,
-    );
-    record(`B8s cross-tenant agent search (${fleetAgents} agents)`, 'ms', b8s, b8sraw);
+    if (runs('B8s')) {
+      const [b8s, b8sraw] = await timedPair(
+        () => call(slot, 'fleet.searchAgents', { query: 'Agent 7 of t-12' }),
+        () =>
+          Promise.all([
+            raw.query(
+              "select a.agent_id, a.name, a.status, a.organization_id, o.name, o.slug from agent_index a join organizations o on o.id = a.organization_id where a.name ilike '%Agent 7 of t-12%' order by a.name, a.agent_id limit 20",
+            ),
+            raw.query("select count(*) from agent_index a where a.name ilike '%Agent 7 of t-12%'"),
+          ]),
+        60,
+      );
+      record(`B8s cross-tenant agent search (${fleetAgents} agents)`, 'ms', b8s, b8sraw);
+    }
+  }
 
-    // B9: a write here to its change arriving in a second console process on the same database
+  // B9: a write here to its change arriving in a second console process on the same database
+  if (runs('B9')) {
     const listener = spawn(
       process.execPath,
       [join(projectRoot, 'bench', 'change-listener-child.ts'), dbUrl],
@@ -719,8 +813,10 @@ try {
     }
     listener.kill('SIGTERM');
     record('B9 write to event in a second console', 'ms', b9);
+  }
 
-    // B14: a slug renamed among every tenant: schema, ledger rows and view, in maintenance around it
+  // B14: a slug renamed among every tenant: schema, ledger rows and view, in maintenance around it
+  if (runs('B14')) {
     const renamed = (await call(slot, 'organizations.create', {
       name: 'B14',
       slug: 'b14-a',
@@ -739,8 +835,10 @@ try {
       { runs: 5, ms: 0 },
     );
     record(`B14 rename a slug (among ${tenants} tenants)`, 'ms', b14);
+  }
 
-    // B11: a change to a user on this console to their session's refusal on a second console
+  // B11: a change to a user on this console to their session's refusal on a second console
+  if (runs('B11')) {
     const consoleB = await openOrm(dbUrl);
     const signedInB = new SignedInCache();
     const changesB = listenForChanges(dbUrl, {
@@ -797,8 +895,10 @@ try {
     await changesB.close();
     await consoleB.close(true);
     record("B11 role change to the other console's refusal", 'ms', b11);
+  }
 
-    // B5: sign-in latency, and the longest event-loop stall while 10 run at once
+  // B5: sign-in latency, and the longest event-loop stall while 10 run at once
+  if (runs('B5')) {
     const b5 = await timed(
       () => call({}, 'auth.signIn', { email: 'bench@bench.test', password: 'bench-password' }),
       samples(8),
@@ -833,8 +933,10 @@ try {
       undefined,
       `longest loop stall during 10 at once: ${(loop.max / 1e6).toFixed(1)} ms`,
     );
+  }
 
-    // B7: memory across 10,000 router calls spread over the tenants
+  // B7: memory across 10,000 router calls spread over the tenants
+  if (runs('B7')) {
     const orgIds = (await raw.query<{ id: string }>('select id from organizations')).rows.map(
       (r) => r.id,
     );
@@ -867,11 +969,13 @@ try {
         ? `live heap ${mb(before.heapUsed).toFixed(1)} -> ${mb(after.heapUsed).toFixed(1)} MB`
         : '(run with --expose-gc for a stable figure)',
     );
+  }
 
-    // B12: one tenant's export and its import as a clone, among every other tenant
-    await b12OneTenant(allTenants, slot);
+  // B12: one tenant's export and its import as a clone, among every other tenant
+  if (runs('B12')) await b12OneTenant(allTenants, slot);
 
-    // B10, B10b: move, back up and restore fleets of their own, beside pg_dump and pg_restore
+  // B10, B10b: move, back up and restore fleets of their own, beside pg_dump and pg_restore
+  if (runs('B10')) {
     if (quick) await transferCases(60);
     else {
       await transferCases(1_000);
@@ -886,34 +990,36 @@ try {
   // (its postinstall run, untimed, before each run: a prepared cluster and
   // compiled modules) and with nothing prepared (initdb, modules compiled
   // on load). The existing database is started as installed.
-  const cases: [string, string | null, Preparation][] = [
-    ['empty database', null, 'install'],
-    ['empty database, nothing prepared', null, 'nothing'],
-    [`${allTenants} tenants`, dbUrl, 'install'],
-  ];
-  for (const [label, databaseUrl, preparation] of cases) {
-    const runs: number[] = [];
-    for (let i = 0; i < (quick ? 1 : 3); i++) {
-      const prepared = await mkdtemp(join(tmpdir(), 'fleetprompt-bench-install-'));
-      try {
-        await chmod(prepared, 0o755);
-        const env = {
-          FLEETPROMPT_TEMPLATES: join(prepared, 'templates'),
-          NODE_COMPILE_CACHE: join(prepared, 'compile-cache'),
-        };
-        if (preparation === 'install') await postinstall(env);
-        runs.push(await coldStart(databaseUrl, env));
-      } finally {
-        await rm(prepared, { recursive: true, force: true });
+  if (runs('B6')) {
+    const cases: [string, string | null, Preparation][] = [
+      ['empty database', null, 'install'],
+      ['empty database, nothing prepared', null, 'nothing'],
+      [`${allTenants} tenants`, dbUrl, 'install'],
+    ];
+    for (const [label, databaseUrl, preparation] of cases) {
+      const runs: number[] = [];
+      for (let i = 0; i < (quick ? 1 : 3); i++) {
+        const prepared = await mkdtemp(join(tmpdir(), 'fleetprompt-bench-install-'));
+        try {
+          await chmod(prepared, 0o755);
+          const env = {
+            FLEETPROMPT_TEMPLATES: join(prepared, 'templates'),
+            NODE_COMPILE_CACHE: join(prepared, 'compile-cache'),
+          };
+          if (preparation === 'install') await postinstall(env);
+          runs.push(await coldStart(databaseUrl, env));
+        } finally {
+          await rm(prepared, { recursive: true, force: true });
+        }
       }
+      record(`B6 cold start to sign-in painted (${label})`, 'ms', runs);
     }
-    record(`B6 cold start to sign-in painted (${label})`, 'ms', runs);
+    record(
+      'B6 floor: the browser alone, console already running',
+      'ms',
+      await browserAlone(quick ? 1 : 3),
+    );
   }
-  record(
-    'B6 floor: the browser alone, console already running',
-    'ms',
-    await browserAlone(quick ? 1 : 3),
-  );
 } finally {
   await changes.close();
   await orm.close(true);
@@ -1412,6 +1518,7 @@ await writeFile(
       versions: { app: APP_VERSION, postgres: version },
       tenants,
       quick,
+      ...(values.cases === undefined ? {} : { cases: [...chosen] }),
       figures,
       goals,
     },

@@ -18,6 +18,12 @@ const PAGINATION_CONTROLS = {
   last: 'Last page',
 } as const;
 
+/**
+ * The filled red of a button that deletes: white on red.8, the theme's shade,
+ * measured 4.4:1 in the console (AA asks 4.5:1); on red.9 it passes.
+ */
+export const DANGER_COLOR = 'red.9';
+
 export const theme = createTheme({
   primaryColor: 'indigo',
   // white on indigo.6 is 4.3:1 and on red.7 3.9:1; shade 8 passes WCAG AA's 4.5:1

@@ -4,6 +4,7 @@ import type { FleetChange } from '../../src-shared/channels.ts';
 import type { MaintenanceDto } from '../../src-shared/dto.ts';
 import { AppError } from '../../src-shared/errors.ts';
 import { CHANGE_CHANNEL } from './change-listener.ts';
+import { quoteLiteral } from './identifiers.ts';
 
 /*
  * Maintenance: a tenant that refuses writes and says why. An operation's
@@ -120,6 +121,15 @@ async function newHolder(url: string): Promise<pg.Client> {
     if (idle?.includes(client)) idle.splice(idle.indexOf(client), 1);
   });
   await client.connect();
+  /*
+   * A claim or release is live only while its ticket's advisory lock is
+   * held, and no lock outlives a server crash: one lost with the last
+   * unflushed WAL reads as it would have had it committed. So its commit
+   * does not wait for the disk (two flushes were most of a rename's time on
+   * a loaded machine); the operation's own transaction still does, and its
+   * flush covers every claim made before it.
+   */
+  await client.query('set synchronous_commit to off');
   return client;
 }
 
@@ -130,12 +140,13 @@ async function ticketed(url: string): Promise<{ client: pg.Client; ticket: numbe
     const client = idle ?? (await newHolder(url));
     if (idle) socketOf(idle).ref();
     try {
+      // a volatile subquery is evaluated once: the ticket drawn is the ticket locked
       const { rows } = await client.query<{ ticket: number }>(
-        "select nextval('public.maintenance_tickets')::int as ticket",
+        `select t as ticket, pg_advisory_lock($1, t) as locked
+           from (select nextval('public.maintenance_tickets')::int as t) drawn`,
+        [TICKET_LOCK_CLASS],
       );
-      const ticket = Number(rows[0]?.ticket);
-      await client.query('select pg_advisory_lock($1, $2)', [TICKET_LOCK_CLASS, ticket]);
-      return { client, ticket };
+      return { client, ticket: Number(rows[0]?.ticket) };
     } catch (error) {
       await client.end().catch(() => undefined);
       // an idle connection the server ended meanwhile: the next one, or a new one
@@ -188,23 +199,23 @@ export async function holdMaintenance(
     return next;
   };
 
-  /** Screens showing these organizations refresh (their banner); many at once: one fleet-wide word. */
-  const announce = async (ids: string[]) => {
-    if (ids.length === 0) return;
-    const changes: FleetChange[] =
-      ids.length > ANNOUNCED_ONE_BY_ONE
-        ? [{ kind: 'tenancy', id: null, organizationId: null, version: null, action }]
-        : ids.map((id) => ({
-            kind: 'organization',
-            id,
-            organizationId: id,
-            version: null,
-            action,
-          }));
-    await client.query(`select pg_notify('${CHANGE_CHANNEL}', c) from unnest($1::text[]) c`, [
-      changes.map((change) => JSON.stringify(change)),
-    ]);
+  /**
+   * Screens showing the organizations a statement's `done` step returns
+   * refresh (their banner); many at once: one fleet-wide word. Sent by the
+   * statement itself, so that each step is one round trip, and heard only
+   * if it commits.
+   */
+  const announced = (action: string) => {
+    const change = (kind: string, id: string) =>
+      `json_build_object('kind', '${kind}', 'id', ${id}, 'organizationId', ${id}, 'version', null, 'action', ${quoteLiteral(action)})::text`;
+    return `announced as (
+      select pg_notify('${CHANGE_CHANNEL}', c) from (
+        select ${change('organization', 'id')} as c
+          from done where (select count(*) from done) <= ${ANNOUNCED_ONE_BY_ONE}
+        union all
+        select ${change('tenancy', 'null')} from done having count(*) > ${ANNOUNCED_ONE_BY_ONE}) changes)`;
   };
+  const announcing = announced(action);
 
   // compared as the column's own type, so that its index serves (id::text read every organization)
   const among = (by: 'id' | 'slug', param: string) =>
@@ -215,29 +226,32 @@ export async function holdMaintenance(
       inTurn(async () => {
         if (closed) throw new Error(`this operation’s maintenance (${reason}) has ended`);
         const { rows } = await client.query<{ id: string }>(
-          `update public.organizations
-              set maintenance_reason = $1, maintenance_since = now(), maintenance_ticket = $2
-            where ${among(by, '$3')}
-              and (maintenance_ticket = $2 or not public.maintenance_live(maintenance_reason, maintenance_ticket))
-            returning id`,
+          `with done as (
+             update public.organizations
+                set maintenance_reason = $1, maintenance_since = now(), maintenance_ticket = $2
+              where ${among(by, '$3')}
+                and (maintenance_ticket = $2 or not public.maintenance_live(maintenance_reason, maintenance_ticket))
+              returning id),
+           ${announcing}
+           select id from done cross join (select count(*) from announced) sent`,
           [reason, ticket, values],
         );
-        const ids = rows.map((row) => row.id);
-        await announce(ids);
-        return ids;
+        return rows.map((row) => row.id);
       }),
     release: (by, values) =>
       inTurn(async () => {
         if (closed) return;
         try {
-          const { rows } = await client.query<{ id: string }>(
-            `update public.organizations
-              set maintenance_reason = null, maintenance_since = null, maintenance_ticket = null
-            where ${among(by, '$1')} and maintenance_ticket = $2
-            returning id`,
+          await client.query(
+            `with done as (
+               update public.organizations
+                  set maintenance_reason = null, maintenance_since = null, maintenance_ticket = null
+                where ${among(by, '$1')} and maintenance_ticket = $2
+                returning id),
+             ${announcing}
+             select count(*) from announced`,
             [values, ticket],
           );
-          await announce(rows.map((row) => row.id));
         } catch {
           // these tenants stay held until close() ends the connection, and with it the ticket's
           // lock; a lost connection has ended it already. Either way the work's own outcome,
@@ -249,14 +263,16 @@ export async function holdMaintenance(
         if (closed) return;
         closed = true;
         try {
-          const { rows } = await client.query<{ id: string }>(
-            `update public.organizations
-              set maintenance_reason = null, maintenance_since = null, maintenance_ticket = null
-            where maintenance_ticket = $1 returning id`,
-            [ticket],
+          // the lock may end before the rows commit: rows naming a ticket not held are not live either
+          await client.query(
+            `with done as (
+               update public.organizations
+                  set maintenance_reason = null, maintenance_since = null, maintenance_ticket = null
+                where maintenance_ticket = $1 returning id),
+             ${announcing}
+             select (select count(*) from announced) as sent, pg_advisory_unlock($2, $1) as unlocked`,
+            [ticket, TICKET_LOCK_CLASS],
           );
-          await announce(rows.map((row) => row.id));
-          await client.query('select pg_advisory_unlock($1, $2)', [TICKET_LOCK_CLASS, ticket]);
           keepIdle(url, client);
         } catch {
           // the rows left marked name a ticket whose lock ends with the connection: nobody reads them as live

@@ -4,12 +4,12 @@ import { tenantSchemaName } from '../../src-shared/domain/slug.ts';
 import { tierLimits, type Tier } from '../../src-shared/domain/tiers.ts';
 import { Organization } from './entities/index.ts';
 import { AppError } from '../../src-shared/errors.ts';
-import { checkedTenantSchema, quoteLiteral, quotedTenantSchema } from './identifiers.ts';
+import { checkedTenantSchema, quotedTenantSchema } from './identifiers.ts';
 import {
   createMigratedSchema,
   LEDGER_TABLE,
+  ledgerViewSql,
   requireTransaction,
-  TENANT_LEDGER_TABLE,
   TENANT_MIGRATION_COUNT,
   tenantMigrationScripts,
   type TenantMigrationList,
@@ -58,7 +58,8 @@ export async function provisionOrganization(
   migrations?: TenantMigrationList,
 ): Promise<Organization> {
   requireTransaction(tx);
-  const schema = checkedTenantSchema(data.slug);
+  // refused before the row is written
+  checkedTenantSchema(data.slug);
   const organization = tx.create(Organization, {
     name: data.name,
     slug: data.slug,
@@ -68,7 +69,7 @@ export async function provisionOrganization(
     tenantSchemaVersion: migrations?.length ?? TENANT_MIGRATION_COUNT,
   });
   await tx.flush();
-  await createMigratedSchema(tx, schema, await tenantMigrationScripts(tx, migrations));
+  await createMigratedSchema(tx, data.slug, await tenantMigrationScripts(tx, migrations));
   return organization;
 }
 
@@ -79,7 +80,10 @@ export async function provisionOrganization(
  * public.tenant_migrations follow by cascade), and the tenant's ledger view,
  * which names its tenant as a constant, is defined again. The caller holds
  * the organization's row. A slug in use, or a schema of that name left
- * without an organization, is refused.
+ * without an organization, is refused. Four round trips (the checks with
+ * the ledger's kind, the schema's DDL as one batch, the row): each was a
+ * millisecond or more on a loaded server, where the statements themselves
+ * take a tenth of that at 10,000 tenants (docs/scaling.md, B14).
  */
 export async function renameTenant(
   tx: EntityManager,
@@ -89,10 +93,14 @@ export async function renameTenant(
   requireTransaction(tx);
   const from = quotedTenantSchema(organization.slug);
   const to = quotedTenantSchema(slug);
-  const [taken] = await tx.execute<{ organization: boolean; schema: boolean }[]>(
+  const [taken] = await tx.execute<
+    { organization: boolean; schema: boolean; ledger: string | null }[]
+  >(
     `select exists (select 1 from public.organizations where slug = ?) as organization,
-            exists (select 1 from pg_namespace where nspname = ?) as schema`,
-    [slug, tenantSchemaName(slug)],
+            exists (select 1 from pg_namespace where nspname = ?) as schema,
+            (select c.relkind from pg_class c
+              where c.relnamespace = to_regnamespace(?) and c.relname = ?)::text as ledger`,
+    [slug, tenantSchemaName(slug), from, LEDGER_TABLE],
   );
   if (taken?.organization)
     throw new AppError('CONFLICT', `Another organization has the slug ${slug}`, {
@@ -104,23 +112,14 @@ export async function renameTenant(
       `A schema named ${tenantSchemaName(slug)} already exists without an organization; drop or rename it first`,
       { slug: 'its schema name is already taken' },
     );
-  await tx.execute(`alter schema ${from} rename to ${to}`);
+  const ddl = [`alter schema ${from} rename to ${to}`];
+  if (taken?.ledger === 'v') {
+    // as tenant migration 5 defines it, naming the new slug
+    ddl.push(ledgerViewSql(`${to}.${LEDGER_TABLE}`, slug));
+  }
+  await tx.execute(ddl.join(';\n'));
   organization.slug = slug;
   await tx.flush();
-  const [ledger] = await tx.execute<{ kind: string }[]>(
-    'select c.relkind as kind from pg_class c where c.relnamespace = to_regnamespace(?) and c.relname = ?',
-    [to, LEDGER_TABLE],
-  );
-  if (ledger?.kind === 'v') {
-    // as tenant migration 5 defines it, naming the new slug
-    await tx.execute(
-      `create or replace view ${to}.${LEDGER_TABLE} as
-         select id, name, executed_at, tenant_slug from public.${TENANT_LEDGER_TABLE}
-          where tenant_slug = ${quoteLiteral(slug)}
-         with cascaded check option;
-       alter view ${to}.${LEDGER_TABLE} alter column tenant_slug set default ${quoteLiteral(slug)}`,
-    );
-  }
 }
 
 /** Drops the organization's schema, its users and its row, in the caller's transaction. */

@@ -47,6 +47,8 @@ export async function checkOwnPassword(
   );
   if (!matches) {
     const which = field === 'currentPassword' ? 'The current password' : 'The password';
-    throw new AppError('VALIDATION', `${which} is not correct`, { [field]: 'is not correct' });
+    throw new AppError('VALIDATION', `${which} is not correct.`, {
+      [field]: `${which} is not correct.`,
+    });
   }
 }

@@ -109,10 +109,12 @@ async function checkSecondFactor(
       : takeRecoveryCode(em, user.id, given.recoveryCode),
   );
   if (!matched) {
-    const which = field === 'code' ? 'The code' : 'The recovery code';
-    throw new AppError('VALIDATION', `${which} is not correct, or was used already`, {
-      [field]: 'is not correct, or was used already',
-    });
+    // said whole under the field, where a fragment ("is not correct…") reads as half a sentence
+    const refusal =
+      field === 'code'
+        ? 'This code is not correct, or it was used already. Enter the newest code from your authenticator app.'
+        : 'This recovery code is not correct, or it was used already. Each recovery code works once.';
+    throw new AppError('VALIDATION', refusal, { [field]: refusal });
   }
 }
 
@@ -169,9 +171,8 @@ export async function confirmSecondFactor(
     takeCode(w.em, user.id, secret, input.code, w.runtime.sessions.now()),
   );
   if (!matched) {
-    throw new AppError('VALIDATION', 'The code is not correct; enter the one your app shows now', {
-      code: 'is not correct',
-    });
+    const refusal = 'This code is not correct. Enter the one your authenticator app shows now.';
+    throw new AppError('VALIDATION', refusal, { code: refusal });
   }
   // another window confirmed it first: its recovery codes stay the ones shown
   const confirmed = await w.em.execute<{ user_id: string }[]>(

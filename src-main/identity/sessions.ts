@@ -4,6 +4,12 @@ import type { SessionKind } from '../../src-shared/dto.ts';
 
 export const IDLE_TIMEOUT_MS = 30 * 60 * 1000;
 export const ABSOLUTE_LIFETIME_MS = 12 * 60 * 60 * 1000;
+/**
+ * How long a sign-in waits for its second factor's code: the password alone
+ * opened it, so whoever holds it (perhaps not the user) gets minutes, not a
+ * full session's hours, to find the code.
+ */
+export const PENDING_SECOND_FACTOR_LIFETIME_MS = 5 * 60 * 1000;
 /** How long a view as another user lasts (identity/view-as.ts). */
 export const VIEW_LIFETIME_MS = 30 * 60 * 1000;
 /** A session's last use is written at most this often; this console knows it exactly meanwhile. */
@@ -189,6 +195,8 @@ export class SessionStore {
 
   /** Why a live row is over by now, or null while it is not. */
   #expiry(row: SessionRow, now: number): string | null {
+    if (row.pendingSecondFactor && now - row.startedAt > PENDING_SECOND_FACTOR_LIFETIME_MS)
+      return 'The sign-in waited more than 5 minutes for its code; sign in again';
     if (now - row.startedAt > ABSOLUTE_LIFETIME_MS)
       return 'Your session ended after 12 hours; sign in again';
     const lastUse = Math.max(row.lastUsedAt, this.#used.get(row.id) ?? 0);

@@ -4,6 +4,7 @@ import type { AgentSkillsView, AttachedSkillDto, ParsedInput } from '../../src-s
 import { MAX_SKILLS_PER_AGENT } from '../../src-shared/domain/agent-document.ts';
 import { effectivePrompt } from '../../src-shared/domain/effective-prompt.ts';
 import { refusalError, skillTierRefusal } from '../../src-shared/domain/limits.ts';
+import { tierName } from '../../src-shared/domain/tiers.ts';
 import { AppError } from '../../src-shared/errors.ts';
 import { counted } from '../../src-shared/plural.ts';
 import { AgentSkill, Skill, type Agent, type Organization } from '../db/entities/index.ts';
@@ -19,7 +20,8 @@ import type { TenantWork } from './work.ts';
 /** Refuses a skill the organization's tier does not include, naming the tier needed. */
 export function requireTierFor(organization: Organization, skill: Skill): void {
   const refusal = skillTierRefusal(organization, skill);
-  if (refusal) throw refusalError(refusal, { skillId: `needs the ${skill.tierRequired} tier` });
+  if (refusal)
+    throw refusalError(refusal, { skillId: `needs the ${tierName(skill.tierRequired)} tier` });
 }
 
 async function attachedSkills(em: EntityManager, agentId: string): Promise<AttachedSkillDto[]> {

@@ -1,6 +1,6 @@
 import type { OrganizationUsage, ParsedInput } from '../../src-shared/contract.ts';
 import { scopeOf } from '../../src-shared/domain/permissions.ts';
-import { tierLimits } from '../../src-shared/domain/tiers.ts';
+import { tierLimits, tierName } from '../../src-shared/domain/tiers.ts';
 import type { OrganizationDto, Page } from '../../src-shared/dto.ts';
 import { refusalError, tierChangeRefusal } from '../../src-shared/domain/limits.ts';
 import { AppError } from '../../src-shared/errors.ts';
@@ -136,13 +136,13 @@ export async function changeTier(
   const needed = stranded[0];
   if (needed) {
     const list = stranded
-      .map((s) => `${s.name} (needs ${s.tierRequired}, ${counted(s.agents, 'agent')})`)
+      .map((s) => `${s.name} (needs ${tierName(s.tierRequired)}, ${counted(s.agents, 'agent')})`)
       .join(', ');
     throw new AppError(
       'LIMIT_REACHED',
-      `${organization.name}'s agents use ${stranded.length === 1 ? 'a skill' : 'skills'} the ${input.tier} tier does not include: ${list}. ` +
-        `Keep the ${needed.tierRequired} tier or detach ${stranded.length === 1 ? 'it' : 'them'} first.`,
-      { tier: `attached skills need the ${needed.tierRequired} tier` },
+      `${organization.name}'s agents use ${stranded.length === 1 ? 'a skill' : 'skills'} the ${tierName(input.tier)} tier does not include: ${list}. ` +
+        `Keep the ${tierName(needed.tierRequired)} tier or detach ${stranded.length === 1 ? 'it' : 'them'} first.`,
+      { tier: `attached skills need the ${tierName(needed.tierRequired)} tier` },
     );
   }
   const before = {

@@ -1,5 +1,5 @@
 import type { ParsedInput, SkillDeleteResult } from '../../src-shared/contract.ts';
-import { tierAllows } from '../../src-shared/domain/tiers.ts';
+import { tierAllows, tierName } from '../../src-shared/domain/tiers.ts';
 import type { Page, SkillDto } from '../../src-shared/dto.ts';
 import { AppError } from '../../src-shared/errors.ts';
 import { Skill } from '../db/entities/index.ts';
@@ -69,9 +69,9 @@ export async function updateSkill(
     if (below.length > 0) {
       throw new AppError(
         'LIMIT_REACHED',
-        `Agents of ${below.map((u) => `${u.organizationName} (${u.tier})`).join(', ')} use ${skill.name}; ` +
-          `requiring ${tier} would strand them. Detach it there or upgrade ${below.length === 1 ? 'that organization' : 'those organizations'} first.`,
-        { tierRequired: `used below the ${tier} tier` },
+        `Agents of ${below.map((u) => `${u.organizationName} (${tierName(u.tier)})`).join(', ')} use ${skill.name}; ` +
+          `requiring ${tierName(tier)} would strand them. Detach it there or upgrade ${below.length === 1 ? 'that organization' : 'those organizations'} first.`,
+        { tierRequired: `used below the ${tierName(tier)} tier` },
       );
     }
   }

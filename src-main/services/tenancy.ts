@@ -32,7 +32,7 @@ export async function tenancyStatus(w: Work): Promise<TenantStatus[]> {
   return rows.map((row) => {
     const applied = Number(row.tenant_schema_version);
     const problem = !row.has_schema
-      ? 'The tenant schema is missing'
+      ? `Its schema ${tenantSchemaName(row.slug)} is missing from the database`
       : row.missing?.length
         ? `Missing tables: ${row.missing.join(', ')}`
         : w.runtime.tenantFailures.of(row.slug);

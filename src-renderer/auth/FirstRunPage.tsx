@@ -1,4 +1,4 @@
-import { Alert, Button, Code, Group, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconInfoCircle } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
@@ -50,7 +50,7 @@ export function FirstRunPage() {
         <Stack gap="xs" align="flex-start">
           <Text size="sm">
             Want to look around first? Load the demo organization, its administrator and the skill
-            catalog (the same as <Code>npm run seed</Code>).
+            catalog.
           </Text>
           <LoadDemoDataButton signInAfter variant="light" />
         </Stack>
@@ -72,8 +72,8 @@ export function FirstRunPage() {
         label="Slug"
         description={
           form.values.slug
-            ? `Schema: ${tenantSchemaName(form.values.slug)}`
-            : 'lowercase letters, digits and hyphens'
+            ? `Its data is kept as ${tenantSchemaName(form.values.slug)}. You can rename the slug later.`
+            : 'Lowercase letters, digits and single hyphens. You can rename it later.'
         }
         {...form.getInputProps('slug')}
         onChange={(e) => {

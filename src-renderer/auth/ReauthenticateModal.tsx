@@ -5,6 +5,31 @@ import { ApiError, call } from '../api/client.ts';
 import { setReauthPrompt } from './reauthentication.ts';
 import { useSession } from './session.tsx';
 
+/** Cancels the open prompt; null while none is open. */
+let cancelPrompt: (() => void) | null = null;
+
+// Every open Mantine dialog closes on Escape from its own listener on the window, so Escape in the
+// prompt would close the dialog that asked as well. Added as this module loads, this listener
+// comes before theirs and keeps the key for the prompt alone.
+window.addEventListener(
+  'keydown',
+  (event) => {
+    if (event.key !== 'Escape' || event.isComposing || !cancelPrompt) return;
+    event.stopImmediatePropagation();
+    cancelPrompt();
+  },
+  { capture: true },
+);
+
+/**
+ * The last element that had the focus: the control whose action asked for
+ * the prompt has lost it by the time the prompt opens (busy, so disabled).
+ */
+let lastFocused: HTMLElement | null = null;
+document.addEventListener('focusin', (event) => {
+  if (event.target instanceof HTMLElement) lastFocused = event.target;
+});
+
 interface Asking {
   reason: string;
   answer: (entered: boolean) => void;
@@ -24,15 +49,34 @@ export function ReauthenticateModal() {
   const [busy, setBusy] = useState(false);
   const form = useForm({ initialValues: { password: '', code: '' } });
   const current = useRef<Asking | null>(null);
+  // where the focus was when the prompt was asked for, to go back to once it closes
+  const before = useRef<HTMLElement | null>(null);
   current.current = asking;
 
   useEffect(() => {
-    setReauthPrompt((reason) => new Promise<boolean>((answer) => setAsking({ reason, answer })));
+    setReauthPrompt(
+      (reason) =>
+        new Promise<boolean>((answer) => {
+          const now = document.activeElement;
+          before.current = now instanceof HTMLElement && now !== document.body ? now : lastFocused;
+          setAsking({ reason, answer });
+        }),
+    );
     return () => {
       setReauthPrompt(null);
       current.current?.answer(false);
     };
   }, []);
+
+  const open = asking !== null;
+  useEffect(() => {
+    if (!open) return;
+    document.body.dataset.steppingUp = '';
+    return () => {
+      delete document.body.dataset.steppingUp;
+      returnFocus(before.current);
+    };
+  }, [open]);
 
   const close = (entered: boolean) => {
     asking?.answer(entered);
@@ -40,6 +84,15 @@ export function ReauthenticateModal() {
     setFailure(null);
     form.reset();
   };
+  const latestClose = useRef(close);
+  latestClose.current = close;
+  useEffect(() => {
+    if (!open) return;
+    cancelPrompt = () => latestClose.current(false);
+    return () => {
+      cancelPrompt = null;
+    };
+  }, [open]);
 
   const submit = form.onSubmit(async ({ password, code }) => {
     setBusy(true);
@@ -61,8 +114,12 @@ export function ReauthenticateModal() {
       opened={asking !== null}
       onClose={() => close(false)}
       title={withCode ? 'Enter your password and a code again' : 'Enter your password again'}
-      // above the dialog whose action asked for it (its portal may come later in the page)
+      // above the dialog whose action asked for it (its portal may come later in the page),
+      // which waits hidden meanwhile (styles/step-up.css)
       zIndex={400}
+      className="step-up-prompt"
+      // Mantine's own return would find the control that asked still busy (disabled)
+      returnFocus={false}
     >
       <form onSubmit={submit}>
         <Stack>
@@ -98,4 +155,26 @@ export function ReauthenticateModal() {
       </form>
     </Modal>
   );
+}
+
+/**
+ * Back where the operator was: the control whose action asked; while that
+ * is still busy with the call (disabled), the dialog it is in, until it is free.
+ */
+function returnFocus(element: HTMLElement | null) {
+  if (!element?.isConnected || element === document.body) return;
+  if (!element.matches(':disabled')) {
+    element.focus();
+    return;
+  }
+  const holder = element.closest<HTMLElement>('[role="dialog"]');
+  holder?.focus();
+  const watch = new MutationObserver(() => {
+    if (!element.isConnected) return watch.disconnect();
+    if (element.matches(':disabled')) return;
+    watch.disconnect();
+    const now = document.activeElement;
+    if (now === holder || now === document.body) element.focus();
+  });
+  watch.observe(element, { attributes: true, attributeFilter: ['disabled'] });
 }

@@ -41,7 +41,7 @@ export function SignInPage() {
   return (
     <AuthCard
       title="FleetPrompt Console"
-      description="Sign in to manage tenants, agents and skills."
+      description="Sign in to manage organizations, agents and skills."
       form={{ label: 'Sign in', onSubmit: submit }}
     >
       {ended && !error && (

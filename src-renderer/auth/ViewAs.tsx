@@ -4,6 +4,7 @@ import { IconEye } from '@tabler/icons-react';
 import { zod4Resolver } from 'mantine-form-zod-resolver';
 import { useNavigate } from 'react-router';
 import { contract, type SessionUser } from '../../src-shared/contract.ts';
+import { roleName } from '../../src-shared/domain/enums.ts';
 import { useWrite } from '../api/hooks.ts';
 import { FormActions } from '../components/FormActions.tsx';
 import { submitWith } from '../components/forms.ts';
@@ -79,8 +80,8 @@ export function ViewAsBanner() {
     >
       <Group justify="space-between" wrap="wrap" gap="sm">
         <Text size="sm">
-          {viewingAs.email} · {viewingAs.role} · {viewingAs.organizationName}. Read-only: nothing
-          can be changed. It ends by itself after 30 minutes.
+          {viewingAs.email} · {roleName(viewingAs.role)} · {viewingAs.organizationName}. Read-only:
+          nothing can be changed. It ends by itself after 30 minutes.
         </Text>
         <Button
           size="xs"

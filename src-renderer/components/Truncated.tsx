@@ -47,6 +47,8 @@ export function Name({
   to?: string | null;
   /** e.g. to keep a click on the name from also opening the row. */
   onClick?: (event: MouseEvent) => void;
+  /** Where the link's words alone would not say where it leads. */
+  'aria-label'?: string;
 } & OneLine) {
   if (!to) return <Truncated text={text} {...props} />;
   return (

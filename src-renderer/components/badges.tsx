@@ -1,7 +1,7 @@
 import { Badge } from '@mantine/core';
 import type { AgentStatus } from '../../src-shared/domain/agent-machine.ts';
-import type { BillingStatus, Role } from '../../src-shared/domain/enums.ts';
-import type { Tier } from '../../src-shared/domain/tiers.ts';
+import { roleName, type BillingStatus, type Role } from '../../src-shared/domain/enums.ts';
+import { tierName, type Tier } from '../../src-shared/domain/tiers.ts';
 
 const TIER_COLOR: Record<Tier, string> = { free: 'gray', pro: 'indigo', enterprise: 'grape' };
 const BILLING_COLOR: Record<BillingStatus, string> = {
@@ -22,7 +22,7 @@ const ROLE_COLOR: Record<Role, string> = { admin: 'grape', developer: 'indigo', 
 
 export const TierBadge = ({ tier }: { tier: Tier }) => (
   <Badge color={TIER_COLOR[tier]} variant="light">
-    {tier}
+    {tierName(tier)}
   </Badge>
 );
 export const BillingBadge = ({ status }: { status: BillingStatus }) => (
@@ -37,6 +37,6 @@ export const StatusBadge = ({ status }: { status: AgentStatus }) => (
 );
 export const RoleBadge = ({ role }: { role: Role }) => (
   <Badge color={ROLE_COLOR[role]} variant="outline">
-    {role}
+    {roleName(role)}
   </Badge>
 );

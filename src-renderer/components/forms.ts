@@ -34,4 +34,6 @@ const MOMENT = new Intl.DateTimeFormat('en-GB', {
   hourCycle: 'h23',
 });
 export const formatDate = (iso: string | null) => (iso ? MOMENT.format(new Date(iso)) : '—');
+/** The same way in dayjs' tokens, for the date pickers' display of what they hold. */
+export const MOMENT_FORMAT = 'D MMM YYYY, HH:mm:ss';
 export const formatNumber = (n: number) => n.toLocaleString('en-US');

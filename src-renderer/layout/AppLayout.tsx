@@ -1,3 +1,4 @@
+import { roleName } from '../../src-shared/domain/enums.ts';
 import {
   ActionIcon,
   AppShell,
@@ -93,7 +94,7 @@ export function AppLayout() {
               </Menu.Target>
               <Menu.Dropdown>
                 <Menu.Label>
-                  {user.email} · {user.role} · {user.organizationName}
+                  {user.email} · {roleName(user.role)} · {user.organizationName}
                 </Menu.Label>
                 <Menu.Item leftSection={<IconKey size={16} />} onClick={password.open}>
                   Change password

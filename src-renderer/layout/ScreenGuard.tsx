@@ -1,3 +1,4 @@
+import { roleName } from '../../src-shared/domain/enums.ts';
 import { Button, Center, Stack, Text, Title } from '@mantine/core';
 import { IconLock } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
@@ -21,7 +22,7 @@ export function ScreenGuard({ children }: { children: ReactNode }) {
         <IconLock size={40} aria-hidden />
         <Title order={2}>{screen.label} is not available to your role</Title>
         <Text>
-          You are signed in as a {user.role}. Ask an administrator if you need to use this screen.
+          Your role is {roleName(user.role)}. Ask an administrator if you need to use this screen.
         </Text>
         <Button component={Link} to="/fleet" variant="default">
           Go to the Fleet overview

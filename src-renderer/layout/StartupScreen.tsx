@@ -27,7 +27,7 @@ export function StartupScreen() {
           <>
             <Progress value={percent} w="100%" aria-label="Tenant migrations" />
             <Text size="sm" c="dimmed">
-              Migrating tenant schemas: {progress.done} of {progress.total}
+              Bringing organizations up to date: {progress.done} of {progress.total}
             </Text>
           </>
         ) : (

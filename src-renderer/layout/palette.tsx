@@ -16,6 +16,8 @@ import {
   allowedAgentEvents,
   type AgentEvent,
 } from '../../src-shared/domain/agent-machine.ts';
+import { roleName } from '../../src-shared/domain/enums.ts';
+import { tierName } from '../../src-shared/domain/tiers.ts';
 import { call } from '../api/client.ts';
 import { notifyRefusal } from '../api/notify-refusal.ts';
 import { useChannel } from '../api/hooks.ts';
@@ -137,7 +139,7 @@ export function usePaletteActions(query: string): SpotlightActionData[] {
     ...(orgs.data?.items ?? []).map((o) => ({
       id: `org:${o.id}`,
       label: o.name,
-      description: `Organization · ${o.schema}`,
+      description: `Organization · ${o.slug}`,
       leftSection: <IconBuilding size={18} />,
       onClick: () => navigate(`/organizations/${o.id}`),
     })),
@@ -165,7 +167,7 @@ export function usePaletteActions(query: string): SpotlightActionData[] {
     ...(typed ? (users.data?.items ?? []) : []).map((u) => ({
       id: `user:${u.id}`,
       label: u.email,
-      description: `User · ${u.name ?? 'no name'} · ${u.role}`,
+      description: `User · ${u.name ?? 'no name'} · ${roleName(u.role)}`,
       keywords: [u.name ?? ''],
       leftSection: <IconUser size={18} />,
       onClick: () => navigate(`/users?q=${encodeURIComponent(u.email)}`),
@@ -173,7 +175,7 @@ export function usePaletteActions(query: string): SpotlightActionData[] {
     ...(typed ? (skills.data?.items ?? []) : []).map((s) => ({
       id: `skill:${s.id}`,
       label: s.name,
-      description: `Skill · ${s.slug} · ${s.tierRequired} tier`,
+      description: `Skill · ${s.slug} · ${tierName(s.tierRequired)} tier`,
       keywords: [s.slug],
       leftSection: <IconSparkles size={18} />,
       onClick: () => navigate(`/skills?q=${encodeURIComponent(s.slug)}`),

@@ -70,7 +70,7 @@ export const AUDIT_TARGETS = {
   agent: 'Agent',
   skill: 'Skill',
   tenancy: 'Tenancy',
-  tenants: 'Tenant schemas',
+  tenants: "Organizations' structure",
   database: 'Database',
   file: 'File',
   demo: 'Demo data',

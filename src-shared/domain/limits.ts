@@ -9,7 +9,7 @@ import { AppError, type ErrorCode } from '../errors.ts';
 import { counted } from '../plural.ts';
 import { canServe } from './billing.ts';
 import type { BillingStatus } from './enums.ts';
-import { tierAllows, tierLimits, type Tier } from './tiers.ts';
+import { tierAllows, tierLimits, tierName, type Tier } from './tiers.ts';
 
 /*
  * The rules that refuse an action before it is tried, each written once:
@@ -60,7 +60,7 @@ export function agentRoomRefusal(
   const wanted = adding === 1 ? '' : ` (${adding} wanted, room for ${room})`;
   return {
     code: 'LIMIT_REACHED',
-    reason: `${name} already has ${agentCount} of ${counted(agentLimit, 'agent')} allowed on the ${tier} tier${wanted}`,
+    reason: `${name} already has ${agentCount} of ${counted(agentLimit, 'agent')} allowed on the ${tierName(tier)} tier${wanted}`,
     wayForward: 'Upgrade the tier or delete an agent first',
   };
 }
@@ -73,8 +73,8 @@ export function skillTierRefusal(
   if (tierAllows(organization.tier, skill.tierRequired)) return null;
   return {
     code: 'LIMIT_REACHED',
-    reason: `${skill.name} needs the ${skill.tierRequired} tier; ${organization.name} is on ${organization.tier}`,
-    wayForward: `Upgrade to ${skill.tierRequired}`,
+    reason: `${skill.name} needs the ${tierName(skill.tierRequired)} tier; ${organization.name} is on ${tierName(organization.tier)}`,
+    wayForward: `Upgrade to ${tierName(skill.tierRequired)}`,
   };
 }
 
@@ -88,7 +88,7 @@ export function tierChangeRefusal(
   if (agentCount <= agentLimit) return null;
   return {
     code: 'LIMIT_REACHED',
-    reason: `${name} has ${counted(agentCount, 'agent')}; the ${tier} tier allows ${agentLimit}`,
+    reason: `${name} has ${counted(agentCount, 'agent')}; the ${tierName(tier)} tier allows ${agentLimit}`,
     wayForward: `Delete ${counted(agentCount - agentLimit, 'agent')} first`,
   };
 }

@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 import type { AgentEvent } from '../../src-shared/domain/agent-machine.ts';
 import { adminPage, api, organizationWith, test, userIn, visit } from './fixtures.ts';
 import { choosePassword, openConsole, signIn, snap, snapAtBothSizes, toast } from './support.ts';
@@ -30,6 +30,9 @@ test('a user opening an administrator screen by URL is told it is not for their 
   browser,
 }) => {
   const page = await signedInAs(browser, 'user');
+  // an empty card offers no create action to a role that may not create
+  await expect(page.getByText('No agents yet.')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'New agent' })).toHaveCount(0);
   const nav = page.getByRole('navigation', { name: 'Screens' });
   for (const [path, label] of [
     ['/settings', 'Settings'],
@@ -81,7 +84,7 @@ test('a new agent at the agent limit is disabled, with the reason and the way fo
   await visit(admin, `/agents?org=${organization.id}`);
   await expect(admin.getByRole('button', { name: 'New agent' })).toBeDisabled();
   await expect(admin.getByRole('button', { name: 'New agent' })).toHaveAccessibleDescription(
-    `${organization.name} already has 3 of 3 agents allowed on the free tier. Upgrade the tier or delete an agent first`,
+    `${organization.name} already has 3 of 3 agents allowed on the Free tier. Upgrade the tier or delete an agent first`,
   );
   await expect(admin.getByRole('button', { name: 'Import' })).toBeDisabled();
   await snapAtBothSizes(admin, 'access-agent-limit');
@@ -97,17 +100,17 @@ test('a downgrade below the agent count is disabled in the tier dialog, with the
   await visit(admin, `/organizations/${organization.id}`);
   await admin.getByRole('button', { name: 'Change tier' }).click();
   const dialog = admin.getByRole('dialog');
-  await expect(dialog.getByRole('button', { name: 'Change to pro' })).toHaveAccessibleDescription(
-    'It is on pro now: choose another tier above',
+  await expect(dialog.getByRole('button', { name: 'Change to Pro' })).toHaveAccessibleDescription(
+    'It is on Pro now: choose another tier above',
   );
-  await dialog.getByText('free', { exact: true }).click();
-  await expect(dialog.getByRole('button', { name: 'Change to free' })).toBeDisabled();
+  await dialog.getByText('Free', { exact: true }).click();
+  await expect(dialog.getByRole('button', { name: 'Change to Free' })).toBeDisabled();
   await expect(dialog).toContainText(
-    `${organization.name} has 4 agents; the free tier allows 3. Delete 1 agent first`,
+    `${organization.name} has 4 agents; the Free tier allows 3. Delete 1 agent first`,
   );
   await snapAtBothSizes(admin, 'access-tier-downgrade');
-  await dialog.getByText('enterprise', { exact: true }).click();
-  await expect(dialog.getByRole('button', { name: 'Change to enterprise' })).toBeEnabled();
+  await dialog.getByText('Enterprise', { exact: true }).click();
+  await expect(dialog.getByRole('button', { name: 'Change to Enterprise' })).toBeEnabled();
 });
 
 test('a redeploy in a suspended organization is disabled, with the reason', async ({ browser }) => {
@@ -138,12 +141,35 @@ test('bulk actions offer only the steps some ticked agent accepts, and preview t
   await visit(admin, `/agents?org=${organization.id}`);
   await admin.getByRole('checkbox', { name: 'Select all rows on this page' }).check();
   const bar = admin.getByRole('region', { name: 'Bulk actions' });
+  // nothing chosen yet: Apply says why it waits, under the bar
+  await expect(bar.getByRole('button', { name: 'Apply to 3' })).toBeDisabled();
+  await expect(bar.getByRole('button', { name: 'Apply to 3' })).toHaveAccessibleDescription(
+    'Choose an action to see how many agents it will change before it runs.',
+  );
   await bar.getByRole('combobox', { name: 'Action for the selected agents' }).click();
   await expect(admin.getByRole('option')).toHaveText(['Deploy', 'Pause', 'Mark failed']);
   await admin.getByRole('option', { name: 'Pause' }).click();
   await expect(bar.getByRole('status')).toHaveText(
     'Pause: 2 agents will be done, 1 refused (1 is draft)',
   );
+  await expect(bar.getByRole('button', { name: 'Apply to 3' })).toHaveAccessibleDescription(
+    'Pause: 2 agents will be done, 1 refused (1 is draft)',
+  );
+  // at a small laptop's width the bar holds two tidy lines: the count with its action and
+  // Apply, the other actions beside them or as one unit, then what Apply will do
+  await admin.setViewportSize({ width: 1024, height: 700 });
+  const middle = async (part: Locator) => {
+    const box = await part.boundingBox();
+    return box ? box.y + box.height / 2 : Number.NaN;
+  };
+  const apply = bar.getByRole('button', { name: 'Apply to 3' });
+  expect(
+    Math.abs((await middle(bar.getByText('3 selected'))) - (await middle(apply))),
+  ).toBeLessThan(4);
+  const exportJson = bar.getByRole('button', { name: 'Export JSON' });
+  const clear = bar.getByRole('button', { name: 'Clear' });
+  expect(Math.abs((await middle(exportJson)) - (await middle(clear)))).toBeLessThan(4);
+  expect((await bar.boundingBox())?.height).toBeLessThan(140);
   await snapAtBothSizes(admin, 'access-bulk-preview');
   await bar.getByRole('button', { name: 'Apply to 3' }).click();
   const dialog = admin.getByRole('dialog', { name: 'Pause 2 agents?' });

@@ -1,6 +1,12 @@
 import { expect } from '@playwright/test';
 import { adminPage, api, organizationWith, test, unique, userIn, visit } from './fixtures.ts';
-import { choosePassword, openConsole, signIn, snapAtBothSizes } from './support.ts';
+import {
+  choosePassword,
+  expectNoSidewaysScroll,
+  openConsole,
+  signIn,
+  snapAtBothSizes,
+} from './support.ts';
 
 /*
  * Names and links: the audit log names its targets and actors and filters
@@ -80,9 +86,31 @@ test('the audit log filters by action and by time range from its controls', asyn
   await expect(table).not.toContainText('Created agent');
   await expect(table).toContainText('Created organization');
 
-  // a range that ends before anything happened
-  await page.getByRole('textbox', { name: 'Until' }).fill('2020-01-01T00:00');
+  // a range that ends before anything happened: the last month's first day, picked from the
+  // calendar, shown as every moment on the console is written
+  await page.getByRole('button', { name: 'Until', exact: true }).click();
+  await page.getByRole('button', { name: 'Previous month' }).click();
+  const lastMonth = new Date();
+  lastMonth.setDate(1);
+  lastMonth.setMonth(lastMonth.getMonth() - 1);
+  const day = lastMonth.toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  });
+  await page.getByRole('button', { name: day, exact: true }).click();
+  await snapAtBothSizes(page, 'audit-time-picker');
+  await page.getByRole('button', { name: 'Use this time as Until' }).click();
+  const shown = lastMonth.toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+  });
+  await expect(page.getByRole('button', { name: 'Until', exact: true })).toHaveText(
+    `${shown}, 23:59:59`,
+  );
   await expect(page.getByText('No event matches these filters.')).toBeVisible();
+  await snapAtBothSizes(page, 'audit-time-range');
   await page.getByRole('button', { name: 'Clear filters' }).click();
   await expect(page).toHaveURL(/\/audit$/);
 });
@@ -101,9 +129,35 @@ test('the audit log filters to what one person did', async ({ browser }) => {
 });
 
 test('each figure of the Fleet overview opens the list it counts', async ({ browser }) => {
-  await organizationWith('fleet-links', 'enterprise', ['Clicked Through']);
+  const { organization: linked } = await organizationWith('fleet-links', 'enterprise', [
+    'Clicked Through',
+  ]);
   const { organization: full } = await organizationWith('fleet-full', 'free', ['A', 'B', 'C']);
+  let failing = await api('agents.create', {
+    organizationId: linked.id,
+    name: 'Faltering',
+    systemPrompt: 'p',
+  });
+  for (const event of ['deploy', 'fail'] as const) {
+    failing = await api('agents.transition', {
+      organizationId: linked.id,
+      id: failing.id,
+      version: failing.version,
+      event,
+      ...(event === 'fail' ? { reason: 'The model answers 500' } : {}),
+    });
+  }
   const page = await adminPage(browser);
+  // since when an agent is in error: one line, wide window or small
+  const since = page.getByRole('table', { name: 'Agents in error' }).getByRole('cell').nth(2);
+  for (const size of [
+    { width: 1440, height: 900 },
+    { width: 1024, height: 700 },
+  ]) {
+    await page.setViewportSize(size);
+    await expect(since).toHaveText(/\d{4}, \d\d:\d\d:\d\d$/);
+    expect((await since.getByText(/\d{4}/).boundingBox())?.height).toBeLessThan(30);
+  }
   await snapAtBothSizes(page, 'fleet-overview');
 
   // a billing row: the organizations in that status, and only those
@@ -120,10 +174,10 @@ test('each figure of the Fleet overview opens the list it counts', async ({ brow
 
   // a tier: the organizations of that tier
   await page.goBack();
-  await page.getByRole('link', { name: /^enterprise \d+$/ }).click();
+  await page.getByRole('link', { name: /^Enterprise \d+$/ }).click();
   await expect(page).toHaveURL(/\/organizations\?tier=enterprise$/);
   await expect(organizations).toContainText('Org fleet-links-');
-  await expect(organizations).not.toContainText(/\bfree\b/);
+  await expect(organizations).not.toContainText(/\bFree\b/);
 
   // a status of the donut's legend: those agents, across organizations, on the overview
   await page.goBack();
@@ -142,7 +196,7 @@ test('each figure of the Fleet overview opens the list it counts', async ({ brow
   );
   await expect(organizations).toContainText(full.name);
   for (const row of await organizations.getByRole('row').all()) {
-    await expect(row).toContainText(/Agents|(\d+) \/ \1/);
+    await expect(row).toContainText(/Agents|(\d+) of \1/);
   }
   await page.goBack();
 
@@ -168,7 +222,7 @@ test('a developer’s overview is their own organization, not the fleet', async 
   await expect(page.getByText(`${organization.name} at a glance.`)).toBeVisible();
   await expect(page.getByText('Your organization')).toBeVisible();
   await expect(page.getByText('Organizations by tier')).toHaveCount(0);
-  await expect(page.getByText('Tenant schemas behind')).toHaveCount(0);
+  await expect(page.getByText('Organizations behind')).toHaveCount(0);
   await snapAtBothSizes(page, 'fleet-own-organization');
 
   await page.getByRole('link', { name: /^draft 2$/ }).click();
@@ -181,7 +235,7 @@ test('detail pages say where they are, and lists name the organization', async (
   const { organization, agents } = await organizationWith('where', 'enterprise', [long, 'Short']);
   const [agent] = agents;
   if (!agent) throw new Error('no agent');
-  await userIn(organization.id, 'user', 'set by the administrator');
+  const member = await userIn(organization.id, 'user', 'set by the administrator');
   const page = await adminPage(browser);
 
   await visit(page, `/agents/${organization.id}/${agent.id}`);
@@ -203,12 +257,28 @@ test('detail pages say where they are, and lists name the organization', async (
   const users = page.getByRole('table', { name: 'Users' });
   await expect(users.getByRole('columnheader', { name: 'Organization' })).toBeVisible();
   await expect(users.getByRole('link', { name: organization.name }).first()).toBeVisible();
+  // at a small laptop's width the email and the organization keep room enough to be read,
+  // and a cut email is whole in its tooltip
+  await page.setViewportSize({ width: 1024, height: 700 });
+  for (const name of ['Email', 'Organization'])
+    expect(
+      (await users.getByRole('columnheader', { name }).boundingBox())?.width,
+    ).toBeGreaterThanOrEqual(170);
+  await expectNoSidewaysScroll(page);
   await snapAtBothSizes(page, 'users-all-organizations');
+  await users.getByText(member.email).hover();
+  await expect(page.getByRole('tooltip')).toHaveText(member.email);
   await visit(page, `/users?org=${organization.id}`);
   await expect(users.getByRole('columnheader', { name: 'Organization' })).toHaveCount(0);
 
-  // a tenant schema opens its organization
+  // a tenant schema opens its organization; the schemas table is never wider than the window
   await visit(page, '/tenancy');
+  await expect(page.getByRole('table', { name: 'Organizations by structure level' })).toContainText(
+    organization.schema,
+  );
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await expectNoSidewaysScroll(page);
+  await snapAtBothSizes(page, 'tenancy');
   await page.getByRole('link', { name: `${organization.schema}: open its organization` }).click();
   await expect(page).toHaveURL(new RegExp(`/organizations/${organization.id}$`));
 

@@ -42,11 +42,14 @@ test('first run creates the first administrator', async ({ browser }) => {
     const page = await (await browser.newContext()).newPage();
     await page.goto(server.url);
     await expect(page.getByRole('heading', { name: 'Welcome to FleetPrompt' })).toBeVisible();
-    await expect(page.getByText('npm run seed')).toBeVisible();
+    // for an operator: no command in a sentence
+    await expect(page.locator('body')).not.toContainText('npm run');
     await snap(page, 'first-run');
     await page.getByLabel('Organization name').fill('Acme Operations');
     await expect(page.getByLabel('Slug')).toHaveValue('acme-operations');
-    await expect(page.getByText('Schema: org_acme-operations')).toBeVisible();
+    await expect(
+      page.getByText('Its data is kept as org_acme-operations.', { exact: false }),
+    ).toBeVisible();
     await page.getByLabel('Your name').fill('Olive Operator');
     await page.getByLabel('Email').fill('olive@acme.test');
     await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
@@ -110,14 +113,20 @@ test('creates an organization and sees its schema in Tenancy', async ({ browser 
   await admin.getByRole('button', { name: 'New organization' }).click();
   await admin.getByLabel('Name').fill(`New Org ${slug}`);
   await admin.getByLabel('Slug').fill(slug);
-  await expect(admin.getByText(`Tenant schema: org_${slug}`)).toBeVisible();
+  // the slug's help says what it names, in words, and that it can be renamed (issue 32)
+  const help = admin.getByText(`Its data is kept as org_${slug}.`, { exact: false });
+  await expect(help).toContainText('You can rename the slug later');
+  await expect(admin.getByRole('dialog')).not.toContainText('cannot be changed');
+  await expect(admin.getByRole('dialog')).not.toContainText('schema');
   await snap(admin, 'new-organization');
   await admin.getByRole('button', { name: 'Create organization' }).click();
-  await toastAudited(admin, `Created New Org ${slug} (org_${slug})`, 'notification');
+  await toastAudited(admin, `Created New Org ${slug}`, 'notification');
   await expect(admin.getByRole('heading', { name: `New Org ${slug}` })).toBeVisible();
   await snap(admin, 'organization-detail');
   await go(admin, 'Tenancy');
-  await expect(admin.getByRole('table', { name: 'Tenant schemas' })).toContainText(`org_${slug}`);
+  await expect(
+    admin.getByRole('table', { name: 'Organizations by structure level' }),
+  ).toContainText(`org_${slug}`);
   await snap(admin, 'tenancy');
 });
 
@@ -132,7 +141,7 @@ test('creates a developer in an organization, who sees only that organization', 
   await choose(admin, 'Organization', new RegExp(organization.name));
   await admin.getByLabel('Email').fill(email);
   await admin.getByLabel('Name').fill('Dana Developer');
-  await choose(admin, 'Role', 'developer');
+  await choose(admin, 'Role', 'Developer');
   await admin.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await admin.getByLabel('Password again').fill(PASSWORD);
   await snap(admin, 'new-user');
@@ -141,6 +150,8 @@ test('creates a developer in an organization, who sees only that organization', 
   await admin.getByRole('button', { name: `Actions for ${email}` }).click();
   await admin.getByRole('menuitem', { name: 'Confirm' }).click();
   await toast(admin, `${email} can now sign in`);
+  // the role by its name, not its stored value
+  await expect(admin.getByRole('row', { name: new RegExp(email) })).toContainText('Developer');
   await snap(admin, 'users');
 
   const dev = await openConsole(browser);
@@ -290,9 +301,9 @@ test('attaches skills to an agent, reorders them, and previews the effective pro
   });
   await expect(locked).toBeDisabled();
   await expect(locked).toHaveAccessibleDescription(
-    `Planner ${planner} needs the enterprise tier; ${organization.name} is on pro. Upgrade to enterprise`,
+    `Planner ${planner} needs the Enterprise tier; ${organization.name} is on Pro. Upgrade to Enterprise`,
   );
-  await expect(catalog.getByRole('link', { name: 'Upgrade to enterprise' })).toHaveAttribute(
+  await expect(catalog.getByRole('link', { name: 'Upgrade to Enterprise' })).toHaveAttribute(
     'href',
     `/organizations/${organization.id}`,
   );
@@ -302,7 +313,8 @@ test('attaches skills to an agent, reorders them, and previews the effective pro
   await toast(admin, 'Skill attached');
   const preview = admin.getByTestId('effective-prompt');
   await expect(preview).toContainText('You have access to web search capabilities');
-  await expect(admin.getByLabel('Effective tools')).toContainText('send_sms');
+  await expect(admin.getByLabel('Effective tools')).toContainText('Send SMS');
+  await expect(admin.getByLabel('Effective tools')).not.toContainText('send_sms');
   const attached = admin.getByRole('list', { name: 'Attached skills' });
   await expect(attached.getByRole('listitem').first()).toContainText('1. Web Research');
   // keyboard dragging: lift with space, move up, drop with space
@@ -528,7 +540,13 @@ test('shows the audit log and settings', async ({ browser }) => {
   // every organization's events: the widest Target column, at both sizes
   await snapAtBothSizes(admin, 'audit');
   await go(admin, 'Settings');
-  await expect(admin.getByText('Data directory')).toBeVisible();
+  await expect(admin.getByText('Data folder')).toBeVisible();
+  // the restore command on a line of its own, to copy, never inside a sentence
+  await expect(admin.getByLabel('Command that restores a backup', { exact: true })).toHaveText(
+    'npm run db:restore -- FILE',
+  );
+  await expect(admin.getByText('npm run', { exact: false })).toHaveCount(1);
+  await expect(admin.getByRole('button', { name: /^Copy: Command that restores/ })).toBeVisible();
   // the toggle is the saved choice, which DATABASE_URL overrides: said so above it
   await expect(
     admin.getByText(
@@ -573,12 +591,14 @@ test('deletes an organization by retyping the slug, and its schema is gone', asy
     .fill(organization.slug);
   await snap(admin, 'delete-organization');
   await confirm.click();
-  await toast(admin, `dropped org_${organization.slug}`);
+  await toast(admin, `Deleted ${organization.name} and all its data`);
   await go(admin, 'Tenancy');
-  await expect(admin.getByRole('table', { name: 'Tenant schemas' })).toContainText('org_demo');
-  await expect(admin.getByRole('table', { name: 'Tenant schemas' })).not.toContainText(
-    `org_${organization.slug}`,
-  );
+  await expect(
+    admin.getByRole('table', { name: 'Organizations by structure level' }),
+  ).toContainText('org_demo');
+  await expect(
+    admin.getByRole('table', { name: 'Organizations by structure level' }),
+  ).not.toContainText(`org_${organization.slug}`);
 });
 
 test('shows the fleet at a glance and finds an agent of any organization by name', async ({

@@ -75,7 +75,7 @@ test('signs in, creates an organization and an agent, and deploys it from the ke
   await expect(page.getByRole('dialog').getByLabel('Name')).toBeFocused();
   await page.keyboard.type('Keyboard Co');
   await page.keyboard.press('Enter');
-  await toast(page, 'Created Keyboard Co (org_keyboard-co)');
+  await toast(page, 'Created Keyboard Co');
   await expect(page.getByRole('heading', { name: 'Keyboard Co' })).toBeVisible();
 
   await tabTo(page, 'All agents');

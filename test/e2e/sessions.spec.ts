@@ -66,6 +66,8 @@ test('lists my sessions, marks this one, and ends another everywhere', async ({ 
 test('sets up two-step sign-in from the QR code and key, then signs in with a code', async ({
   browser,
 }) => {
+  // two sizes, two schemes, each audited, at three steps of the setup
+  test.setTimeout(90_000);
   const { user, page } = await newUserSignedIn(browser, 'developer');
   await openSessions(page, user.email);
   // the setup dialog by keyboard alone
@@ -90,6 +92,10 @@ test('sets up two-step sign-in from the QR code and key, then signs in with a co
   await expect(setup.getByRole('button', { name: 'I have saved them' })).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(page.getByText('Signing in asks for a code')).toBeVisible();
+  // the focus on what changed, not on the Turn off that took Set up's place
+  await expect(page.getByRole('heading', { name: 'Two-step sign-in', exact: true })).toBeFocused();
+  await expect(page.getByRole('button', { name: 'Turn off' })).not.toBeFocused();
+  await snapAtBothSizes(page, 'second-factor-on');
 
   await signOut(page);
   await signIn(page, user.email, THEIR_OWN);

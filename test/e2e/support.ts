@@ -97,6 +97,19 @@ export async function snapAtBothSizes(page: Page, name: string): Promise<void> {
   if (before) await page.setViewportSize(before);
 }
 
+/** Nothing on the screen is wider than the window: no sideways scrolling, page or table. */
+export async function expectNoSidewaysScroll(page: Page): Promise<void> {
+  const overflowing = await page.evaluate(() =>
+    [
+      document.documentElement,
+      ...document.querySelectorAll('main, main table, main [data-scrollarea-viewport]'),
+    ]
+      .filter((el) => el.scrollWidth > el.clientWidth + 1)
+      .map((el) => el.tagName.toLowerCase()),
+  );
+  expect(overflowing, 'wider than the window').toEqual([]);
+}
+
 /** Presses Tab until `target` has the focus (at most twenty times). */
 export async function tabTo(page: Page, target: Locator): Promise<void> {
   for (let i = 0; i < 20; i++) {

@@ -38,7 +38,8 @@ test('a slug is renamed once the current one is typed to confirm', async ({ brow
   await dialog.getByRole('button', { name: 'Rename' }).click();
   await toast(page, `Renamed ${organization.slug} to ${next}; its schema is now org_${next}`);
   await expect(dialog).toBeHidden();
-  await expect(page.getByText(`org_${next}`, { exact: true })).toBeVisible();
+  // the page names the organization by its new slug
+  await expect(page.getByText(next, { exact: true })).toBeVisible();
   expect((await api('organizations.get', { id: organization.id })).slug).toBe(next);
   await visit(page, `/agents?org=${organization.id}`);
   await expect(page.getByText('Kept agent')).toBeVisible();
@@ -125,8 +126,14 @@ test('a rollout whose canary has run is shown on Tenancy and continued from ther
     await snapAtBothSizes(page, 'rollout-canary');
     // Migrate all says what it would do before it runs: the schemas behind, and what they lack
     await page.getByRole('button', { name: 'Migrate all' }).click();
-    const preview = page.getByRole('dialog', { name: /^Migrate \d+ tenant schemas?\?$/ });
+    const preview = page.getByRole('dialog', { name: /^Migrate \d+ organizations?\?$/ });
     await expect(preview).toContainText(`org_${rest.slug}`);
+    // the change it lacks, by level and in words, never by its class name
+    await expect(preview).toContainText(`Level ${level} — `);
+    await expect(preview).not.toContainText('Migration20');
+    await expect(
+      page.getByRole('table', { name: 'Organizations by structure level' }),
+    ).not.toContainText('Migration20');
     await snap(page, 'migrate-all-preview');
     await preview.getByRole('button', { name: 'Cancel' }).click();
     await page.getByRole('button', { name: 'Continue' }).click();

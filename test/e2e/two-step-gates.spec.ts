@@ -111,7 +111,12 @@ test('step-up asks for a code beside the password where two-step sign-in is on',
   await tabTo(page, code);
   await page.keyboard.type('000000');
   await page.keyboard.press('Enter');
-  await expect(prompt.getByText('is not correct, or was used already')).toBeVisible();
+  await expect(
+    prompt.getByText(
+      'This code is not correct, or it was used already. Enter the newest code from your authenticator app.',
+      { exact: true },
+    ),
+  ).toBeVisible();
   await snapAtBothSizes(page, 'step-up-code');
 
   await expect(code).toBeFocused();

@@ -97,7 +97,7 @@ describe('skills on agents', () => {
     const result = await attach(org.id, agent.id, premium.id);
     expect(result).toMatchObject({
       ok: false,
-      error: { code: 'LIMIT_REACHED', message: expect.stringMatching(/needs the enterprise tier/) },
+      error: { code: 'LIMIT_REACHED', message: expect.stringMatching(/needs the Enterprise tier/) },
     });
     const view = await h.ok(h.admin(), 'agents.effectivePrompt', {
       organizationId: org.id,
@@ -130,7 +130,7 @@ describe('skills on agents', () => {
       ok: false,
       error: {
         code: 'LIMIT_REACHED',
-        message: expect.stringMatching(new RegExp(`${pro.name} \\(needs pro, 1 agent\\)`)),
+        message: expect.stringMatching(new RegExp(`${pro.name} \\(needs Pro, 1 agent\\)`)),
       },
     });
     expect((await h.ok(h.admin(), 'organizations.get', { id: org.id })).tier).toBe('enterprise');

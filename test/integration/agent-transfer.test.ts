@@ -166,7 +166,7 @@ describe('agent export and import', () => {
     });
     expect(result).toMatchObject({
       ok: false,
-      error: { code: 'LIMIT_REACHED', message: expect.stringMatching(/needs the pro tier/) },
+      error: { code: 'LIMIT_REACHED', message: expect.stringMatching(/needs the Pro tier/) },
     });
     expect(await fingerprint(h.db)).toBe(before);
   });

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Migration } from '@mikro-orm/migrations';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FleetChange } from '../../src-shared/channels.ts';
+import { listenForChanges } from '../../src-main/db/change-listener.ts';
 import { bindIpc } from '../../src-main/electron/ipc-binding.ts';
 import { APP_ORIGIN } from '../../src-main/electron/security.ts';
 import { migrateAllTenants } from '../../src-main/db/fan-out.ts';
@@ -216,6 +218,65 @@ describe("an operation's maintenance", () => {
           and public.maintenance_live(maintenance_reason, maintenance_ticket)`,
     );
     expect(held).toEqual([]);
+  });
+});
+
+describe("an operation's maintenance announced", () => {
+  /** What another console hears while `work` runs, until `done` says it has heard enough. */
+  const hearing = async (work: () => Promise<void>, done: (heard: FleetChange[]) => boolean) => {
+    const heard: FleetChange[] = [];
+    const listener = listenForChanges(h.db.url, {
+      onChange: (change) => heard.push(change),
+      onReconnect: () => undefined,
+      log: () => undefined,
+    });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await work();
+      for (let waited = 0; waited < 5_000 && !done(heard); waited += 50)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      return heard.filter((change) => change.action === 'tenancy.repair');
+    } finally {
+      await listener.close();
+    }
+  };
+
+  it('names each organization at each claim and release, for a few', async () => {
+    const org = await h.org('maint-told');
+    const told = (change: FleetChange) =>
+      change.kind === 'organization' && change.id === org.id && change.organizationId === org.id;
+    const heard = await hearing(
+      async () => {
+        const hold = await holdMaintenance(h.db.orm.em, 'being repaired', 'tenancy.repair');
+        expect(await hold.claim('id', [org.id])).toEqual([org.id]);
+        await hold.release('id', [org.id]);
+        await hold.claim('id', [org.id]);
+        await hold.close();
+      },
+      (all) => all.filter(told).length >= 4,
+    );
+    expect(heard.filter(told)).toHaveLength(4);
+  });
+
+  it('says one fleet-wide word for many', async () => {
+    const orgs = await Promise.all(
+      ['a', 'b', 'c', 'd', 'e', 'f'].map((letter) => h.org(`maint-many-${letter}`)),
+    );
+    const fleetWide = (change: FleetChange) =>
+      change.kind === 'tenancy' && change.id === null && change.organizationId === null;
+    const heard = await hearing(
+      async () => {
+        const hold = await holdMaintenance(h.db.orm.em, 'being repaired', 'tenancy.repair');
+        await hold.claim(
+          'id',
+          orgs.map((org) => org.id),
+        );
+        await hold.close();
+      },
+      (all) => all.filter(fleetWide).length >= 2,
+    );
+    expect(heard).toHaveLength(2);
+    expect(heard.every(fleetWide)).toBe(true);
   });
 });
 

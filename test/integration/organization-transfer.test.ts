@@ -144,4 +144,23 @@ describe('organizations.import', () => {
       error: { code: 'VALIDATION', fields: { file: 'is not a complete archive' } },
     });
   });
+
+  it("refuses a file that is no export at all in words for people, not zlib's", async () => {
+    const upload = await send(h.admin(), Buffer.from('name,email\nAda,ada@example.com\n'), 1);
+    const result = await h.call(h.admin(), 'organizations.import', {
+      step: 'finish',
+      upload,
+      chunks: 1,
+      as: 'not-an-export',
+    });
+    // it said "incorrect header check" before
+    expect(result).toEqual({
+      ok: false,
+      error: {
+        code: 'VALIDATION',
+        message: 'This file is not an organization export, or it is damaged.',
+        fields: { file: 'is not a complete archive' },
+      },
+    });
+  });
 });

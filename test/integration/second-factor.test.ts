@@ -5,6 +5,7 @@ import type { Channel } from '../../src-shared/contract.ts';
 import type { SessionDto } from '../../src-shared/dto.ts';
 import { startHeadless, type HeadlessServer } from '../../src-main/headless/server.ts';
 import type { SessionSlot } from '../../src-main/ipc/session-slot.ts';
+import { PENDING_SECOND_FACTOR_LIFETIME_MS } from '../../src-main/identity/sessions.ts';
 import { createHarness, PASSWORD, type Harness } from '../support/harness.ts';
 
 /*
@@ -133,6 +134,17 @@ describe.each(Object.keys(TRANSPORTS))('two-step sign-in through the %s', (trans
     );
   });
 
+  it('says a refused code in a whole sentence, under the field too', async () => {
+    const { call } = await signedIn(email('ada'));
+    const sentence =
+      'This code is not correct, or it was used already. Enter the newest code from your authenticator app.';
+    // the field said "is not correct, or was used already" before: half a sentence
+    expect(await call('auth.verifySecondFactor', { code: lastCode })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', message: sentence, fields: { code: sentence } },
+    });
+  });
+
   it('takes each recovery code once', async () => {
     const first = await signedIn(email('ada'));
     const recoveryCode = recoveryCodes[0]!.toUpperCase();
@@ -141,6 +153,24 @@ describe.each(Object.keys(TRANSPORTS))('two-step sign-in through the %s', (trans
     expect(codeOf(await second.call('auth.verifySecondFactor', { recoveryCode }))).toBe(
       'VALIDATION',
     );
+  });
+
+  it('still takes the code of a sign-in that has waited almost five minutes', async () => {
+    const { call } = await signedIn(email('ada'));
+    clock += PENDING_SECOND_FACTOR_LIFETIME_MS - 60_000;
+    expect(codeOf(await call('auth.verifySecondFactor', { code: nextCode(secret) }))).toBe('ok');
+  });
+
+  it('ends a sign-in that waited more than five minutes for its code, and says why', async () => {
+    const { call } = await signedIn(email('ada'));
+    clock += PENDING_SECOND_FACTOR_LIFETIME_MS;
+    expect(await call('auth.verifySecondFactor', { code: nextCode(secret) })).toMatchObject({
+      ok: false,
+      error: {
+        code: 'UNAUTHENTICATED',
+        message: expect.stringMatching(/waited more than 5 minutes/),
+      },
+    });
   });
 
   it('lists a sign-in still waiting for its code as such, and its user can end it', async () => {

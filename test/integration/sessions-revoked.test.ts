@@ -65,7 +65,10 @@ describe('sessions end when the account changes', () => {
     });
     expect(result).toMatchObject({
       ok: false,
-      error: { code: 'VALIDATION', fields: { currentPassword: 'is not correct' } },
+      error: {
+        code: 'VALIDATION',
+        fields: { currentPassword: 'The current password is not correct.' },
+      },
     });
   });
 });

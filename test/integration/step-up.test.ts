@@ -146,7 +146,7 @@ describe('step-up', () => {
     const result = await h.call(slot, 'auth.reauthenticate', { password: 'not the password' });
     expect(result).toMatchObject({
       ok: false,
-      error: { code: 'VALIDATION', fields: { password: 'is not correct' } },
+      error: { code: 'VALIDATION', fields: { password: 'The password is not correct.' } },
     });
     const [row] = await h.db.sql<{ failures: number }>(
       "select failures from sign_in_throttle where email = 'admin@stepup.test'",

@@ -447,7 +447,7 @@ describe('a damaged or crafted archive', () => {
         await writeFile(file, whole.subarray(0, Math.floor(whole.length / 2)));
         return file;
       },
-      /not a complete FleetPrompt organization archive/,
+      /not an organization export, or it is damaged/,
     ],
     [
       'a whole-database backup',

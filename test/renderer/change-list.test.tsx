@@ -9,7 +9,7 @@ describe('the change list', () => {
   it('shows each field with its value before and after', () => {
     renderWithMantine(<ChangeList changes={{ tier: { from: 'free', to: 'pro' } }} />);
     const item = screen.getByRole('listitem');
-    expect(item).toHaveTextContent(/^Tier free → changed to pro$/);
+    expect(item).toHaveTextContent(/^Tier Free → changed to Pro$/);
   });
 
   it('shows a value recorded alone without an arrow', () => {

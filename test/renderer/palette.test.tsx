@@ -21,6 +21,7 @@ import { renderWithMantine } from './render.tsx';
 const ORG = {
   id: 'a0000000-0000-4000-8000-000000000001',
   name: 'Acme Robotics',
+  slug: 'acme',
   schema: 'org_acme',
 };
 const AGENT = {
@@ -171,7 +172,7 @@ describe('the jump-to palette', { timeout: 20_000 }, () => {
   it('asks for no agents before anything is typed, and shows none that do not match', async () => {
     renderConsole('admin');
     const search = await openPalette();
-    expect(await screen.findByText('Organization · org_acme')).toBeInTheDocument();
+    expect(await screen.findByText('Organization · acme')).toBeInTheDocument();
     expect(searched).toEqual([]);
     await userEvent.type(search, 'nobody');
     await act(() => new Promise((resolve) => setTimeout(resolve, 400)));

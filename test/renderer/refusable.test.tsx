@@ -28,7 +28,7 @@ describe('a refusable control', () => {
     const button = screen.getByRole('button', { name: 'New agent' });
     expect(button).toBeDisabled();
     expect(button).toHaveAccessibleDescription(
-      'Acme already has 3 of 3 agents allowed on the free tier. Upgrade the tier or delete an agent first.',
+      'Acme already has 3 of 3 agents allowed on the Free tier. Upgrade the tier or delete an agent first.',
     );
   });
 

@@ -80,8 +80,24 @@ describe('an audit row’s changes', () => {
   });
 
   it('show a change as its value before and after', () => {
-    expect(changeRows({ tier: { from: 'free', to: 'pro' } })).toEqual([
-      { field: 'Tier', before: 'free', after: 'pro' },
+    expect(changeRows({ description: { from: 'Old', to: 'New' } })).toEqual([
+      { field: 'Description', before: 'Old', after: 'New' },
+    ]);
+  });
+
+  it('name tiers, roles and tools as the screens do, and a limit without one as Unlimited', () => {
+    expect(
+      changeRows({
+        tier: { from: 'free', to: 'enterprise' },
+        role: { from: 'user', to: 'admin' },
+        agentLimit: { from: 3, to: 999 },
+        tools: { from: [], to: ['web_search', 'send_sms'] },
+      }),
+    ).toEqual([
+      { field: 'Tier', before: 'Free', after: 'Enterprise' },
+      { field: 'Role', before: 'User', after: 'Administrator' },
+      { field: 'Agent limit', before: '3', after: 'Unlimited' },
+      { field: 'Tools', before: 'none', after: 'Web search, Send SMS' },
     ]);
   });
 

@@ -36,7 +36,7 @@ describe('the audit vocabulary', () => {
   });
 
   it('names a kind of record in words, and one recorded by a newer console as it was recorded', () => {
-    expect(auditTargetLabel('tenants')).toBe('Tenant schemas');
+    expect(auditTargetLabel('tenants')).toBe("Organizations' structure");
     expect(auditTargetLabel('workflow')).toBe('workflow');
   });
 });

@@ -23,21 +23,21 @@ describe('the shared limits', () => {
   it('refuses one agent more without counting what was wanted, and says how to make room', () => {
     expect(agentRoomRefusal(org)).toEqual({
       code: 'LIMIT_REACHED',
-      reason: 'Acme already has 3 of 3 agents allowed on the free tier',
+      reason: 'Acme already has 3 of 3 agents allowed on the Free tier',
       wayForward: 'Upgrade the tier or delete an agent first',
     });
   });
 
   it('names how many were wanted and how many fit when several are added', () => {
     expect(agentRoomRefusal({ ...org, agentCount: 1 }, 4)?.reason).toBe(
-      'Acme already has 1 of 3 agents allowed on the free tier (4 wanted, room for 2)',
+      'Acme already has 1 of 3 agents allowed on the Free tier (4 wanted, room for 2)',
     );
   });
 
   it('refuses a tier that allows fewer agents than the organization has, and says how many to delete', () => {
     expect(tierChangeRefusal({ name: 'Acme', agentCount: 4 }, 'free')).toEqual({
       code: 'LIMIT_REACHED',
-      reason: 'Acme has 4 agents; the free tier allows 3',
+      reason: 'Acme has 4 agents; the Free tier allows 3',
       wayForward: 'Delete 1 agent first',
     });
     expect(tierChangeRefusal({ name: 'Acme', agentCount: 3 }, 'free')).toBeNull();
@@ -47,8 +47,8 @@ describe('the shared limits', () => {
     const planner = { name: 'Planner', tierRequired: 'enterprise' } as const;
     expect(skillTierRefusal({ name: 'Acme', tier: 'pro' }, planner)).toEqual({
       code: 'LIMIT_REACHED',
-      reason: 'Planner needs the enterprise tier; Acme is on pro',
-      wayForward: 'Upgrade to enterprise',
+      reason: 'Planner needs the Enterprise tier; Acme is on Pro',
+      wayForward: 'Upgrade to Enterprise',
     });
     expect(skillTierRefusal({ name: 'Acme', tier: 'enterprise' }, planner)).toBeNull();
   });

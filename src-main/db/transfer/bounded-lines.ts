@@ -32,6 +32,14 @@ export class LineBoundError extends Error {
   }
 }
 
+/** The gzip stream itself could not be inflated: no archive, or one damaged on its way. */
+export class DamagedCompressionError extends LineBoundError {
+  constructor(zlibMessage: string) {
+    super(`its compressed data is damaged: ${zlibMessage}`);
+    this.name = 'DamagedCompressionError';
+  }
+}
+
 const mib = (bytes: number) =>
   bytes < 1024 * 1024 ? `${bytes} bytes` : `${Math.round(bytes / 1024 / 1024)} MiB`;
 
@@ -84,7 +92,7 @@ export async function* gzipLines(
     const code = (error as { code?: unknown } | null)?.code;
     // zlib's own words ("unexpected end of file", "incorrect header check") name the damage
     if (typeof code === 'string' && code.startsWith('Z_'))
-      throw new LineBoundError(`its compressed data is damaged: ${(error as Error).message}`);
+      throw new DamagedCompressionError((error as Error).message);
     throw error;
   } finally {
     gunzip.destroy();

@@ -4,6 +4,7 @@ import { isValidSlug, tenantSchemaName } from '../../../src-shared/domain/slug.t
 import { maskUrlsIn } from '../connection-string.ts';
 import {
   ARCHIVE_LINE_BOUNDS,
+  DamagedCompressionError,
   gzipLines,
   LineBoundError,
   type LineBounds,
@@ -89,10 +90,21 @@ export const TENANT_LINE_BOUNDS: LineBounds = {
   maxInflatedBytes: 8 * 1024 * 1024 * 1024,
 };
 
+/**
+ * What an import answers for a file that cannot even be inflated: zlib's
+ * words ("incorrect header check") say nothing to the person who chose it,
+ * and a file of another kind and a damaged export look alike at that point.
+ */
+export const UNREADABLE_TENANT_ARCHIVE =
+  'This file is not an organization export, or it is damaged.';
+
 export class DamagedTenantArchiveError extends Error {
-  constructor(reason: string) {
+  /** Without a reason, the file is no gzip stream or a damaged one. */
+  constructor(reason?: string) {
     super(
-      `The file is not a complete FleetPrompt organization archive (${reason}); nothing was imported.`,
+      reason === undefined
+        ? UNREADABLE_TENANT_ARCHIVE
+        : `The file is not a complete FleetPrompt organization archive (${reason}); nothing was imported.`,
     );
     this.name = 'DamagedTenantArchiveError';
   }
@@ -159,6 +171,7 @@ function reader(file: string, bounds: LineBounds) {
       const r = await it.next();
       return r.done ? undefined : r.value;
     } catch (error) {
+      if (error instanceof DamagedCompressionError) throw new DamagedTenantArchiveError();
       if (error instanceof LineBoundError) throw new DamagedTenantArchiveError(error.message);
       throw new DamagedTenantArchiveError(
         printable(error instanceof Error ? error.message : String(error)),

@@ -15,14 +15,14 @@ import { quoteIdent, quoteLiteral } from '../identifiers.ts';
 import { openOrm } from '../orm.ts';
 import {
   LEDGER_TABLE,
-  migratedSchemaStatements,
+  freshSchemaStatements,
   tenantMigrationScripts,
   type TenantMigrationScript,
 } from '../tenant-migrator.ts';
 import type { LineBounds } from './bounded-lines.ts';
 import type { TableShape } from './describe.ts';
 import { copyField, FingerprintSum, unescapeField } from './copy-text.ts';
-import { readMarker } from './marker.ts';
+import { MARKER_TABLES } from './marker.ts';
 import {
   connectForTransfer,
   fingerprintColumns,
@@ -207,13 +207,32 @@ export async function importTenant(
     const scripts = await migrationScripts(url, options.em, manifest);
     const client = await connectForTransfer(url);
     try {
-      const { rows: version } = await client.query<{ num: string; version: string }>(
-        `select current_setting('server_version_num') as num, current_setting('server_version') as version`,
+      // what the target is, in one round trip: an import's time is mostly round trips and the schema
+      const { rows } = await client.query<{
+        num: string;
+        version: string;
+        marker: boolean;
+        holdsData: boolean;
+      }>(
+        `select current_setting('server_version_num') as num, current_setting('server_version') as version,
+                to_regclass('public.${MARKER_TABLES[0]}') is not null as marker,
+                to_regclass('public.organizations') is not null as "holdsData"`,
       );
-      checkServerVersion(Number(version[0]?.num ?? 0), version[0]?.version ?? 'unknown');
+      const target = rows[0];
+      checkServerVersion(Number(target?.num ?? 0), target?.version ?? 'unknown');
+      if (target?.marker)
+        throw new TenantImportError(
+          'The target holds an unfinished copy of a whole database; finish it or roll it back first.',
+        );
       await client.query('begin');
       try {
-        const report = await importInto(client, archive, scripts, options, progress);
+        const report = await importInto(
+          client,
+          archive,
+          scripts,
+          { ...options, holdsData: target?.holdsData ?? false },
+          progress,
+        );
         await client.query('commit');
         progress('done', report.rows);
         return { ...report, seconds: (performance.now() - started) / 1000 };
@@ -227,7 +246,8 @@ export async function importTenant(
         throw error;
       }
     } finally {
-      await client.end().catch(() => undefined);
+      // the report does not wait for the server to close the connection
+      void client.end().catch(() => undefined);
     }
   } finally {
     await archive.close();
@@ -314,7 +334,7 @@ async function importInto(
   client: pg.ClientBase,
   archive: OpenTenantArchive,
   scripts: { publicScripts: TenantMigrationScript[]; tenantScripts: TenantMigrationScript[] },
-  options: TenantImportOptions,
+  options: TenantImportOptions & { holdsData: boolean },
   phase: (phase: TransferProgress['phase']) => void,
 ): Promise<Omit<TenantImportReport, 'seconds'>> {
   const { manifest } = archive;
@@ -325,15 +345,7 @@ async function importInto(
   const publicCount = manifest.publicTables.length;
   const indexOf = (name: string) => TENANT_PUBLIC_TABLES.indexOf(name as never);
 
-  if (await readMarker(client))
-    throw new TenantImportError(
-      'The target holds an unfinished copy of a whole database; finish it or roll it back first.',
-    );
-  const holdsData =
-    (await count(
-      client,
-      `select count(*) from pg_class where oid = to_regclass('public.organizations')`,
-    )) > 0;
+  const { holdsData } = options;
   if (holdsData) {
     const { rows: ledger } = await client.query<{ name: string }>(
       `select name from public.${LEDGER_TABLE} order by id`,
@@ -645,7 +657,7 @@ async function importInto(
   }
 
   // with the schema at the archive's level, which must have the archive's tables and columns
-  await client.query(migratedSchemaStatements(schema, scripts.tenantScripts).join(';\n'));
+  await client.query(freshSchemaStatements(slug, scripts.tenantScripts).join(';\n'));
   const { shapes: made, uuids: tenantUuids } = await describeTables(client, schema);
   const signature = (tables: TableShape[]) =>
     JSON.stringify(tables.map((t) => [t.name, t.columns, t.identity]).sort());

@@ -16,12 +16,14 @@ import {
 import { DragDropContext, Draggable, Droppable, type DropResult } from '@hello-pangea/dnd';
 import { IconGripVertical, IconLock, IconPlus, IconX } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import type { AttachedSkillDto } from '../../../src-shared/contract.ts';
 import { maintenanceRefusal, skillTierRefusal } from '../../../src-shared/domain/limits.ts';
+import { toolName } from '../../../src-shared/domain/tool-names.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
 import { useSession } from '../../auth/session.tsx';
 import { TierBadge } from '../../components/badges.tsx';
+import { EmptyState } from '../../components/EmptyState.tsx';
 
 /**
  * The agent's skills: attached ones in order (drag to reorder), the catalog
@@ -38,6 +40,7 @@ export function AgentSkillsPanel({
   writer: boolean;
 }) {
   const { can } = useSession();
+  const navigate = useNavigate();
   const view = useChannel('agents.effectivePrompt', { organizationId, id: agentId });
   const organization = useChannel('organizations.get', { id: organizationId });
   // no change to the organization's agents is accepted while it is in maintenance
@@ -162,11 +165,20 @@ export function AgentSkillsPanel({
                 Catalog
               </Text>
               <ScrollArea.Autosize mah={280}>
-                {available.length === 0 && (
+                {available.length === 0 && order.length === 0 && (
+                  <EmptyState
+                    text="The skill catalog is empty."
+                    create={
+                      can('manageSkills') && {
+                        label: 'New skill',
+                        onClick: () => void navigate('/skills?new=1'),
+                      }
+                    }
+                  />
+                )}
+                {available.length === 0 && order.length > 0 && (
                   <Text size="sm" c="dimmed">
-                    {order.length === 0
-                      ? 'The skill catalog is empty.'
-                      : 'Every catalog skill is attached.'}
+                    Every catalog skill is attached.
                   </Text>
                 )}
                 <Stack
@@ -249,7 +261,7 @@ export function AgentSkillsPanel({
             ) : (
               view.data?.tools.map((tool) => (
                 <Badge key={tool} variant="outline" tt="none">
-                  {tool}
+                  {toolName(tool)}
                 </Badge>
               ))
             )}

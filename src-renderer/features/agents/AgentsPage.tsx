@@ -1,8 +1,8 @@
-import { Button, Select, Text } from '@mantine/core';
+import { Box, Button, Select, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useDisclosure } from '@mantine/hooks';
 import { IconDownload, IconFileImport } from '@tabler/icons-react';
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
 import {
   AGENT_EVENTS,
@@ -30,7 +30,7 @@ import { downloadText, today } from '../../components/download.ts';
 import { formatNumber } from '../../components/forms.ts';
 import { useListParams } from '../../components/list-params.ts';
 import { ListScreen } from '../../components/ListScreen.tsx';
-import { ButtonWithReason, Refusable } from '../../components/Refusable.tsx';
+import { ButtonWithReason, RefusalNote } from '../../components/Refusable.tsx';
 import { Truncated } from '../../components/Truncated.tsx';
 import { useOpenedByLink } from '../../components/opened-by-link.ts';
 import { AgentFormModal } from './AgentFormModal.tsx';
@@ -96,8 +96,25 @@ function bulkPreview(
   return { done, refused, line };
 }
 
+/**
+ * Why no step can be offered for the ticked agents: the billing status that
+ * refuses what their states would allow, else their states themselves.
+ */
+function noStepRefusal(organization: OrganizationDto, rows: readonly AgentDto[]): Refusal {
+  for (const row of rows)
+    for (const event of AGENT_EVENTS) {
+      const { refusal } = decideTransition(organization, row.status, event);
+      if (refusal?.code === 'FORBIDDEN') return refusal;
+    }
+  return {
+    code: 'INVALID_TRANSITION',
+    reason: 'No step fits the selected agents in their current states',
+    wayForward: 'Select others, or reload to see their current states',
+  };
+}
+
 /** What can be done to the ticked agents: a lifecycle event some of them accept, or an export. */
-function AgentBulkActions({
+export function AgentBulkActions({
   organization,
   frozen,
   onWayForward,
@@ -113,6 +130,7 @@ function AgentBulkActions({
   onDone: () => void;
 }) {
   const organizationId = organization.id;
+  const noteId = useId();
   const [event, setEvent] = useState<AgentEvent | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [exporting, setExporting] = useState(false);
@@ -123,6 +141,15 @@ function AgentBulkActions({
   );
   const chosen = event && offered.includes(event) ? event : null;
   const preview = chosen ? bulkPreview(organization, rows, chosen) : null;
+  // the refusal that disables both the choice and Apply, said once under them
+  const refusal = frozen ?? (offered.length === 0 ? noStepRefusal(organization, rows) : null);
+  const refused = refusal !== null;
+  const choice = useRef<HTMLInputElement>(null);
+  // a Mantine input is described only by its own description: the note under the bar is set here
+  useEffect(() => {
+    if (refused) choice.current?.setAttribute('aria-describedby', noteId);
+    else choice.current?.removeAttribute('aria-describedby');
+  }, [refused, noteId]);
   const apply = (reason?: string) => {
     if (!chosen) return;
     transition.mutate(
@@ -154,44 +181,60 @@ function AgentBulkActions({
     }
   };
   return (
-    <BulkBar count={ids.length} onClear={onDone}>
-      {preview && (
-        <Text size="sm" role="status">
-          {preview.line}
-        </Text>
-      )}
+    <BulkBar
+      count={ids.length}
+      onClear={onDone}
+      more={
+        <Button
+          variant="default"
+          leftSection={<IconDownload size={16} />}
+          loading={exporting}
+          onClick={() => void exportJson()}
+        >
+          Export JSON
+        </Button>
+      }
+      note={
+        <Box role="status">
+          {refusal ? (
+            <RefusalNote
+              id={noteId}
+              refusal={refusal}
+              onWayForward={refusal.code === 'INVALID_TRANSITION' ? undefined : onWayForward}
+            />
+          ) : preview ? (
+            <Text id={noteId} size="sm">
+              {preview.line}
+            </Text>
+          ) : (
+            <Text id={noteId} size="xs" c="dimmed">
+              Choose an action to see how many agents it will change before it runs.
+            </Text>
+          )}
+        </Box>
+      }
+    >
       <Select
         aria-label="Action for the selected agents"
-        placeholder={
-          frozen ? 'In maintenance' : offered.length ? 'Choose an action' : 'No step fits them all'
-        }
+        placeholder={refusal ? 'No action available' : 'Choose an action'}
         data={offered.map((e) => ({ value: e, label: EVENT_LABEL[e] }))}
         value={chosen}
         onChange={(v) => setEvent(v as AgentEvent | null)}
-        disabled={offered.length === 0}
+        ref={choice}
+        disabled={refused}
         w={180}
       />
-      {frozen ? (
-        <Refusable refusal={frozen} onWayForward={onWayForward} onClick={() => apply()}>
-          Apply to {ids.length}
-        </Refusable>
-      ) : (
-        <Button
-          disabled={!chosen}
-          loading={transition.isPending && !confirming}
-          onClick={() => (chosen && CONFIRMED_EVENTS.has(chosen) ? setConfirming(true) : apply())}
-        >
-          Apply to {ids.length}
-        </Button>
-      )}
-      <Button
-        variant="default"
-        leftSection={<IconDownload size={16} />}
-        loading={exporting}
-        onClick={() => void exportJson()}
+      <ButtonWithReason
+        reason={refusal?.reason ?? (chosen ? null : 'No action chosen')}
+        reasonShownAt={noteId}
+        // chosen, what it will do is its description
+        aria-describedby={noteId}
+        loading={transition.isPending && !confirming}
+        onClick={() => (chosen && CONFIRMED_EVENTS.has(chosen) ? setConfirming(true) : apply())}
+        style={{ flexShrink: 0 }}
       >
-        Export JSON
-      </Button>
+        Apply to {ids.length}
+      </ButtonWithReason>
       {confirming && chosen && preview && (
         <ConfirmTransition
           event={chosen}
@@ -254,7 +297,7 @@ export function AgentsPage() {
       )}
       <ListScreen
         title="Agents"
-        description="The agents of one organization, in its tenant schema."
+        description="The agents of one organization."
         actions={
           <>
             <OrganizationPicker

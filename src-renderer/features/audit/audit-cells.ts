@@ -1,5 +1,13 @@
 import type { AuditEventDto } from '../../../src-shared/contract.ts';
 import { auditTargetLabel } from '../../../src-shared/domain/audit-vocabulary.ts';
+import { ROLES, roleName } from '../../../src-shared/domain/enums.ts';
+import { toolName } from '../../../src-shared/domain/tool-names.ts';
+import {
+  TIERS,
+  limitInWords,
+  tierName,
+  type TierLimits,
+} from '../../../src-shared/domain/tiers.ts';
 import { formatDate } from '../../components/forms.ts';
 
 /*
@@ -53,6 +61,25 @@ export function valueText(value: unknown): string {
   return String(value);
 }
 
+const oneOf = <T extends string>(values: readonly T[], value: unknown): value is T =>
+  values.some((v) => v === value);
+
+const LIMIT_FIELDS: readonly (keyof TierLimits)[] = [
+  'agentLimit',
+  'workflowLimit',
+  'monthlyTokenLimit',
+];
+
+/** A recorded value of `field` by the name people know it by (a tier, a role, a limit, tools). */
+export function fieldValueText(field: string, value: unknown): string {
+  if ((field === 'tier' || field === 'tierRequired') && oneOf(TIERS, value)) return tierName(value);
+  if (field === 'role' && oneOf(ROLES, value)) return roleName(value);
+  if (oneOf(LIMIT_FIELDS, field) && typeof value === 'number') return limitInWords(field, value);
+  if (field === 'tools' && Array.isArray(value) && value.every((t) => typeof t === 'string'))
+    return value.length === 0 ? 'none' : value.map(toolName).join(', ');
+  return valueText(value);
+}
+
 export interface ChangeRow {
   field: string;
   /** Null when the event recorded a value as it was (a creation, an outcome), not a change. */
@@ -69,8 +96,8 @@ export function changeRows(changes: AuditEventDto['changes']): ChangeRow[] {
     }
     return {
       field: fieldLabel(field),
-      before: from === undefined ? null : valueText(from),
-      after: valueText(to),
+      before: from === undefined ? null : fieldValueText(field, from),
+      after: fieldValueText(field, to),
     };
   });
 }

@@ -45,11 +45,3 @@ export function auditHref(filters: AuditFilters): string {
   );
   return `/audit?${params.toString()}`;
 }
-
-/** An ISO moment as a datetime-local field shows it, in the operator's time zone. */
-export function localInputOf(iso: string | undefined): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}

@@ -25,10 +25,11 @@ import { AGENT_STATUSES, type AgentStatus } from '../../../src-shared/domain/age
 import { auditActionLabel } from '../../../src-shared/domain/audit-vocabulary.ts';
 import { BILLING_STATUSES } from '../../../src-shared/domain/enums.ts';
 import { NEAR_AGENT_LIMIT_PERCENT } from '../../../src-shared/domain/limits.ts';
-import { TIERS } from '../../../src-shared/domain/tiers.ts';
+import { TIERS, limitInWords, tierName } from '../../../src-shared/domain/tiers.ts';
 import { useChannel } from '../../api/hooks.ts';
 import { useSession } from '../../auth/session.tsx';
 import { StatusBadge } from '../../components/badges.tsx';
+import { EmptyState } from '../../components/EmptyState.tsx';
 import { formatDate, formatNumber } from '../../components/forms.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Panel } from '../../components/Panel.tsx';
@@ -196,8 +197,20 @@ function FleetSearch({ status }: { status: AgentStatus | undefined }) {
 function StatusDonut({ overview, links }: { overview: FleetOverview; links: FleetLinks }) {
   const theme = useMantineTheme();
   const navigate = useNavigate();
+  const { can, user } = useSession();
   const { byStatus, total } = overview.agents;
-  if (total === 0) return <Text size="sm">No agents yet.</Text>;
+  if (total === 0)
+    return (
+      <EmptyState
+        text="No agents yet."
+        create={
+          can('writeAgents', { organizationId: user.organizationId }) && {
+            label: 'New agent',
+            onClick: () => void navigate('/agents?new=1'),
+          }
+        }
+      />
+    );
   return (
     <>
       <div
@@ -253,8 +266,8 @@ function TierChart({ overview, links }: { overview: FleetOverview; links: FleetL
     <>
       <BarChart
         h={170}
-        data={TIERS.map((tier) => ({ tier, organizations: byTier[tier] }))}
-        dataKey="tier"
+        data={TIERS.map((tier) => ({ tier, name: tierName(tier), organizations: byTier[tier] }))}
+        dataKey="name"
         series={[{ name: 'organizations', color: 'indigo.6', label: 'Organizations' }]}
         valueFormatter={formatNumber}
         yAxisProps={{ allowDecimals: false }}
@@ -272,7 +285,7 @@ function TierChart({ overview, links }: { overview: FleetOverview; links: FleetL
       <Group gap="md" mt="xs" justify="center">
         {TIERS.map((tier) => (
           <Anchor key={tier} component={Link} to={links.organizationsByTier(tier)} size="sm">
-            {tier} {formatNumber(byTier[tier])}
+            {tierName(tier)} {formatNumber(byTier[tier])}
           </Anchor>
         ))}
       </Group>
@@ -288,7 +301,8 @@ function AgentsInError({ overview }: { overview: FleetOverview }) {
         <Table.Tr>
           <Table.Th>Agent</Table.Th>
           <Table.Th>Organization</Table.Th>
-          <Table.Th w={170}>Since</Table.Th>
+          {/* "12 Dec 2026, 21:04:09" whole, on one line */}
+          <Table.Th w={190}>Since</Table.Th>
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
@@ -301,7 +315,9 @@ function AgentsInError({ overview }: { overview: FleetOverview }) {
               <Name to={`/organizations/${a.organizationId}`} text={a.organizationName} />
             </Table.Td>
             <Table.Td>
-              <Text size="sm">{formatDate(a.since)}</Text>
+              <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                {formatDate(a.since)}
+              </Text>
             </Table.Td>
           </Table.Tr>
         ))}
@@ -404,7 +420,7 @@ function FleetWide({ overview: o, status }: { overview: FleetOverview; status?: 
           to={links.organizationsByAgentLimit('reached')}
         />
         <Figure
-          label="Tenant schemas behind"
+          label="Organizations behind"
           value={formatNumber(o.tenancy.behind)}
           detail={`${formatNumber(o.tenancy.failed.length)} failed to migrate`}
           to={can('manageTenancy') ? '/tenancy' : null}
@@ -453,7 +469,7 @@ function FleetWide({ overview: o, status }: { overview: FleetOverview; status?: 
             rows={o.nearLimit.map((org) => ({
               key: org.organizationId,
               name: <Name to={`/organizations/${org.organizationId}`} text={org.name} />,
-              figure: `${formatNumber(org.agentCount)} of ${formatNumber(org.agentLimit)}`,
+              figure: `${formatNumber(org.agentCount)} of ${limitInWords('agentLimit', org.agentLimit)}`,
             }))}
           />
         </Panel>

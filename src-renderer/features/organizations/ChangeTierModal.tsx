@@ -2,11 +2,17 @@ import { Alert, Button, Group, Modal, SegmentedControl, Stack, Table, Text } fro
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { tierChangeRefusal } from '../../../src-shared/domain/limits.ts';
-import { TIERS, tierLimits, type Tier } from '../../../src-shared/domain/tiers.ts';
+import {
+  TIERS,
+  limitInWords,
+  tierLimits,
+  tierName,
+  type Tier,
+  type TierLimits,
+} from '../../../src-shared/domain/tiers.ts';
 import type { OrganizationDto } from '../../../src-shared/dto.ts';
 import { counted } from '../../../src-shared/plural.ts';
 import { useWrite } from '../../api/hooks.ts';
-import { formatNumber } from '../../components/forms.ts';
 import { ButtonWithReason, Refusable } from '../../components/Refusable.tsx';
 
 /** Shows the limits before and after; a refused downgrade explains why, in place. */
@@ -23,14 +29,14 @@ export function ChangeTierModal({
   const navigate = useNavigate();
   const refusal = tierChangeRefusal(organization, tier);
   const change = useWrite('organizations.changeTier', {
-    success: (o) => `${o.name} is now on the ${o.tier} tier`,
+    success: (o) => `${o.name} is now on the ${tierName(o.tier)} tier`,
   });
   const before = tierLimits(organization.tier);
   const after = tierLimits(tier);
-  const rows: [string, number, number][] = [
-    ['Monthly tokens', before.monthlyTokenLimit, after.monthlyTokenLimit],
-    ['Agents', before.agentLimit, after.agentLimit],
-    ['Workflows', before.workflowLimit, after.workflowLimit],
+  const rows: [string, keyof TierLimits][] = [
+    ['Monthly tokens', 'monthlyTokenLimit'],
+    ['Agents', 'agentLimit'],
+    ['Workflows', 'workflowLimit'],
   ];
   const close = () => {
     change.reset();
@@ -49,23 +55,31 @@ export function ChangeTierModal({
           aria-label="Tier"
           value={tier}
           onChange={(v) => setTier(v as Tier)}
-          data={[...TIERS]}
+          data={TIERS.map((t) => ({ value: t, label: tierName(t) }))}
         />
         <Table aria-label="Limits before and after">
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Limit</Table.Th>
-              <Table.Th>Now ({organization.tier})</Table.Th>
-              <Table.Th>After ({tier})</Table.Th>
+              <Table.Th>Now ({tierName(organization.tier)})</Table.Th>
+              <Table.Th>After ({tierName(tier)})</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {rows.map(([label, now, next]) => (
+            {rows.map(([label, limit]) => (
               <Table.Tr key={label}>
                 <Table.Td>{label}</Table.Td>
-                <Table.Td>{formatNumber(now)}</Table.Td>
-                <Table.Td c={next < now ? 'orange' : next > now ? 'teal' : undefined}>
-                  {formatNumber(next)}
+                <Table.Td>{limitInWords(limit, before[limit])}</Table.Td>
+                <Table.Td
+                  c={
+                    after[limit] < before[limit]
+                      ? 'orange'
+                      : after[limit] > before[limit]
+                        ? 'teal'
+                        : undefined
+                  }
+                >
+                  {limitInWords(limit, after[limit])}
                 </Table.Td>
               </Table.Tr>
             ))}
@@ -84,8 +98,8 @@ export function ChangeTierModal({
             Cancel
           </Button>
           {tier === organization.tier ? (
-            <ButtonWithReason reason={`It is on ${tier} now: choose another tier above`}>
-              Change to {tier}
+            <ButtonWithReason reason={`It is on ${tierName(tier)} now: choose another tier above`}>
+              Change to {tierName(tier)}
             </ButtonWithReason>
           ) : (
             <Refusable
@@ -99,7 +113,7 @@ export function ChangeTierModal({
                 )
               }
             >
-              Change to {tier}
+              Change to {tierName(tier)}
             </Refusable>
           )}
         </Group>

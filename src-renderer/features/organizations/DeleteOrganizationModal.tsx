@@ -5,8 +5,9 @@ import { useNavigate } from 'react-router';
 import type { OrganizationDto } from '../../../src-shared/dto.ts';
 import { counted } from '../../../src-shared/plural.ts';
 import { useWrite } from '../../api/hooks.ts';
+import { DANGER_COLOR } from '../../theme.ts';
 
-/** Deleting drops the tenant schema and every user: the operator retypes the slug first. */
+/** Deleting drops the organization's data and every user: the operator retypes the slug first. */
 export function DeleteOrganizationModal({
   organization,
   opened,
@@ -22,7 +23,7 @@ export function DeleteOrganizationModal({
   // refreshed only once the page has left the organization: refetched first, the page would
   // answer "not found" and close this dialog before it could take the operator to the list
   const remove = useWrite('organizations.delete', {
-    success: () => `Deleted ${organization.name} and dropped ${organization.schema}`,
+    success: () => `Deleted ${organization.name} and all its data`,
     invalidates: [],
   });
   const confirmed = typed === organization.slug;
@@ -49,9 +50,8 @@ export function DeleteOrganizationModal({
       >
         <Stack>
           <Alert color="red" title="This cannot be undone">
-            The schema <Code>{organization.schema}</Code> with its{' '}
-            {counted(organization.agentCount, 'agent')}, and every user of this organization, will
-            be deleted.
+            All of this organization&apos;s data, its {counted(organization.agentCount, 'agent')}{' '}
+            with their history, and every user of this organization will be deleted.
           </Alert>
           <TextInput
             label={
@@ -69,7 +69,12 @@ export function DeleteOrganizationModal({
             <Button variant="default" onClick={onClose}>
               Cancel
             </Button>
-            <Button type="submit" color="red" disabled={!confirmed} loading={remove.isPending}>
+            <Button
+              type="submit"
+              color={DANGER_COLOR}
+              disabled={!confirmed}
+              loading={remove.isPending}
+            >
               Delete organization
             </Button>
           </Group>

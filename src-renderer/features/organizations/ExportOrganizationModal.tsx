@@ -1,4 +1,4 @@
-import { Alert, Button, Code, Group, Modal, Progress, Stack, Text } from '@mantine/core';
+import { Alert, Button, Group, Modal, Progress, Stack, Text } from '@mantine/core';
 import { IconFileExport } from '@tabler/icons-react';
 import type { OrganizationDto } from '../../../src-shared/dto.ts';
 import { useWrite } from '../../api/hooks.ts';
@@ -43,9 +43,8 @@ export function ExportOrganizationModal({
           <>
             <Text size="sm">
               One archive of this organization: its row, its users, its agents with their history
-              and skills, its agent index and counters, its audit events and its schema{' '}
-              <Code>{organization.schema}</Code>. Each table carries a checksum that an import
-              verifies.
+              and skills, its figures, its audit events and the structure of its data. Each part
+              carries a checksum that an import verifies.
             </Text>
             <Alert color="yellow" title="Keep it as you keep backups">
               The archive holds the users&rsquo; password hashes.

@@ -161,7 +161,7 @@ export function ImportOrganizationModal({ onClose }: { onClose: () => void }) {
             <>
               <TextInput
                 label="Slug of the clone"
-                description="Lowercase letters, digits and single hyphens; its schema will be org_<slug>."
+                description="Lowercase letters, digits and single hyphens."
                 value={slug}
                 onChange={(e) => setSlug(e.currentTarget.value)}
                 aria-invalid={slugError !== null}

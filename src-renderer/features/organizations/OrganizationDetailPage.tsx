@@ -13,11 +13,13 @@ import {
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useId } from 'react';
-import { useParams } from 'react-router';
+import { useNavigate, useParams } from 'react-router';
 import { useChannel } from '../../api/hooks.ts';
 import { useSession } from '../../auth/session.tsx';
 import { BillingBadge, RoleBadge, TierBadge } from '../../components/badges.tsx';
+import { isUnlimited } from '../../../src-shared/domain/tiers.ts';
 import { formatDate, formatNumber } from '../../components/forms.ts';
+import { EmptyState } from '../../components/EmptyState.tsx';
 import { MaintenanceBanner } from '../../components/MaintenanceBanner.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Panel } from '../../components/Panel.tsx';
@@ -39,6 +41,7 @@ const TOP_AGENTS = 8;
 export function OrganizationDetailPage() {
   const { id = '' } = useParams();
   const { can } = useSession();
+  const navigate = useNavigate();
   const [editing, edit] = useDisclosure(false);
   const [tiering, tier] = useDisclosure(false);
   const [deleting, del] = useDisclosure(false);
@@ -81,7 +84,7 @@ export function OrganizationDetailPage() {
         title={o.name}
         description={
           <>
-            Schema <Code>{o.schema}</Code> · created {formatDate(o.createdAt)}
+            Slug <Code>{o.slug}</Code> · created {formatDate(o.createdAt)}
           </>
         }
         actions={
@@ -157,7 +160,9 @@ export function OrganizationDetailPage() {
             <BillingBadge status={o.billingStatus} />
           </Group>
           <Text size="sm" mt="xs">
-            {formatNumber(o.workflowLimit)} workflows allowed
+            {isUnlimited('workflowLimit', o.workflowLimit)
+              ? 'No limit on workflows'
+              : `${counted(o.workflowLimit, 'workflow')} allowed`}
           </Text>
         </Card>
         <Card withBorder>
@@ -173,8 +178,10 @@ export function OrganizationDetailPage() {
           <Title order={3}>{usage.data ? formatNumber(usage.data.totalTokensUsed) : '…'}</Title>
           <Text size="sm" mt="xs">
             over {usage.data ? counted(usage.data.totalExecutions, 'execution') : '… executions'} of{' '}
-            {usage.data ? counted(usage.data.agents, 'agent') : '… agents'}; the tier allows{' '}
-            {formatNumber(o.monthlyTokenLimit)} a month
+            {usage.data ? counted(usage.data.agents, 'agent') : '… agents'};{' '}
+            {isUnlimited('monthlyTokenLimit', o.monthlyTokenLimit)
+              ? 'the tier sets no monthly limit'
+              : `the tier allows ${formatNumber(o.monthlyTokenLimit)} a month`}
           </Text>
         </Card>
       </SimpleGrid>
@@ -183,10 +190,21 @@ export function OrganizationDetailPage() {
           title="Token use by agent, all time"
           all={{ to: `/agents?org=${o.id}`, label: 'All agents' }}
         >
-          {chart.length === 0 || chart.every((row) => row.tokens === 0) ? (
+          {chart.length === 0 ? (
+            <EmptyState
+              text="No agents yet."
+              create={
+                can('writeAgents', { organizationId: o.id }) && {
+                  label: 'New agent',
+                  onClick: () => void navigate(`/agents?org=${o.id}&new=1`),
+                  refusal: frozen,
+                }
+              }
+            />
+          ) : chart.every((row) => row.tokens === 0) ? (
             // an empty chart would draw an axis from 0 to 4 over nothing
             <Text c="dimmed" size="sm">
-              {chart.length === 0 ? 'No agents yet.' : 'No agent has used tokens yet.'}
+              No agent has used tokens yet.
             </Text>
           ) : (
             // agents down the side, so that every bar keeps its name however many there are
@@ -219,9 +237,15 @@ export function OrganizationDetailPage() {
             </Table.Tbody>
           </Table>
           {users.data?.items.length === 0 && (
-            <Text c="dimmed" size="sm">
-              No users yet.
-            </Text>
+            <EmptyState
+              text="No users yet."
+              create={
+                can('manageUsers') && {
+                  label: 'New user',
+                  onClick: () => void navigate(`/users?org=${o.id}&new=1`),
+                }
+              }
+            />
           )}
         </Panel>
       </SimpleGrid>

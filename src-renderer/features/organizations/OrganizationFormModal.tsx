@@ -9,7 +9,7 @@ import { ENDING_BILLING_STATUSES } from '../../../src-shared/domain/permissions.
 import { useSession } from '../../auth/session.tsx';
 import { ChangedElsewhere } from '../../components/ChangedElsewhere.tsx';
 import { suggestSlug, tenantSchemaName } from '../../../src-shared/domain/slug.ts';
-import { TIERS, tierLimits } from '../../../src-shared/domain/tiers.ts';
+import { TIERS, limitInWords, tierLimits, tierName } from '../../../src-shared/domain/tiers.ts';
 import type { OrganizationDto } from '../../../src-shared/dto.ts';
 import { call } from '../../api/client.ts';
 import { useWrite } from '../../api/hooks.ts';
@@ -19,7 +19,7 @@ import {
   useVersionedSave,
   type ConflictField,
 } from '../../components/edit-conflict.tsx';
-import { formatNumber, showFieldErrors, submitWith } from '../../components/forms.ts';
+import { showFieldErrors, submitWith } from '../../components/forms.ts';
 import { FormActions } from '../../components/FormActions.tsx';
 
 const createSchema = contract['organizations.create'].input;
@@ -46,7 +46,7 @@ export function CreateOrganizationModal({
     validateInputOnChange: ['slug'],
   });
   const create = useWrite('organizations.create', {
-    success: (o) => `Created ${o.name} (${o.schema})`,
+    success: (o) => `Created ${o.name}`,
   });
   const limits = tierLimits(form.values.tier);
   const submit = form.onSubmit(async (values) => {
@@ -75,8 +75,8 @@ export function CreateOrganizationModal({
             label="Slug"
             description={
               form.values.slug
-                ? `Tenant schema: ${tenantSchemaName(form.values.slug)} (cannot be changed later)`
-                : 'Lowercase letters, digits and single hyphens'
+                ? `Its data is kept as ${tenantSchemaName(form.values.slug)}. You can rename the slug later from the organization's page.`
+                : 'Lowercase letters, digits and single hyphens. You can rename it later.'
             }
             {...form.getInputProps('slug')}
             onChange={(e) => {
@@ -86,8 +86,8 @@ export function CreateOrganizationModal({
           />
           <Select
             label="Tier"
-            data={TIERS.map((t) => ({ value: t, label: t }))}
-            description={`${formatNumber(limits.monthlyTokenLimit)} tokens/month · ${limits.agentLimit} agents · ${limits.workflowLimit} workflows`}
+            data={TIERS.map((t) => ({ value: t, label: tierName(t) }))}
+            description={`Tokens a month: ${limitInWords('monthlyTokenLimit', limits.monthlyTokenLimit)} · agents: ${limitInWords('agentLimit', limits.agentLimit)} · workflows: ${limitInWords('workflowLimit', limits.workflowLimit)}`}
             allowDeselect={false}
             {...form.getInputProps('tier')}
           />

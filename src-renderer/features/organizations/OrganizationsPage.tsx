@@ -8,7 +8,7 @@ import {
   AGENT_LIMIT_FILTERS,
   NEAR_AGENT_LIMIT_PERCENT,
 } from '../../../src-shared/domain/limits.ts';
-import { TIERS } from '../../../src-shared/domain/tiers.ts';
+import { TIERS, isUnlimited, tierName } from '../../../src-shared/domain/tiers.ts';
 import { useChannel } from '../../api/hooks.ts';
 import { useSession } from '../../auth/session.tsx';
 import { BillingBadge, TierBadge } from '../../components/badges.tsx';
@@ -16,6 +16,7 @@ import type { Column } from '../../components/DataTable.tsx';
 import { useListParams } from '../../components/list-params.ts';
 import { ListScreen } from '../../components/ListScreen.tsx';
 import { Truncated } from '../../components/Truncated.tsx';
+import { formatNumber } from '../../components/forms.ts';
 import { ImportOrganizationModal } from './ImportOrganizationModal.tsx';
 import { CreateOrganizationModal } from './OrganizationFormModal.tsx';
 import { useOpenedByLink } from '../../components/opened-by-link.ts';
@@ -50,7 +51,10 @@ const COLUMNS: Column<OrganizationDto>[] = [
     label: 'Agents',
     sort: 'agentCount',
     width: 110,
-    render: (o) => `${o.agentCount} / ${o.agentLimit}`,
+    render: (o) =>
+      isUnlimited('agentLimit', o.agentLimit)
+        ? `${formatNumber(o.agentCount)} (no limit)`
+        : `${formatNumber(o.agentCount)} of ${formatNumber(o.agentLimit)}`,
   },
 ];
 
@@ -78,7 +82,7 @@ export function OrganizationsPage() {
     <>
       <ListScreen
         title="Organizations"
-        description="Tenants of the platform, each with its own PostgreSQL schema."
+        description="The platform's customers, each with its own users, agents and data, kept apart from the others'."
         create={can('manageOrganizations') && { label: 'New organization', onClick: create.open }}
         actions={
           can('transferOrganizations') && (
@@ -97,7 +101,7 @@ export function OrganizationsPage() {
             <Select
               aria-label="Filter by tier"
               placeholder="Any tier"
-              data={[...TIERS]}
+              data={TIERS.map((t) => ({ value: t, label: tierName(t) }))}
               value={tier ?? null}
               onChange={(value) => params.setParam('tier', value ?? undefined)}
               clearable

@@ -1,6 +1,6 @@
 import { Badge, Button, Group, Modal, Paper, Stack, Text, Title } from '@mantine/core';
 import { IconShieldLock } from '@tabler/icons-react';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useWrite } from '../../api/hooks.ts';
 import { SecondFactorSetup } from '../../auth/SecondFactorSetup.tsx';
 import { useSession } from '../../auth/session.tsx';
@@ -12,6 +12,15 @@ import { useSession } from '../../auth/session.tsx';
 export function SecondFactorPanel() {
   const { signedIn } = useSession();
   const [setting, setSetting] = useState(false);
+  const [saved, setSaved] = useState(false);
+  const heading = useRef<HTMLHeadingElement>(null);
+  // set up, the dialog's own focus return would land on the button that took Set up's place,
+  // Turn off: the focus goes to what changed instead, once the dialog has let go of it
+  useEffect(() => {
+    if (!saved || setting) return;
+    heading.current?.focus();
+    setSaved(false);
+  }, [saved, setting]);
   const disable = useWrite('auth.disableSecondFactor', {
     success: () => 'Two-step sign-in is off',
     invalidates: ['auth'],
@@ -23,7 +32,14 @@ export function SecondFactorPanel() {
         <Stack gap={4}>
           <Group gap="xs">
             <IconShieldLock size={18} aria-hidden />
-            <Title order={3} size="h4">
+            <Title
+              order={3}
+              size="h4"
+              ref={heading}
+              tabIndex={-1}
+              // the console's focus ring, not the browser's
+              className="mantine-focus-auto"
+            >
               Two-step sign-in
             </Title>
             <Badge color={on ? 'teal' : 'gray'} variant="light">
@@ -56,7 +72,10 @@ export function SecondFactorPanel() {
         size="lg"
       >
         <SecondFactorSetup
-          onDone={() => setSetting(false)}
+          onDone={() => {
+            setSaved(true);
+            setSetting(false);
+          }}
           secondary={
             <Button variant="default" onClick={() => setSetting(false)}>
               Cancel

@@ -5,13 +5,7 @@ import { useWrite } from '../../api/hooks.ts';
 import { ButtonWithReason } from '../../components/Refusable.tsx';
 
 /** How many daily backups the embedded database keeps; saved at once, used at the next backup. */
-export function DailyBackupsSetting({
-  kept,
-  folder,
-}: {
-  kept: number | undefined;
-  folder: string;
-}) {
+export function DailyBackupsSetting({ kept }: { kept: number | undefined }) {
   const [keep, setKeep] = useState<number | string>(kept ?? DAILY_BACKUPS_KEPT.byDefault);
   useEffect(() => {
     if (kept !== undefined) setKeep(kept);
@@ -39,7 +33,7 @@ export function DailyBackupsSetting({
     >
       <NumberInput
         label="Daily backups kept"
-        description={`Taken once a day while the console runs on the embedded database, into ${folder}; the oldest past this number go at the next one.`}
+        description="Taken once a day while the console runs on the embedded database, into the backups folder; the oldest past this number go at the next one."
         min={DAILY_BACKUPS_KEPT.min}
         max={DAILY_BACKUPS_KEPT.max}
         allowDecimal={false}

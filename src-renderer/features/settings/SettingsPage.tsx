@@ -14,6 +14,7 @@ import { useChannel, useWrite } from '../../api/hooks.ts';
 import { LoadDemoDataButton } from '../../components/LoadDemoDataButton.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Panel } from '../../components/Panel.tsx';
+import { CommandBlock } from '../../components/CommandBlock.tsx';
 import { DailyBackupsSetting } from './DailyBackupsSetting.tsx';
 import { MoveDatabaseDialog } from './MoveDatabaseDialog.tsx';
 import { RequireSecondFactorSetting } from './RequireSecondFactorSetting.tsx';
@@ -50,7 +51,7 @@ export function SettingsPage() {
               {s.databaseSource === 'embedded'
                 ? 'the embedded PostgreSQL'
                 : s.databaseSource === 'DATABASE_URL'
-                  ? 'DATABASE_URL from the environment'
+                  ? 'the database the environment names (DATABASE_URL)'
                   : 'the saved URL'}
               {s.database.url && (
                 <>
@@ -118,11 +119,23 @@ export function SettingsPage() {
           </Stack>
         </Panel>
         <Panel title="Backups and moves">
-          <Text size="sm" c="dimmed" mb="sm">
-            A backup is one compressed file of every table, restored with{' '}
-            <Code>npm run db:restore</Code>. The embedded database is also backed up before each
-            upgrade, into <Code>{s ? `${s.dataDir}/backups` : '…'}</Code> (the last three are kept).
-          </Text>
+          <Stack gap="xs" mb="sm">
+            <Text size="sm" c="dimmed">
+              A backup is one file holding everything the console keeps. The embedded database is
+              also backed up before each upgrade (the last three are kept) and once a day, into this
+              folder:
+            </Text>
+            <Code block>{s ? `${s.dataDir}/backups` : '…'}</Code>
+            <Text size="sm" c="dimmed">
+              A backup is restored outside the console, into an empty database. Close every console,
+              then run this in the console&apos;s installation folder, with the backup file&apos;s
+              path in place of FILE:
+            </Text>
+            <CommandBlock
+              command="npm run db:restore -- FILE"
+              label="Command that restores a backup"
+            />
+          </Stack>
           {s?.startupBackup && (
             <Alert color="blue" mb="sm" title="Backed up before this start's upgrade">
               <Code>{s.startupBackup}</Code>
@@ -134,10 +147,7 @@ export function SettingsPage() {
               {counted(backup.data.rows, 'row')}, {Math.ceil(backup.data.bytes / 1024)} KiB
             </Alert>
           )}
-          <DailyBackupsSetting
-            kept={s?.dailyBackupsKept}
-            folder={s ? `${s.dataDir}/backups` : 'the backups folder'}
-          />
+          <DailyBackupsSetting kept={s?.dailyBackupsKept} />
           <Group>
             <Button variant="default" loading={backup.isPending} onClick={() => backup.mutate({})}>
               Back up now
@@ -153,8 +163,8 @@ export function SettingsPage() {
         </Panel>
         <Panel title="Demo data">
           <Text size="sm" c="dimmed" mb="sm">
-            The demo organization (org_demo), its administrator admin@demo.com, the three catalog
-            skills and a support agent. Loading again changes nothing that exists.
+            The demo organization (Demo Company), its administrator admin@demo.com, the three
+            catalog skills and a support agent. Loading again changes nothing that exists.
           </Text>
           <Group>
             <LoadDemoDataButton />
@@ -162,7 +172,7 @@ export function SettingsPage() {
         </Panel>
         <Panel title="About">
           <Text size="sm">
-            Data directory: <Code>{s?.dataDir ?? '…'}</Code>
+            Data folder: <Code>{s?.dataDir ?? '…'}</Code>
           </Text>
           <Text size="sm">Version: {s?.appVersion ?? '…'}</Text>
         </Panel>

@@ -16,7 +16,8 @@ import { useCallback, useState } from 'react';
 import { useOpenedByLink } from '../../components/opened-by-link.ts';
 import { contract } from '../../../src-shared/contract.ts';
 import { SKILL_CATEGORIES } from '../../../src-shared/domain/enums.ts';
-import { TIERS } from '../../../src-shared/domain/tiers.ts';
+import { TIERS, tierName } from '../../../src-shared/domain/tiers.ts';
+import { toolName } from '../../../src-shared/domain/tool-names.ts';
 import type { SkillDto } from '../../../src-shared/dto.ts';
 import { call } from '../../api/client.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
@@ -56,8 +57,16 @@ const SKILL_FIELDS: ConflictField<SkillDto, SkillValues>[] = [
     theirs: (s) => (s.category ? categoryLabel(s.category) : ''),
     yours: (v) => (v.category ? categoryLabel(v.category) : ''),
   },
-  { label: 'Tier required', theirs: (s) => s.tierRequired, yours: (v) => v.tierRequired },
-  { label: 'Tools', theirs: (s) => s.tools.join(', '), yours: (v) => v.tools.join(', ') },
+  {
+    label: 'Tier required',
+    theirs: (s) => tierName(s.tierRequired),
+    yours: (v) => tierName(v.tierRequired),
+  },
+  {
+    label: 'Tools',
+    theirs: (s) => s.tools.map(toolName).join(', '),
+    yours: (v) => v.tools.map(toolName).join(', '),
+  },
   {
     label: 'System prompt enhancement',
     theirs: (s) => s.systemPromptEnhancement,
@@ -137,7 +146,7 @@ function SkillModal({ skill, onClose }: { skill?: SkillDto; onClose: () => void 
               />
               <Select
                 label="Tier required"
-                data={[...TIERS]}
+                data={TIERS.map((t) => ({ value: t, label: tierName(t) }))}
                 allowDeselect={false}
                 {...form.getInputProps('tierRequired')}
               />
@@ -251,7 +260,7 @@ export function SkillsPage() {
     {
       key: 'tools',
       label: 'Tools',
-      render: (s) => <Truncated text={s.tools.join(', ') || '—'} c="dimmed" />,
+      render: (s) => <Truncated text={s.tools.map(toolName).join(', ') || 'None'} c="dimmed" />,
     },
     {
       key: 'actions',

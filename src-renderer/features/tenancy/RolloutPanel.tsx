@@ -16,7 +16,7 @@ export function RolloutPanel() {
     invalidates: ['tenancy'],
   });
   const stop = useWrite('tenancy.stopRollout', {
-    success: () => 'The rollout is stopped; the tenants it did not reach stay behind',
+    success: () => 'The rollout is stopped; the organizations it did not reach stay behind',
     invalidates: ['tenancy'],
   });
   const rollout: RolloutDto | null | undefined = status.data;
@@ -30,8 +30,8 @@ export function RolloutPanel() {
             {rollout.plannedWaves === null
               ? 'Canary only so far'
               : `${counted(rollout.plannedWaves, 'wave')} planned`}
-            ; a wave stops it when more than {rollout.maxFailures} of its tenants fail. Start-up
-            leaves the tenants behind to it.
+            ; a wave stops it when more than {rollout.maxFailures} of its organizations fail.
+            Start-up leaves the organizations behind to it.
           </Text>
         </div>
         <Group>
@@ -58,7 +58,7 @@ export function RolloutPanel() {
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Wave</Table.Th>
-              <Table.Th>Schema</Table.Th>
+              <Table.Th>Organization (schema)</Table.Th>
               <Table.Th>Outcome</Table.Th>
             </Table.Tr>
           </Table.Thead>

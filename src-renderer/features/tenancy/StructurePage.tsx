@@ -51,7 +51,7 @@ function DriftCard({ drift }: { drift: StructureDrift }) {
   const repair = useWrite('tenancy.repair', {
     success: (r) =>
       r.failed.length === 0
-        ? `Repaired ${counted(r.repaired.length, 'tenant')}`
+        ? `Repaired ${counted(r.repaired.length, 'organization')}`
         : `Repaired ${r.repaired.length}; ${r.failed.length} could not be repaired: ${r.failed.map((f) => f.slug).join(', ')}`,
     invalidates: ['tenancy'],
   });
@@ -65,7 +65,7 @@ function DriftCard({ drift }: { drift: StructureDrift }) {
             <Text size="sm">
               {drift.tenants.length === 1
                 ? 'Level'
-                : `${formatNumber(drift.tenants.length)} tenants at level`}{' '}
+                : `${formatNumber(drift.tenants.length)} organizations at level`}{' '}
               {drift.level}
             </Text>
           </Stack>
@@ -94,7 +94,8 @@ function DriftCard({ drift }: { drift: StructureDrift }) {
         {drift.repair.length > 0 ? (
           <Stack gap={4}>
             <Text size="sm" fw={500}>
-              The safe repair runs in each tenant&apos;s schema (it adds back, never drops):
+              The safe repair runs in each of these organizations&apos; data (it adds back, never
+              drops):
             </Text>
             {/* wrapped, so a statement reads whole at 1024 px; still focusable, since a single
                 word longer than the card scrolls sideways and the keyboard must reach it */}
@@ -186,7 +187,7 @@ function CatalogFigures({ catalog }: { catalog: CatalogHealth }) {
   );
 }
 
-/** Tenancy → Structure: drift of each tenant schema from its level, and the catalog's health. */
+/** Tenancy → Structure: drift of each organization's data from its level, and the catalog's health. */
 export function StructurePage() {
   const report = useChannel('tenancy.check', {}, { staleTime: 0 });
   const data = report.data;
@@ -195,7 +196,7 @@ export function StructurePage() {
     <>
       <PageHeader
         title="Tenancy"
-        description="Each tenant schema against the structure its migration level should produce, and how the catalog bears the tenants."
+        description="Each organization's data against the structure its level should have, and how the database bears them all."
         actions={
           <Button
             variant="default"
@@ -216,8 +217,8 @@ export function StructurePage() {
         )}
         {!data && !report.error && (
           <Group gap="xs">
-            <Loader size="sm" aria-label="Checking every tenant schema" />
-            <Text size="sm">Checking every tenant schema…</Text>
+            <Loader size="sm" aria-label="Checking every organization's structure" />
+            <Text size="sm">Checking every organization&apos;s structure…</Text>
           </Group>
         )}
         {data && (
@@ -226,18 +227,18 @@ export function StructurePage() {
               color={drifted === 0 && data.orphanSchemas.length === 0 ? 'teal' : 'orange'}
               title={
                 drifted === 0 && data.orphanSchemas.length === 0
-                  ? 'Every tenant schema is as its level should be'
-                  : `${counted(drifted, 'tenant schema')} drifted from ${drifted === 1 ? 'its' : 'their'} level`
+                  ? "Every organization's structure is as its level should be"
+                  : `${counted(drifted, 'organization')} drifted from ${drifted === 1 ? 'its' : 'their'} level`
               }
             >
-              Checked {counted(data.tenants, 'tenant')} in {formatNumber(data.elapsedMs)} ms, on{' '}
-              {formatDate(data.checkedAt)}.
+              Checked {counted(data.tenants, 'organization')} in {formatNumber(data.elapsedMs)} ms,
+              on {formatDate(data.checkedAt)}.
             </Alert>
             {data.drifted.map((drift) => (
               <DriftCard key={drift.tenants[0]?.organizationId} drift={drift} />
             ))}
             {data.orphanSchemas.length > 0 && (
-              <Alert color="orange" title="Tenant schemas that no organization has">
+              <Alert color="orange" title="Schemas in the database that no organization owns">
                 {data.orphanSchemas.map((schema) => (
                   <Code key={schema} mr="xs">
                     {schema}

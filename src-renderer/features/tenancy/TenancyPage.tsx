@@ -1,15 +1,16 @@
-import { Alert, Anchor, Badge, Button, Code, Progress, Stack, Table, Text } from '@mantine/core';
+import { Alert, Badge, Button, Code, List, Progress, Stack, Table, Text } from '@mantine/core';
 import { IconCalculator, IconRefresh } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
-import { Link } from 'react-router';
 import { modals } from '@mantine/modals';
 import type { MigrationProgress } from '../../../src-shared/channels.ts';
 import type { TenantStatus } from '../../../src-shared/contract.ts';
 import { AGENT_STATUSES, type AgentStatus } from '../../../src-shared/domain/agent-machine.ts';
+import { tenantMigrationInWords } from '../../../src-shared/domain/migration-words.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
 import { formatNumber } from '../../components/forms.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { ButtonWithReason } from '../../components/Refusable.tsx';
+import { Name } from '../../components/Truncated.tsx';
 import { RolloutPanel } from './RolloutPanel.tsx';
 import { StateWithReason } from './StateWithReason.tsx';
 import { TenancyTabs } from './TenancyTabs.tsx';
@@ -31,14 +32,14 @@ export function TenancyPage() {
   const migrate = useWrite('tenancy.migrateAll', {
     success: (r) =>
       r.total === 0
-        ? 'Every tenant is up to date'
-        : `${formatNumber(r.migrated)} of ${counted(r.total, 'tenant')} migrated`,
+        ? 'Every organization is up to date'
+        : `${formatNumber(r.migrated)} of ${counted(r.total, 'organization')} migrated`,
     invalidates: ['tenancy'],
   });
   const recount = useWrite('tenancy.recount', {
     success: (r) =>
       r.drifted.length === 0
-        ? `Checked ${counted(r.organizations, 'organization')}: each agrees with its schema`
+        ? `Checked ${counted(r.organizations, 'organization')}: each agrees with its data`
         : `Repaired ${formatNumber(r.drifted.length)} of ${counted(r.organizations, 'organization')}`,
     invalidates: ['tenancy', 'fleet', 'organizations', 'agents'],
   });
@@ -48,7 +49,7 @@ export function TenancyPage() {
     <>
       <PageHeader
         title="Tenancy"
-        description="Every tenant schema and its migrations."
+        description="Each organization's data in the database: the structure it is at, and the changes it still lacks."
         actions={
           <>
             <Button
@@ -65,7 +66,7 @@ export function TenancyPage() {
               // until the status is read the button waits, like the list under it
               loading={migrate.isPending || !status.data}
               reason={
-                status.data && behind.length === 0 ? 'Every tenant schema is up to date' : null
+                status.data && behind.length === 0 ? 'Every organization is up to date' : null
               }
               onClick={() => previewMigration(behind, () => migrate.mutate({}))}
             >
@@ -84,7 +85,10 @@ export function TenancyPage() {
           />
         )}
         {recount.data && recount.data.drifted.length > 0 && (
-          <Alert color="orange" title="Repaired figures that had drifted from their schemas">
+          <Alert
+            color="orange"
+            title="Repaired figures that no longer matched the organization's data"
+          >
             {recount.data.drifted.map((d) => (
               <Text size="sm" key={d.organizationId}>
                 <Code>org_{d.slug}</Code>: agent count {d.agentCount.from} → {d.agentCount.to};
@@ -97,7 +101,7 @@ export function TenancyPage() {
         {migrate.data && migrate.data.failed.length > 0 && (
           <Alert
             color="red"
-            title={`${counted(migrate.data.failed.length, 'tenant')} failed to migrate`}
+            title={`${counted(migrate.data.failed.length, 'organization')} failed to migrate`}
           >
             {migrate.data.failed.map((f) => (
               <Text size="sm" key={f.slug}>
@@ -112,15 +116,18 @@ export function TenancyPage() {
           </Alert>
         )}
         <Text size="sm" c="dimmed">
-          {counted(tenants.length, 'tenant schema')} · {behind.length} behind
+          {counted(tenants.length, 'organization')} · {behind.length} behind
         </Text>
-        <Table aria-label="Tenant schemas" verticalSpacing="sm">
+        {/* fixed widths for the short values; the schema and the changes it lacks share the
+            rest, the schema cut with the whole in a tooltip, so that the table is never wider
+            than the screen */}
+        <Table aria-label="Organizations by structure level" verticalSpacing="sm" layout="fixed">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Schema</Table.Th>
-              <Table.Th>Applied</Table.Th>
-              <Table.Th>Pending</Table.Th>
-              <Table.Th>Agents</Table.Th>
+              <Table.Th>Organization (schema)</Table.Th>
+              <Table.Th w={80}>Level</Table.Th>
+              <Table.Th>Changes still to apply</Table.Th>
+              <Table.Th w={80}>Agents</Table.Th>
               {/* the widest badge, "up to date", whole at 1024 px */}
               <Table.Th w={130}>State</Table.Th>
             </Table.Tr>
@@ -129,18 +136,26 @@ export function TenancyPage() {
             {tenants.map((t) => (
               <Table.Tr key={t.organizationId}>
                 <Table.Td>
-                  <Anchor
-                    component={Link}
+                  <Name
+                    text={t.schema}
                     to={`/organizations/${t.organizationId}`}
                     aria-label={`${t.schema}: open its organization`}
-                  >
-                    <Code>{t.schema}</Code>
-                  </Anchor>
+                    ff="monospace"
+                  />
                 </Table.Td>
                 <Table.Td>{t.appliedMigrations}</Table.Td>
-                {/* migration names are one long word: broken anywhere rather than widening the table */}
-                <Table.Td style={{ overflowWrap: 'anywhere' }}>
-                  {t.pendingMigrations.length === 0 ? '—' : t.pendingMigrations.join(', ')}
+                <Table.Td>
+                  {t.pendingMigrations.length === 0 ? (
+                    'None'
+                  ) : (
+                    <Stack gap={2}>
+                      {t.pendingMigrations.map((m) => (
+                        <Text size="sm" key={m}>
+                          {tenantMigrationInWords(m)}
+                        </Text>
+                      ))}
+                    </Stack>
+                  )}
                 </Table.Td>
                 <Table.Td>{t.agentCount}</Table.Td>
                 <Table.Td>
@@ -168,27 +183,30 @@ export function TenancyPage() {
   );
 }
 
-/** What Migrate all will do, asked before it runs: which schemas, and which migrations they lack. */
+/** What Migrate all will do, asked before it runs: which organizations, and which changes they lack. */
 function previewMigration(behind: TenantStatus[], onConfirm: () => void) {
   const migrations = [...new Set(behind.flatMap((t) => t.pendingMigrations))];
   const named = behind.slice(0, 5).map((t) => t.schema);
   modals.openConfirmModal({
-    title: `Migrate ${counted(behind.length, 'tenant schema')}?`,
+    title: `Migrate ${counted(behind.length, 'organization')}?`,
     children: (
       <Stack gap="xs">
         <Text size="sm">
           {named.join(', ')}
           {behind.length > named.length && ` and ${behind.length - named.length} more`}{' '}
-          {behind.length === 1 ? 'lacks' : 'lack'} {counted(migrations.length, 'migration')}:{' '}
-          {migrations.join(', ')}.
+          {behind.length === 1 ? 'lacks' : 'lack'} {counted(migrations.length, 'change')}:
         </Text>
+        <List size="sm">
+          {migrations.map((m) => (
+            <List.Item key={m}>{tenantMigrationInWords(m)}</List.Item>
+          ))}
+        </List>
         <Text size="sm">
-          Each schema migrates in a transaction of its own; one that fails is named here and the
-          others go on.
+          Each organization migrates on its own; one that fails is named here and the others go on.
         </Text>
       </Stack>
     ),
-    labels: { confirm: `Migrate ${counted(behind.length, 'tenant schema')}`, cancel: 'Cancel' },
+    labels: { confirm: `Migrate ${counted(behind.length, 'organization')}`, cancel: 'Cancel' },
     onConfirm,
   });
 }

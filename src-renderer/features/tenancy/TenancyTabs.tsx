@@ -2,7 +2,7 @@ import { Button, Group } from '@mantine/core';
 import { Link, useLocation } from 'react-router';
 
 const PARTS = [
-  { path: '/tenancy', label: 'Schemas' },
+  { path: '/tenancy', label: 'Levels' },
   { path: '/tenancy/structure', label: 'Structure' },
 ] as const;
 

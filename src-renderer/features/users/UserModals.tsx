@@ -4,7 +4,7 @@ import { zod4Resolver } from 'mantine-form-zod-resolver';
 import { z } from 'zod';
 import { NewPasswordFields, withConfirmation } from '../../components/NewPasswordFields.tsx';
 import { contract } from '../../../src-shared/contract.ts';
-import { ROLES } from '../../../src-shared/domain/enums.ts';
+import { ROLES, roleName } from '../../../src-shared/domain/enums.ts';
 import { MAX_NAME } from '../../../src-shared/domain/fields.ts';
 import type { UserDto } from '../../../src-shared/dto.ts';
 import { call } from '../../api/client.ts';
@@ -31,7 +31,7 @@ const createSchema = withConfirmation(
   contract['users.create'].input.extend({ name: optionalName }),
   'password',
 );
-const roleOptions = ROLES.map((r) => ({ value: r, label: r }));
+const roleOptions = ROLES.map((r) => ({ value: r, label: roleName(r) }));
 
 export function CreateUserModal({
   organizationId,
@@ -100,7 +100,7 @@ type UserValues = Pick<UserDto, 'email' | 'role'> & { name: string };
 const USER_FIELDS: ConflictField<UserDto, UserValues>[] = [
   { label: 'Email', theirs: (u) => u.email, yours: (v) => v.email },
   { label: 'Name', theirs: (u) => u.name ?? '', yours: (v) => v.name.trim() },
-  { label: 'Role', theirs: (u) => u.role, yours: (v) => v.role },
+  { label: 'Role', theirs: (u) => roleName(u.role), yours: (v) => roleName(v.role) },
 ];
 
 export function EditUserModal({

@@ -120,6 +120,10 @@ export function UsersPage() {
       render: (u) => (
         <Stack gap={4} align="flex-start" maw="100%">
           <Truncated text={u.email} fw={500} maxWidth="100%" />
+          {/* under All organizations the name stands here, its column giving way to the organization */}
+          {!organizationId && u.name && (
+            <Truncated text={u.name} size="xs" c="dimmed" maxWidth="100%" />
+          )}
           {u.lockedUntil && (
             // a narrow Email column stacks the two rather than clipping both
             <Group gap={4} wrap="wrap">
@@ -150,24 +154,26 @@ export function UsersPage() {
         </Stack>
       ),
     },
-    {
-      key: 'name',
-      label: 'Name',
-      sort: 'name',
-      width: 130,
-      render: (u) => <Truncated text={u.name ?? '—'} />,
-    },
     ...(organizationId
-      ? []
+      ? [
+          {
+            key: 'name',
+            label: 'Name',
+            sort: 'name',
+            width: 130,
+            render: (u: UserListItem) => <Truncated text={u.name ?? '—'} />,
+          },
+        ]
       : [
           {
             key: 'organization',
             label: 'Organization',
+            // the rest goes to the email, the longer of the two
+            width: 180,
             render: (u: UserListItem) => (
               <Name
                 text={u.organizationName}
                 to={`/organizations/${u.organizationId}`}
-                maw={220}
                 onClick={(e) => e.stopPropagation()}
               />
             ),
@@ -178,14 +184,15 @@ export function UsersPage() {
       label: 'Role',
       sort: 'role',
       // the widest badge, DEVELOPER, whole
-      width: 128,
+      width: 120,
       render: (u) => <RoleBadge role={u.role} />,
     },
     {
       key: 'confirmed',
       label: 'Confirmed at',
       sort: 'confirmedAt',
-      width: 180,
+      // "12 Dec 2026, 21:04:09" whole
+      width: 176,
       render: (u) =>
         u.confirmedAt ? (
           formatDate(u.confirmedAt)

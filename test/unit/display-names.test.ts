@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { ROLES, roleName } from '../../src-shared/domain/enums.ts';
+import { toolName } from '../../src-shared/domain/tool-names.ts';
+import {
+  TIERS,
+  UNLIMITED,
+  isUnlimited,
+  limitInWords,
+  tierLimits,
+  tierName,
+} from '../../src-shared/domain/tiers.ts';
+
+describe('names shown for stored values', () => {
+  it('names each tier with a capital, as a label', () => {
+    expect(TIERS.map(tierName)).toEqual(['Free', 'Pro', 'Enterprise']);
+  });
+
+  it('names each role in full, as a label', () => {
+    expect(ROLES.map(roleName)).toEqual(['User', 'Administrator', 'Developer']);
+  });
+
+  it('reads a tool identifier as words, initialisms in capitals', () => {
+    expect(toolName('web_search')).toBe('Web search');
+    expect(toolName('send_sms')).toBe('Send SMS');
+    expect(toolName('crm.lookupContact')).toBe('CRM lookup contact');
+  });
+
+  it('leaves an identifier with no words in it as it is', () => {
+    expect(toolName('__')).toBe('__');
+  });
+});
+
+describe('unlimited limits', () => {
+  it('says "Unlimited" for the figure a tier without a limit stores', () => {
+    const enterprise = tierLimits('enterprise');
+    expect(limitInWords('agentLimit', enterprise.agentLimit)).toBe('Unlimited');
+    expect(limitInWords('workflowLimit', enterprise.workflowLimit)).toBe('Unlimited');
+    expect(limitInWords('monthlyTokenLimit', enterprise.monthlyTokenLimit)).toBe('Unlimited');
+  });
+
+  it('gives a real limit as its number', () => {
+    expect(limitInWords('monthlyTokenLimit', tierLimits('pro').monthlyTokenLimit)).toBe(
+      '1,000,000',
+    );
+    expect(limitInWords('workflowLimit', 0)).toBe('0');
+  });
+
+  it('counts a limit just under the sentinel as a limit', () => {
+    expect(isUnlimited('agentLimit', UNLIMITED.agentLimit - 1)).toBe(false);
+  });
+
+  it('gives pro unlimited agents but limited workflows and tokens', () => {
+    const pro = tierLimits('pro');
+    expect(isUnlimited('agentLimit', pro.agentLimit)).toBe(true);
+    expect(isUnlimited('workflowLimit', pro.workflowLimit)).toBe(false);
+  });
+});
