@@ -28,16 +28,31 @@ async function privateClustersFolder(): Promise<() => Promise<void>> {
   return () => rm(clusters, { recursive: true, force: true });
 }
 
-/** Drops the template databases test files built during this run. */
+const TEMPLATE = /^fp_tpl_([0-9a-z]+)_[0-9a-f]{8}_/;
+const STALE_TEMPLATE_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Drops the template databases test files built during this run, and those
+ * of runs that ended without their teardown a day ago or more: a mutation
+ * run kills its test runner after a timeout, and the new one builds its own.
+ */
 async function dropTemplates(serverUrl: string, prefix: string): Promise<void> {
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
     const { rows } = await client.query<{ name: string }>(
-      'select datname as name from pg_database where starts_with(datname, $1)',
-      [prefix],
+      `select datname as name from pg_database where starts_with(datname, 'fp_tpl_')`,
     );
-    for (const { name } of rows) await client.query(`drop database if exists ${name} with (force)`);
+    const stale = (name: string) => {
+      const made = TEMPLATE.exec(name)?.[1];
+      return made !== undefined && Date.now() - parseInt(made, 36) * 1000 > STALE_TEMPLATE_MS;
+    };
+    for (const { name } of rows)
+      if (name.startsWith(prefix))
+        await client.query(`drop database if exists ${name} with (force)`);
+      // another run may be copying an old template right now: without force, that drop just fails
+      else if (stale(name))
+        await client.query(`drop database if exists ${name}`).catch(() => undefined);
   } finally {
     await client.end();
   }
@@ -49,7 +64,7 @@ async function dropTemplates(serverUrl: string, prefix: string): Promise<void> {
  */
 export default async function setup(project: TestProject) {
   const removeClusters = await privateClustersFolder();
-  const templatePrefix = `fp_tpl_${randomBytes(4).toString('hex')}_`;
+  const templatePrefix = `fp_tpl_${Math.floor(Date.now() / 1000).toString(36)}_${randomBytes(4).toString('hex')}_`;
   project.provide('templatePrefix', templatePrefix);
   const external = process.env.FLEETPROMPT_TEST_DATABASE_URL;
   if (external) {
