@@ -412,3 +412,14 @@ async function createHarnessOnSameDb() {
     environment: testEnvironment(h.db.url),
   });
 }
+
+describe('a lock that outlasts its window of failures', () => {
+  it('still refuses the right password once the window is over but the lock is not', async () => {
+    await h.user(orgId, 'user', 'outlasting@signin.test');
+    await h.db.sql(
+      `insert into sign_in_throttle (email, failures, window_started_at, locked_until)
+       values ('outlasting@signin.test', 5, now() - interval '16 minutes', now() + interval '5 minutes')`,
+    );
+    expect(codeOf(await signIn('outlasting@signin.test', PASSWORD))).toBe('LOCKED');
+  });
+});

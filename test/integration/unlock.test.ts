@@ -95,3 +95,30 @@ describe('confirming users in bulk', () => {
     ]);
   });
 });
+
+describe('the users list', () => {
+  it('shows the lock of each user of a page it lists, none on the others', async () => {
+    const locked = await lockedOut('one-locked@paged.test');
+    const free = await h.user(h.homeId, 'user', 'one-free@paged.test');
+    const page = await h.ok(h.admin(), 'users.list', {
+      organizationId: h.homeId,
+      search: '@paged.test',
+      page: 1,
+      pageSize: 10,
+    });
+    const lockOf = new Map(page.items.map((u) => [u.id, u.lockedUntil]));
+    expect(lockOf.size).toBe(2);
+    expect(Date.parse(lockOf.get(locked.id) ?? '')).toBeGreaterThan(Date.now());
+    expect(lockOf.get(free.id)).toBeNull();
+  });
+
+  it('answers a page that lists no user', async () => {
+    const page = await h.ok(h.admin(), 'users.list', {
+      organizationId: h.homeId,
+      search: 'nobody-is-called-this',
+      page: 1,
+      pageSize: 10,
+    });
+    expect(page.items).toEqual([]);
+  });
+});

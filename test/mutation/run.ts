@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
  * what the figures mean.
  */
 
-const MODULES = ['domain', 'throttle', 'registry', 'transfer'] as const;
+const MODULES = ['domain', 'throttle', 'registry', 'transfer', 'transfer-db'] as const;
 type Module = (typeof MODULES)[number];
 
 interface Report {
@@ -53,7 +53,7 @@ for (const module of modules) {
   const seconds = Math.round((Date.now() - started) / 1000);
   if (run.status !== 0) failed = true;
   lines.push(
-    `${module.padEnd(8)} ${run.status === 0 ? score(module) : `stryker failed (${run.status})`}, ${seconds} s`,
+    `${module.padEnd(11)} ${run.status === 0 ? score(module) : `stryker failed (${run.status})`}, ${seconds} s`,
   );
 }
 console.log(`\nmutation score per module:\n${lines.join('\n')}`);

@@ -14,6 +14,8 @@ export interface TestDatabase {
     params?: unknown[],
   ): Promise<T[]>;
   drop(): Promise<void>;
+  /** Closes this process's connections to it and keeps it (to become a template). */
+  disconnect(): Promise<void>;
 }
 
 /** A fresh database for one test file, with the public schema migrated. */
@@ -36,6 +38,10 @@ export async function createTestDatabase(
       await orm.close(true);
       await pool.end();
       await drop();
+    },
+    disconnect: async () => {
+      await orm.close(true);
+      await pool.end();
     },
   };
 }

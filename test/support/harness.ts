@@ -52,6 +52,8 @@ export interface Harness {
    */
   slotFor(userId: string, options?: { reauthenticated?: boolean }): SessionSlot;
   close(): Promise<void>;
+  /** Closes every connection the harness holds and keeps its database, whose name it answers. */
+  detach(): Promise<string>;
 }
 
 export async function createHarness(options: { now?: () => number } = {}): Promise<Harness> {
@@ -159,6 +161,12 @@ export async function createHarness(options: { now?: () => number } = {}): Promi
       await listener.close();
       await rm(filesDir, { recursive: true, force: true });
       await db.drop();
+    },
+    detach: async () => {
+      await listener.close();
+      await rm(filesDir, { recursive: true, force: true });
+      await db.disconnect();
+      return db.name;
     },
   };
 }

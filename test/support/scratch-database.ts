@@ -22,15 +22,22 @@ const live = new Set<string>();
 
 export const liveScratchDatabases = (): string[] => [...live];
 
-/** A new, empty database on `serverUrl`'s server, dropped (with its connections) by drop(). */
+/** Stops counting a database among this process's scratch databases (it became a template). */
+export const forgetScratchDatabase = (url: string): boolean => live.delete(url);
+
+/**
+ * A new database on `serverUrl`'s server, empty or a copy of `template`,
+ * dropped (with its connections) by drop().
+ */
 export async function createScratchDatabase(
   serverUrl: string,
   prefix: string,
+  template?: string,
 ): Promise<ScratchDatabase> {
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   await asAdmin(
     serverUrl,
-    `create database ${name}`,
+    template ? `create database ${name} template ${template}` : `create database ${name}`,
     // a test's commits need not survive a crash of the server: not waiting for each
     // WAL flush (3-4 ms per commit on these disks) takes minutes off a whole run
     `alter database ${name} set synchronous_commit = off`,

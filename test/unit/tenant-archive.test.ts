@@ -679,3 +679,17 @@ describe("an organization's archive refused before anything is imported", () => 
     });
   });
 });
+
+describe("an organization's archive format", () => {
+  it('starts with the line FLEETPROMPT-TENANT 1, which archives already written carry', async () => {
+    const text = gunzipSync(await readFile(await written())).toString('utf8');
+    expect(text.split('\n')[0]).toBe('FLEETPROMPT-TENANT 1');
+  });
+
+  it('is read with a bound on its lines when none is given, 16 MiB as for a backup', async () => {
+    const long = `FLEETPROMPT-TENANT 1\n${'x'.repeat(16 * 1024 * 1024 + 1)}\n`;
+    expect(await refusedFor(await archiveFile(long))).toBe(
+      'a line is longer than 16 MiB, more than any row',
+    );
+  });
+});

@@ -1,0 +1,14 @@
+import { mutationConfig } from './test/mutation/vitest-project.ts';
+
+/**
+ * src-main/db/transfer, the parts that only query PostgreSQL: files that
+ * copy a template world (test/support/template-database.ts) instead of
+ * migrating and filling a database of their own, so that a run of one
+ * mutant costs seconds. docs/testing.md says which files are measured.
+ */
+export default mutationConfig({
+  integration: [
+    'test/integration/tenant-export.test.ts',
+    'test/integration/database-source.test.ts',
+  ],
+});
