@@ -7,8 +7,7 @@ import { Migration } from '@mikro-orm/migrations';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TENANT_MIGRATIONS } from '../../migrations/tenant/index.ts';
-import type { FleetChange } from '../../src-shared/channels.ts';
-import { listenForChanges } from '../../src-main/db/change-listener.ts';
+import { listening } from '../support/listening.ts';
 import { openEmbedded } from '../../src-main/db/embedded/open.ts';
 import { migrateAllTenants, migratePublic } from '../../src-main/db/fan-out.ts';
 import { openOrm } from '../../src-main/db/orm.ts';
@@ -170,12 +169,7 @@ describe('provisioning interrupted at each step', () => {
 
 describe('organizations.create failing at commit, after its row, schema, audit row and NOTIFY', () => {
   it('leaves no row, schema, ledger, index or audit row, and nothing is heard', async () => {
-    const heard: FleetChange[] = [];
-    const listener = listenForChanges(h.db.url, {
-      onChange: (change) => heard.push(change),
-      onReconnect: () => undefined,
-      log: () => undefined,
-    });
+    const { heard, listener } = await listening(h.db.url);
     // a deferred constraint trigger runs at COMMIT: after every statement of the channel
     await h.db.sql(`create function fail_at_commit() returns trigger language plpgsql as $$
       begin raise exception 'injected fault at commit'; end $$`);
@@ -183,7 +177,6 @@ describe('organizations.create failing at commit, after its row, schema, audit r
       deferrable initially deferred for each row when (new.slug = 'half-way')
       execute function fail_at_commit()`);
     try {
-      await new Promise((resolve) => setTimeout(resolve, 300));
       const audits = await h.db.sql<{ n: number }>('select count(*)::int as n from audit_events');
       const result = await h.call(h.admin(), 'organizations.create', {
         name: 'Half way',

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FleetChange, FleetEvent } from '../../src-shared/channels.ts';
+import type { FleetEvent } from '../../src-shared/channels.ts';
 import { AGENT_STATUSES } from '../../src-shared/domain/agent-machine.ts';
-import { listenForChanges } from '../../src-main/db/change-listener.ts';
+import { listening } from '../support/listening.ts';
 import { openRuntime, type Runtime } from '../../src-main/runtime.ts';
 import { adminHarness } from '../support/harness.ts';
 
@@ -328,14 +328,8 @@ describe('changes announced between consoles', () => {
   });
 
   it('reaches a second console listening on the same database, after the commit only', async () => {
-    const heard: FleetChange[] = [];
-    const listener = listenForChanges(h.db.url, {
-      onChange: (change) => heard.push(change),
-      onReconnect: () => undefined,
-      log: () => undefined,
-    });
+    const { heard, listener } = await listening(h.db.url);
     try {
-      await new Promise((resolve) => setTimeout(resolve, 300));
       const org = await h.org('announced', 'free');
       const agent = await h.ok(h.admin(), 'agents.create', {
         organizationId: org.id,
@@ -379,12 +373,7 @@ describe('changes announced between consoles', () => {
   });
 
   it('never announces a write rolled back at commit, after its NOTIFY was sent in its transaction', async () => {
-    const heard: FleetChange[] = [];
-    const listener = listenForChanges(h.db.url, {
-      onChange: (change) => heard.push(change),
-      onReconnect: () => undefined,
-      log: () => undefined,
-    });
+    const { heard, listener } = await listening(h.db.url);
     const org = await h.org('unheard', 'free');
     const agent = await h.ok(h.admin(), 'agents.create', {
       organizationId: org.id,
@@ -399,7 +388,6 @@ describe('changes announced between consoles', () => {
       deferrable initially deferred for each row when (new.name = 'Rolled back')
       execute function "org_unheard".fail_at_commit()`);
     try {
-      await new Promise((resolve) => setTimeout(resolve, 300));
       const failed = await h.call(h.admin(), 'agents.update', {
         organizationId: org.id,
         id: agent.id,

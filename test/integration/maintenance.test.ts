@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Migration } from '@mikro-orm/migrations';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FleetChange } from '../../src-shared/channels.ts';
-import { listenForChanges } from '../../src-main/db/change-listener.ts';
+import { listening } from '../support/listening.ts';
 import { bindIpc } from '../../src-main/electron/ipc-binding.ts';
 import { APP_ORIGIN } from '../../src-main/electron/security.ts';
 import { migrateAllTenants } from '../../src-main/db/fan-out.ts';
@@ -224,14 +224,8 @@ describe("an operation's maintenance", () => {
 describe("an operation's maintenance announced", () => {
   /** What another console hears while `work` runs, until `done` says it has heard enough. */
   const hearing = async (work: () => Promise<void>, done: (heard: FleetChange[]) => boolean) => {
-    const heard: FleetChange[] = [];
-    const listener = listenForChanges(h.db.url, {
-      onChange: (change) => heard.push(change),
-      onReconnect: () => undefined,
-      log: () => undefined,
-    });
+    const { heard, listener } = await listening(h.db.url);
     try {
-      await new Promise((resolve) => setTimeout(resolve, 300));
       await work();
       for (let waited = 0; waited < 5_000 && !done(heard); waited += 50)
         await new Promise((resolve) => setTimeout(resolve, 50));

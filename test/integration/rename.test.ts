@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FleetChange } from '../../src-shared/channels.ts';
-import { listenForChanges } from '../../src-main/db/change-listener.ts';
+import { listening } from '../support/listening.ts';
 import { migrateAllTenants, rollbackTenants } from '../../src-main/db/fan-out.ts';
 import { adminHarness } from '../support/harness.ts';
 import { secondConsole } from '../support/second-console.ts';
@@ -145,14 +144,8 @@ describe('renaming a slug', () => {
 
   it('is audited with both slugs and announced to other consoles', async () => {
     const org = await h.org('announced-old');
-    const heard: FleetChange[] = [];
-    const listener = listenForChanges(h.db.url, {
-      onChange: (change) => heard.push(change),
-      onReconnect: () => undefined,
-      log: () => undefined,
-    });
+    const { heard, listener } = await listening(h.db.url);
     try {
-      await new Promise((resolve) => setTimeout(resolve, 300));
       await h.ok(h.admin(), 'organizations.renameSlug', {
         id: org.id,
         slug: 'announced-new',
