@@ -25,6 +25,12 @@ describe('names shown for stored values', () => {
     expect(toolName('crm.lookupContact')).toBe('CRM lookup contact');
   });
 
+  it('writes every initialism in capitals', () => {
+    expect(
+      toolName('ai_api_ast_crm_csv_dns_html_http_id_json_llm_ocr_pdf_sms_sql_ssh_url_xml'),
+    ).toBe('AI API AST CRM CSV DNS HTML HTTP ID JSON LLM OCR PDF SMS SQL SSH URL XML');
+  });
+
   it('leaves an identifier with no words in it as it is', () => {
     expect(toolName('__')).toBe('__');
   });
