@@ -5,7 +5,6 @@ import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   checkTenantArchive,
@@ -16,6 +15,11 @@ import { exportTenant, TenantNotFoundError } from '../../src-main/db/transfer/te
 import { importTenant, TenantImportError } from '../../src-main/db/transfer/tenant-import.ts';
 import { backupDatabase } from '../../src-main/db/transfer/operations.ts';
 import { adminHarness, fingerprint, PASSWORD } from '../support/harness.ts';
+import {
+  hasFleetPromptObjects,
+  organizationContents,
+  query,
+} from '../support/database-contents.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.ts';
 
 /*
@@ -36,20 +40,6 @@ async function emptyDatabase(): Promise<ScratchDatabase> {
   return db;
 }
 
-async function query<T extends pg.QueryResultRow>(
-  url: string,
-  sql: string,
-  params: unknown[] = [],
-): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url, options: '-c TimeZone=UTC' });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
 async function exportTo(file: string, slug = 'acme-co') {
   const out = createWriteStream(file);
   try {
@@ -62,49 +52,6 @@ async function exportTo(file: string, slug = 'acme-co') {
     await rm(file, { force: true });
     throw error;
   }
-}
-
-/** One organization's rows as text, in a fixed order: its public rows (audit ids left out) and its schema's tables. */
-async function organizationContents(url: string, slug: string): Promise<Record<string, string>> {
-  const [org] = await query<{ id: string }>(url, 'select id from organizations where slug = $1', [
-    slug,
-  ]);
-  if (!org) return {};
-  const rowsOf = async (name: string, sql: string) => {
-    const [row] = await query<{ text: string | null }>(
-      url,
-      `select string_agg(r::text, E'\\n' order by r::text) as text from (${sql}) r`,
-      [org.id],
-    );
-    return [name, row?.text ?? ''] as const;
-  };
-  const schema = `"org_${slug}"`;
-  return Object.fromEntries([
-    await rowsOf('organizations', 'select * from organizations where id = $1'),
-    await rowsOf('users', 'select * from users where organization_id = $1'),
-    await rowsOf('agent_index', 'select * from agent_index where organization_id = $1'),
-    await rowsOf('skill_usage', 'select * from skill_usage where organization_id = $1'),
-    await rowsOf(
-      'audit_events',
-      `select at, actor_id, actor_label, action, target_type, target_id, changes
-         from audit_events where organization_id = $1 and action <> 'organizations.import'`,
-    ),
-    await rowsOf('agents', `select * from ${schema}.agents where $1::uuid is not null`),
-    await rowsOf(
-      'agent_transitions',
-      `select * from ${schema}.agent_transitions where $1::uuid is not null`,
-    ),
-    await rowsOf('agent_skills', `select * from ${schema}.agent_skills where $1::uuid is not null`),
-  ]);
-}
-
-async function hasFleetPromptObjects(url: string): Promise<boolean> {
-  const [row] = await query<{ n: number }>(
-    url,
-    `select (select count(*) from pg_tables where schemaname = 'public')
-          + (select count(*) from pg_namespace where nspname like 'org\\_%') as n`,
-  );
-  return Number(row?.n) > 0;
 }
 
 /** The archive's lines, edited by hand and gzipped again: each section's sha256 stays valid unless edited. */
