@@ -4,17 +4,17 @@ import { once } from 'node:events';
 import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   checkTenantArchive,
   DamagedTenantArchiveError,
-  type TenantManifest,
 } from '../../src-main/db/transfer/tenant-archive.ts';
 import { exportTenant, TenantNotFoundError } from '../../src-main/db/transfer/tenant-export.ts';
 import { importTenant, TenantImportError } from '../../src-main/db/transfer/tenant-import.ts';
 import { backupDatabase } from '../../src-main/db/transfer/operations.ts';
 import { adminHarness, fingerprint, PASSWORD } from '../support/harness.ts';
+import { craftedArchive, manifestOf, withManifest } from '../support/crafted-archive.ts';
 import {
   hasFleetPromptObjects,
   organizationContents,
@@ -54,22 +54,7 @@ async function exportTo(file: string, slug = 'acme-co') {
   }
 }
 
-/** The archive's lines, edited by hand and gzipped again: each section's sha256 stays valid unless edited. */
-async function crafted(edit: (lines: string[]) => string[]): Promise<string> {
-  const lines = gunzipSync(await readFile(archive))
-    .toString('utf8')
-    .split('\n');
-  const file = join(folder, `crafted-${Math.random().toString(36).slice(2)}.fptenant`);
-  await writeFile(file, gzipSync(edit(lines).join('\n')));
-  return file;
-}
-
-const manifestOf = (lines: string[]) => JSON.parse(lines[1] ?? '') as TenantManifest;
-const withManifest = (lines: string[], manifest: TenantManifest) => [
-  lines[0] ?? '',
-  JSON.stringify(manifest),
-  ...lines.slice(2),
-];
+const crafted = (edit: (lines: string[]) => string[]) => craftedArchive(archive, edit);
 
 beforeAll(async () => {
   folder = await mkdtemp(join(tmpdir(), 'fleetprompt-tenant-'));
