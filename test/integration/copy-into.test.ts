@@ -221,6 +221,17 @@ describe('a copy refused before any write', () => {
     expect(await contents(copied.url)).toEqual(before);
   });
 
+  it('into a database holding tenant schemas without an organizations table', async () => {
+    const target = await emptyDatabase();
+    await query(target.url, 'create schema "org_left-over"');
+    await expect(copyIntoDatabase(await source(), target.url)).rejects.toThrow(
+      'The target already holds FleetPrompt data; copy into an empty database, or add to it with --into-existing.',
+    );
+    expect(await query(target.url, `select 1 from pg_tables where schemaname = 'public'`)).toEqual(
+      [],
+    );
+  });
+
   it('when asked to resume and the target holds no unfinished copy', async () => {
     const target = await emptyDatabase();
     await expect(copyIntoDatabase(await source(), target.url, { resume: true })).rejects.toThrow(
@@ -430,6 +441,20 @@ describe('a copy added to a database that holds FleetPrompt data of its own (--i
     const refused = copyIntoDatabase(await source(), target.url, { intoExisting: true });
     await expect(refused).rejects.toBeInstanceOf(TransferError);
     await expect(refused).rejects.toThrow(/1 in users \(email\)/);
+    expect(await contents(target.url)).toEqual(before);
+    expect(await holdsMarker(target.url)).toBe(false);
+  });
+
+  it('leaves the target as it was, without a marker, when it refuses a row half-way', async () => {
+    const target = await theirs();
+    await query(
+      target.url,
+      `alter table skills add constraint refused_by_the_target check (slug <> 'web-research')`,
+    );
+    const before = await contents(target.url);
+    const refused = copyIntoDatabase(await source(), target.url, { intoExisting: true });
+    await expect(refused).rejects.toBeInstanceOf(TransferError);
+    await expect(refused).rejects.toThrow('refused_by_the_target');
     expect(await contents(target.url)).toEqual(before);
     expect(await holdsMarker(target.url)).toBe(false);
   });

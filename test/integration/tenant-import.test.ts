@@ -606,6 +606,20 @@ describe('a clone beside the live organization', () => {
     expect(await contents(live.url)).toEqual(before);
   });
 
+  it('is refused where an email would grow past 254 characters, writing nothing', async () => {
+    const source = await copyOfSource();
+    const long = `${'a'.repeat(240)}@acme-co.test`;
+    await query(source.url, `update users set email = $1 where email = 'user@acme-co.test'`, [
+      long,
+    ]);
+    const file = await exportFrom(source.url, join(folder, 'long-email.fptenant'));
+    const before = await contents(live.url);
+    await expect(importTenant(file, live.url, { as: 'acme-long' })).rejects.toThrow(
+      'Some emails would be longer than 254 characters as local+acme-long@domain: choose a shorter slug.',
+    );
+    expect(await contents(live.url)).toEqual(before);
+  });
+
   it.each([
     ['Not A Slug', '"Not A Slug" is not a valid slug.'],
     ['acme-co', 'A clone needs a slug of its own: give another one than the archive’s.'],
