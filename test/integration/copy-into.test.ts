@@ -395,6 +395,29 @@ describe('a copy whose verification finds a difference', () => {
       );
     },
   );
+  it('in many tables names the first five and says there are more', async () => {
+    const opened = await source();
+    const target = await emptyDatabase();
+    const refused = copyIntoDatabase(
+      {
+        ...opened,
+        expected: async (at, tables) =>
+          (await opened.expected(at, tables)).map((w) => ({ rows: w.rows, sum: '1' })),
+      },
+      target.url,
+    );
+    const tables = schemasOf(opened.description).flatMap(({ schema, tables: of }) =>
+      of.map((t) => `${schema}.${t.name}`),
+    );
+    const error = await refused.catch((e: Error) => e);
+    expect(String(error)).toContain(
+      `The copy differs from the source in ${tables.length} table(s): `,
+    );
+    const named = String(error).match(/table\(s\): (.*), …\. Was the source/)?.[1] ?? '';
+    expect(named.split(/ \(source \d+ rows, target \d+\),? ?/).filter(Boolean)).toEqual(
+      tables.slice(0, 5),
+    );
+  });
 });
 
 describe('a copy added to a database that holds FleetPrompt data of its own (--into-existing)', () => {

@@ -712,6 +712,48 @@ describe('an import that fails half-way or does not verify', () => {
     expect(await contents(target.url)).toEqual(before);
   });
 
+  it('is refused as damaged when a tenant section’s rows do not match their fingerprint', async () => {
+    const file = await craftedArchive(archive, (lines) => {
+      const last = lines.findLastIndex((line) => line.startsWith('@end '));
+      return lines.map((line, i) =>
+        i === last ? line.replace(/"sum":"\d+"/, '"sum":"12345"') : line,
+      );
+    });
+    const { manifest } = await checkTenantArchive(archive);
+    const target = await emptyDatabase();
+    const refused = importTenant(file, target.url);
+    await expect(refused).rejects.toBeInstanceOf(DamagedTenantArchiveError);
+    await expect(refused).rejects.toThrow(
+      `the rows of ${manifest.tenantTables.at(-1)?.name} do not match their fingerprint`,
+    );
+    expect(await hasFleetPromptObjects(target.url)).toBe(false);
+  });
+
+  it('is refused as damaged when a table names an identity column it does not have', async () => {
+    const file = await craftedArchive(archive, (lines) => {
+      const manifest = manifestOf(lines);
+      manifest.tenantTables[0]?.identity.push('nowhere');
+      return withManifest(lines, manifest);
+    });
+    const target = await emptyDatabase();
+    const refused = importTenant(file, target.url);
+    await expect(refused).rejects.toBeInstanceOf(DamagedTenantArchiveError);
+    await expect(refused).rejects.toThrow('do not add up');
+    expect(await hasFleetPromptObjects(target.url)).toBe(false);
+  });
+
+  it('is refused as damaged when the target’s table lacks a column the archive has', async () => {
+    const target = await withoutAcme();
+    await query(target.url, 'alter table users drop column name');
+    const before = await contents(target.url);
+    const refused = importTenant(archive, target.url);
+    await expect(refused).rejects.toBeInstanceOf(DamagedTenantArchiveError);
+    await expect(refused).rejects.toThrow(
+      'public.users has columns no FleetPrompt version makes: name',
+    );
+    expect(await contents(target.url)).toEqual(before);
+  });
+
   it('is refused as damaged when a section’s rows do not match their fingerprint', async () => {
     const file = await craftedArchive(archive, (lines) =>
       lines.map((line) =>
