@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { TransferProgress } from '../../src-shared/channels.ts';
@@ -10,6 +13,7 @@ import {
 } from '../../src-main/db/transfer/copy-into.ts';
 import { schemasOf, type Description } from '../../src-main/db/transfer/describe.ts';
 import { UnfinishedTransferError, writeMarker } from '../../src-main/db/transfer/marker.ts';
+import { backupDatabase, restoreArchive } from '../../src-main/db/transfer/operations.ts';
 import { openDatabaseSource, type TransferSource } from '../../src-main/db/transfer/source.ts';
 import { contents, hasFleetPromptObjects, query } from '../support/database-contents.ts';
 import type { Harness } from '../support/harness.ts';
@@ -204,6 +208,17 @@ describe('a copy into an empty database', () => {
     expect(ours).toEqual(theirs);
   });
 
+  it('leaves every trigger of the target enabled, as the source has them', async () => {
+    const triggers = `select c.relname || '.' || t.tgname as name, t.tgenabled as enabled
+                        from pg_trigger t join pg_class c on c.oid = t.tgrelid
+                        join pg_namespace n on n.oid = c.relnamespace
+                       where not t.tgisinternal and n.nspname = 'public' order by 1`;
+    const ours = await query<{ name: string; enabled: string }>(copied.url, triggers);
+    expect(ours.length).toBeGreaterThan(0);
+    expect(ours).toEqual(await query(db.url, triggers));
+    expect(ours.every((t) => t.enabled === 'O')).toBe(true);
+  });
+
   it('leaves no marker and no connection behind', async () => {
     expect(await holdsMarker(copied.url)).toBe(false);
     expect(await connectionsTo(copied.url)).toBe(0);
@@ -264,6 +279,24 @@ describe('a copy refused before any write', () => {
         `^${maskUrl(db.url).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} does not hold what its migrations create: .*extra.*\\. Nothing was written\\.$`,
       ),
     );
+    expect(await hasFleetPromptObjects(target.url)).toBe(false);
+  });
+
+  it('from a source with many differences from its migrations, naming five and saying there are more', async () => {
+    const target = await emptyDatabase();
+    const edited = await describedAs((d) => {
+      for (const [i, table] of d.publicTables.slice(0, 6).entries())
+        table.columns.push(`extra_${i}`);
+    });
+    const error = String(await copyIntoDatabase(edited, target.url).catch((e: Error) => e));
+    expect(error.match(/extra_\d/g)).toEqual([
+      'extra_0',
+      'extra_1',
+      'extra_2',
+      'extra_3',
+      'extra_4',
+    ]);
+    expect(error).toContain('extra_4 too many; …. Nothing was written.');
     expect(await hasFleetPromptObjects(target.url)).toBe(false);
   });
 
@@ -482,6 +515,29 @@ describe('a copy added to a database that holds FleetPrompt data of its own (--i
     expect(await holdsMarker(target.url)).toBe(false);
   });
 
+  it('is resumed to the whole when interrupted, the target’s own rows kept', async () => {
+    const target = await theirs();
+    const before = await contents(target.url);
+    await expect(
+      copyIntoDatabase(await source(), target.url, { intoExisting: true, onProgress: cutAfter(1) }),
+    ).rejects.toThrow('cut off');
+    await copyIntoDatabase(await source(), target.url, { resume: true });
+    const [after, copiedFrom] = [await contents(target.url), await contents(db.url)];
+    expect(after['"org_their-org".agents']).toBe(before['"org_their-org".agents']);
+    expect(after['"org_other-co".agents']).toBe(copiedFrom['"org_other-co".agents']);
+    const [users] = await query<{ n: number }>(target.url, 'select count(*)::int as n from users');
+    const [theirUsers, sourceUsers] = [
+      await query<{ n: number }>(db.url, 'select count(*)::int as n from users'),
+      await query<{ n: number }>(
+        target.url,
+        `select count(*)::int as n from users u
+         join organizations o on o.id = u.organization_id where o.slug = 'their-org'`,
+      ),
+    ];
+    expect(users?.n).toBe((theirUsers[0]?.n ?? 0) + (sourceUsers[0]?.n ?? 0));
+    expect(await holdsMarker(target.url)).toBe(false);
+  });
+
   it('is rolled back to the target’s own data when interrupted', async () => {
     const target = await theirs();
     const before = await contents(target.url);
@@ -493,5 +549,27 @@ describe('a copy added to a database that holds FleetPrompt data of its own (--i
     ).rejects.toThrow('cut off');
     expect(await rollbackTransfer(target.url)).toEqual({ source: maskUrl(db.url), schemas: 1 });
     expect(await contents(target.url)).toEqual(before);
+  });
+});
+
+describe('a restore of a backup archive', () => {
+  it('interrupted, is resumed past what it copied to the whole of the source', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'fleetprompt-copy-into-'));
+    try {
+      const file = join(folder, 'world.fpbackup');
+      await backupDatabase(db.url, file);
+      const target = await emptyDatabase();
+      await expect(restoreArchive(file, target.url, { onProgress: cutAfter(1) })).rejects.toThrow(
+        'cut off',
+      );
+      await expect(restoreArchive(file, target.url)).rejects.toBeInstanceOf(
+        UnfinishedTransferError,
+      );
+      await restoreArchive(file, target.url, { resume: true });
+      expect(await contents(target.url)).toEqual(await contents(db.url));
+      expect(await holdsMarker(target.url)).toBe(false);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -620,6 +620,35 @@ describe('a clone beside the live organization', () => {
     expect(await contents(live.url)).toEqual(before);
   });
 
+  it('accepts an email grown to exactly 254 characters', async () => {
+    const source = await copyOfSource();
+    const long = `${'a'.repeat(232)}@acme-co.test`;
+    await query(source.url, `update users set email = $1 where email = 'user@acme-co.test'`, [
+      long,
+    ]);
+    const file = await exportFrom(source.url, join(folder, 'email-254.fptenant'));
+    const copy = await importTenant(file, live.url, { as: 'acme-254' });
+    const [user] = await query<{ n: number }>(
+      live.url,
+      `select max(length(email))::int as n from users where organization_id = $1`,
+      [copy.organizationId],
+    );
+    expect(user?.n).toBe(254);
+  });
+
+  it('answers a clash the target finds only on writing as one gained during the import, writing nothing', async () => {
+    const target = await copyOfSource();
+    // bcrypt's salts make every hash unique; a clone copies its users' hashes
+    await query(target.url, 'create unique index hashes_once on users (hashed_password)');
+    const before = await contents(target.url);
+    const refused = importTenant(archive, target.url, { as: 'acme-twin' });
+    await expect(refused).rejects.toBeInstanceOf(TenantImportError);
+    await expect(refused).rejects.toThrow(
+      'The target gained an organization, user or agent with the same slug, email or id during the import; nothing was imported.',
+    );
+    expect(await contents(target.url)).toEqual(before);
+  });
+
   it.each([
     ['Not A Slug', '"Not A Slug" is not a valid slug.'],
     ['acme-co', 'A clone needs a slug of its own: give another one than the archive’s.'],
@@ -725,6 +754,22 @@ describe('an import that fails half-way or does not verify', () => {
     await expect(refused).rejects.toBeInstanceOf(DamagedTenantArchiveError);
     await expect(refused).rejects.toThrow(
       `the rows of ${manifest.tenantTables.at(-1)?.name} do not match their fingerprint`,
+    );
+    expect(await hasFleetPromptObjects(target.url)).toBe(false);
+  });
+
+  it('is refused as damaged when its tenant tables are not what its level makes', async () => {
+    const file = await craftedArchive(archive, (lines) => {
+      const manifest = manifestOf(lines);
+      manifest.tenantTables[0]?.columns.push('extra');
+      return withManifest(lines, manifest);
+    });
+    const { manifest } = await checkTenantArchive(archive);
+    const target = await emptyDatabase();
+    const refused = importTenant(file, target.url);
+    await expect(refused).rejects.toBeInstanceOf(DamagedTenantArchiveError);
+    await expect(refused).rejects.toThrow(
+      `its tenant tables are not what migration level ${manifest.level} makes`,
     );
     expect(await hasFleetPromptObjects(target.url)).toBe(false);
   });
