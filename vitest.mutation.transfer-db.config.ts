@@ -7,8 +7,11 @@ import { mutationConfig } from './test/mutation/vitest-project.ts';
  * mutant costs seconds. docs/testing.md says which files are measured.
  */
 export default mutationConfig({
+  unit: ['test/unit/clone-names.test.ts'],
   integration: [
     'test/integration/tenant-export.test.ts',
     'test/integration/database-source.test.ts',
+    'test/integration/tenant-import.test.ts',
+    'test/integration/copy-into.test.ts',
   ],
 });

@@ -4,18 +4,22 @@ import { once } from 'node:events';
 import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
-import pg from 'pg';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   checkTenantArchive,
   DamagedTenantArchiveError,
-  type TenantManifest,
 } from '../../src-main/db/transfer/tenant-archive.ts';
 import { exportTenant, TenantNotFoundError } from '../../src-main/db/transfer/tenant-export.ts';
 import { importTenant, TenantImportError } from '../../src-main/db/transfer/tenant-import.ts';
 import { backupDatabase } from '../../src-main/db/transfer/operations.ts';
 import { adminHarness, fingerprint, PASSWORD } from '../support/harness.ts';
+import { craftedArchive, manifestOf, withManifest } from '../support/crafted-archive.ts';
+import {
+  hasFleetPromptObjects,
+  organizationContents,
+  query,
+} from '../support/database-contents.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.ts';
 
 /*
@@ -36,20 +40,6 @@ async function emptyDatabase(): Promise<ScratchDatabase> {
   return db;
 }
 
-async function query<T extends pg.QueryResultRow>(
-  url: string,
-  sql: string,
-  params: unknown[] = [],
-): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url, options: '-c TimeZone=UTC' });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
 async function exportTo(file: string, slug = 'acme-co') {
   const out = createWriteStream(file);
   try {
@@ -64,65 +54,7 @@ async function exportTo(file: string, slug = 'acme-co') {
   }
 }
 
-/** One organization's rows as text, in a fixed order: its public rows (audit ids left out) and its schema's tables. */
-async function organizationContents(url: string, slug: string): Promise<Record<string, string>> {
-  const [org] = await query<{ id: string }>(url, 'select id from organizations where slug = $1', [
-    slug,
-  ]);
-  if (!org) return {};
-  const rowsOf = async (name: string, sql: string) => {
-    const [row] = await query<{ text: string | null }>(
-      url,
-      `select string_agg(r::text, E'\\n' order by r::text) as text from (${sql}) r`,
-      [org.id],
-    );
-    return [name, row?.text ?? ''] as const;
-  };
-  const schema = `"org_${slug}"`;
-  return Object.fromEntries([
-    await rowsOf('organizations', 'select * from organizations where id = $1'),
-    await rowsOf('users', 'select * from users where organization_id = $1'),
-    await rowsOf('agent_index', 'select * from agent_index where organization_id = $1'),
-    await rowsOf('skill_usage', 'select * from skill_usage where organization_id = $1'),
-    await rowsOf(
-      'audit_events',
-      `select at, actor_id, actor_label, action, target_type, target_id, changes
-         from audit_events where organization_id = $1 and action <> 'organizations.import'`,
-    ),
-    await rowsOf('agents', `select * from ${schema}.agents where $1::uuid is not null`),
-    await rowsOf(
-      'agent_transitions',
-      `select * from ${schema}.agent_transitions where $1::uuid is not null`,
-    ),
-    await rowsOf('agent_skills', `select * from ${schema}.agent_skills where $1::uuid is not null`),
-  ]);
-}
-
-async function hasFleetPromptObjects(url: string): Promise<boolean> {
-  const [row] = await query<{ n: number }>(
-    url,
-    `select (select count(*) from pg_tables where schemaname = 'public')
-          + (select count(*) from pg_namespace where nspname like 'org\\_%') as n`,
-  );
-  return Number(row?.n) > 0;
-}
-
-/** The archive's lines, edited by hand and gzipped again: each section's sha256 stays valid unless edited. */
-async function crafted(edit: (lines: string[]) => string[]): Promise<string> {
-  const lines = gunzipSync(await readFile(archive))
-    .toString('utf8')
-    .split('\n');
-  const file = join(folder, `crafted-${Math.random().toString(36).slice(2)}.fptenant`);
-  await writeFile(file, gzipSync(edit(lines).join('\n')));
-  return file;
-}
-
-const manifestOf = (lines: string[]) => JSON.parse(lines[1] ?? '') as TenantManifest;
-const withManifest = (lines: string[], manifest: TenantManifest) => [
-  lines[0] ?? '',
-  JSON.stringify(manifest),
-  ...lines.slice(2),
-];
+const crafted = (edit: (lines: string[]) => string[]) => craftedArchive(archive, edit);
 
 beforeAll(async () => {
   folder = await mkdtemp(join(tmpdir(), 'fleetprompt-tenant-'));

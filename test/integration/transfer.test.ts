@@ -3,7 +3,6 @@ import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
 import { DamagedArchiveError, type Manifest } from '../../src-main/db/transfer/archive.ts';
 import { rollbackTransfer, TransferError } from '../../src-main/db/transfer/copy-into.ts';
@@ -17,6 +16,7 @@ import {
 import { openRuntime } from '../../src-main/runtime.ts';
 import { removeDataDir } from '../support/data-dir.ts';
 import { adminHarness, createHarness, PASSWORD, type Harness } from '../support/harness.ts';
+import { contents, hasFleetPromptObjects, query } from '../support/database-contents.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.ts';
 import { secondConsole } from '../support/second-console.ts';
 
@@ -36,50 +36,6 @@ async function emptyDatabase(): Promise<ScratchDatabase> {
   const db = await createScratchDatabase(inject('serverUrl'), 'fp_move');
   scratch.push(db);
   return db;
-}
-
-async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url, options: '-c TimeZone=UTC' });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
-/** The ledgers, written anew on the target: what each lists, in its order. */
-const LEDGER_ENTRIES: Record<string, string> = {
-  'public.mikro_orm_migrations': "string_agg(name, ',' order by id)",
-  'public.tenant_migrations':
-    "string_agg(tenant_slug || ':' || name, ',' order by tenant_slug, id)",
-};
-
-/**
- * Every row of every table outside the catalogs, as text in a fixed order
- * (independent of the fingerprints the copy itself verifies with); the
- * ledgers by the names they hold.
- */
-async function contents(url: string): Promise<Record<string, string>> {
-  const tables = await query<{ name: string }>(
-    url,
-    // the drift check's marks are each cluster's own transaction ids, not copied
-    `select format('%I.%I', schemaname, tablename) as name from pg_tables
-      where (schemaname = 'public' or schemaname like 'org\\_%') and tablename <> 'tenant_structure_marks'
-      order by 1`,
-  );
-  const out: Record<string, string> = {};
-  for (const { name } of tables) {
-    const ledger = LEDGER_ENTRIES[name];
-    const [row] = await query<{ text: string }>(
-      url,
-      ledger
-        ? `select ${ledger} as text from ${name}`
-        : `select coalesce(string_agg(t::text, E'\\n' order by t::text), '') as text from ${name} t`,
-    );
-    out[name] = row?.text ?? '';
-  }
-  return out;
 }
 
 /** Whether the source's developer signs in with their password on a console opened on `url`. */
@@ -105,15 +61,6 @@ async function editManifest(file: string, edit: (manifest: Manifest) => void): P
   const parsed = JSON.parse(manifest ?? '') as Manifest;
   edit(parsed);
   await writeFile(file, gzipSync([magic, JSON.stringify(parsed), ...rest].join('\n')));
-}
-
-async function hasFleetPromptObjects(url: string): Promise<boolean> {
-  const [row] = await query<{ n: number }>(
-    url,
-    `select (select count(*) from pg_tables where schemaname = 'public')
-          + (select count(*) from pg_namespace where nspname like 'org\\_%') as n`,
-  );
-  return Number(row?.n) > 0;
 }
 
 beforeAll(async () => {

@@ -1,0 +1,497 @@
+import pg from 'pg';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import type { TransferProgress } from '../../src-shared/channels.ts';
+import type { TransferReport } from '../../src-shared/contract.ts';
+import { maskUrl } from '../../src-main/db/connection-string.ts';
+import {
+  copyIntoDatabase,
+  rollbackTransfer,
+  TransferError,
+} from '../../src-main/db/transfer/copy-into.ts';
+import { schemasOf, type Description } from '../../src-main/db/transfer/describe.ts';
+import { UnfinishedTransferError, writeMarker } from '../../src-main/db/transfer/marker.ts';
+import { openDatabaseSource, type TransferSource } from '../../src-main/db/transfer/source.ts';
+import { contents, hasFleetPromptObjects, query } from '../support/database-contents.ts';
+import type { Harness } from '../support/harness.ts';
+import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.ts';
+import { fromTemplate } from '../support/template-database.ts';
+
+/*
+ * A copy of a live database into another (copy-into.ts, behind a move and a
+ * restore), stated against the target itself: every row as the source has
+ * it, all or nothing per step, verified before it is declared done; what it
+ * refuses before any write; an interrupted copy resumed or rolled back to
+ * what the target held before. The source is a template world
+ * (test/support/template-database.ts), so a mutation run can afford this
+ * file; the console's side of a move is in transfer.test.ts.
+ */
+
+async function build(h: Harness): Promise<void> {
+  const acme = await h.org('acme-co', 'pro');
+  const other = await h.org('other-co', 'free');
+  const admin = h.slotFor((await h.user(acme.id, 'admin', 'admin@acme-co.test')).id);
+  await h.user(other.id, 'developer', 'dev@other-co.test');
+  const skill = await h.ok(admin, 'skills.create', {
+    name: 'Web research',
+    slug: 'web-research',
+    category: 'research',
+    tierRequired: 'free',
+    systemPromptEnhancement: 'Cite sources.',
+    tools: ['search', 'fetch'],
+  });
+  for (const [organizationId, name] of [
+    [acme.id, 'Researcher'],
+    [acme.id, 'Writer'],
+    [other.id, 'Theirs'],
+  ] as const) {
+    const agent = await h.ok(admin, 'agents.create', {
+      organizationId,
+      name,
+      systemPrompt: 'Line one\nline two\\with backslash',
+      config: { model: 'claude-sonnet-4', max_tokens: 2048, temperature: 0.2 },
+    });
+    await h.ok(admin, 'agents.attachSkill', {
+      organizationId,
+      agentId: agent.id,
+      skillId: skill.id,
+    });
+    await h.ok(admin, 'agents.transition', {
+      organizationId,
+      id: agent.id,
+      version: agent.version,
+      event: 'deploy',
+    });
+  }
+}
+
+let db: ScratchDatabase;
+const scratch: ScratchDatabase[] = [];
+const sources: TransferSource[] = [];
+let copied: ScratchDatabase;
+let report: TransferReport;
+const heard: TransferProgress[] = [];
+let copyFailed: unknown = null;
+
+async function emptyDatabase(): Promise<ScratchDatabase> {
+  const made = await createScratchDatabase(inject('serverUrl'), 'fp_copy');
+  scratch.push(made);
+  return made;
+}
+
+/** The template world opened as a source, its answers changed where `change` says. */
+async function source(change: Partial<TransferSource> = {}): Promise<TransferSource> {
+  const opened = await openDatabaseSource(db.url);
+  sources.push(opened);
+  return { ...opened, ...change };
+}
+
+/** The source's description with `edit` applied to a copy of it. */
+async function describedAs(edit: (description: Description) => void): Promise<TransferSource> {
+  const opened = await source();
+  const description = structuredClone(opened.description);
+  edit(description);
+  return { ...opened, description };
+}
+
+const connectionsTo = async (url: string) =>
+  (
+    await query<{ n: number }>(
+      url,
+      `select count(*)::int as n from pg_stat_activity
+        where datname = current_database() and pid <> pg_backend_pid()`,
+    )
+  )[0]?.n;
+
+const holdsMarker = async (url: string) =>
+  (
+    await query<{ found: boolean }>(
+      url,
+      `select to_regclass('public.fleetprompt_transfer') is not null as found`,
+    )
+  )[0]?.found;
+
+/** How many rows the tables of `schema` hold in the source. */
+async function rowsIn(schema: string): Promise<number> {
+  const tables = await query<{ name: string }>(
+    db.url,
+    'select tablename as name from pg_tables where schemaname = $1',
+    [schema],
+  );
+  let rows = 0;
+  for (const { name } of tables)
+    rows += (
+      await query<{ n: number }>(db.url, `select count(*)::int as n from "${schema}"."${name}"`)
+    )[0]!.n;
+  return rows;
+}
+
+/** A copy that throws from its progress once `tenantsDone` organizations are copied. */
+const cutAfter = (tenantsDone: number) => (p: TransferProgress) => {
+  if (p.phase === 'copying' && p.tenantsDone === tenantsDone) throw new Error('cut off');
+};
+
+beforeAll(async () => {
+  db = await fromTemplate('copy_into', build);
+  copied = await emptyDatabase();
+  try {
+    report = await copyIntoDatabase(await source(), copied.url, {
+      onProgress: (p) => heard.push(p),
+    });
+  } catch (error) {
+    copyFailed = error;
+  }
+});
+
+// a copy that fails fails each test, not the file (a mutation run counts only failed tests)
+beforeEach(() => {
+  if (copyFailed !== null) throw copyFailed;
+});
+
+afterAll(async () => {
+  for (const opened of sources) await opened.close();
+  for (const made of scratch) await made.drop();
+  await db?.drop();
+});
+
+describe('a copy into an empty database', () => {
+  it('holds every row of every table of the source, and the ledgers of its migrations', async () => {
+    const target = await contents(copied.url);
+    expect(Object.keys(target)).toContain('"org_other-co".agents');
+    expect(target).toEqual(await contents(db.url));
+  });
+
+  it('answers the target without its password, and the organizations, tables and rows it copied', async () => {
+    const { description } = (await source()) as TransferSource;
+    let rows = 0;
+    let tables = 0;
+    for (const { schema, tables: of } of schemasOf(description))
+      for (const table of of) {
+        tables += 1;
+        const [count] = await query<{ n: number }>(
+          db.url,
+          `select count(*)::int as n from "${schema}"."${table.name}"`,
+        );
+        rows += count?.n ?? 0;
+      }
+    expect(report).toMatchObject({ target: maskUrl(copied.url), tenants: 2, tables, rows });
+    expect(report.seconds).toBeGreaterThan(0);
+    expect(report.seconds).toBeLessThan(120);
+  });
+
+  it('tells its progress: checking, migrating, copying each organization, verifying, done', () => {
+    expect(
+      heard.map(({ phase, tenantsDone, tenantsTotal }) => [phase, tenantsDone, tenantsTotal]),
+    ).toEqual([
+      ['checking', 0, 2],
+      ['migrating', 0, 2],
+      ['copying', 0, 2],
+      ['copying', 1, 2],
+      ['copying', 2, 2],
+      ['verifying', 2, 2],
+      ['done', 2, 2],
+    ]);
+    expect(heard[1]?.rows).toBe(0);
+    expect(heard.at(-1)?.rows).toBe(report.rows);
+    for (const [i, p] of heard.entries())
+      expect(p.elapsedMs).toBeGreaterThanOrEqual(heard[i - 1]?.elapsedMs ?? 0);
+  });
+
+  it('continues each identity sequence where the source’s stands', async () => {
+    const sequences = `select sequencename, last_value::text as value from pg_sequences
+                        where schemaname = 'public' and sequencename like 'audit%' order by 1`;
+    const [theirs, ours] = [await query(db.url, sequences), await query(copied.url, sequences)];
+    expect(theirs.length).toBeGreaterThan(0);
+    expect(ours).toEqual(theirs);
+  });
+
+  it('leaves no marker and no connection behind', async () => {
+    expect(await holdsMarker(copied.url)).toBe(false);
+    expect(await connectionsTo(copied.url)).toBe(0);
+  });
+});
+
+describe('a copy refused before any write', () => {
+  it('into a database that holds FleetPrompt data, unless told to add to it', async () => {
+    const before = await contents(copied.url);
+    const refused = copyIntoDatabase(await source(), copied.url);
+    await expect(refused).rejects.toBeInstanceOf(TransferError);
+    await expect(refused).rejects.toThrow(
+      'The target already holds FleetPrompt data; copy into an empty database, or add to it with --into-existing.',
+    );
+    expect(await contents(copied.url)).toEqual(before);
+  });
+
+  it('into a database holding tenant schemas without an organizations table', async () => {
+    const target = await emptyDatabase();
+    await query(target.url, 'create schema "org_left-over"');
+    await expect(copyIntoDatabase(await source(), target.url)).rejects.toThrow(
+      'The target already holds FleetPrompt data; copy into an empty database, or add to it with --into-existing.',
+    );
+    expect(await query(target.url, `select 1 from pg_tables where schemaname = 'public'`)).toEqual(
+      [],
+    );
+  });
+
+  it('when asked to resume and the target holds no unfinished copy', async () => {
+    const target = await emptyDatabase();
+    await expect(copyIntoDatabase(await source(), target.url, { resume: true })).rejects.toThrow(
+      'The target holds no unfinished copy to resume.',
+    );
+    expect(await hasFleetPromptObjects(target.url)).toBe(false);
+  });
+
+  it.each([
+    [
+      'a public migration',
+      (d: Description) => d.publicMigrations.push('Migration20991231000001_future'),
+    ],
+    ['an organization’s level', (d: Description) => (d.tenants[1]!.level += 1)],
+  ])('from a source made by a newer FleetPrompt (%s this one does not know)', async (_, edit) => {
+    const target = await emptyDatabase();
+    const refused = copyIntoDatabase(await describedAs(edit), target.url);
+    await expect(refused).rejects.toBeInstanceOf(TransferError);
+    await expect(refused).rejects.toThrow(
+      `${maskUrl(db.url)} holds migrations this FleetPrompt does not know: it was made by a newer version. Update FleetPrompt, then try again.`,
+    );
+    expect(await hasFleetPromptObjects(target.url)).toBe(false);
+  });
+
+  it('from a source whose tables are not what its migrations make, naming the difference', async () => {
+    const target = await emptyDatabase();
+    const edited = await describedAs((d) => d.publicTables[0]?.columns.push('extra'));
+    await expect(copyIntoDatabase(edited, target.url)).rejects.toThrow(
+      new RegExp(
+        `^${maskUrl(db.url).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} does not hold what its migrations create: .*extra.*\\. Nothing was written\\.$`,
+      ),
+    );
+    expect(await hasFleetPromptObjects(target.url)).toBe(false);
+  });
+
+  it('into a target holding an unfinished copy of another source, resumed or not', async () => {
+    const target = await emptyDatabase();
+    const client = new pg.Client({ connectionString: target.url });
+    await client.connect();
+    await writeMarker(client, {
+      source: 'postgres://elsewhere.example/fleet',
+      startedAt: new Date().toISOString(),
+      slugs: [],
+      objectsBefore: [],
+      appended: false,
+    });
+    await client.end();
+    const before = await contents(target.url);
+    await expect(copyIntoDatabase(await source(), target.url)).rejects.toBeInstanceOf(
+      UnfinishedTransferError,
+    );
+    await expect(copyIntoDatabase(await source(), target.url, { resume: true })).rejects.toThrow(
+      `The target holds an unfinished copy of postgres://elsewhere.example/fleet, not of ${maskUrl(db.url)}; roll it back first (--rollback).`,
+    );
+    expect(await contents(target.url)).toEqual(before);
+  });
+});
+
+describe('an interrupted copy', () => {
+  it('keeps each organization copied before, refuses a fresh copy, and is resumed to the whole', async () => {
+    const target = await emptyDatabase();
+    await expect(
+      copyIntoDatabase(await source(), target.url, { onProgress: cutAfter(1) }),
+    ).rejects.toThrow('cut off');
+    const halfway = await contents(target.url);
+    expect(halfway['"org_acme-co".agents']).toBe((await contents(db.url))['"org_acme-co".agents']);
+    expect(halfway['"org_other-co".agents']).toBeUndefined();
+    await expect(copyIntoDatabase(await source(), target.url)).rejects.toBeInstanceOf(
+      UnfinishedTransferError,
+    );
+
+    const heardOnResume: TransferProgress[] = [];
+    const resumed = await copyIntoDatabase(await source(), target.url, {
+      resume: true,
+      onProgress: (p) => heardOnResume.push(p),
+    });
+    expect(await contents(target.url)).toEqual(await contents(db.url));
+    expect(await holdsMarker(target.url)).toBe(false);
+    // the rows copied before the cut are not counted again
+    expect(resumed.rows).toBe(await rowsIn('org_other-co'));
+    expect(heardOnResume.at(-1)?.phase).toBe('done');
+  });
+
+  it('is rolled back to what the target held before, its own extension and function kept', async () => {
+    const target = await emptyDatabase();
+    await query(target.url, 'create extension citext');
+    await query(
+      target.url,
+      'create function public.kept_by_target() returns int language sql as $$ select 1 $$',
+    );
+    await expect(
+      copyIntoDatabase(await source(), target.url, { onProgress: cutAfter(2) }),
+    ).rejects.toThrow('cut off');
+
+    expect(await rollbackTransfer(target.url)).toEqual({ source: maskUrl(db.url), schemas: 2 });
+    const [left] = await query<{
+      tables: number;
+      schemas: number;
+      functions: string;
+      extensions: string;
+    }>(
+      target.url,
+      `select (select count(*)::int from pg_tables where schemaname = 'public') as tables,
+              (select count(*)::int from pg_namespace where nspname like 'org\\_%') as schemas,
+              (select string_agg(p.proname, ',') from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+                where n.nspname = 'public'
+                  and not exists (select 1 from pg_depend d where d.objid = p.oid and d.deptype = 'e')) as functions,
+              (select string_agg(extname, ',' order by extname) from pg_extension) as extensions`,
+    );
+    expect(left).toEqual({
+      tables: 0,
+      schemas: 0,
+      functions: 'kept_by_target',
+      extensions: 'citext,plpgsql',
+    });
+  });
+
+  it('is not rolled back where there is no unfinished copy', async () => {
+    const target = await emptyDatabase();
+    const refused = rollbackTransfer(target.url);
+    await expect(refused).rejects.toBeInstanceOf(TransferError);
+    await expect(refused).rejects.toThrow('The target holds no unfinished copy to roll back.');
+    expect(await connectionsTo(target.url)).toBe(0);
+  });
+});
+
+describe('a copy whose verification finds a difference', () => {
+  it.each([
+    ['a row count', 'public', 'skills', (rows: number, sum: string) => ({ rows: rows + 1, sum })],
+    ['a checksum', 'org_other-co', 'agents', (rows: number) => ({ rows, sum: '12345' })],
+  ])(
+    'in %s refuses, names the table, and leaves the copy unfinished',
+    async (_, schema, table, changed) => {
+      const opened = await source();
+      const target = await emptyDatabase();
+      const refused = copyIntoDatabase(
+        {
+          ...opened,
+          expected: async (at, tables) => {
+            const want = await opened.expected(at, tables);
+            return want.map((w, i) =>
+              at === schema && tables[i]?.name === table ? changed(w.rows, w.sum) : w,
+            );
+          },
+        },
+        target.url,
+      );
+      const [count] = await query<{ n: number }>(
+        db.url,
+        `select count(*)::int as n from "${schema}"."${table}"`,
+      );
+      const wanted = changed(count?.n ?? 0, '').rows;
+      await expect(refused).rejects.toBeInstanceOf(TransferError);
+      await expect(refused).rejects.toThrow(
+        `The copy differs from the source in 1 table(s): ${schema}.${table} (source ${wanted} rows, target ${count?.n}). ` +
+          'Was the source written to during the copy? Roll the target back (--rollback) and copy again.',
+      );
+      expect(await holdsMarker(target.url)).toBe(true);
+      await expect(copyIntoDatabase(await source(), target.url)).rejects.toBeInstanceOf(
+        UnfinishedTransferError,
+      );
+    },
+  );
+  it('in many tables names the first five and says there are more', async () => {
+    const opened = await source();
+    const target = await emptyDatabase();
+    const refused = copyIntoDatabase(
+      {
+        ...opened,
+        expected: async (at, tables) =>
+          (await opened.expected(at, tables)).map((w) => ({ rows: w.rows, sum: '1' })),
+      },
+      target.url,
+    );
+    const tables = schemasOf(opened.description).flatMap(({ schema, tables: of }) =>
+      of.map((t) => `${schema}.${t.name}`),
+    );
+    const error = await refused.catch((e: Error) => e);
+    expect(String(error)).toContain(
+      `The copy differs from the source in ${tables.length} table(s): `,
+    );
+    const named = String(error).match(/table\(s\): (.*), …\. Was the source/)?.[1] ?? '';
+    expect(named.split(/ \(source \d+ rows, target \d+\),? ?/).filter(Boolean)).toEqual(
+      tables.slice(0, 5),
+    );
+  });
+});
+
+describe('a copy added to a database that holds FleetPrompt data of its own (--into-existing)', () => {
+  /** Another console's database: an organization, an administrator and their audit events. */
+  const theirs = async () => {
+    const made = await fromTemplate('copy_into_theirs', async (h) => {
+      const org = await h.org('their-org', 'pro');
+      await h.user(org.id, 'admin', 'admin@their-org.test');
+    });
+    scratch.push(made);
+    return made;
+  };
+
+  it('adds every organization and row beside the target’s own, verified', async () => {
+    const target = await theirs();
+    const [before, copiedFrom] = [await contents(target.url), await contents(db.url)];
+    const count = (url: string) =>
+      query<{ n: number }>(url, 'select count(*)::int as n from audit_events');
+    const [sourceAudit, targetAudit] = [
+      (await count(db.url))[0]!.n,
+      (await count(target.url))[0]!.n,
+    ];
+
+    const added = await copyIntoDatabase(await source(), target.url, { intoExisting: true });
+    const after = await contents(target.url);
+    expect(after['"org_their-org".agents']).toBe(before['"org_their-org".agents']);
+    expect(after['"org_acme-co".agents']).toBe(copiedFrom['"org_acme-co".agents']);
+    expect(after['"org_other-co".agent_transitions']).toBe(
+      copiedFrom['"org_other-co".agent_transitions'],
+    );
+    const [audit] = await query<{ n: number; ids: number }>(
+      target.url,
+      'select count(*)::int as n, count(distinct id)::int as ids from audit_events',
+    );
+    expect(audit).toEqual({ n: sourceAudit + targetAudit, ids: sourceAudit + targetAudit });
+    expect(added).toMatchObject({ tenants: 2, target: maskUrl(target.url) });
+    expect(await holdsMarker(target.url)).toBe(false);
+  });
+
+  it('refuses rows whose keys the target has, and adds nothing', async () => {
+    const target = await theirs();
+    await query(target.url, `update users set email = 'admin@acme-co.test'`);
+    const before = await contents(target.url);
+    const refused = copyIntoDatabase(await source(), target.url, { intoExisting: true });
+    await expect(refused).rejects.toBeInstanceOf(TransferError);
+    await expect(refused).rejects.toThrow(/1 in users \(email\)/);
+    expect(await contents(target.url)).toEqual(before);
+    expect(await holdsMarker(target.url)).toBe(false);
+  });
+
+  it('leaves the target as it was, without a marker, when it refuses a row half-way', async () => {
+    const target = await theirs();
+    await query(
+      target.url,
+      `alter table skills add constraint refused_by_the_target check (slug <> 'web-research')`,
+    );
+    const before = await contents(target.url);
+    const refused = copyIntoDatabase(await source(), target.url, { intoExisting: true });
+    await expect(refused).rejects.toBeInstanceOf(TransferError);
+    await expect(refused).rejects.toThrow('refused_by_the_target');
+    expect(await contents(target.url)).toEqual(before);
+    expect(await holdsMarker(target.url)).toBe(false);
+  });
+
+  it('is rolled back to the target’s own data when interrupted', async () => {
+    const target = await theirs();
+    const before = await contents(target.url);
+    await expect(
+      copyIntoDatabase(await source(), target.url, {
+        intoExisting: true,
+        onProgress: cutAfter(1),
+      }),
+    ).rejects.toThrow('cut off');
+    expect(await rollbackTransfer(target.url)).toEqual({ source: maskUrl(db.url), schemas: 1 });
+    expect(await contents(target.url)).toEqual(before);
+  });
+});
