@@ -1,10 +1,9 @@
 import { Button, Group, PasswordInput, Stack } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { zod4Resolver } from 'mantine-form-zod-resolver';
 import type { ReactNode } from 'react';
 import { contract } from '../../src-shared/contract.ts';
 import { useWrite } from '../api/hooks.ts';
-import { submitWith } from '../components/forms.ts';
+import { sentenceResolver, submitWith } from '../components/forms.ts';
 import { NewPasswordFields, withConfirmation } from '../components/NewPasswordFields.tsx';
 
 const schema = withConfirmation(contract['auth.changePassword'].input, 'newPassword');
@@ -22,7 +21,7 @@ export function ChangePasswordForm({
 }) {
   const form = useForm({
     initialValues: { currentPassword: '', newPassword: '', confirmPassword: '' },
-    validate: zod4Resolver(schema),
+    validate: sentenceResolver(schema),
   });
   const change = useWrite('auth.changePassword', {
     success: () => 'Password changed',

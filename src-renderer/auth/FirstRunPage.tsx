@@ -2,14 +2,14 @@ import { Alert, Button, Group, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconInfoCircle } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
-import { zod4Resolver } from 'mantine-form-zod-resolver';
 import { NewPasswordFields, withConfirmation } from '../components/NewPasswordFields.tsx';
 import { useState } from 'react';
 import { contract } from '../../src-shared/contract.ts';
 import { suggestSlug, tenantSchemaName } from '../../src-shared/domain/slug.ts';
-import { ApiError, call } from '../api/client.ts';
+import { call } from '../api/client.ts';
 import { LoadDemoDataButton } from '../components/LoadDemoDataButton.tsx';
 import { AuthCard } from './AuthCard.tsx';
+import { sentenceResolver, showFieldErrors } from '../components/forms.ts';
 
 const schema = withConfirmation(contract['auth.createFirstAdmin'].input, 'password');
 
@@ -26,7 +26,7 @@ export function FirstRunPage() {
       password: '',
       confirmPassword: '',
     },
-    validate: zod4Resolver(schema),
+    validate: sentenceResolver(schema),
     validateInputOnChange: ['slug'],
   });
   const submit = form.onSubmit(async ({ confirmPassword: _c, ...values }) => {
@@ -35,7 +35,7 @@ export function FirstRunPage() {
       await call('auth.createFirstAdmin', values);
       await client.invalidateQueries();
     } catch (e) {
-      if (e instanceof ApiError && e.fields) form.setErrors(e.fields);
+      showFieldErrors(form)(e);
       setError(e instanceof Error ? e.message : String(e));
     }
   });

@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { ApiError, call } from '../api/client.ts';
 import { setReauthPrompt } from './reauthentication.ts';
 import { useSession } from './session.tsx';
+import { showFieldErrors } from '../components/forms.ts';
 
 /** Cancels the open prompt; null while none is open. */
 let cancelPrompt: (() => void) | null = null;
@@ -101,7 +102,7 @@ export function ReauthenticateModal() {
       await call('auth.reauthenticate', withCode ? { password, code } : { password });
       close(true);
     } catch (error) {
-      if (error instanceof ApiError && error.fields) form.setErrors(error.fields);
+      if (error instanceof ApiError && error.fields) showFieldErrors(form)(error);
       else if (error instanceof ApiError && error.code !== 'LOCKED') setFailure(error.message);
       else close(false);
     } finally {

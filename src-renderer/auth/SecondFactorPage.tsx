@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { ApiError, call } from '../api/client.ts';
 import { AuthCard } from './AuthCard.tsx';
 import { useSignOut } from './sign-out.ts';
+import { fieldSentence } from '../components/forms.ts';
 
 /**
  * Sign-in's second step: the password was right, and the session waits for
@@ -33,7 +34,7 @@ export function SecondFactorPage() {
           ? error
           : new ApiError({ code: 'INTERNAL', message: String(error) });
       const fieldError = refused.fields?.[field];
-      if (fieldError) form.setErrors({ code: fieldError });
+      if (fieldError) form.setErrors({ code: fieldSentence(fieldError) });
       else setFailure(refused);
       // a lock ends the session: back to the password
       if (refused.code === 'LOCKED' || refused.code === 'UNAUTHENTICATED')

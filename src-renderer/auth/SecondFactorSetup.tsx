@@ -17,6 +17,7 @@ import QRCode from 'qrcode';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { SecondFactorEnrollment } from '../../src-shared/contract.ts';
 import { ApiError, call } from '../api/client.ts';
+import { showFieldErrors } from '../components/forms.ts';
 
 /** The secret in groups of four, as authenticator apps ask for it typed in. */
 const grouped = (secret: string) => secret.replace(/(.{4})(?=.)/g, '$1 ');
@@ -66,7 +67,7 @@ export function SecondFactorSetup({
     try {
       setRecoveryCodes((await call('auth.confirmSecondFactor', { code })).recoveryCodes);
     } catch (error) {
-      if (error instanceof ApiError && error.fields) form.setErrors(error.fields);
+      if (error instanceof ApiError && error.fields) showFieldErrors(form)(error);
       else setFailure(error instanceof Error ? error.message : String(error));
     } finally {
       setBusy(false);

@@ -1,13 +1,12 @@
 import { Alert, Button, Group, Modal, Stack, Text, Textarea } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconEye } from '@tabler/icons-react';
-import { zod4Resolver } from 'mantine-form-zod-resolver';
 import { useNavigate } from 'react-router';
 import { contract, type SessionUser } from '../../src-shared/contract.ts';
 import { roleName } from '../../src-shared/domain/enums.ts';
 import { useWrite } from '../api/hooks.ts';
 import { FormActions } from '../components/FormActions.tsx';
-import { submitWith } from '../components/forms.ts';
+import { sentenceResolver, submitWith } from '../components/forms.ts';
 import { useSession } from './session.tsx';
 
 /*
@@ -29,7 +28,7 @@ export function ViewAsModal({
   onClose: () => void;
 }) {
   const navigate = useNavigate();
-  const form = useForm({ initialValues: { reason: '' }, validate: zod4Resolver(reasonSchema) });
+  const form = useForm({ initialValues: { reason: '' }, validate: sentenceResolver(reasonSchema) });
   const view = useWrite('auth.viewAs', { invalidates: ['auth'] });
   const submit = form.onSubmit(async ({ reason }) => {
     if (await submitWith(form, () => view.mutateAsync({ userId: user.id, reason }))) {

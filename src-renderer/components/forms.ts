@@ -1,3 +1,4 @@
+import { zod4Resolver } from 'mantine-form-zod-resolver';
 import { ApiError } from '../api/client.ts';
 
 /**
@@ -17,10 +18,41 @@ export async function submitWith<R>(
   }
 }
 
+/**
+ * A refusal's word on one field, as a sentence under that field. The server
+ * says it as what follows the field's name ("is required", "must be at most
+ * 365"), so that a list can name the field first; under the field itself
+ * that fragment becomes "This field is required." Sentences stay as they are.
+ */
+export function fieldSentence(said: string): string;
+export function fieldSentence(said: string | undefined): string | undefined;
+export function fieldSentence(said: string | undefined): string | undefined {
+  if (!said) return said;
+  const whole = /^[a-z]/.test(said) ? `This field ${said}` : said;
+  return /[.!?]$/.test(whole) ? whole : `${whole}.`;
+}
+
+/** A form's own check by the contract's schema, each field's words under it as a sentence (fieldSentence). */
+export function sentenceResolver(schema: Parameters<typeof zod4Resolver>[0]) {
+  const resolve = zod4Resolver(schema);
+  return (values: Record<string, unknown>): ReturnType<ReturnType<typeof zod4Resolver>> =>
+    Object.fromEntries(
+      Object.entries(resolve(values)).map(([field, said]) => [
+        field,
+        typeof said === 'string' ? fieldSentence(said) : said,
+      ]),
+    );
+}
+
 /** Puts a refusal's field errors on the form's fields (the write hook notified the rest). */
 export const showFieldErrors =
   (form: { setErrors: (errors: Record<string, string>) => void }) => (error: unknown) => {
-    if (error instanceof ApiError && error.fields) form.setErrors(error.fields);
+    if (error instanceof ApiError && error.fields)
+      form.setErrors(
+        Object.fromEntries(
+          Object.entries(error.fields).map(([field, said]) => [field, fieldSentence(said)]),
+        ),
+      );
   };
 
 /** One way to write a moment on every screen: "5 Dec 2026, 21:04:09", in the operator's time zone. */

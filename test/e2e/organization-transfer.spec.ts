@@ -87,6 +87,8 @@ test('refuses to import a file that is not an organization archive, and says so 
   });
   await dialog.getByLabel('Slug of the clone').fill(unique('never'));
   await dialog.getByRole('button', { name: 'Import', exact: true }).click();
-  await expect(dialog.getByText(/not a complete FleetPrompt organization archive/)).toBeVisible();
+  await expect(
+    dialog.getByText('This file is not an organization export, or it is damaged.'),
+  ).toBeVisible();
   await snap(admin, 'organization-import-refused');
 });

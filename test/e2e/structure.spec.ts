@@ -49,7 +49,7 @@ test("Tenancy → Structure names a tenant's drift in words and applies the safe
   const repair = card.getByRole('button', { name: 'Apply the safe repair' });
   await repair.focus();
   await admin.keyboard.press('Enter');
-  await toast(admin, 'Repaired 1 tenant');
+  await toast(admin, 'Repaired 1 organization');
   await expect(card).not.toContainText('agents_name_trgm_idx');
   await expect(card).toContainText('agents.description: missing column');
   await expect(card.getByRole('button', { name: 'Apply the safe repair' })).toHaveCount(0);

@@ -1,6 +1,5 @@
 import { Group, Modal, NumberInput, Slider, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { zod4Resolver } from 'mantine-form-zod-resolver';
 import { useNavigate } from 'react-router';
 import { z } from 'zod';
 import {
@@ -24,7 +23,7 @@ import {
   useVersionedSave,
   type ConflictField,
 } from '../../components/edit-conflict.tsx';
-import { showFieldErrors, submitWith } from '../../components/forms.ts';
+import { sentenceResolver, showFieldErrors, submitWith } from '../../components/forms.ts';
 import { FormActions } from '../../components/FormActions.tsx';
 import { ModelField } from './ModelField.tsx';
 
@@ -90,7 +89,10 @@ export function AgentFormModal({
 }) {
   const navigate = useNavigate();
   const base = useOpenedRecord(agent);
-  const form = useForm<Values>({ initialValues: valuesOf(base), validate: zod4Resolver(schema) });
+  const form = useForm<Values>({
+    initialValues: valuesOf(base),
+    validate: sentenceResolver(schema),
+  });
   const create = useWrite('agents.create', {
     success: (a) => `Created agent ${a.name}`,
     invalidates: ['agents', 'organizations'],

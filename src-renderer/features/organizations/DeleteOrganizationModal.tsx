@@ -6,6 +6,7 @@ import type { OrganizationDto } from '../../../src-shared/dto.ts';
 import { counted } from '../../../src-shared/plural.ts';
 import { useWrite } from '../../api/hooks.ts';
 import { DANGER_COLOR } from '../../theme.ts';
+import { fieldSentence } from '../../components/forms.ts';
 
 /** Deleting drops the organization's data and every user: the operator retypes the slug first. */
 export function DeleteOrganizationModal({
@@ -61,7 +62,7 @@ export function DeleteOrganizationModal({
             }
             value={typed}
             onChange={(e) => setTyped(e.currentTarget.value)}
-            error={remove.error?.fields?.confirmSlug}
+            error={fieldSentence(remove.error?.fields?.confirmSlug)}
             data-autofocus
             autoComplete="off"
           />

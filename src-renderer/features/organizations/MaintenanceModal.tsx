@@ -2,6 +2,7 @@ import { Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import type { OrganizationDto } from '../../../src-shared/dto.ts';
 import { useWrite } from '../../api/hooks.ts';
+import { fieldSentence } from '../../components/forms.ts';
 
 /** An administrator's maintenance: begun with a reason the tenant's refused writes will give, ended by hand. */
 export function MaintenanceModal({
@@ -39,7 +40,7 @@ export function MaintenanceModal({
               description="Shown to whoever tries to change it"
               value={reason}
               onChange={(e) => setReason(e.currentTarget.value)}
-              error={set.error?.fields?.reason}
+              error={fieldSentence(set.error?.fields?.reason)}
               maxLength={200}
               data-autofocus
               required

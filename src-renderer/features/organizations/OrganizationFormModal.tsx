@@ -1,6 +1,5 @@
 import { Modal, Select, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { zod4Resolver } from 'mantine-form-zod-resolver';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { contract } from '../../../src-shared/contract.ts';
@@ -19,7 +18,7 @@ import {
   useVersionedSave,
   type ConflictField,
 } from '../../components/edit-conflict.tsx';
-import { showFieldErrors, submitWith } from '../../components/forms.ts';
+import { sentenceResolver, showFieldErrors, submitWith } from '../../components/forms.ts';
 import { FormActions } from '../../components/FormActions.tsx';
 
 const createSchema = contract['organizations.create'].input;
@@ -42,7 +41,7 @@ export function CreateOrganizationModal({
   const [slugEdited, setSlugEdited] = useState(false);
   const form = useForm({
     initialValues: { name: '', slug: '', tier: 'free' as (typeof TIERS)[number] },
-    validate: zod4Resolver(createSchema),
+    validate: sentenceResolver(createSchema),
     validateInputOnChange: ['slug'],
   });
   const create = useWrite('organizations.create', {
@@ -114,7 +113,7 @@ export function EditOrganizationModal({
   const base = useOpenedRecord(organization);
   const form = useForm<EditValues>({
     initialValues: { name: base.name, billingStatus: base.billingStatus },
-    validate: zod4Resolver(editSchema),
+    validate: sentenceResolver(editSchema),
   });
   const update = useWrite('organizations.update', {
     success: (o) => `Saved ${o.name}`,

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { tenantSchemaName } from '../../../src-shared/domain/slug.ts';
 import type { OrganizationDto } from '../../../src-shared/dto.ts';
 import { useWrite } from '../../api/hooks.ts';
+import { fieldSentence } from '../../components/forms.ts';
 
 /**
  * A new slug renames the tenant's schema, which scripts and connections
@@ -38,7 +39,7 @@ export function RenameSlugModal({
           description="Lowercase letters, digits and single hyphens, 2 to 40 characters"
           value={slug}
           onChange={(e) => setSlug(e.currentTarget.value)}
-          error={rename.error?.fields?.slug}
+          error={fieldSentence(rename.error?.fields?.slug)}
           autoComplete="off"
           data-autofocus
         />

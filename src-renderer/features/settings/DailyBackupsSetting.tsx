@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { DAILY_BACKUPS_KEPT, dailyBackupsKeptField } from '../../../src-shared/domain/fields.ts';
 import { useWrite } from '../../api/hooks.ts';
 import { ButtonWithReason } from '../../components/Refusable.tsx';
+import { fieldSentence } from '../../components/forms.ts';
 
 /** How many daily backups the embedded database keeps; saved at once, used at the next backup. */
 export function DailyBackupsSetting({ kept }: { kept: number | undefined }) {
@@ -44,7 +45,7 @@ export function DailyBackupsSetting({ kept }: { kept: number | undefined }) {
         error={
           problem
             ? `Daily backups kept ${problem}`
-            : (save.error?.fields?.keep ?? save.error?.message)
+            : (fieldSentence(save.error?.fields?.keep) ?? save.error?.message)
         }
         // the button beside the field, its description above and its error below both
         inputContainer={(field) => (

@@ -14,7 +14,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { TransferProgress } from '../../../src-shared/channels.ts';
 import { counted } from '../../../src-shared/plural.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
-import { formatNumber } from '../../components/forms.ts';
+import { fieldSentence, formatNumber } from '../../components/forms.ts';
 import { RequireSecondFactorSetting } from './RequireSecondFactorSetting.tsx';
 
 const PHASES: Record<TransferProgress['phase'], string> = {
@@ -85,7 +85,7 @@ export function MoveDatabaseDialog({ opened, onClose }: { opened: boolean; onClo
               placeholder="postgres://user:password@host:5432/database"
               value={url}
               onChange={(e) => setUrl(e.currentTarget.value)}
-              error={move.error?.fields?.url}
+              error={fieldSentence(move.error?.fields?.url)}
               disabled={move.isPending}
               data-autofocus
             />

@@ -18,6 +18,7 @@ import { CommandBlock } from '../../components/CommandBlock.tsx';
 import { DailyBackupsSetting } from './DailyBackupsSetting.tsx';
 import { MoveDatabaseDialog } from './MoveDatabaseDialog.tsx';
 import { RequireSecondFactorSetting } from './RequireSecondFactorSetting.tsx';
+import { fieldSentence } from '../../components/forms.ts';
 
 export function SettingsPage() {
   const settings = useChannel('settings.get', {});
@@ -92,7 +93,7 @@ export function SettingsPage() {
                 placeholder="postgres://user:password@host:5432/database"
                 value={url}
                 onChange={(e) => setUrl(e.currentTarget.value)}
-                error={test.error?.fields?.url ?? save.error?.fields?.url}
+                error={fieldSentence(test.error?.fields?.url ?? save.error?.fields?.url)}
                 description="Tested before it is saved; the password is never shown back."
               />
             )}

@@ -11,7 +11,6 @@ import {
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconPencil, IconRosetteDiscountCheck, IconTrash } from '@tabler/icons-react';
-import { zod4Resolver } from 'mantine-form-zod-resolver';
 import { useCallback, useState } from 'react';
 import { useOpenedByLink } from '../../components/opened-by-link.ts';
 import { contract } from '../../../src-shared/contract.ts';
@@ -31,7 +30,7 @@ import {
 import { useSession } from '../../auth/session.tsx';
 import { TierBadge } from '../../components/badges.tsx';
 import type { Column } from '../../components/DataTable.tsx';
-import { showFieldErrors, submitWith } from '../../components/forms.ts';
+import { sentenceResolver, showFieldErrors, submitWith } from '../../components/forms.ts';
 import { counted } from '../../../src-shared/plural.ts';
 import { useListParams } from '../../components/list-params.ts';
 import { ListScreen } from '../../components/ListScreen.tsx';
@@ -92,7 +91,7 @@ function SkillModal({ skill, onClose }: { skill?: SkillDto; onClose: () => void 
       tools: base?.tools ?? [],
       isOfficial: base?.isOfficial ?? false,
     },
-    validate: zod4Resolver(schema),
+    validate: sentenceResolver(schema),
   });
   const create = useWrite('skills.create', { success: (s) => `Added ${s.name} to the catalog` });
   const update = useWrite('skills.update', {

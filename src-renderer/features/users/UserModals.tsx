@@ -1,6 +1,5 @@
 import { Group, Modal, Select, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { zod4Resolver } from 'mantine-form-zod-resolver';
 import { z } from 'zod';
 import { NewPasswordFields, withConfirmation } from '../../components/NewPasswordFields.tsx';
 import { contract } from '../../../src-shared/contract.ts';
@@ -16,7 +15,7 @@ import {
   useVersionedSave,
   type ConflictField,
 } from '../../components/edit-conflict.tsx';
-import { showFieldErrors, submitWith } from '../../components/forms.ts';
+import { sentenceResolver, showFieldErrors, submitWith } from '../../components/forms.ts';
 import { useOrganizationOptions } from '../organizations/organization-options.ts';
 import { FormActions } from '../../components/FormActions.tsx';
 
@@ -52,7 +51,7 @@ export function CreateUserModal({
       password: '',
       confirmPassword: '',
     },
-    validate: zod4Resolver(createSchema),
+    validate: sentenceResolver(createSchema),
   });
   const create = useWrite('users.create', {
     success: (u) => `Created ${u.email}; confirm the account so it can sign in`,
@@ -117,7 +116,7 @@ export function EditUserModal({
   const base = useOpenedRecord(user);
   const form = useForm<UserValues>({
     initialValues: { email: base.email, name: base.name ?? '', role: base.role },
-    validate: zod4Resolver(editSchema),
+    validate: sentenceResolver(editSchema),
   });
   const update = useWrite('users.update', {
     success: (u) => `Saved ${u.email}`,
@@ -189,7 +188,7 @@ export function SetPasswordModal({
 }) {
   const form = useForm({
     initialValues: { password: '', confirmPassword: '' },
-    validate: zod4Resolver(passwordSchema),
+    validate: sentenceResolver(passwordSchema),
   });
   const set = useWrite('users.setPassword', {
     success: () => `New password set for ${user.email}; their sessions were ended`,
