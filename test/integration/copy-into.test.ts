@@ -230,6 +230,7 @@ describe('a copy refused before any write', () => {
     const before = await contents(copied.url);
     const refused = copyIntoDatabase(await source(), copied.url);
     await expect(refused).rejects.toBeInstanceOf(TransferError);
+    await expect(refused).rejects.toMatchObject({ name: 'TransferError' });
     await expect(refused).rejects.toThrow(
       'The target already holds FleetPrompt data; copy into an empty database, or add to it with --into-existing.',
     );
@@ -296,6 +297,7 @@ describe('a copy refused before any write', () => {
       'extra_3',
       'extra_4',
     ]);
+    expect(error).toContain('extra_0 too many; public.');
     expect(error).toContain('extra_4 too many; …. Nothing was written.');
     expect(await hasFleetPromptObjects(target.url)).toBe(false);
   });

@@ -183,10 +183,19 @@ describe('an import into an empty database', () => {
   let target: ScratchDatabase;
   let report: TenantImportReport;
   const heard: TransferProgress[] = [];
+  let importFailed: unknown = null;
   beforeAll(async () => {
     if (setupFailed !== null) return;
-    target = await emptyDatabase();
-    report = await importTenant(archive, target.url, { onProgress: (p) => heard.push(p) });
+    try {
+      target = await emptyDatabase();
+      report = await importTenant(archive, target.url, { onProgress: (p) => heard.push(p) });
+    } catch (error) {
+      importFailed = error;
+    }
+  });
+  // an import that fails fails each test, not the file (a mutation run counts only failed tests)
+  beforeEach(() => {
+    if (importFailed !== null) throw importFailed;
   });
 
   it('restores every row of the organization as it was, its counters included', async () => {
@@ -445,13 +454,21 @@ describe('a clone beside the live organization', () => {
   let clone: TenantImportReport;
   let notified: unknown[] = [];
   let before: Record<string, string>;
+  let cloneFailed: unknown = null;
   beforeAll(async () => {
     if (setupFailed !== null) return;
-    live = await copyOfSource();
-    before = await organizationContents(live.url, 'acme-co');
-    notified = await heardDuring(live.url, async () => {
-      clone = await importTenant(archive, live.url, { as: 'acme-clone' });
-    });
+    try {
+      live = await copyOfSource();
+      before = await organizationContents(live.url, 'acme-co');
+      notified = await heardDuring(live.url, async () => {
+        clone = await importTenant(archive, live.url, { as: 'acme-clone' });
+      });
+    } catch (error) {
+      cloneFailed = error;
+    }
+  });
+  beforeEach(() => {
+    if (cloneFailed !== null) throw cloneFailed;
   });
 
   const users = (organizationId: string) =>
