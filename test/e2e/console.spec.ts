@@ -516,6 +516,10 @@ test('opens the jump-to palette and the change-password dialog from the keyboard
   await admin.keyboard.press('Enter');
   const dialog = admin.getByRole('dialog', { name: 'Change password' });
   await expect(dialog).toBeVisible();
+  // Escape is the dialog's once the focus is in it: a keyboard user's next key lands there
+  await expect
+    .poll(() => dialog.evaluate((open) => open.contains(document.activeElement)))
+    .toBe(true);
   await snap(admin, 'change-password');
   await admin.keyboard.press('Escape');
   await expect(dialog).toHaveCount(0);
