@@ -15,7 +15,12 @@ import { schemasOf, type Description } from '../../src-main/db/transfer/describe
 import { UnfinishedTransferError, writeMarker } from '../../src-main/db/transfer/marker.ts';
 import { backupDatabase, restoreArchive } from '../../src-main/db/transfer/operations.ts';
 import { openDatabaseSource, type TransferSource } from '../../src-main/db/transfer/source.ts';
-import { contents, hasFleetPromptObjects, query } from '../support/database-contents.ts';
+import {
+  connectionsTo,
+  contents,
+  hasFleetPromptObjects,
+  query,
+} from '../support/database-contents.ts';
 import type { Harness } from '../support/harness.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.ts';
 import { fromTemplate } from '../support/template-database.ts';
@@ -96,15 +101,6 @@ async function describedAs(edit: (description: Description) => void): Promise<Tr
   edit(description);
   return { ...opened, description };
 }
-
-const connectionsTo = async (url: string) =>
-  (
-    await query<{ n: number }>(
-      url,
-      `select count(*)::int as n from pg_stat_activity
-        where datname = current_database() and pid <> pg_backend_pid()`,
-    )
-  )[0]?.n;
 
 const holdsMarker = async (url: string) =>
   (

@@ -4,6 +4,7 @@ import { maskUrl } from '../../src-main/db/connection-string.ts';
 import { schemasOf } from '../../src-main/db/transfer/describe.ts';
 import { UnfinishedTransferError, writeMarker } from '../../src-main/db/transfer/marker.ts';
 import { openDatabaseSource, type TransferSource } from '../../src-main/db/transfer/source.ts';
+import { connectionsTo, query } from '../support/database-contents.ts';
 import type { Harness } from '../support/harness.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.ts';
 import { fromTemplate } from '../support/template-database.ts';
@@ -38,20 +39,6 @@ async function build(h: Harness): Promise<void> {
 let db: ScratchDatabase;
 const opened: TransferSource[] = [];
 
-async function query<T extends pg.QueryResultRow>(
-  url: string,
-  sql: string,
-  params: unknown[] = [],
-) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
 async function open(url = db.url): Promise<TransferSource> {
   const source = await openDatabaseSource(url);
   opened.push(source);
@@ -63,15 +50,6 @@ async function textOf(stream: AsyncIterable<unknown>): Promise<string> {
   for await (const chunk of stream) text += String(chunk);
   return text;
 }
-
-const connectionsTo = async (url: string) =>
-  (
-    await query<{ n: number }>(
-      url,
-      `select count(*)::int as n from pg_stat_activity
-        where datname = current_database() and pid <> pg_backend_pid()`,
-    )
-  )[0]?.n;
 
 beforeAll(async () => {
   db = await fromTemplate('database_source', build);

@@ -21,6 +21,7 @@ import {
 } from '../../src-main/db/transfer/tenant-import.ts';
 import { craftedArchive, manifestOf, withManifest } from '../support/crafted-archive.ts';
 import {
+  connectionsTo,
   contents,
   hasFleetPromptObjects,
   organizationContents,
@@ -128,15 +129,6 @@ async function exportFrom(url: string, file: string): Promise<string> {
   }
   return file;
 }
-
-const connectionsTo = async (url: string) =>
-  (
-    await query<{ n: number }>(
-      url,
-      `select count(*)::int as n from pg_stat_activity
-        where datname = current_database() and pid <> pg_backend_pid()`,
-    )
-  )[0]?.n;
 
 /** The notifications heard on `url` while `work` runs (and a moment after). */
 async function heardDuring(url: string, work: () => Promise<unknown>): Promise<unknown[]> {

@@ -101,3 +101,13 @@ export async function organizationContents(
     await rowsOf('agent_skills', `select * from ${schema}.agent_skills where $1::uuid is not null`),
   ]);
 }
+
+/** Connections open to the database at `url` other than the asking one: what a transfer left behind. */
+export const connectionsTo = async (url: string) =>
+  (
+    await query<{ n: number }>(
+      url,
+      `select count(*)::int as n from pg_stat_activity
+        where datname = current_database() and pid <> pg_backend_pid()`,
+    )
+  )[0]?.n;
