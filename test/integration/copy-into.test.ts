@@ -24,6 +24,7 @@ import {
 import type { Harness } from '../support/harness.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.ts';
 import { fromTemplate } from '../support/template-database.ts';
+import { WEB_RESEARCH } from '../support/transfer-world.ts';
 
 /*
  * A copy of a live database into another (copy-into.ts, behind a move and a
@@ -40,14 +41,7 @@ async function build(h: Harness): Promise<void> {
   const other = await h.org('other-co', 'free');
   const admin = h.slotFor((await h.user(acme.id, 'admin', 'admin@acme-co.test')).id);
   await h.user(other.id, 'developer', 'dev@other-co.test');
-  const skill = await h.ok(admin, 'skills.create', {
-    name: 'Web research',
-    slug: 'web-research',
-    category: 'research',
-    tierRequired: 'free',
-    systemPromptEnhancement: 'Cite sources.',
-    tools: ['search', 'fetch'],
-  });
+  const skill = await h.ok(admin, 'skills.create', WEB_RESEARCH);
   for (const [organizationId, name] of [
     [acme.id, 'Researcher'],
     [acme.id, 'Writer'],

@@ -21,6 +21,7 @@ import {
   query,
 } from '../support/database-contents.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.ts';
+import { WEB_RESEARCH } from '../support/transfer-world.ts';
 
 /*
  * One organization's backup and restore: exported from a live database as
@@ -68,14 +69,7 @@ beforeAll(async () => {
   await h.org('x-1-y', 'free');
   await h.user(acme.id, 'developer', 'Dev.Person@Acme-Co.test');
   await h.user(acme.id, 'user', 'user@acme-co.test');
-  const skill = await h.ok(admin, 'skills.create', {
-    name: 'Web research',
-    slug: 'web-research',
-    category: 'research',
-    tierRequired: 'free',
-    systemPromptEnhancement: 'Cite sources.',
-    tools: ['search', 'fetch'],
-  });
+  const skill = await h.ok(admin, 'skills.create', WEB_RESEARCH);
   for (const name of ['Researcher ✓', 'Writer', 'Paused one']) {
     const agent = await h.ok(admin, 'agents.create', {
       organizationId: acme.id,

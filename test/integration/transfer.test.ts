@@ -19,6 +19,7 @@ import { adminHarness, createHarness, PASSWORD, type Harness } from '../support/
 import { contents, hasFleetPromptObjects, query } from '../support/database-contents.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.ts';
 import { secondConsole } from '../support/second-console.ts';
+import { WEB_RESEARCH } from '../support/transfer-world.ts';
 
 /*
  * Moving a console's database to another server, and backing it up and
@@ -73,14 +74,7 @@ beforeAll(async () => {
   });
   await h.org('x-1-y', 'free');
   await h.user(acme.id, 'developer', 'Dev.Person@Acme-Co.test');
-  const skill = await h.ok(admin, 'skills.create', {
-    name: 'Web research',
-    slug: 'web-research',
-    category: 'research',
-    tierRequired: 'free',
-    systemPromptEnhancement: 'Cite sources.',
-    tools: ['search', 'fetch'],
-  });
+  const skill = await h.ok(admin, 'skills.create', WEB_RESEARCH);
   const agent = await h.ok(admin, 'agents.create', {
     organizationId: acme.id,
     name: 'Researcher ✓',
