@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TransferProgress } from '../../src-shared/channels.ts';
 import type { TransferReport } from '../../src-shared/contract.ts';
 import { maskUrl } from '../../src-main/db/connection-string.ts';
@@ -23,6 +23,7 @@ import {
 } from '../support/database-contents.ts';
 import type { Harness } from '../support/harness.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.ts';
+import { sharedWorld } from '../support/shared-world.ts';
 import { fromTemplate } from '../support/template-database.ts';
 import { WEB_RESEARCH } from '../support/transfer-world.ts';
 
@@ -70,10 +71,6 @@ async function build(h: Harness): Promise<void> {
 let db: ScratchDatabase;
 const scratch: ScratchDatabase[] = [];
 const sources: TransferSource[] = [];
-let copied: ScratchDatabase;
-let report: TransferReport;
-const heard: TransferProgress[] = [];
-let copyFailed: unknown = null;
 
 async function emptyDatabase(): Promise<ScratchDatabase> {
   const made = await createScratchDatabase(inject('serverUrl'), 'fp_copy');
@@ -126,19 +123,16 @@ const cutAfter = (tenantsDone: number) => (p: TransferProgress) => {
 
 beforeAll(async () => {
   db = await fromTemplate('copy_into', build);
-  copied = await emptyDatabase();
-  try {
-    report = await copyIntoDatabase(await source(), copied.url, {
-      onProgress: (p) => heard.push(p),
-    });
-  } catch (error) {
-    copyFailed = error;
-  }
 });
 
-// a copy that fails fails each test, not the file (a mutation run counts only failed tests)
-beforeEach(() => {
-  if (copyFailed !== null) throw copyFailed;
+/** The source copied into an empty database: the target, the copy's report and its progress. */
+const copy = sharedWorld(async () => {
+  const copied = await emptyDatabase();
+  const heard: TransferProgress[] = [];
+  const report: TransferReport = await copyIntoDatabase(await source(), copied.url, {
+    onProgress: (p) => heard.push(p),
+  });
+  return { copied, report, heard };
 });
 
 afterAll(async () => {
@@ -149,12 +143,14 @@ afterAll(async () => {
 
 describe('a copy into an empty database', () => {
   it('holds every row of every table of the source, and the ledgers of its migrations', async () => {
+    const { copied } = await copy();
     const target = await contents(copied.url);
     expect(Object.keys(target)).toContain('"org_other-co".agents');
     expect(target).toEqual(await contents(db.url));
   });
 
   it('answers the target without its password, and the organizations, tables and rows it copied', async () => {
+    const { copied, report } = await copy();
     const { description } = (await source()) as TransferSource;
     let rows = 0;
     let tables = 0;
@@ -172,7 +168,8 @@ describe('a copy into an empty database', () => {
     expect(report.seconds).toBeLessThan(120);
   });
 
-  it('tells its progress: checking, migrating, copying each organization, verifying, done', () => {
+  it('tells its progress: checking, migrating, copying each organization, verifying, done', async () => {
+    const { report, heard } = await copy();
     expect(
       heard.map(({ phase, tenantsDone, tenantsTotal }) => [phase, tenantsDone, tenantsTotal]),
     ).toEqual([
@@ -193,6 +190,7 @@ describe('a copy into an empty database', () => {
   it('continues each identity sequence where the source’s stands', async () => {
     const sequences = `select sequencename, last_value::text as value from pg_sequences
                         where schemaname = 'public' and sequencename like 'audit%' order by 1`;
+    const { copied } = await copy();
     const [theirs, ours] = [await query(db.url, sequences), await query(copied.url, sequences)];
     expect(theirs.length).toBeGreaterThan(0);
     expect(ours).toEqual(theirs);
@@ -203,6 +201,7 @@ describe('a copy into an empty database', () => {
                         from pg_trigger t join pg_class c on c.oid = t.tgrelid
                         join pg_namespace n on n.oid = c.relnamespace
                        where not t.tgisinternal and n.nspname = 'public' order by 1`;
+    const { copied } = await copy();
     const ours = await query<{ name: string; enabled: string }>(copied.url, triggers);
     expect(ours.length).toBeGreaterThan(0);
     expect(ours).toEqual(await query(db.url, triggers));
@@ -210,6 +209,7 @@ describe('a copy into an empty database', () => {
   });
 
   it('leaves no marker and no connection behind', async () => {
+    const { copied } = await copy();
     expect(await holdsMarker(copied.url)).toBe(false);
     expect(await connectionsTo(copied.url)).toBe(0);
   });
@@ -217,6 +217,7 @@ describe('a copy into an empty database', () => {
 
 describe('a copy refused before any write', () => {
   it('into a database that holds FleetPrompt data, unless told to add to it', async () => {
+    const { copied } = await copy();
     const before = await contents(copied.url);
     const refused = copyIntoDatabase(await source(), copied.url);
     await expect(refused).rejects.toBeInstanceOf(TransferError);

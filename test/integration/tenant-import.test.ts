@@ -29,6 +29,7 @@ import {
 } from '../support/database-contents.ts';
 import type { Harness } from '../support/harness.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.ts';
+import { sharedWorld } from '../support/shared-world.ts';
 import { fromTemplate } from '../support/template-database.ts';
 
 /*
@@ -93,7 +94,6 @@ async function build(h: Harness): Promise<void> {
 
 let db: ScratchDatabase;
 let folder = '';
-let archive = '';
 let acmeId = '';
 const scratch: ScratchDatabase[] = [];
 let setupFailed: unknown = null;
@@ -130,6 +130,12 @@ async function exportFrom(url: string, file: string): Promise<string> {
   return file;
 }
 
+let exports = 0;
+/** The source's organization exported to an archive: its file. */
+const archive = sharedWorld(() =>
+  exportFrom(db.url, join(folder, `acme-${(exports += 1)}.fptenant`)),
+);
+
 /** The notifications heard on `url` while `work` runs (and a moment after). */
 async function heardDuring(url: string, work: () => Promise<unknown>): Promise<unknown[]> {
   const client = new pg.Client({ connectionString: url });
@@ -150,7 +156,6 @@ beforeAll(async () => {
   try {
     db = await fromTemplate('tenant_import', build);
     folder = await mkdtemp(join(tmpdir(), 'fleetprompt-tenant-import-'));
-    archive = await exportFrom(db.url, join(folder, 'acme.fptenant'));
     acmeId =
       (
         await query<{ id: string }>(db.url, `select id from organizations where slug = 'acme-co'`)
@@ -172,25 +177,17 @@ afterAll(async () => {
 });
 
 describe('an import into an empty database', () => {
-  let target: ScratchDatabase;
-  let report: TenantImportReport;
-  const heard: TransferProgress[] = [];
-  let importFailed: unknown = null;
-  beforeAll(async () => {
-    if (setupFailed !== null) return;
-    try {
-      target = await emptyDatabase();
-      report = await importTenant(archive, target.url, { onProgress: (p) => heard.push(p) });
-    } catch (error) {
-      importFailed = error;
-    }
-  });
-  // an import that fails fails each test, not the file (a mutation run counts only failed tests)
-  beforeEach(() => {
-    if (importFailed !== null) throw importFailed;
+  /** The archive imported into an empty database: the target, the import's report and its progress. */
+  const imported = sharedWorld(async () => {
+    const file = await archive();
+    const target = await emptyDatabase();
+    const heard: TransferProgress[] = [];
+    const report = await importTenant(file, target.url, { onProgress: (p) => heard.push(p) });
+    return { file, target, report, heard };
   });
 
   it('restores every row of the organization as it was, its counters included', async () => {
+    const { target } = await imported();
     const restored = await organizationContents(target.url, 'acme-co');
     const [agents] = await query<{ n: number }>(
       target.url,
@@ -201,6 +198,7 @@ describe('an import into an empty database', () => {
   });
 
   it('brings the catalog skills its agents use, as they are, and no other', async () => {
+    const { target } = await imported();
     const skills = `select * from skills where slug <> 'unused' order by slug`;
     const restored = await query(target.url, skills);
     expect(restored).toEqual(
@@ -212,6 +210,7 @@ describe('an import into an empty database', () => {
   });
 
   it('migrates the public schema to the archive’s level, its ledger listing each migration', async () => {
+    const { target } = await imported();
     const ledger = 'select name from mikro_orm_migrations order by id';
     const names = await query<{ name: string }>(target.url, ledger);
     expect(names.length).toBeGreaterThan(1);
@@ -219,7 +218,8 @@ describe('an import into an empty database', () => {
   });
 
   it('answers the organization, its users, agents, sections and rows', async () => {
-    const { manifest, fingerprints } = await checkTenantArchive(archive);
+    const { file, report } = await imported();
+    const { manifest, fingerprints } = await checkTenantArchive(file);
     const [org] = await query<{ name: string }>(
       db.url,
       'select name from organizations where id = $1',
@@ -239,7 +239,8 @@ describe('an import into an empty database', () => {
     expect(report.seconds).toBeLessThan(120);
   });
 
-  it('tells its progress: checking, copying, verifying, done', () => {
+  it('tells its progress: checking, copying, verifying, done', async () => {
+    const { report, heard } = await imported();
     expect(
       heard.map(({ phase, tenantsDone, tenantsTotal }) => [phase, tenantsDone, tenantsTotal]),
     ).toEqual([
@@ -255,6 +256,7 @@ describe('an import into an empty database', () => {
   });
 
   it('leaves no connection open to the target', async () => {
+    const { target } = await imported();
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(await connectionsTo(target.url)).toBe(0);
   });
@@ -266,7 +268,7 @@ describe('an import where the organization was deleted', () => {
     const events = `select count(*)::int as n from audit_events where organization_id = $1`;
     const [before] = await query<{ n: number }>(target.url, events, [acmeId]);
     expect(before?.n).toBeGreaterThan(0);
-    const report = await importTenant(archive, target.url);
+    const report = await importTenant(await archive(), target.url);
     expect(await organizationContents(target.url, 'acme-co')).toEqual(
       await organizationContents(db.url, 'acme-co'),
     );
@@ -275,7 +277,7 @@ describe('an import where the organization was deleted', () => {
     expect(after?.n).toBe(before?.n);
     const skills = 'select * from skills order by slug';
     expect(await query(target.url, skills)).toEqual(await query(db.url, skills));
-    const { fingerprints, manifest } = await checkTenantArchive(archive);
+    const { fingerprints, manifest } = await checkTenantArchive(await archive());
     const skillsAt = manifest.publicTables.findIndex((t) => t.name === 'skills');
     const auditAt = manifest.publicTables.findIndex((t) => t.name === 'audit_events');
     // what was written: the archive but its skills (found) and the events the log still had
@@ -289,7 +291,7 @@ describe('an import where the organization was deleted', () => {
   it('adds the catalog skill the target lost, beside those it has', async () => {
     const target = await withoutAcme();
     await query(target.url, `delete from skills where slug = 'acme-skill'`);
-    await importTenant(archive, target.url);
+    await importTenant(await archive(), target.url);
     const skills = 'select * from skills order by slug';
     expect(await query(target.url, skills)).toEqual(await query(db.url, skills));
   });
@@ -301,10 +303,10 @@ describe('an import refused, writing nothing', () => {
     target: string,
     message: string | RegExp,
     options: { as?: string } = {},
-    file = archive,
+    file?: string,
   ) {
     const before = await contents(target);
-    const error = await importTenant(file, target, options).then(
+    const error = await importTenant(file ?? (await archive()), target, options).then(
       () => null,
       (e: unknown) => e,
     );
@@ -417,7 +419,7 @@ describe('an import refused, writing nothing', () => {
     'The archive was made by a newer FleetPrompt (it holds migrations this one does not know). Update FleetPrompt, then import again.';
 
   it('from an archive made by a newer FleetPrompt (a public migration this one does not know)', async () => {
-    const file = await craftedArchive(archive, (lines) => {
+    const file = await craftedArchive(await archive(), (lines) => {
       const manifest = manifestOf(lines);
       manifest.publicMigrations.push('Migration20991231000001_future');
       return withManifest(lines, manifest);
@@ -442,36 +444,33 @@ describe('an import refused, writing nothing', () => {
 });
 
 describe('a clone beside the live organization', () => {
-  let live: ScratchDatabase;
-  let clone: TenantImportReport;
-  let notified: unknown[] = [];
-  let before: Record<string, string>;
-  let cloneFailed: unknown = null;
-  beforeAll(async () => {
-    if (setupFailed !== null) return;
-    try {
-      live = await copyOfSource();
-      before = await organizationContents(live.url, 'acme-co');
-      notified = await heardDuring(live.url, async () => {
-        clone = await importTenant(archive, live.url, { as: 'acme-clone' });
-      });
-    } catch (error) {
-      cloneFailed = error;
-    }
-  });
-  beforeEach(() => {
-    if (cloneFailed !== null) throw cloneFailed;
+  /**
+   * The archive cloned as acme-clone into a copy of its source: that copy,
+   * the import's report, the live organization's rows before and the
+   * notifications heard. The tests below that write to the copy leave the
+   * clone as it was.
+   */
+  const cloned = sharedWorld(async () => {
+    const file = await archive();
+    const live = await copyOfSource();
+    const before = await organizationContents(live.url, 'acme-co');
+    let clone: TenantImportReport | undefined;
+    const notified = await heardDuring(live.url, async () => {
+      clone = await importTenant(file, live.url, { as: 'acme-clone' });
+    });
+    return { file, live, clone: clone!, before, notified };
   });
 
-  const users = (organizationId: string) =>
+  const users = (url: string, organizationId: string) =>
     query<{ id: string; email: string; confirmed: boolean; hash: string; role: string }>(
-      live.url,
+      url,
       `select id, email::text, confirmed_at is not null as confirmed, hashed_password as hash, role
          from users where organization_id = $1 order by email`,
       [organizationId],
     );
 
   it('gives the organization a fresh id, the new slug and "<name> (clone <slug>)"', async () => {
+    const { live, clone } = await cloned();
     const [org] = await query<{ id: string; slug: string; name: string }>(
       live.url,
       `select id, slug, name from organizations where slug = 'acme-clone'`,
@@ -500,11 +499,16 @@ describe('a clone beside the live organization', () => {
   });
 
   it('leaves the organization it was cloned from as it was', async () => {
+    const { live, before } = await cloned();
     expect(await organizationContents(live.url, 'acme-co')).toEqual(before);
   });
 
   it('gives every user a fresh id and an email made unique as local+slug@domain, unconfirmed, with their password', async () => {
-    const [copied, original] = [await users(clone.organizationId), await users(acmeId)];
+    const { live, clone } = await cloned();
+    const [copied, original] = [
+      await users(live.url, clone.organizationId),
+      await users(live.url, acmeId),
+    ];
     expect(copied.map((u) => u.email)).toEqual([
       'Dev.Person+acme-clone@Acme-Co.test',
       'user+acme-clone@acme-co.test',
@@ -516,6 +520,7 @@ describe('a clone beside the live organization', () => {
   });
 
   it('copies the agents under fresh ids, with their history, skills, index entries and counters', async () => {
+    const { live, clone } = await cloned();
     const agents = (slug: string) =>
       query<{ id: string; name: string; status: string; transitions: string; skills: string }>(
         live.url,
@@ -550,6 +555,7 @@ describe('a clone beside the live organization', () => {
   });
 
   it('carries the audit events, naming the clone’s own users and agents by their new ids and other actors as they were', async () => {
+    const { live, clone } = await cloned();
     const events = (organizationId: string) =>
       query<{ actor: string | null; action: string; target: string | null }>(
         live.url,
@@ -584,7 +590,8 @@ describe('a clone beside the live organization', () => {
       else expect(copied[i]?.target).toBe(event.target);
   });
 
-  it('tells every console on the target, once committed', () => {
+  it('tells every console on the target, once committed', async () => {
+    const { clone, notified } = await cloned();
     expect(notified).toContainEqual(
       expect.objectContaining({
         kind: 'organization',
@@ -596,26 +603,29 @@ describe('a clone beside the live organization', () => {
   });
 
   it('is refused a second time under the same slug, writing nothing', async () => {
+    const { live, file } = await cloned();
     const before = await contents(live.url);
-    await expect(importTenant(archive, live.url, { as: 'acme-clone' })).rejects.toThrow(
+    await expect(importTenant(file, live.url, { as: 'acme-clone' })).rejects.toThrow(
       'The slug "acme-clone" is taken in the target: choose another one for the clone.',
     );
     expect(await contents(live.url)).toEqual(before);
   });
 
   it('is refused where one of its emails is taken, writing nothing', async () => {
+    const { live, file } = await cloned();
     await query(
       live.url,
       `update users set email = 'user+acme-three@acme-co.test' where email = 'dev@other-co.test'`,
     );
     const before = await contents(live.url);
-    await expect(importTenant(archive, live.url, { as: 'acme-three' })).rejects.toThrow(
+    await expect(importTenant(file, live.url, { as: 'acme-three' })).rejects.toThrow(
       "1 of the clone's emails (local+acme-three@domain) are taken in the target; nothing was imported.",
     );
     expect(await contents(live.url)).toEqual(before);
   });
 
   it('is refused where an email would grow past 254 characters, writing nothing', async () => {
+    const { live } = await cloned();
     const source = await copyOfSource();
     const long = `${'a'.repeat(240)}@acme-co.test`;
     await query(source.url, `update users set email = $1 where email = 'user@acme-co.test'`, [
@@ -630,6 +640,7 @@ describe('a clone beside the live organization', () => {
   });
 
   it('accepts an email grown to exactly 254 characters', async () => {
+    const { live } = await cloned();
     const source = await copyOfSource();
     const long = `${'a'.repeat(232)}@acme-co.test`;
     await query(source.url, `update users set email = $1 where email = 'user@acme-co.test'`, [
@@ -650,7 +661,7 @@ describe('a clone beside the live organization', () => {
     // bcrypt's salts make every hash unique; a clone copies its users' hashes
     await query(target.url, 'create unique index hashes_once on users (hashed_password)');
     const before = await contents(target.url);
-    const refused = importTenant(archive, target.url, { as: 'acme-twin' });
+    const refused = importTenant(await archive(), target.url, { as: 'acme-twin' });
     await expect(refused).rejects.toBeInstanceOf(TenantImportError);
     await expect(refused).rejects.toThrow(
       'The target gained an organization, user or agent with the same slug, email or id during the import; nothing was imported.',
@@ -662,8 +673,9 @@ describe('a clone beside the live organization', () => {
     ['Not A Slug', '"Not A Slug" is not a valid slug.'],
     ['acme-co', 'A clone needs a slug of its own: give another one than the archive’s.'],
   ])('is refused under %s, before the target is touched', async (as, message) => {
+    const { live, file } = await cloned();
     const before = await contents(live.url);
-    const error = importTenant(archive, live.url, { as });
+    const error = importTenant(file, live.url, { as });
     await expect(error).rejects.toBeInstanceOf(TenantImportError);
     await expect(error).rejects.toThrow(message);
     expect(await contents(live.url)).toEqual(before);
@@ -720,7 +732,7 @@ describe('an import that fails half-way or does not verify', () => {
       'create trigger refuse_agents before insert on agent_index for each statement execute function refuse_agents()',
     );
     const before = await contents(target.url);
-    await expect(importTenant(archive, target.url, { as: 'half-way' })).rejects.toThrow(
+    await expect(importTenant(await archive(), target.url, { as: 'half-way' })).rejects.toThrow(
       'refused half-way',
     );
     expect(await contents(target.url)).toEqual(before);
@@ -742,7 +754,7 @@ describe('an import that fails half-way or does not verify', () => {
       'create trigger alter_skills before insert on skills for each row execute function alter_skills()',
     );
     const before = await contents(target.url);
-    const refused = importTenant(archive, target.url);
+    const refused = importTenant(await archive(), target.url);
     await expect(refused).rejects.toBeInstanceOf(TenantImportError);
     await expect(refused).rejects.toThrow(
       'The imported organization differs from the archive in public.skills; nothing was imported.',
@@ -751,13 +763,13 @@ describe('an import that fails half-way or does not verify', () => {
   });
 
   it('is refused as damaged when a tenant section’s rows do not match their fingerprint', async () => {
-    const file = await craftedArchive(archive, (lines) => {
+    const file = await craftedArchive(await archive(), (lines) => {
       const last = lines.findLastIndex((line) => line.startsWith('@end '));
       return lines.map((line, i) =>
         i === last ? line.replace(/"sum":"\d+"/, '"sum":"12345"') : line,
       );
     });
-    const { manifest } = await checkTenantArchive(archive);
+    const { manifest } = await checkTenantArchive(await archive());
     const target = await emptyDatabase();
     const refused = importTenant(file, target.url);
     await expect(refused).rejects.toBeInstanceOf(DamagedTenantArchiveError);
@@ -768,12 +780,12 @@ describe('an import that fails half-way or does not verify', () => {
   });
 
   it('is refused as damaged when its tenant tables are not what its level makes', async () => {
-    const file = await craftedArchive(archive, (lines) => {
+    const file = await craftedArchive(await archive(), (lines) => {
       const manifest = manifestOf(lines);
       manifest.tenantTables[0]?.columns.push('extra');
       return withManifest(lines, manifest);
     });
-    const { manifest } = await checkTenantArchive(archive);
+    const { manifest } = await checkTenantArchive(await archive());
     const target = await emptyDatabase();
     const refused = importTenant(file, target.url);
     await expect(refused).rejects.toBeInstanceOf(DamagedTenantArchiveError);
@@ -784,7 +796,7 @@ describe('an import that fails half-way or does not verify', () => {
   });
 
   it('is refused as damaged when a table names an identity column it does not have', async () => {
-    const file = await craftedArchive(archive, (lines) => {
+    const file = await craftedArchive(await archive(), (lines) => {
       const manifest = manifestOf(lines);
       manifest.tenantTables[0]?.identity.push('nowhere');
       return withManifest(lines, manifest);
@@ -800,7 +812,7 @@ describe('an import that fails half-way or does not verify', () => {
     const target = await withoutAcme();
     await query(target.url, 'alter table users drop column name');
     const before = await contents(target.url);
-    const refused = importTenant(archive, target.url);
+    const refused = importTenant(await archive(), target.url);
     await expect(refused).rejects.toBeInstanceOf(DamagedTenantArchiveError);
     await expect(refused).rejects.toThrow(
       'public.users has columns no FleetPrompt version makes: name',
@@ -809,7 +821,7 @@ describe('an import that fails half-way or does not verify', () => {
   });
 
   it('is refused as damaged when a section’s rows do not match their fingerprint', async () => {
-    const file = await craftedArchive(archive, (lines) =>
+    const file = await craftedArchive(await archive(), (lines) =>
       lines.map((line) =>
         line.startsWith('@end ') && line.includes('"rows":2,')
           ? line.replace(/"sum":"\d+"/, '"sum":"12345"')

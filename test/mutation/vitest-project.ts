@@ -57,6 +57,8 @@ export function mutationConfig({ unit = [], integration = [] }: MutationTests) {
                   environment: 'node' as const,
                   sequence: { groupOrder: 1 },
                   globalSetup: ['test/support/global-setup.ts'],
+                  // each test makes the world it reads (test/support/shared-world.ts says why)
+                  env: { FLEETPROMPT_WORLD_PER_TEST: '1' },
                   testTimeout: 60_000,
                   hookTimeout: 120_000,
                 },
