@@ -116,6 +116,24 @@ async function rowsIn(schema: string): Promise<number> {
   return rows;
 }
 
+/** How many rows `url` holds in the tables a copy of the source writes (those it does not have count none). */
+async function rowsOfCopiedTables(url: string): Promise<number> {
+  const { description } = await source();
+  let rows = 0;
+  for (const { schema, tables } of schemasOf(description))
+    for (const { name } of tables)
+      rows +=
+        (
+          await query<{ n: number }>(
+            url,
+            `select case when to_regclass($1) is null then 0
+                    else (xpath('/row/n/text()', query_to_xml(format('select count(*) as n from %s', $1), false, true, '')))[1]::text::int end as n`,
+            [`"${schema}"."${name}"`],
+          )
+        )[0]?.n ?? 0;
+  return rows;
+}
+
 /** A copy that throws from its progress once `tenantsDone` organizations are copied. */
 const cutAfter = (tenantsDone: number) => (p: TransferProgress) => {
   if (p.phase === 'copying' && p.tenantsDone === tenantsDone) throw new Error('cut off');
@@ -293,6 +311,18 @@ describe('a copy refused before any write', () => {
     expect(await hasFleetPromptObjects(target.url)).toBe(false);
   });
 
+  it('from a source with exactly five differences from its migrations, naming them all', async () => {
+    const target = await emptyDatabase();
+    const edited = await describedAs((d) => {
+      for (const [i, table] of d.publicTables.slice(0, 5).entries())
+        table.columns.push(`extra_${i}`);
+    });
+    const error = String(await copyIntoDatabase(edited, target.url).catch((e: Error) => e));
+    expect(error.match(/extra_\d/g)).toHaveLength(5);
+    expect(error).toContain('extra_4 too many. Nothing was written.');
+    expect(await hasFleetPromptObjects(target.url)).toBe(false);
+  });
+
   it('into a target holding an unfinished copy of another source, resumed or not', async () => {
     const target = await emptyDatabase();
     const client = new pg.Client({ connectionString: target.url });
@@ -444,6 +474,39 @@ describe('a copy whose verification finds a difference', () => {
       tables.slice(0, 5),
     );
   });
+
+  it('in exactly five tables names them all, as source and target count their rows', async () => {
+    const opened = await source();
+    const five = schemasOf(opened.description)
+      .flatMap(({ schema, tables: of }) => of.map((t) => `${schema}.${t.name}`))
+      .slice(0, 5);
+    const target = await emptyDatabase();
+    const refused = copyIntoDatabase(
+      {
+        ...opened,
+        expected: async (at, tables) =>
+          (await opened.expected(at, tables)).map((w, i) =>
+            five.includes(`${at}.${tables[i]?.name}`) ? { rows: w.rows, sum: '1' } : w,
+          ),
+      },
+      target.url,
+    );
+    const named: string[] = [];
+    for (const table of five) {
+      const [schema, name] = table.split('.');
+      const [count] = await query<{ n: number }>(
+        db.url,
+        `select count(*)::int as n from "${schema}"."${name}"`,
+      );
+      named.push(`${table} (source ${count?.n} rows, target ${count?.n})`);
+    }
+    await expect(refused).rejects.toThrow(
+      new TransferError(
+        `The copy differs from the source in 5 table(s): ${named.join(', ')}. ` +
+          'Was the source written to during the copy? Roll the target back (--rollback) and copy again.',
+      ),
+    );
+  });
 });
 
 describe('a copy added to a database that holds FleetPrompt data of its own (--into-existing)', () => {
@@ -460,6 +523,7 @@ describe('a copy added to a database that holds FleetPrompt data of its own (--i
   it('adds every organization and row beside the target’s own, verified', async () => {
     const target = await theirs();
     const [before, copiedFrom] = [await contents(target.url), await contents(db.url)];
+    const rowsBefore = await rowsOfCopiedTables(target.url);
     const count = (url: string) =>
       query<{ n: number }>(url, 'select count(*)::int as n from audit_events');
     const [sourceAudit, targetAudit] = [
@@ -480,6 +544,7 @@ describe('a copy added to a database that holds FleetPrompt data of its own (--i
     );
     expect(audit).toEqual({ n: sourceAudit + targetAudit, ids: sourceAudit + targetAudit });
     expect(added).toMatchObject({ tenants: 2, target: maskUrl(target.url) });
+    expect(added.rows).toBe((await rowsOfCopiedTables(target.url)) - rowsBefore);
     expect(await holdsMarker(target.url)).toBe(false);
   });
 
