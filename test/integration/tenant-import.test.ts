@@ -311,6 +311,7 @@ describe('an import refused, writing nothing', () => {
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(TenantImportError);
+    expect(error).toMatchObject({ name: 'TenantImportError' });
     expect(String((error as Error).message)).toMatch(message);
     expect(await contents(target)).toEqual(before);
   }
@@ -363,16 +364,19 @@ describe('an import refused, writing nothing', () => {
     );
   });
 
-  it('where the skill catalog has one of its skills under another id', async () => {
+  it('where the skill catalog has its skills under other ids, naming each', async () => {
     const target = await withoutAcme();
-    await query(target.url, `update skills set slug = 'acme-skill-old' where slug = 'acme-skill'`);
-    await query(
-      target.url,
-      `insert into skills (name, slug, system_prompt_enhancement) values ('Another', 'acme-skill', 'x')`,
-    );
+    for (const slug of ['shared-skill', 'acme-skill']) {
+      await query(target.url, `update skills set slug = $1 where slug = $2`, [`${slug}-old`, slug]);
+      await query(
+        target.url,
+        `insert into skills (name, slug, system_prompt_enhancement) values ('Another', $1, 'x')`,
+        [slug],
+      );
+    }
     await refused(
       target.url,
-      'The target\'s skill catalog has "acme-skill" under another id than the archive’s; nothing was imported.',
+      'The target\'s skill catalog has "acme-skill", "shared-skill" under another id than the archive’s; nothing was imported.',
     );
   });
 
@@ -741,32 +745,40 @@ describe('an import that fails half-way or does not verify', () => {
     ).toEqual([]);
   });
 
-  it('refuses and rolls back when a table holds other than what was sent, naming it', async () => {
+  it('refuses and rolls back when tables hold other than what was sent, naming each', async () => {
     const target = await withoutAcme();
     await query(target.url, `delete from skills where slug = 'acme-skill'`);
-    await query(
-      target.url,
-      `create function alter_skills() returns trigger language plpgsql as $$
-       begin new.description := 'altered'; return new; end $$`,
-    );
-    await query(
-      target.url,
-      'create trigger alter_skills before insert on skills for each row execute function alter_skills()',
-    );
+    for (const [table, column] of [
+      ['skills', 'description'],
+      ['users', 'name'],
+    ]) {
+      await query(
+        target.url,
+        `create function alter_${table}() returns trigger language plpgsql as $$
+         begin new.${column} := 'altered'; return new; end $$`,
+      );
+      await query(
+        target.url,
+        `create trigger alter_${table} before insert on ${table} for each row execute function alter_${table}()`,
+      );
+    }
     const before = await contents(target.url);
     const refused = importTenant(await archive(), target.url);
     await expect(refused).rejects.toBeInstanceOf(TenantImportError);
     await expect(refused).rejects.toThrow(
-      'The imported organization differs from the archive in public.skills; nothing was imported.',
+      new TenantImportError(
+        'The imported organization differs from the archive in public.users, public.skills; nothing was imported.',
+      ),
     );
     expect(await contents(target.url)).toEqual(before);
   });
 
-  it('is refused as damaged when a tenant section’s rows do not match their fingerprint', async () => {
+  it('is refused as damaged when tenant sections’ rows do not match their fingerprint, naming each', async () => {
     const file = await craftedArchive(await archive(), (lines) => {
-      const last = lines.findLastIndex((line) => line.startsWith('@end '));
+      const ends = lines.flatMap((line, i) => (line.startsWith('@end ') ? [i] : []));
+      const lastTwo = ends.slice(-2);
       return lines.map((line, i) =>
-        i === last ? line.replace(/"sum":"\d+"/, '"sum":"12345"') : line,
+        lastTwo.includes(i) ? line.replace(/"sum":"\d+"/, '"sum":"12345"') : line,
       );
     });
     const { manifest } = await checkTenantArchive(await archive());
@@ -774,7 +786,10 @@ describe('an import that fails half-way or does not verify', () => {
     const refused = importTenant(file, target.url);
     await expect(refused).rejects.toBeInstanceOf(DamagedTenantArchiveError);
     await expect(refused).rejects.toThrow(
-      `the rows of ${manifest.tenantTables.at(-1)?.name} do not match their fingerprint`,
+      `(the rows of ${manifest.tenantTables
+        .slice(-2)
+        .map((t) => t.name)
+        .join(', ')} do not match their fingerprint)`,
     );
     expect(await hasFleetPromptObjects(target.url)).toBe(false);
   });
@@ -808,16 +823,38 @@ describe('an import that fails half-way or does not verify', () => {
     expect(await hasFleetPromptObjects(target.url)).toBe(false);
   });
 
-  it('is refused as damaged when the target’s table lacks a column the archive has', async () => {
+  it('is refused as damaged when the target’s table lacks columns the archive has, naming each', async () => {
     const target = await withoutAcme();
-    await query(target.url, 'alter table users drop column name');
+    await query(target.url, 'alter table users drop column name, drop column created_at');
     const before = await contents(target.url);
     const refused = importTenant(await archive(), target.url);
     await expect(refused).rejects.toBeInstanceOf(DamagedTenantArchiveError);
     await expect(refused).rejects.toThrow(
-      'public.users has columns no FleetPrompt version makes: name',
+      '(public.users has columns no FleetPrompt version makes: name, created_at)',
     );
     expect(await contents(target.url)).toEqual(before);
+  });
+
+  it('is refused as damaged when public sections’ rows do not match their fingerprint, naming each', async () => {
+    const file = await craftedArchive(await archive(), (lines) => {
+      const firstTwo = lines
+        .flatMap((line, i) => (line.startsWith('@end ') ? [i] : []))
+        .slice(0, 2);
+      return lines.map((line, i) =>
+        firstTwo.includes(i) ? line.replace(/"sum":"\d+"/, '"sum":"12345"') : line,
+      );
+    });
+    const { manifest } = await checkTenantArchive(await archive());
+    const target = await emptyDatabase();
+    const refused = importTenant(file, target.url);
+    await expect(refused).rejects.toBeInstanceOf(DamagedTenantArchiveError);
+    await expect(refused).rejects.toThrow(
+      `(the rows of ${manifest.publicTables
+        .slice(0, 2)
+        .map((t) => `public.${t.name}`)
+        .join(', ')} do not match their fingerprint)`,
+    );
+    expect(await hasFleetPromptObjects(target.url)).toBe(false);
   });
 
   it('is refused as damaged when a section’s rows do not match their fingerprint', async () => {
