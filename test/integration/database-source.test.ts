@@ -132,6 +132,22 @@ describe('a live database as a source', () => {
     await source.close();
   });
 
+  it('answers the tables asked for in a schema, and every table of the others read with it', async () => {
+    const source = await open();
+    const [acme, other] = schemasOf(source.description).filter((s) => s.schema.startsWith('org_'));
+    // the two organizations share a batch: the first asked fingerprints both
+    const some = acme?.tables.slice(0, 1) ?? [];
+    expect(await source.snapshot('org_acme-co', some)).toEqual(
+      await source.expected('org_acme-co', some),
+    );
+    const all = other?.tables ?? [];
+    expect(await source.snapshot('org_other-co', all)).toEqual(
+      await source.expected('org_other-co', all),
+    );
+    expect(all.length).toBeGreaterThan(1);
+    await source.close();
+  });
+
   it('closes every connection it opened', async () => {
     const source = await open();
     const [first] = schemasOf(source.description);
