@@ -5,10 +5,12 @@ import { mutationConfig } from './test/mutation/vitest-project.ts';
  * copy a template world (test/support/template-database.ts) instead of
  * migrating and filling a database of their own, so that a run of one
  * mutant costs seconds. docs/testing.md says which files are measured.
- * Most of these mutants are static (their code runs in a file's beforeAll,
- * which Stryker attributes to no test), so each runs every file in this
- * order until one fails: the copy's and the import's files first, as most
- * mutants are theirs.
+ * The copy's, the import's and the export's worlds are made inside each
+ * test in a mutation run (test/support/shared-world.ts), so that a mutant
+ * runs only the tests that ran its code; the few still static (run when a
+ * module loads, or in tenant-export.test.ts' beforeAll) run every file in
+ * this order until one fails: the copy's and the import's files first, as
+ * most mutants are theirs.
  */
 export default mutationConfig({
   unit: ['test/unit/clone-names.test.ts'],
