@@ -53,7 +53,7 @@ export class TenantLanes {
     next: TenantEntry | undefined,
     fill: (client: pg.Client) => Promise<T>,
   ): Promise<T> {
-    if (this.ahead && this.ahead.tenant !== tenant)
+    if (this.ahead && this.ahead.tenant.slug !== tenant.slug)
       throw new Error(
         `${tenant.slug} was copied out of turn: ${this.ahead.tenant.slug} was made ahead`,
       );
