@@ -22,18 +22,34 @@ const schemas = async () =>
       `select nspname as name from pg_namespace where nspname like 't\\_%' order by 1`,
     )
   ).map((r) => r.name);
-/** Connections to the database, other than `client` and `besides`, that hold a transaction open. */
+/** Connections to the database, other than `client` and `besides`, inside a transaction. */
 const openTransactions = async (client: pg.Client, besides = 0) =>
   Number(
     (
       await client.query<{ n: string }>(
         `select count(*) as n from pg_stat_activity
           where datname = current_database() and pid not in (pg_backend_pid(), $1)
-            and state = 'idle in transaction'`,
+            -- an aborted transaction has no start any more, but is still open
+            and (xact_start is not null or state like 'idle in transaction%')`,
         [besides],
       )
     ).rows[0]?.n,
   );
+/** Waits until some connection to the database sits in a transaction a statement failed in. */
+async function untilAborted(): Promise<void> {
+  for (let tries = 0; tries < 100; tries++) {
+    const [found] = await query<{ n: number }>(
+      db.url,
+      `select count(*)::int as n from pg_stat_activity
+        where datname = current_database() and state = 'idle in transaction (aborted)'`,
+    );
+    if (found?.n) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('no transaction failed');
+}
+const insertInto = (slug: string) => (client: pg.Client) =>
+  client.query(`insert into "t_${slug}".rows values (1, 'one')`);
 
 beforeEach(async () => {
   db = await createScratchDatabase(inject('serverUrl'), 'fp_lanes');
@@ -113,12 +129,71 @@ describe('two lanes copying tenants in turn', () => {
     const lanes = new TenantLanes(first, db.url, (t) =>
       t.slug === 'b' ? ['create table nowhere.rows (id int)'] : schemaOf(t),
     );
-    await lanes.copy(tenant('a'), tenant('b'), async () => undefined);
+    // the refusal arrives while no one awaits it: it must not count as unhandled meanwhile
+    await lanes.copy(tenant('a'), tenant('b'), async () => {
+      await untilAborted();
+      await new Promise((r) => setTimeout(r, 50));
+    });
     await expect(lanes.copy(tenant('b'), undefined, async () => undefined)).rejects.toThrow(
       /schema "nowhere" does not exist/,
     );
     await lanes.close();
     await first.end();
     expect(await schemas()).toEqual(['t_a']);
+  });
+
+  it('copy tenants one after another when the next one is not known ahead', async () => {
+    const lanes = new TenantLanes(first, db.url, schemaOf);
+    await lanes.copy(tenant('a'), undefined, insertInto('a'));
+    await lanes.copy(tenant('b'), undefined, insertInto('b'));
+    await lanes.close();
+    await first.end();
+    expect(await schemas()).toEqual(['t_a', 't_b']);
+  });
+
+  it('leave no transaction open behind a tenant that failed', async () => {
+    const lanes = new TenantLanes(first, db.url, schemaOf);
+    await expect(
+      lanes.copy(tenant('a'), undefined, async (client) => {
+        await client.query('select 1 / 0');
+      }),
+    ).rejects.toThrow('division by zero');
+    const observer = await connectForTransfer(db.url);
+    try {
+      expect(await openTransactions(observer)).toBe(0);
+    } finally {
+      await observer.end();
+      await lanes.close();
+      await first.end();
+    }
+  });
+
+  it('keep the schema made ahead for the next tenant when the current one fails', async () => {
+    const lanes = new TenantLanes(first, db.url, schemaOf);
+    const [a, b, c] = [tenant('a'), tenant('b'), tenant('c')];
+    await lanes.copy(a, b, insertInto('a'));
+    await expect(
+      lanes.copy(b, c, async () => {
+        throw new Error('the source failed');
+      }),
+    ).rejects.toThrow('the source failed');
+    await lanes.copy(c, undefined, insertInto('c'));
+    await lanes.close();
+    await first.end();
+    expect(await schemas()).toEqual(['t_a', 't_c']);
+  });
+
+  it('roll back, on close, a schema made ahead on the connection the caller goes on using', async () => {
+    const lanes = new TenantLanes(first, db.url, schemaOf);
+    const [a, b, c] = [tenant('a'), tenant('b'), tenant('c')];
+    await lanes.copy(a, b, insertInto('a'));
+    // b is filled on the second connection, so c is made ahead on the first, the caller's
+    await lanes.copy(b, c, insertInto('b'));
+    await lanes.close();
+    const { rows } = await first.query<{ name: string }>(
+      `select nspname as name from pg_namespace where nspname like 't\\_%' order by 1`,
+    );
+    await first.end();
+    expect(rows.map((r) => r.name)).toEqual(['t_a', 't_b']);
   });
 });
