@@ -59,13 +59,10 @@ export async function audit(
 export async function snap(page: Page, name: string): Promise<void> {
   if (!screensChecked) return;
   mkdirSync(SCREENS_DIR, { recursive: true });
-  // not 'networkidle': the progress event stream stays open
-  await page.waitForTimeout(300);
   // a full-page capture taken scrolled down paints the fixed header mid-page
   await page.evaluate(() => window.scrollTo(0, 0));
   for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.waitForTimeout(150);
+    await inScheme(page, scheme);
     await page.screenshot({
       path: `${SCREENS_DIR}/${name}-${scheme}.png`,
       fullPage: true,
@@ -75,6 +72,29 @@ export async function snap(page: Page, name: string): Promise<void> {
     await audit(page, `${name} (${scheme})`);
   }
   await page.emulateMedia({ colorScheme: 'light' });
+}
+
+/**
+ * The console painted in `scheme` and at rest: every transition and
+ * animation that ends (colours fading to the new scheme's, a dialog
+ * opening) is taken to its end, as Playwright's own `animations:
+ * 'disabled'` does. A photograph or a contrast check taken mid-way would
+ * see colours that are never at rest, and the fixed pause this replaces
+ * (150 ms) was shorter than Mantine's transitions (200 ms).
+ */
+async function inScheme(page: Page, scheme: 'light' | 'dark'): Promise<void> {
+  await page.emulateMedia({ colorScheme: scheme });
+  await page.waitForFunction(
+    (wanted) => document.documentElement.getAttribute('data-mantine-color-scheme') === wanted,
+    scheme,
+  );
+  await page.evaluate(async () => {
+    // two frames: a change of scheme starts its transitions on the next style recalculation
+    for (let frame = 0; frame < 2; frame++)
+      await new Promise((painted) => requestAnimationFrame(painted));
+    for (const animation of document.getAnimations())
+      if (animation.effect?.getTiming().iterations !== Infinity) animation.finish();
+  });
 }
 
 /** The two windows issue #34 asks every screen to hold in: wide, and a small laptop's. */
@@ -178,10 +198,8 @@ export async function toast(page: Page, text: string | RegExp) {
 export async function toastAudited(page: Page, text: string | RegExp, name: string) {
   await toast(page, text);
   if (!screensChecked) return;
-  await page.waitForTimeout(500);
   for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.waitForTimeout(150);
+    await inScheme(page, scheme);
     await audit(page, `${name} (${scheme})`, { notifications: true });
   }
   await page.emulateMedia({ colorScheme: 'light' });

@@ -10,8 +10,8 @@ import { openEmbedded } from '../../src-main/db/embedded/open.ts';
 
 /*
  * These tests start their own embedded PostgreSQL in a throwaway data
- * directory; they run on both CI legs because the embedded server is what
- * `npm start` uses when no DATABASE_URL is set.
+ * directory, whichever server the other tests use: CI runs them on its
+ * embedded leg only (vitest.config.ts, EMBEDDED_FILES).
  */
 
 let home: string;

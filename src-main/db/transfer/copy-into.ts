@@ -40,6 +40,7 @@ import {
   withoutIdentity,
 } from './append.ts';
 import { connectForTransfer, copyInSql, fingerprintsOf, qualified } from './tables.ts';
+import { TenantLanes, UNFLUSHED_COMMIT } from './tenant-lanes.ts';
 
 export interface CopyIntoOptions {
   /** Continue the unfinished copy from this same source that the target holds. */
@@ -99,16 +100,6 @@ async function copyTable(
   await pipeline(rows, into);
   return Number(into.rowCount ?? 0);
 }
-
-/**
- * The copy's own transactions (public, then each tenant) commit without
- * waiting for their WAL to reach the disk: a crash may lose the last few of
- * them, each whole, with its record in the marker, so a resume copies them
- * again; and the transaction that removes the marker at the end waits as
- * usual, which flushes every commit before it. A flush per tenant was a
- * disk wait per tenant for nothing.
- */
-const UNFLUSHED_COMMIT = 'set local synchronous_commit = off';
 
 /** Objects the target had before the copy, so that a rollback removes only what the copy made. */
 async function publicObjects(client: pg.ClientBase): Promise<string[]> {
@@ -265,26 +256,32 @@ export async function copyIntoDatabase(
     } else {
       for (const table of description.publicTables) await source.skip('public', table);
     }
-    for (const { schema, tables, tenant } of schemasOf(description)) {
-      if (!tenant) continue;
-      if (done.has(tenant.slug)) {
-        for (const table of tables) await source.skip(schema, table);
-      } else {
-        rows += await inTransaction(target, async () => {
-          await target.query(
-            [
-              UNFLUSHED_COMMIT,
-              ...freshSchemaStatements(tenant.slug, scriptsByLevel.get(tenant.level) ?? []),
-            ].join(';\n'),
-          );
-          let copied = 0;
-          for (const table of tables) copied += await copyTable(target, source, schema, table);
-          await markDone(target, tenant.slug);
-          return copied;
-        });
+    const tenants = schemasOf(description).flatMap(({ schema, tables, tenant }) =>
+      tenant ? [{ schema, tables, tenant }] : [],
+    );
+    const lanes = new TenantLanes(target, url, ({ slug, level }) =>
+      freshSchemaStatements(slug, scriptsByLevel.get(level) ?? []),
+    );
+    const pending = tenants.filter((t) => !done.has(t.tenant.slug));
+    let copying = 0;
+    try {
+      for (const { schema, tables, tenant } of tenants) {
+        if (done.has(tenant.slug)) {
+          for (const table of tables) await source.skip(schema, table);
+        } else {
+          copying += 1;
+          rows += await lanes.copy(tenant, pending[copying]?.tenant, async (client) => {
+            let copied = 0;
+            for (const table of tables) copied += await copyTable(client, source, schema, table);
+            await markDone(client, tenant.slug);
+            return copied;
+          });
+        }
+        tenantsDone += 1;
+        progress('copying');
       }
-      tenantsDone += 1;
-      progress('copying');
+    } finally {
+      await lanes.close();
     }
 
     progress('verifying');

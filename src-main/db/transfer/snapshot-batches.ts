@@ -118,9 +118,4 @@ export class SnapshotBatches {
   batchContaining(schema: string): Batch {
     return this.batches[this.batchOf.get(schema) ?? -1] ?? [];
   }
-
-  async close(): Promise<void> {
-    if (this.open) await this.reader.query('rollback').catch(() => undefined);
-    this.open = false;
-  }
 }

@@ -112,8 +112,8 @@ export async function openDatabaseSource(url: string): Promise<TransferSource> {
       },
       close: async () => {
         holderLost ??= new Error('The source is closed');
-        await batches.close();
-        await holder.query('rollback').catch(() => undefined);
+        // ending a connection ends its transaction; a rollback would wait forever behind a
+        // COPY that a failed target left unread
         for (const client of [...opened, checker]) await client?.end().catch(() => undefined);
       },
     };
