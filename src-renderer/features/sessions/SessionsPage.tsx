@@ -9,6 +9,9 @@ import { ButtonWithReason } from '../../components/Refusable.tsx';
 import { SecondFactorPanel } from './SecondFactorPanel.tsx';
 import { counted } from '../../../src-shared/plural.ts';
 
+/** How often the screen reads the sessions again while it is open. */
+export const SESSIONS_LOOKED_AT_EVERY_MS = 15_000;
+
 const CONSOLE: Record<SessionKind, string> = {
   electron: 'Desktop app',
   headless: 'Browser (headless console)',
@@ -22,7 +25,13 @@ const CONSOLE: Record<SessionKind, string> = {
  */
 export function SessionsPage() {
   const signOut = useSignOut();
-  const sessions = useChannel('sessions.list', {});
+  // a sign-in on another console announces nothing to this one (sessions are not records
+  // whose changes are heard), yet one waiting for its second step is a warning: look again
+  const sessions = useChannel(
+    'sessions.list',
+    {},
+    { refetchInterval: SESSIONS_LOOKED_AT_EVERY_MS },
+  );
   const end = useWrite('sessions.end', { success: () => 'Session ended' });
   const endOthers = useWrite('sessions.endOthers', {
     success: ({ ended }) =>
