@@ -19,5 +19,6 @@ export default mutationConfig({
     'test/integration/tenant-import.test.ts',
     'test/integration/tenant-export.test.ts',
     'test/integration/database-source.test.ts',
+    'test/integration/tenant-lanes.test.ts',
   ],
 });
