@@ -1,15 +1,12 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, screen } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { spotlight } from '@mantine/spotlight';
-import { MemoryRouter, Route, Routes, useLocation } from 'react-router';
+import { Route, Routes, useLocation } from 'react-router';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FleetBridge } from '../../src-shared/channels.ts';
-import type { SessionUser } from '../../src-shared/contract.ts';
 import type { Role } from '../../src-shared/domain/enums.ts';
-import { SessionProvider } from '../../src-renderer/auth/session.tsx';
 import { AppLayout } from '../../src-renderer/layout/AppLayout.tsx';
-import { renderWithMantine } from './render.tsx';
+import { renderSignedIn } from './render.tsx';
 
 /*
  * The Ctrl+K palette: screens the role may use, things to create,
@@ -106,30 +103,14 @@ function Where() {
 }
 
 function renderConsole(role: Role) {
-  const user: SessionUser = {
-    id: 'c0000000-0000-4000-8000-000000000003',
-    email: `${role}@palette.test`,
-    name: null,
-    role,
-    organizationId: ORG.id,
-    organizationName: ORG.name,
-    mustChangePassword: false,
-    secondFactor: false,
-    mustEnrollSecondFactor: false,
-  };
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  renderWithMantine(
-    <QueryClientProvider client={client}>
-      <MemoryRouter initialEntries={['/start']}>
-        <SessionProvider me={{ ...user, viewingAs: null }}>
-          <Routes>
-            <Route element={<AppLayout />}>
-              <Route path="*" element={<Where />} />
-            </Route>
-          </Routes>
-        </SessionProvider>
-      </MemoryRouter>
-    </QueryClientProvider>,
+  renderSignedIn(
+    <Routes>
+      <Route element={<AppLayout />}>
+        <Route path="*" element={<Where />} />
+      </Route>
+    </Routes>,
+    { role, email: `${role}@palette.test`, organizationId: ORG.id, organizationName: ORG.name },
+    '/start',
   );
 }
 

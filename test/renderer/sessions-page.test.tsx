@@ -1,16 +1,12 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, screen } from '@testing-library/react';
-import { MemoryRouter } from 'react-router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FleetBridge } from '../../src-shared/channels.ts';
-import type { SessionUser } from '../../src-shared/contract.ts';
 import type { SessionDto } from '../../src-shared/dto.ts';
-import { SessionProvider } from '../../src-renderer/auth/session.tsx';
 import {
   SessionsPage,
   SESSIONS_LOOKED_AT_EVERY_MS,
 } from '../../src-renderer/features/sessions/SessionsPage.tsx';
-import { renderWithMantine } from './render.tsx';
+import { renderSignedIn } from './render.tsx';
 
 /*
  * Account → Sessions: a sign-in made on another console meanwhile, and one
@@ -52,27 +48,12 @@ afterEach(() => {
 });
 
 function renderSessions() {
-  const user: SessionUser = {
-    id: 'c0000000-0000-4000-8000-000000000003',
-    email: 'admin@sessions.test',
-    name: null,
+  renderSignedIn(<SessionsPage />, {
     role: 'admin',
+    email: 'admin@sessions.test',
     organizationId: 'a0000000-0000-4000-8000-000000000001',
-    organizationName: 'Acme Robotics',
-    mustChangePassword: false,
     secondFactor: true,
-    mustEnrollSecondFactor: false,
-  };
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  renderWithMantine(
-    <QueryClientProvider client={client}>
-      <MemoryRouter>
-        <SessionProvider me={{ ...user, viewingAs: null }}>
-          <SessionsPage />
-        </SessionProvider>
-      </MemoryRouter>
-    </QueryClientProvider>,
-  );
+  });
 }
 
 describe('the Sessions screen', () => {
