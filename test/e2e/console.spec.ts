@@ -442,7 +442,7 @@ test('creates, edits and deletes a skill', async ({ browser }) => {
   await admin.getByRole('button', { name: 'New skill' }).click();
   await admin.getByLabel('Name').fill(`Digest ${slug}`);
   await admin.getByLabel('Slug').fill(slug);
-  await choose(admin, 'Category', 'data analysis');
+  await choose(admin, 'Category', 'Data analysis');
   await admin.getByRole('combobox', { name: 'Tools' }).fill('sql_query');
   await admin.getByRole('combobox', { name: 'Tools' }).press('Enter');
   await admin.getByLabel('System prompt enhancement').fill('Summarise the data.');
