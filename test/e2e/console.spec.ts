@@ -559,6 +559,10 @@ test('shows the audit log and settings', async ({ browser }) => {
         : 'Saved choice, used from the next start',
     ),
   ).toBeVisible();
+  // the test servers' role is a superuser: the warning gives the least-privilege role's commands
+  await expect(admin.getByLabel('A role for the console', { exact: true })).toContainText(
+    'create database fleetprompt owner fleetprompt;',
+  );
   await snap(admin, 'settings');
 
   // how many daily backups are kept, from the keyboard: a wrong number is said before it is sent
