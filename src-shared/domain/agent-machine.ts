@@ -3,6 +3,19 @@ import { setup, transition } from 'xstate';
 export const AGENT_STATUSES = ['draft', 'deploying', 'active', 'paused', 'error'] as const;
 export type AgentStatus = (typeof AGENT_STATUSES)[number];
 
+const AGENT_STATUS_NAMES: Readonly<Record<AgentStatus, string>> = {
+  draft: 'Draft',
+  deploying: 'Deploying',
+  active: 'Active',
+  paused: 'Paused',
+  error: 'Error',
+};
+
+/** A status as a label names it ("Paused"); running text keeps the stored word ("2 paused"). */
+export function agentStatusName(status: AgentStatus): string {
+  return AGENT_STATUS_NAMES[status];
+}
+
 export const AGENT_EVENTS = ['deploy', 'activate', 'pause', 'resume', 'fail', 'redeploy'] as const;
 export type AgentEvent = (typeof AGENT_EVENTS)[number];
 

@@ -15,6 +15,18 @@ export function roleName(role: Role): string {
 export const BILLING_STATUSES = ['active', 'suspended', 'trial', 'canceled'] as const;
 export type BillingStatus = (typeof BILLING_STATUSES)[number];
 
+const BILLING_STATUS_NAMES: Readonly<Record<BillingStatus, string>> = {
+  active: 'Active',
+  suspended: 'Suspended',
+  trial: 'Trial',
+  canceled: 'Canceled',
+};
+
+/** A billing status as a label names it ("Trial"); running text keeps the stored word. */
+export function billingStatusName(status: BillingStatus): string {
+  return BILLING_STATUS_NAMES[status];
+}
+
 export const SKILL_CATEGORIES = [
   'research',
   'coding',
@@ -23,6 +35,19 @@ export const SKILL_CATEGORIES = [
   'operations',
 ] as const;
 export type SkillCategory = (typeof SKILL_CATEGORIES)[number];
+
+const SKILL_CATEGORY_NAMES: Readonly<Record<SkillCategory, string>> = {
+  research: 'Research',
+  coding: 'Coding',
+  data_analysis: 'Data analysis',
+  communication: 'Communication',
+  operations: 'Operations',
+};
+
+/** A skill category as it is named on screen ("Data analysis"), never its stored value. */
+export function skillCategoryName(category: SkillCategory): string {
+  return SKILL_CATEGORY_NAMES[category];
+}
 
 export const DEFAULT_ROLE: Role = 'user';
 export const DEFAULT_BILLING_STATUS: BillingStatus = 'trial';

@@ -162,14 +162,14 @@ test('each figure of the Fleet overview opens the list it counts', async ({ brow
 
   // a billing row: the organizations in that status, and only those
   const billing = page.getByRole('table', { name: 'Organizations by billing status' });
-  await billing.getByRole('link', { name: 'trial' }).click();
+  await billing.getByRole('link', { name: 'Trial', exact: true }).click();
   await expect(page).toHaveURL(/\/organizations\?billingStatus=trial$/);
   // exact: the overview's own tables are named "Organizations by …" and must not match meanwhile
   const organizations = page.getByRole('table', { name: 'Organizations', exact: true });
   await expect(organizations.getByRole('row').nth(1)).toContainText('trial');
   await expect(organizations).not.toContainText('suspended');
   await expect(page.getByRole('combobox', { name: 'Filter by billing status' })).toHaveValue(
-    'trial',
+    'Trial',
   );
 
   // a tier: the organizations of that tier
@@ -181,7 +181,7 @@ test('each figure of the Fleet overview opens the list it counts', async ({ brow
 
   // a status of the donut's legend: those agents, across organizations, on the overview
   await page.goBack();
-  await page.getByRole('link', { name: /^draft \d+$/ }).click();
+  await page.getByRole('link', { name: /^Draft \d+$/ }).click();
   await expect(page).toHaveURL(/\/fleet\?status=draft$/);
   const found = page.getByRole('table', { name: 'Agents found' });
   await expect(found).toContainText('Clicked Through');
@@ -225,7 +225,7 @@ test('a developer’s overview is their own organization, not the fleet', async 
   await expect(page.getByText('Organizations behind')).toHaveCount(0);
   await snapAtBothSizes(page, 'fleet-own-organization');
 
-  await page.getByRole('link', { name: /^draft 2$/ }).click();
+  await page.getByRole('link', { name: /^Draft 2$/ }).click();
   await expect(page).toHaveURL(new RegExp(`/agents\\?org=${organization.id}&status=draft$`));
   await expect(page.getByRole('table', { name: 'Agents' })).toContainText('Own Two');
 });

@@ -442,7 +442,7 @@ test('creates, edits and deletes a skill', async ({ browser }) => {
   await admin.getByRole('button', { name: 'New skill' }).click();
   await admin.getByLabel('Name').fill(`Digest ${slug}`);
   await admin.getByLabel('Slug').fill(slug);
-  await choose(admin, 'Category', 'data analysis');
+  await choose(admin, 'Category', 'Data analysis');
   await admin.getByRole('combobox', { name: 'Tools' }).fill('sql_query');
   await admin.getByRole('combobox', { name: 'Tools' }).press('Enter');
   await admin.getByLabel('System prompt enhancement').fill('Summarise the data.');
@@ -559,6 +559,10 @@ test('shows the audit log and settings', async ({ browser }) => {
         : 'Saved choice, used from the next start',
     ),
   ).toBeVisible();
+  // the test servers' role is a superuser: the warning gives the least-privilege role's commands
+  await expect(admin.getByLabel('A role for the console', { exact: true })).toContainText(
+    'create database fleetprompt owner fleetprompt;',
+  );
   await snap(admin, 'settings');
 
   // how many daily backups are kept, from the keyboard: a wrong number is said before it is sent

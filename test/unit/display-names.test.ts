@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ROLES, roleName } from '../../src-shared/domain/enums.ts';
+import { AGENT_STATUSES, agentStatusName } from '../../src-shared/domain/agent-machine.ts';
+import {
+  BILLING_STATUSES,
+  ROLES,
+  SKILL_CATEGORIES,
+  billingStatusName,
+  roleName,
+  skillCategoryName,
+} from '../../src-shared/domain/enums.ts';
 import { toolName } from '../../src-shared/domain/tool-names.ts';
 import {
   TIERS,
@@ -17,6 +25,35 @@ describe('names shown for stored values', () => {
 
   it('names each role in full, as a label', () => {
     expect(ROLES.map(roleName)).toEqual(['User', 'Administrator', 'Developer']);
+  });
+
+  it('names each billing status with a capital, as a label', () => {
+    expect(BILLING_STATUSES.map(billingStatusName)).toEqual([
+      'Active',
+      'Suspended',
+      'Trial',
+      'Canceled',
+    ]);
+  });
+
+  it('names each agent status with a capital, as a label', () => {
+    expect(AGENT_STATUSES.map(agentStatusName)).toEqual([
+      'Draft',
+      'Deploying',
+      'Active',
+      'Paused',
+      'Error',
+    ]);
+  });
+
+  it('names each skill category in words, as a label', () => {
+    expect(SKILL_CATEGORIES.map(skillCategoryName)).toEqual([
+      'Research',
+      'Coding',
+      'Data analysis',
+      'Communication',
+      'Operations',
+    ]);
   });
 
   it('reads a tool identifier as words, initialisms in capitals', () => {

@@ -7,6 +7,7 @@ import { useNavigate } from 'react-router';
 import {
   AGENT_EVENTS,
   AGENT_STATUSES,
+  agentStatusName,
   type AgentEvent,
   type AgentStatus,
 } from '../../../src-shared/domain/agent-machine.ts';
@@ -343,7 +344,7 @@ export function AgentsPage() {
           <Select
             aria-label="Filter by status"
             placeholder="Any status"
-            data={[...AGENT_STATUSES]}
+            data={AGENT_STATUSES.map((s) => ({ value: s, label: agentStatusName(s) }))}
             value={status ?? null}
             onChange={(value) => params.setParam('status', value ?? undefined)}
             clearable

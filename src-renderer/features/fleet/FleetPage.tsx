@@ -21,9 +21,13 @@ import { IconSearch } from '@tabler/icons-react';
 import { useState, type ReactNode } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import type { AuditEventDto, FleetOverview } from '../../../src-shared/contract.ts';
-import { AGENT_STATUSES, type AgentStatus } from '../../../src-shared/domain/agent-machine.ts';
+import {
+  AGENT_STATUSES,
+  agentStatusName,
+  type AgentStatus,
+} from '../../../src-shared/domain/agent-machine.ts';
 import { auditActionLabel } from '../../../src-shared/domain/audit-vocabulary.ts';
-import { BILLING_STATUSES } from '../../../src-shared/domain/enums.ts';
+import { BILLING_STATUSES, billingStatusName } from '../../../src-shared/domain/enums.ts';
 import { NEAR_AGENT_LIMIT_PERCENT } from '../../../src-shared/domain/limits.ts';
 import { TIERS, limitInWords, tierName } from '../../../src-shared/domain/tiers.ts';
 import { useChannel } from '../../api/hooks.ts';
@@ -248,7 +252,7 @@ function StatusDonut({ overview, links }: { overview: FleetOverview; links: Flee
               withShadow={false}
             />
             <Anchor component={Link} to={links.agentsByStatus(status)} size="sm">
-              {status} {formatNumber(byStatus[status])}
+              {agentStatusName(status)} {formatNumber(byStatus[status])}
             </Anchor>
           </Group>
         ))}
@@ -440,7 +444,7 @@ function FleetWide({ overview: o, status }: { overview: FleetOverview; status?: 
               key: billing,
               name: (
                 <Anchor component={Link} to={links.organizationsByBilling(billing)} size="sm">
-                  {billing}
+                  {billingStatusName(billing)}
                 </Anchor>
               ),
               figure: formatNumber(o.organizations.byBillingStatus[billing]),

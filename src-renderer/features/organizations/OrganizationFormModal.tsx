@@ -3,7 +3,7 @@ import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { contract } from '../../../src-shared/contract.ts';
-import { BILLING_STATUSES } from '../../../src-shared/domain/enums.ts';
+import { BILLING_STATUSES, billingStatusName } from '../../../src-shared/domain/enums.ts';
 import { ENDING_BILLING_STATUSES } from '../../../src-shared/domain/permissions.ts';
 import { useSession } from '../../auth/session.tsx';
 import { ChangedElsewhere } from '../../components/ChangedElsewhere.tsx';
@@ -27,7 +27,11 @@ type EditValues = Pick<OrganizationDto, 'name' | 'billingStatus'>;
 
 const ORGANIZATION_FIELDS: ConflictField<OrganizationDto, EditValues>[] = [
   { label: 'Name', theirs: (o) => o.name, yours: (v) => v.name },
-  { label: 'Billing status', theirs: (o) => o.billingStatus, yours: (v) => v.billingStatus },
+  {
+    label: 'Billing status',
+    theirs: (o) => billingStatusName(o.billingStatus),
+    yours: (v) => billingStatusName(v.billingStatus),
+  },
 ];
 
 export function CreateOrganizationModal({
@@ -149,7 +153,7 @@ export function EditOrganizationModal({
               description="Suspended and canceled organizations cannot deploy, activate, resume or redeploy agents; users of a canceled one cannot sign in."
               data={BILLING_STATUSES.map((s) => ({
                 value: s,
-                label: s,
+                label: billingStatusName(s),
                 // suspending or canceling one's own organization would end one's own access
                 disabled: ENDING_BILLING_STATUSES.has(s) && !mayEnd,
               }))}

@@ -3,7 +3,7 @@ import { IconFileImport } from '@tabler/icons-react';
 import { useDisclosure } from '@mantine/hooks';
 import { useNavigate } from 'react-router';
 import type { OrganizationDto } from '../../../src-shared/dto.ts';
-import { BILLING_STATUSES } from '../../../src-shared/domain/enums.ts';
+import { BILLING_STATUSES, billingStatusName } from '../../../src-shared/domain/enums.ts';
 import {
   AGENT_LIMIT_FILTERS,
   NEAR_AGENT_LIMIT_PERCENT,
@@ -110,7 +110,7 @@ export function OrganizationsPage() {
             <Select
               aria-label="Filter by billing status"
               placeholder="Any billing status"
-              data={[...BILLING_STATUSES]}
+              data={BILLING_STATUSES.map((s) => ({ value: s, label: billingStatusName(s) }))}
               value={billingStatus ?? null}
               onChange={(value) => params.setParam('billingStatus', value ?? undefined)}
               clearable

@@ -20,6 +20,14 @@ import { MoveDatabaseDialog } from './MoveDatabaseDialog.tsx';
 import { RequireSecondFactorSetting } from './RequireSecondFactorSetting.tsx';
 import { fieldSentence } from '../../components/forms.ts';
 
+// docs/security.md explains each line; the operator may not have the repository at hand
+const LEAST_PRIVILEGE_ROLE = `create role fleetprompt login password '…';
+create database fleetprompt owner fleetprompt;
+revoke connect on database fleetprompt from public;
+grant connect on database fleetprompt to fleetprompt;
+-- connected to the database fleetprompt:
+create extension if not exists citext;`;
+
 export function SettingsPage() {
   const settings = useChannel('settings.get', {});
   const [mode, setMode] = useState<'embedded' | 'url'>('embedded');
@@ -64,9 +72,15 @@ export function SettingsPage() {
           )}
           {s?.superuser && (
             <Alert color="orange" title="Connected as a superuser" mb="sm" role="status">
-              The console works, but a superuser can do anything on the server (run programs, read
-              files). Give it a role that owns only its database; docs/security.md lists the grants
-              it needs.
+              <Stack gap="xs">
+                <Text size="sm">
+                  The console works, but a superuser can do anything on the server (run programs,
+                  read files). Give it a role that owns only its database and may connect to no
+                  other: run these as a superuser (the extension in the new database), then save
+                  that role&apos;s URL below.
+                </Text>
+                <CommandBlock label="A role for the console" command={LEAST_PRIVILEGE_ROLE} />
+              </Stack>
             </Alert>
           )}
           <Stack>

@@ -14,7 +14,7 @@ import { IconPencil, IconRosetteDiscountCheck, IconTrash } from '@tabler/icons-r
 import { useCallback, useState } from 'react';
 import { useOpenedByLink } from '../../components/opened-by-link.ts';
 import { contract } from '../../../src-shared/contract.ts';
-import { SKILL_CATEGORIES } from '../../../src-shared/domain/enums.ts';
+import { SKILL_CATEGORIES, skillCategoryName } from '../../../src-shared/domain/enums.ts';
 import { TIERS, tierName } from '../../../src-shared/domain/tiers.ts';
 import { toolName } from '../../../src-shared/domain/tool-names.ts';
 import type { SkillDto } from '../../../src-shared/dto.ts';
@@ -40,7 +40,6 @@ import { confirmDelete } from '../../components/confirm-delete.tsx';
 import { FormActions } from '../../components/FormActions.tsx';
 
 const schema = contract['skills.create'].input;
-const categoryLabel = (c: string) => c.replace('_', ' ');
 
 type SkillValues = Pick<
   SkillDto,
@@ -53,8 +52,8 @@ const SKILL_FIELDS: ConflictField<SkillDto, SkillValues>[] = [
   { label: 'Description', theirs: (s) => s.description ?? '', yours: (v) => v.description },
   {
     label: 'Category',
-    theirs: (s) => (s.category ? categoryLabel(s.category) : ''),
-    yours: (v) => (v.category ? categoryLabel(v.category) : ''),
+    theirs: (s) => (s.category ? skillCategoryName(s.category) : ''),
+    yours: (v) => (v.category ? skillCategoryName(v.category) : ''),
   },
   {
     label: 'Tier required',
@@ -139,7 +138,7 @@ function SkillModal({ skill, onClose }: { skill?: SkillDto; onClose: () => void 
             <Group grow>
               <Select
                 label="Category"
-                data={SKILL_CATEGORIES.map((c) => ({ value: c, label: categoryLabel(c) }))}
+                data={SKILL_CATEGORIES.map((c) => ({ value: c, label: skillCategoryName(c) }))}
                 clearable
                 {...form.getInputProps('category')}
               />
@@ -233,7 +232,7 @@ export function SkillsPage() {
       label: 'Category',
       sort: 'category',
       width: 150,
-      render: (s) => <Truncated text={s.category ? categoryLabel(s.category) : '—'} />,
+      render: (s) => <Truncated text={s.category ? skillCategoryName(s.category) : '—'} />,
     },
     {
       key: 'tier',

@@ -152,7 +152,7 @@ function CatalogFigures({ catalog }: { catalog: CatalogHealth }) {
       </Table>
       <Text size="sm">
         Tenant relations: {formatNumber(catalog.relations.tenant)} of{' '}
-        {formatNumber(catalog.relations.total)} in pg_class (
+        {formatNumber(catalog.relations.total)} in the database&apos;s catalog (
         {(catalog.relations.share * 100).toFixed(0)} %). Lock table:{' '}
         {formatNumber(catalog.locks.fleetNeeds)} needed by a whole-fleet transaction,{' '}
         {formatNumber(catalog.locks.capacity)} held by the server.
