@@ -322,6 +322,40 @@ describe("an organization's export", () => {
   });
 });
 
+describe('an export while the organization is written to', () => {
+  it('holds the organization as it was when the export began, a write committed meanwhile left out', async () => {
+    const source = await fromTemplate('tenant_export', build);
+    const writer = new pg.Client({ connectionString: source.url });
+    await writer.connect();
+    try {
+      // the export's first read of the agents waits behind this transaction, begun before it
+      await writer.query('begin');
+      await writer.query(`update "org_acme-co".agents set name = 'Renamed' where name = 'Writer'`);
+      await writer.query('lock table "org_acme-co".agents in access exclusive mode');
+      const file = join(folder, 'written-to.fptenant');
+      let settled = false;
+      const exporting = exportTo(file, 'acme-co', source.url).finally(() => (settled = true));
+      exporting.catch(() => undefined);
+      for (let waiting = 0; waiting === 0 && !settled;) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        const { rows } = await writer.query<{ n: number }>(
+          `select count(*)::int as n from pg_locks
+            where not granted and relation = '"org_acme-co".agents'::regclass`,
+        );
+        waiting = rows[0]?.n ?? 0;
+      }
+      await writer.query('commit');
+      await exporting;
+      const agents = (await sectionRows(file)).get('org_acme-co.agents')?.join('\n') ?? '';
+      expect(agents).toContain('Writer');
+      expect(agents).not.toContain('Renamed');
+    } finally {
+      await writer.end();
+      await source.drop();
+    }
+  });
+});
+
 describe('an export refused', () => {
   it('for a slug no organization has, naming it', async () => {
     const refused = exportTo(join(folder, 'nobody.fptenant'), 'nobody-co');
