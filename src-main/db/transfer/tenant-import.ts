@@ -1,4 +1,3 @@
-import { createHmac, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -21,6 +20,7 @@ import {
 } from '../tenant-migrator.ts';
 import type { LineBounds } from './bounded-lines.ts';
 import type { TableShape } from './describe.ts';
+import { CloneIds } from './clone-ids.ts';
 import { copyField, FingerprintSum, unescapeField } from './copy-text.ts';
 import { MARKER_TABLES } from './marker.ts';
 import {
@@ -39,6 +39,7 @@ import {
   type TenantManifest,
 } from './tenant-archive.ts';
 import { describeTables } from './tenant-export.ts';
+import { TenantImportError } from './tenant-import-error.ts';
 
 /*
  * One organization's archive into a database, in one transaction: all of
@@ -62,12 +63,7 @@ import { describeTables } from './tenant-export.ts';
  * unique as local+<new slug>@domain; every user unconfirmed.
  */
 
-export class TenantImportError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'TenantImportError';
-  }
-}
+export { TenantImportError };
 
 export interface TenantImportOptions {
   /** A clone under this new slug, beside the organization the archive was made from. */
@@ -315,21 +311,6 @@ class LandedSection {
   }
 }
 
-/** Fresh ids for a clone, the same one for each old id within one import. */
-function freshIds(): (old: string) => string {
-  const salt = randomBytes(32);
-  return (old) => {
-    const b = createHmac('sha256', salt).update(old.toLowerCase()).digest();
-    b[6] = ((b[6] ?? 0) & 0x0f) | 0x40;
-    b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
-    const x = b.subarray(0, 16).toString('hex');
-    return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
-  };
-}
-
-/** A clone holds its users' and agents' old ids in memory (some 100 bytes each), at most this many. */
-const MAX_KEYS = 1_000_000;
-
 async function importInto(
   client: pg.ClientBase,
   archive: OpenTenantArchive,
@@ -393,41 +374,10 @@ async function importInto(
         : `The organization "${slug}" exists in the target: import it as a clone under a new slug (--as), or delete it first.`,
     );
 
-  // a clone's ids: every uuid of the organization's rows (it, its users, its agents) given a fresh
-  // one as the rows stream in, and each tenant table's own id; an id of someone else (an actor of
-  // another organization, a catalog skill) stays as it is
-  const fresh = freshIds();
-  const keys = new Set<string>();
-  const remapper = (
-    table: TableShape,
-    uuidColumns: Map<string, Set<string>>,
-    key: string | null,
-    texts: string[] = [],
-  ) => {
-    const uuids = uuidColumns.get(table.name) ?? new Set();
-    const at = table.columns.flatMap((c, i) => (uuids.has(c) && c !== key ? [i] : []));
-    const textAt = table.columns.flatMap((c, i) => (texts.includes(c) ? [i] : []));
-    const keyAt = key === null ? -1 : table.columns.indexOf(key);
-    return (fields: string[]) => {
-      const own = fields[keyAt];
-      if (own !== undefined && own !== '\\N') fields[keyAt] = fresh(own);
-      for (const i of [...at, ...textAt]) {
-        const value = fields[i];
-        if (value !== undefined && keys.has(value.toLowerCase())) fields[i] = fresh(value);
-      }
-      return fields;
-    };
-  };
-  const addKey = (value: string | undefined) => {
-    if (value === undefined || value === '\\N') return;
-    keys.add(value.toLowerCase());
-    if (keys.size > MAX_KEYS)
-      throw new TenantImportError(
-        `The organization has more than ${MAX_KEYS.toLocaleString('en')} users and agents; nothing was imported.`,
-      );
-  };
-  const newId = clone ? fresh(id) : id;
-  if (clone) addKey(id);
+  // a clone's ids (clone-ids.ts)
+  const cloneIds = new CloneIds();
+  const newId = clone ? cloneIds.fresh(id) : id;
+  if (clone) cloneIds.add(id);
 
   const publicTable = (name: string) => {
     const table = manifest.publicTables[indexOf(name)];
@@ -448,7 +398,7 @@ async function importInto(
     organizations.columns.indexOf(c),
   );
   const ticketAt = maintenanceAt[2] ?? -1;
-  const remapOrganization = remapper(organizations, publicUuids, 'id');
+  const remapOrganization = cloneIds.remapper(organizations, publicUuids, 'id');
   const landings: LandedSection[] = [];
   const land = (landing: Landing) => {
     const section = new LandedSection(landing);
@@ -475,14 +425,14 @@ async function importInto(
   });
 
   const users = publicTable('users');
-  const remapUser = remapper(users, publicUuids, 'id');
+  const remapUser = cloneIds.remapper(users, publicUuids, 'id');
   const [emailAt, confirmedAt] = [col('users', 'email'), col('users', 'confirmed_at')];
   land({
     table: users,
     into: publicInto('users'),
     rewrite: (fields) => {
       if (!clone) return { sent: fields };
-      addKey(fields[col('users', 'id')]);
+      cloneIds.add(fields[col('users', 'id')]);
       remapUser(fields);
       const email = unescapeField(fields[emailAt] ?? '\\N');
       if (email !== null) fields[emailAt] = copyField(cloneEmail(email, slug));
@@ -506,25 +456,25 @@ async function importInto(
     },
   });
   const agentIndex = publicTable('agent_index');
-  const remapAgent = remapper(agentIndex, publicUuids, 'agent_id');
+  const remapAgent = cloneIds.remapper(agentIndex, publicUuids, 'agent_id');
   const agentAt = col('agent_index', 'agent_id');
   land({
     table: agentIndex,
     into: publicInto('agent_index'),
     rewrite: (fields) => {
       if (!clone) return { sent: fields };
-      addKey(fields[agentAt]);
+      cloneIds.add(fields[agentAt]);
       return { sent: remapAgent(fields) };
     },
   });
-  const usageRemap = remapper(publicTable('skill_usage'), publicUuids, null);
+  const usageRemap = cloneIds.remapper(publicTable('skill_usage'), publicUuids, null);
   land({
     table: publicTable('skill_usage'),
     into: publicInto('skill_usage'),
     rewrite: (fields) => ({ sent: clone ? usageRemap(fields) : fields }),
   });
   const audit = publicTable('audit_events');
-  const auditRemap = remapper(audit, publicUuids, null, ['target_id']);
+  const auditRemap = cloneIds.remapper(audit, publicUuids, null, ['target_id']);
   const auditRows = land({
     table: audit,
     into: publicInto('audit_events'),
@@ -673,7 +623,7 @@ async function importInto(
       `the rows of ${tenantMismatched.map((t) => printable(t.name)).join(', ')} do not match their fingerprint`,
     );
   for (const [k, table] of manifest.tenantTables.entries()) {
-    const remap = remapper(table, tenantUuids, table.columns.includes('id') ? 'id' : null);
+    const remap = cloneIds.remapper(table, tenantUuids, table.columns.includes('id') ? 'id' : null);
     const section = land({
       table,
       into: `${quoteIdent(schema)}.${quoteIdent(table.name)}`,
