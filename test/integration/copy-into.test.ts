@@ -323,6 +323,19 @@ describe('a copy of a source an older FleetPrompt made', () => {
     );
     expect(reasons).toEqual([{ schema: 'org_acme-co' }]);
   });
+
+  it('makes no public table for a source that holds no migration and no table at all', async () => {
+    const nothing = await describedAs((d) => {
+      d.publicMigrations = [];
+      d.publicTables = [];
+      d.sequences = [];
+      d.tenants = [];
+      d.tenantShapes = [];
+    });
+    const target = await emptyDatabase();
+    await expect(copyIntoDatabase(nothing, target.url)).resolves.toMatchObject({ tenants: 0 });
+    expect(await hasFleetPromptObjects(target.url)).toBe(false);
+  });
 });
 
 describe('a copy refused before any write', () => {
