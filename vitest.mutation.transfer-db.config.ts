@@ -8,8 +8,7 @@ import { mutationConfig } from './test/mutation/vitest-project.ts';
  * The copy's, the import's and the export's worlds are made inside each
  * test in a mutation run (test/support/shared-world.ts), so that a mutant
  * runs only the tests that ran its code; the few still static (run when a
- * module loads, or in tenant-export.test.ts' beforeAll) run every file in
- * this order until one fails: the copy's and the import's files first, as
+ * module loads) run every file in this order until one fails: the copy's and the import's files first, as
  * most mutants are theirs.
  */
 export default mutationConfig({

@@ -208,6 +208,12 @@ export interface StructureReport {
   /** Schemas named like a tenant's (org_…) that no organization has. */
   orphanSchemas: string[];
   catalog: CatalogHealth;
+  /**
+   * Whether the event triggers that mark the schemas DDL changed are in
+   * place: without them every check reads every schema, and only a
+   * superuser can install them (npm run db:install-triggers).
+   */
+  structureTriggers: boolean;
 }
 
 /** What tenancy.repair did, tenant by tenant, and what is left to a person. */

@@ -23,6 +23,11 @@ function printReport(report: StructureReport): void {
     `checked ${report.tenants.toLocaleString('en')} tenants in ${report.elapsedMs} ms: ` +
       (drifted === 0 ? 'no drift' : `${drifted} drifted`),
   );
+  if (!report.structureTriggers)
+    console.log(
+      'structure triggers missing: every check reads every schema; ' +
+        'a superuser installs them: npm run db:install-triggers -- URL',
+    );
   for (const drift of report.drifted) {
     for (const tenant of drift.tenants) console.log(`\n${tenant.schema} (level ${drift.level}):`);
     for (const difference of drift.differences) console.log(`  ${difference}`);

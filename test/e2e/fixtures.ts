@@ -118,7 +118,7 @@ export async function visit(page: Page, path: string): Promise<void> {
 }
 
 /** The shared console's database, as its superuser: a server's, or the embedded one's. */
-async function consoleDatabase(): Promise<string> {
+export async function consoleDatabase(): Promise<string> {
   if (process.env.E2E_DATABASE_URL) return process.env.E2E_DATABASE_URL;
   const state = await readState(process.env.E2E_HOME ?? '');
   if (!state) throw new Error('The console has neither a DATABASE_URL nor an embedded server');

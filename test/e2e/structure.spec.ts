@@ -1,7 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { expect } from '@playwright/test';
 import pg from 'pg';
 import { currentDatabase } from '../../src-main/cli/current-database.ts';
-import { adminPage, organizationWith, test } from './fixtures.ts';
+import { adminPage, consoleDatabase, organizationWith, test, visit } from './fixtures.ts';
 import { go, snapAtBothSizes, toast } from './support.ts';
 
 /** SQL on the shared console's database, as an operator's hand would run it. */
@@ -54,4 +55,38 @@ test("Tenancy → Structure names a tenant's drift in words and applies the safe
   await expect(card).toContainText('agents.description: missing column');
   await expect(card.getByRole('button', { name: 'Apply the safe repair' })).toHaveCount(0);
   await snapAtBothSizes(admin, 'tenancy-structure-repaired');
+});
+
+test('Tenancy → Structure gives the command that installs missing structure triggers, and says no more once it has run', async ({
+  browser,
+}) => {
+  // only a superuser may drop or make event triggers
+  const superuser = new pg.Client({ connectionString: await consoleDatabase() });
+  await superuser.connect();
+  try {
+    await superuser.query(`drop event trigger fleetprompt_structure_marks_end;
+      drop event trigger fleetprompt_structure_marks_drop`);
+  } finally {
+    await superuser.end();
+  }
+  const admin = await adminPage(browser);
+  await visit(admin, '/tenancy/structure');
+  const missing = admin.getByRole('alert').filter({
+    hasText: "Every check reads every organization's structure",
+  });
+  await expect(
+    missing.getByLabel('Command that installs the structure triggers', { exact: true }),
+  ).toHaveText('npm run db:install-triggers -- URL');
+  await snapAtBothSizes(admin, 'tenancy-structure-triggers-missing');
+
+  // the operator runs it with a superuser's URL
+  const run = spawnSync(
+    process.execPath,
+    ['src-main/cli/install-triggers.ts', await consoleDatabase()],
+    { encoding: 'utf8' },
+  );
+  expect(run.stdout).toContain('structure triggers in place in ');
+  await admin.getByRole('button', { name: 'Check again' }).click();
+  await expect(missing).toHaveCount(0);
+  await expect(admin.getByRole('table', { name: 'Catalog figures' })).toBeVisible();
 });

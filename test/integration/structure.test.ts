@@ -425,3 +425,47 @@ describe('a console starting again', () => {
     ]);
   });
 });
+
+describe('npm run db:install-triggers', () => {
+  const installTriggers = (url: string) =>
+    spawnSync(process.execPath, ['src-main/cli/install-triggers.ts', url], { encoding: 'utf8' });
+  const dropTriggers = () =>
+    h.db.sql(`drop event trigger fleetprompt_structure_marks_end;
+      drop event trigger fleetprompt_structure_marks_drop`);
+  /** A login without superuser rights, as the console's role on a shared server is. */
+  const PLAIN = `fleet_plain_${randomUUID().slice(0, 8)}`;
+  beforeAll(() => h.db.sql(`create role ${PLAIN} login password 'plain-pw'`));
+  afterAll(() => h.db.sql(`drop role ${PLAIN}`));
+
+  it('says in the drift check when the triggers are missing', async () => {
+    expect((await check()).structureTriggers).toBe(true);
+    await dropTriggers();
+
+    expect((await check()).structureTriggers).toBe(false);
+  });
+
+  it('installs them as the superuser the URL names, and the check says they are in place', async () => {
+    const run = installTriggers(h.db.url);
+
+    expect(run.stdout).toContain(
+      `structure triggers in place in ${new URL(h.db.url).pathname.slice(1)}`,
+    );
+    expect(run.status).toBe(0);
+    expect((await check()).structureTriggers).toBe(true);
+  });
+
+  it('refuses a role that is not a superuser, in words, and installs nothing', async () => {
+    await dropTriggers();
+    const plain = new URL(h.db.url);
+    plain.username = PLAIN;
+    plain.password = 'plain-pw';
+
+    const run = installTriggers(plain.toString());
+
+    expect(run.stderr).toContain('is not a superuser: only a superuser may make event triggers');
+    expect(run.stderr).not.toContain('plain-pw');
+    expect(run.status).toBe(1);
+    expect((await check()).structureTriggers).toBe(false);
+    expect(installTriggers(h.db.url).status).toBe(0);
+  });
+});

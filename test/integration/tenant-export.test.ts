@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskUrl } from '../../src-main/db/connection-string.ts';
 import {
   exportTenant,
@@ -17,6 +17,7 @@ import {
 } from '../../src-main/db/transfer/tenant-archive.ts';
 import type { Harness } from '../support/harness.ts';
 import type { ScratchDatabase } from '../support/scratch-database.ts';
+import { sharedWorld } from '../support/shared-world.ts';
 import { fromTemplate } from '../support/template-database.ts';
 
 /*
@@ -26,8 +27,9 @@ import { fromTemplate } from '../support/template-database.ts';
  * and order, what the manifest names. The world (two organizations sharing
  * the skills catalog) is a template copied for this file, so a mutation run
  * that starts the file once per mutant spends a second on it, not a
- * migration (docs/testing.md). The import and the console's side are in
- * tenant-transfer.test.ts and organization-transfer.test.ts.
+ * migration (docs/testing.md); the export itself is made by the tests that
+ * read it (test/support/shared-world.ts). The import and the console's side
+ * are in tenant-transfer.test.ts and organization-transfer.test.ts.
  */
 
 async function build(h: Harness): Promise<void> {
@@ -79,10 +81,7 @@ async function build(h: Harness): Promise<void> {
 let db: ScratchDatabase;
 let folder = '';
 let acmeId = '';
-let report: TenantExportReport;
-let archive: OpenTenantArchive;
-const exportedAt = { from: 0, to: 0 };
-let exportFailed: unknown = null;
+let files = 0;
 
 async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []) {
   const client = new pg.Client({ connectionString: db.url });
@@ -104,9 +103,9 @@ async function exportTo(file: string, slug: string, url = db.url) {
   }
 }
 
-/** Each section's rows as the archive holds them, by table name. */
-async function sectionRows(): Promise<Map<string, string[]>> {
-  const opened = await openTenantArchive(join(folder, 'acme.fptenant'));
+/** Each section's rows as acme-co's archive in `file` holds them, by table name. */
+async function sectionRows(file: string): Promise<Map<string, string[]>> {
+  const opened = await openTenantArchive(file);
   const rows = new Map<string, string[]>();
   try {
     const sections = [
@@ -132,21 +131,26 @@ beforeAll(async () => {
   folder = await mkdtemp(join(tmpdir(), 'fleetprompt-tenant-export-'));
   const [acme] = await query<{ id: string }>(`select id from organizations where slug = 'acme-co'`);
   acmeId = acme?.id ?? '';
-  exportedAt.from = Date.now();
-  try {
-    report = await exportTo(join(folder, 'acme.fptenant'), 'acme-co');
-    exportedAt.to = Date.now();
-    archive = await openTenantArchive(join(folder, 'acme.fptenant'));
-    await archive.close();
-  } catch (error) {
-    exportFailed = error;
-  }
 });
 
-// an export that fails fails each test, not the file (a mutation run counts only failed tests)
-beforeEach(() => {
-  if (exportFailed !== null) throw exportFailed;
-});
+/** acme-co exported into a file of its own: the report, the archive read back, when it ran. */
+const exported = sharedWorld(
+  async (): Promise<{
+    file: string;
+    report: TenantExportReport;
+    archive: OpenTenantArchive;
+    from: number;
+    to: number;
+  }> => {
+    const file = join(folder, `acme-${(files += 1)}.fptenant`);
+    const from = Date.now();
+    const report = await exportTo(file, 'acme-co');
+    const to = Date.now();
+    const archive = await openTenantArchive(file);
+    await archive.close();
+    return { file, report, archive, from, to };
+  },
+);
 
 afterAll(async () => {
   await db?.drop();
@@ -171,7 +175,8 @@ async function columnsOf(schema: string, table: string) {
 
 describe("an organization's export", () => {
   it('answers the slug, the number of sections and the rows written', async () => {
-    const rows = [...(await sectionRows()).values()].reduce((n, r) => n + r.length, 0);
+    const { file, report, archive } = await exported();
+    const rows = [...(await sectionRows(file)).values()].reduce((n, r) => n + r.length, 0);
     expect(report).toEqual({
       slug: 'acme-co',
       sections: archive.manifest.publicTables.length + archive.manifest.tenantTables.length,
@@ -181,6 +186,7 @@ describe("an organization's export", () => {
   });
 
   it('names the organization, its level, the app and when it was made', async () => {
+    const { archive, from, to } = await exported();
     const [org] = await query<{ name: string; level: number }>(
       'select name, tenant_schema_version as level from organizations where id = $1',
       [acmeId],
@@ -191,15 +197,17 @@ describe("an organization's export", () => {
     expect(manifest.level).toBeGreaterThan(0);
     expect(manifest.app).toBe('export-test');
     const created = Date.parse(manifest.createdAt);
-    expect(created).toBeGreaterThanOrEqual(exportedAt.from);
-    expect(created).toBeLessThanOrEqual(exportedAt.to);
+    expect(created).toBeGreaterThanOrEqual(from);
+    expect(created).toBeLessThanOrEqual(to);
   });
 
-  it('names its source as the console shows a database, without a password', () => {
+  it('names its source as the console shows a database, without a password', async () => {
+    const { archive } = await exported();
     expect(archive.manifest.source).toBe(maskUrl(db.url));
   });
 
   it('lists the public migrations applied to the source, in the order they ran', async () => {
+    const { archive } = await exported();
     const ledger = await query<{ name: string }>(
       'select name from mikro_orm_migrations order by id',
     );
@@ -208,6 +216,7 @@ describe("an organization's export", () => {
   });
 
   it('describes the public tables it holds in their order, with their columns and identity columns', async () => {
+    const { archive } = await exported();
     const expected = [];
     for (const name of [
       'organizations',
@@ -223,6 +232,7 @@ describe("an organization's export", () => {
   });
 
   it("describes every table of the organization's schema, each after those it references", async () => {
+    const { archive } = await exported();
     const tables = await query<{ name: string }>(
       `select table_name as name from information_schema.tables
         where table_schema = 'org_acme-co' and table_type = 'BASE TABLE' order by 1`,
@@ -257,7 +267,8 @@ describe("an organization's export", () => {
   ])(
     'holds the rows of public.%s that are the organization’s, and no other',
     async (table, key, where) => {
-      const rows = (await sectionRows()).get(`public.${table}`) ?? [];
+      const { file, archive } = await exported();
+      const rows = (await sectionRows(file)).get(`public.${table}`) ?? [];
       const expected = await query<{ key: string }>(
         `select ${key}::text as key from ${table} where ${where} order by 1`,
         [acmeId],
@@ -271,7 +282,8 @@ describe("an organization's export", () => {
   );
 
   it('leaves out the skills only another organization’s agents use, and those no agent uses', async () => {
-    const names = (await sectionRows()).get('public.skills')?.join('\n') ?? '';
+    const { file } = await exported();
+    const names = (await sectionRows(file)).get('public.skills')?.join('\n') ?? '';
     expect(names).toContain('acme-skill');
     expect(names).toContain('shared-skill');
     expect(names).not.toContain('other-skill');
@@ -279,7 +291,8 @@ describe("an organization's export", () => {
   });
 
   it("holds every row of the organization's schema", async () => {
-    const rows = await sectionRows();
+    const { file, archive } = await exported();
+    const rows = await sectionRows(file);
     for (const table of archive.manifest.tenantTables) {
       const [count] = await query<{ n: number }>(
         `select count(*)::int as n from "org_acme-co".${table.name}`,
@@ -292,18 +305,54 @@ describe("an organization's export", () => {
     expect(rows.get('org_acme-co.agents')).toHaveLength(2);
   });
 
-  it("records each section's fingerprint as its rows add up to", () => {
+  it("records each section's fingerprint as its rows add up to", async () => {
+    const { archive } = await exported();
     expect(archive.recomputed).toHaveLength(archive.fingerprints.length);
     expect(archive.recomputed.every(Boolean)).toBe(true);
     expect(archive.fingerprints.every((f) => f.rows >= 0)).toBe(true);
   });
 
   it('leaves no connection open to the database', async () => {
+    await exported();
     const [open] = await query<{ n: number }>(
       `select count(*)::int as n from pg_stat_activity where datname = current_database()
           and pid <> pg_backend_pid()`,
     );
     expect(open?.n).toBe(0);
+  });
+});
+
+describe('an export while the organization is written to', () => {
+  it('holds the organization as it was when the export began, a write committed meanwhile left out', async () => {
+    const source = await fromTemplate('tenant_export', build);
+    const writer = new pg.Client({ connectionString: source.url });
+    await writer.connect();
+    try {
+      // the export's first read of the agents waits behind this transaction, begun before it
+      await writer.query('begin');
+      await writer.query(`update "org_acme-co".agents set name = 'Renamed' where name = 'Writer'`);
+      await writer.query('lock table "org_acme-co".agents in access exclusive mode');
+      const file = join(folder, 'written-to.fptenant');
+      let settled = false;
+      const exporting = exportTo(file, 'acme-co', source.url).finally(() => (settled = true));
+      exporting.catch(() => undefined);
+      for (let waiting = 0; waiting === 0 && !settled;) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        const { rows } = await writer.query<{ n: number }>(
+          `select count(*)::int as n from pg_locks
+            where not granted and relation = '"org_acme-co".agents'::regclass`,
+        );
+        waiting = rows[0]?.n ?? 0;
+      }
+      await writer.query('commit');
+      await exporting;
+      const agents = (await sectionRows(file)).get('org_acme-co.agents')?.join('\n') ?? '';
+      expect(agents).toContain('Writer');
+      expect(agents).not.toContain('Renamed');
+    } finally {
+      await writer.end();
+      await source.drop();
+    }
   });
 });
 

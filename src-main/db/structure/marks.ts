@@ -1,4 +1,6 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import pg from 'pg';
+import { maskUrl } from '../connection-string.ts';
 
 /*
  * What lets the drift check skip the schemas no DDL has touched since it
@@ -66,15 +68,51 @@ export const INSTALL_STRUCTURE_MARKS_SQL = `
     on conflict (schema) do nothing;
   end $$`;
 
-/** The embedded server's superuser installs them in the app's database (migrated by then). */
-export async function installStructureMarks(url: string): Promise<void> {
+/**
+ * Installs the triggers connected as `url`, which must name a superuser
+ * (only one may make event triggers) and a database public migrations have
+ * reached: the embedded server's start-up with its own superuser, and
+ * `npm run db:install-triggers` for a server where the console's role is
+ * not one. Refused in words otherwise, rather than doing nothing.
+ */
+export async function installStructureMarks(url: string): Promise<{ database: string }> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
+    const {
+      rows: [facts],
+    } = await client.query<{ database: string; superuser: boolean; ready: boolean }>(
+      `select current_database() as database,
+              (select rolsuper from pg_roles where rolname = current_user) as superuser,
+              to_regprocedure('public.tenant_structure_mark()') is not null as ready`,
+    );
+    if (!facts?.superuser)
+      throw new Error(
+        `The role ${maskUrl(url)} names is not a superuser: only a superuser may make event triggers`,
+      );
+    if (!facts.ready)
+      throw new Error(
+        `${facts.database} is not a FleetPrompt database migrated by this release: run npm run db:migrate first`,
+      );
     await client.query(INSTALL_STRUCTURE_MARKS_SQL);
+    return { database: facts.database };
   } finally {
     await client.end();
   }
+}
+
+/**
+ * Whether both triggers are there, on their function, enabled always: the
+ * drift check says so, as without them it reads every schema at every check.
+ */
+export async function structureTriggersInPlace(em: EntityManager): Promise<boolean> {
+  const [row] = await em.fork().execute<{ inPlace: boolean }[]>(
+    `select count(*) = ${TRIGGERS.length} as "inPlace" from pg_event_trigger e
+      where e.evtname in (${TRIGGERS.map(([name]) => `'${name}'`).join(', ')})
+        and e.evtfoid = to_regprocedure('public.tenant_structure_mark()')
+        and e.evtenabled = 'A'`,
+  );
+  return row?.inPlace === true;
 }
 
 /**

@@ -5,6 +5,7 @@ import { holdMaintenance } from '../maintenance.ts';
 import { inTenantBatch } from '../tenant-batch.ts';
 import { catalogHealth } from './catalog-health.ts';
 import { findDrift, type CheckOptions } from './check.ts';
+import { structureTriggersInPlace } from './marks.ts';
 
 /** Every tenant's structure against its level's, and the catalog's health. */
 export async function checkStructure(
@@ -19,6 +20,7 @@ export async function checkStructure(
     elapsedMs,
     ...found,
     catalog: await catalogHealth(em),
+    structureTriggers: await structureTriggersInPlace(em),
   };
 }
 

@@ -15,6 +15,7 @@ import { IconRefresh, IconTool } from '@tabler/icons-react';
 import type { CatalogAdvice, CatalogHealth, StructureDrift } from '../../../src-shared/contract.ts';
 import { useChannel, useWrite } from '../../api/hooks.ts';
 import { formatDate, formatNumber } from '../../components/forms.ts';
+import { CommandBlock } from '../../components/CommandBlock.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { TenancyTabs } from './TenancyTabs.tsx';
 import { counted } from '../../../src-shared/plural.ts';
@@ -244,6 +245,22 @@ export function StructurePage() {
                     {schema}
                   </Code>
                 ))}
+              </Alert>
+            )}
+            {!data.structureTriggers && (
+              <Alert color="blue" title="Every check reads every organization's structure">
+                <Stack gap="xs">
+                  <Text size="sm">
+                    The triggers that mark what changed are not installed, and only a superuser may
+                    install them. With them, a check reads again only the organizations whose
+                    structure changed since the last. Run this in the console&apos;s installation
+                    folder, with a superuser&apos;s URL for this database in place of URL:
+                  </Text>
+                  <CommandBlock
+                    label="Command that installs the structure triggers"
+                    command="npm run db:install-triggers -- URL"
+                  />
+                </Stack>
               </Alert>
             )}
             <CatalogFigures catalog={data.catalog} />
