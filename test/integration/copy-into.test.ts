@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TransferProgress } from '../../src-shared/channels.ts';
 import type { TransferReport } from '../../src-shared/contract.ts';
 import { maskUrl } from '../../src-main/db/connection-string.ts';
@@ -150,7 +150,8 @@ function countingLanes(
       await query<{ n: number }>(
         target,
         `select count(*)::int as n from pg_stat_activity
-          where datname = current_database() and pid <> pg_backend_pid() and xact_start is not null`,
+          where datname = current_database() and pid <> pg_backend_pid() and xact_start is not null
+            and backend_type = 'client backend'`,
       )
     )[0]?.n ?? 0;
   return {
@@ -191,8 +192,13 @@ const copy = sharedWorld(async () => {
   return { copied, report, heard, lanes, tookMs: performance.now() - started };
 });
 
+// each test's sources closed after it: a mutation run makes the copy's world per test, and a
+// source holds up to three connections
+afterEach(async () => {
+  for (const opened of sources.splice(0)) await opened.close();
+});
+
 afterAll(async () => {
-  for (const opened of sources) await opened.close();
   for (const made of scratch) await made.drop();
   await db?.drop();
 });
@@ -322,6 +328,19 @@ describe('a copy of a source an older FleetPrompt made', () => {
         where table_name = 'agent_transitions' and column_name = 'reason'`,
     );
     expect(reasons).toEqual([{ schema: 'org_acme-co' }]);
+  });
+
+  it('makes no public table for a source that holds no migration and no table at all', async () => {
+    const nothing = await describedAs((d) => {
+      d.publicMigrations = [];
+      d.publicTables = [];
+      d.sequences = [];
+      d.tenants = [];
+      d.tenantShapes = [];
+    });
+    const target = await emptyDatabase();
+    await expect(copyIntoDatabase(nothing, target.url)).resolves.toMatchObject({ tenants: 0 });
+    expect(await hasFleetPromptObjects(target.url)).toBe(false);
   });
 });
 
