@@ -161,7 +161,9 @@ export async function exportTenant(
       tenantTables,
     };
     const conditions = publicRowsOf(organization.id, tenantSchemaName(slug));
-    const only = (table: TableShape) => conditions[table.name as TenantPublicTable] ?? 'true';
+    // a public table without a condition of its own would hold every organization's rows: none
+    // of them then, never all (every one of TENANT_PUBLIC_TABLES has its condition)
+    const only = (table: TableShape) => conditions[table.name as TenantPublicTable] ?? 'false';
     const written = await writeTenantArchive(out, manifest, {
       fingerprints: async () => [
         ...(await fingerprintsOf(client, 'public', publicTables, only)),
