@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readlink, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -142,6 +142,14 @@ let exports = 0;
 const archive = sharedWorld(() =>
   exportFrom(db.url, join(folder, `acme-${(exports += 1)}.fptenant`)),
 );
+
+/** How many of this process's file descriptors are open on `file` (Linux). */
+async function descriptorsOn(file: string): Promise<number> {
+  const targets = await Promise.all(
+    (await readdir('/proc/self/fd')).map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => null)),
+  );
+  return targets.filter((target) => target === file).length;
+}
 
 /** The notifications heard on `url` while `work` runs (and a moment after). */
 async function heardDuring(url: string, work: () => Promise<unknown>): Promise<unknown[]> {
@@ -394,6 +402,22 @@ describe('an import refused, writing nothing', () => {
       (await copyOfSource()).url,
       'The organization "acme-co" exists in the target: import it as a clone under a new slug (--as), or delete it first.',
     );
+  });
+
+  it('where the organization exists, leaving no file open on an archive read only in part', async () => {
+    // an archive of several reads: refused before its tenant sections, its file is not at its end
+    const source = await copyOfSource();
+    await query(
+      source.url,
+      `update "org_acme-co".agents
+          set system_prompt = (select string_agg(md5(random()::text), '') from generate_series(1, 12000))`,
+    );
+    const file = await exportFrom(source.url, join(folder, 'acme-large.fptenant'));
+    expect((await stat(file)).size).toBeGreaterThan(4 * 64 * 1024);
+
+    await refused(source.url, /The organization "acme-co" exists in the target/, {}, file);
+
+    expect(await descriptorsOn(file)).toBe(0);
   });
 
   it('where an organization of another slug has its id', async () => {
