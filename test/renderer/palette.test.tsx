@@ -3,10 +3,9 @@ import { userEvent } from '@testing-library/user-event';
 import { spotlight } from '@mantine/spotlight';
 import { Route, Routes, useLocation } from 'react-router';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { FleetBridge } from '../../src-shared/channels.ts';
 import type { Role } from '../../src-shared/domain/enums.ts';
 import { AppLayout } from '../../src-renderer/layout/AppLayout.tsx';
-import { renderSignedIn } from './render.tsx';
+import { answerChannels, renderSignedIn } from './render.tsx';
 
 /*
  * The Ctrl+K palette: screens the role may use, things to create,
@@ -79,17 +78,7 @@ beforeEach(() => {
     'agents.transition': () => ({ ...DRAFT, id: DRAFT.agentId, status: 'deploying', version: 8 }),
     'tenancy.status': () => [],
   };
-  const bridge: FleetBridge = {
-    invoke: async (channel, input) => {
-      calls.push([channel, input]);
-      const answer = answers[channel];
-      return answer
-        ? { ok: true, data: answer(input) }
-        : { ok: false, error: { code: 'NOT_FOUND', message: `no stub for ${channel}` } };
-    },
-    onEvent: () => () => undefined,
-  };
-  window.fleet = bridge;
+  answerChannels(answers, (channel, input) => calls.push([channel, input]));
 });
 
 function Where() {

@@ -3,6 +3,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { render } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { MemoryRouter } from 'react-router';
+import type { FleetBridge } from '../../src-shared/channels.ts';
 import type { SessionUser } from '../../src-shared/contract.ts';
 import { SessionProvider } from '../../src-renderer/auth/session.tsx';
 
@@ -38,4 +39,26 @@ export function renderSignedIn(
       </MemoryRouter>
     </QueryClientProvider>,
   );
+}
+
+/**
+ * Puts a stand-in for the preload bridge on `window.fleet`: each channel in
+ * `answers` answered by its function, any other refused with NOT_FOUND
+ * naming it, no events. `heard` is told of every call.
+ */
+export function answerChannels(
+  answers: Record<string, (input: unknown) => unknown>,
+  heard: (channel: string, input: unknown) => void = () => undefined,
+): void {
+  const bridge: FleetBridge = {
+    invoke: async (channel, input) => {
+      heard(channel, input);
+      const answer = answers[channel];
+      return answer
+        ? { ok: true, data: answer(input) }
+        : { ok: false, error: { code: 'NOT_FOUND', message: `no stub for ${channel}` } };
+    },
+    onEvent: () => () => undefined,
+  };
+  window.fleet = bridge;
 }

@@ -1,12 +1,11 @@
 import { act, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { FleetBridge } from '../../src-shared/channels.ts';
 import type { SessionDto } from '../../src-shared/dto.ts';
 import {
   SessionsPage,
   SESSIONS_LOOKED_AT_EVERY_MS,
 } from '../../src-renderer/features/sessions/SessionsPage.tsx';
-import { renderSignedIn } from './render.tsx';
+import { answerChannels, renderSignedIn } from './render.tsx';
 
 /*
  * Account → Sessions: a sign-in made on another console meanwhile, and one
@@ -34,14 +33,7 @@ let sessions: SessionDto[] = [];
 beforeEach(() => {
   vi.useFakeTimers({ shouldAdvanceTime: true });
   sessions = [THIS_ONE];
-  const bridge: FleetBridge = {
-    invoke: async (channel) =>
-      channel === 'sessions.list'
-        ? { ok: true, data: sessions }
-        : { ok: false, error: { code: 'NOT_FOUND', message: `no stub for ${channel}` } },
-    onEvent: () => () => undefined,
-  };
-  window.fleet = bridge;
+  answerChannels({ 'sessions.list': () => sessions });
 });
 afterEach(() => {
   vi.useRealTimers();

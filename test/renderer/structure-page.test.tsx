@@ -1,9 +1,8 @@
 import { screen } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { FleetBridge } from '../../src-shared/channels.ts';
 import type { StructureReport } from '../../src-shared/contract.ts';
 import { StructurePage } from '../../src-renderer/features/tenancy/StructurePage.tsx';
-import { renderSignedIn } from './render.tsx';
+import { answerChannels, renderSignedIn } from './render.tsx';
 
 /*
  * Tenancy → Structure on a server where the console's role is not a
@@ -37,14 +36,7 @@ const REPORT: StructureReport = {
 let report: StructureReport;
 beforeEach(() => {
   report = REPORT;
-  const bridge: FleetBridge = {
-    invoke: async (channel) =>
-      channel === 'tenancy.check'
-        ? { ok: true, data: report }
-        : { ok: false, error: { code: 'NOT_FOUND', message: `no stub for ${channel}` } },
-    onEvent: () => () => undefined,
-  };
-  window.fleet = bridge;
+  answerChannels({ 'tenancy.check': () => report });
 });
 
 const renderStructure = () =>
