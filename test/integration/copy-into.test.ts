@@ -138,7 +138,7 @@ async function rowsOfCopiedTables(url: string): Promise<number> {
  * `opened`, counting the transactions open on the target when the copy asks
  * for each organization's first rows (into `seen`, by schema): the one
  * filling it, and one making the next organization's schema ahead, which
- * may take a moment to begin.
+ * may take a moment to begin (up to a second, on a loaded machine).
  */
 function countingLanes(
   opened: TransferSource,
@@ -159,7 +159,7 @@ function countingLanes(
     rows: async (schema, table) => {
       if (schema !== 'public' && !(schema in seen)) {
         let n = await open();
-        for (let tries = 0; n < 2 && tries < 5; tries++) {
+        for (let tries = 0; n < 2 && tries < 50; tries++) {
           await new Promise((resolve) => setTimeout(resolve, 20));
           n = await open();
         }
