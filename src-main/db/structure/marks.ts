@@ -88,7 +88,7 @@ export async function installStructureMarks(url: string): Promise<{ database: st
     );
     if (!facts?.superuser)
       throw new Error(
-        `The role ${maskUrl(url)} names is not a superuser: only a superuser may make event triggers`,
+        `${maskUrl(url)} connects as a role that is not a superuser: only a superuser may make event triggers`,
       );
     if (!facts.ready)
       throw new Error(
