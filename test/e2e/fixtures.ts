@@ -125,20 +125,25 @@ export async function consoleDatabase(): Promise<string> {
   return urlOf(SUPERUSER, state.password, state.port, state.appDatabase ?? APP_DATABASE);
 }
 
+/** SQL on the shared console's database as its superuser, as an operator's hand would run it. */
+export async function asSuperuser(sql: string, params: unknown[] = []): Promise<void> {
+  const client = new pg.Client({ connectionString: await consoleDatabase() });
+  await client.connect();
+  try {
+    await client.query(sql, params);
+  } finally {
+    await client.end();
+  }
+}
+
 /**
  * Moves the last password entry of `email`'s sessions on the shared console
  * 10 minutes back, as if time had passed: step-up asks for it again.
  */
-export async function passwordEnteredLongAgo(email: string): Promise<void> {
-  const client = new pg.Client({ connectionString: await consoleDatabase() });
-  await client.connect();
-  try {
-    await client.query(
-      `update sessions set reauthenticated_at = now() - interval '10 minutes'
-        where user_id = (select id from users where email = $1) and ended_at is null`,
-      [email],
-    );
-  } finally {
-    await client.end();
-  }
+export function passwordEnteredLongAgo(email: string): Promise<void> {
+  return asSuperuser(
+    `update sessions set reauthenticated_at = now() - interval '10 minutes'
+      where user_id = (select id from users where email = $1) and ended_at is null`,
+    [email],
+  );
 }

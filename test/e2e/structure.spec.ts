@@ -1,26 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { expect } from '@playwright/test';
-import pg from 'pg';
-import { currentDatabase } from '../../src-main/cli/current-database.ts';
-import { adminPage, consoleDatabase, organizationWith, test, visit } from './fixtures.ts';
+import {
+  adminPage,
+  asSuperuser,
+  consoleDatabase,
+  organizationWith,
+  test,
+  visit,
+} from './fixtures.ts';
 import { go, snapAtBothSizes, toast } from './support.ts';
-
-/** SQL on the shared console's database, as an operator's hand would run it. */
-async function byHand(sql: string): Promise<void> {
-  const current = await currentDatabase({
-    ...process.env,
-    FLEETPROMPT_HOME: process.env.E2E_HOME,
-    ...(process.env.E2E_DATABASE_URL ? { DATABASE_URL: process.env.E2E_DATABASE_URL } : {}),
-  });
-  const client = new pg.Client({ connectionString: current.url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-    await current.release();
-  }
-}
 
 test("Tenancy → Structure names a tenant's drift in words and applies the safe repair from the keyboard", async ({
   browser,
@@ -28,7 +16,7 @@ test("Tenancy → Structure names a tenant's drift in words and applies the safe
   test.setTimeout(90_000);
   const { organization } = await organizationWith('drift', 'free');
   const schema = `org_${organization.slug}`;
-  await byHand(`drop index "${schema}".agents_name_trgm_idx;
+  await asSuperuser(`drop index "${schema}".agents_name_trgm_idx;
     alter table "${schema}".agents drop column description`);
 
   const admin = await adminPage(browser);
@@ -61,14 +49,8 @@ test('Tenancy → Structure gives the command that installs missing structure tr
   browser,
 }) => {
   // only a superuser may drop or make event triggers
-  const superuser = new pg.Client({ connectionString: await consoleDatabase() });
-  await superuser.connect();
-  try {
-    await superuser.query(`drop event trigger fleetprompt_structure_marks_end;
-      drop event trigger fleetprompt_structure_marks_drop`);
-  } finally {
-    await superuser.end();
-  }
+  await asSuperuser(`drop event trigger fleetprompt_structure_marks_end;
+    drop event trigger fleetprompt_structure_marks_drop`);
   const admin = await adminPage(browser);
   await visit(admin, '/tenancy/structure');
   const missing = admin.getByRole('alert').filter({

@@ -1,11 +1,17 @@
 import { expect } from '@playwright/test';
 import { TENANT_MIGRATIONS } from '../../migrations/tenant/index.ts';
 import { rollbackTenants } from '../../src-main/db/fan-out.ts';
-import { readState } from '../../src-main/db/embedded/state.ts';
-import { APP_DATABASE, SUPERUSER, urlOf } from '../../src-main/db/embedded/urls.ts';
 import { openOrm } from '../../src-main/db/orm.ts';
 import { runCanary, stopRollout } from '../../src-main/db/rollout.ts';
-import { adminPage, api, organizationWith, test, unique, visit } from './fixtures.ts';
+import {
+  adminPage,
+  api,
+  consoleDatabase,
+  organizationWith,
+  test,
+  unique,
+  visit,
+} from './fixtures.ts';
 import { snap, snapAtBothSizes, toast } from './support.ts';
 
 /*
@@ -14,14 +20,6 @@ import { snap, snapAtBothSizes, toast } from './support.ts';
  * pages say so; and from Tenancy, a rollout whose canary has run,
  * continued to the end.
  */
-
-/** The shared console's database, as its superuser: a server's, or the embedded one's. */
-async function consoleDatabase(): Promise<string> {
-  if (process.env.E2E_DATABASE_URL) return process.env.E2E_DATABASE_URL;
-  const state = await readState(process.env.E2E_HOME ?? '');
-  if (!state) throw new Error('The console has neither a DATABASE_URL nor an embedded server');
-  return urlOf(SUPERUSER, state.password, state.port, state.appDatabase ?? APP_DATABASE);
-}
 
 test('a slug is renamed once the current one is typed to confirm', async ({ browser }) => {
   const { organization } = await organizationWith('rename-me', 'pro', ['Kept agent']);
